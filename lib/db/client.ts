@@ -1,0 +1,36 @@
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import pg from "pg";
+
+import * as schema from "@/lib/db/schema";
+
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
+/** A database handle or an open transaction: query modules accept either. */
+export type DbOrTx = Pick<Db, "select" | "insert" | "update" | "delete" | "execute" | "transaction">;
+
+export type CreateDbOptions = {
+  max?: number;
+  applicationName?: string;
+  /** Called on errors of idle pooled connections (e.g. the server restarted), which would otherwise crash. */
+  onPoolError?: (error: Error) => void;
+};
+
+/**
+ * Creates a drizzle handle over a pg pool. Connections time out quickly so that a database that went
+ * away surfaces as an error within seconds, and the pool reconnects by itself when it comes back.
+ */
+export function createDb(url: string, options: CreateDbOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? "tickstream",
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    keepAlive: true,
+  });
+  pool.on("error", (error) => options.onPoolError?.(error));
+  return drizzle(pool, { schema }) as Db;
+}
+
+export async function closeDb(db: Db): Promise<void> {
+  await db.$client.end();
+}

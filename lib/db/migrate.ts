@@ -1,0 +1,35 @@
+import path from "node:path";
+
+import { sql } from "drizzle-orm";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+
+import { closeDb, createDb } from "@/lib/db/client";
+
+/** Arbitrary constant: serialises concurrent migrators (several processes starting at once). */
+const MIGRATION_LOCK_KEY = 7_245_311_001;
+
+export type MigrateOptions = {
+  migrationsFolder?: string;
+  /** Password of the read-only BI role (`tickstream_bi`), set from configuration after migrating. */
+  biPassword?: string;
+};
+
+/** Applies the SQL migrations in drizzle/ (those not applied yet), under an advisory lock. */
+export async function migrateDatabase(url: string, options: MigrateOptions = {}): Promise<void> {
+  const db = createDb(url, { max: 1, applicationName: "tickstream-migrate" });
+  try {
+    await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
+    try {
+      await migrate(db, { migrationsFolder: options.migrationsFolder ?? path.resolve("drizzle") });
+      if (options.biPassword) {
+        // ALTER ROLE takes no bind parameters: the password goes in as an escaped literal.
+        await db.execute(sql.raw(`alter role tickstream_bi with login password ${pg.escapeLiteral(options.biPassword)}`));
+      }
+    } finally {
+      await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
+    }
+  } finally {
+    await closeDb(db);
+  }
+}

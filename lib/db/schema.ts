@@ -1,0 +1,248 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  pgView,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => tstz("created_at").notNull().defaultNow();
+const updatedAt = () => tstz("updated_at").notNull().defaultNow();
+
+export const SYMBOL_STATUSES = ["active", "paused", "invalid", "removed"] as const;
+export type SymbolStatus = (typeof SYMBOL_STATUSES)[number];
+/** `external`: bars arrive on the topic from elsewhere; the ingest worker does not poll the symbol. */
+export const SYMBOL_SOURCES = ["yahoo", "replay", "synthetic", "external"] as const;
+export type SymbolSource = (typeof SYMBOL_SOURCES)[number];
+
+/** The tickers an admin manages; the ingest worker follows the active ones. */
+export const symbols = pgTable(
+  "symbols",
+  {
+    symbol: text("symbol").primaryKey(),
+    displayName: text("display_name"),
+    /** null: the deployment's INGEST_SOURCE. */
+    source: text("source").$type<SymbolSource>(),
+    status: text("status").$type<SymbolStatus>().notNull().default("active"),
+    statusReason: text("status_reason"),
+    /** What the ingest worker last saw: open, closed, pre, post, replay, unknown. */
+    marketState: text("market_state"),
+    exchangeTimezone: text("exchange_timezone").notNull().default("America/New_York"),
+    pollIntervalSeconds: integer("poll_interval_seconds").notNull().default(60),
+    /** Start of the newest bar of this symbol that reached Kafka. */
+    lastTickAt: tstz("last_tick_at"),
+    lastError: text("last_error"),
+    lastErrorAt: tstz("last_error_at"),
+    removedAt: tstz("removed_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("symbols_status_check", sql`${t.status} in ('active', 'paused', 'invalid', 'removed')`),
+    check("symbols_source_check", sql`${t.source} in ('yahoo', 'replay', 'synthetic', 'external')`),
+    check("symbols_poll_interval_check", sql`${t.pollIntervalSeconds} between 5 and 3600`),
+    index("symbols_status_idx").on(t.status),
+  ],
+);
+
+/** The ingest worker's durable position per symbol: the newest bar that reached Kafka. */
+export const ingestCursors = pgTable("ingest_cursors", {
+  symbol: text("symbol").primaryKey(),
+  source: text("source").notNull(),
+  lastTs: tstz("last_ts").notNull(),
+  /** Replay only: index of the last replayed bar in the looped recording. */
+  replaySeq: bigint("replay_seq", { mode: "number" }),
+  updatedAt: updatedAt(),
+});
+
+/** Small durable key/value state of the workers (e.g. the replay clock's anchor). */
+export const appState = pgTable("app_state", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** One row per running worker process, refreshed every HEARTBEAT_SECONDS. */
+export const workerHeartbeats = pgTable("worker_heartbeats", {
+  workerId: text("worker_id").primaryKey(),
+  kind: text("kind").notNull(),
+  hostname: text("hostname").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: tstz("started_at").notNull(),
+  lastBeatAt: tstz("last_beat_at").notNull(),
+  info: jsonb("info").notNull().default({}),
+});
+
+/** Optional landing of every accepted tick event (bounded by RAW_TICKS_RETENTION_HOURS). */
+export const rawTicks = pgTable(
+  "raw_ticks",
+  {
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    kafkaOffset: bigint("kafka_offset", { mode: "number" }).notNull(),
+    symbol: text("symbol").notNull(),
+    ts: tstz("ts").notNull(),
+    open: doublePrecision("open").notNull(),
+    high: doublePrecision("high").notNull(),
+    low: doublePrecision("low").notNull(),
+    close: doublePrecision("close").notNull(),
+    volume: bigint("volume", { mode: "number" }).notNull(),
+    source: text("source").notNull(),
+    producedAt: tstz("produced_at").notNull(),
+    receivedAt: tstz("received_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.topic, t.partition, t.kafkaOffset] }),
+    index("raw_ticks_received_at_idx").on(t.receivedAt),
+    index("raw_ticks_symbol_ts_idx").on(t.symbol, t.ts),
+  ],
+);
+
+/** One row per (symbol, minute): the latest revision of the bar with its indicators. */
+export const factPrices = pgTable(
+  "fact_prices",
+  {
+    symbol: text("symbol").notNull(),
+    ts: tstz("ts").notNull(),
+    tradeDate: date("trade_date", { mode: "string" }).notNull(),
+    open: doublePrecision("open").notNull(),
+    high: doublePrecision("high").notNull(),
+    low: doublePrecision("low").notNull(),
+    close: doublePrecision("close").notNull(),
+    volume: bigint("volume", { mode: "number" }).notNull(),
+    ma5: doublePrecision("ma_5"),
+    ma20: doublePrecision("ma_20"),
+    ema20: doublePrecision("ema_20"),
+    vwap: doublePrecision("vwap"),
+    isFinal: boolean("is_final").notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.symbol, t.ts] }),
+    index("fact_prices_ts_idx").on(t.ts),
+    index("fact_prices_symbol_trade_date_idx").on(t.symbol, t.tradeDate),
+    index("fact_prices_open_bars_idx").on(t.ts).where(sql`not ${t.isFinal}`),
+  ],
+);
+
+/** One row per (symbol, trading day in the exchange's time zone). */
+export const dailyStats = pgTable(
+  "daily_stats",
+  {
+    symbol: text("symbol").notNull(),
+    tradeDate: date("trade_date", { mode: "string" }).notNull(),
+    open: doublePrecision("open").notNull(),
+    high: doublePrecision("high").notNull(),
+    low: doublePrecision("low").notNull(),
+    close: doublePrecision("close").notNull(),
+    volume: bigint("volume", { mode: "number" }).notNull(),
+    prevClose: doublePrecision("prev_close"),
+    changePct: doublePrecision("change_pct"),
+    dayRange: doublePrecision("day_range").notNull(),
+    rangePct: doublePrecision("range_pct").notNull(),
+    vwap: doublePrecision("vwap"),
+    barCount: integer("bar_count").notNull(),
+    firstBarAt: tstz("first_bar_at").notNull(),
+    lastBarAt: tstz("last_bar_at").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.symbol, t.tradeDate] }), index("daily_stats_trade_date_idx").on(t.tradeDate)],
+);
+
+/** One row per (window length, window start, symbol) of the tumbling windows. */
+export const kpiSnapshots = pgTable(
+  "kpi_snapshots",
+  {
+    windowMinutes: integer("window_minutes").notNull(),
+    windowStart: tstz("window_start").notNull(),
+    symbol: text("symbol").notNull(),
+    windowEnd: tstz("window_end").notNull(),
+    avgPrice: doublePrecision("avg_price").notNull(),
+    vwap: doublePrecision("vwap"),
+    totalVolume: bigint("total_volume", { mode: "number" }).notNull(),
+    gainPct: doublePrecision("gain_pct").notNull(),
+    firstOpen: doublePrecision("first_open").notNull(),
+    lastClose: doublePrecision("last_close").notNull(),
+    high: doublePrecision("high").notNull(),
+    low: doublePrecision("low").notNull(),
+    barCount: integer("bar_count").notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.windowMinutes, t.windowStart, t.symbol] }),
+    index("kpi_snapshots_symbol_idx").on(t.symbol, t.windowMinutes, t.windowStart),
+  ],
+);
+
+/** Exactly-once bookkeeping: the next Kafka offset to apply, written with the rows of each batch. */
+export const streamOffsets = pgTable(
+  "stream_offsets",
+  {
+    consumerGroup: text("consumer_group").notNull(),
+    topic: text("topic").notNull(),
+    partition: integer("partition").notNull(),
+    nextOffset: bigint("next_offset", { mode: "number" }).notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.consumerGroup, t.topic, t.partition] })],
+);
+
+/** Signed-in admin sessions; the cookie carries the token, the table its SHA-256. */
+export const adminSessions = pgTable("admin_sessions", {
+  tokenHash: text("token_hash").primaryKey(),
+  username: text("username").notNull(),
+  createdAt: createdAt(),
+  expiresAt: tstz("expires_at").notNull(),
+  revokedAt: tstz("revoked_at"),
+  clientIp: text("client_ip"),
+  userAgent: text("user_agent"),
+});
+
+/** Every admin change: who, what, before and after, when. */
+export const adminAuditLog = pgTable(
+  "admin_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: tstz("at").notNull().defaultNow(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    symbol: text("symbol"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    clientIp: text("client_ip"),
+  },
+  (t) => [index("admin_audit_log_at_idx").on(t.at), index("admin_audit_log_symbol_idx").on(t.symbol)],
+);
+
+/** Ranking of `kpi_snapshots.gain_pct` per window (created in a custom migration). */
+export const topMovers = pgView("top_movers", {
+  windowMinutes: integer("window_minutes").notNull(),
+  windowStart: tstz("window_start").notNull(),
+  windowEnd: tstz("window_end").notNull(),
+  symbol: text("symbol").notNull(),
+  gainPct: doublePrecision("gain_pct").notNull(),
+  lastClose: doublePrecision("last_close").notNull(),
+  totalVolume: bigint("total_volume", { mode: "number" }).notNull(),
+  gainerRank: bigint("gainer_rank", { mode: "number" }).notNull(),
+  loserRank: bigint("loser_rank", { mode: "number" }).notNull(),
+}).existing();
+
+export type SymbolRow = typeof symbols.$inferSelect;
+export type NewSymbolRow = typeof symbols.$inferInsert;
+export type FactPriceRow = typeof factPrices.$inferSelect;
+export type NewFactPriceRow = typeof factPrices.$inferInsert;
+export type DailyStatRow = typeof dailyStats.$inferSelect;
+export type KpiSnapshotRow = typeof kpiSnapshots.$inferSelect;
+export type AdminAuditLogRow = typeof adminAuditLog.$inferSelect;
+export type WorkerHeartbeatRow = typeof workerHeartbeats.$inferSelect;

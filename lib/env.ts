@@ -1,0 +1,131 @@
+import { createEnv } from "@t3-oss/env-core";
+import { z } from "zod";
+
+import { DEFAULT_TOPICS } from "@/lib/events/topics";
+
+/**
+ * Every setting of every Tickstream process, validated once per process. Defaults work on a developer
+ * machine with `npm start`; `.env.example` documents each variable. A bad value stops the process with
+ * the variable's name and how to fix it.
+ */
+const symbolListSchema = z
+  .string()
+  .transform((value) =>
+    value
+      .split(/[\s,]+/)
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$/, "each symbol like AAPL, BRK-B or ^GSPC")));
+
+const minutesListSchema = z
+  .string()
+  .transform((value) => value.split(/[\s,]+/).filter(Boolean).map(Number))
+  .pipe(z.array(z.number().int().min(1).max(1440)).min(1, "at least one window length in minutes"));
+
+const booleanSchema = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+export const envSchema = {
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+
+  DATABASE_URL: z
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must start with postgres:// or postgresql://")
+    .default("postgres://tickstream:tickstream@127.0.0.1:55432/tickstream"),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "comma-separated host:port list, e.g. 127.0.0.1:9092")
+    .default("127.0.0.1:9092"),
+  KAFKA_CLIENT_ID: z.string().min(1).default("tickstream"),
+  TOPIC_TICKS: z.string().min(1).default(DEFAULT_TOPICS.ticks),
+  TOPIC_KPIS: z.string().min(1).default(DEFAULT_TOPICS.kpis),
+  TOPIC_TICKS_DLQ: z.string().min(1).default(DEFAULT_TOPICS.ticksDlq),
+  TICKS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
+  STREAM_GROUP_ID: z.string().min(1).default("tickstream-stream"),
+
+  INGEST_SOURCE: z.enum(["replay", "yahoo", "synthetic"]).default("replay"),
+  DEFAULT_SYMBOLS: symbolListSchema.default(["AAPL", "MSFT", "GOOG", "AMZN", "TSLA", "NVDA", "META", "SPY", "QQQ"]),
+  REPLAY_SPEED: z.coerce.number().positive().max(100_000).default(60),
+  REPLAY_DATA_DIR: z.string().min(1).default("data/minute-bars"),
+  SYNTHETIC_SEED: z.coerce.number().int().default(42),
+  SYNTHETIC_BARS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(1),
+  YAHOO_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+  YAHOO_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  INGEST_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+
+  KPI_WINDOWS: minutesListSchema.default([5, 15, 60]),
+  EXCHANGE_TIMEZONE: z
+    .string()
+    .refine((tz) => isValidTimeZone(tz), "an IANA time zone such as America/New_York")
+    .default("America/New_York"),
+  BAR_FINAL_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  RAW_TICKS_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 365).default(48),
+
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),
+  ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").optional(),
+  ADMIN_PASSWORD_HASH: z
+    .string()
+    .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, "run `npm run admin:hash-password`")
+    .optional(),
+  SESSION_SECRET: z.string().min(32, "at least 32 characters; `openssl rand -hex 32` makes one").optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  ADMIN_COOKIE_SECURE: booleanSchema.optional(),
+
+  BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),
+  HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+};
+
+export type Env = ReturnType<typeof parseEnv>;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses an environment record; throws an error listing every bad variable and its fix. */
+export function parseEnv(source: Record<string, string | undefined>) {
+  return createEnv({
+    server: envSchema,
+    runtimeEnv: source,
+    emptyStringAsUndefined: true,
+    isServer: true,
+    onValidationError: (issues) => {
+      const lines = issues.map((issue) => {
+        const name = issue.path?.map((p) => (typeof p === "object" ? String(p.key) : String(p))).join(".");
+        const value = name ? source[name.split(".")[0] ?? ""] : undefined;
+        const shown = value === undefined ? "missing" : `got ${JSON.stringify(value)}`;
+        return `  ${name ?? "?"}: ${issue.message} (${shown}); fix it in .env or the environment, see .env.example`;
+      });
+      throw new InvalidEnvError(`Invalid Tickstream configuration:\n${lines.join("\n")}`);
+    },
+  });
+}
+
+export class InvalidEnvError extends Error {
+  override name = "InvalidEnvError";
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed on first use, then cached). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Parsed broker list from KAFKA_BROKERS. */
+export function getKafkaBrokers(env: Pick<Env, "KAFKA_BROKERS">): string[] {
+  return env.KAFKA_BROKERS.split(",").map((b) => b.trim());
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/**
+ * A ticker as Yahoo Finance spells it: AAPL, BRK-B, WSU.DE, EURUSD=X, BTC-USD, ^GSPC. Upper case,
+ * at most 20 characters; anything else (spaces, quotes, SQL) is rejected before it reaches a query.
+ */
+export const SYMBOL_PATTERN = /^\^?[A-Z0-9][A-Z0-9.\-=]{0,19}$/;
+
+export const symbolSchema = z
+  .string()
+  .trim()
+  .min(1, "a symbol is required")
+  .max(21, "a symbol has at most 20 characters")
+  .regex(SYMBOL_PATTERN, "a symbol is letters, digits and . - = (optionally starting with ^), e.g. AAPL or BRK-B");
+
+/** Normalises user input (case, surrounding space) before validation. */
+export function normalizeSymbolInput(raw: string): string {
+  return raw.trim().toUpperCase();
+}
+
+/** Splits "aapl, msft  nvda" into ["AAPL", "MSFT", "NVDA"] (order kept, duplicates removed). */
+export function splitSymbolList(raw: string): string[] {
+  const seen = new Set<string>();
+  for (const part of raw.split(/[\s,;]+/)) {
+    const symbol = normalizeSymbolInput(part);
+    if (symbol) seen.add(symbol);
+  }
+  return [...seen];
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+
+import { symbolSchema } from "@/lib/events/symbol";
+
+export const TICK_SOURCES = ["yahoo", "replay", "synthetic"] as const;
+export type TickSource = (typeof TICK_SOURCES)[number];
+
+const MINUTE_MS = 60_000;
+/** 2000-01-01 and 2100-01-01: a bar outside this range is a unit mistake (seconds vs ms). */
+const MIN_TS = 946_684_800_000;
+const MAX_TS = 4_102_444_800_000;
+
+const priceSchema = z.number().finite().positive();
+
+/**
+ * Version 1 of the `market.ticks` event: one snapshot of one 1-minute OHLCV bar. The same (symbol, ts)
+ * may be sent many times while the minute is open; the event with the highest offset wins.
+ */
+export const tickV1Schema = z
+  .object({
+    v: z.literal(1),
+    symbol: symbolSchema,
+    ts: z
+      .number()
+      .int()
+      .min(MIN_TS, "ts must be epoch milliseconds after 2000-01-01")
+      .max(MAX_TS, "ts must be epoch milliseconds before 2100-01-01")
+      .refine((ts) => ts % MINUTE_MS === 0, "ts must be the bar start, aligned to a whole minute"),
+    open: priceSchema,
+    high: priceSchema,
+    low: priceSchema,
+    close: priceSchema,
+    volume: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    source: z.enum(TICK_SOURCES),
+    producedAt: z.number().int().nonnegative(),
+  })
+  .superRefine((tick, ctx) => {
+    if (tick.high < tick.low) {
+      ctx.addIssue({ code: "custom", path: ["high"], message: `high ${tick.high} is below low ${tick.low}` });
+      return;
+    }
+    for (const field of ["open", "close"] as const) {
+      if (tick[field] > tick.high || tick[field] < tick.low) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `${field} ${tick[field]} is outside the bar's range [${tick.low}, ${tick.high}]`,
+        });
+      }
+    }
+  });
+
+export type TickV1 = z.infer<typeof tickV1Schema>;
+
+export type TickParseResult = { ok: true; tick: TickV1 } | { ok: false; reason: string };
+
+/** Parses raw bytes of a `market.ticks` message; never throws, returns a reason a person can read. */
+export function parseTickMessage(value: Buffer | string | null): TickParseResult {
+  if (value === null || value.length === 0) return { ok: false, reason: "empty message value" };
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof value === "string" ? value : value.toString("utf8"));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  if (typeof json === "object" && json !== null && "v" in json && json.v !== 1) {
+    return { ok: false, reason: `unknown schema version v=${JSON.stringify(json.v)} (this worker reads v=1)` };
+  }
+  const result = tickV1Schema.safeParse(json);
+  if (result.success) return { ok: true, tick: result.data };
+  return { ok: false, reason: formatIssues(result.error.issues) };
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}

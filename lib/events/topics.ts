@@ -1,0 +1,17 @@
+/** Default Kafka topic names; each process may override them through lib/env (TOPIC_*). */
+export const DEFAULT_TOPICS = {
+  ticks: "market.ticks",
+  kpis: "market.kpis",
+  ticksDlq: "market.ticks.dlq",
+} as const;
+
+export type TopicNames = { ticks: string; kpis: string; ticksDlq: string };
+
+/** Header names the stream worker sets on a dead-lettered event. */
+export const DLQ_HEADERS = {
+  reason: "x-dlq-reason",
+  sourceTopic: "x-dlq-source-topic",
+  sourcePartition: "x-dlq-source-partition",
+  sourceOffset: "x-dlq-source-offset",
+  failedAt: "x-dlq-failed-at",
+} as const;

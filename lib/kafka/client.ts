@@ -1,0 +1,97 @@
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type Consumer, type Admin } from "kafkajs";
+
+import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
+import type { Logger } from "@/lib/log";
+
+// kafkajs 2.2.4 is unmaintained: it stays behind this folder so another client can replace it in one place.
+
+export type KafkaClient = { kafka: Kafka; brokers: string[]; clientId: string };
+
+export type CreateKafkaClientOptions = {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** How long one connection attempt may take; short so that a missing broker is reported quickly. */
+  connectionTimeoutMs?: number;
+  /** kafkajs retries of one request before the caller sees the error. */
+  retries?: number;
+};
+
+const LEVEL_NAMES: Record<number, "error" | "warn" | "info" | "debug"> = {
+  [logLevel.ERROR]: "error",
+  [logLevel.WARN]: "warn",
+  [logLevel.INFO]: "info",
+  [logLevel.DEBUG]: "debug",
+};
+
+export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClient {
+  silenceKafkajsTimeoutWarning();
+  const log = options.logger.child({ component: "kafkajs" });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 300, retries: options.retries ?? 8, maxRetryTime: 10_000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, label, log: entry }: LogEntry) => {
+        const { message, timestamp: _ts, logger: _l, ...rest } = entry;
+        // Broker responses such as "coordinator is loading" are retried by kafkajs; they are not failures.
+        const name = level === logLevel.ERROR && /^\[Connection\] Response/.test(message) ? "warn" : LEVEL_NAMES[level];
+        log[name ?? "info"]({ kafkaLevel: label, ...rest }, message);
+      },
+  });
+  return { kafka, brokers: options.brokers, clientId: options.clientId };
+}
+
+export type CreateProducerOptions = {
+  /** Idempotent producer: retries never duplicate or reorder a partition's messages. */
+  idempotent?: boolean;
+  transactionalId?: string;
+};
+
+export function createProducer(client: KafkaClient, options: CreateProducerOptions = {}): Producer {
+  return client.kafka.producer({
+    idempotent: options.idempotent ?? false,
+    // One request in flight per broker keeps per-partition order across retries.
+    maxInFlightRequests: options.idempotent ? 1 : 5,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
+  });
+}
+
+export type CreateConsumerOptions = {
+  groupId: string;
+  sessionTimeoutMs?: number;
+  maxBytesPerPartition?: number;
+  /** Called before kafkajs restarts the consumer after an error thrown by a handler; return false to stop. */
+  restartOnFailure?: (error: Error) => Promise<boolean>;
+};
+
+export function createConsumer(client: KafkaClient, options: CreateConsumerOptions): Consumer {
+  return client.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: 3_000,
+    rebalanceTimeout: 60_000,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+    maxWaitTimeInMs: 250,
+    allowAutoTopicCreation: false,
+    retry: {
+      initialRetryTime: 300,
+      retries: 10,
+      maxRetryTime: 10_000,
+      ...(options.restartOnFailure ? { restartOnFailure: options.restartOnFailure } : {}),
+    },
+  });
+}
+
+export function createAdmin(client: KafkaClient): Admin {
+  return client.kafka.admin({ retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 } });
+}
+
+export type { Producer, Consumer, Admin };
+export type { EachBatchPayload, KafkaMessage, IHeaders } from "kafkajs";

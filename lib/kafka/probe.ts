@@ -1,0 +1,43 @@
+import { Kafka, logLevel } from "kafkajs";
+
+import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
+import { describeTopics, type TopicState } from "@/lib/kafka/topics";
+
+export type KafkaProbe = { ok: true; topics: TopicState[]; latencyMs: number } | { ok: false; error: string };
+
+/**
+ * Asks the brokers for the given topics within `timeoutMs`, with no retries and no logging: the
+ * health endpoint and the stack scripts use it to tell "up" from "down" quickly.
+ */
+export async function probeKafka(brokers: string[], topics: readonly string[], timeoutMs = 3_000): Promise<KafkaProbe> {
+  silenceKafkajsTimeoutWarning();
+  const started = Date.now();
+  const kafka = new Kafka({
+    brokers,
+    clientId: "tickstream-probe",
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: Math.min(timeoutMs, 2_000),
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([
+      (async () => {
+        await admin.connect();
+        return describeTopics(admin, topics);
+      })(),
+      timeout,
+    ]);
+    return { ok: true, topics: result, latencyMs: Date.now() - started };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+    void admin.disconnect().catch(() => undefined);
+  }
+}

@@ -1,0 +1,44 @@
+import type { Admin } from "@/lib/kafka/client";
+
+export type TopicSpec = { topic: string; numPartitions: number; configEntries?: { name: string; value: string }[] };
+
+export type TopicState = { topic: string; partitions: number };
+
+/**
+ * Creates the topics that are missing and adds partitions where a topic has fewer than asked for
+ * (Kafka cannot remove partitions). Returns each topic with its partition count afterwards.
+ */
+export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): Promise<TopicState[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.numPartitions,
+        replicationFactor: -1,
+        configEntries: s.configEntries ?? [],
+      })),
+    });
+  }
+  const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+  const grow = specs.flatMap((spec) => {
+    const found = metadata.topics.find((t) => t.name === spec.topic);
+    const count = found?.partitions.length ?? 0;
+    return count < spec.numPartitions ? [{ topic: spec.topic, count: spec.numPartitions }] : [];
+  });
+  if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+  return describeTopics(admin, specs.map((s) => s.topic));
+}
+
+/** Partition counts of the given topics; a missing topic has 0 partitions. */
+export async function describeTopics(admin: Admin, topics: readonly string[]): Promise<TopicState[]> {
+  const existing = new Set(await admin.listTopics());
+  const present = topics.filter((t) => existing.has(t));
+  const metadata = present.length ? await admin.fetchTopicMetadata({ topics: present }) : { topics: [] };
+  return topics.map((topic) => ({
+    topic,
+    partitions: metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0,
+  }));
+}

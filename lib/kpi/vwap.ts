@@ -1,0 +1,23 @@
+import type { Bar } from "@/lib/kpi/types";
+
+/** Typical price of a bar, (high + low + close) / 3: the price VWAP weights by volume. */
+export function computeTypicalPrice(bar: Pick<Bar, "high" | "low" | "close">): number {
+  return (bar.high + bar.low + bar.close) / 3;
+}
+
+/** Running totals of a VWAP; start from {@link EMPTY_VWAP_ACCUMULATOR}. */
+export type VwapAccumulator = { priceVolume: number; volume: number };
+
+export const EMPTY_VWAP_ACCUMULATOR: VwapAccumulator = { priceVolume: 0, volume: 0 };
+
+export function addToVwap(acc: VwapAccumulator, bar: Bar): VwapAccumulator {
+  return { priceVolume: acc.priceVolume + computeTypicalPrice(bar) * bar.volume, volume: acc.volume + bar.volume };
+}
+
+/**
+ * Volume-weighted average price of the accumulated bars. Zero-volume bars add nothing; when the total
+ * volume is zero there is nothing to weight and the VWAP is null (not 0, not NaN).
+ */
+export function computeVwap(acc: VwapAccumulator): number | null {
+  return acc.volume > 0 ? acc.priceVolume / acc.volume : null;
+}

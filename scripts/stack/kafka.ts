@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { probeKafka } from "@/lib/kafka/probe";
+
+import { DATA_DIR, ROOT_DIR, TOOLS_DIR } from "./paths";
+import { commandExists, isLocalHost, isPortOpen, readPid, removePidFile, run, say, sleep, spawnDetached, StackError, stopProcessGroup, tailLog } from "./proc";
+
+const MANIFEST = path.join(ROOT_DIR, "scripts/stack/kafka/pom.xml");
+const LOG4J_CONFIG = path.join(ROOT_DIR, "scripts/stack/kafka/log4j2.properties");
+const KAFKA_DIR = path.join(DATA_DIR, "kafka");
+const PROCESS_NAME = "kafka";
+
+export function parseBrokers(list: string): { host: string; port: number }[] {
+  return list.split(",").map((entry) => {
+    const [host, port] = entry.trim().split(/:(?=\d+$)/);
+    return { host: host ?? "127.0.0.1", port: Number(port) };
+  });
+}
+
+function kafkaVersion(): string {
+  const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(MANIFEST, "utf8"));
+  if (!match?.[1]) throw new StackError(`no <kafka.version> in ${MANIFEST}`);
+  return match[1];
+}
+
+/** Folder of the broker's jars for the manifest's version, resolved with Maven on first use. */
+export function resolveKafkaJars(): string {
+  const version = kafkaVersion();
+  const libs = path.join(TOOLS_DIR, `kafka-${version}`, "libs");
+  const marker = path.join(libs, ".complete");
+  if (existsSync(marker)) return libs;
+  if (!commandExists("mvn")) {
+    throw new StackError(
+      "No Kafka broker is reachable at KAFKA_BROKERS and Maven (mvn) is missing to fetch Apache Kafka's jars.\n" +
+        "  Install Maven and a Java 17+ runtime (Debian/Ubuntu: sudo apt-get install maven openjdk-17-jre-headless),\n" +
+        "  or set KAFKA_BROKERS to a running broker.",
+    );
+  }
+  say(`Kafka: resolving Apache Kafka ${version} jars with Maven into ${path.relative(ROOT_DIR, libs)} (first run only)`);
+  rmSync(libs, { recursive: true, force: true });
+  mkdirSync(libs, { recursive: true });
+  run("mvn", ["-q", "-B", "-f", MANIFEST, "dependency:copy-dependencies", `-DoutputDirectory=${libs}`, "-DincludeScope=runtime"], {
+    what: "mvn dependency:copy-dependencies (Kafka jars)",
+  });
+  writeFileSync(marker, `${version}\n`);
+  return libs;
+}
+
+function checkJava(): void {
+  if (!commandExists("java")) {
+    throw new StackError(
+      "No Kafka broker is reachable at KAFKA_BROKERS and Java is missing to run one.\n" +
+        "  Install a Java 17+ runtime (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless), or set KAFKA_BROKERS.",
+    );
+  }
+  const out = run("java", ["-version"]).stderr;
+  const major = Number(/version "(\d+)/.exec(out)?.[1] ?? 0);
+  if (major < 17) throw new StackError(`Kafka ${kafkaVersion()} needs Java 17 or newer; found: ${out.split("\n")[0]}`);
+}
+
+function writeServerProperties(host: string, port: number): string {
+  const file = path.join(KAFKA_DIR, "server.properties");
+  const controllerPort = port + 1;
+  const props = [
+    "# Written by scripts/stack/kafka.ts: a single-node KRaft broker for local use.",
+    "process.roles=broker,controller",
+    "node.id=1",
+    `controller.quorum.voters=1@${host}:${controllerPort}`,
+    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    "controller.listener.names=CONTROLLER",
+    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    `log.dirs=${path.join(KAFKA_DIR, "data")}`,
+    "num.partitions=3",
+    "auto.create.topics.enable=false",
+    "offsets.topic.replication.factor=1",
+    "offsets.topic.num.partitions=10",
+    "transaction.state.log.replication.factor=1",
+    "transaction.state.log.min.isr=1",
+    "transaction.state.log.num.partitions=5",
+    "share.coordinator.state.topic.replication.factor=1",
+    "group.initial.rebalance.delay.ms=0",
+    "log.retention.hours=168",
+    "log.segment.bytes=268435456",
+    "",
+  ].join("\n");
+  mkdirSync(KAFKA_DIR, { recursive: true });
+  writeFileSync(file, props);
+  return file;
+}
+
+async function isKafkaReady(brokers: string[]): Promise<boolean> {
+  return (await probeKafka(brokers, [], 2_500)).ok;
+}
+
+export type KafkaHandle = { startedHere: boolean; pid?: number };
+
+/**
+ * Makes a broker available at `brokerList`: reuses one that answers; otherwise, for a local address,
+ * runs a single-node Apache Kafka broker in KRaft mode from the official jars (resolved with Maven
+ * once), storing its data under .data/kafka.
+ */
+export async function ensureKafka(brokerList: string): Promise<KafkaHandle> {
+  const brokers = parseBrokers(brokerList);
+  const first = brokers[0]!;
+  const addresses = brokers.map((b) => `${b.host}:${b.port}`);
+  if (await isKafkaReady(addresses)) {
+    say(`Kafka: using the broker at ${addresses.join(",")}`);
+    return { startedHere: false };
+  }
+  if (readPid(PROCESS_NAME)) {
+    say("Kafka: the local broker is starting; waiting for it");
+    await waitForKafka(addresses, readPid(PROCESS_NAME)!);
+    return { startedHere: false };
+  }
+  if (brokers.length > 1 || !isLocalHost(first.host)) {
+    throw new StackError(`Kafka at ${addresses.join(",")} is not reachable; start it or fix KAFKA_BROKERS.`);
+  }
+  if (await isPortOpen(first.host, first.port)) {
+    throw new StackError(`Port ${first.port} is in use by something that is not a Kafka broker; free it or set KAFKA_BROKERS to another port.`);
+  }
+  checkJava();
+  const libs = resolveKafkaJars();
+  const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;
+  const config = writeServerProperties(host, first.port);
+  const classpath = `${libs}/*`;
+  if (!existsSync(path.join(KAFKA_DIR, "data", "meta.properties"))) {
+    say("Kafka: formatting the KRaft storage (first run)");
+    run("java", ["-cp", classpath, "kafka.tools.StorageTool", "format", "-t", randomUUID().replace(/-/g, "").slice(0, 22), "-c", config, "--ignore-formatted"], {
+      what: "kafka-storage format",
+    });
+  }
+  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port}`);
+  const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
+  const pid = spawnDetached(PROCESS_NAME, "java", [
+    ...heap.split(" "),
+    "-XX:+UseG1GC",
+    "-Djava.awt.headless=true",
+    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+    `-Dkafka.logs.dir=${path.join(KAFKA_DIR, "logs")}`,
+    "-cp",
+    classpath,
+    "kafka.Kafka",
+    config,
+  ]);
+  await waitForKafka([`${host}:${first.port}`], pid);
+  return { startedHere: true, pid };
+}
+
+async function waitForKafka(addresses: string[], pid: number): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await isKafkaReady(addresses)) return;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      removePidFile(PROCESS_NAME);
+      throw new StackError(`the Kafka broker exited during start-up. Last lines of .data/logs/kafka.log:\n${tailLog(PROCESS_NAME)}`);
+    }
+    await sleep(500);
+  }
+  throw new StackError(`the Kafka broker did not answer within 90 s. Last lines of .data/logs/kafka.log:\n${tailLog(PROCESS_NAME)}`);
+}
+
+/** Stops the broker this checkout started (controlled shutdown, then SIGKILL after 30 s). */
+export async function stopLocalKafka(): Promise<boolean> {
+  const pid = readPid(PROCESS_NAME);
+  if (!pid) return false;
+  await stopProcessGroup(pid, 30_000);
+  removePidFile(PROCESS_NAME);
+  return true;
+}
+
+export function isLocalKafkaRunning(): boolean {
+  return readPid(PROCESS_NAME) !== null;
+}
+

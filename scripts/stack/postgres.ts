@@ -1,0 +1,193 @@
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import pg from "pg";
+
+import { CHECKOUT_ID, DATA_DIR, ROOT_DIR } from "./paths";
+import { commandExists, isLocalHost, isRoot, logFile, run, say, sleep, StackError } from "./proc";
+
+export type PostgresTarget = { host: string; port: number; user: string; password: string; database: string };
+
+export function parseDatabaseUrl(url: string): PostgresTarget {
+  const u = new URL(url);
+  return {
+    host: u.hostname || "127.0.0.1",
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username || "postgres"),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, "")) || "postgres",
+  };
+}
+
+type Probe = { state: "ok" } | { state: "unreachable"; detail: string } | { state: "no-database" } | { state: "rejected"; detail: string };
+
+async function probe(target: PostgresTarget, database = target.database): Promise<Probe> {
+  const client = new pg.Client({ ...target, database, connectionTimeoutMillis: 3_000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return { state: "ok" };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { code?: string };
+    if (e.code === "3D000") return { state: "no-database" };
+    if (e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "EHOSTUNREACH" || /timeout/i.test(e.message)) {
+      return { state: "unreachable", detail: e.message };
+    }
+    if (e.code === "57P03") return { state: "unreachable", detail: "the server is starting up" };
+    return { state: "rejected", detail: `${e.code ?? ""} ${e.message}`.trim() };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function createDatabase(target: PostgresTarget): Promise<void> {
+  const client = new pg.Client({ ...target, database: "postgres", connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    await client.query(`create database ${pg.escapeIdentifier(target.database)}`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "42P04") throw error; // created concurrently
+  } finally {
+    await client.end();
+  }
+}
+
+/** Directory of initdb/pg_ctl: PG_BIN_DIR, else the newest /usr/lib/postgresql/<v>/bin, else PATH. */
+export function findPostgresBinDir(): string {
+  const fromEnv = process.env.PG_BIN_DIR;
+  if (fromEnv) {
+    if (!existsSync(path.join(fromEnv, "pg_ctl"))) throw new StackError(`PG_BIN_DIR=${fromEnv} has no pg_ctl`);
+    return fromEnv;
+  }
+  const debianRoot = "/usr/lib/postgresql";
+  if (existsSync(debianRoot)) {
+    const versions = readdirSync(debianRoot)
+      .filter((v) => existsSync(path.join(debianRoot, v, "bin", "initdb")))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return path.join(debianRoot, versions[0], "bin");
+  }
+  if (commandExists("initdb") && commandExists("pg_ctl")) {
+    return path.dirname(run("sh", ["-c", "command -v pg_ctl"]).stdout.trim());
+  }
+  throw new StackError(
+    "PostgreSQL is not reachable at DATABASE_URL and its server binaries (initdb, pg_ctl) are not installed.\n" +
+      "  Install them (Debian/Ubuntu: sudo apt-get install postgresql), or set PG_BIN_DIR to their folder,\n" +
+      "  or set DATABASE_URL to a PostgreSQL server that is running.",
+  );
+}
+
+/**
+ * Where the private cluster lives: .data/postgres, unless the process is root and the `postgres` user
+ * (which initdb and postgres must run as) cannot reach the checkout; then a folder under /var/tmp.
+ */
+export function getClusterDir(): string {
+  const inProject = path.join(DATA_DIR, "postgres");
+  if (!isRoot()) return inProject;
+  const reachable = run("sh", ["-c", `runuser -u postgres -- test -x ${JSON.stringify(DATA_DIR)} -o -x ${JSON.stringify(ROOT_DIR)} && echo yes || echo no`]).stdout.trim() === "yes";
+  return reachable ? inProject : path.join("/var/tmp", `tickstream-${CHECKOUT_ID}`, "postgres");
+}
+
+function asClusterOwner(binDir: string, tool: string, args: string[]): string[] {
+  const bin = path.join(binDir, tool);
+  return isRoot() ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
+}
+
+function runAsOwner(binDir: string, tool: string, args: string[], what: string): void {
+  const [command, ...rest] = asClusterOwner(binDir, tool, args);
+  run(command!, rest, { what });
+}
+
+function prepareOwnedDir(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  if (isRoot()) {
+    const ids = run("id", ["-u", "postgres"]).stdout.trim();
+    const gid = run("id", ["-g", "postgres"]).stdout.trim();
+    chownSync(dir, Number(ids), Number(gid));
+  }
+  chmodSync(dir, 0o700);
+}
+
+export type PostgresHandle = { startedHere: boolean; clusterDir?: string; binDir?: string };
+
+/**
+ * Makes the database at `url` usable: reuses a reachable server (creating the database if missing);
+ * otherwise, for a local address, creates (once) and starts a private cluster with the system's
+ * PostgreSQL binaries, owned by the project. Throws a StackError saying what to do when it cannot.
+ */
+export async function ensurePostgres(url: string): Promise<PostgresHandle> {
+  const target = parseDatabaseUrl(url);
+  const where = `${target.host}:${target.port}`;
+  const first = await probe(target);
+  if (first.state === "ok") {
+    say(`PostgreSQL: using the server at ${where} (database ${target.database})`);
+    return { startedHere: false };
+  }
+  if (first.state === "no-database") {
+    await createDatabase(target);
+    say(`PostgreSQL: created database ${target.database} on ${where}`);
+    return { startedHere: false };
+  }
+  if (first.state === "rejected") {
+    throw new StackError(`PostgreSQL at ${where} refused the connection: ${first.detail}\n  Fix the user/password/database in DATABASE_URL.`);
+  }
+  if (!isLocalHost(target.host)) {
+    throw new StackError(`PostgreSQL at ${where} is not reachable (${first.detail}); start it or fix DATABASE_URL.`);
+  }
+
+  const binDir = findPostgresBinDir();
+  const clusterDir = getClusterDir();
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    say(`PostgreSQL: creating a private cluster in ${clusterDir} (binaries: ${binDir})`);
+    rmSync(clusterDir, { recursive: true, force: true });
+    prepareOwnedDir(clusterDir);
+    const pwFile = path.join(os.tmpdir(), `tickstream-pw-${process.pid}`);
+    writeFileSync(pwFile, `${target.password || "tickstream"}\n`, { mode: 0o644 });
+    try {
+      runAsOwner(binDir, "initdb", ["-D", clusterDir, "-U", target.user, `--pwfile=${pwFile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], "initdb");
+    } finally {
+      rmSync(pwFile, { force: true });
+    }
+  }
+  const log = logFile("postgres");
+  mkdirSync(path.dirname(log), { recursive: true });
+  if (isRoot()) run("sh", ["-c", `touch ${JSON.stringify(log)} && chown postgres ${JSON.stringify(log)}`]);
+  const options = `-p ${target.port} -c listen_addresses=${target.host === "localhost" ? "localhost" : "127.0.0.1"} -c unix_socket_directories='${clusterDir}' -c max_connections=300 -c shared_buffers=256MB`;
+  say(`PostgreSQL: starting the private cluster on ${where}`);
+  runAsOwner(binDir, "pg_ctl", ["-D", clusterDir, "-l", log, "-o", options, "-w", "-t", "60", "start"], "pg_ctl start");
+
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const state = await probe(target);
+    if (state.state === "ok") break;
+    if (state.state === "no-database") {
+      await createDatabase(target);
+      break;
+    }
+    if (state.state === "rejected") throw new StackError(`the private cluster refused ${target.user}: ${state.detail}`);
+    await sleep(200);
+  }
+  return { startedHere: true, clusterDir, binDir };
+}
+
+/** Stops the private cluster (fast shutdown: running transactions roll back, data is safe). */
+export function stopPrivatePostgres(): boolean {
+  const clusterDir = getClusterDir();
+  if (!existsSync(path.join(clusterDir, "postmaster.pid"))) return false;
+  const binDir = findPostgresBinDir();
+  runAsOwner(binDir, "pg_ctl", ["-D", clusterDir, "-m", "fast", "-w", "-t", "60", "stop"], "pg_ctl stop");
+  return true;
+}
+
+/** True when the private cluster of this checkout is running. */
+export function isPrivatePostgresRunning(): boolean {
+  const clusterDir = getClusterDir();
+  if (!existsSync(path.join(clusterDir, "postmaster.pid"))) return false;
+  try {
+    const [command, ...rest] = asClusterOwner(findPostgresBinDir(), "pg_ctl", ["-D", clusterDir, "status"]);
+    run(command!, rest);
+    return true;
+  } catch {
+    return false;
+  }
+}
