@@ -88,13 +88,8 @@ ALTER ROLE "tickstream_bi" SET default_transaction_read_only = on;
 --> statement-breakpoint
 ALTER ROLE "tickstream_bi" SET statement_timeout = '60s';
 --> statement-breakpoint
-DO $$
-BEGIN
-  EXECUTE format('GRANT CONNECT ON DATABASE %I TO "tickstream_bi"', current_database());
-  EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
-END
-$$;
---> statement-breakpoint
+-- Database-level grants (CONNECT, no TEMPORARY) are not copied to databases cloned from a template,
+-- so lib/db/migrate.ts applies them on every migrate run instead of here.
 REVOKE ALL ON SCHEMA "public" FROM "tickstream_bi";
 --> statement-breakpoint
 REVOKE CREATE ON SCHEMA "public" FROM PUBLIC;

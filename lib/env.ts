@@ -56,6 +56,7 @@ export const envSchema = {
   SYNTHETIC_BARS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(1),
   YAHOO_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   YAHOO_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  YAHOO_BACKFILL_DAYS: z.coerce.number().int().min(0).max(29).default(0),
   INGEST_BUFFER_MAX: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 
   KPI_WINDOWS: minutesListSchema.default([5, 15, 60]),

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 
-import { closeDb, createDb } from "@/lib/db/client";
+import { closeDb, createDb, type DbOrTx } from "@/lib/db/client";
 
 /** Arbitrary constant: serialises concurrent migrators (several processes starting at once). */
 const MIGRATION_LOCK_KEY = 7_245_311_001;
@@ -22,6 +22,7 @@ export async function migrateDatabase(url: string, options: MigrateOptions = {})
     await db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     try {
       await migrate(db, { migrationsFolder: options.migrationsFolder ?? path.resolve("drizzle") });
+      await applyDatabaseGrants(db);
       if (options.biPassword) {
         // ALTER ROLE takes no bind parameters: the password goes in as an escaped literal.
         await db.execute(sql.raw(`alter role tickstream_bi with login password ${pg.escapeLiteral(options.biPassword)}`));
@@ -32,4 +33,18 @@ export async function migrateDatabase(url: string, options: MigrateOptions = {})
   } finally {
     await closeDb(db);
   }
+}
+
+/**
+ * Database-level privileges of the read-only BI role: it may connect, and nobody but the owner may
+ * create temporary tables. Kept out of the migrations because CREATE DATABASE … TEMPLATE does not copy
+ * them; idempotent.
+ */
+export async function applyDatabaseGrants(db: DbOrTx): Promise<void> {
+  await db.execute(
+    sql.raw(`do $$ begin
+      execute format('grant connect on database %I to tickstream_bi', current_database());
+      execute format('revoke temporary on database %I from public', current_database());
+    end $$`),
+  );
 }

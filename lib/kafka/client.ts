@@ -39,7 +39,9 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
       ({ level, label, log: entry }: LogEntry) => {
         const { message, timestamp: _ts, logger: _l, ...rest } = entry;
         // Broker responses such as "coordinator is loading" are retried by kafkajs; they are not failures.
-        const name = level === logLevel.ERROR && /^\[Connection\] Response/.test(message) ? "warn" : LEVEL_NAMES[level];
+        // Finite retries on the idempotent producer are deliberate: the publisher retries the same batch.
+        const routine = /Response \w+\(key: \d+/.test(message) || /Limiting retries for the idempotent producer/.test(message);
+        const name = routine ? "debug" : LEVEL_NAMES[level];
         log[name ?? "info"]({ kafkaLevel: label, ...rest }, message);
       },
   });

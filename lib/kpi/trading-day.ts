@@ -14,8 +14,21 @@ function getFormatter(timeZone: string): Intl.DateTimeFormat {
  * belongs to 2026-03-12 in America/New_York.
  */
 export function computeTradingDate(ts: number, timeZone: string): string {
-  return getFormatter(timeZone).format(ts);
+  // Every UTC offset in use is a multiple of 15 minutes, so the date is constant within a 15-minute
+  // bucket: format once per bucket instead of once per bar.
+  const bucket = Math.floor(ts / BUCKET_MS);
+  const key = `${timeZone}|${bucket}`;
+  let date = dateCache.get(key);
+  if (date === undefined) {
+    if (dateCache.size > 50_000) dateCache.clear();
+    date = getFormatter(timeZone).format(bucket * BUCKET_MS);
+    dateCache.set(key, date);
+  }
+  return date;
 }
+
+const BUCKET_MS = 15 * 60_000;
+const dateCache = new Map<string, string>();
 
 /** Minutes after local midnight of `ts` in `timeZone` (09:30 → 570). */
 export function computeLocalMinuteOfDay(ts: number, timeZone: string): number {
@@ -28,4 +41,56 @@ export function computeLocalMinuteOfDay(ts: number, timeZone: string): number {
   const hour = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
   const minute = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
   return hour * 60 + minute;
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** UTC offset of `timeZone` at instant `ts`, in minutes (New York in summer → −240). */
+export function computeUtcOffsetMinutes(ts: number, timeZone: string): number {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const parts = Object.fromEntries(formatter.formatToParts(ts).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((asUtc - Math.floor(ts / 1000) * 1000) / 60_000);
+}
+
+/** The instant of local time `minuteOfDay` on `date` (`YYYY-MM-DD`) in `timeZone`. */
+export function computeZonedTimestamp(date: string, minuteOfDay: number, timeZone: string): number {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d, 0, minuteOfDay);
+  // Two passes settle the offset on either side of a DST change.
+  let ts = naive - computeUtcOffsetMinutes(naive, timeZone) * 60_000;
+  ts = naive - computeUtcOffsetMinutes(ts, timeZone) * 60_000;
+  return ts;
+}
+
+/** `date` moved by `days` weekdays (Saturday and Sunday skipped); negative moves back. */
+export function addWeekdays(date: string, days: number): string {
+  const t = new Date(`${date}T12:00:00Z`);
+  const step = days >= 0 ? 1 : -1;
+  let left = Math.abs(days);
+  while (left > 0) {
+    t.setUTCDate(t.getUTCDate() + step);
+    const dow = t.getUTCDay();
+    if (dow !== 0 && dow !== 6) left--;
+  }
+  return t.toISOString().slice(0, 10);
+}
+
+/** Whether `date` (`YYYY-MM-DD`) is a Saturday or Sunday. */
+export function isWeekend(date: string): boolean {
+  const dow = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return dow === 0 || dow === 6;
 }

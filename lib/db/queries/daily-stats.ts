@@ -1,0 +1,66 @@
+import { and, desc, eq, lte } from "drizzle-orm";
+
+import type { DbOrTx } from "@/lib/db/client";
+import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
+import { chunkRows, setFromExcluded } from "@/lib/db/queries/excluded";
+import type { DailyStat } from "@/lib/kpi/types";
+
+export function toDailyStat(row: DailyStatRow): DailyStat {
+  return {
+    symbol: row.symbol,
+    tradeDate: row.tradeDate,
+    open: row.open,
+    high: row.high,
+    low: row.low,
+    close: row.close,
+    volume: row.volume,
+    prevClose: row.prevClose,
+    changePct: row.changePct,
+    range: row.dayRange,
+    rangePct: row.rangePct,
+    vwap: row.vwap,
+    barCount: row.barCount,
+    firstTs: row.firstBarAt.getTime(),
+    lastTs: row.lastBarAt.getTime(),
+  };
+}
+
+export async function upsertDailyStats(db: DbOrTx, days: readonly DailyStat[]): Promise<void> {
+  for (const chunk of chunkRows(days, 16)) {
+    await db
+      .insert(dailyStats)
+      .values(
+        chunk.map(({ range, firstTs, lastTs, ...d }) => ({ ...d, dayRange: range, firstBarAt: new Date(firstTs), lastBarAt: new Date(lastTs) })),
+      )
+      .onConflictDoUpdate({ target: [dailyStats.symbol, dailyStats.tradeDate], set: setFromExcluded(dailyStats, ["symbol", "tradeDate"]) });
+  }
+}
+
+/** The last `days` trading days of a symbol up to `toDate`, oldest first. */
+export async function listDailyStats(db: DbOrTx, symbol: string, days: number, toDate?: string): Promise<DailyStat[]> {
+  const rows = await db
+    .select()
+    .from(dailyStats)
+    .where(and(eq(dailyStats.symbol, symbol), toDate ? lte(dailyStats.tradeDate, toDate) : undefined))
+    .orderBy(desc(dailyStats.tradeDate))
+    .limit(days);
+  return rows.reverse().map(toDailyStat);
+}
+
+/** Ranking of one trading day by change %: gainers (best first) and losers (worst first). */
+export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number) {
+  const rows = await db.select().from(dailyStats).where(eq(dailyStats.tradeDate, tradeDate));
+  const ranked = rows.filter((r) => r.changePct !== null).map(toDailyStat);
+  const byGain = [...ranked].sort((a, b) => b.changePct! - a.changePct! || a.symbol.localeCompare(b.symbol));
+  const toMover = (d: DailyStat, i: number) => ({ symbol: d.symbol, gainPct: d.changePct!, lastClose: d.close, totalVolume: d.volume, rank: i + 1 });
+  return {
+    gainers: byGain.slice(0, limit).map(toMover),
+    losers: [...byGain].reverse().slice(0, limit).map(toMover),
+  };
+}
+
+/** The newest trading date any symbol has. */
+export async function getLatestTradeDate(db: DbOrTx): Promise<string | null> {
+  const [row] = await db.select({ d: dailyStats.tradeDate }).from(dailyStats).orderBy(desc(dailyStats.tradeDate)).limit(1);
+  return row?.d ?? null;
+}

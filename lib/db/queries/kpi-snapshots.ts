@@ -1,0 +1,93 @@
+import { and, desc, eq, gte, lte, or } from "drizzle-orm";
+
+import type { DbOrTx } from "@/lib/db/client";
+import { kpiSnapshots, topMovers, type KpiSnapshotRow } from "@/lib/db/schema";
+import { chunkRows, setFromExcluded } from "@/lib/db/queries/excluded";
+import type { Mover, WindowKpi } from "@/lib/kpi/types";
+
+export function toWindowKpi(row: KpiSnapshotRow): WindowKpi {
+  return {
+    symbol: row.symbol,
+    windowMinutes: row.windowMinutes,
+    windowStart: row.windowStart.getTime(),
+    windowEnd: row.windowEnd.getTime(),
+    avgPrice: row.avgPrice,
+    vwap: row.vwap,
+    totalVolume: row.totalVolume,
+    gainPct: row.gainPct,
+    firstOpen: row.firstOpen,
+    lastClose: row.lastClose,
+    high: row.high,
+    low: row.low,
+    barCount: row.barCount,
+  };
+}
+
+export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi[]): Promise<void> {
+  for (const chunk of chunkRows(windows, 14)) {
+    await db
+      .insert(kpiSnapshots)
+      .values(chunk.map((w) => ({ ...w, windowStart: new Date(w.windowStart), windowEnd: new Date(w.windowEnd) })))
+      .onConflictDoUpdate({
+        target: [kpiSnapshots.windowMinutes, kpiSnapshots.windowStart, kpiSnapshots.symbol],
+        set: setFromExcluded(kpiSnapshots, ["windowMinutes", "windowStart", "symbol"]),
+      });
+  }
+}
+
+/** Windows of one symbol and length in [from, to], oldest first, at most `limit` (newest kept). */
+export async function listWindowKpis(db: DbOrTx, symbol: string, windowMinutes: number, from: number, to: number, limit: number) {
+  const rows = await db
+    .select()
+    .from(kpiSnapshots)
+    .where(
+      and(
+        eq(kpiSnapshots.symbol, symbol),
+        eq(kpiSnapshots.windowMinutes, windowMinutes),
+        gte(kpiSnapshots.windowStart, new Date(from)),
+        lte(kpiSnapshots.windowStart, new Date(to)),
+      ),
+    )
+    .orderBy(desc(kpiSnapshots.windowStart))
+    .limit(limit);
+  return rows.reverse().map(toWindowKpi);
+}
+
+export type WindowRanking = { windowMinutes: number; windowStart: number; windowEnd: number; gainers: Mover[]; losers: Mover[] };
+
+/** Top `limit` gainers and losers of each (window length, window start), from the top_movers view. */
+export async function listTopMovers(db: DbOrTx, windows: readonly { windowMinutes: number; windowStart: number }[], limit: number): Promise<WindowRanking[]> {
+  if (windows.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(topMovers)
+    .where(
+      and(
+        or(...windows.map((w) => and(eq(topMovers.windowMinutes, w.windowMinutes), eq(topMovers.windowStart, new Date(w.windowStart))))),
+        or(lte(topMovers.gainerRank, limit), lte(topMovers.loserRank, limit)),
+      ),
+    );
+  return windows.map((w) => {
+    const mine = rows.filter((r) => r.windowMinutes === w.windowMinutes && r.windowStart.getTime() === w.windowStart);
+    const toMover = (r: (typeof rows)[number], rank: number): Mover => ({ symbol: r.symbol, gainPct: r.gainPct, lastClose: r.lastClose, totalVolume: r.totalVolume, rank });
+    return {
+      windowMinutes: w.windowMinutes,
+      windowStart: w.windowStart,
+      windowEnd: w.windowStart + w.windowMinutes * 60_000,
+      gainers: mine.filter((r) => r.gainerRank <= limit).sort((a, b) => a.gainerRank - b.gainerRank).map((r) => toMover(r, r.gainerRank)),
+      losers: mine.filter((r) => r.loserRank <= limit).sort((a, b) => a.loserRank - b.loserRank).map((r) => toMover(r, r.loserRank)),
+    };
+  });
+}
+
+/** Start of the newest window of a length that any symbol has. */
+export async function getLatestWindowStart(db: DbOrTx, windowMinutes: number): Promise<number | null> {
+  const [row] = await db
+    .select({ start: kpiSnapshots.windowStart })
+    .from(kpiSnapshots)
+    .where(eq(kpiSnapshots.windowMinutes, windowMinutes))
+    .orderBy(desc(kpiSnapshots.windowStart))
+    .limit(1);
+  return row ? row.start.getTime() : null;
+}
+

@@ -1,0 +1,39 @@
+import { and, eq, sql } from "drizzle-orm";
+
+import type { DbOrTx } from "@/lib/db/client";
+import { streamOffsets } from "@/lib/db/schema";
+
+export type OffsetKey = { consumerGroup: string; topic: string; partition: number };
+
+/**
+ * Locks the offset row of a partition for the rest of the transaction and returns the next offset to
+ * apply. A missing row is created with `initial` (the first offset this worker was handed). Two
+ * processes that both believe they own the partition serialise here; the second one sees the first
+ * one's progress.
+ */
+export async function lockStreamOffset(tx: DbOrTx, key: OffsetKey, initial: number): Promise<number> {
+  await tx.insert(streamOffsets).values({ ...key, nextOffset: initial }).onConflictDoNothing();
+  const [row] = await tx
+    .select({ nextOffset: streamOffsets.nextOffset })
+    .from(streamOffsets)
+    .where(and(eq(streamOffsets.consumerGroup, key.consumerGroup), eq(streamOffsets.topic, key.topic), eq(streamOffsets.partition, key.partition)))
+    .for("update");
+  if (!row) throw new Error(`stream offset row of ${key.topic}/${key.partition} vanished`);
+  return row.nextOffset;
+}
+
+export async function saveStreamOffset(tx: DbOrTx, key: OffsetKey, nextOffset: number): Promise<void> {
+  await tx
+    .update(streamOffsets)
+    .set({ nextOffset, updatedAt: sql`now()` })
+    .where(and(eq(streamOffsets.consumerGroup, key.consumerGroup), eq(streamOffsets.topic, key.topic), eq(streamOffsets.partition, key.partition)));
+}
+
+/** Stored next offsets of a group and topic, by partition. */
+export async function listStreamOffsets(db: DbOrTx, consumerGroup: string, topic: string): Promise<Map<number, number>> {
+  const rows = await db
+    .select()
+    .from(streamOffsets)
+    .where(and(eq(streamOffsets.consumerGroup, consumerGroup), eq(streamOffsets.topic, topic)));
+  return new Map(rows.map((r) => [r.partition, r.nextOffset]));
+}

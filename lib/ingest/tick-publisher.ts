@@ -1,0 +1,145 @@
+import { tickV1Schema, type TickSource, type TickV1 } from "@/lib/events/tick-v1";
+import { formatIssues } from "@/lib/events/tick-v1";
+import type { OutMessage } from "@/lib/kafka/messages";
+import { describeError, type Logger } from "@/lib/log";
+
+/** Where a symbol stands after its bars reached Kafka: the newest bar start and, for replay, its position. */
+export type PublishedCursor = { symbol: string; source: TickSource; lastTs: number; replaySeq: number | null };
+
+export type TickPublisherDeps = {
+  /** Sends one batch to `market.ticks` (keyed by symbol); rejects if Kafka did not take all of it. */
+  send: (messages: OutMessage[]) => Promise<void>;
+  /** Persists cursors of bars Kafka acknowledged; may fail (database down), then it is retried. */
+  saveCursors: (cursors: PublishedCursor[]) => Promise<void>;
+  logger: Logger;
+  /** Most events held while Kafka is unavailable; sources pause (never drop) when it is full. */
+  maxBuffered: number;
+  batchSize?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+type Pending = { tick: TickV1; replaySeq: number | null };
+
+/**
+ * The ingest worker's only way to Kafka: a bounded FIFO of validated tick events, sent in batches by
+ * one loop. A failed send keeps the batch at the head and retries it with backoff, so per-symbol order
+ * holds and nothing is dropped; the buffer fills and the sources pause until Kafka is back.
+ */
+export function createTickPublisher(deps: TickPublisherDeps) {
+  const queue: Pending[] = [];
+  const batchSize = deps.batchSize ?? 2_000;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const dirtyCursors = new Map<string, PublishedCursor>();
+  const metrics = {
+    published: {} as Record<string, Record<string, number>>,
+    rejected: 0,
+    sendFailures: 0,
+    lastSendAt: 0,
+    kafkaAvailable: true,
+    lastError: null as string | null,
+  };
+  let running = false;
+  let wake: (() => void) | null = null;
+  let loop: Promise<void> | null = null;
+
+  function enqueue(ticks: readonly TickV1[], replaySeqs?: readonly (number | null)[]): number {
+    let accepted = 0;
+    ticks.forEach((tick, i) => {
+      // Producers parse before sending: a bad bar is a bug at its source, reported and never sent.
+      const parsed = tickV1Schema.safeParse(tick);
+      if (!parsed.success) {
+        metrics.rejected++;
+        deps.logger.error({ symbol: tick.symbol, ts: tick.ts, reason: formatIssues(parsed.error.issues) }, "source produced an invalid bar; not sent");
+        return;
+      }
+      queue.push({ tick: parsed.data, replaySeq: replaySeqs?.[i] ?? null });
+      accepted++;
+    });
+    wake?.();
+    return accepted;
+  }
+
+  async function flushCursors(): Promise<void> {
+    if (dirtyCursors.size === 0) return;
+    const cursors = [...dirtyCursors.values()];
+    try {
+      await deps.saveCursors(cursors);
+      for (const c of cursors) if (dirtyCursors.get(c.symbol) === c) dirtyCursors.delete(c.symbol);
+    } catch (error) {
+      deps.logger.warn({ err: describeError(error), symbols: cursors.length }, "could not save ingest cursors; will retry");
+    }
+  }
+
+  async function sendHead(): Promise<boolean> {
+    const batch = queue.slice(0, batchSize);
+    try {
+      await deps.send(batch.map(({ tick }) => ({ key: tick.symbol, value: tick })));
+    } catch (error) {
+      metrics.sendFailures++;
+      metrics.lastError = describeError(error);
+      if (metrics.kafkaAvailable) deps.logger.warn({ err: metrics.lastError, buffered: queue.length }, "Kafka send failed; holding bars and retrying");
+      metrics.kafkaAvailable = false;
+      return false;
+    }
+    queue.splice(0, batch.length);
+    if (!metrics.kafkaAvailable) deps.logger.info({ buffered: queue.length }, "Kafka is back; sending held bars");
+    metrics.kafkaAvailable = true;
+    metrics.lastError = null;
+    metrics.lastSendAt = Date.now();
+    for (const { tick, replaySeq } of batch) {
+      const bySource = (metrics.published[tick.source] ??= {});
+      bySource[tick.symbol] = (bySource[tick.symbol] ?? 0) + 1;
+      const prev = dirtyCursors.get(tick.symbol);
+      if (!prev || prev.lastTs <= tick.ts) dirtyCursors.set(tick.symbol, { symbol: tick.symbol, source: tick.source, lastTs: tick.ts, replaySeq });
+    }
+    return true;
+  }
+
+  async function run(): Promise<void> {
+    let backoff = 250;
+    while (running || queue.length > 0) {
+      if (queue.length === 0) {
+        await flushCursors();
+        if (!running) break;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 1_000);
+        });
+        wake = null;
+        continue;
+      }
+      if (await sendHead()) {
+        backoff = 250;
+        if (queue.length === 0 || dirtyCursors.size > 500) await flushCursors();
+      } else {
+        if (!running) break; // stopping with Kafka down: what is left stays unsent, cursors say so
+        await sleep(backoff + Math.random() * backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+      }
+    }
+    await flushCursors();
+  }
+
+  return {
+    enqueue,
+    /** Whether sources may produce more now (the buffer has room). */
+    canAccept: () => queue.length < deps.maxBuffered,
+    get buffered() {
+      return queue.length;
+    },
+    metrics: () => ({ ...metrics, buffered: queue.length, pendingCursors: dirtyCursors.size }),
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** Stops after sending what is buffered (one attempt if Kafka is down) and saving cursors. */
+    async stop(): Promise<void> {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+export type TickPublisher = ReturnType<typeof createTickPublisher>;

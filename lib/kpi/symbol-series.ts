@@ -1,0 +1,236 @@
+import { computeDailyStats } from "@/lib/kpi/daily-stats";
+import { computeEmaStep } from "@/lib/kpi/ema";
+import { computeSimpleMovingAverage } from "@/lib/kpi/moving-average";
+import { computeTradingDate } from "@/lib/kpi/trading-day";
+import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
+import type { Bar, DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
+import { addToVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
+
+export const MA_SHORT = 5;
+export const MA_LONG = 20;
+export const EMA_PERIOD = 20;
+const MINUTE_MS = 60_000;
+/** A trading day in any time zone spans less than this (23–25 h around DST changes). */
+const MAX_DAY_MS = 26 * 60 * MINUTE_MS;
+
+export type SeriesConfig = {
+  symbol: string;
+  timeZone: string;
+  /** Tumbling window lengths in minutes. */
+  windows: readonly number[];
+  /** A bar with no later bar is final once `ts + 1 min + finalGraceMs` has passed. */
+  finalGraceMs: number;
+};
+
+/**
+ * The in-memory bars of one symbol, sorted by ts. Invariant: the state holds every bar of the symbol
+ * with `ts >= bars[0].ts` (it is contiguous up to the newest bar); `hasAllHistory` says that bars[0]
+ * is the symbol's first bar ever. The stream worker builds it from PostgreSQL and keeps it in step.
+ */
+export type SeriesState = { config: SeriesConfig; bars: FactBar[]; hasAllHistory: boolean };
+
+/** What one application of revisions changed: rows to upsert. */
+export type SeriesChanges = { bars: FactBar[]; days: DailyStat[]; windows: WindowKpi[] };
+
+export const NO_CHANGES: SeriesChanges = { bars: [], days: [], windows: [] };
+
+export function createSeriesState(config: SeriesConfig, stored: readonly FactBar[], hasAllHistory: boolean): SeriesState {
+  const bars = [...stored].sort((a, b) => a.ts - b.ts);
+  return { config, bars, hasAllHistory };
+}
+
+/**
+ * Earliest ts the caller must load (plus the 20 bars before it) so that everything from `fromTs` on
+ * can be recomputed: the whole trading day, the previous day's close, and the longest window.
+ */
+export function computeLoadFrom(fromTs: number, windows: readonly number[]): number {
+  const longest = Math.max(...windows, 1);
+  return Math.min(fromTs - MAX_DAY_MS, computeWindowStart(fromTs, longest));
+}
+
+/** Number of bars to load before {@link computeLoadFrom}, for the moving averages. */
+export const CONTEXT_BARS = MA_LONG;
+
+/** Index of the first bar with ts >= `ts` (bars.length when none). */
+export function lowerBound(bars: readonly { ts: number }[], ts: number): number {
+  let lo = 0;
+  let hi = bars.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (bars[mid]!.ts < ts) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether the state holds enough history to recompute everything from `fromTs`: 19 bars before it
+ * (MA 20), the whole of its trading day and the previous day's last bar (daily stats), and the start of
+ * its longest window. When false, the caller reloads the symbol from the database.
+ */
+export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
+  if (state.hasAllHistory) return true;
+  const first = state.bars[0];
+  if (!first) return false;
+  const r = lowerBound(state.bars, fromTs);
+  if (r < MA_LONG - 1) return false;
+  if (first.tradeDate >= computeTradingDate(fromTs, state.config.timeZone)) return false;
+  const longest = Math.max(...state.config.windows, 1);
+  return first.ts <= computeWindowStart(fromTs, longest);
+}
+
+function sameOhlcv(a: Bar, b: Bar): boolean {
+  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+}
+
+function sameFact(a: FactBar, b: FactBar): boolean {
+  return sameOhlcv(a, b) && a.ma5 === b.ma5 && a.ma20 === b.ma20 && a.ema20 === b.ema20 && a.vwap === b.vwap && a.isFinal === b.isFinal;
+}
+
+/**
+ * Merges bar revisions (at most one per ts; the latest already chosen) into the state and recomputes
+ * everything they affect: the bars' indicators from the earliest changed bar on, the finality of the
+ * bar before it, the trading days and the windows from there to the newest bar. Results depend only
+ * on the set of bars, never on arrival order. A revision equal to the stored bar changes nothing.
+ * Mutates `state`; throws if the state lacks the history {@link canRecomputeFrom} requires.
+ */
+export function applyRevisions(state: SeriesState, revisions: readonly Bar[], now: number): SeriesChanges {
+  const { bars, config } = state;
+  let firstChanged = Infinity;
+  const revised = new Set<number>();
+  for (const rev of revisions) {
+    const i = lowerBound(bars, rev.ts);
+    const existing = bars[i];
+    if (existing && existing.ts === rev.ts) {
+      if (sameOhlcv(existing, rev)) continue;
+      bars[i] = { ...existing, open: rev.open, high: rev.high, low: rev.low, close: rev.close, volume: rev.volume };
+    } else {
+      if (!state.hasAllHistory && bars.length > 0 && rev.ts < bars[0]!.ts) {
+        throw new Error(`bar ${rev.ts} of ${config.symbol} precedes the loaded history; reload the symbol first`);
+      }
+      bars.splice(i, 0, {
+        symbol: config.symbol,
+        ts: rev.ts,
+        open: rev.open,
+        high: rev.high,
+        low: rev.low,
+        close: rev.close,
+        volume: rev.volume,
+        tradeDate: computeTradingDate(rev.ts, config.timeZone),
+        ma5: null,
+        ma20: null,
+        ema20: null,
+        vwap: null,
+        isFinal: false,
+      });
+    }
+    firstChanged = Math.min(firstChanged, rev.ts);
+    revised.add(rev.ts);
+  }
+  if (firstChanged === Infinity) return NO_CHANGES;
+  if (!canRecomputeFrom(state, firstChanged)) {
+    throw new Error(`not enough history of ${config.symbol} loaded to recompute from ${firstChanged}`);
+  }
+  return recomputeFrom(state, lowerBound(bars, firstChanged), revised, now);
+}
+
+function recomputeFrom(state: SeriesState, r: number, revised: ReadonlySet<number>, now: number): SeriesChanges {
+  const { bars, config } = state;
+  const changed: FactBar[] = [];
+  const from = Math.max(0, r - 1);
+  let dayStart = from;
+  while (dayStart > 0 && bars[dayStart - 1]!.tradeDate === bars[from]!.tradeDate) dayStart--;
+
+  const closes = bars.map((b) => b.close);
+  let acc: VwapAccumulator = EMPTY_VWAP_ACCUMULATOR;
+  let day = "";
+  for (let i = dayStart; i < bars.length; i++) {
+    const bar = bars[i]!;
+    if (bar.tradeDate !== day) {
+      day = bar.tradeDate;
+      acc = EMPTY_VWAP_ACCUMULATOR;
+    }
+    acc = addToVwap(acc, bar);
+    if (i < from) continue;
+    const isFinal = i < bars.length - 1 || bar.ts + MINUTE_MS + config.finalGraceMs <= now;
+    let next: FactBar;
+    if (i < r) {
+      next = { ...bar, isFinal };
+    } else {
+      const ma20 = computeSimpleMovingAverage(closes, i, MA_LONG);
+      const previousEma = i > 0 ? bars[i - 1]!.ema20 : null;
+      next = {
+        ...bar,
+        ma5: computeSimpleMovingAverage(closes, i, MA_SHORT),
+        ma20,
+        ema20: computeEmaStep(previousEma, bar.close, EMA_PERIOD, ma20),
+        vwap: computeVwap(acc),
+        isFinal,
+      };
+    }
+    const differs = !sameFact(bar, next);
+    if (differs) bars[i] = next;
+    if (differs || revised.has(bar.ts)) changed.push(next);
+  }
+  return { bars: changed, days: recomputeDays(state, r), windows: recomputeWindows(state, r) };
+}
+
+function recomputeDays(state: SeriesState, r: number): DailyStat[] {
+  const { bars, config } = state;
+  const days: DailyStat[] = [];
+  let start = r;
+  while (start > 0 && bars[start - 1]!.tradeDate === bars[r]!.tradeDate) start--;
+  while (start < bars.length) {
+    const tradeDate = bars[start]!.tradeDate;
+    let end = start;
+    while (end < bars.length && bars[end]!.tradeDate === tradeDate) end++;
+    const prevClose = start > 0 ? bars[start - 1]!.close : null;
+    days.push(computeDailyStats(config.symbol, tradeDate, bars.slice(start, end), prevClose));
+    start = end;
+  }
+  return days;
+}
+
+function recomputeWindows(state: SeriesState, r: number): WindowKpi[] {
+  const { bars, config } = state;
+  const out: WindowKpi[] = [];
+  for (const minutes of config.windows) {
+    let start = lowerBound(bars, computeWindowStart(bars[r]!.ts, minutes));
+    while (start < bars.length) {
+      const windowStart = computeWindowStart(bars[start]!.ts, minutes);
+      let end = start;
+      while (end < bars.length && computeWindowStart(bars[end]!.ts, minutes) === windowStart) end++;
+      out.push(computeWindowKpi(config.symbol, minutes, bars.slice(start, end)));
+      start = end;
+    }
+  }
+  return out;
+}
+
+/**
+ * Marks the newest bar final once its minute plus the grace period is over (no later bar has come).
+ * Returns the bar if it changed.
+ */
+export function finalizeExpired(state: SeriesState, now: number): FactBar | null {
+  const last = state.bars[state.bars.length - 1];
+  if (!last || last.isFinal || last.ts + MINUTE_MS + state.config.finalGraceMs > now) return null;
+  const next = { ...last, isFinal: true };
+  state.bars[state.bars.length - 1] = next;
+  return next;
+}
+
+/**
+ * Drops bars the state no longer needs to recompute its newest bar (keeps the newest bar's day, its
+ * longest window and the 20 bars before them), once more than `slack` bars could go.
+ */
+export function trimSeries(state: SeriesState, slack = 500): void {
+  const { bars, config } = state;
+  const last = bars[bars.length - 1];
+  if (!last) return;
+  const keepFrom = computeLoadFrom(last.ts, config.windows);
+  const cut = lowerBound(bars, keepFrom) - CONTEXT_BARS;
+  if (cut > slack) {
+    bars.splice(0, cut);
+    state.hasAllHistory = false;
+  }
+}

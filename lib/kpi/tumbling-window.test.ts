@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+
+import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
+
+const T0 = Date.parse("2026-03-12T13:30:00Z");
+const M = 60_000;
+const bar = (minute: number, open: number, high: number, low: number, close: number, volume: number) => ({ ts: T0 + minute * M, open, high, low, close, volume });
+
+describe("computeWindowStart", () => {
+  it("aligns windows to the epoch: 13:37 is in the 13:35 five-minute window and the 13:00 hour", () => {
+    const ts = T0 + 7 * M;
+    expect(new Date(computeWindowStart(ts, 5)).toISOString()).toBe("2026-03-12T13:35:00.000Z");
+    expect(new Date(computeWindowStart(ts, 15)).toISOString()).toBe("2026-03-12T13:30:00.000Z");
+    expect(new Date(computeWindowStart(ts, 60)).toISOString()).toBe("2026-03-12T13:00:00.000Z");
+  });
+
+  it("puts a bar that starts exactly on a boundary in the window it opens", () => {
+    expect(computeWindowStart(T0 + 5 * M, 5)).toBe(T0 + 5 * M);
+  });
+});
+
+describe("computeWindowKpi", () => {
+  it("computes avg of closes, VWAP, total volume and gain from first open to last close", () => {
+    const kpi = computeWindowKpi("AAPL", 5, [
+      bar(2, 102, 104, 101, 103, 300), // typical 102.666…
+      bar(0, 100, 101, 99, 100, 100), // typical 100
+      bar(1, 100, 102, 100, 101, 0), // zero volume: no weight
+    ]);
+    expect(kpi.windowStart).toBe(T0);
+    expect(kpi.windowEnd).toBe(T0 + 5 * M);
+    expect(kpi.avgPrice).toBeCloseTo((103 + 100 + 101) / 3, 12);
+    expect(kpi.totalVolume).toBe(400);
+    expect(kpi.vwap).toBeCloseTo((100 * 100 + ((104 + 101 + 103) / 3) * 300) / 400, 12);
+    expect(kpi.gainPct).toBeCloseTo(3, 12); // (103 − 100) / 100 × 100
+    expect(kpi.high).toBe(104);
+    expect(kpi.low).toBe(99);
+    expect(kpi.barCount).toBe(3);
+  });
+
+  it("has a null VWAP for a window with no volume, and a gain from a single bar", () => {
+    const kpi = computeWindowKpi("AAPL", 5, [bar(0, 100, 101, 99, 101, 0)]);
+    expect(kpi.vwap).toBeNull();
+    expect(kpi.gainPct).toBeCloseTo(1, 12);
+  });
+
+  it("rejects bars from another window", () => {
+    expect(() => computeWindowKpi("AAPL", 5, [bar(0, 1, 1, 1, 1, 1), bar(5, 1, 1, 1, 1, 1)])).toThrow(/not in the 5-minute window/);
+  });
+});

@@ -1,0 +1,50 @@
+import pg from "pg";
+import type { TestProject } from "vitest/node";
+
+import { getEnv } from "@/lib/env";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { loadEnvFiles } from "@/scripts/stack/env-file";
+import { ensureKafka } from "@/scripts/stack/kafka";
+import { ensurePostgres } from "@/scripts/stack/postgres";
+
+export const TEMPLATE_DATABASE = "tickstream_test_template";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    templateDatabase: string;
+    kafkaBrokers: string;
+  }
+}
+
+/**
+ * Integration tests run against the real PostgreSQL and Kafka: reused when reachable at DATABASE_URL /
+ * KAFKA_BROKERS (e.g. while `npm start` runs), otherwise started the way `npm start` starts them. A
+ * template database is migrated once per run; every test file clones its own database from it.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  loadEnvFiles();
+  const env = getEnv();
+  await ensurePostgres(env.DATABASE_URL);
+  await ensureKafka(env.KAFKA_BROKERS);
+
+  const admin = new URL(env.DATABASE_URL);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    // Drop test databases left behind by interrupted runs, then rebuild the template from the migrations.
+    const stale = await client.query<{ datname: string }>("select datname from pg_database where datname like 'tst\\_%' or datname = $1", [TEMPLATE_DATABASE]);
+    for (const { datname } of stale.rows) await client.query(`drop database if exists ${pg.escapeIdentifier(datname)} with (force)`);
+    await client.query(`create database ${pg.escapeIdentifier(TEMPLATE_DATABASE)}`);
+  } finally {
+    await client.end();
+  }
+  const templateUrl = new URL(env.DATABASE_URL);
+  templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
+  await migrateDatabase(templateUrl.toString(), { biPassword: env.BI_READONLY_PASSWORD });
+
+  project.provide("adminDatabaseUrl", admin.toString());
+  project.provide("templateDatabase", TEMPLATE_DATABASE);
+  project.provide("kafkaBrokers", env.KAFKA_BROKERS);
+}

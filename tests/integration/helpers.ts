@@ -1,0 +1,95 @@
+import { randomUUID } from "node:crypto";
+
+import pg from "pg";
+import { inject } from "vitest";
+
+import { closeDb, createDb, type Db } from "@/lib/db/client";
+import { applyDatabaseGrants } from "@/lib/db/migrate";
+import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { ensureTopics } from "@/lib/kafka/topics";
+import { createLogger } from "@/lib/log";
+
+export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
+
+/** A short unique id for names of databases, topics and groups. */
+export function uniqueId(prefix = "t"): string {
+  return `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+}
+
+export type TestDatabase = { url: string; name: string; db: Db; drop: () => Promise<void> };
+
+/** A fresh database cloned from the migrated template; `drop()` removes it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject("adminDatabaseUrl");
+  const name = uniqueId("tst");
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(inject("templateDatabase"))}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { max: 5, applicationName: "tickstream-test" });
+  await applyDatabaseGrants(db);
+  return {
+    url: url.toString(),
+    name,
+    db,
+    drop: async () => {
+      await closeDb(db).catch(() => undefined);
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export function getTestBrokers(): string[] {
+  return inject("kafkaBrokers").split(",");
+}
+
+export function createTestKafka(clientId = uniqueId("client")): KafkaClient {
+  return createKafkaClient({ brokers: getTestBrokers(), clientId, logger: testLogger, retries: 5 });
+}
+
+export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
+
+/** Unique topics for one test (ticks with `partitions` partitions), created and ready. */
+export async function createTestTopics(partitions = 3): Promise<TestTopics> {
+  const id = uniqueId("it");
+  const topics = { ticks: `${id}.market.ticks`, kpis: `${id}.market.kpis`, ticksDlq: `${id}.market.ticks.dlq` };
+  const admin = createAdmin(createTestKafka());
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [
+      { topic: topics.ticks, numPartitions: partitions },
+      { topic: topics.kpis, numPartitions: partitions },
+      { topic: topics.ticksDlq, numPartitions: 1 },
+    ]);
+  } finally {
+    await admin.disconnect();
+  }
+  return topics;
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
+export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+}

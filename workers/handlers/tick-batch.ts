@@ -1,0 +1,202 @@
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { upsertDailyStats } from "@/lib/db/queries/daily-stats";
+import { loadSymbolHistory, upsertFactPrices } from "@/lib/db/queries/fact-prices";
+import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
+import { insertRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
+import { lockStreamOffset, saveStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
+import { getSymbolTimeZones, registerExternalSymbols } from "@/lib/db/queries/symbols";
+import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
+import { DLQ_HEADERS } from "@/lib/events/topics";
+import type { InMessage, OutMessage } from "@/lib/kafka/messages";
+import {
+  applyRevisions,
+  canRecomputeFrom,
+  computeLoadFrom,
+  CONTEXT_BARS,
+  createSeriesState,
+  trimSeries,
+  type SeriesChanges,
+  type SeriesState,
+} from "@/lib/kpi/symbol-series";
+import type { Bar } from "@/lib/kpi/types";
+import type { Logger } from "@/lib/log";
+
+export type TickBatchConfig = {
+  groupId: string;
+  windows: readonly number[];
+  finalGraceMs: number;
+  /** Time zone of symbols that are not registered in `symbols`. */
+  defaultTimeZone: string;
+  /** Land accepted events in raw_ticks. */
+  landRawTicks: boolean;
+};
+
+export type TickBatchDeps = {
+  db: Db;
+  logger: Logger;
+  clock: () => number;
+  config: TickBatchConfig;
+  /** Sends dead letters; called inside the transaction so that a failure rolls the batch back. */
+  sendDeadLetters: (messages: OutMessage[]) => Promise<void>;
+};
+
+export type TickBatch = { topic: string; partition: number; messages: readonly InMessage[] };
+
+/** What one batch did, for the caller (offsets, live updates) and the metrics. */
+export type TickBatchResult =
+  | {
+      kind: "applied";
+      /** Next offset to consume (stored in stream_offsets with the rows). */
+      nextOffset: number;
+      changes: Map<string, SeriesChanges>;
+      applied: number;
+      skipped: number;
+      deadLettered: number;
+    }
+  /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
+  | { kind: "gap"; seekTo: number };
+
+type Parsed = { message: InMessage; tick: TickV1 } | { message: InMessage; reason: string };
+
+function parse(message: InMessage): Parsed {
+  const result = parseTickMessage(message.value);
+  if (!result.ok) return { message, reason: result.reason };
+  if (message.key !== null && message.key !== result.tick.symbol) {
+    return { message, reason: `message key ${JSON.stringify(message.key)} does not match symbol ${result.tick.symbol}` };
+  }
+  return { message, tick: result.tick };
+}
+
+function toDeadLetter(batch: TickBatch, item: { message: InMessage; reason: string }, now: number): OutMessage {
+  return {
+    key: item.message.key ?? "",
+    value: item.message.value?.toString("utf8") ?? "",
+    headers: {
+      [DLQ_HEADERS.reason]: item.reason.slice(0, 1000),
+      [DLQ_HEADERS.sourceTopic]: batch.topic,
+      [DLQ_HEADERS.sourcePartition]: String(batch.partition),
+      [DLQ_HEADERS.sourceOffset]: String(item.message.offset),
+      [DLQ_HEADERS.failedAt]: new Date(now).toISOString(),
+    },
+  };
+}
+
+/**
+ * The stream worker's core: one Kafka batch of `market.ticks` (one partition) becomes one PostgreSQL
+ * transaction holding the KPI rows it changes and the partition's next offset. Per-symbol state lives
+ * in memory between batches and is rebuilt from PostgreSQL whenever it may be stale (first sight,
+ * rebalance, failed batch, late bar older than what is loaded).
+ */
+export function createTickBatchHandler(deps: TickBatchDeps) {
+  const { db, logger, config } = deps;
+  const series = new Map<string, SeriesState>();
+  const timeZones = new Map<string, string>();
+
+  async function getSeries(tx: DbOrTx, symbol: string, timeZone: string, fromTs: number): Promise<SeriesState> {
+    const cached = series.get(symbol);
+    if (cached && canRecomputeFrom(cached, fromTs)) return cached;
+    const loadFrom = computeLoadFrom(fromTs, config.windows);
+    const history = await loadSymbolHistory(tx, symbol, loadFrom, CONTEXT_BARS);
+    const state = createSeriesState(
+      { symbol, timeZone, windows: config.windows, finalGraceMs: config.finalGraceMs },
+      history.bars,
+      history.hasAllHistory,
+    );
+    series.set(symbol, state);
+    return state;
+  }
+
+  async function resolveTimeZones(tx: DbOrTx, symbols: string[]): Promise<void> {
+    const unknown = symbols.filter((s) => !timeZones.has(s));
+    if (unknown.length === 0) return;
+    const found = await getSymbolTimeZones(tx, unknown);
+    const unregistered = unknown.filter((s) => !found.has(s));
+    if (unregistered.length > 0) {
+      await registerExternalSymbols(tx, unregistered, config.defaultTimeZone);
+      logger.info({ symbols: unregistered }, "registered symbols first seen on the topic as external");
+    }
+    for (const s of unknown) timeZones.set(s, found.get(s) ?? config.defaultTimeZone);
+  }
+
+  async function handleBatch(batch: TickBatch): Promise<TickBatchResult> {
+    const first = batch.messages[0];
+    const last = batch.messages[batch.messages.length - 1];
+    if (!first || !last) throw new Error("handleBatch needs at least one message");
+    const key: OffsetKey = { consumerGroup: config.groupId, topic: batch.topic, partition: batch.partition };
+    const now = deps.clock();
+    try {
+      return await db.transaction(async (tx) => {
+        const stored = await lockStreamOffset(tx, key, first.offset);
+        if (stored < first.offset) return { kind: "gap", seekTo: stored } as const;
+        const fresh = batch.messages.filter((m) => m.offset >= stored);
+        const skipped = batch.messages.length - fresh.length;
+        if (skipped > 0) {
+          // Another member applied these already (a rebalance or a zombie): our memory may be behind.
+          series.clear();
+          logger.info({ partition: batch.partition, skipped, stored }, "skipping offsets already applied");
+        }
+        if (fresh.length === 0) return { kind: "applied", nextOffset: stored, changes: new Map(), applied: 0, skipped, deadLettered: 0 } as const;
+
+        const parsed = fresh.map(parse);
+        const dead = parsed.filter((p): p is { message: InMessage; reason: string } => "reason" in p);
+        const good = parsed.filter((p): p is { message: InMessage; tick: TickV1 } => "tick" in p);
+
+        // Coalesce revisions: per symbol and minute the highest offset wins (messages are in offset order).
+        const bySymbol = new Map<string, Map<number, Bar>>();
+        for (const { tick } of good) {
+          let bars = bySymbol.get(tick.symbol);
+          if (!bars) bySymbol.set(tick.symbol, (bars = new Map()));
+          bars.set(tick.ts, { ts: tick.ts, open: tick.open, high: tick.high, low: tick.low, close: tick.close, volume: tick.volume });
+        }
+        await resolveTimeZones(tx, [...bySymbol.keys()]);
+
+        const changes = new Map<string, SeriesChanges>();
+        for (const [symbol, bars] of bySymbol) {
+          const revisions = [...bars.values()];
+          const fromTs = Math.min(...revisions.map((b) => b.ts));
+          const state = await getSeries(tx, symbol, timeZones.get(symbol)!, fromTs);
+          changes.set(symbol, applyRevisions(state, revisions, now));
+        }
+        const all = [...changes.values()];
+        await upsertFactPrices(tx, all.flatMap((c) => c.bars));
+        await upsertDailyStats(tx, all.flatMap((c) => c.days));
+        await upsertKpiSnapshots(tx, all.flatMap((c) => c.windows));
+        if (config.landRawTicks) {
+          const landed: LandedTick[] = good.map(({ message, tick }) => ({ topic: batch.topic, partition: batch.partition, offset: message.offset, tick }));
+          await insertRawTicks(tx, landed);
+        }
+        const nextOffset = last.offset + 1;
+        await saveStreamOffset(tx, key, nextOffset);
+        if (dead.length > 0) {
+          for (const d of dead) logger.warn({ partition: batch.partition, offset: d.message.offset, reason: d.reason }, "dead-lettering an invalid tick");
+          await deps.sendDeadLetters(dead.map((d) => toDeadLetter(batch, d, now)));
+        }
+        return { kind: "applied", nextOffset, changes, applied: good.length, skipped, deadLettered: dead.length } as const;
+      });
+    } catch (error) {
+      // The transaction rolled back but the in-memory series may hold its changes: forget them all.
+      series.clear();
+      throw error;
+    } finally {
+      for (const state of series.values()) trimSeries(state);
+    }
+  }
+
+  return {
+    handleBatch,
+    /** Forgets all in-memory state (after a rebalance); it is rebuilt from PostgreSQL on demand. */
+    reset(): void {
+      series.clear();
+      timeZones.clear();
+    },
+    /** Forgets cached time zones so that admin changes are picked up. */
+    forgetTimeZones(): void {
+      timeZones.clear();
+    },
+    get cachedSymbols(): number {
+      return series.size;
+    },
+  };
+}
+
+export type TickBatchHandler = ReturnType<typeof createTickBatchHandler>;

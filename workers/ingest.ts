@@ -1,0 +1,36 @@
+// Ingest worker: follows the active symbols (PostgreSQL LISTEN/NOTIFY), produces 1-minute bars from
+// each symbol's source (yahoo, replay, synthetic) and publishes them to market.ticks, keyed by symbol,
+// with an idempotent producer. Start with `tsx workers/ingest.ts` (npm start runs it).
+import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { closeDb, createDb } from "@/lib/db/client";
+import { createKafkaClient } from "@/lib/kafka/client";
+import { startIngestWorker } from "@/workers/ingest/start-ingest-worker";
+import { runWorker, startHeartbeat } from "@/workers/run-worker";
+
+void runWorker("ingest", async (ctx) => {
+  const env = getEnv();
+  const { logger } = ctx;
+  const db = createDb(env.DATABASE_URL, {
+    max: 4,
+    applicationName: "tickstream-ingest",
+    onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
+  });
+  ctx.onShutdown(() => closeDb(db));
+  const worker = await startIngestWorker({
+    db,
+    databaseUrl: env.DATABASE_URL,
+    kafka: createKafkaClient({ brokers: getKafkaBrokers(env), clientId: `${env.KAFKA_CLIENT_ID}-ingest`, logger }),
+    logger,
+    ticksTopic: env.TOPIC_TICKS,
+    defaultSource: env.INGEST_SOURCE,
+    seedSymbols: env.DEFAULT_SYMBOLS,
+    exchangeTimeZone: env.EXCHANGE_TIMEZONE,
+    bufferMax: env.INGEST_BUFFER_MAX,
+    replay: { dataDir: env.REPLAY_DATA_DIR, speed: env.REPLAY_SPEED },
+    synthetic: { seed: env.SYNTHETIC_SEED, barsPerSecond: env.SYNTHETIC_BARS_PER_SECOND },
+    yahoo: { pollSeconds: env.YAHOO_POLL_SECONDS, concurrency: env.YAHOO_CONCURRENCY, backfillDays: env.YAHOO_BACKFILL_DAYS },
+  });
+  ctx.onShutdown(() => worker.stop());
+  ctx.onShutdown(startHeartbeat(db, ctx, "ingest", env.HEARTBEAT_SECONDS * 1000, worker.metrics));
+  logger.info({ defaultSource: env.INGEST_SOURCE, replaySpeed: env.REPLAY_SPEED }, "ingest worker running");
+});

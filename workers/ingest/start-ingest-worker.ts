@@ -1,0 +1,106 @@
+import path from "node:path";
+
+import type { Db } from "@/lib/db/client";
+import { getAppState, initAppState, setAppState } from "@/lib/db/queries/app-state";
+import { getIngestCursor, saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
+import { insertSymbols } from "@/lib/db/queries/symbols";
+import type { TickSource } from "@/lib/events/tick-v1";
+import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
+import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
+import { createReplayDriver } from "@/lib/ingest/replay-driver";
+import { createStatusReporter } from "@/lib/ingest/status-reporter";
+import { watchActiveSymbols } from "@/lib/ingest/symbol-registry";
+import { createSyntheticDriver } from "@/lib/ingest/synthetic-driver";
+import { createTickPublisher } from "@/lib/ingest/tick-publisher";
+import { createYahooDriver } from "@/lib/ingest/yahoo-driver";
+import { createProducer, type KafkaClient } from "@/lib/kafka/client";
+import { sendJsonBatch } from "@/lib/kafka/messages";
+import { describeError, type Logger } from "@/lib/log";
+
+export type IngestWorkerOptions = {
+  db: Db;
+  databaseUrl: string;
+  kafka: KafkaClient;
+  logger: Logger;
+  ticksTopic: string;
+  defaultSource: TickSource;
+  /** Symbols to follow on a deployment's first start (once; an admin may remove them later). */
+  seedSymbols: readonly string[];
+  exchangeTimeZone: string;
+  bufferMax: number;
+  replay: { dataDir: string; speed: number };
+  synthetic: { seed: number; barsPerSecond: number };
+  yahoo: { pollSeconds: number; concurrency: number; backfillDays: number; fetch?: typeof fetch };
+  clock?: () => number;
+  symbolPollMs?: number;
+};
+
+/**
+ * Runs the ingest worker until `stop()`: follows the active symbols (LISTEN/NOTIFY), drives each
+ * symbol's source, and publishes through one bounded, ordered buffer to the ticks topic.
+ */
+export async function startIngestWorker(options: IngestWorkerOptions) {
+  const { db, logger } = options;
+  const clock = options.clock ?? Date.now;
+
+  const seeded = await getAppState<boolean>(db, "symbols.seeded");
+  if (!seeded) {
+    const added = await insertSymbols(db, options.seedSymbols.map((symbol) => ({ symbol, exchangeTimezone: options.exchangeTimeZone })));
+    await initAppState(db, "symbols.seeded", true);
+    if (added.length > 0) logger.info({ symbols: added.map((s) => s.symbol) }, "seeded the default symbols");
+  }
+
+  const producer = createProducer(options.kafka, { idempotent: true });
+  await producer.connect();
+  const publisher = createTickPublisher({
+    send: (messages) => sendJsonBatch(producer, options.ticksTopic, messages),
+    saveCursors: (cursors) => saveIngestCursors(db, cursors),
+    logger: logger.child({ component: "publisher" }),
+    maxBuffered: options.bufferMax,
+  });
+  const status = createStatusReporter(db, logger);
+  const depsFor = (source: TickSource): DriverDeps => ({
+    publisher,
+    clock,
+    logger: logger.child({ source }),
+    getCursor: (symbol) => getIngestCursor(db, symbol),
+    loadState: (key) => getAppState(db, key),
+    saveState: (key, value) => setAppState(db, key, value),
+    reportStatus: status.report,
+    markInvalid: status.markInvalid,
+  });
+
+  const recorded = loadRecordedBars(path.resolve(options.replay.dataDir));
+  const drivers: Record<TickSource, SourceDriver> = {
+    replay: createReplayDriver({ recorded, timeZone: options.exchangeTimeZone, speed: options.replay.speed, deps: depsFor("replay") }),
+    synthetic: createSyntheticDriver({ ...options.synthetic, deps: depsFor("synthetic") }),
+    yahoo: createYahooDriver({ ...options.yahoo, deps: depsFor("yahoo") }),
+  };
+  publisher.start();
+  for (const driver of Object.values(drivers)) await driver.start();
+
+  const registry = watchActiveSymbols({
+    db,
+    url: options.databaseUrl,
+    logger,
+    defaultSource: options.defaultSource,
+    pollMs: options.symbolPollMs,
+    onChange: (symbols) => {
+      for (const [source, driver] of Object.entries(drivers)) driver.setSymbols(symbols.filter((s) => s.source === source));
+    },
+  });
+
+  return {
+    metrics: () => ({ publisher: publisher.metrics(), sources: Object.fromEntries(Object.entries(drivers).map(([name, d]) => [name, d.metrics()])) }),
+    /** Stops watching and producing, flushes the buffer (one try if Kafka is down), saves cursors, disconnects. */
+    async stop(): Promise<void> {
+      await registry.stop();
+      for (const driver of Object.values(drivers)) await driver.stop();
+      await publisher.stop();
+      await status.stop();
+      await producer.disconnect().catch((error: unknown) => logger.warn({ err: describeError(error) }, "producer disconnect failed"));
+    },
+  };
+}
+
+export type IngestWorker = Awaited<ReturnType<typeof startIngestWorker>>;

@@ -1,0 +1,35 @@
+// Stream worker: consumes market.ticks in a consumer group, writes KPIs to PostgreSQL exactly once
+// (rows and offsets in one transaction), dead-letters invalid events and publishes live updates to
+// market.kpis after each commit. Start with `tsx workers/stream.ts` (npm start runs it).
+import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { closeDb, createDb } from "@/lib/db/client";
+import { createKafkaClient } from "@/lib/kafka/client";
+import { runWorker, startHeartbeat } from "@/workers/run-worker";
+import { startStreamWorker } from "@/workers/stream/start-stream-worker";
+
+void runWorker("stream", async (ctx) => {
+  const env = getEnv();
+  const { logger } = ctx;
+  const db = createDb(env.DATABASE_URL, {
+    max: 4,
+    applicationName: "tickstream-stream",
+    onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
+  });
+  ctx.onShutdown(() => closeDb(db));
+  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: `${env.KAFKA_CLIENT_ID}-stream`, logger });
+  const worker = await startStreamWorker({
+    db,
+    kafka,
+    logger,
+    topics: { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ },
+    groupId: env.STREAM_GROUP_ID,
+    windows: env.KPI_WINDOWS,
+    finalGraceSeconds: env.BAR_FINAL_GRACE_SECONDS,
+    defaultTimeZone: env.EXCHANGE_TIMEZONE,
+    rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
+  });
+  ctx.onShutdown(() => worker.stop());
+  void worker.failed.then(() => process.kill(process.pid, "SIGTERM"));
+  ctx.onShutdown(startHeartbeat(db, ctx, "stream", env.HEARTBEAT_SECONDS * 1000, worker.metrics));
+  logger.info({ topic: env.TOPIC_TICKS, group: env.STREAM_GROUP_ID }, "stream worker running");
+});

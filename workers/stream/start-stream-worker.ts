@@ -1,0 +1,156 @@
+import type { Db } from "@/lib/db/client";
+import { finalizeFactPricesBefore } from "@/lib/db/queries/fact-prices";
+import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
+import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
+import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
+import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
+import { describeError, type Logger } from "@/lib/log";
+import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
+import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
+
+export type StreamWorkerOptions = {
+  db: Db;
+  kafka: KafkaClient;
+  logger: Logger;
+  topics: { ticks: string; kpis: string; ticksDlq: string };
+  groupId: string;
+  windows: readonly number[];
+  finalGraceSeconds: number;
+  defaultTimeZone: string;
+  rawTicksRetentionHours: number;
+  clock?: () => number;
+  /** Interval of the finality and retention sweeps (0 disables them). */
+  housekeepingMs?: number;
+};
+
+/**
+ * Runs the stream worker's consumer until `stop()`: market.ticks in consumer group `groupId`, one
+ * PostgreSQL transaction per batch with the partition offsets, dead letters to the DLQ topic, live
+ * updates to the KPI topic after each commit.
+ */
+export async function startStreamWorker(options: StreamWorkerOptions) {
+  const { db, logger, topics } = options;
+  const clock = options.clock ?? Date.now;
+  const producer = createProducer(options.kafka, { idempotent: true });
+  const metrics = { batches: 0, applied: 0, deadLettered: 0, skipped: 0, failedBatches: 0, lastBatchAt: 0, lastError: null as string | null, partitions: [] as number[] };
+
+  const handler = createTickBatchHandler({
+    db,
+    logger,
+    clock,
+    config: {
+      groupId: options.groupId,
+      windows: options.windows,
+      finalGraceMs: options.finalGraceSeconds * 1000,
+      defaultTimeZone: options.defaultTimeZone,
+      landRawTicks: options.rawTicksRetentionHours > 0,
+    },
+    sendDeadLetters: (messages) => sendJsonBatch(producer, topics.ticksDlq, messages),
+  });
+
+  const consumer = createConsumer(options.kafka, {
+    groupId: options.groupId,
+    restartOnFailure: async (error) => {
+      logger.warn({ err: describeError(error) }, "consumer failed; kafkajs restarts it");
+      return true;
+    },
+  });
+
+  // On every (re)assignment: forget in-memory state (another member may have moved the partitions on)
+  // and seek to the offsets stored with the rows. Batches re-check the stored offset in their
+  // transaction, so a fetch that raced ahead of this seek is still applied exactly once.
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    handler.reset();
+    const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
+    metrics.partitions = partitions;
+    logger.info({ partitions }, "partitions assigned");
+    void listStreamOffsets(db, options.groupId, topics.ticks)
+      .then((stored) => {
+        for (const partition of partitions) {
+          const offset = stored.get(partition);
+          if (offset !== undefined) consumer.seek({ topic: topics.ticks, partition, offset: String(offset) });
+        }
+      })
+      .catch((error: unknown) => logger.warn({ err: describeError(error) }, "could not read stored offsets; the batch check still applies"));
+  });
+  let crashed: ((error: Error) => void) | null = null;
+  consumer.on(consumer.events.CRASH, (event) => {
+    logger.error({ err: describeError(event.payload.error), restart: event.payload.restart }, "consumer crashed");
+    if (!event.payload.restart) crashed?.(event.payload.error);
+  });
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.ticks], fromBeginning: true });
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const messages = batch.messages.map((m) => toInMessage(batch.partition, m));
+      let result;
+      try {
+        result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
+      } catch (error) {
+        metrics.failedBatches++;
+        metrics.lastError = describeError(error);
+        logger.warn({ partition: batch.partition, err: metrics.lastError }, "batch failed and rolled back; it will be retried");
+        throw error;
+      }
+      if (result.kind === "gap") {
+        logger.warn({ partition: batch.partition, seekTo: result.seekTo }, "stored offset is behind this batch; re-reading from it");
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(result.seekTo) });
+        return;
+      }
+      resolveOffset(batch.lastOffset());
+      metrics.batches++;
+      metrics.applied += result.applied;
+      metrics.deadLettered += result.deadLettered;
+      metrics.skipped += result.skipped;
+      metrics.lastBatchAt = clock();
+      metrics.lastError = null;
+      // Kafka's own committed offset only serves lag monitoring; the truth is stream_offsets.
+      await consumer
+        .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(result.nextOffset) }])
+        .catch((error: unknown) => logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"));
+      try {
+        const updates = await buildKpiUpdates(db, result.changes, clock());
+        if (updates.length > 0) await sendJsonBatch(producer, topics.kpis, toKpiMessages(updates));
+      } catch (error) {
+        logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
+      }
+      await heartbeat();
+    },
+  });
+
+  // Housekeeping: bars whose minute and grace are over become final even if no later bar comes (the
+  // last bar of a session); raw_ticks are kept for the retention period.
+  const graceMs = 60_000 + options.finalGraceSeconds * 1000;
+  const housekeepingMs = options.housekeepingMs ?? 15_000;
+  const housekeeping =
+    housekeepingMs > 0
+      ? setInterval(() => {
+          void finalizeFactPricesBefore(db, clock() - graceMs).catch((error: unknown) => logger.debug({ err: describeError(error) }, "finalize sweep failed"));
+          if (options.rawTicksRetentionHours > 0) {
+            void deleteRawTicksBefore(db, clock() - options.rawTicksRetentionHours * 3_600_000).catch((error: unknown) =>
+              logger.debug({ err: describeError(error) }, "raw_ticks retention failed"),
+            );
+          }
+        }, housekeepingMs)
+      : undefined;
+
+  return {
+    metrics: () => ({ ...metrics, cachedSymbols: handler.cachedSymbols }),
+    /** Resolves with the error if the consumer gives up for good. */
+    failed: new Promise<Error>((resolve) => (crashed = resolve)),
+    /** Finishes the batch in flight (or abandons it atomically), then disconnects. */
+    async stop(): Promise<void> {
+      clearInterval(housekeeping);
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}
+
+export type StreamWorker = Awaited<ReturnType<typeof startStreamWorker>>;
