@@ -1,7 +1,8 @@
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-import { DEFAULT_TOPICS } from "@/lib/events/topics";
+// Relative on purpose: next.config.ts loads this file and its loader resolves "@/" from the root.
+import { DEFAULT_TOPICS } from "./events/topics";
 
 /**
  * Every setting of every Tickstream process, validated once per process. Defaults work on a developer

@@ -1,0 +1,158 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+
+import { DailyRangeChart } from "@/components/kpi/daily-range-chart";
+import { KpiCards } from "@/components/kpi/kpi-cards";
+import { MoversTable } from "@/components/kpi/movers-table";
+import { PriceChart } from "@/components/kpi/price-chart";
+import { RangePicker } from "@/components/kpi/range-picker";
+import { SymbolPicker } from "@/components/kpi/symbol-picker";
+import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
+import { getLiveSocket } from "@/components/realtime/socket";
+import { useConnectionState } from "@/components/realtime/use-connection-state";
+import { useLiveSymbol, type LiveSnapshot } from "@/components/realtime/use-live-symbol";
+import { Card } from "@/components/ui/card";
+import type { SymbolSummary } from "@/lib/api/types";
+import type { TimeRange } from "@/lib/kpi/time-range";
+import type { DailyStat, FactBar } from "@/lib/kpi/types";
+
+type Props = {
+  symbols: SymbolSummary[];
+  symbol: string | null;
+  range: TimeRange;
+  initial: { bars: FactBar[]; snapshot: LiveSnapshot; days: DailyStat[] } | null;
+  moversWindows: number[];
+};
+
+/** Symbols list kept current: refetched whenever an admin changes one (symbols:changed). */
+function useSymbols(initial: SymbolSummary[]): SymbolSummary[] {
+  const [symbols, setSymbols] = useState(initial);
+  useEffect(() => {
+    const socket = getLiveSocket();
+    const reload = () => {
+      fetch("/api/symbols", { cache: "no-store" })
+        .then((r) => r.json() as Promise<{ symbols: SymbolSummary[] }>)
+        .then((r) => setSymbols(r.symbols))
+        .catch(() => undefined);
+    };
+    socket.on("symbols:changed", reload);
+    return () => {
+      socket.off("symbols:changed", reload);
+    };
+  }, []);
+  return symbols;
+}
+
+/** Ticks every second so that "updated x ago" stays true. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function useDailyStats(symbol: string | null, initial: DailyStat[], latestDay: DailyStat | null): DailyStat[] {
+  const [days, setDays] = useState(initial);
+  useEffect(() => {
+    if (!latestDay) return;
+    setDays((prev) => {
+      const rest = prev.filter((d) => d.tradeDate !== latestDay.tradeDate);
+      return [...rest, latestDay].sort((a, b) => a.tradeDate.localeCompare(b.tradeDate)).slice(-10);
+    });
+  }, [latestDay]);
+  useEffect(() => {
+    if (!symbol || initial.length) return;
+    fetch(`/api/daily?symbol=${encodeURIComponent(symbol)}&days=10`, { cache: "no-store" })
+      .then((r) => r.json() as Promise<{ days: DailyStat[] }>)
+      .then((r) => setDays(r.days))
+      .catch(() => undefined);
+  }, [symbol, initial.length]);
+  return days;
+}
+
+export function DashboardView({ symbols: initialSymbols, symbol, range, initial, moversWindows }: Props) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [isPending, startTransition] = useTransition();
+  const symbols = useSymbols(initialSymbols);
+  const connection = useConnectionState();
+  const live = useLiveSymbol(symbol, range, initial ? { bars: initial.bars, snapshot: initial.snapshot } : null);
+  const days = useDailyStats(symbol, initial?.days ?? [], live.snapshot.day);
+  const now = useNow();
+  const current = symbols.find((s) => s.symbol === symbol) ?? null;
+  const timeZone = current?.exchangeTimezone ?? "America/New_York";
+  const latestBar = live.bars[live.bars.length - 1] ?? null;
+
+  const navigate = (next: { symbol?: string; range?: TimeRange }) => {
+    const params = new URLSearchParams({ symbol: next.symbol ?? symbol ?? "", range: next.range ?? range });
+    startTransition(() => router.replace(`${pathname}?${params.toString()}`, { scroll: false }));
+  };
+
+  if (symbols.length === 0 || !symbol) {
+    return (
+      <Card testId="empty-state">
+        <p className="text-lg font-semibold">No symbols yet.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-300">
+          Add tickers in <a className="text-brand underline" href="/admin">Admin</a>; their bars appear here as soon as they arrive.
+        </p>
+      </Card>
+    );
+  }
+
+  return (
+    <div className="space-y-4" data-testid="dashboard" data-symbol={symbol} data-range={range} aria-busy={isPending}>
+      <div className="flex flex-wrap items-center gap-4">
+        <h1 className="text-2xl font-bold">
+          {symbol}
+          {current?.displayName && <span className="ml-2 text-base font-normal text-slate-500">{current.displayName}</span>}
+        </h1>
+        <SymbolPicker symbols={symbols} value={symbol} onChange={(s) => navigate({ symbol: s })} />
+        <RangePicker value={range} onChange={(r) => navigate({ range: r })} />
+        <div className="ml-auto">
+          <ConnectionIndicator state={connection} />
+        </div>
+      </div>
+
+      {current?.marketState === "closed" && (
+        <p role="note" data-testid="market-closed" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100">
+          Market closed: showing the last session. Live bars resume at the next open.
+        </p>
+      )}
+      {current && current.status !== "active" && (
+        <p role="note" data-testid="symbol-status" className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
+          {symbol} is {current.status}
+          {current.statusReason ? `: ${current.statusReason}` : ""}.
+        </p>
+      )}
+      {live.error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+          Could not load {symbol}: {live.error}
+        </p>
+      )}
+
+      <KpiCards latestBar={latestBar} day={live.snapshot.day} timeZone={timeZone} lastUpdateAt={live.lastUpdateAt} now={now} />
+
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card title="Price, MA 5 and MA 20" className="lg:col-span-2">
+          {live.bars.length === 0 ? (
+            <p className="py-16 text-center text-slate-500" data-testid="no-data">
+              {live.status === "loading" ? "Loading…" : `No data yet for ${symbol}: waiting for its first bar.`}
+            </p>
+          ) : (
+            <PriceChart bars={live.bars} timeZone={timeZone} multiDay={range === "5d"} />
+          )}
+        </Card>
+        <Card title="Top gainers and losers">
+          <MoversTable windows={moversWindows} timeZone={timeZone} onPick={(s) => navigate({ symbol: s })} />
+        </Card>
+      </div>
+      <Card title="Daily high vs low">
+        {days.length === 0 ? <p className="text-sm text-slate-500">No trading day recorded yet.</p> : <DailyRangeChart days={days} />}
+      </Card>
+    </div>
+  );
+}

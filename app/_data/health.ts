@@ -1,0 +1,29 @@
+import "server-only";
+
+import { getEnv } from "@/lib/env";
+import { checkHealth, type HealthReport } from "@/lib/health/check-health";
+import { getRealtimeStats } from "@/lib/realtime/stats";
+
+import { getBrokers, getDb, getTopics } from "./server-context";
+
+let cached: { at: number; report: Promise<HealthReport> } | null = null;
+
+/** The health report, computed at most once a second however many pages poll it. */
+export function getHealthReport(): Promise<HealthReport> {
+  const now = Date.now();
+  if (!cached || now - cached.at > 1_000) {
+    const topics = getTopics();
+    cached = {
+      at: now,
+      report: checkHealth({
+        db: getDb(),
+        brokers: getBrokers(),
+        topics: [topics.ticks, topics.kpis, topics.ticksDlq],
+        heartbeatSeconds: getEnv().HEARTBEAT_SECONDS,
+        expectedWorkers: ["ingest", "stream"],
+        realtime: getRealtimeStats(),
+      }),
+    };
+  }
+  return cached.report;
+}

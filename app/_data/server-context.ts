@@ -1,0 +1,28 @@
+import "server-only";
+
+import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { createDb, type Db } from "@/lib/db/client";
+import { createLogger } from "@/lib/log";
+
+const KEY = Symbol.for("tickstream.webDb");
+const logger = createLogger("web-db");
+
+/** The web process's database handle (one pool per process, kept across dev reloads). */
+export function getDb(): Db {
+  const store = globalThis as Record<symbol, Db | undefined>;
+  store[KEY] ??= createDb(getEnv().DATABASE_URL, {
+    max: getEnv().DATABASE_POOL_MAX,
+    applicationName: "tickstream-web",
+    onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
+  });
+  return store[KEY];
+}
+
+export function getTopics() {
+  const env = getEnv();
+  return { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ };
+}
+
+export function getBrokers(): string[] {
+  return getKafkaBrokers(getEnv());
+}

@@ -1,0 +1,11 @@
+// GET /api/daily?symbol=AAPL&days=10: daily stats (open, high, low, close, volume, change %), oldest first.
+import { getDailyStats } from "@/app/_data/market";
+import { dailyQuerySchema } from "@/lib/api/market-params";
+import { parseSearchParams, withApi } from "@/lib/api/with-api";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi(async (request) => {
+  const { symbol, days } = parseSearchParams(request, (p) => dailyQuerySchema.parse(p));
+  return Response.json({ symbol, days: await getDailyStats(symbol, days) });
+});

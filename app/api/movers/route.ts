@@ -1,0 +1,11 @@
+// GET /api/movers?window=5|15|60|day&limit=5: top gainers and losers of the newest window.
+import { getLatestMovers } from "@/app/_data/market";
+import { moversQuerySchema } from "@/lib/api/market-params";
+import { parseSearchParams, withApi } from "@/lib/api/with-api";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi(async (request) => {
+  const { window, limit } = parseSearchParams(request, (p) => moversQuerySchema.parse(p));
+  return Response.json(await getLatestMovers(window, limit));
+});

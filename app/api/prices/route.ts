@@ -1,0 +1,13 @@
+// GET /api/prices?symbol=AAPL&range=1h|session|5d: bars with MA 5/20, EMA 20 and VWAP, oldest first.
+import { getPriceRange, getSymbolOrThrow } from "@/app/_data/market";
+import { pricesQuerySchema } from "@/lib/api/market-params";
+import { parseSearchParams, withApi } from "@/lib/api/with-api";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi(async (request) => {
+  const query = parseSearchParams(request, (p) => pricesQuerySchema.parse(p));
+  const symbol = await getSymbolOrThrow(query.symbol);
+  const bars = await getPriceRange(query.symbol, query.range);
+  return Response.json({ symbol: query.symbol, range: query.range, timeZone: symbol.exchangeTimezone, bars });
+});

@@ -1,0 +1,81 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+import { Card } from "@/components/ui/card";
+import type { ComponentStatus, HealthReport } from "@/lib/health/check-health";
+import { cn } from "@/lib/utils";
+
+const BADGE: Record<ComponentStatus, string> = {
+  ok: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
+  degraded: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
+  down: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200",
+  unknown: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+};
+const WORDS: Record<ComponentStatus, string> = { ok: "OK", degraded: "Degraded", down: "Down", unknown: "Unknown" };
+
+function Badge({ status, testId }: { status: ComponentStatus; testId?: string }) {
+  return (
+    <span data-testid={testId} data-status={status} className={cn("rounded-full px-2.5 py-0.5 text-xs font-semibold", BADGE[status])}>
+      {WORDS[status]}
+    </span>
+  );
+}
+
+/** Polls /api/health every 3 s and says, in plain words, which part of the pipeline is up or down. */
+export function HealthView({ initial }: { initial: HealthReport }) {
+  const [report, setReport] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      fetch("/api/health", { cache: "no-store" })
+        .then((r) => r.json() as Promise<HealthReport>)
+        .then((r) => {
+          setReport(r);
+          setError(null);
+        })
+        .catch(() => setError("The web server does not answer."));
+    }, 3_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  return (
+    <div className="space-y-4" data-testid="health-page">
+      <div className="flex items-center gap-3">
+        <h1 className="text-2xl font-bold">System health</h1>
+        <Badge status={report.status} testId="health-overall" />
+      </div>
+      {error && <p className="text-red-600">{error}</p>}
+      <ul className="list-disc space-y-1 pl-5" data-testid="health-summary">
+        {report.summary.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card title="PostgreSQL" actions={<Badge status={report.postgres.status} testId="health-postgres" />}>
+          <p className="text-sm">{report.postgres.status === "ok" ? `Answered in ${report.postgres.latencyMs} ms.` : report.postgres.error}</p>
+        </Card>
+        <Card title="Kafka" actions={<Badge status={report.kafka.status} testId="health-kafka" />}>
+          {report.kafka.error && <p className="text-sm">{report.kafka.error}</p>}
+          <ul className="text-sm">
+            {report.kafka.topics.map((t) => (
+              <li key={t.topic} className="tabular">
+                {t.topic}: {t.present ? `${t.partitions} partition${t.partitions === 1 ? "" : "s"}` : "missing"}
+              </li>
+            ))}
+          </ul>
+        </Card>
+        {Object.entries(report.workers).map(([kind, w]) => (
+          <Card key={kind} title={`${kind} worker`} actions={<Badge status={w.status} testId={`health-worker-${kind}`} />}>
+            <p className="text-sm">
+              {w.status === "ok"
+                ? `${w.instances} running; last heartbeat ${w.lastBeatSecondsAgo}s ago.`
+                : w.error ?? (w.lastBeatSecondsAgo === null ? "No heartbeat yet." : `Silent for ${w.lastBeatSecondsAgo}s.`)}
+            </p>
+          </Card>
+        ))}
+      </div>
+      <p className="text-xs text-slate-500">Checked {new Date(report.checkedAt).toLocaleTimeString()} · refreshes every 3 s · JSON at /api/health</p>
+    </div>
+  );
+}

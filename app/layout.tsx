@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+
+import { THEME_SCRIPT, ThemeToggle } from "@/components/ui/theme-toggle";
+
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Tickstream",
+  description: "Live market KPIs from a Kafka stream",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* Sets the theme class before first paint (see components/ui/theme-toggle.tsx). */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
+      <body className="min-h-screen font-sans">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
+          Skip to content
+        </a>
+        <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+          <nav className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3" aria-label="Main">
+            <Link href="/" className="text-lg font-bold tracking-tight text-brand">
+              Tickstream
+            </Link>
+            <Link href="/" className="text-sm hover:underline">
+              Dashboard
+            </Link>
+            <Link href="/health" className="text-sm hover:underline">
+              Health
+            </Link>
+            <Link href="/admin" className="text-sm hover:underline">
+              Admin
+            </Link>
+            <div className="ml-auto">
+              <ThemeToggle />
+            </div>
+          </nav>
+        </header>
+        <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,41 @@
+import { ChangeText } from "@/components/kpi/change-text";
+import { formatAgo, formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
+import type { DailyStat, FactBar } from "@/lib/kpi/types";
+
+type Props = { latestBar: FactBar | null; day: DailyStat | null; timeZone: string; lastUpdateAt: number | null; now: number };
+
+function Tile({ label, children, testId }: { label: string; children: React.ReactNode; testId: string }) {
+  return (
+    <div className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900" data-testid={testId}>
+      <div className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">{label}</div>
+      <div className="mt-1 text-xl font-semibold tabular">{children}</div>
+    </div>
+  );
+}
+
+/** Last price, change on the day, volume, day high/low and time of the last update. */
+export function KpiCards({ latestBar, day, timeZone, lastUpdateAt, now }: Props) {
+  return (
+    <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="kpi-cards">
+      <Tile label="Last price" testId="kpi-last-price">
+        <span data-testid="kpi-last-price-value">{formatPrice(latestBar?.close)}</span>
+      </Tile>
+      <Tile label="Change (day)" testId="kpi-change">
+        <ChangeText value={day?.changePct} testId="kpi-change-value" />
+      </Tile>
+      <Tile label="Volume (day)" testId="kpi-volume">
+        <span title={formatVolume(day?.volume)}>{formatVolume(day?.volume, true)}</span>
+      </Tile>
+      <Tile label="Day high" testId="kpi-day-high">
+        {formatPrice(day?.high)}
+      </Tile>
+      <Tile label="Day low" testId="kpi-day-low">
+        {formatPrice(day?.low)}
+      </Tile>
+      <Tile label="Last bar" testId="kpi-last-update">
+        <span data-testid="kpi-last-bar-time">{formatBarTime(latestBar?.ts, timeZone, true)}</span>
+        <div className="text-xs font-normal text-slate-500 dark:text-slate-400">{lastUpdateAt ? `updated ${formatAgo(now - lastUpdateAt)}` : "from history"}</div>
+      </Tile>
+    </div>
+  );
+}

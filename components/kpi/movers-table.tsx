@@ -1,0 +1,106 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+import { ChangeText } from "@/components/kpi/change-text";
+import { getLiveSocket } from "@/components/realtime/socket";
+import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { formatBarTime, formatPrice } from "@/lib/kpi/format";
+import type { Mover } from "@/lib/kpi/types";
+import { cn } from "@/lib/utils";
+
+type Ranking = { windowMinutes: number; windowStart: number | null; windowEnd: number | null; gainers: Mover[]; losers: Mover[] };
+
+const label = (w: number) => (w === 0 ? "Day" : w < 60 ? `${w} m` : `${w / 60} h`);
+
+function List({ title, movers, empty, testId, onPick }: { title: string; movers: Mover[]; empty: string; testId: string; onPick: (symbol: string) => void }) {
+  return (
+    <div>
+      <h3 className="mb-1 text-xs font-semibold text-slate-500 uppercase">{title}</h3>
+      {movers.length === 0 ? (
+        <p className="text-sm text-slate-500">{empty}</p>
+      ) : (
+        <table className="w-full text-sm" data-testid={testId}>
+          <tbody>
+            {movers.map((m) => (
+              <tr key={m.symbol} className="border-t border-slate-100 dark:border-slate-800">
+                <td className="py-1 pr-2 text-slate-400 tabular">{m.rank}</td>
+                <td className="py-1 pr-2">
+                  <button type="button" className="font-medium hover:underline" onClick={() => onPick(m.symbol)}>
+                    {m.symbol}
+                  </button>
+                </td>
+                <td className="py-1 pr-2 text-right tabular">{formatPrice(m.lastClose)}</td>
+                <td className="py-1 text-right">
+                  <ChangeText value={m.gainPct} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+/** Top gainers and losers of the newest window (5 m, 15 m, 60 m, day), live. */
+export function MoversTable({ windows, timeZone, onPick }: { windows: number[]; timeZone: string; onPick: (symbol: string) => void }) {
+  const [selected, setSelected] = useState(windows[0] ?? 0);
+  const [ranking, setRanking] = useState<Ranking | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    const socket = getLiveSocket();
+    const load = () => {
+      socket.emit("movers:subscribe", [selected], () => undefined);
+      fetch(`/api/movers?window=${selected === 0 ? "day" : selected}`, { cache: "no-store" })
+        .then((r) => r.json() as Promise<Ranking>)
+        .then((r) => !cancelled && setRanking(r))
+        .catch(() => undefined);
+    };
+    const onUpdate = (u: MoversKpiUpdateV1) => {
+      if (u.windowMinutes !== selected) return;
+      setRanking((prev) => (prev?.windowStart && prev.windowStart > u.windowStart ? prev : u));
+    };
+    socket.on("movers:updated", onUpdate);
+    socket.on("connect", load);
+    load();
+    return () => {
+      cancelled = true;
+      socket.off("movers:updated", onUpdate);
+      socket.off("connect", load);
+    };
+  }, [selected]);
+
+  return (
+    <div data-testid="movers">
+      <div role="tablist" aria-label="Movers window" className="mb-3 flex gap-1">
+        {windows.map((w) => (
+          <button
+            key={w}
+            type="button"
+            role="tab"
+            aria-selected={selected === w}
+            data-testid={`movers-tab-${w === 0 ? "day" : w}`}
+            onClick={() => setSelected(w)}
+            className={cn("rounded-md px-2.5 py-1 text-sm", selected === w ? "bg-brand text-white" : "bg-slate-100 hover:bg-slate-200 dark:bg-slate-800 dark:hover:bg-slate-700")}
+          >
+            {label(w)}
+          </button>
+        ))}
+      </div>
+      {ranking?.windowStart != null && (
+        <p className="mb-2 text-xs text-slate-500">
+          {ranking.windowMinutes === 0
+            ? `Trading day ${new Date(ranking.windowStart).toISOString().slice(0, 10)}, change vs previous close`
+            : `Window ${formatBarTime(ranking.windowStart, timeZone, true)} – ${formatBarTime(ranking.windowEnd, timeZone)}`}
+        </p>
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        {/* A gainer went up and a loser went down: a flat or falling symbol is never listed as a gainer. */}
+        <List title="Top gainers" movers={(ranking?.gainers ?? []).filter((m) => m.gainPct > 0)} empty={ranking?.windowStart == null ? "No data yet." : "Nothing rose in this window."} testId="movers-gainers" onPick={onPick} />
+        <List title="Top losers" movers={(ranking?.losers ?? []).filter((m) => m.gainPct < 0)} empty={ranking?.windowStart == null ? "No data yet." : "Nothing fell in this window."} testId="movers-losers" onPick={onPick} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import { useMemo } from "react";
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+
+import { downsampleBars } from "@/lib/kpi/downsample";
+import { formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
+import type { FactBar } from "@/lib/kpi/types";
+
+/** Most points drawn per series: recharts slows down past a few thousand. */
+const MAX_POINTS = 600;
+
+type Props = { bars: FactBar[]; timeZone: string; multiDay: boolean };
+
+/** Close with MA 5 / MA 20 overlays, and volume bars under it on the same time axis. */
+export function PriceChart({ bars, timeZone, multiDay }: Props) {
+  const points = useMemo(() => downsampleBars(bars, MAX_POINTS), [bars]);
+  const tickFormatter = (ts: number) => formatBarTime(ts, timeZone, multiDay);
+  const last = bars[bars.length - 1];
+  return (
+    <div data-testid="price-chart" data-points={points.length} data-last-ts={last?.ts ?? ""} data-last-close={last?.close ?? ""}>
+      <div className="h-72 w-full">
+        <ResponsiveContainer width="100%" height="100%">
+          <ComposedChart data={points} syncId="price" margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+            <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
+            <XAxis dataKey="ts" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tickFormatter} minTickGap={40} tick={{ fontSize: 11 }} />
+            <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(2)} width={64} tick={{ fontSize: 11 }} />
+            <Tooltip
+              labelFormatter={(ts) => formatBarTime(Number(ts), timeZone, true)}
+              formatter={(value, name) => [formatPrice(Number(value)), String(name)]}
+              contentStyle={{ fontSize: 12 }}
+            />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Line type="monotone" dataKey="close" name="Close" stroke="var(--color-brand)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
+            <Line type="monotone" dataKey="ma5" name="MA 5" stroke="var(--color-ma5)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
+            <Line type="monotone" dataKey="ma20" name="MA 20" stroke="var(--color-ma20)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      <div className="h-24 w-full" data-testid="volume-chart">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={points} syncId="price" margin={{ top: 0, right: 8, bottom: 0, left: 8 }}>
+            <XAxis dataKey="ts" type="number" scale="time" domain={["dataMin", "dataMax"]} hide />
+            <YAxis tickFormatter={(v: number) => formatVolume(v, true)} width={64} tick={{ fontSize: 10 }} />
+            <Tooltip labelFormatter={(ts) => formatBarTime(Number(ts), timeZone, true)} formatter={(value) => [formatVolume(Number(value)), "Volume"]} contentStyle={{ fontSize: 12 }} />
+            <Bar dataKey="volume" name="Volume" fill="var(--color-slate-400)" isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+"use client";
+
+import type { SymbolSummary } from "@/lib/api/types";
+
+/** Picks the symbol to watch among the followed ones; paused or invalid ones say so. */
+export function SymbolPicker({ symbols, value, onChange }: { symbols: SymbolSummary[]; value: string | null; onChange: (symbol: string) => void }) {
+  return (
+    <label className="flex items-center gap-2 text-sm">
+      <span className="font-medium">Symbol</span>
+      <select
+        data-testid="symbol-picker"
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value)}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+      >
+        {symbols.map((s) => (
+          <option key={s.symbol} value={s.symbol}>
+            {s.symbol}
+            {s.status !== "active" ? ` (${s.status})` : ""}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

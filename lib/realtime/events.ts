@@ -1,0 +1,29 @@
+import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+
+/** `symbols:changed` payload: what the `symbols` trigger notified. */
+export type SymbolsChanged = { op: "INSERT" | "UPDATE" | "DELETE"; symbol: string };
+
+export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
+
+/** Events the server emits. Rooms: `symbol:<TICKER>` and `movers:<minutes>` (0 = the trading day). */
+export type ServerToClientEvents = {
+  "symbol:updated": (update: SymbolKpiUpdateV1) => void;
+  "movers:updated": (update: MoversKpiUpdateV1) => void;
+  "symbols:changed": (change: SymbolsChanged) => void;
+};
+
+/** Events a browser sends; each answers through its ack with what it is subscribed to now. */
+export type ClientToServerEvents = {
+  "symbol:subscribe": (symbols: string[], ack: (result: SubscribeAck) => void) => void;
+  "symbol:unsubscribe": (symbols: string[], ack: (result: SubscribeAck) => void) => void;
+  "movers:subscribe": (windows: number[], ack: (result: SubscribeAck) => void) => void;
+};
+
+export type InterServerEvents = Record<string, never>;
+export type SocketData = Record<string, never>;
+
+/** Most rooms one connection may join (symbols plus movers windows). */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+
+export const symbolRoom = (symbol: string) => `symbol:${symbol}`;
+export const moversRoom = (windowMinutes: number) => `movers:${windowMinutes}`;

@@ -1,0 +1,148 @@
+import type { Server as HttpServer } from "node:http";
+
+import { Server } from "socket.io";
+import { z } from "zod";
+
+import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import { formatIssues } from "@/lib/events/tick-v1";
+import { symbolSchema } from "@/lib/events/symbol";
+import type { Consumer } from "@/lib/kafka/client";
+import { describeError, type Logger } from "@/lib/log";
+import {
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+  moversRoom,
+  symbolRoom,
+  type ClientToServerEvents,
+  type InterServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+  type SymbolsChanged,
+} from "@/lib/realtime/events";
+
+export type RealtimeDeps = {
+  /** A consumer in a group unique to this web instance, so that every instance sees every update. */
+  consumer: Consumer;
+  topic: string;
+  logger: Logger;
+  /** Allowed movers windows (minutes; 0 = day). */
+  moversWindows: readonly number[];
+};
+
+const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
+
+/**
+ * Attaches Socket.IO to the web server and relays `market.kpis` to the browsers: one room per symbol
+ * and per movers window. The consumer starts at the latest offset (history comes from REST) and keeps
+ * retrying while Kafka is away; pages keep working and backfill from REST when updates resume.
+ */
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
+  const { logger, consumer } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
+    serveClient: false,
+    // Next.js (dev) handles its own upgrade requests on the same server.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 16_384,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+  });
+  const stats = { connections: 0, relayed: 0, invalid: 0, consumerRunning: false };
+
+  io.on("connection", (socket) => {
+    stats.connections++;
+    const joined = () => [...socket.rooms].filter((r) => r !== socket.id);
+    const parseSymbols = (raw: unknown) => {
+      const parsed = symbolListSchema.safeParse(Array.isArray(raw) ? raw.map((s) => (typeof s === "string" ? s.toUpperCase() : s)) : raw);
+      return parsed.success ? { ok: true as const, symbols: parsed.data } : { ok: false as const, error: formatIssues(parsed.error.issues) };
+    };
+    socket.on("symbol:subscribe", (raw, ack) => {
+      const parsed = parseSymbols(raw);
+      if (!parsed.ok) return typeof ack === "function" && ack({ ok: false, error: `invalid symbols: ${parsed.error}` });
+      const rooms = parsed.symbols.map(symbolRoom).filter((r) => !socket.rooms.has(r));
+      if (joined().length + rooms.length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        return typeof ack === "function" && ack({ ok: false, error: `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection` });
+      }
+      void socket.join(rooms);
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
+    socket.on("symbol:unsubscribe", (raw, ack) => {
+      const parsed = parseSymbols(raw);
+      if (!parsed.ok) return typeof ack === "function" && ack({ ok: false, error: `invalid symbols: ${parsed.error}` });
+      for (const s of parsed.symbols) void socket.leave(symbolRoom(s));
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
+    socket.on("movers:subscribe", (raw, ack) => {
+      const parsed = z.array(z.number().int()).max(10).safeParse(raw);
+      if (!parsed.success || parsed.data.some((w) => !deps.moversWindows.includes(w))) {
+        return typeof ack === "function" && ack({ ok: false, error: `windows must be among ${deps.moversWindows.join(", ")}` });
+      }
+      for (const room of joined().filter((r) => r.startsWith("movers:"))) void socket.leave(room);
+      void socket.join(parsed.data.map(moversRoom));
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
+    socket.on("disconnect", () => stats.connections--);
+  });
+
+  let stopped = false;
+  async function runConsumer(): Promise<void> {
+    let delay = 1_000;
+    while (!stopped) {
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topics: [deps.topic], fromBeginning: false });
+        await consumer.run({
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              let update;
+              try {
+                update = kpiUpdateV1Schema.safeParse(JSON.parse(message.value?.toString("utf8") ?? ""));
+              } catch {
+                update = null;
+              }
+              if (!update?.success) {
+                stats.invalid++;
+                continue;
+              }
+              const u = update.data;
+              if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
+              else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
+              stats.relayed++;
+            }
+          },
+        });
+        stats.consumerRunning = true;
+        logger.info({ topic: deps.topic }, "relaying live KPI updates");
+        return;
+      } catch (error) {
+        stats.consumerRunning = false;
+        logger.warn({ err: describeError(error), retryInMs: delay }, "live updates unavailable (Kafka unreachable?); retrying");
+        await consumer.disconnect().catch(() => undefined);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 15_000);
+      }
+    }
+  }
+  consumer.on(consumer.events.CRASH, (event) => {
+    stats.consumerRunning = false;
+    if (!event.payload.restart && !stopped) {
+      logger.warn({ err: describeError(event.payload.error) }, "live-update consumer stopped; restarting it");
+      void runConsumer();
+    }
+  });
+  void runConsumer();
+
+  return {
+    io,
+    stats: () => ({ ...stats, sockets: io.engine.clientsCount }),
+    /** Tells every browser that the symbol list changed (from the PostgreSQL NOTIFY). */
+    emitSymbolsChanged(change: SymbolsChanged): void {
+      io.emit("symbols:changed", change);
+    },
+    async close(): Promise<void> {
+      stopped = true;
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await consumer.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+export type Realtime = ReturnType<typeof attachRealtime>;

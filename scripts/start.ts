@@ -1,0 +1,201 @@
+// `npm start`: the whole product on one machine. Starts (or reuses) PostgreSQL and Kafka, creates the
+// topics, migrates, builds the app when sources changed, then runs the web server and both workers,
+// restarting a worker that crashes. Ctrl-C stops the processes it started, infrastructure included.
+//   --dev      web in development mode (tsx + next dev), workers with tsx, no build
+//   --no-web   workers only (`npm run dev:workers`)
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
+import { hashPassword } from "@/lib/auth/password";
+
+import { loadEnvFiles } from "./stack/env-file";
+import { bringDownInfra, bringUpInfra } from "./stack/infra";
+import { DATA_DIR, ROOT_DIR } from "./stack/paths";
+import { say, sleep, StackError } from "./stack/proc";
+
+const args = new Set(process.argv.slice(2));
+const dev = args.has("--dev");
+const withWeb = !args.has("--no-web");
+
+type Service = { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv; child?: ChildProcess; restarts: number; startedAt: number };
+
+const COLORS: Record<string, string> = { web: "36", ingest: "35", stream: "33" };
+const LEVEL_COLORS: Record<string, string> = { warn: "33", error: "31", fatal: "31" };
+const tty = process.stdout.isTTY;
+const paint = (code: string, text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+/** Turns a pino JSON line into "12:01:02 stream  warn  message key=value"; other lines pass through. */
+function formatLine(name: string, line: string): string {
+  const prefix = paint(COLORS[name] ?? "37", name.padEnd(7));
+  if (!line.startsWith("{")) return `${prefix}${line}`;
+  try {
+    const { level, time, msg, pid: _pid, name: _name, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const extra = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(" ");
+    const when = typeof time === "string" ? time.slice(11, 19) : "";
+    const lvl = String(level ?? "info");
+    return `${paint("90", when)} ${prefix}${paint(LEVEL_COLORS[lvl] ?? "32", lvl.padEnd(5))} ${String(msg ?? "")}${extra ? paint("90", ` ${extra}`) : ""}`;
+  } catch {
+    return `${prefix}${line}`;
+  }
+}
+
+function pipeLines(name: string, stream: NodeJS.ReadableStream | null): void {
+  let buffer = "";
+  stream?.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) process.stdout.write(`${formatLine(name, line)}\n`);
+  });
+}
+
+/** A hash of everything the build depends on: rebuild only when it changed. */
+function computeSourceHash(): string {
+  const hash = createHash("sha256");
+  const roots = ["app", "components", "lib", "workers", "public", "server.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+  const walk = (p: string) => {
+    const full = path.join(ROOT_DIR, p);
+    if (!existsSync(full)) return;
+    const st = statSync(full);
+    if (st.isDirectory()) {
+      for (const entry of readdirSync(full).sort()) if (!entry.endsWith(".test.ts") && !entry.endsWith(".test.tsx")) walk(path.join(p, entry));
+    } else {
+      hash.update(p);
+      hash.update(readFileSync(full));
+    }
+  };
+  roots.forEach(walk);
+  return hash.digest("hex");
+}
+
+function buildIfStale(): void {
+  const marker = path.join(ROOT_DIR, "dist", ".source-hash");
+  const current = computeSourceHash();
+  if (existsSync(marker) && readFileSync(marker, "utf8") === current && existsSync(path.join(ROOT_DIR, ".next", "BUILD_ID"))) return;
+  say("building the web app and the workers (first start or sources changed)…");
+  const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT_DIR, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  if (result.status !== 0) throw new StackError("the build failed (see above)");
+  writeFileSync(marker, current);
+}
+
+/**
+ * Admin sign-in for a local install: the configured credentials, or a generated password (and session
+ * secret) kept in .data/admin-credentials.env and printed, so admin works out of the box but is never
+ * open without a password.
+ */
+function ensureAdminCredentials(env: Env): { extraEnv: Record<string, string>; notice: string | null } {
+  const extraEnv: Record<string, string> = {};
+  const file = path.join(DATA_DIR, "admin-credentials.env");
+  const stored: Record<string, string> = {};
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+      if (m?.[1] && m[2] !== undefined) stored[m[1]] = m[2];
+    }
+  }
+  let notice: string | null = null;
+  let password: string | null = null;
+  if (!env.ADMIN_PASSWORD && !env.ADMIN_PASSWORD_HASH) {
+    password = stored.GENERATED_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
+    extraEnv.ADMIN_PASSWORD_HASH = hashPassword(password);
+    notice = `Admin sign-in: user "${env.ADMIN_USERNAME}", password "${password}" (generated; kept in .data/admin-credentials.env; set ADMIN_PASSWORD to choose one)`;
+  }
+  if (!env.SESSION_SECRET) extraEnv.SESSION_SECRET = stored.SESSION_SECRET ?? randomBytes(32).toString("hex");
+  mkdirSync(DATA_DIR, { recursive: true });
+  writeFileSync(
+    file,
+    `# Written by npm start; delete to regenerate.\n${password ? `GENERATED_ADMIN_PASSWORD=${password}\n` : ""}${extraEnv.SESSION_SECRET ? `SESSION_SECRET=${extraEnv.SESSION_SECRET}\n` : ""}`,
+    { mode: 0o600 },
+  );
+  return { extraEnv, notice };
+}
+
+async function waitForWeb(port: number, child: ChildProcess): Promise<boolean> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/health`);
+      return true;
+    } catch {
+      await sleep(500);
+    }
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  loadEnvFiles();
+  const env = getEnv();
+  const infra = await bringUpInfra(env);
+  let stopping = false;
+  const services: Service[] = [];
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    for (const s of services) if (s.child && s.child.exitCode === null) s.child.kill("SIGTERM");
+    const deadline = Date.now() + 30_000;
+    while (services.some((s) => s.child && s.child.exitCode === null && s.child.signalCode === null) && Date.now() < deadline) await sleep(200);
+    for (const s of services) if (s.child && s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
+    await bringDownInfra({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere });
+    say("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  try {
+    if (!dev) buildIfStale();
+    const admin = ensureAdminCredentials(env);
+    const runtime = dev ? ["--import", "tsx"] : [];
+    const file = (name: string) => (dev ? `${name}.ts` : path.join("dist", `${name}.js`));
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: dev ? "development" : "production", FORCE_COLOR: "0", NEXT_TELEMETRY_DISABLED: "1" };
+    if (withWeb) services.push({ name: "web", command: process.execPath, args: [...runtime, file("server")], env: { ...baseEnv, ...admin.extraEnv }, restarts: 0, startedAt: 0 });
+    services.push({ name: "ingest", command: process.execPath, args: [...runtime, file("workers/ingest")], env: baseEnv, restarts: 0, startedAt: 0 });
+    services.push({ name: "stream", command: process.execPath, args: [...runtime, file("workers/stream")], env: baseEnv, restarts: 0, startedAt: 0 });
+
+    const launch = (service: Service) => {
+      service.startedAt = Date.now();
+      const child = spawn(service.command, service.args, { cwd: ROOT_DIR, env: service.env, stdio: ["ignore", "pipe", "pipe"] });
+      service.child = child;
+      pipeLines(service.name, child.stdout);
+      pipeLines(service.name, child.stderr);
+      child.on("exit", (code, signal) => {
+        if (stopping) return;
+        // A crash loop backs off; a process that ran a while restarts at once.
+        service.restarts = Date.now() - service.startedAt > 60_000 ? 0 : service.restarts + 1;
+        const delay = Math.min(30_000, 1_000 * 2 ** Math.min(service.restarts, 5));
+        say(`${service.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s`);
+        setTimeout(() => !stopping && launch(service), delay);
+      });
+    };
+    services.forEach(launch);
+
+    const web = services.find((s) => s.name === "web");
+    if (web?.child && (await waitForWeb(env.PORT, web.child))) {
+      const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+      say(`Tickstream is running: ${url}  (health: ${url}/health, admin: ${url}/admin)`);
+      if (admin.notice) say(admin.notice);
+      say("press Ctrl-C to stop everything this command started");
+    }
+  } catch (error) {
+    report(error);
+    await stopAll(1);
+  }
+}
+
+function report(error: unknown): void {
+  if (error instanceof StackError || error instanceof InvalidEnvError) console.error(`[tickstream] ${error.message}`);
+  else console.error(error);
+}
+
+main().catch((error: unknown) => {
+  report(error);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import { mkdirSync } from "node:fs";
+
+import { expect, test } from "./fixtures";
+import { DashboardPage } from "./pages/dashboard-page";
+
+const MINUTE = 60_000;
+
+function bar(ts: number, close: number, volume = 1_000) {
+  return { ts, open: close - 0.1, high: close + 0.2, low: close - 0.3, close, volume };
+}
+
+/** A symbol of its own per test, fed only by the test's producer. */
+function uniqueSymbol(): string {
+  return `ZT${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
+}
+
+test.describe("live dashboard", () => {
+  test("a bar produced to Kafka shows in the price card and the chart within 3 seconds", async ({ page, app }) => {
+    const symbol = uniqueSymbol();
+    const start = Math.floor(Date.now() / MINUTE) * MINUTE - 30 * MINUTE;
+    await app.produceBars(symbol, Array.from({ length: 25 }, (_, i) => bar(start + i * MINUTE, 100 + i / 10)));
+    await expect.poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, { timeout: 20_000 }).toBe(25);
+
+    const dashboard = new DashboardPage(page);
+    await dashboard.open(symbol);
+    await expect(dashboard.lastPrice).toHaveText("$102.40");
+    await expect(dashboard.connection).toHaveAttribute("data-state", "live");
+
+    const ts = start + 25 * MINUTE;
+    const sentAt = Date.now();
+    await app.produceBars(symbol, [bar(ts, 123.45)]);
+    await expect(dashboard.lastPrice).toHaveText("$123.45", { timeout: 3_000 });
+    await expect(dashboard.chart).toHaveAttribute("data-last-ts", String(ts), { timeout: 3_000 });
+    await expect(dashboard.chart).toHaveAttribute("data-last-close", "123.45");
+    const latency = Date.now() - sentAt;
+    test.info().annotations.push({ type: "produce-to-screen latency (ms)", description: String(latency) });
+    expect(latency).toBeLessThan(3_000);
+  });
+
+  test("after a web server restart the page reconnects and backfills the bars produced meanwhile", async ({ page, app }) => {
+    const symbol = uniqueSymbol();
+    const start = Math.floor(Date.now() / MINUTE) * MINUTE - 40 * MINUTE;
+    await app.produceBars(symbol, Array.from({ length: 10 }, (_, i) => bar(start + i * MINUTE, 50 + i)));
+    await expect.poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, { timeout: 20_000 }).toBe(10);
+    const dashboard = new DashboardPage(page);
+    await dashboard.open(symbol);
+    await expect(dashboard.chart).toHaveAttribute("data-points", "10");
+
+    await app.restartWeb(async () => {
+      await expect(dashboard.connection).not.toHaveAttribute("data-state", "live", { timeout: 15_000 });
+      await app.produceBars(symbol, [bar(start + 10 * MINUTE, 60), bar(start + 11 * MINUTE, 61), bar(start + 12 * MINUTE, 62)]);
+      await expect.poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, { timeout: 20_000 }).toBe(13);
+    });
+
+    await expect(dashboard.connection).toHaveAttribute("data-state", "live", { timeout: 20_000 });
+    await expect(dashboard.chart).toHaveAttribute("data-last-ts", String(start + 12 * MINUTE), { timeout: 10_000 });
+    // Every bar exactly once: 13 points, none missing, none doubled.
+    await expect(dashboard.chart).toHaveAttribute("data-points", "13");
+    await expect(dashboard.lastPrice).toHaveText("$62.00");
+  });
+
+  test("switching symbol and range loads that symbol's bars", async ({ page, app }) => {
+    await expect.poll(async () => (await app.query("select count(*)::int as n from fact_prices where symbol = 'AAPL'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
+    const dashboard = new DashboardPage(page);
+    await dashboard.open("MSFT");
+    await dashboard.picker.selectOption("AAPL");
+    await expect(dashboard.root).toHaveAttribute("data-symbol", "AAPL");
+    await expect(page).toHaveURL(/symbol=AAPL/);
+    await dashboard.chooseRange("1h");
+    await expect(dashboard.root).toHaveAttribute("data-range", "1h");
+    await expect.poll(() => dashboard.chartPoints()).toBeLessThanOrEqual(60);
+    await expect.poll(() => dashboard.chartPoints()).toBeGreaterThan(1);
+    await dashboard.chooseRange("5d");
+    await expect(dashboard.root).toHaveAttribute("data-range", "5d");
+    await expect(page.getByTestId("daily-range-chart")).toBeVisible();
+  });
+
+  test("renders in light and dark themes (screenshots)", async ({ page, app }) => {
+    await expect.poll(async () => (await app.query("select count(*)::int as n from fact_prices where symbol = 'SPY'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
+    mkdirSync("test-results/screenshots", { recursive: true });
+    const dashboard = new DashboardPage(page);
+    for (const theme of ["light", "dark"] as const) {
+      await page.goto("/");
+      await page.getByTestId(`theme-${theme}`).click();
+      await dashboard.open("SPY");
+      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
+      await expect(dashboard.chart).toBeVisible();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: `test-results/screenshots/dashboard-${theme}.png`, fullPage: true });
+    }
+  });
+
+  test("is keyboard-usable: the range can be chosen with Tab and Enter", async ({ page }) => {
+    const dashboard = new DashboardPage(page);
+    await dashboard.open("SPY", "session");
+    await page.getByTestId("range-1h").focus();
+    await page.keyboard.press("Enter");
+    await expect(dashboard.root).toHaveAttribute("data-range", "1h");
+  });
+});

@@ -1,0 +1,90 @@
+import net from "node:net";
+
+import { test as base, expect } from "@playwright/test";
+import pg from "pg";
+
+import type { TickV1 } from "@/lib/events/tick-v1";
+import { createKafkaClient, createProducer, type Producer } from "@/lib/kafka/client";
+import { sendJsonBatch } from "@/lib/kafka/messages";
+import { createLogger } from "@/lib/log";
+
+import { readE2eState, spawnProductProcess, stopProcess, type E2eState } from "./stack";
+
+async function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** The running product for one test worker: a web server it can restart, and a deterministic producer. */
+export type App = {
+  baseURL: string;
+  state: E2eState;
+  /** Stops the web server (SIGTERM, like a deploy), runs `whileDown`, and starts it again. */
+  restartWeb: (whileDown?: () => Promise<void>) => Promise<void>;
+  /** Produces bars to the run's ticks topic, keyed by symbol, as a source would. */
+  produceBars: (symbol: string, bars: Omit<TickV1, "v" | "symbol" | "source" | "producedAt">[]) => Promise<void>;
+  query: <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<T[]>;
+};
+
+export const test = base.extend<{ app: App }, { appWorker: App }>({
+  appWorker: [
+    async ({}, use) => {
+      const state = readE2eState();
+      const port = await getFreePort();
+      const baseURL = `http://127.0.0.1:${port}`;
+      const env = { ...state.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: baseURL };
+      let pid = spawnProductProcess("web", "dist/server.js", env);
+      await waitForHttp(`${baseURL}/api/health`);
+      const kafka = createKafkaClient({ brokers: state.brokers.split(","), clientId: "e2e-producer", logger: createLogger("e2e", "silent") });
+      const producer: Producer = createProducer(kafka, { idempotent: true });
+      await producer.connect();
+      const pool = new pg.Pool({ connectionString: state.databaseUrl, max: 2 });
+      const app: App = {
+        baseURL,
+        state,
+        async restartWeb(whileDown) {
+          await stopProcess(pid);
+          await whileDown?.();
+          pid = spawnProductProcess("web", "dist/server.js", env);
+          await waitForHttp(`${baseURL}/api/health`);
+        },
+        async produceBars(symbol, bars) {
+          const now = Date.now();
+          await sendJsonBatch(
+            producer,
+            state.topics.ticks,
+            bars.map((b) => ({ key: symbol, value: { v: 1, symbol, source: "synthetic", producedAt: now, ...b } satisfies TickV1 })),
+          );
+        },
+        query: async (text, values) => (await pool.query(text, values)).rows,
+      };
+      await use(app);
+      await producer.disconnect();
+      await pool.end();
+      await stopProcess(pid);
+    },
+    { scope: "worker", timeout: 120_000 },
+  ],
+  app: async ({ appWorker }, use) => use(appWorker),
+  baseURL: async ({ appWorker }, use) => use(appWorker.baseURL),
+});
+
+export { expect };

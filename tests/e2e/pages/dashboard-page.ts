@@ -1,0 +1,38 @@
+import type { Locator, Page } from "@playwright/test";
+
+/** Page object of the live dashboard (data-testid selectors only). */
+export class DashboardPage {
+  readonly root: Locator;
+  readonly lastPrice: Locator;
+  readonly chart: Locator;
+  readonly connection: Locator;
+  readonly picker: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.getByTestId("dashboard");
+    this.lastPrice = page.getByTestId("kpi-last-price-value");
+    this.chart = page.getByTestId("price-chart");
+    this.connection = page.getByTestId("connection-indicator");
+    this.picker = page.getByTestId("symbol-picker");
+  }
+
+  async open(symbol?: string, range?: string): Promise<void> {
+    const params = new URLSearchParams();
+    if (symbol) params.set("symbol", symbol);
+    if (range) params.set("range", range);
+    await this.page.goto(`/?${params.toString()}`);
+    await this.root.waitFor();
+  }
+
+  async chartLastTs(): Promise<number> {
+    return Number(await this.chart.getAttribute("data-last-ts"));
+  }
+
+  async chartPoints(): Promise<number> {
+    return Number(await this.chart.getAttribute("data-points"));
+  }
+
+  async chooseRange(range: "1h" | "session" | "5d"): Promise<void> {
+    await this.page.getByTestId(`range-${range}`).click();
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+/** What global setup started, shared with the test workers through a file. */
+export type E2eState = {
+  databaseUrl: string;
+  brokers: string;
+  topics: { ticks: string; kpis: string; ticksDlq: string };
+  adminUsername: string;
+  adminPassword: string;
+  /** Environment every product process of the run gets. */
+  env: Record<string, string>;
+  workerPids: number[];
+};
+
+export const E2E_DIR = path.resolve(".data", "e2e");
+const STATE_FILE = path.join(E2E_DIR, "state.json");
+
+export function writeE2eState(state: E2eState): void {
+  mkdirSync(E2E_DIR, { recursive: true });
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+}
+
+export function readE2eState(): E2eState {
+  if (!existsSync(STATE_FILE)) throw new Error("e2e state missing: run through `npm run test:e2e` (global setup)");
+  return JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2eState;
+}
+
+/** Starts a built product process (dist/…) detached, logging to .data/e2e/<name>.log. */
+export function spawnProductProcess(name: string, script: string, env: Record<string, string>): number {
+  mkdirSync(E2E_DIR, { recursive: true });
+  const log = openSync(path.join(E2E_DIR, `${name}.log`), "a");
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ["ignore", log, log], detached: true });
+  child.unref();
+  if (!child.pid) throw new Error(`could not start ${name}`);
+  return child.pid;
+}
+
+export async function stopProcess(pid: number, timeoutMs = 15_000): Promise<void> {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    /* gone */
+  }
+}
