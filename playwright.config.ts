@@ -8,7 +8,7 @@ import { CHROMIUM_ARGS, getChromiumPath } from "./tests/e2e/chromium";
 export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.spec.ts",
-  outputDir: "test-results",
+  outputDir: "test-results/e2e",
   fullyParallel: false,
   workers: 1,
   timeout: 90_000,

@@ -37,8 +37,9 @@ function formatLine(name: string, line: string): string {
       .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
       .join(" ");
     const when = typeof time === "string" ? time.slice(11, 19) : "";
-    const lvl = String(level ?? "info");
-    return `${paint("90", when)} ${prefix}${paint(LEVEL_COLORS[lvl] ?? "32", lvl.padEnd(5))} ${String(msg ?? "")}${extra ? paint("90", ` ${extra}`) : ""}`;
+    const lvl = typeof level === "string" ? level : "info";
+    const text = typeof msg === "string" ? msg : JSON.stringify(msg ?? "");
+    return `${paint("90", when)} ${prefix}${paint(LEVEL_COLORS[lvl] ?? "32", lvl.padEnd(5))} ${text}${extra ? paint("90", ` ${extra}`) : ""}`;
   } catch {
     return `${prefix}${line}`;
   }

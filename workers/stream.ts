@@ -27,6 +27,7 @@ void runWorker("stream", async (ctx) => {
     finalGraceSeconds: env.BAR_FINAL_GRACE_SECONDS,
     defaultTimeZone: env.EXCHANGE_TIMEZONE,
     rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
+    sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
   });
   ctx.onShutdown(() => worker.stop());
   void worker.failed.then(() => process.kill(process.pid, "SIGTERM"));

@@ -21,6 +21,7 @@ export type LiveSymbolState = {
 type Initial = { bars: FactBar[]; snapshot: LiveSnapshot } | null;
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- augmenting Window needs an interface
   interface Window {
     /** Receipt-to-render delays of live updates (ms), read by the browser tests and the benchmark. */
     __tickstreamLatencies?: number[];

@@ -28,7 +28,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     keepAlive: true,
   });
   pool.on("error", (error) => options.onPoolError?.(error));
-  return drizzle(pool, { schema }) as Db;
+  return drizzle(pool, { schema });
 }
 
 export async function closeDb(db: Db): Promise<void> {

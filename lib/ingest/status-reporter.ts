@@ -36,16 +36,16 @@ export function createStatusReporter(db: DbOrTx, logger: Logger, intervalMs = 1_
 
   const timer = setInterval(() => void flush(), intervalMs);
   return {
-    report(symbol: string, status: Status): void {
+    report: (symbol: string, status: Status): void => {
       const key = JSON.stringify(status);
       if (last.get(symbol) === key) return;
       last.set(symbol, key);
       pending.set(symbol, { ...pending.get(symbol), ...status });
     },
-    markInvalid(symbol: string, reason: string): void {
+    markInvalid: (symbol: string, reason: string): void => {
       invalid.set(symbol, reason);
     },
-    async stop(): Promise<void> {
+    stop: async (): Promise<void> => {
       clearInterval(timer);
       await flush();
     },

@@ -29,7 +29,11 @@ export type ChartCursor = {
  * published bar (it is fetched again, as Yahoo may have revised it); without one it backfills
  * `backfillDays` days, or with 0 only the latest session.
  */
-export function createChartCursor(durable: IngestCursor | null, now: number, backfillDays: number): ChartCursor {
+export function createChartCursor(
+  durable: IngestCursor | null,
+  now: number,
+  backfillDays: number,
+): ChartCursor {
   const base = { sent: new Map<number, string>(), newestSent: null, isCaughtUp: false };
   if (durable) return { ...base, fetchFrom: durable.lastTs, floor: durable.lastTs };
   const days = Math.min(Math.max(0, backfillDays), MAX_HISTORY_DAYS);
@@ -40,7 +44,8 @@ export function createChartCursor(durable: IngestCursor | null, now: number, bac
 export function planChartWindow(cursor: ChartCursor, now: number): YahooChartWindow | null {
   const oldest = now - MAX_HISTORY_DAYS * DAY_MS;
   // Seven days reach back over a weekend plus holidays to the latest session.
-  const from = cursor.fetchFrom === null ? now - MAX_WINDOW_DAYS * DAY_MS : Math.max(cursor.fetchFrom, oldest);
+  const from =
+    cursor.fetchFrom === null ? now - MAX_WINDOW_DAYS * DAY_MS : Math.max(cursor.fetchFrom, oldest);
   const to = Math.min(from + MAX_WINDOW_DAYS * DAY_MS, now);
   return to - from >= 1_000 ? { from, to } : null;
 }
@@ -76,7 +81,12 @@ export function recordSentBars(cursor: ChartCursor, bars: readonly Bar[]): void 
  * starts at its end. The window that reached now restarts at its newest bar, the one Yahoo may still
  * revise.
  */
-export function advanceChartCursor(cursor: ChartCursor, window: YahooChartWindow, bars: readonly Bar[], now: number): void {
+export function advanceChartCursor(
+  cursor: ChartCursor,
+  window: YahooChartWindow,
+  bars: readonly Bar[],
+  now: number,
+): void {
   const newest = bars.at(-1)?.ts ?? null;
   const reachedNow = window.to >= now;
   if (!reachedNow) cursor.fetchFrom = window.to;

@@ -22,9 +22,19 @@ export type YahooChartBars = {
  * schema (it happens for single symbols now and then), the call is repeated without validation and
  * the raw answer is sanitised here; `onValidationError` is told either way.
  */
-export async function fetchYahooChart(yf: YahooClient, symbol: string, window: YahooChartWindow, onValidationError?: (error: unknown) => void): Promise<YahooChartBars> {
+export async function fetchYahooChart(
+  yf: YahooClient,
+  symbol: string,
+  window: YahooChartWindow,
+  onValidationError?: (error: unknown) => void,
+): Promise<YahooChartBars> {
   const period2 = Math.floor(window.to / 1_000) * 1_000;
-  const query = { period1: new Date(window.from), period2: new Date(period2), interval: "1m", includePrePost: false } as const;
+  const query = {
+    period1: new Date(window.from),
+    period2: new Date(period2),
+    interval: "1m",
+    includePrePost: false,
+  } as const;
   let result: unknown;
   try {
     result = await yf.chart(symbol, query);
@@ -44,7 +54,8 @@ export async function fetchYahooChart(yf: YahooClient, symbol: string, window: Y
  * absorbed by widening high/low.
  */
 export function extractYahooBars(result: unknown, period2: number): YahooChartBars {
-  if (!isRecord(result) || !Array.isArray(result.quotes)) throw new Error("unexpected chart result from Yahoo: no quotes array");
+  if (!isRecord(result) || !Array.isArray(result.quotes))
+    throw new Error("unexpected chart result from Yahoo: no quotes array");
   const meta = isRecord(result.meta) ? result.meta : {};
   const sessionEnds = collectRegularSessionEnds(meta);
   const dropped = { gaps: 0, offGrid: 0, afterPeriod2: 0, sessionEnd: 0 };
@@ -71,7 +82,10 @@ export function extractYahooBars(result: unknown, period2: number): YahooChartBa
     }
     byTs.set(ts, bar);
   }
-  const regular = isRecord(meta.currentTradingPeriod) && isRecord(meta.currentTradingPeriod.regular) ? meta.currentTradingPeriod.regular : null;
+  const regular =
+    isRecord(meta.currentTradingPeriod) && isRecord(meta.currentTradingPeriod.regular)
+      ? meta.currentTradingPeriod.regular
+      : null;
   return {
     bars: [...byTs.values()].sort((a, b) => a.ts - b.ts),
     exchangeTimeZone: typeof meta.exchangeTimezoneName === "string" ? meta.exchangeTimezoneName : null,
@@ -84,8 +98,18 @@ function toBar(ts: number, point: Record<string, unknown>): Bar | null {
   const prices = [point.open, point.high, point.low, point.close].map(toPrice);
   const [open, high, low, close] = prices;
   if (open == null || high == null || low == null || close == null) return null;
-  const volume = typeof point.volume === "number" && Number.isFinite(point.volume) ? Math.max(0, Math.round(point.volume)) : 0;
-  return { ts, open, high: Math.max(open, high, low, close), low: Math.min(open, high, low, close), close, volume };
+  const volume =
+    typeof point.volume === "number" && Number.isFinite(point.volume)
+      ? Math.max(0, Math.round(point.volume))
+      : 0;
+  return {
+    ts,
+    open,
+    high: Math.max(open, high, low, close),
+    low: Math.min(open, high, low, close),
+    close,
+    volume,
+  };
 }
 
 function toPrice(value: unknown): number | null {
@@ -100,7 +124,11 @@ function collectRegularSessionEnds(meta: Record<string, unknown>): Set<number> {
     if (end !== null) ends.add(end);
   };
   const periods = meta.tradingPeriods;
-  const regular = Array.isArray(periods) ? periods : isRecord(periods) && Array.isArray(periods.regular) ? periods.regular : [];
+  const regular = Array.isArray(periods)
+    ? periods
+    : isRecord(periods) && Array.isArray(periods.regular)
+      ? periods.regular
+      : [];
   for (const day of regular) for (const period of Array.isArray(day) ? day : [day]) add(period);
   if (isRecord(meta.currentTradingPeriod)) add(meta.currentTradingPeriod.regular);
   return ends;

@@ -3,12 +3,22 @@ import { describe, expect, it } from "vitest";
 import { computeBackoffMs, createYahooCircuit } from "@/lib/ingest/yahoo-circuit";
 import { classifyYahooError } from "@/lib/ingest/yahoo-errors";
 
-const options = { failureThreshold: 3, baseBackoffMs: 1_000, maxBackoffMs: 8_000, openMs: 60_000, maxOpenMs: 240_000 };
+const options = {
+  failureThreshold: 3,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 8_000,
+  openMs: 60_000,
+  maxOpenMs: 240_000,
+};
 
 describe("computeBackoffMs", () => {
   it("doubles per attempt up to the cap, with jitter between half and all of it", () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => computeBackoffMs(n, 1_000, 8_000, () => 0))).toEqual([500, 1_000, 2_000, 4_000, 4_000, 4_000]);
-    expect([1, 2, 3, 4, 5].map((n) => computeBackoffMs(n, 1_000, 8_000, () => 0.999_999))).toEqual([1_000, 2_000, 4_000, 8_000, 8_000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => computeBackoffMs(n, 1_000, 8_000, () => 0))).toEqual([
+      500, 1_000, 2_000, 4_000, 4_000, 4_000,
+    ]);
+    expect([1, 2, 3, 4, 5].map((n) => computeBackoffMs(n, 1_000, 8_000, () => 0.999_999))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 8_000,
+    ]);
   });
 });
 
@@ -57,9 +67,17 @@ describe("classifyYahooError", () => {
     expect(classifyYahooError(http(503))).toBe("server_error");
     expect(classifyYahooError(http(404))).toBe("not_found");
     expect(classifyYahooError(new Error("No data found, symbol may be delisted"))).toBe("not_found");
-    expect(classifyYahooError(Object.assign(new Error("Failed Yahoo Schema validation"), { name: "FailedYahooValidationError" }))).toBe("validation");
+    expect(
+      classifyYahooError(
+        Object.assign(new Error("Failed Yahoo Schema validation"), { name: "FailedYahooValidationError" }),
+      ),
+    ).toBe("validation");
     expect(classifyYahooError(new DOMException("signal timed out", "TimeoutError"))).toBe("timeout");
-    expect(classifyYahooError(new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) }))).toBe("network");
+    expect(
+      classifyYahooError(
+        new TypeError("fetch failed", { cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }) }),
+      ),
+    ).toBe("network");
     expect(classifyYahooError("?")).toBe("other");
   });
 });

@@ -25,7 +25,12 @@ export const DEFAULT_CIRCUIT_OPTIONS: Omit<YahooCircuitOptions, "random"> = {
  * `attempt`-th exponential delay with "equal jitter": half fixed, half random, so a fleet of
  * clients that failed together does not retry together, and the delay still grows.
  */
-export function computeBackoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+export function computeBackoffMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
@@ -93,7 +98,10 @@ export function createYahooCircuit(options: YahooCircuitOptions) {
         retryAt = now + computeBackoffMs(openings, options.openMs, options.maxOpenMs, options.random);
         return wasClosed;
       }
-      retryAt = Math.max(retryAt, now + computeBackoffMs(failures, options.baseBackoffMs, options.maxBackoffMs, options.random));
+      retryAt = Math.max(
+        retryAt,
+        now + computeBackoffMs(failures, options.baseBackoffMs, options.maxBackoffMs, options.random),
+      );
       return false;
     },
     snapshot() {

@@ -31,7 +31,9 @@ export function createYahooClient(options: YahooClientOptions): YahooClient {
   const baseFetch = options.fetch ?? globalThis.fetch;
   // The library's queue has no timeout, so a hung socket would hold a queue slot for ever.
   const timedFetch: typeof fetch = (input, init) => {
-    const signals = [AbortSignal.timeout(timeoutMs), init?.signal, options.signal].filter((s): s is AbortSignal => s != null);
+    const signals = [AbortSignal.timeout(timeoutMs), init?.signal, options.signal].filter(
+      (s): s is AbortSignal => s != null,
+    );
     return baseFetch(input, { ...init, signal: AbortSignal.any(signals) });
   };
   return new YahooFinance({

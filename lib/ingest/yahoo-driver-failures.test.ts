@@ -1,14 +1,37 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { AAPL_1M_FIXTURE, respondChartNotFound, respondWithFixture, respondWithJson, routeChart, WEEKEND_1M_FIXTURE, type YahooRoute } from "@/lib/ingest/testing/recorded-yahoo-fetch";
-import { AFTER_SESSION, createYahooDriverHarness, readAaplBody, REGULAR_BARS, stopYahooDriverHarnesses, toIngestSymbol } from "@/lib/ingest/testing/yahoo-driver-harness";
+import {
+  AAPL_1M_FIXTURE,
+  respondChartNotFound,
+  respondWithFixture,
+  respondWithJson,
+  routeChart,
+  WEEKEND_1M_FIXTURE,
+  type YahooRoute,
+} from "@/lib/ingest/testing/recorded-yahoo-fetch";
+import {
+  AFTER_SESSION,
+  createYahooDriverHarness,
+  readAaplBody,
+  REGULAR_BARS,
+  stopYahooDriverHarnesses,
+  createTestSymbol,
+} from "@/lib/ingest/testing/yahoo-driver-harness";
 
-const CIRCUIT = { failureThreshold: 3, baseBackoffMs: 1_000, maxBackoffMs: 60_000, openMs: 60_000, maxOpenMs: 600_000 };
-const tooManyRequests = () => new Response("Too Many Requests", { status: 429, statusText: "Too Many Requests" });
+const CIRCUIT = {
+  failureThreshold: 3,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 60_000,
+  openMs: 60_000,
+  maxOpenMs: 600_000,
+};
+const respondTooManyRequests = () =>
+  new Response("Too Many Requests", { status: 429, statusText: "Too Many Requests" });
 
 /** Answers every Yahoo data request (quotes and charts) with `respond` while `isOn()`. */
 function routeEverything(isOn: () => boolean, respond: () => Response): YahooRoute {
-  return (url) => (isOn() && url.hostname.startsWith("query") && url.pathname !== "/v1/test/getcrumb" ? respond() : null);
+  return (url) =>
+    isOn() && url.hostname.startsWith("query") && url.pathname !== "/v1/test/getcrumb" ? respond() : null;
 }
 
 beforeEach(() => {
@@ -21,11 +44,15 @@ afterEach(async () => {
 
 describe("yahoo driver under HTTP 429", () => {
   it("backs off with growing jittered delays, opens the circuit, probes with one request, and closes on success", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL"), toIngestSymbol("GOOG")], circuit: CIRCUIT });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("AAPL"), createTestSymbol("GOOG")],
+      circuit: CIRCUIT,
+    });
     let isLimited = true;
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     ctx.yahoo.route(routeChart("GOOG", () => respondWithFixture(WEEKEND_1M_FIXTURE)));
-    ctx.yahoo.route(routeEverything(() => isLimited, tooManyRequests));
+    ctx.yahoo.route(routeEverything(() => isLimited, respondTooManyRequests));
     await ctx.start();
     await ctx.time.elapse();
     await ctx.time.elapse();
@@ -33,7 +60,10 @@ describe("yahoo driver under HTTP 429", () => {
     expect(ctx.time.sleeps).toEqual([750, 1_500, 45_000]);
     expect(ctx.metrics().circuit.state).toBe("open");
     expect(ctx.metrics().errors.rate_limited).toBe(3);
-    for (const symbol of ["AAPL", "GOOG"]) expect(ctx.fake.lastErrorsFor(symbol).at(-1)).toMatch(/circuit open after 3 failed requests.*rate limited/);
+    for (const symbol of ["AAPL", "GOOG"])
+      expect(ctx.fake.lastErrorsFor(symbol).at(-1)).toMatch(
+        /circuit open after 3 failed requests.*rate limited/,
+      );
     expect(ctx.yahoo.chartCalls()).toEqual([]);
 
     const before = ctx.yahoo.calls.length;
@@ -52,7 +82,12 @@ describe("yahoo driver under HTTP 429", () => {
 
 describe("yahoo driver when one symbol fails", () => {
   it("keeps publishing the other symbols while one chart answers 5xx, backing that symbol off", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("GOOG"), toIngestSymbol("AAPL")], concurrency: 1, circuit: CIRCUIT });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("GOOG"), createTestSymbol("AAPL")],
+      concurrency: 1,
+      circuit: CIRCUIT,
+    });
     const googTried: number[] = [];
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     ctx.yahoo.route(
@@ -77,11 +112,13 @@ describe("yahoo driver when one symbol fails", () => {
   });
 
   it("marks a symbol whose chart is 'No data found' invalid exactly once and stops asking for it", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("ZZZZ")] });
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("ZZZZ")] });
     ctx.yahoo.route(routeChart("ZZZZ", () => respondChartNotFound()));
     await ctx.start();
     for (let i = 0; i < 3; i++) await ctx.time.elapse();
-    expect(ctx.fake.invalid).toEqual([{ symbol: "ZZZZ", reason: expect.stringMatching(/No data found, symbol may be delisted/) as string }]);
+    expect(ctx.fake.invalid).toEqual([
+      { symbol: "ZZZZ", reason: expect.stringMatching(/No data found, symbol may be delisted/) as string },
+    ]);
     expect(ctx.yahoo.chartCalls("ZZZZ")).toHaveLength(1);
     expect(ctx.metrics().errors.not_found).toBe(1);
     expect(ctx.metrics().invalid).toEqual(["ZZZZ"]);
@@ -89,11 +126,16 @@ describe("yahoo driver when one symbol fails", () => {
   });
 
   it("marks a symbol invalid when a quote batch answers for the others but not for it, without a chart request", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL"), toIngestSymbol("ZZZZ")] });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("AAPL"), createTestSymbol("ZZZZ")],
+    });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     await ctx.start();
     await ctx.time.elapse();
-    expect(ctx.fake.invalid).toEqual([{ symbol: "ZZZZ", reason: expect.stringMatching(/no quote for ZZZZ/) as string }]);
+    expect(ctx.fake.invalid).toEqual([
+      { symbol: "ZZZZ", reason: expect.stringMatching(/no quote for ZZZZ/) as string },
+    ]);
     expect(ctx.yahoo.chartCalls("ZZZZ")).toEqual([]);
     expect(ctx.fake.publishedFor("AAPL")).toHaveLength(REGULAR_BARS);
   });
@@ -104,9 +146,16 @@ describe("yahoo driver when one symbol fails", () => {
     delete result.meta.currency; // a required field: validation fails
     result.indicators.quote[0].close[3] = "n/a"; // not a number: that bar cannot be trusted
     result.indicators.quote[0].high[10] = 1; // below open/close: widened back to a valid bar
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL"), toIngestSymbol("GOOG")] });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("AAPL"), createTestSymbol("GOOG")],
+    });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithJson(body)));
-    ctx.yahoo.route(routeChart("GOOG", () => respondWithJson({ chart: { result: [{ meta: {}, timestamp: [1], indicators: {} }], error: null } })));
+    ctx.yahoo.route(
+      routeChart("GOOG", () =>
+        respondWithJson({ chart: { result: [{ meta: {}, timestamp: [1], indicators: {} }], error: null } }),
+      ),
+    );
     await ctx.start();
 
     expect(ctx.yahoo.chartCalls("AAPL")).toHaveLength(2);
@@ -115,7 +164,9 @@ describe("yahoo driver when one symbol fails", () => {
     expect(ticks.some((t) => t.ts === result.timestamp[3]! * 1_000)).toBe(false);
     const widened = ticks.find((t) => t.ts === result.timestamp[10]! * 1_000)!;
     expect(widened.low).toBe(1);
-    expect(widened.high).toBe(Math.max(widened.open, widened.close, result.indicators.quote[0].low[10] as number));
+    expect(widened.high).toBe(
+      Math.max(widened.open, widened.close, result.indicators.quote[0].low[10] as number),
+    );
     expect(ctx.fake.rejected).toEqual([]);
     expect(ctx.fake.lastErrorsFor("AAPL")).toEqual([null]);
     // GOOG's answer is beyond repair: its own error, nothing else affected.
@@ -125,9 +176,19 @@ describe("yahoo driver when one symbol fails", () => {
   });
 
   it("abandons a request that hangs past the timeout and counts it", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")], requestTimeoutMs: 20 });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("AAPL")],
+      requestTimeoutMs: 20,
+    });
     ctx.yahoo.route(
-      routeChart("AAPL", (_url, init) => new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal?.reason as Error)))),
+      routeChart(
+        "AAPL",
+        (_url, init) =>
+          new Promise<Response>((_resolve, reject) =>
+            init?.signal?.addEventListener("abort", () => reject(init.signal?.reason as Error)),
+          ),
+      ),
     );
     await ctx.start();
     expect(ctx.metrics().errors.timeout).toBe(1);

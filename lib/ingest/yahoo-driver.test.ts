@@ -18,7 +18,7 @@ import {
   SESSION_OPEN,
   sliceAaplBody,
   stopYahooDriverHarnesses,
-  toIngestSymbol,
+  createTestSymbol,
   createYahooDriverHarness,
 } from "@/lib/ingest/testing/yahoo-driver-harness";
 
@@ -35,7 +35,7 @@ afterEach(async () => {
 
 describe("yahoo driver on the recorded 1-minute session (real yahoo-finance2 parsing)", () => {
   it("publishes the 389 bars of the 390-minute session with Yahoo's exact OHLCV", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")] });
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     await ctx.start();
 
@@ -46,15 +46,37 @@ describe("yahoo driver on the recorded 1-minute session (real yahoo-finance2 par
     const q = aaplRecorded.indicators.quote[0];
     for (const i of [0, 1, 2, 104, 106, 200, 389]) {
       const ts = aaplRecorded.timestamp[i]! * 1_000;
-      expect(ticks.find((t) => t.ts === ts)).toEqual({ v: 1, symbol: "AAPL", source: "yahoo", producedAt: AFTER_SESSION, ts, open: q.open[i], high: q.high[i], low: q.low[i], close: q.close[i], volume: q.volume[i] });
+      expect(ticks.find((t) => t.ts === ts)).toEqual({
+        v: 1,
+        symbol: "AAPL",
+        source: "yahoo",
+        producedAt: AFTER_SESSION,
+        ts,
+        open: q.open[i],
+        high: q.high[i],
+        low: q.low[i],
+        close: q.close[i],
+        volume: q.volume[i],
+      });
     }
-    expect(ticks[0]).toMatchObject({ ts: SESSION_OPEN, open: 225.88999938964844, high: 226.11000061035156, low: 225.4199981689453, close: 225.6999969482422, volume: 1205461 });
-    expect(ticks.at(-1)).toMatchObject({ ts: Date.UTC(2024, 9, 2, 19, 59), close: 226.80999755859375, volume: 546314 });
+    expect(ticks[0]).toMatchObject({
+      ts: SESSION_OPEN,
+      open: 225.88999938964844,
+      high: 226.11000061035156,
+      low: 225.4199981689453,
+      close: 225.6999969482422,
+      volume: 1205461,
+    });
+    expect(ticks.at(-1)).toMatchObject({
+      ts: Date.UTC(2024, 9, 2, 19, 59),
+      close: 226.80999755859375,
+      volume: 546314,
+    });
     expect(ticks.map((t) => t.ts)).toEqual([...ticks.map((t) => t.ts)].sort((a, b) => a - b));
   });
 
   it("leaves the null candle at 15:15 UTC out as a gap (no zero bar) and drops the trailing live point", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")] });
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     await ctx.start();
     const byTs = new Map(ctx.fake.publishedFor("AAPL").map((t) => [t.ts, t]));
@@ -68,7 +90,7 @@ describe("yahoo driver on the recorded 1-minute session (real yahoo-finance2 par
   });
 
   it("asks for 1-minute regular-session bars of the latest session, and reports the market closed", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")] });
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     await ctx.start();
     const [chart] = ctx.yahoo.chartCalls("AAPL");
@@ -77,7 +99,11 @@ describe("yahoo driver on the recorded 1-minute session (real yahoo-finance2 par
     expect(Number(chart?.searchParams.get("period2"))).toBe(AFTER_SESSION / 1_000);
     expect(Number(chart?.searchParams.get("period1"))).toBe((AFTER_SESSION - 7 * DAY_MS) / 1_000);
     // quote() fetched its cookie and crumb first, then the recorded quote URL matched exactly.
-    expect(ctx.yahoo.calls.slice(0, 3).map((u) => new URL(u).pathname)).toEqual(["/quote/AAPL", "/v1/test/getcrumb", "/v7/finance/quote"]);
+    expect(ctx.yahoo.calls.slice(0, 3).map((u) => new URL(u).pathname)).toEqual([
+      "/quote/AAPL",
+      "/v1/test/getcrumb",
+      "/v7/finance/quote",
+    ]);
     expect(ctx.fake.marketStatesFor("AAPL")).toEqual(["closed"]);
     expect(ctx.fake.lastErrorsFor("AAPL")).toEqual([null]);
     const m = ctx.metrics();
@@ -88,7 +114,7 @@ describe("yahoo driver on the recorded 1-minute session (real yahoo-finance2 par
   });
 
   it("gives no bars and no error for the weekend file", async () => {
-    const ctx = createYahooDriverHarness({ now: Date.UTC(2025, 1, 2), symbols: [toIngestSymbol("AAPL")] });
+    const ctx = createYahooDriverHarness({ now: Date.UTC(2025, 1, 2), symbols: [createTestSymbol("AAPL")] });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(WEEKEND_1M_FIXTURE)));
     await ctx.start();
     expect(ctx.yahoo.chartCalls("AAPL")).toHaveLength(1);
@@ -100,7 +126,7 @@ describe("yahoo driver on the recorded 1-minute session (real yahoo-finance2 par
 
 describe("yahoo driver polling", () => {
   it("while the market is closed and nothing is new, quotes every 15 minutes and skips the chart", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")] });
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     await ctx.start();
     let waited = 0;
@@ -113,8 +139,10 @@ describe("yahoo driver polling", () => {
 
   it("re-sends the current minute only while Yahoo revises it, at max(pollSeconds, the symbol's interval)", async () => {
     const now = Date.UTC(2024, 9, 2, 16, 50, 30);
-    const ctx = createYahooDriverHarness({ now, symbols: [toIngestSymbol("AAPL", 60)], pollSeconds: 30 });
-    ctx.yahoo.route(routeQuotes((symbols) => respondWithQuotes(symbols, { AAPL: { marketState: "REGULAR" } })));
+    const ctx = createYahooDriverHarness({ now, symbols: [createTestSymbol("AAPL", 60)], pollSeconds: 30 });
+    ctx.yahoo.route(
+      routeQuotes((symbols) => respondWithQuotes(symbols, { AAPL: { marketState: "REGULAR" } })),
+    );
     const answers = [sliceAaplBody(200), sliceAaplBody(202), sliceAaplBody(202)];
     answers[1]!.chart.result[0].indicators.quote[0].volume[199] = 99_999; // Yahoo revised 16:49 after the first poll
     answers[2] = answers[1]!;
@@ -130,7 +158,9 @@ describe("yahoo driver polling", () => {
       [Date.UTC(2024, 9, 2, 16, 50), aaplRecorded.indicators.quote[0].volume[200]],
       [Date.UTC(2024, 9, 2, 16, 51), aaplRecorded.indicators.quote[0].volume[201]],
     ]);
-    expect(Number(ctx.yahoo.chartCalls("AAPL")[1]?.searchParams.get("period1"))).toBe(Date.UTC(2024, 9, 2, 16, 49) / 1_000);
+    expect(Number(ctx.yahoo.chartCalls("AAPL")[1]?.searchParams.get("period1"))).toBe(
+      Date.UTC(2024, 9, 2, 16, 49) / 1_000,
+    );
 
     await ctx.time.elapse();
     expect(ctx.yahoo.chartCalls("AAPL")).toHaveLength(3);
@@ -139,33 +169,62 @@ describe("yahoo driver polling", () => {
 
   it("resumes from the durable cursor, sending that bar again and everything after it", async () => {
     const lastTs = aaplRecorded.timestamp[380]! * 1_000;
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")], cursors: { AAPL: { lastTs, replaySeq: null } } });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("AAPL")],
+      cursors: { AAPL: { lastTs, replaySeq: null } },
+    });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     await ctx.start();
     expect(Number(ctx.yahoo.chartCalls("AAPL")[0]?.searchParams.get("period1"))).toBe(lastTs / 1_000);
-    expect(ctx.fake.publishedFor("AAPL").map((t) => t.ts)).toEqual(aaplRecorded.timestamp.slice(380, 390).map((s) => s * 1_000));
+    expect(ctx.fake.publishedFor("AAPL").map((t) => t.ts)).toEqual(
+      aaplRecorded.timestamp.slice(380, 390).map((s) => s * 1_000),
+    );
   });
 
   it.each([
     [10, [10, 3]],
     [29, [29, 22, 15, 8, 1]],
     [40, [29, 22, 15, 8, 1]],
-  ])("backfills %i days in windows of at most 7 days, never before now − 29 days", async (backfillDays, daysBack) => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")], backfillDays });
-    ctx.yahoo.route(routeChart("AAPL", (url) => respondWithFixture(Number(url.searchParams.get("period2")) * 1_000 < AFTER_SESSION ? WEEKEND_1M_FIXTURE : AAPL_1M_FIXTURE)));
-    await ctx.start();
-    const windows = ctx.yahoo.chartCalls("AAPL").map((u) => [Number(u.searchParams.get("period1")) * 1_000, Number(u.searchParams.get("period2")) * 1_000] as const);
-    expect(windows.map(([from]) => (AFTER_SESSION - from) / DAY_MS)).toEqual(daysBack);
-    for (const [i, [from, to]] of windows.entries()) {
-      expect(to - from).toBeLessThanOrEqual(7 * DAY_MS);
-      if (i > 0) expect(from).toBe(windows[i - 1]![1]);
-    }
-    expect(windows.at(-1)?.[1]).toBe(AFTER_SESSION);
-    expect(ctx.fake.published).toHaveLength(REGULAR_BARS);
-  });
+  ])(
+    "backfills %i days in windows of at most 7 days, never before now − 29 days",
+    async (backfillDays, daysBack) => {
+      const ctx = createYahooDriverHarness({
+        now: AFTER_SESSION,
+        symbols: [createTestSymbol("AAPL")],
+        backfillDays,
+      });
+      ctx.yahoo.route(
+        routeChart("AAPL", (url) =>
+          respondWithFixture(
+            Number(url.searchParams.get("period2")) * 1_000 < AFTER_SESSION
+              ? WEEKEND_1M_FIXTURE
+              : AAPL_1M_FIXTURE,
+          ),
+        ),
+      );
+      await ctx.start();
+      const windows = ctx.yahoo
+        .chartCalls("AAPL")
+        .map(
+          (u) =>
+            [
+              Number(u.searchParams.get("period1")) * 1_000,
+              Number(u.searchParams.get("period2")) * 1_000,
+            ] as const,
+        );
+      expect(windows.map(([from]) => (AFTER_SESSION - from) / DAY_MS)).toEqual(daysBack);
+      for (const [i, [from, to]] of windows.entries()) {
+        expect(to - from).toBeLessThanOrEqual(7 * DAY_MS);
+        if (i > 0) expect(from).toBe(windows[i - 1]![1]);
+      }
+      expect(windows.at(-1)?.[1]).toBe(AFTER_SESSION);
+      expect(ctx.fake.published).toHaveLength(REGULAR_BARS);
+    },
+  );
 
   it("polls nothing while the publisher cannot accept, and catches up once it can", async () => {
-    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [toIngestSymbol("AAPL")] });
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
     ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
     ctx.fake.control.accepting = false;
     await ctx.start();
@@ -177,5 +236,32 @@ describe("yahoo driver polling", () => {
     await ctx.time.elapse();
     expect(ctx.fake.published).toHaveLength(REGULAR_BARS);
     expect(ctx.metrics().held).toBe(false);
+  });
+
+  it("wakes at the next open Yahoo announced instead of waiting out the closed-market interval", async () => {
+    const opensAt = AFTER_SESSION + 10 * MINUTE_MS;
+    const body = readAaplBody();
+    const meta = body.chart.result[0].meta as { currentTradingPeriod: { regular: { start: number } } };
+    meta.currentTradingPeriod.regular.start = opensAt / 1_000;
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
+    ctx.yahoo.route(routeChart("AAPL", () => respondWithJson(body)));
+    await ctx.start();
+    let waited = 0;
+    while (ctx.yahoo.quoteCalls().length < 2 && waited < DAY_MS) waited += await ctx.time.elapse();
+    expect(waited).toBe(10 * MINUTE_MS);
+  });
+
+  it("fetches a symbol added while the driver sleeps at once", async () => {
+    const ctx = createYahooDriverHarness({ now: AFTER_SESSION, symbols: [createTestSymbol("AAPL")] });
+    ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
+    ctx.yahoo.route(routeChart("GOOG", () => respondWithFixture(WEEKEND_1M_FIXTURE)));
+    await ctx.start();
+    ctx.driver.setSymbols([createTestSymbol("AAPL"), createTestSymbol("GOOG")]);
+    await ctx.time.whenSleeping();
+    expect(ctx.time.clock()).toBe(AFTER_SESSION);
+    expect(ctx.yahoo.chartCalls("GOOG")).toHaveLength(1);
+    expect(ctx.yahoo.chartCalls("AAPL")).toHaveLength(1);
+    ctx.driver.setSymbols([createTestSymbol("GOOG")]);
+    expect(ctx.metrics().symbols).toBe(1);
   });
 });

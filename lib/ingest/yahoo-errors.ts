@@ -1,10 +1,23 @@
 import { describeError } from "@/lib/log";
 
-export const YAHOO_ERROR_KINDS = ["rate_limited", "server_error", "network", "timeout", "validation", "not_found", "other"] as const;
+export const YAHOO_ERROR_KINDS = [
+  "rate_limited",
+  "server_error",
+  "network",
+  "timeout",
+  "validation",
+  "not_found",
+  "other",
+] as const;
 export type YahooErrorKind = (typeof YAHOO_ERROR_KINDS)[number];
 
 /** Failures that say nothing about the symbol, only about Yahoo or the way there: retried with backoff. */
-const TRANSIENT: ReadonlySet<YahooErrorKind> = new Set(["rate_limited", "server_error", "network", "timeout"]);
+const TRANSIENT: ReadonlySet<YahooErrorKind> = new Set([
+  "rate_limited",
+  "server_error",
+  "network",
+  "timeout",
+]);
 
 export function isTransientYahooError(kind: YahooErrorKind): boolean {
   return TRANSIENT.has(kind);
@@ -15,7 +28,18 @@ export function isYahooValidationError(error: unknown): boolean {
   return error instanceof Error && error.name === "FailedYahooValidationError";
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /**
  * Sorts an error thrown by a yahoo-finance2 call. The library throws `HTTPError` with `code` = HTTP status

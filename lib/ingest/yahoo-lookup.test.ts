@@ -24,11 +24,18 @@ describe("lookupYahooSymbols", () => {
     expect(result).toEqual({
       found: [
         { symbol: "AAPL", name: "Apple Inc.", exchangeTimezone: "America/New_York", quoteType: "EQUITY" },
-        { symbol: "BABA", name: "Alibaba Group Holding Limited", exchangeTimezone: "America/New_York", quoteType: "EQUITY" },
+        {
+          symbol: "BABA",
+          name: "Alibaba Group Holding Limited",
+          exchangeTimezone: "America/New_York",
+          quoteType: "EQUITY",
+        },
       ],
       missing: [],
     });
-    expect(yahoo.quoteCalls().map((u) => u.href)).toEqual([`https://query2.finance.yahoo.com/v7/finance/quote?symbols=AAPL%2CBABA&crumb=${RECORDED_CRUMB}`]);
+    expect(yahoo.quoteCalls().map((u) => u.href)).toEqual([
+      `https://query2.finance.yahoo.com/v7/finance/quote?symbols=AAPL%2CBABA&crumb=${RECORDED_CRUMB}`,
+    ]);
     expect(yahoo.unmatched).toEqual([]);
   });
 
@@ -44,7 +51,9 @@ describe("lookupYahooSymbols", () => {
     const { yahoo, yf } = setup();
     const symbols = ["AAPL", ...Array.from({ length: 149 }, (_, i) => `X${i}`)];
     const result = await lookupYahooSymbols(yf, symbols);
-    expect(yahoo.quoteCalls().map((u) => u.searchParams.get("symbols")!.split(",").length)).toEqual([100, 50]);
+    expect(yahoo.quoteCalls().map((u) => u.searchParams.get("symbols")!.split(",").length)).toEqual([
+      100, 50,
+    ]);
     expect(result.found.map((f) => f.symbol)).toEqual(["AAPL"]);
     expect(result.missing).toHaveLength(149);
   });
@@ -57,7 +66,9 @@ describe("lookupYahooSymbols", () => {
 
   it("throws Yahoo's rate limit for the caller to map", async () => {
     const { yahoo, yf } = setup();
-    yahoo.route((url) => (url.pathname === "/v7/finance/quote" ? new Response("Too Many Requests", { status: 429 }) : null));
+    yahoo.route((url) =>
+      url.pathname === "/v7/finance/quote" ? new Response("Too Many Requests", { status: 429 }) : null,
+    );
     const error = await lookupYahooSymbols(yf, ["AAPL"]).catch((e: unknown) => e);
     expect(classifyYahooError(error)).toBe("rate_limited");
   });

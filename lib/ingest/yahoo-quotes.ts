@@ -30,7 +30,11 @@ export type YahooQuoteResult = {
  * Quotes for `symbols`, one `quote()` request per 100 symbols, in order. A batch that fails yahoo-finance2's
  * schema is asked again without validation and read defensively; `onValidationError` is told.
  */
-export async function getYahooQuotes(yf: YahooClient, symbols: readonly string[], onValidationError?: (error: unknown) => void): Promise<YahooQuoteResult> {
+export async function getYahooQuotes(
+  yf: YahooClient,
+  symbols: readonly string[],
+  onValidationError?: (error: unknown) => void,
+): Promise<YahooQuoteResult> {
   const wanted = [...new Set(symbols.map((s) => s.trim().toUpperCase()).filter(Boolean))];
   const bySymbol = new Map<string, YahooQuoteInfo>();
   const missing: YahooQuoteResult["missing"] = [];

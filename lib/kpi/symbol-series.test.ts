@@ -149,8 +149,8 @@ describe("property: arrival order does not matter", () => {
     );
     fc.assert(
       fc.property(barsArb, ([minutes, closes, volumes, randoms]) => {
-        const finalBars = minutes.map((m, i) => bar(DAY1 + m * M, closes[i]!, volumes[i]!));
-        const rand = () => randoms.next().value as number;
+        const finalBars = minutes.map((m, i) => bar(DAY1 + m * M, closes[i]!, volumes[i]));
+        const rand = (): number => Number(randoms.next().value);
 
         const ordered = fresh();
         applyRevisions(ordered, finalBars, FAR_FUTURE);

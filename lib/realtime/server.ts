@@ -51,7 +51,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     stats.connections++;
     const joined = () => [...socket.rooms].filter((r) => r !== socket.id);
     const parseSymbols = (raw: unknown) => {
-      const parsed = symbolListSchema.safeParse(Array.isArray(raw) ? raw.map((s) => (typeof s === "string" ? s.toUpperCase() : s)) : raw);
+      const parsed = symbolListSchema.safeParse(Array.isArray(raw) ? (raw as unknown[]).map((s) => (typeof s === "string" ? s.toUpperCase() : s)) : raw);
       return parsed.success ? { ok: true as const, symbols: parsed.data } : { ok: false as const, error: formatIssues(parsed.error.issues) };
     };
     socket.on("symbol:subscribe", (raw, ack) => {
@@ -90,7 +90,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
         await consumer.connect();
         await consumer.subscribe({ topics: [deps.topic], fromBeginning: false });
         await consumer.run({
-          eachBatch: async ({ batch }) => {
+          eachBatch: ({ batch }) => {
             for (const message of batch.messages) {
               let update;
               try {
@@ -107,6 +107,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
               else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
               stats.relayed++;
             }
+            return Promise.resolve();
           },
         });
         stats.consumerRunning = true;

@@ -1,5 +1,7 @@
 // The local stack from the command line: `tsx scripts/stack/cli.ts up|down|status|topics`.
 // `up` starts (or reuses) PostgreSQL and Kafka, creates the topics, migrates, and leaves them running.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+
 import { getEnv, getKafkaBrokers, InvalidEnvError } from "@/lib/env";
 import { probeKafka } from "@/lib/kafka/probe";
 
@@ -9,18 +11,29 @@ import { isLocalKafkaRunning } from "./kafka";
 import { isPrivatePostgresRunning } from "./postgres";
 import { say, StackError } from "./proc";
 
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 async function main(command: string | undefined): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   switch (command) {
     case "up": {
-      await bringUpInfra(env);
+      // --state FILE records what this call started, so that `down --state FILE` stops only that.
+      const infra = await bringUpInfra(env);
+      const stateFile = flag("--state");
+      if (stateFile) writeFileSync(stateFile, JSON.stringify({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere }));
       say("stack is up");
       return;
     }
-    case "down":
-      await bringDownInfra();
+    case "down": {
+      const stateFile = flag("--state");
+      const which = stateFile && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as { kafka: boolean; postgres: boolean }) : { kafka: true, postgres: true };
+      await bringDownInfra(which);
       return;
+    }
     case "status": {
       say(`private PostgreSQL cluster: ${isPrivatePostgresRunning() ? "running" : "not running"}`);
       say(`local Kafka broker: ${isLocalKafkaRunning() ? "running" : "not running"}`);
@@ -33,7 +46,7 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     default:
-      throw new StackError("usage: stack up | down | status | topics");
+      throw new StackError("usage: stack up [--state FILE] | down [--state FILE] | status | topics");
   }
 }
 

@@ -9,8 +9,9 @@ import { commandExists, isLocalHost, isPortOpen, readPid, removePidFile, run, sa
 
 const MANIFEST = path.join(ROOT_DIR, "scripts/stack/kafka/pom.xml");
 const LOG4J_CONFIG = path.join(ROOT_DIR, "scripts/stack/kafka/log4j2.properties");
-const KAFKA_DIR = path.join(DATA_DIR, "kafka");
-const PROCESS_NAME = "kafka";
+/** A local broker: its process name (pid and log files) and data folder. Tests run extra ones. */
+export type LocalBroker = { name: string; dir: string };
+export const DEFAULT_BROKER: LocalBroker = { name: "kafka", dir: path.join(DATA_DIR, "kafka") };
 
 export function parseBrokers(list: string): { host: string; port: number }[] {
   return list.split(",").map((entry) => {
@@ -60,8 +61,8 @@ function checkJava(): void {
   if (major < 17) throw new StackError(`Kafka ${kafkaVersion()} needs Java 17 or newer; found: ${out.split("\n")[0]}`);
 }
 
-function writeServerProperties(host: string, port: number): string {
-  const file = path.join(KAFKA_DIR, "server.properties");
+function writeServerProperties(broker: LocalBroker, host: string, port: number): string {
+  const file = path.join(broker.dir, "server.properties");
   const controllerPort = port + 1;
   const props = [
     "# Written by scripts/stack/kafka.ts: a single-node KRaft broker for local use.",
@@ -72,7 +73,7 @@ function writeServerProperties(host: string, port: number): string {
     `advertised.listeners=PLAINTEXT://${host}:${port}`,
     "controller.listener.names=CONTROLLER",
     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-    `log.dirs=${path.join(KAFKA_DIR, "data")}`,
+    `log.dirs=${path.join(broker.dir, "data")}`,
     "num.partitions=3",
     "auto.create.topics.enable=false",
     "offsets.topic.replication.factor=1",
@@ -86,7 +87,7 @@ function writeServerProperties(host: string, port: number): string {
     "log.segment.bytes=268435456",
     "",
   ].join("\n");
-  mkdirSync(KAFKA_DIR, { recursive: true });
+  mkdirSync(broker.dir, { recursive: true });
   writeFileSync(file, props);
   return file;
 }
@@ -102,7 +103,8 @@ export type KafkaHandle = { startedHere: boolean; pid?: number };
  * runs a single-node Apache Kafka broker in KRaft mode from the official jars (resolved with Maven
  * once), storing its data under .data/kafka.
  */
-export async function ensureKafka(brokerList: string): Promise<KafkaHandle> {
+export async function ensureKafka(brokerList: string, broker: LocalBroker = DEFAULT_BROKER): Promise<KafkaHandle> {
+  const processName = broker.name;
   const brokers = parseBrokers(brokerList);
   const first = brokers[0]!;
   const addresses = brokers.map((b) => `${b.host}:${b.port}`);
@@ -110,9 +112,9 @@ export async function ensureKafka(brokerList: string): Promise<KafkaHandle> {
     say(`Kafka: using the broker at ${addresses.join(",")}`);
     return { startedHere: false };
   }
-  if (readPid(PROCESS_NAME)) {
+  if (readPid(processName)) {
     say("Kafka: the local broker is starting; waiting for it");
-    await waitForKafka(addresses, readPid(PROCESS_NAME)!);
+    await waitForKafka(addresses, readPid(processName)!, processName);
     return { startedHere: false };
   }
   if (brokers.length > 1 || !isLocalHost(first.host)) {
@@ -124,9 +126,9 @@ export async function ensureKafka(brokerList: string): Promise<KafkaHandle> {
   checkJava();
   const libs = resolveKafkaJars();
   const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;
-  const config = writeServerProperties(host, first.port);
+  const config = writeServerProperties(broker, host, first.port);
   const classpath = `${libs}/*`;
-  if (!existsSync(path.join(KAFKA_DIR, "data", "meta.properties"))) {
+  if (!existsSync(path.join(broker.dir, "data", "meta.properties"))) {
     say("Kafka: formatting the KRaft storage (first run)");
     run("java", ["-cp", classpath, "kafka.tools.StorageTool", "format", "-t", randomUUID().replace(/-/g, "").slice(0, 22), "-c", config, "--ignore-formatted"], {
       what: "kafka-storage format",
@@ -134,46 +136,46 @@ export async function ensureKafka(brokerList: string): Promise<KafkaHandle> {
   }
   say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port}`);
   const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
-  const pid = spawnDetached(PROCESS_NAME, "java", [
+  const pid = spawnDetached(processName, "java", [
     ...heap.split(" "),
     "-XX:+UseG1GC",
     "-Djava.awt.headless=true",
     `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
-    `-Dkafka.logs.dir=${path.join(KAFKA_DIR, "logs")}`,
+    `-Dkafka.logs.dir=${path.join(broker.dir, "logs")}`,
     "-cp",
     classpath,
     "kafka.Kafka",
     config,
   ]);
-  await waitForKafka([`${host}:${first.port}`], pid);
+  await waitForKafka([`${host}:${first.port}`], pid, processName);
   return { startedHere: true, pid };
 }
 
-async function waitForKafka(addresses: string[], pid: number): Promise<void> {
+async function waitForKafka(addresses: string[], pid: number, processName: string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (await isKafkaReady(addresses)) return;
     try {
       process.kill(pid, 0);
     } catch {
-      removePidFile(PROCESS_NAME);
-      throw new StackError(`the Kafka broker exited during start-up. Last lines of .data/logs/kafka.log:\n${tailLog(PROCESS_NAME)}`);
+      removePidFile(processName);
+      throw new StackError(`the Kafka broker exited during start-up. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`);
     }
     await sleep(500);
   }
-  throw new StackError(`the Kafka broker did not answer within 90 s. Last lines of .data/logs/kafka.log:\n${tailLog(PROCESS_NAME)}`);
+  throw new StackError(`the Kafka broker did not answer within 90 s. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`);
 }
 
 /** Stops the broker this checkout started (controlled shutdown, then SIGKILL after 30 s). */
-export async function stopLocalKafka(): Promise<boolean> {
-  const pid = readPid(PROCESS_NAME);
+export async function stopLocalKafka(processName = DEFAULT_BROKER.name): Promise<boolean> {
+  const pid = readPid(processName);
   if (!pid) return false;
   await stopProcessGroup(pid, 30_000);
-  removePidFile(PROCESS_NAME);
+  removePidFile(processName);
   return true;
 }
 
-export function isLocalKafkaRunning(): boolean {
-  return readPid(PROCESS_NAME) !== null;
+export function isLocalKafkaRunning(name = DEFAULT_BROKER.name): boolean {
+  return readPid(name) !== null;
 }
 

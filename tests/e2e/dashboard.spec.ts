@@ -60,7 +60,7 @@ test.describe("live dashboard", () => {
   });
 
   test("switching symbol and range loads that symbol's bars", async ({ page, app }) => {
-    await expect.poll(async () => (await app.query("select count(*)::int as n from fact_prices where symbol = 'AAPL'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
+    await expect.poll(async () => (await app.query<{ n: number }>("select count(*)::int as n from fact_prices where symbol = 'AAPL'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
     const dashboard = new DashboardPage(page);
     await dashboard.open("MSFT");
     await dashboard.picker.selectOption("AAPL");
@@ -76,7 +76,7 @@ test.describe("live dashboard", () => {
   });
 
   test("renders in light and dark themes (screenshots)", async ({ page, app }) => {
-    await expect.poll(async () => (await app.query("select count(*)::int as n from fact_prices where symbol = 'SPY'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
+    await expect.poll(async () => (await app.query<{ n: number }>("select count(*)::int as n from fact_prices where symbol = 'SPY'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
     mkdirSync("test-results/screenshots", { recursive: true });
     const dashboard = new DashboardPage(page);
     for (const theme of ["light", "dark"] as const) {

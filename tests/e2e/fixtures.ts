@@ -74,7 +74,7 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
             bars.map((b) => ({ key: symbol, value: { v: 1, symbol, source: "synthetic", producedAt: now, ...b } satisfies TickV1 })),
           );
         },
-        query: async (text, values) => (await pool.query(text, values)).rows,
+        query: async <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => (await pool.query<T>(text, values)).rows,
       };
       await use(app);
       await producer.disconnect();

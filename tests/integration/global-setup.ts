@@ -10,6 +10,7 @@ import { ensurePostgres } from "@/scripts/stack/postgres";
 export const TEMPLATE_DATABASE = "tickstream_test_template";
 
 declare module "vitest" {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   export interface ProvidedContext {
     adminDatabaseUrl: string;
     templateDatabase: string;

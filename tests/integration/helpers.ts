@@ -7,7 +7,7 @@ import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
-import { createLogger } from "@/lib/log";
+import { createLogger, describeError } from "@/lib/log";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -91,5 +91,5 @@ export async function waitFor<T>(what: string, check: () => Promise<T | null | u
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${describeError(lastError)})` : ""}`);
 }

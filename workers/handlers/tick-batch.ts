@@ -145,7 +145,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         const bySymbol = new Map<string, Map<number, Bar>>();
         for (const { tick } of good) {
           let bars = bySymbol.get(tick.symbol);
-          if (!bars) bySymbol.set(tick.symbol, (bars = new Map()));
+          if (!bars) bySymbol.set(tick.symbol, (bars = new Map<number, Bar>()));
           bars.set(tick.ts, { ts: tick.ts, open: tick.open, high: tick.high, low: tick.low, close: tick.close, volume: tick.volume });
         }
         await resolveTimeZones(tx, [...bySymbol.keys()]);

@@ -18,6 +18,7 @@ export type StreamWorkerOptions = {
   finalGraceSeconds: number;
   defaultTimeZone: string;
   rawTicksRetentionHours: number;
+  sessionTimeoutMs?: number;
   clock?: () => number;
   /** Interval of the finality and retention sweeps (0 disables them). */
   housekeepingMs?: number;
@@ -50,9 +51,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
 
   const consumer = createConsumer(options.kafka, {
     groupId: options.groupId,
-    restartOnFailure: async (error) => {
+    sessionTimeoutMs: options.sessionTimeoutMs,
+    restartOnFailure: (error) => {
       logger.warn({ err: describeError(error) }, "consumer failed; kafkajs restarts it");
-      return true;
+      return Promise.resolve(true);
     },
   });
 
@@ -86,8 +88,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
       const messages = batch.messages.map((m) => toInMessage(batch.partition, m));
       let result;
       try {
@@ -103,7 +106,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(result.seekTo) });
         return;
       }
-      resolveOffset(batch.lastOffset());
+      payload.resolveOffset(batch.lastOffset());
       metrics.batches++;
       metrics.applied += result.applied;
       metrics.deadLettered += result.deadLettered;
@@ -120,7 +123,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       } catch (error) {
         logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
       }
-      await heartbeat();
+      await payload.heartbeat();
     },
   });
 

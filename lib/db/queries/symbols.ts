@@ -1,7 +1,18 @@
-import { asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
-import { symbols, type NewSymbolRow, type SymbolRow, type SymbolSource, type SymbolStatus } from "@/lib/db/schema";
+import {
+  dailyStats,
+  factPrices,
+  ingestCursors,
+  kpiSnapshots,
+  rawTicks,
+  symbols,
+  type NewSymbolRow,
+  type SymbolRow,
+  type SymbolSource,
+  type SymbolStatus,
+} from "@/lib/db/schema";
 
 /** PostgreSQL channel the `symbols` trigger notifies on insert, delete and admin-relevant updates. */
 export const SYMBOLS_CHANNEL = "symbols_changed";
@@ -48,7 +59,9 @@ export async function insertSymbols(db: DbOrTx, rows: readonly NewSymbolRow[]): 
   return db.insert(symbols).values([...rows]).onConflictDoNothing().returning();
 }
 
-export type SymbolPatch = Partial<Pick<SymbolRow, "status" | "statusReason" | "source" | "pollIntervalSeconds" | "displayName" | "exchangeTimezone" | "removedAt">>;
+export type SymbolPatch = Partial<
+  Pick<SymbolRow, "status" | "statusReason" | "source" | "pollIntervalSeconds" | "displayName" | "exchangeTimezone" | "removedAt" | "lastError" | "lastErrorAt">
+>;
 
 export async function updateSymbol(db: DbOrTx, symbol: string, patch: SymbolPatch): Promise<SymbolRow | null> {
   const [row] = await db.update(symbols).set({ ...patch, updatedAt: sql`now()` }).where(eq(symbols.symbol, symbol)).returning();
@@ -84,6 +97,68 @@ export async function markSymbolInvalid(db: DbOrTx, symbol: string, reason: stri
 export async function deleteSymbol(db: DbOrTx, symbol: string): Promise<boolean> {
   const result = await db.delete(symbols).where(eq(symbols.symbol, symbol));
   return (result.rowCount ?? 0) > 0;
+}
+
+/** The rows of the given symbols (any status); absent ones are simply missing. */
+export async function listSymbolsByName(db: DbOrTx, list: readonly string[]): Promise<SymbolRow[]> {
+  if (list.length === 0) return [];
+  return db.select().from(symbols).where(inArray(symbols.symbol, [...list]));
+}
+
+/** Reads a symbol and locks its row until the transaction ends (SELECT … FOR UPDATE). */
+export async function getSymbolForUpdate(tx: DbOrTx, symbol: string): Promise<SymbolRow | null> {
+  const [row] = await tx.select().from(symbols).where(eq(symbols.symbol, symbol)).for("update");
+  return row ?? null;
+}
+
+/** A symbol with what its newest trading day in fact_prices holds. */
+export type SymbolActivityRow = SymbolRow & {
+  /** Trading day (exchange time zone) of the symbol's newest bar; null before its first bar. */
+  latestTradeDate: string | null;
+  /** fact_prices rows (one per minute bar) of that trading day. */
+  latestDayBars: number;
+  /** Start of the newest bar in fact_prices. */
+  latestBarAt: Date | null;
+};
+
+/**
+ * Every symbol (removed ones too, when asked) with the bar count and newest bar of its latest trading
+ * day. One lateral subquery per symbol walks the (symbol, trade_date) index, so the cost follows the
+ * number of symbols and of one day's bars, not the size of fact_prices.
+ */
+export async function listSymbolsWithActivity(db: DbOrTx, options: { includeRemoved?: boolean; symbol?: string } = {}): Promise<SymbolActivityRow[]> {
+  const latestDay = sql`(select max(latest.trade_date) from ${factPrices} as latest where latest.symbol = ${symbols.symbol})`;
+  const day = db
+    .select({
+      tradeDate: sql<string>`${factPrices.tradeDate}::text`.as("latest_trade_date"),
+      bars: sql<number>`count(*)::int`.as("latest_day_bars"),
+      lastTs: sql<Date>`max(${factPrices.ts})`.mapWith(factPrices.ts).as("latest_bar_at"),
+    })
+    .from(factPrices)
+    .where(and(eq(factPrices.symbol, symbols.symbol), eq(factPrices.tradeDate, latestDay)))
+    .groupBy(factPrices.tradeDate)
+    .as("day");
+  const rows = await db
+    .select({ symbol: symbols, day: { tradeDate: day.tradeDate, bars: day.bars, lastTs: day.lastTs } })
+    .from(symbols)
+    .leftJoinLateral(day, sql`true`)
+    .where(and(options.includeRemoved ? undefined : ne(symbols.status, "removed"), options.symbol === undefined ? undefined : eq(symbols.symbol, options.symbol)))
+    .orderBy(asc(symbols.symbol));
+  return rows.map((r) => ({ ...r.symbol, latestTradeDate: r.day?.tradeDate ?? null, latestDayBars: r.day?.bars ?? 0, latestBarAt: r.day?.lastTs ?? null }));
+}
+
+export type PurgedHistory = { factPrices: number; dailyStats: number; kpiSnapshots: number; rawTicks: number; ingestCursors: number };
+
+/** Deletes a symbol's history (bars, daily stats, window KPIs, raw ticks, ingest cursor); the symbols row stays. */
+export async function purgeSymbolHistory(tx: DbOrTx, symbol: string): Promise<PurgedHistory> {
+  const count = (result: { rowCount: number | null }) => result.rowCount ?? 0;
+  return {
+    factPrices: count(await tx.delete(factPrices).where(eq(factPrices.symbol, symbol))),
+    dailyStats: count(await tx.delete(dailyStats).where(eq(dailyStats.symbol, symbol))),
+    kpiSnapshots: count(await tx.delete(kpiSnapshots).where(eq(kpiSnapshots.symbol, symbol))),
+    rawTicks: count(await tx.delete(rawTicks).where(eq(rawTicks.symbol, symbol))),
+    ingestCursors: count(await tx.delete(ingestCursors).where(eq(ingestCursors.symbol, symbol))),
+  };
 }
 
 export type { SymbolRow, SymbolSource, SymbolStatus };

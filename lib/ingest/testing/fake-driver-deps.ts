@@ -10,7 +10,10 @@ type Status = { marketState?: string; lastError?: string | null };
  * Driver ports as plain objects that record every call. The publisher validates like the real one
  * (an invalid bar is counted, not kept) and accepts while `accepting` is true.
  */
-export function createFakeDriverDeps(options: { clock: () => number; cursors?: Record<string, IngestCursor> }) {
+export function createFakeDriverDeps(options: {
+  clock: () => number;
+  cursors?: Record<string, IngestCursor>;
+}) {
   const published: TickV1[] = [];
   const rejected: unknown[] = [];
   const statuses: { symbol: string; status: Status }[] = [];
@@ -34,9 +37,12 @@ export function createFakeDriverDeps(options: { clock: () => number; cursors?: R
     },
     clock: options.clock,
     logger: pino({ level: "silent" }),
-    getCursor: async (symbol) => options.cursors?.[symbol] ?? null,
-    loadState: async <T>(key: string) => (state.get(key) as T | undefined) ?? null,
-    saveState: async (key, value) => void state.set(key, value),
+    getCursor: (symbol) => Promise.resolve(options.cursors?.[symbol] ?? null),
+    loadState: <T>(key: string) => Promise.resolve((state.get(key) as T | undefined) ?? null),
+    saveState: (key, value) => {
+      state.set(key, value);
+      return Promise.resolve();
+    },
     reportStatus: (symbol, status) => void statuses.push({ symbol, status }),
     markInvalid: (symbol, reason) => void invalid.push({ symbol, reason }),
   };
@@ -49,8 +55,10 @@ export function createFakeDriverDeps(options: { clock: () => number; cursors?: R
     statuses,
     invalid,
     publishedFor: (symbol: string) => published.filter((t) => t.symbol === symbol),
-    lastErrorsFor: (symbol: string) => statuses.filter((s) => s.symbol === symbol && "lastError" in s.status).map((s) => s.status.lastError),
-    marketStatesFor: (symbol: string) => statuses.filter((s) => s.symbol === symbol && s.status.marketState).map((s) => s.status.marketState),
+    lastErrorsFor: (symbol: string) =>
+      statuses.filter((s) => s.symbol === symbol && "lastError" in s.status).map((s) => s.status.lastError),
+    marketStatesFor: (symbol: string) =>
+      statuses.filter((s) => s.symbol === symbol && s.status.marketState).map((s) => s.status.marketState),
   };
 }
 
@@ -79,7 +87,7 @@ export function createManualTime(start: number) {
     clock: () => now,
     sleeps,
     advance: (ms: number) => void (now += ms),
-    sleep(ms: number, signal: AbortSignal): Promise<void> {
+    sleep: (ms: number, signal: AbortSignal): Promise<void> => {
       sleeps.push(ms);
       return new Promise<void>((resolve) => {
         const entry = { ms, resolve };

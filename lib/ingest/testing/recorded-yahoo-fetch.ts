@@ -28,11 +28,16 @@ function readFixture(name: string): Fixture {
 /** A fresh copy of a fixture's Yahoo JSON (the older recorder stored it as a string in `body`). */
 export function readYahooFixtureBody<T = unknown>(name: string): T {
   const { response } = readFixture(name);
-  return (response.bodyJson !== undefined ? structuredClone(response.bodyJson) : JSON.parse(response.body ?? "null")) as T;
+  return (
+    response.bodyJson !== undefined ? structuredClone(response.bodyJson) : JSON.parse(response.body ?? "null")
+  ) as T;
 }
 
 export function respondWithJson(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json;charset=utf-8" } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json;charset=utf-8" },
+  });
 }
 
 export function respondWithFixture(name: string): Response {
@@ -41,7 +46,15 @@ export function respondWithFixture(name: string): Response {
 
 /** Yahoo's answer to a chart request for a symbol it does not know. */
 export function respondChartNotFound(): Response {
-  return respondWithJson({ chart: { result: null, error: { code: "Not Found", description: "No data found, symbol may be delisted" } } }, 404);
+  return respondWithJson(
+    {
+      chart: {
+        result: null,
+        error: { code: "Not Found", description: "No data found, symbol may be delisted" },
+      },
+    },
+    404,
+  );
 }
 
 type QuoteRecord = Record<string, unknown> & { symbol: string };
@@ -58,7 +71,10 @@ export function listRecordedQuotes(): Map<string, QuoteRecord> {
 }
 
 /** A quote answer built from recorded quotes; unknown symbols are left out, as Yahoo does. */
-export function respondWithQuotes(symbols: readonly string[], patch: Record<string, Record<string, unknown>> = {}): Response {
+export function respondWithQuotes(
+  symbols: readonly string[],
+  patch: Record<string, Record<string, unknown>> = {},
+): Response {
   const recorded = listRecordedQuotes();
   const result = symbols.flatMap((symbol) => {
     const quote = recorded.get(symbol);
@@ -67,7 +83,10 @@ export function respondWithQuotes(symbols: readonly string[], patch: Record<stri
   return respondWithJson({ quoteResponse: { result, error: null } });
 }
 
-export type YahooRoute = (url: URL, init: RequestInit | undefined) => Response | Promise<Response> | null | undefined;
+export type YahooRoute = (
+  url: URL,
+  init: RequestInit | undefined,
+) => Response | Promise<Response> | null | undefined;
 
 export type RecordedYahooFetch = {
   fetch: typeof fetch;
@@ -88,14 +107,18 @@ export type RecordedYahooFetch = {
  */
 export function createRecordedYahooFetch(): RecordedYahooFetch {
   const byUrl = new Map<string, string>();
-  for (const name of fs.readdirSync(YAHOO_FIXTURES_DIR)) if (name.endsWith(".json")) byUrl.set(readFixture(name).request.url, name);
+  for (const name of fs.readdirSync(YAHOO_FIXTURES_DIR))
+    if (name.endsWith(".json")) byUrl.set(readFixture(name).request.url, name);
   const routes: YahooRoute[] = [];
   const calls: string[] = [];
   const unmatched: string[] = [];
 
   const answer = async (url: URL, init: RequestInit | undefined): Promise<Response> => {
     if (url.hostname === "finance.yahoo.com") {
-      return new Response("", { status: 200, headers: { "set-cookie": "A3=recorded-test-cookie; Domain=.yahoo.com; Path=/; Secure" } });
+      return new Response("", {
+        status: 200,
+        headers: { "set-cookie": "A3=recorded-test-cookie; Domain=.yahoo.com; Path=/; Secure" },
+      });
     }
     if (url.pathname === "/v1/test/getcrumb") return new Response(RECORDED_CRUMB, { status: 200 });
     for (const route of routes) {
@@ -104,7 +127,8 @@ export function createRecordedYahooFetch(): RecordedYahooFetch {
     }
     const fixture = byUrl.get(url.href);
     if (fixture) return respondWithFixture(fixture);
-    if (url.pathname === "/v7/finance/quote") return respondWithQuotes((url.searchParams.get("symbols") ?? "").split(","));
+    if (url.pathname === "/v7/finance/quote")
+      return respondWithQuotes((url.searchParams.get("symbols") ?? "").split(","));
     unmatched.push(url.href);
     return new Response(`no recorded response for ${url.href}`, { status: 500 });
   };
@@ -122,17 +146,29 @@ export function createRecordedYahooFetch(): RecordedYahooFetch {
     unmatched,
     route: (route) => void routes.unshift(route),
     chartCalls: (symbol) =>
-      calls.map((c) => new URL(c)).filter((u) => (symbol ? u.pathname === `/v8/finance/chart/${symbol}` : u.pathname.startsWith("/v8/finance/chart/"))),
+      calls
+        .map((c) => new URL(c))
+        .filter((u) =>
+          symbol ? u.pathname === `/v8/finance/chart/${symbol}` : u.pathname.startsWith("/v8/finance/chart/"),
+        ),
     quoteCalls: () => calls.map((c) => new URL(c)).filter((u) => u.pathname === "/v7/finance/quote"),
   };
 }
 
 /** Route helper: answers chart requests for `symbol` (any period). */
-export function routeChart(symbol: string, respond: (url: URL, init: RequestInit | undefined) => Response | Promise<Response>): YahooRoute {
+export function routeChart(
+  symbol: string,
+  respond: (url: URL, init: RequestInit | undefined) => Response | Promise<Response>,
+): YahooRoute {
   return (url, init) => (url.pathname === `/v8/finance/chart/${symbol}` ? respond(url, init) : null);
 }
 
 /** Route helper: answers every quote request. */
-export function routeQuotes(respond: (symbols: string[], url: URL) => Response | Promise<Response>): YahooRoute {
-  return (url) => (url.pathname === "/v7/finance/quote" ? respond((url.searchParams.get("symbols") ?? "").split(","), url) : null);
+export function routeQuotes(
+  respond: (symbols: string[], url: URL) => Response | Promise<Response>,
+): YahooRoute {
+  return (url) =>
+    url.pathname === "/v7/finance/quote"
+      ? respond((url.searchParams.get("symbols") ?? "").split(","), url)
+      : null;
 }

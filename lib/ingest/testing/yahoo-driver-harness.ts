@@ -1,7 +1,11 @@
 import type { IngestCursor } from "@/lib/ingest/driver";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import { createFakeDriverDeps, createManualTime } from "@/lib/ingest/testing/fake-driver-deps";
-import { AAPL_1M_FIXTURE, createRecordedYahooFetch, readYahooFixtureBody } from "@/lib/ingest/testing/recorded-yahoo-fetch";
+import {
+  AAPL_1M_FIXTURE,
+  createRecordedYahooFetch,
+  readYahooFixtureBody,
+} from "@/lib/ingest/testing/recorded-yahoo-fetch";
 import { createYahooDriver, type YahooDriverOptions } from "@/lib/ingest/yahoo-driver";
 
 export const MINUTE_MS = 60_000;
@@ -13,7 +17,11 @@ export const SESSION_OPEN = Date.UTC(2024, 9, 2, 13, 30);
 export const REGULAR_BARS = 389;
 
 type Series = Record<"open" | "high" | "low" | "close" | "volume", (number | null | string)[]>;
-export type ChartBody = { chart: { result: [{ meta: Record<string, unknown>; timestamp: number[]; indicators: { quote: [Series] } }] } };
+export type ChartBody = {
+  chart: {
+    result: [{ meta: Record<string, unknown>; timestamp: number[]; indicators: { quote: [Series] } }];
+  };
+};
 
 /** A fresh, editable copy of the recorded AAPL 1-minute answer. */
 export const readAaplBody = () => readYahooFixtureBody<ChartBody>(AAPL_1M_FIXTURE);
@@ -24,11 +32,12 @@ export function sliceAaplBody(count: number): ChartBody {
   const result = body.chart.result[0];
   result.timestamp = result.timestamp.slice(0, count);
   const quote = result.indicators.quote[0];
-  for (const key of ["open", "high", "low", "close", "volume"] as const) quote[key] = quote[key].slice(0, count);
+  for (const key of ["open", "high", "low", "close", "volume"] as const)
+    quote[key] = quote[key].slice(0, count);
   return body;
 }
 
-export function toIngestSymbol(symbol: string, pollIntervalSeconds = 60): IngestSymbol {
+export function createTestSymbol(symbol: string, pollIntervalSeconds = 60): IngestSymbol {
   return { symbol, source: "yahoo", pollIntervalSeconds, timeZone: "America/New_York" };
 }
 
@@ -49,12 +58,25 @@ const started: { stop: () => Promise<void> }[] = [];
  * A Yahoo driver wired to fakes: recorded Yahoo over an injected fetch, recording deps, a manual clock
  * and sleep, and jitter pinned to its midpoint. Nothing runs until `start()`.
  */
-export function createYahooDriverHarness(options: { now: number; symbols: IngestSymbol[]; cursors?: Record<string, IngestCursor> } & Partial<Omit<YahooDriverOptions, "deps">>) {
+export function createYahooDriverHarness(
+  options: { now: number; symbols: IngestSymbol[]; cursors?: Record<string, IngestCursor> } & Partial<
+    Omit<YahooDriverOptions, "deps">
+  >,
+) {
   const { now, symbols, cursors, ...rest } = options;
   const time = createManualTime(now);
   const fake = createFakeDriverDeps({ clock: time.clock, cursors });
   const yahoo = createRecordedYahooFetch();
-  const driver = createYahooDriver({ pollSeconds: 30, concurrency: 2, backfillDays: 0, fetch: yahoo.fetch, sleep: time.sleep, random: () => 0.5, ...rest, deps: fake.deps });
+  const driver = createYahooDriver({
+    pollSeconds: 30,
+    concurrency: 2,
+    backfillDays: 0,
+    fetch: yahoo.fetch,
+    sleep: time.sleep,
+    random: () => 0.5,
+    ...rest,
+    deps: fake.deps,
+  });
   driver.setSymbols(symbols);
   return {
     time,

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from "node:child_process";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { sendJsonBatch } from "@/lib/kafka/messages";
+
+import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase, type TestTopics } from "./helpers";
+import { getRecordedTicks } from "./support/recorded-ticks";
+import { diffAgainstReference } from "./support/tables";
+
+const SYMBOLS = ["AAPL", "AMZN", "GOOG", "META", "MSFT", "NVDA", "QQQ", "SPY", "TSLA"];
+const DATES = ["2026-03-16", "2026-03-17", "2026-03-18", "2026-03-19"];
+const WINDOWS = [5, 15, 60];
+
+describe("crash test: kill -9 the stream worker at random points during a replay", () => {
+  let database: TestDatabase;
+  let topics: TestTopics;
+  let child: ChildProcess | null = null;
+  const ticks = getRecordedTicks(SYMBOLS, DATES);
+  const groupId = uniqueId("crash-group");
+
+  const startWorker = () => {
+    child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        KAFKA_BROKERS: getTestBrokers().join(","),
+        TOPIC_TICKS: topics.ticks,
+        TOPIC_KPIS: topics.kpis,
+        TOPIC_TICKS_DLQ: topics.ticksDlq,
+        STREAM_GROUP_ID: groupId,
+        STREAM_SESSION_TIMEOUT_MS: "6000",
+        KPI_WINDOWS: WINDOWS.join(","),
+        LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  };
+
+  const storedBars = async () => {
+    const { rows } = await database.db.$client.query<{ n: string }>("select count(*) as n from fact_prices");
+    return Number(rows[0]?.n);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    topics = await createTestTopics(3);
+    const producer = createProducer(createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }), { idempotent: true });
+    await producer.connect();
+    await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
+    await producer.disconnect();
+  });
+
+  afterAll(async () => {
+    child?.kill("SIGKILL");
+    await database?.drop();
+  });
+
+  it("ends with the tables of an uninterrupted run: nothing missing, nothing duplicated", async () => {
+    let kills = 0;
+    let lastCount = 0;
+    // Kill whenever the worker has made some progress since its last start, after a random delay.
+    while (kills < 4) {
+      startWorker();
+      const target = lastCount + 500 + Math.floor(Math.random() * 1500);
+      await waitFor("progress before the kill", async () => (await storedBars()) >= Math.min(target, ticks.length - 1), 90_000, 20);
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
+      lastCount = await storedBars();
+      if (lastCount >= ticks.length) break;
+      child!.kill("SIGKILL");
+      await new Promise((resolve) => child!.once("exit", resolve));
+      kills++;
+    }
+    expect(kills).toBeGreaterThanOrEqual(3);
+    if (child?.exitCode !== null || child.signalCode !== null) startWorker();
+    await waitFor("every bar stored after the restarts", async () => (await storedBars()) === ticks.length, 120_000);
+    await waitFor("every offset stored", async () => {
+      const { rows } = await database.db.$client.query<{ total: string }>("select sum(next_offset) as total from stream_offsets");
+      return Number(rows[0]?.total) === ticks.length;
+    }, 30_000);
+
+    expect(await diffAgainstReference(database.db, ticks, WINDOWS)).toEqual([]);
+    const { rows: raw } = await database.db.$client.query<{ n: string; distinct_offsets: string }>(
+      "select count(*) as n, count(distinct (partition, kafka_offset)) as distinct_offsets from raw_ticks",
+    );
+    expect(Number(raw[0]?.n)).toBe(ticks.length);
+    expect(Number(raw[0]?.distinct_offsets)).toBe(ticks.length);
+    child!.kill("SIGTERM");
+  });
+});

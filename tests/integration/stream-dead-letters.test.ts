@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DLQ_HEADERS } from "@/lib/events/topics";
+import { createConsumer, createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
+import { startStreamWorker, type StreamWorker } from "@/workers/stream/start-stream-worker";
+
+import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase, type TestTopics } from "./helpers";
+import { getRecordedTicks } from "./support/recorded-ticks";
+
+/** 100 kinds of bad input, from broken JSON to impossible bars. */
+function malformed(i: number, good: { symbol: string; ts: number }): { key: string; value: unknown } {
+  const base = { v: 1, symbol: good.symbol, ts: good.ts, open: 10, high: 11, low: 9, close: 10, volume: 5, source: "replay", producedAt: 1 };
+  const variants: { key: string; value: unknown }[] = [
+    { key: good.symbol, value: "{not json" },
+    { key: good.symbol, value: { ...base, v: 2 } },
+    { key: good.symbol, value: { ...base, high: 8 } }, // high < low
+    { key: good.symbol, value: { ...base, volume: -1 } },
+    { key: good.symbol, value: { ...base, close: "NaN" } },
+    { key: good.symbol, value: { ...base, ts: base.ts + 1234 } }, // not minute-aligned
+    { key: good.symbol, value: { ...base, source: "bloomberg" } },
+    { key: good.symbol, value: { ...base, symbol: "bad symbol!" } },
+    { key: "OTHER", value: base }, // key does not match the symbol
+    { key: good.symbol, value: "" },
+  ];
+  return variants[i % variants.length]!;
+}
+
+describe("dead letters", () => {
+  let database: TestDatabase;
+  let topics: TestTopics;
+  let worker: StreamWorker;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    topics = await createTestTopics(3);
+    worker = await startStreamWorker({
+      db: database.db,
+      kafka: createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("stream"), logger: testLogger }),
+      logger: testLogger,
+      topics,
+      groupId: uniqueId("group"),
+      windows: [5],
+      finalGraceSeconds: 30,
+      defaultTimeZone: "America/New_York",
+      rawTicksRetentionHours: 0,
+      housekeepingMs: 0,
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await database?.drop();
+  });
+
+  it("sends all 100 malformed events to the DLQ with a reason and processes every good one", async () => {
+    const good = getRecordedTicks(["AAPL", "MSFT"], ["2026-03-16"]).slice(0, 400);
+    const messages = good.flatMap((t, i) => (i % 4 === 0 ? [{ key: t.symbol, value: t }, malformed(i / 4, t)] : [{ key: t.symbol, value: t }]));
+    expect(messages.length - good.length).toBe(100);
+    const kafka = createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger });
+    const producer = createProducer(kafka);
+    await producer.connect();
+    await sendJsonBatch(producer, topics.ticks, messages);
+    await producer.disconnect();
+
+    await waitFor("good bars stored", async () => {
+      const { rows } = await database.db.$client.query<{ n: string }>("select count(*) as n from fact_prices");
+      return Number(rows[0]?.n) === good.length;
+    }, 60_000);
+
+    const dead: { reason: string; offset: string; value: string }[] = [];
+    const consumer = createConsumer(kafka, { groupId: uniqueId("dlq-reader") });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topics.ticksDlq], fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const headers = decodeHeaders(message.headers);
+        dead.push({ reason: headers[DLQ_HEADERS.reason] ?? "", offset: headers[DLQ_HEADERS.sourceOffset] ?? "", value: message.value?.toString() ?? "" });
+        return Promise.resolve();
+      },
+    });
+    await waitFor("100 dead letters", () => dead.length >= 100, 30_000);
+    await consumer.disconnect();
+    expect(dead).toHaveLength(100);
+    expect(dead.every((d) => d.reason.length > 0 && d.offset !== "")).toBe(true);
+    expect(dead.map((d) => d.reason)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/unknown schema version/),
+      expect.stringMatching(/below low/),
+      expect.stringMatching(/volume/),
+      expect.stringMatching(/whole minute/),
+      expect.stringMatching(/does not match symbol/),
+      expect.stringMatching(/empty message/),
+    ]));
+    expect(worker.metrics().deadLettered).toBe(100);
+  });
+});

@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from "vitest";
+
+import { createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { sendJsonBatch } from "@/lib/kafka/messages";
+import { startStreamWorker, type StreamWorker } from "@/workers/stream/start-stream-worker";
+
+import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase } from "./helpers";
+import { getRecordedTicks } from "./support/recorded-ticks";
+import { diffAgainstReference } from "./support/tables";
+
+const SYMBOLS = ["AAPL", "AMZN", "GOOG", "META", "MSFT", "NVDA"];
+const WINDOWS = [5, 15, 60];
+
+describe("several stream workers in one group", () => {
+  const workers: StreamWorker[] = [];
+  let database: TestDatabase | undefined;
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
+    await database?.drop();
+  });
+
+  it("share the partitions, and rebalances as members join and leave lose and duplicate nothing", async () => {
+    database = await createTestDatabase();
+    const db = database;
+    const topics = await createTestTopics(6);
+    const groupId = uniqueId("group");
+    const start = () =>
+      startStreamWorker({
+        db: db.db,
+        kafka: createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("stream"), logger: testLogger }),
+        logger: testLogger,
+        topics,
+        groupId,
+        windows: WINDOWS,
+        finalGraceSeconds: 30,
+        defaultTimeZone: "America/New_York",
+        rawTicksRetentionHours: 48,
+        sessionTimeoutMs: 6_000,
+        housekeepingMs: 0,
+      });
+    const producer = createProducer(createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }), { idempotent: true });
+    await producer.connect();
+    const days = ["2026-03-12", "2026-03-13", "2026-03-16"];
+    const all = getRecordedTicks(SYMBOLS, days);
+    const stored = async () => Number((await db.db.$client.query<{ n: string }>("select count(*) as n from fact_prices")).rows[0]?.n);
+
+    const first = await start();
+    workers.push(first);
+    await sendJsonBatch(producer, topics.ticks, getRecordedTicks(SYMBOLS, [days[0]!]).map((t) => ({ key: t.symbol, value: t })));
+    await waitFor("first day processed", async () => (await stored()) > 1_000, 60_000);
+
+    const second = await start(); // joins: the partitions are split between the two
+    workers.push(second);
+    await sendJsonBatch(producer, topics.ticks, getRecordedTicks(SYMBOLS, [days[1]!]).map((t) => ({ key: t.symbol, value: t })));
+    await waitFor("both members own partitions", () => first.metrics().partitions.length > 0 && second.metrics().partitions.length > 0 && first.metrics().partitions.length + second.metrics().partitions.length === 6, 60_000);
+
+    await sendJsonBatch(producer, topics.ticks, getRecordedTicks(SYMBOLS, [days[2]!]).map((t) => ({ key: t.symbol, value: t })));
+    await first.stop(); // leaves mid-stream: the second takes everything over
+    workers.shift();
+    await producer.disconnect();
+
+    await waitFor("every bar stored", async () => (await stored()) === all.length, 120_000);
+    expect(second.metrics().batches).toBeGreaterThan(0);
+    expect(await diffAgainstReference(db.db, all, WINDOWS)).toEqual([]);
+    const { rows } = await db.db.$client.query<{ n: string }>("select count(*) as n from raw_ticks");
+    expect(Number(rows[0]?.n)).toBe(all.length);
+  });
+});
