@@ -1,12 +1,13 @@
 "use client";
 
+import { memo } from "react";
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { formatPrice } from "@/lib/kpi/format";
 import type { DailyStat } from "@/lib/kpi/types";
 
 /** Daily high vs low: a floating bar from low to high per trading day, with the close. */
-export function DailyRangeChart({ days }: { days: DailyStat[] }) {
+export const DailyRangeChart = memo(function DailyRangeChart({ days }: { days: DailyStat[] }) {
   const data = days.map((d) => ({ date: d.tradeDate.slice(5), range: [d.low, d.high] as [number, number], close: d.close, high: d.high, low: d.low }));
   return (
     <div className="h-64 w-full" data-testid="daily-range-chart" data-days={days.length}>
@@ -26,4 +27,4 @@ export function DailyRangeChart({ days }: { days: DailyStat[] }) {
       </ResponsiveContainer>
     </div>
   );
-}
+});

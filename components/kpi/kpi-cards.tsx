@@ -1,8 +1,22 @@
+"use client";
+
+import { memo, useEffect, useState } from "react";
+
 import { ChangeText } from "@/components/kpi/change-text";
 import { formatAgo, formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
 import type { DailyStat, FactBar } from "@/lib/kpi/types";
 
-type Props = { latestBar: FactBar | null; day: DailyStat | null; timeZone: string; lastUpdateAt: number | null; now: number };
+type Props = { latestBar: FactBar | null; day: DailyStat | null; timeZone: string; lastUpdateAt: number | null };
+
+/** "updated 3 s ago", ticking on its own so that the rest of the page does not re-render every second. */
+function UpdatedAgo({ at }: { at: number | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+  return <>{at ? `updated ${formatAgo(now - at)}` : "from history"}</>;
+}
 
 function Tile({ label, children, testId }: { label: string; children: React.ReactNode; testId: string }) {
   return (
@@ -14,7 +28,7 @@ function Tile({ label, children, testId }: { label: string; children: React.Reac
 }
 
 /** Last price, change on the day, volume, day high/low and time of the last update. */
-export function KpiCards({ latestBar, day, timeZone, lastUpdateAt, now }: Props) {
+export const KpiCards = memo(function KpiCards({ latestBar, day, timeZone, lastUpdateAt }: Props) {
   return (
     <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="kpi-cards">
       <Tile label="Last price" testId="kpi-last-price">
@@ -34,8 +48,10 @@ export function KpiCards({ latestBar, day, timeZone, lastUpdateAt, now }: Props)
       </Tile>
       <Tile label="Last bar" testId="kpi-last-update">
         <span data-testid="kpi-last-bar-time">{formatBarTime(latestBar?.ts, timeZone, true)}</span>
-        <div className="text-xs font-normal text-slate-500 dark:text-slate-400">{lastUpdateAt ? `updated ${formatAgo(now - lastUpdateAt)}` : "from history"}</div>
+        <div className="text-xs font-normal text-slate-500 dark:text-slate-400">
+          <UpdatedAgo at={lastUpdateAt} />
+        </div>
       </Tile>
     </div>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { memo, useEffect, useState } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
 import { getLiveSocket } from "@/components/realtime/socket";
@@ -44,7 +44,7 @@ function List({ title, movers, empty, testId, onPick }: { title: string; movers:
 }
 
 /** Top gainers and losers of the newest window (5 m, 15 m, 60 m, day), live. */
-export function MoversTable({ windows, timeZone, onPick }: { windows: number[]; timeZone: string; onPick: (symbol: string) => void }) {
+export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick }: { windows: number[]; timeZone: string; onPick: (symbol: string) => void }) {
   const [selected, setSelected] = useState(windows[0] ?? 0);
   const [ranking, setRanking] = useState<Ranking | null>(null);
 
@@ -103,4 +103,4 @@ export function MoversTable({ windows, timeZone, onPick }: { windows: number[]; 
       </div>
     </div>
   );
-}
+});

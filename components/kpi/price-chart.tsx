@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 import { downsampleBars } from "@/lib/kpi/downsample";
@@ -13,7 +13,7 @@ const MAX_POINTS = 600;
 type Props = { bars: FactBar[]; timeZone: string; multiDay: boolean };
 
 /** Close with MA 5 / MA 20 overlays, and volume bars under it on the same time axis. */
-export function PriceChart({ bars, timeZone, multiDay }: Props) {
+export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }: Props) {
   const points = useMemo(() => downsampleBars(bars, MAX_POINTS), [bars]);
   const tickFormatter = (ts: number) => formatBarTime(ts, timeZone, multiDay);
   const last = bars[bars.length - 1];
@@ -49,4 +49,4 @@ export function PriceChart({ bars, timeZone, multiDay }: Props) {
       </div>
     </div>
   );
-}
+});

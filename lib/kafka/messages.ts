@@ -2,26 +2,33 @@ import type { IHeaders, KafkaMessage, Producer } from "@/lib/kafka/client";
 
 export type OutMessage = { key: string; value: unknown; headers?: Record<string, string> };
 
-/** Max messages per produce request; kafkajs does no batching of its own, so callers hand us batches. */
-const MAX_BATCH = 5_000;
+/** Most messages and bytes per produce request. The broker refuses a partition's record batch over
+ * message.max.bytes (1 MiB by default), so requests stay well under it even if one partition gets all. */
+const MAX_BATCH_MESSAGES = 5_000;
+const MAX_BATCH_BYTES = 768 * 1024;
 
 /**
- * Sends JSON messages to one topic in produce requests of up to MAX_BATCH messages, waiting for all
- * in-sync replicas. Rejects if any request fails after kafkajs' retries: the caller keeps the messages.
+ * Sends JSON messages to one topic in produce requests bounded by count and size (kafkajs does no
+ * batching of its own), waiting for all in-sync replicas. Rejects if a request fails after kafkajs'
+ * retries: the caller keeps the messages.
  */
 export async function sendJsonBatch(producer: Producer, topic: string, messages: readonly OutMessage[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += MAX_BATCH) {
-    const chunk = messages.slice(i, i + MAX_BATCH);
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: chunk.map((m) => ({
-        key: m.key,
-        value: typeof m.value === "string" ? m.value : JSON.stringify(m.value),
-        ...(m.headers ? { headers: m.headers } : {}),
-      })),
-    });
+  let chunk: { key: string; value: string; headers?: Record<string, string> }[] = [];
+  let bytes = 0;
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    await producer.send({ topic, acks: -1, messages: chunk });
+    chunk = [];
+    bytes = 0;
+  };
+  for (const m of messages) {
+    const value = typeof m.value === "string" ? m.value : JSON.stringify(m.value);
+    const size = value.length + m.key.length + 64;
+    if (chunk.length >= MAX_BATCH_MESSAGES || (bytes + size > MAX_BATCH_BYTES && chunk.length > 0)) await flush();
+    chunk.push({ key: m.key, value, ...(m.headers ? { headers: m.headers } : {}) });
+    bytes += size;
   }
+  await flush();
 }
 
 /** Decodes Kafka headers (Buffers, strings or arrays of either) into plain strings. */

@@ -32,7 +32,10 @@ export type StreamWorkerOptions = {
 export async function startStreamWorker(options: StreamWorkerOptions) {
   const { db, logger, topics } = options;
   const clock = options.clock ?? Date.now;
+  // Dead letters must not be lost or doubled: idempotent producer. Live updates are best effort and go
+  // through their own producer, so that a failed update can never disturb the dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
+  const liveProducer = createProducer(options.kafka);
   const metrics = { batches: 0, applied: 0, deadLettered: 0, skipped: 0, failedBatches: 0, lastBatchAt: 0, lastError: null as string | null, partitions: [] as number[] };
 
   const handler = createTickBatchHandler({
@@ -82,6 +85,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   });
 
   await producer.connect();
+  await liveProducer.connect();
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.ticks], fromBeginning: true });
 
@@ -119,7 +123,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         .catch((error: unknown) => logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"));
       try {
         const updates = await buildKpiUpdates(db, result.changes, clock());
-        if (updates.length > 0) await sendJsonBatch(producer, topics.kpis, toKpiMessages(updates));
+        if (updates.length > 0) await sendJsonBatch(liveProducer, topics.kpis, toKpiMessages(updates));
       } catch (error) {
         logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
       }
@@ -152,6 +156,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       clearInterval(housekeeping);
       await consumer.disconnect();
       await producer.disconnect();
+      await liveProducer.disconnect();
     },
   };
 }

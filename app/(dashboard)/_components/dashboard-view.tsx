@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useState, useTransition } from "react";
+import { useCallback, useEffect, useState, useTransition } from "react";
 
 import { DailyRangeChart } from "@/components/kpi/daily-range-chart";
 import { KpiCards } from "@/components/kpi/kpi-cards";
@@ -45,16 +45,6 @@ function useSymbols(initial: SymbolSummary[]): SymbolSummary[] {
   return symbols;
 }
 
-/** Ticks every second so that "updated x ago" stays true. */
-function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
-
 function useDailyStats(symbol: string | null, initial: DailyStat[], latestDay: DailyStat | null): DailyStat[] {
   const [days, setDays] = useState(initial);
   useEffect(() => {
@@ -82,15 +72,18 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
   const connection = useConnectionState();
   const live = useLiveSymbol(symbol, range, initial ? { bars: initial.bars, snapshot: initial.snapshot } : null);
   const days = useDailyStats(symbol, initial?.days ?? [], live.snapshot.day);
-  const now = useNow();
   const current = symbols.find((s) => s.symbol === symbol) ?? null;
   const timeZone = current?.exchangeTimezone ?? "America/New_York";
   const latestBar = live.bars[live.bars.length - 1] ?? null;
 
-  const navigate = (next: { symbol?: string; range?: TimeRange }) => {
-    const params = new URLSearchParams({ symbol: next.symbol ?? symbol ?? "", range: next.range ?? range });
-    startTransition(() => router.replace(`${pathname}?${params.toString()}`, { scroll: false }));
-  };
+  const navigate = useCallback(
+    (next: { symbol?: string; range?: TimeRange }) => {
+      const params = new URLSearchParams({ symbol: next.symbol ?? symbol ?? "", range: next.range ?? range });
+      startTransition(() => router.replace(`${pathname}?${params.toString()}`, { scroll: false }));
+    },
+    [pathname, range, router, symbol],
+  );
+  const pickSymbol = useCallback((s: string) => navigate({ symbol: s }), [navigate]);
 
   if (symbols.length === 0 || !symbol) {
     return (
@@ -134,7 +127,7 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
         </p>
       )}
 
-      <KpiCards latestBar={latestBar} day={live.snapshot.day} timeZone={timeZone} lastUpdateAt={live.lastUpdateAt} now={now} />
+      <KpiCards latestBar={latestBar} day={live.snapshot.day} timeZone={timeZone} lastUpdateAt={live.lastUpdateAt} />
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Price, MA 5 and MA 20" className="lg:col-span-2">
@@ -147,7 +140,7 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
           )}
         </Card>
         <Card title="Top gainers and losers">
-          <MoversTable windows={moversWindows} timeZone={timeZone} onPick={(s) => navigate({ symbol: s })} />
+          <MoversTable windows={moversWindows} timeZone={timeZone} onPick={pickSymbol} />
         </Card>
       </div>
       <Card title="Daily high vs low">

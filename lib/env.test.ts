@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+
+import { InvalidEnvError, parseEnv } from "@/lib/env";
+
+describe("parseEnv", () => {
+  it("has defaults that run locally", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBe("postgres://tickstream:tickstream@127.0.0.1:55432/tickstream");
+    expect(env.KAFKA_BROKERS).toBe("127.0.0.1:9092");
+    expect(env.INGEST_SOURCE).toBe("replay");
+    expect(env.KPI_WINDOWS).toEqual([5, 15, 60]);
+    expect(env.DEFAULT_SYMBOLS).toContain("AAPL");
+  });
+
+  it("parses lists and numbers", () => {
+    const env = parseEnv({ KPI_WINDOWS: "1, 30", DEFAULT_SYMBOLS: "aapl brk-b", PORT: "3100" });
+    expect(env.KPI_WINDOWS).toEqual([1, 30]);
+    expect(env.DEFAULT_SYMBOLS).toEqual(["AAPL", "BRK-B"]);
+    expect(env.PORT).toBe(3100);
+  });
+
+  it("stops with the variable's name, the problem and where to fix it", () => {
+    const error = (() => {
+      try {
+        parseEnv({ DATABASE_URL: "mysql://x", PORT: "99999", INGEST_SOURCE: "bloomberg" });
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(InvalidEnvError);
+    expect(error?.message).toMatch(/DATABASE_URL: must start with postgres:\/\//);
+    expect(error?.message).toMatch(/PORT: .*got "99999"/);
+    expect(error?.message).toMatch(/INGEST_SOURCE/);
+    expect(error?.message).toMatch(/\.env\.example/);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseEnv({ PORT: "" }).PORT).toBe(3000);
+  });
+});

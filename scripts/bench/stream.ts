@@ -1,0 +1,88 @@
+import pg from "pg";
+
+import { getEnv } from "@/lib/env";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { closeDb, createDb } from "@/lib/db/client";
+import type { TickV1 } from "@/lib/events/tick-v1";
+import { createSyntheticWalk } from "@/lib/ingest/synthetic";
+import { createAdmin, createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { sendJsonBatch } from "@/lib/kafka/messages";
+import { ensureTopics } from "@/lib/kafka/topics";
+import { createLogger } from "@/lib/log";
+import { loadEnvFiles } from "@/scripts/stack/env-file";
+import { ensureKafka } from "@/scripts/stack/kafka";
+import { ensurePostgres } from "@/scripts/stack/postgres";
+import { startStreamWorker } from "@/workers/stream/start-stream-worker";
+
+const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 200);
+const BARS_PER_SYMBOL = Number(process.env.BENCH_BARS ?? 300);
+
+/**
+ * Stream worker throughput: SYMBOLS × BARS synthetic bars (a full day's worth of minutes spread over
+ * many symbols) are produced to a fresh topic, then one worker consumes them into a fresh database.
+ * Prints produce rate, end-to-end processing rate and the worker process's memory.
+ */
+export async function benchStream(): Promise<void> {
+  loadEnvFiles();
+  const env = getEnv();
+  await ensurePostgres(env.DATABASE_URL);
+  await ensureKafka(env.KAFKA_BROKERS);
+  const logger = createLogger("bench", "warn");
+  const run = Date.now().toString(36);
+  const dbName = `bench_${run}`;
+  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  const url = new URL(env.DATABASE_URL);
+  url.pathname = `/${dbName}`;
+  await migrateDatabase(url.toString());
+  const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
+  const kafka = createKafkaClient({ brokers: env.KAFKA_BROKERS.split(","), clientId: "bench", logger });
+  const kAdmin = createAdmin(kafka);
+  await kAdmin.connect();
+  await ensureTopics(kAdmin, [{ topic: topics.ticks, numPartitions: 3 }, { topic: topics.kpis, numPartitions: 3 }, { topic: topics.ticksDlq, numPartitions: 1 }]);
+
+  const start = Date.parse("2026-03-16T13:30:00Z");
+  const ticks: TickV1[] = [];
+  for (let s = 0; s < SYMBOLS; s++) {
+    const symbol = `SYN${s}`;
+    const walk = createSyntheticWalk(7, symbol);
+    for (let m = 0; m < BARS_PER_SYMBOL; m++) ticks.push({ v: 1, symbol, source: "synthetic", producedAt: start, ...walk.barAt(m), ts: start + m * 60_000 });
+  }
+  ticks.sort((a, b) => a.ts - b.ts);
+  const producer = createProducer(kafka, { idempotent: true });
+  await producer.connect();
+  let t0 = performance.now();
+  await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
+  const produceMs = performance.now() - t0;
+  await producer.disconnect();
+
+  const db = createDb(url.toString(), { max: 4 });
+  const rssBefore = process.memoryUsage().rss;
+  t0 = performance.now();
+  const worker = await startStreamWorker({
+    db, kafka, logger, topics, groupId: `bench-${run}`, windows: [5, 15, 60], finalGraceSeconds: 30,
+    defaultTimeZone: "America/New_York", rawTicksRetentionHours: 48, housekeepingMs: 0,
+  });
+  let peakRss = rssBefore;
+  for (;;) {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const { rows } = await db.$client.query<{ n: string }>("select coalesce(sum(next_offset), 0) as n from stream_offsets");
+    if (Number(rows[0]?.n) >= ticks.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const processMs = performance.now() - t0;
+  const metrics = worker.metrics();
+  await worker.stop();
+  await closeDb(db);
+  await admin.query(`drop database ${dbName} with (force)`);
+  await admin.end();
+  await kAdmin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
+  await kAdmin.disconnect();
+
+  console.log(`\nstream benchmark: ${SYMBOLS} symbols × ${BARS_PER_SYMBOL} bars = ${ticks.length} events`);
+  console.log(`  produce (batched, idempotent):  ${Math.round(ticks.length / (produceMs / 1000))} events/s (${Math.round(produceMs)} ms)`);
+  console.log(`  consume → KPIs → PostgreSQL:    ${Math.round(ticks.length / (processMs / 1000))} events/s (${Math.round(processMs)} ms, ${metrics.batches} batches, incl. group join)`);
+  console.log(`  rows written per event:         fact_prices + daily_stats + 3 windows + raw_ticks, one transaction per batch`);
+  console.log(`  memory: rss ${Math.round(rssBefore / 1e6)} MB before, peak ${Math.round(peakRss / 1e6)} MB (${metrics.cachedSymbols} symbols cached)`);
+}
