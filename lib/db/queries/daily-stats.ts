@@ -2,7 +2,7 @@ import { and, desc, eq, lte } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
-import { chunkRows, setFromExcluded } from "@/lib/db/queries/excluded";
+import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { DailyStat } from "@/lib/kpi/types";
 
 export function toDailyStat(row: DailyStatRow): DailyStat {
@@ -26,14 +26,12 @@ export function toDailyStat(row: DailyStatRow): DailyStat {
 }
 
 export async function upsertDailyStats(db: DbOrTx, days: readonly DailyStat[]): Promise<void> {
-  for (const chunk of chunkRows(days, 16)) {
-    await db
-      .insert(dailyStats)
-      .values(
-        chunk.map(({ range, firstTs, lastTs, ...d }) => ({ ...d, dayRange: range, firstBarAt: new Date(firstTs), lastBarAt: new Date(lastTs) })),
-      )
-      .onConflictDoUpdate({ target: [dailyStats.symbol, dailyStats.tradeDate], set: setFromExcluded(dailyStats, ["symbol", "tradeDate"]) });
-  }
+  await bulkUpsert(
+    db,
+    dailyStats,
+    days.map(({ range, firstTs, lastTs, ...d }) => ({ ...d, dayRange: range, firstBarAt: new Date(firstTs), lastBarAt: new Date(lastTs) })),
+    ["symbol", "tradeDate"],
+  );
 }
 
 /** The last `days` trading days of a symbol up to `toDate`, oldest first. */

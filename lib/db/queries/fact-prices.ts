@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { factPrices, type FactPriceRow } from "@/lib/db/schema";
-import { chunkRows, setFromExcluded } from "@/lib/db/queries/excluded";
+import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { FactBar } from "@/lib/kpi/types";
 
 export function toFactBar(row: FactPriceRow): FactBar {
@@ -23,14 +23,9 @@ export function toFactBar(row: FactPriceRow): FactBar {
   };
 }
 
-/** Multi-row upsert of bars with their indicators (one statement per ~4,000 rows). */
+/** Upsert of bars with their indicators, in one statement. */
 export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Promise<void> {
-  for (const chunk of chunkRows(bars, 14)) {
-    await db
-      .insert(factPrices)
-      .values(chunk.map((b) => ({ ...b, ts: new Date(b.ts) })))
-      .onConflictDoUpdate({ target: [factPrices.symbol, factPrices.ts], set: setFromExcluded(factPrices, ["symbol", "ts"]) });
-  }
+  await bulkUpsert(db, factPrices, bars.map((b) => ({ ...b, ts: new Date(b.ts) })), ["symbol", "ts"]);
 }
 
 /**

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lte, or } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { kpiSnapshots, topMovers, type KpiSnapshotRow } from "@/lib/db/schema";
-import { chunkRows, setFromExcluded } from "@/lib/db/queries/excluded";
+import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { Mover, WindowKpi } from "@/lib/kpi/types";
 
 export function toWindowKpi(row: KpiSnapshotRow): WindowKpi {
@@ -24,15 +24,12 @@ export function toWindowKpi(row: KpiSnapshotRow): WindowKpi {
 }
 
 export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi[]): Promise<void> {
-  for (const chunk of chunkRows(windows, 14)) {
-    await db
-      .insert(kpiSnapshots)
-      .values(chunk.map((w) => ({ ...w, windowStart: new Date(w.windowStart), windowEnd: new Date(w.windowEnd) })))
-      .onConflictDoUpdate({
-        target: [kpiSnapshots.windowMinutes, kpiSnapshots.windowStart, kpiSnapshots.symbol],
-        set: setFromExcluded(kpiSnapshots, ["windowMinutes", "windowStart", "symbol"]),
-      });
-  }
+  await bulkUpsert(
+    db,
+    kpiSnapshots,
+    windows.map((w) => ({ ...w, windowStart: new Date(w.windowStart), windowEnd: new Date(w.windowEnd) })),
+    ["windowMinutes", "windowStart", "symbol"],
+  );
 }
 
 /** Windows of one symbol and length in [from, to], oldest first, at most `limit` (newest kept). */

@@ -2,34 +2,33 @@ import { lt } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { rawTicks } from "@/lib/db/schema";
-import { chunkRows } from "@/lib/db/queries/excluded";
+import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { TickV1 } from "@/lib/events/tick-v1";
 
 export type LandedTick = { topic: string; partition: number; offset: number; tick: TickV1 };
 
 /** Lands accepted events; a replayed offset is ignored (the key is topic, partition, offset). */
 export async function insertRawTicks(db: DbOrTx, ticks: readonly LandedTick[]): Promise<void> {
-  for (const chunk of chunkRows(ticks, 13)) {
-    await db
-      .insert(rawTicks)
-      .values(
-        chunk.map(({ topic, partition, offset, tick }) => ({
-          topic,
-          partition,
-          kafkaOffset: offset,
-          symbol: tick.symbol,
-          ts: new Date(tick.ts),
-          open: tick.open,
-          high: tick.high,
-          low: tick.low,
-          close: tick.close,
-          volume: tick.volume,
-          source: tick.source,
-          producedAt: new Date(tick.producedAt),
-        })),
-      )
-      .onConflictDoNothing();
-  }
+  await bulkUpsert(
+    db,
+    rawTicks,
+    ticks.map(({ topic, partition, offset, tick }) => ({
+      topic,
+      partition,
+      kafkaOffset: offset,
+      symbol: tick.symbol,
+      ts: new Date(tick.ts),
+      open: tick.open,
+      high: tick.high,
+      low: tick.low,
+      close: tick.close,
+      volume: tick.volume,
+      source: tick.source,
+      producedAt: new Date(tick.producedAt),
+    })),
+    ["topic", "partition", "kafkaOffset"],
+    "nothing",
+  );
 }
 
 /** Retention: deletes events received before `cutoff`. */

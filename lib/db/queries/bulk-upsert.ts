@@ -1,0 +1,48 @@
+import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+
+import type { DbOrTx } from "@/lib/db/client";
+
+type ColumnsOf<T extends PgTable> = T["_"]["columns"];
+type RowOf<T extends PgTable> = Partial<{ [K in keyof ColumnsOf<T>]: unknown }>;
+
+function toArrayValue(value: unknown): unknown {
+  return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * Multi-row upsert in one statement with one parameter per column: `insert … select * from unnest($1,
+ * $2, …) on conflict (…) do update set col = excluded.col`. Building a VALUES list of thousands of
+ * rows costs more CPU in the query builder than the database spends on the insert; arrays avoid it.
+ * Every row must have the same keys (table column keys). `updated_at` becomes now() on update.
+ * `onConflict: "nothing"` only inserts new rows.
+ */
+export async function bulkUpsert<T extends PgTable>(
+  db: DbOrTx,
+  table: T,
+  rows: readonly RowOf<T>[],
+  conflictKeys: readonly (keyof ColumnsOf<T> & string)[],
+  onConflict: "update" | "nothing" = "update",
+): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  const columns = getTableColumns(table);
+  const keys = Object.keys(first);
+  const params: SQL[] = keys.map((key) => {
+    const column = columns[key];
+    if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
+    const values = rows.map((row) => toArrayValue((row as Record<string, unknown>)[key] ?? null));
+    return sql`cast(${sql.param(values)} as ${sql.raw(column.getSQLType())}[])`;
+  });
+  const names = keys.map((key) => sql.identifier(columns[key]!.name));
+  const conflict = sql.join(conflictKeys.map((key) => sql.identifier(columns[key]!.name)), sql`, `);
+  let action: SQL = sql`do nothing`;
+  if (onConflict === "update") {
+    const updates = keys.filter((k) => !conflictKeys.includes(k as never)).map((k) => sql`${sql.identifier(columns[k]!.name)} = excluded.${sql.identifier(columns[k]!.name)}`);
+    if ("updatedAt" in columns && !keys.includes("updatedAt")) updates.push(sql`${sql.identifier(columns.updatedAt!.name)} = now()`);
+    action = sql`do update set ${sql.join(updates, sql`, `)}`;
+  }
+  await db.execute(
+    sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(params, sql`, `)}) on conflict (${conflict}) ${action}`,
+  );
+}
