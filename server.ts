@@ -23,6 +23,9 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((req, res) => {
+    // Client addresses (login rate limits, audit) come from X-Forwarded-For; unless a trusted proxy
+    // sets it, a client could forge it, so the socket's address replaces it.
+    if (!env.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     void handle(req, res);
   });
   const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: `${env.KAFKA_CLIENT_ID}-web`, logger });

@@ -71,6 +71,8 @@ export const envSchema = {
   RAW_TICKS_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 365).default(48),
 
   HOST: z.string().min(1).default("0.0.0.0"),
+  /** Behind a reverse proxy that sets X-Forwarded-For: keep the header (else the socket address wins). */
+  TRUST_PROXY: booleanSchema.default(false),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),

@@ -28,6 +28,7 @@ void runWorker("stream", async (ctx) => {
     defaultTimeZone: env.EXCHANGE_TIMEZONE,
     rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
+    databaseUrl: env.DATABASE_URL,
   });
   ctx.onShutdown(() => worker.stop());
   void worker.failed.then(() => process.kill(process.pid, "SIGTERM"));

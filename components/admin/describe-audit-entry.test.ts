@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
 
-const state = (status: string, pollIntervalSeconds = 60) => ({ status, statusReason: null, pollIntervalSeconds, source: null, displayName: null });
+const state = (status: string, pollIntervalSeconds = 60) => ({
+  status,
+  statusReason: null,
+  pollIntervalSeconds,
+  source: null,
+  displayName: null,
+});
 
 describe("audit entry wording", () => {
   it("names known actions and passes unknown ones through", () => {
@@ -11,17 +17,31 @@ describe("audit entry wording", () => {
   });
 
   it("lists only the fields that changed, before → after", () => {
-    expect(describeAuditChange({ action: "symbol.pause", before: state("active"), after: state("paused") })).toBe("status active → paused");
-    expect(describeAuditChange({ action: "symbol.update", before: state("paused", 60), after: state("active", 15) })).toBe("status paused → active, poll 60 s → 15 s");
+    expect(
+      describeAuditChange({ action: "symbol.pause", before: state("active"), after: state("paused") }),
+    ).toBe("status active → paused");
+    expect(
+      describeAuditChange({
+        action: "symbol.update",
+        before: state("paused", 60),
+        after: state("active", 15),
+      }),
+    ).toBe("status paused → active, poll 60 s → 15 s");
   });
 
   it("describes an addition by its starting status and interval", () => {
-    expect(describeAuditChange({ action: "symbol.add", before: null, after: state("active", 30) })).toBe("status active, poll 30 s");
+    expect(describeAuditChange({ action: "symbol.add", before: null, after: state("active", 30) })).toBe(
+      "status active, poll 30 s",
+    );
   });
 
   it("counts what a purge deleted", () => {
-    const after = { deleted: { factPrices: 812, dailyStats: 2, kpiSnapshots: 120, rawTicks: 0, ingestCursors: 1 } };
-    expect(describeAuditChange({ action: "symbol.purge", before: state("removed"), after })).toBe("deleted 812 bars, 2 days, 120 windows, 0 raw ticks, 1 cursor");
+    const after = {
+      deleted: { factPrices: 812, dailyStats: 2, kpiSnapshots: 120, rawTicks: 0, ingestCursors: 1 },
+    };
+    expect(describeAuditChange({ action: "symbol.purge", before: state("removed"), after })).toBe(
+      "deleted 812 bars, 2 days, 120 windows, 0 raw ticks, 1 cursor",
+    );
   });
 
   it("says nothing for entries without a state (sign-in)", () => {

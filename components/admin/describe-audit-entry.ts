@@ -1,4 +1,4 @@
-import type { AuditEntry } from "@/components/admin/admin-types";
+import type { AuditEntry } from "@/lib/api/admin-types";
 
 const ACTIONS: Record<string, string> = {
   "symbol.add": "Added",
@@ -14,9 +14,16 @@ const ACTIONS: Record<string, string> = {
   "session.login_failed": "Failed sign-in",
 };
 
-const FIELDS: Record<string, string> = { status: "status", pollIntervalSeconds: "poll", statusReason: "reason", source: "source", displayName: "name" };
+const FIELDS: Record<string, string> = {
+  status: "status",
+  pollIntervalSeconds: "poll",
+  statusReason: "reason",
+  source: "source",
+  displayName: "name",
+};
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function show(field: string, value: unknown): string {
   if (value === null || value === undefined) return "–";

@@ -1,4 +1,4 @@
-import type { AdminSymbolStatus } from "@/components/admin/admin-types";
+import type { AdminSymbolStatus } from "@/lib/api/admin-types";
 import { cn } from "@/lib/utils";
 
 const STYLES: Record<AdminSymbolStatus, string> = {
@@ -10,7 +10,11 @@ const STYLES: Record<AdminSymbolStatus, string> = {
 
 export function SymbolStatusBadge({ status }: { status: AdminSymbolStatus }) {
   return (
-    <span data-testid="symbol-status" data-status={status} className={cn("inline-block rounded-full px-2 py-0.5 text-xs font-semibold capitalize", STYLES[status])}>
+    <span
+      data-testid="symbol-status"
+      data-status={status}
+      className={cn("inline-block rounded-full px-2 py-0.5 text-xs font-semibold capitalize", STYLES[status])}
+    >
       {status}
     </span>
   );

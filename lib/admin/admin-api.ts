@@ -10,7 +10,14 @@ import {
 import { endAdminSession, startAdminSession } from "@/lib/admin/admin-session";
 import { toAdminSymbolView, toAuditEntryView } from "@/lib/admin/admin-views";
 import type { AdminDeps, EnabledAdminDeps } from "@/lib/admin/admin-deps";
-import { addSymbols, purgeSymbol, removeSymbol, updateSymbolSettings, type AdminActor, type SymbolAdminDeps } from "@/lib/admin/symbol-admin";
+import {
+  addSymbols,
+  purgeSymbol,
+  removeSymbol,
+  updateSymbolSettings,
+  type AdminActor,
+  type SymbolAdminDeps,
+} from "@/lib/admin/symbol-admin";
 import { withAdminApi, withAdminPublicApi, type AdminRequest } from "@/lib/admin/with-admin-api";
 import { ApiError } from "@/lib/api/errors";
 import { serializeCookie } from "@/lib/auth/http-cookies";
@@ -24,7 +31,12 @@ const json = (body: unknown, status = 200, headers?: HeadersInit) => Response.js
 
 function sessionCookie(req: AdminRequest<unknown>, value: string, maxAgeSeconds: number): string {
   const isSecure = req.deps.config.cookieSecure ?? isHttpsRequest(req.request);
-  return serializeCookie(SESSION_COOKIE_NAME, value, { maxAgeSeconds, isSecure, sameSite: "Lax", now: req.now });
+  return serializeCookie(SESSION_COOKIE_NAME, value, {
+    maxAgeSeconds,
+    isSecure,
+    sameSite: "Lax",
+    now: req.now,
+  });
 }
 
 function symbolDeps(deps: EnabledAdminDeps): SymbolAdminDeps {
@@ -39,7 +51,11 @@ async function getSymbolView(deps: EnabledAdminDeps, symbol: string) {
 /** The symbol of a `[symbol]` route: 400 for anything that is not a ticker (quotes, SQL, markup). */
 function parseSymbolParam(params: SymbolParams): string {
   const parsed = symbolParamSchema.safeParse(params.symbol);
-  if (!parsed.success) throw new ApiError("bad_request", `${JSON.stringify(params.symbol.slice(0, 24))} is not a symbol: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+  if (!parsed.success)
+    throw new ApiError(
+      "bad_request",
+      `${JSON.stringify(params.symbol.slice(0, 24))} is not a symbol: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+    );
   return parsed.data;
 }
 
@@ -53,12 +69,20 @@ export function createAdminApi(getDeps: () => AdminDeps) {
     login: withAdminPublicApi(getDeps, async (req) => {
       const { deps, clientIp, now } = req;
       const clientKey = clientIp ?? "unknown";
-      for (const decision of [deps.loginLimiter.perClient.check(clientKey, now), deps.loginLimiter.overall.check("all", now)]) {
+      for (const decision of [
+        deps.loginLimiter.perClient.check(clientKey, now),
+        deps.loginLimiter.overall.check("all", now),
+      ]) {
         if (!decision.isAllowed) {
           const minutes = Math.ceil(decision.retryAfterSeconds / 60);
-          throw new ApiError("rate_limited", `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, undefined, {
-            "retry-after": String(decision.retryAfterSeconds),
-          });
+          throw new ApiError(
+            "rate_limited",
+            `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+            undefined,
+            {
+              "retry-after": String(decision.retryAfterSeconds),
+            },
+          );
         }
       }
       const body = await readJsonBody(req.request, loginBodySchema);
@@ -66,7 +90,11 @@ export function createAdminApi(getDeps: () => AdminDeps) {
         deps.loginLimiter.perClient.recordFailure(clientKey, now);
         deps.loginLimiter.overall.recordFailure("all", now);
         deps.logger.warn({ clientIp, username: body.username.slice(0, 64) }, "admin sign-in failed");
-        await insertAuditEntry(deps.db, { actor: body.username.slice(0, 64), action: "session.login_failed", clientIp });
+        await insertAuditEntry(deps.db, {
+          actor: body.username.slice(0, 64),
+          action: "session.login_failed",
+          clientIp,
+        });
         throw new ApiError("unauthorized", "wrong username or password");
       }
       deps.loginLimiter.perClient.reset(clientKey);
@@ -79,20 +107,31 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       await insertAuditEntry(deps.db, { actor: session.username, action: "session.login", clientIp });
       deps.logger.info({ clientIp, username: session.username }, "admin signed in");
       const maxAge = Math.floor((session.expiresAt - now) / 1000);
-      return json({ username: session.username, expiresAt: session.expiresAt, csrfToken: session.csrfToken }, 200, { "set-cookie": sessionCookie(req, cookieValue, maxAge) });
+      return json(
+        { username: session.username, expiresAt: session.expiresAt, csrfToken: session.csrfToken },
+        200,
+        { "set-cookie": sessionCookie(req, cookieValue, maxAge) },
+      );
     }),
 
     /** DELETE /api/admin/session: sign out (revokes the session, clears the cookie). */
     logout: withAdminApi(getDeps, async (req) => {
       await endAdminSession(req.deps.db, req.session, req.now);
-      await insertAuditEntry(req.deps.db, { actor: req.session.username, action: "session.logout", clientIp: req.clientIp });
+      await insertAuditEntry(req.deps.db, {
+        actor: req.session.username,
+        action: "session.logout",
+        clientIp: req.clientIp,
+      });
       return json({ signedOut: true }, 200, { "set-cookie": sessionCookie(req, "", 0) });
     }),
 
     /** GET /api/admin/symbols: every symbol (removed ones too) with status, activity and last error. */
     listSymbols: withAdminApi(getDeps, async ({ deps }) => {
       const rows = await listSymbolsWithActivity(deps.db, { includeRemoved: true });
-      return json({ source: deps.defaultSource, symbols: rows.map((r) => toAdminSymbolView(r, deps.defaultSource)) });
+      return json({
+        source: deps.defaultSource,
+        symbols: rows.map((r) => toAdminSymbolView(r, deps.defaultSource)),
+      });
     }),
 
     /** POST /api/admin/symbols: add symbols (checked at the source); 201 when any was added or reactivated. */
@@ -132,9 +171,16 @@ export function createAdminApi(getDeps: () => AdminDeps) {
     /** GET /api/admin/audit?limit=50&before=<id>&symbol=AAPL: audit entries, newest first. */
     listAudit: withAdminApi(getDeps, async ({ request, deps }) => {
       const query = auditQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-      const rows = await listAuditEntries(deps.db, { limit: query.limit + 1, beforeId: query.before, symbol: query.symbol });
+      const rows = await listAuditEntries(deps.db, {
+        limit: query.limit + 1,
+        beforeId: query.before,
+        symbol: query.symbol,
+      });
       const page = rows.slice(0, query.limit);
-      return json({ entries: page.map(toAuditEntryView), nextBefore: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null });
+      return json({
+        entries: page.map(toAuditEntryView),
+        nextBefore: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null,
+      });
     }),
   };
 }

@@ -39,7 +39,9 @@ export function isAdminEnabled(deps: AdminDeps): deps is EnabledAdminDeps {
 }
 
 /** Builds the deps of one process: credential check and sign-in limiters derived from `config`. */
-export function createAdminDeps(options: Omit<AdminDeps, "checkCredentials" | "loginLimiter" | "clock"> & { clock?: () => number }): AdminDeps {
+export function createAdminDeps(
+  options: Omit<AdminDeps, "checkCredentials" | "loginLimiter" | "clock"> & { clock?: () => number },
+): AdminDeps {
   return {
     ...options,
     clock: options.clock ?? Date.now,

@@ -8,12 +8,18 @@ import { MAX_ADMIN_BODY_BYTES } from "@/lib/admin/admin-schemas";
  * received exceed it (the stream is cancelled, never buffered whole), 400 for a non-JSON content type,
  * malformed JSON or a body the schema refuses (with the schema's message).
  */
-export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_ADMIN_BODY_BYTES): Promise<z.infer<S>> {
-  const tooLarge = () => new ApiError("payload_too_large", `the request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
+export async function readJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = MAX_ADMIN_BODY_BYTES,
+): Promise<z.infer<S>> {
+  const tooLarge = () =>
+    new ApiError("payload_too_large", `the request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge();
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new ApiError("bad_request", "send a JSON body with the header content-type: application/json");
+  if (!/^application\/json\b/i.test(type))
+    throw new ApiError("bad_request", "send a JSON body with the header content-type: application/json");
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (request.body) {
@@ -34,7 +40,10 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ApiError("bad_request", text.trim() ? "the request body is not valid JSON" : "the request body is empty; send a JSON object");
+    throw new ApiError(
+      "bad_request",
+      text.trim() ? "the request body is not valid JSON" : "the request body is empty; send a JSON object",
+    );
   }
   return schema.parse(json);
 }

@@ -1,8 +1,18 @@
 import type { EnabledAdminConfig } from "@/lib/auth/admin-config";
 import { computeCsrfToken } from "@/lib/auth/csrf";
-import { createSessionToken, hashSessionToken, signSessionToken, verifySignedSessionToken } from "@/lib/auth/session-token";
+import {
+  createSessionToken,
+  hashSessionToken,
+  signSessionToken,
+  verifySignedSessionToken,
+} from "@/lib/auth/session-token";
 import type { DbOrTx } from "@/lib/db/client";
-import { deleteStaleAdminSessions, getActiveAdminSession, insertAdminSession, revokeAdminSession } from "@/lib/db/queries/admin-sessions";
+import {
+  deleteStaleAdminSessions,
+  getActiveAdminSession,
+  insertAdminSession,
+  revokeAdminSession,
+} from "@/lib/db/queries/admin-sessions";
 
 /** A signed-in admin, as a request carries it. */
 export type AdminSession = {
@@ -34,18 +44,33 @@ export async function startAdminSession(
     userAgent: input.userAgent?.slice(0, 512) ?? null,
   });
   return {
-    session: { username: input.username, tokenHash, expiresAt, csrfToken: computeCsrfToken(token, config.sessionSecret) },
+    session: {
+      username: input.username,
+      tokenHash,
+      expiresAt,
+      csrfToken: computeCsrfToken(token, config.sessionSecret),
+    },
     cookieValue: signSessionToken(token, config.sessionSecret),
   };
 }
 
 /** The session a cookie value stands for: null when unsigned, tampered, unknown, revoked or expired. */
-export async function getAdminSession(db: DbOrTx, config: EnabledAdminConfig, cookieValue: string | null | undefined, now: number): Promise<AdminSession | null> {
+export async function getAdminSession(
+  db: DbOrTx,
+  config: EnabledAdminConfig,
+  cookieValue: string | null | undefined,
+  now: number,
+): Promise<AdminSession | null> {
   const token = verifySignedSessionToken(cookieValue, config.sessionSecret);
   if (!token) return null;
   const row = await getActiveAdminSession(db, hashSessionToken(token), new Date(now));
   if (!row) return null;
-  return { username: row.username, tokenHash: row.tokenHash, expiresAt: row.expiresAt.getTime(), csrfToken: computeCsrfToken(token, config.sessionSecret) };
+  return {
+    username: row.username,
+    tokenHash: row.tokenHash,
+    expiresAt: row.expiresAt.getTime(),
+    csrfToken: computeCsrfToken(token, config.sessionSecret),
+  };
 }
 
 export async function endAdminSession(db: DbOrTx, session: AdminSession, now: number): Promise<boolean> {

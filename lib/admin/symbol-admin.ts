@@ -20,7 +20,12 @@ import { normalizeSymbolInput } from "@/lib/events/symbol";
 /** Who makes a change, for the audit log. */
 export type AdminActor = { username: string; clientIp: string | null };
 
-export type SymbolAdminDeps = { db: Db; validator: SymbolValidator; defaultTimeZone: string; clock: () => number };
+export type SymbolAdminDeps = {
+  db: Db;
+  validator: SymbolValidator;
+  defaultTimeZone: string;
+  clock: () => number;
+};
 
 export type AddSymbolsResult = {
   added: string[];
@@ -33,8 +38,22 @@ export type AddSymbolsResult = {
 
 const isFollowed = (status: SymbolStatus) => status === "active" || status === "paused";
 
-async function audit(tx: DbOrTx, actor: AdminActor, action: string, symbol: string, before: unknown, after: unknown): Promise<void> {
-  await insertAuditEntry(tx, { actor: actor.username, action, symbol, before, after, clientIp: actor.clientIp });
+async function audit(
+  tx: DbOrTx,
+  actor: AdminActor,
+  action: string,
+  symbol: string,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  await insertAuditEntry(tx, {
+    actor: actor.username,
+    action,
+    symbol,
+    before,
+    after,
+    clientIp: actor.clientIp,
+  });
 }
 
 /**
@@ -42,7 +61,11 @@ async function audit(tx: DbOrTx, actor: AdminActor, action: string, symbol: stri
  * are checked at the source first, and a removed or invalid one that passes is reactivated. All writes
  * and their audit entries commit together; the `symbols` trigger then tells the ingest worker.
  */
-export async function addSymbols(deps: SymbolAdminDeps, actor: AdminActor, input: { symbols: string[]; pollIntervalSeconds?: number }): Promise<AddSymbolsResult> {
+export async function addSymbols(
+  deps: SymbolAdminDeps,
+  actor: AdminActor,
+  input: { symbols: string[]; pollIntervalSeconds?: number },
+): Promise<AddSymbolsResult> {
   const existing = new Map((await listSymbolsByName(deps.db, input.symbols)).map((row) => [row.symbol, row]));
   const result: AddSymbolsResult = { added: [], reactivated: [], alreadyFollowed: [], rejected: [] };
   const toCheck: string[] = [];
@@ -73,7 +96,9 @@ export async function addSymbols(deps: SymbolAdminDeps, actor: AdminActor, input
             displayName: found.displayName,
             exchangeTimezone: found.exchangeTimezone ?? deps.defaultTimeZone,
             status: "active",
-            ...(input.pollIntervalSeconds !== undefined && { pollIntervalSeconds: input.pollIntervalSeconds }),
+            ...(input.pollIntervalSeconds !== undefined && {
+              pollIntervalSeconds: input.pollIntervalSeconds,
+            }),
           },
         ]);
         // Nothing inserted: another request added it between our read and this insert.
@@ -117,7 +142,8 @@ export async function updateSymbolSettings(
   change: { status?: "active" | "paused"; pollIntervalSeconds?: number },
 ): Promise<{ row: SymbolRow; isChanged: boolean }> {
   const current = await getFollowableOrThrow(deps.db, symbol, false);
-  if (current.status === "removed") throw new ApiError("conflict", `${symbol} was removed; add it again to follow it`);
+  if (current.status === "removed")
+    throw new ApiError("conflict", `${symbol} was removed; add it again to follow it`);
   let recheck: CheckedSymbol | null = null;
   if (change.status === "active" && current.status === "invalid") {
     const check = await deps.validator.check([symbol]);
@@ -127,12 +153,17 @@ export async function updateSymbolSettings(
   }
   return deps.db.transaction(async (tx) => {
     const row = await getFollowableOrThrow(tx, symbol, true);
-    if (row.status === "removed") throw new ApiError("conflict", `${symbol} was removed; add it again to follow it`);
+    if (row.status === "removed")
+      throw new ApiError("conflict", `${symbol} was removed; add it again to follow it`);
     const patch: SymbolPatch = {};
     if (change.status !== undefined && change.status !== row.status) {
-      Object.assign(patch, recheck ? reactivationPatch(recheck, row) : { status: change.status, statusReason: null });
+      Object.assign(
+        patch,
+        recheck ? reactivationPatch(recheck, row) : { status: change.status, statusReason: null },
+      );
     }
-    if (change.pollIntervalSeconds !== undefined && change.pollIntervalSeconds !== row.pollIntervalSeconds) patch.pollIntervalSeconds = change.pollIntervalSeconds;
+    if (change.pollIntervalSeconds !== undefined && change.pollIntervalSeconds !== row.pollIntervalSeconds)
+      patch.pollIntervalSeconds = change.pollIntervalSeconds;
     if (Object.keys(patch).length === 0) return { row, isChanged: false };
     const updated = (await updateSymbol(tx, symbol, patch))!;
     await audit(tx, actor, describeUpdate(patch), symbol, toAuditState(row), toAuditState(updated));
@@ -141,17 +172,26 @@ export async function updateSymbolSettings(
 }
 
 function describeUpdate(patch: SymbolPatch): string {
-  const statusAction = patch.status === "paused" ? "symbol.pause" : patch.status === "active" ? "symbol.resume" : null;
+  const statusAction =
+    patch.status === "paused" ? "symbol.pause" : patch.status === "active" ? "symbol.resume" : null;
   if (statusAction && patch.pollIntervalSeconds !== undefined) return "symbol.update";
   return statusAction ?? "symbol.poll_interval";
 }
 
 /** Stops following a symbol (status removed); its history stays until purged. */
-export async function removeSymbol(deps: SymbolAdminDeps, actor: AdminActor, symbol: string): Promise<{ row: SymbolRow; isChanged: boolean }> {
+export async function removeSymbol(
+  deps: SymbolAdminDeps,
+  actor: AdminActor,
+  symbol: string,
+): Promise<{ row: SymbolRow; isChanged: boolean }> {
   return deps.db.transaction(async (tx) => {
     const row = await getFollowableOrThrow(tx, symbol, true);
     if (row.status === "removed") return { row, isChanged: false };
-    const updated = (await updateSymbol(tx, symbol, { status: "removed", statusReason: null, removedAt: new Date(deps.clock()) }))!;
+    const updated = (await updateSymbol(tx, symbol, {
+      status: "removed",
+      statusReason: null,
+      removedAt: new Date(deps.clock()),
+    }))!;
     await audit(tx, actor, "symbol.remove", symbol, toAuditState(row), toAuditState(updated));
     return { row: updated, isChanged: true };
   });
@@ -161,11 +201,21 @@ export async function removeSymbol(deps: SymbolAdminDeps, actor: AdminActor, sym
  * Deletes a removed symbol's history (bars, daily stats, window KPIs, raw ticks, ingest cursor) once
  * `confirm` repeats the symbol. Its row and audit trail stay; adding it again starts from scratch.
  */
-export async function purgeSymbol(deps: SymbolAdminDeps, actor: AdminActor, symbol: string, confirm: string): Promise<PurgedHistory> {
-  if (normalizeSymbolInput(confirm) !== symbol) throw new ApiError("bad_request", `to delete ${symbol}'s history, confirm with the symbol itself: {"confirm": "${symbol}"}`);
+export async function purgeSymbol(
+  deps: SymbolAdminDeps,
+  actor: AdminActor,
+  symbol: string,
+  confirm: string,
+): Promise<PurgedHistory> {
+  if (normalizeSymbolInput(confirm) !== symbol)
+    throw new ApiError(
+      "bad_request",
+      `to delete ${symbol}'s history, confirm with the symbol itself: {"confirm": "${symbol}"}`,
+    );
   return deps.db.transaction(async (tx) => {
     const row = await getFollowableOrThrow(tx, symbol, true);
-    if (row.status !== "removed") throw new ApiError("conflict", `${symbol} is ${row.status}: remove it before purging its history`);
+    if (row.status !== "removed")
+      throw new ApiError("conflict", `${symbol} is ${row.status}: remove it before purging its history`);
     const deleted = await purgeSymbolHistory(tx, symbol);
     await audit(tx, actor, "symbol.purge", symbol, toAuditState(row), { deleted });
     return deleted;

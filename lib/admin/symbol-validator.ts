@@ -21,21 +21,38 @@ export type SymbolValidator = {
 export function createReplaySymbolValidator(dataDir: string): SymbolValidator {
   return {
     source: "replay",
-    async check(symbols) {
-      if (!existsSync(dataDir)) throw new ApiError("unavailable", `the replay data directory ${dataDir} is missing (REPLAY_DATA_DIR)`);
+    check(symbols) {
+      if (!existsSync(dataDir))
+        return Promise.reject(
+          new ApiError("unavailable", `the replay data directory ${dataDir} is missing (REPLAY_DATA_DIR)`),
+        );
       const recorded = new Set(listRecordedSymbols(dataDir));
       const known = [...recorded].join(", ");
-      return {
-        found: symbols.filter((s) => recorded.has(s)).map((symbol) => ({ symbol, displayName: null, exchangeTimezone: null })),
-        rejected: symbols.filter((s) => !recorded.has(s)).map((symbol) => ({ symbol, reason: `no recorded bars for ${symbol} in the replay data (recorded: ${known})` })),
-      };
+      return Promise.resolve({
+        found: symbols
+          .filter((s) => recorded.has(s))
+          .map((symbol) => ({ symbol, displayName: null, exchangeTimezone: null })),
+        rejected: symbols
+          .filter((s) => !recorded.has(s))
+          .map((symbol) => ({
+            symbol,
+            reason: `no recorded bars for ${symbol} in the replay data (recorded: ${known})`,
+          })),
+      });
     },
   };
 }
 
 /** Synthetic: any well-formed symbol can be generated. */
 export function createSyntheticSymbolValidator(): SymbolValidator {
-  return { source: "synthetic", check: (symbols) => Promise.resolve({ found: symbols.map((symbol) => ({ symbol, displayName: null, exchangeTimezone: null })), rejected: [] }) };
+  return {
+    source: "synthetic",
+    check: (symbols) =>
+      Promise.resolve({
+        found: symbols.map((symbol) => ({ symbol, displayName: null, exchangeTimezone: null })),
+        rejected: [],
+      }),
+  };
 }
 
 /**
@@ -54,11 +71,22 @@ export function createYahooSymbolValidator(
         result = await lookup(getClient(), [...symbols]);
       } catch (error) {
         const kind = classifyYahooError(error);
-        throw new ApiError("unavailable", `could not check the symbols with Yahoo Finance (${kind.replace("_", " ")}); try again in a minute`, { cause: describeError(error).slice(0, 200) });
+        throw new ApiError(
+          "unavailable",
+          `could not check the symbols with Yahoo Finance (${kind.replace("_", " ")}); try again in a minute`,
+          { cause: describeError(error).slice(0, 200) },
+        );
       }
       return {
-        found: result.found.map((m) => ({ symbol: m.symbol, displayName: m.name !== m.symbol ? m.name : null, exchangeTimezone: m.exchangeTimezone })),
-        rejected: result.missing.map((symbol) => ({ symbol, reason: `Yahoo Finance does not know ${symbol}` })),
+        found: result.found.map((m) => ({
+          symbol: m.symbol,
+          displayName: m.name !== m.symbol ? m.name : null,
+          exchangeTimezone: m.exchangeTimezone,
+        })),
+        rejected: result.missing.map((symbol) => ({
+          symbol,
+          reason: `Yahoo Finance does not know ${symbol}`,
+        })),
       };
     },
   };

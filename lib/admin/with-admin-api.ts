@@ -28,10 +28,17 @@ export function getSessionCookie(request: Request): string | null {
  * state-changing request from another site. `getDeps` is called per request, so the process builds
  * its deps lazily and tests pass their own.
  */
-export function withAdminPublicApi<P = Record<string, string>>(getDeps: () => AdminDeps, handler: (req: AdminRequest<P>) => Promise<Response>) {
+export function withAdminPublicApi<P = Record<string, string>>(
+  getDeps: () => AdminDeps,
+  handler: (req: AdminRequest<P>) => Promise<Response>,
+) {
   return withApi<P>(async (request: Request, ctx: ApiContext<P>) => {
     const deps = getDeps();
-    if (!isAdminEnabled(deps)) throw new ApiError("unavailable", `admin is disabled: ${deps.config.isEnabled ? "no credentials" : deps.config.reason}`);
+    if (!isAdminEnabled(deps))
+      throw new ApiError(
+        "unavailable",
+        `admin is disabled: ${deps.config.isEnabled ? "no credentials" : deps.config.reason}`,
+      );
     const decision = decideCrossSite({
       method: request.method,
       origin: request.headers.get("origin"),
@@ -40,18 +47,37 @@ export function withAdminPublicApi<P = Record<string, string>>(getDeps: () => Ad
       allowedOrigins: getAllowedOrigins(request, deps.config.publicOrigin),
     });
     if (!decision.isAllowed) throw new ApiError("forbidden", decision.reason);
-    const params = ctx?.params ? await ctx.params : ({} as P);
+    // Routes without a dynamic segment get no params (and tests may call without a context).
+    const params = (ctx as ApiContext<P> | undefined)?.params === undefined ? ({} as P) : await ctx.params;
     return handler({ request, deps, params, clientIp: getClientIp(request.headers), now: deps.clock() });
   });
 }
 
 /** As withAdminPublicApi, and 401 without a valid session, 403 for a state-changing request without its CSRF token. */
-export function withAdminApi<P = Record<string, string>>(getDeps: () => AdminDeps, handler: (req: SignedInRequest<P>) => Promise<Response>) {
+export function withAdminApi<P = Record<string, string>>(
+  getDeps: () => AdminDeps,
+  handler: (req: SignedInRequest<P>) => Promise<Response>,
+) {
   return withAdminPublicApi<P>(getDeps, async (req) => {
-    const session = await getAdminSession(req.deps.db, req.deps.config, getSessionCookie(req.request), req.now);
-    if (!session) throw new ApiError("unauthorized", "sign in first: POST /api/admin/session with your username and password");
-    if (!isSafeMethod(req.request.method) && !isCsrfTokenValid(req.request.headers.get(CSRF_HEADER), session.csrfToken)) {
-      throw new ApiError("forbidden", `missing or wrong CSRF token: send the token from sign-in in the ${CSRF_HEADER} header`);
+    const session = await getAdminSession(
+      req.deps.db,
+      req.deps.config,
+      getSessionCookie(req.request),
+      req.now,
+    );
+    if (!session)
+      throw new ApiError(
+        "unauthorized",
+        "sign in first: POST /api/admin/session with your username and password",
+      );
+    if (
+      !isSafeMethod(req.request.method) &&
+      !isCsrfTokenValid(req.request.headers.get(CSRF_HEADER), session.csrfToken)
+    ) {
+      throw new ApiError(
+        "forbidden",
+        `missing or wrong CSRF token: send the token from sign-in in the ${CSRF_HEADER} header`,
+      );
     }
     return handler({ ...req, session });
   });

@@ -5,7 +5,14 @@ import type { Env } from "@/lib/env";
 
 export type AdminConfigEnv = Pick<
   Env,
-  "NODE_ENV" | "ADMIN_USERNAME" | "ADMIN_PASSWORD" | "ADMIN_PASSWORD_HASH" | "SESSION_SECRET" | "SESSION_TTL_HOURS" | "ADMIN_COOKIE_SECURE" | "PUBLIC_URL"
+  | "NODE_ENV"
+  | "ADMIN_USERNAME"
+  | "ADMIN_PASSWORD"
+  | "ADMIN_PASSWORD_HASH"
+  | "SESSION_SECRET"
+  | "SESSION_TTL_HOURS"
+  | "ADMIN_COOKIE_SECURE"
+  | "PUBLIC_URL"
 >;
 
 export type EnabledAdminConfig = {
@@ -29,16 +36,27 @@ export type AdminConfig = EnabledAdminConfig | DisabledAdminConfig;
  * password is generated and handed to `onGeneratedPassword` (to print once), and a missing secret is
  * random, so sessions end with the process.
  */
-export function resolveAdminConfig(env: AdminConfigEnv, options: { onGeneratedPassword?: (username: string, password: string) => void } = {}): AdminConfig {
+export function resolveAdminConfig(
+  env: AdminConfigEnv,
+  options: { onGeneratedPassword?: (username: string, password: string) => void } = {},
+): AdminConfig {
   const isProduction = env.NODE_ENV === "production";
   const hasPassword = Boolean(env.ADMIN_PASSWORD_HASH ?? env.ADMIN_PASSWORD);
   if (isProduction && (!hasPassword || !env.SESSION_SECRET)) {
-    const missing = [...(hasPassword ? [] : ["ADMIN_PASSWORD (or ADMIN_PASSWORD_HASH)"]), ...(env.SESSION_SECRET ? [] : ["SESSION_SECRET"])];
-    return { isEnabled: false, reason: `set ${missing.join(" and ")} in the environment and restart the web server` };
+    const missing = [
+      ...(hasPassword ? [] : ["ADMIN_PASSWORD (or ADMIN_PASSWORD_HASH)"]),
+      ...(env.SESSION_SECRET ? [] : ["SESSION_SECRET"]),
+    ];
+    return {
+      isEnabled: false,
+      reason: `set ${missing.join(" and ")} in the environment and restart the web server`,
+    };
   }
   let credentials: AdminCredentials;
-  if (env.ADMIN_PASSWORD_HASH) credentials = { username: env.ADMIN_USERNAME, kind: "hash", passwordHash: env.ADMIN_PASSWORD_HASH };
-  else if (env.ADMIN_PASSWORD) credentials = { username: env.ADMIN_USERNAME, kind: "plain", password: env.ADMIN_PASSWORD };
+  if (env.ADMIN_PASSWORD_HASH)
+    credentials = { username: env.ADMIN_USERNAME, kind: "hash", passwordHash: env.ADMIN_PASSWORD_HASH };
+  else if (env.ADMIN_PASSWORD)
+    credentials = { username: env.ADMIN_USERNAME, kind: "plain", password: env.ADMIN_PASSWORD };
   else {
     const password = randomBytes(12).toString("base64url");
     options.onGeneratedPassword?.(env.ADMIN_USERNAME, password);

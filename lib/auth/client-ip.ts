@@ -7,7 +7,8 @@ import { isIP } from "node:net";
  * last entry is read: every entry before it is whatever the client chose to send.
  */
 export function getClientIp(headers: Headers): string | null {
-  const last = headers.get("x-forwarded-for")?.split(",").pop()?.trim() ?? headers.get("x-real-ip")?.trim() ?? "";
+  const last =
+    headers.get("x-forwarded-for")?.split(",").pop()?.trim() ?? headers.get("x-real-ip")?.trim() ?? "";
   const ip = last.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
   return ip && isIP(ip) ? ip : null;
 }

@@ -3,7 +3,9 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { verifyPassword } from "@/lib/auth/password";
 
 /** How the admin password is configured: a scrypt hash (ADMIN_PASSWORD_HASH) or plain (ADMIN_PASSWORD). */
-export type AdminCredentials = { username: string } & ({ kind: "hash"; passwordHash: string } | { kind: "plain"; password: string });
+export type AdminCredentials = { username: string } & (
+  { kind: "hash"; passwordHash: string } | { kind: "plain"; password: string }
+);
 
 export type CredentialCheck = (username: string, password: string) => boolean;
 
@@ -21,7 +23,9 @@ export function createCredentialCheck(credentials: AdminCredentials): Credential
   return (username, password) => {
     const isUserRight = timingSafeEqual(digest(username), expectedUser);
     const isPasswordRight =
-      credentials.kind === "hash" ? verifyPassword(password, credentials.passwordHash) : timingSafeEqual(digest(password), expectedPassword!);
+      credentials.kind === "hash"
+        ? verifyPassword(password, credentials.passwordHash)
+        : timingSafeEqual(digest(password), expectedPassword!);
     return isUserRight && isPasswordRight;
   };
 }

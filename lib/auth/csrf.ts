@@ -49,12 +49,19 @@ export type CrossSiteDecision = { isAllowed: true } | { isAllowed: false; reason
 export function decideCrossSite(input: CrossSiteInput): CrossSiteDecision {
   if (isSafeMethod(input.method)) return { isAllowed: true };
   const site = input.secFetchSite?.toLowerCase() ?? null;
-  if (site === "cross-site" || site === "same-site") return { isAllowed: false, reason: `cross-site request refused (Sec-Fetch-Site: ${site})` };
+  if (site === "cross-site" || site === "same-site")
+    return { isAllowed: false, reason: `cross-site request refused (Sec-Fetch-Site: ${site})` };
   const claimed = input.origin ?? originOf(input.referer);
-  if (input.origin === "null") return { isAllowed: false, reason: "cross-site request refused (opaque origin)" };
-  if (claimed === null) return input.referer ? { isAllowed: false, reason: "cross-site request refused (unreadable Referer)" } : { isAllowed: true };
+  if (input.origin === "null")
+    return { isAllowed: false, reason: "cross-site request refused (opaque origin)" };
+  if (claimed === null)
+    return input.referer
+      ? { isAllowed: false, reason: "cross-site request refused (unreadable Referer)" }
+      : { isAllowed: true };
   const allowed = new Set(input.allowedOrigins.map((o) => o.toLowerCase()));
-  return allowed.has(claimed.toLowerCase()) ? { isAllowed: true } : { isAllowed: false, reason: `cross-site request refused (origin ${claimed} is not this site)` };
+  return allowed.has(claimed.toLowerCase())
+    ? { isAllowed: true }
+    : { isAllowed: false, reason: `cross-site request refused (origin ${claimed} is not this site)` };
 }
 
 function originOf(url: string | null): string | null {

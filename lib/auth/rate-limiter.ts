@@ -15,7 +15,11 @@ export type RateLimiter = {
  * least recently failed are dropped first), so a flood of distinct keys cannot exhaust memory. Each web
  * instance counts on its own.
  */
-export function createRateLimiter(options: { limit: number; windowMs: number; maxKeys?: number }): RateLimiter {
+export function createRateLimiter(options: {
+  limit: number;
+  windowMs: number;
+  maxKeys?: number;
+}): RateLimiter {
   const { limit, windowMs } = options;
   const maxKeys = options.maxKeys ?? 10_000;
   const failures = new Map<string, number[]>();
@@ -32,7 +36,10 @@ export function createRateLimiter(options: { limit: number; windowMs: number; ma
       const list = recent(key, now);
       if (list.length < limit) return { isAllowed: true };
       const oldestCounted = list[list.length - limit]!;
-      return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldestCounted + windowMs - now) / 1000)) };
+      return {
+        isAllowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldestCounted + windowMs - now) / 1000)),
+      };
     },
     recordFailure(key, now) {
       const list = recent(key, now);

@@ -1,6 +1,6 @@
 import { computePercentChange } from "@/lib/kpi/percent-change";
+import { summarizeBars } from "@/lib/kpi/summarize-bars";
 import type { Bar, WindowKpi } from "@/lib/kpi/types";
-import { addToVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR } from "@/lib/kpi/vwap";
 
 const MINUTE_MS = 60_000;
 
@@ -18,37 +18,24 @@ export function computeWindowStart(ts: number, windowMinutes: number): number {
  * avg_price is the mean of closes; gain_pct = (last close − first open) / first open × 100.
  */
 export function computeWindowKpi(symbol: string, windowMinutes: number, bars: readonly Bar[]): WindowKpi {
-  if (bars.length === 0) throw new Error("computeWindowKpi needs at least one bar");
-  const sorted = [...bars].sort((a, b) => a.ts - b.ts);
-  const first = sorted[0]!;
-  const last = sorted[sorted.length - 1]!;
-  const windowStart = computeWindowStart(first.ts, windowMinutes);
-  let closeSum = 0;
-  let high = -Infinity;
-  let low = Infinity;
-  let acc = EMPTY_VWAP_ACCUMULATOR;
-  for (const bar of sorted) {
-    if (computeWindowStart(bar.ts, windowMinutes) !== windowStart) {
-      throw new Error(`bar ${bar.ts} is not in the ${windowMinutes}-minute window starting ${windowStart}`);
-    }
-    closeSum += bar.close;
-    high = Math.max(high, bar.high);
-    low = Math.min(low, bar.low);
-    acc = addToVwap(acc, bar);
-  }
+  const s = summarizeBars(bars);
+  const windowStart = computeWindowStart(s.first.ts, windowMinutes);
+  const outside = bars.find((bar) => computeWindowStart(bar.ts, windowMinutes) !== windowStart);
+  if (outside) throw new Error(`bar ${outside.ts} is not in the ${windowMinutes}-minute window starting ${windowStart}`);
   return {
     symbol,
     windowMinutes,
     windowStart,
     windowEnd: windowStart + windowMinutes * MINUTE_MS,
-    avgPrice: closeSum / sorted.length,
-    vwap: computeVwap(acc),
-    totalVolume: acc.volume,
-    gainPct: computePercentChange(first.open, last.close) ?? 0,
-    firstOpen: first.open,
-    lastClose: last.close,
-    high,
-    low,
-    barCount: sorted.length,
+    avgPrice: s.closeSum / s.count,
+    vwap: s.vwap,
+    totalVolume: s.volume,
+    // Prices are positive (the tick schema says so), so the first open is never 0.
+    gainPct: computePercentChange(s.first.open, s.last.close) ?? 0,
+    firstOpen: s.first.open,
+    lastClose: s.last.close,
+    high: s.high,
+    low: s.low,
+    barCount: s.count,
   };
 }

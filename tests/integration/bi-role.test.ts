@@ -26,7 +26,14 @@ const DOCUMENTED_COLUMNS: Record<(typeof BI_VIEWS)[number], string[]> = {
     "vwap double precision",
     "is_final boolean",
   ],
-  volume_trend: ["symbol text", "ts timestamp with time zone", "trade_date date", "volume bigint", "close double precision", "cumulative_volume bigint"],
+  volume_trend: [
+    "symbol text",
+    "ts timestamp with time zone",
+    "trade_date date",
+    "volume bigint",
+    "close double precision",
+    "cumulative_volume bigint",
+  ],
   daily_high_low: [
     "symbol text",
     "trade_date date",
@@ -127,18 +134,43 @@ async function withReadWriteSession<T>(run: () => Promise<T>): Promise<T> {
 
 describe("the read-only BI role", () => {
   it("is a plain login role: no superuser, createdb, createrole, replication or bypassrls; read-only by default", async () => {
-    const { rows } = await bi.query<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean; rolinherit: boolean }>(
+    const { rows } = await bi.query<{
+      rolsuper: boolean;
+      rolcreatedb: boolean;
+      rolcreaterole: boolean;
+      rolreplication: boolean;
+      rolbypassrls: boolean;
+      rolinherit: boolean;
+    }>(
       "select rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolinherit from pg_roles where rolname = current_user",
     );
-    expect(rows).toEqual([{ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolreplication: false, rolbypassrls: false, rolinherit: false }]);
-    expect((await bi.query<{ current_user: string }>("select current_user")).rows[0]?.current_user).toBe(BI_ROLE);
-    expect((await bi.query<{ transaction_read_only: string }>("show transaction_read_only")).rows[0]?.transaction_read_only).toBe("on");
-    const memberships = await bi.query("select 1 from pg_auth_members m join pg_roles r on r.oid = m.member where r.rolname = current_user");
+    expect(rows).toEqual([
+      {
+        rolsuper: false,
+        rolcreatedb: false,
+        rolcreaterole: false,
+        rolreplication: false,
+        rolbypassrls: false,
+        rolinherit: false,
+      },
+    ]);
+    expect((await bi.query<{ current_user: string }>("select current_user")).rows[0]?.current_user).toBe(
+      BI_ROLE,
+    );
+    expect(
+      (await bi.query<{ transaction_read_only: string }>("show transaction_read_only")).rows[0]
+        ?.transaction_read_only,
+    ).toBe("on");
+    const memberships = await bi.query(
+      "select 1 from pg_auth_members m join pg_roles r on r.oid = m.member where r.rolname = current_user",
+    );
     expect(memberships.rowCount).toBe(0);
   });
 
   it("sees exactly the six documented bi views, with the documented columns and types", async () => {
-    const views = await bi.query<{ table_name: string }>("select table_name from information_schema.views where table_schema = 'bi' order by 1");
+    const views = await bi.query<{ table_name: string }>(
+      "select table_name from information_schema.views where table_schema = 'bi' order by 1",
+    );
     expect(views.rows.map((r) => r.table_name)).toEqual([...BI_VIEWS]);
     const columns = await bi.query<{ table_name: string; column: string }>(
       "select table_name, column_name || ' ' || data_type as column from information_schema.columns where table_schema = 'bi' order by table_name, ordinal_position",
@@ -154,11 +186,24 @@ describe("the read-only BI role", () => {
   });
 
   it("cannot read any table, view or sequence outside bi (public.fact_prices, public.symbols, admin tables, drizzle's journal...)", async () => {
-    expect(publicTables).toEqual(expect.arrayContaining(["fact_prices", "symbols", "admin_sessions", "admin_audit_log", "stream_offsets", "kpi_snapshots", "daily_stats"]));
+    expect(publicTables).toEqual(
+      expect.arrayContaining([
+        "fact_prices",
+        "symbols",
+        "admin_sessions",
+        "admin_audit_log",
+        "stream_offsets",
+        "kpi_snapshots",
+        "daily_stats",
+      ]),
+    );
     expect(otherRelations.length).toBeGreaterThanOrEqual(publicTables.length + 1);
     const outcomes: string[] = [];
     for (const r of otherRelations) {
-      const sql = r.kind === "S" ? `select last_value from "${r.schema}"."${r.name}"` : `select * from "${r.schema}"."${r.name}" limit 1`;
+      const sql =
+        r.kind === "S"
+          ? `select last_value from "${r.schema}"."${r.name}"`
+          : `select * from "${r.schema}"."${r.name}" limit 1`;
       outcomes.push(`${r.schema}.${r.name}: ${(await getErrorCode(bi, sql)) ?? "readable"}`);
     }
     expect(outcomes).toEqual(otherRelations.map((r) => `${r.schema}.${r.name}: ${DENIED}`));
@@ -170,7 +215,11 @@ describe("the read-only BI role", () => {
       `update bi.${view} set ${column} = ${column}`,
       `delete from bi.${view}`,
     ];
-    const statements = [...writes("price_trend", "close"), ...writes("daily_high_low", "close"), ...writes("window_kpis", "gain_pct")];
+    const statements = [
+      ...writes("price_trend", "close"),
+      ...writes("daily_high_low", "close"),
+      ...writes("window_kpis", "gain_pct"),
+    ];
     // DML is refused on privileges before the read-only default is even consulted.
     for (const sql of statements) expect.soft(await getErrorCode(bi, sql), sql).toBe(DENIED);
     await withReadWriteSession(async () => {
@@ -181,7 +230,12 @@ describe("the read-only BI role", () => {
   it("cannot INSERT, UPDATE, DELETE or TRUNCATE the public tables, even after switching its session to read-write", async () => {
     await withReadWriteSession(async () => {
       for (const table of publicTables) {
-        for (const sql of [`insert into public.${table} default values`, `update public.${table} set ${firstColumns.get(table)} = ${firstColumns.get(table)}`, `delete from public.${table}`, `truncate public.${table}`]) {
+        for (const sql of [
+          `insert into public.${table} default values`,
+          `update public.${table} set ${firstColumns.get(table)} = ${firstColumns.get(table)}`,
+          `delete from public.${table}`,
+          `truncate public.${table}`,
+        ]) {
           expect.soft(await getErrorCode(bi, sql), sql).toBe(DENIED);
         }
       }
@@ -207,13 +261,19 @@ describe("the read-only BI role", () => {
 
   it("cannot drop, alter or re-grant the bi views", async () => {
     await withReadWriteSession(async () => {
-      for (const sql of ["drop view bi.price_trend", "alter view bi.price_trend rename to evil", "comment on view bi.price_trend is 'evil'"]) {
+      for (const sql of [
+        "drop view bi.price_trend",
+        "alter view bi.price_trend rename to evil",
+        "comment on view bi.price_trend is 'evil'",
+      ]) {
         expect.soft(await getErrorCode(bi, sql), sql).toBe(DENIED);
       }
       // Without the grant option PostgreSQL only warns ("no privileges were granted"): check nothing changed.
       await bi.query("grant select on bi.price_trend to public");
     });
-    const acl = await database.db.$client.query<{ acl: string }>("select relacl::text as acl from pg_class where oid = 'bi.price_trend'::regclass");
+    const acl = await database.db.$client.query<{ acl: string }>(
+      "select relacl::text as acl from pg_class where oid = 'bi.price_trend'::regclass",
+    );
     expect(acl.rows[0]?.acl).not.toMatch(/(^|[{,])=/);
   });
 });

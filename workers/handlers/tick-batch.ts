@@ -189,9 +189,10 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
       series.clear();
       timeZones.clear();
     },
-    /** Forgets cached time zones so that admin changes are picked up. */
-    forgetTimeZones(): void {
-      timeZones.clear();
+    /** Forgets one symbol (an admin changed or purged it): rebuilt from PostgreSQL on its next bar. */
+    forget(symbol: string): void {
+      series.delete(symbol);
+      timeZones.delete(symbol);
     },
     get cachedSymbols(): number {
       return series.size;

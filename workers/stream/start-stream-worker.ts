@@ -1,4 +1,6 @@
 import type { Db } from "@/lib/db/client";
+import { listenForNotifications } from "@/lib/db/listen";
+import { SYMBOLS_CHANNEL } from "@/lib/db/queries/symbols";
 import { finalizeFactPricesBefore } from "@/lib/db/queries/fact-prices";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
@@ -19,6 +21,8 @@ export type StreamWorkerOptions = {
   defaultTimeZone: string;
   rawTicksRetentionHours: number;
   sessionTimeoutMs?: number;
+  /** When set, the worker LISTENs for symbol changes (time zone, purge) and forgets their state. */
+  databaseUrl?: string;
   clock?: () => number;
   /** Interval of the finality and retention sweeps (0 disables them). */
   housekeepingMs?: number;
@@ -147,6 +151,19 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         }, housekeepingMs)
       : undefined;
 
+  const symbolsListener = options.databaseUrl
+    ? listenForNotifications({
+        url: options.databaseUrl,
+        channel: SYMBOLS_CHANNEL,
+        logger,
+        onNotify: (payload) => {
+          const { symbol } = JSON.parse(payload) as { symbol?: string };
+          if (symbol) handler.forget(symbol);
+        },
+        onReconnect: () => handler.reset(),
+      })
+    : null;
+
   return {
     metrics: () => ({ ...metrics, cachedSymbols: handler.cachedSymbols }),
     /** Resolves with the error if the consumer gives up for good. */
@@ -154,6 +171,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     /** Finishes the batch in flight (or abandons it atomically), then disconnects. */
     async stop(): Promise<void> {
       clearInterval(housekeeping);
+      await symbolsListener?.stop();
       await consumer.disconnect();
       await producer.disconnect();
       await liveProducer.disconnect();

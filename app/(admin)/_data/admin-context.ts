@@ -8,7 +8,12 @@ import { getDb } from "@/app/_data/server-context";
 import { createAdminApi } from "@/lib/admin/admin-api";
 import { createAdminDeps, isAdminEnabled, type AdminDeps } from "@/lib/admin/admin-deps";
 import { getAdminSession, type AdminSession } from "@/lib/admin/admin-session";
-import { createReplaySymbolValidator, createSyntheticSymbolValidator, createYahooSymbolValidator, type SymbolValidator } from "@/lib/admin/symbol-validator";
+import {
+  createReplaySymbolValidator,
+  createSyntheticSymbolValidator,
+  createYahooSymbolValidator,
+  type SymbolValidator,
+} from "@/lib/admin/symbol-validator";
 import { resolveAdminConfig } from "@/lib/auth/admin-config";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session-token";
 import { getEnv, type Env } from "@/lib/env";
@@ -26,7 +31,10 @@ function createSymbolValidator(env: Env, logger: Logger): SymbolValidator {
       return createSyntheticSymbolValidator();
     case "yahoo": {
       let client: YahooClient | undefined;
-      return createYahooSymbolValidator(() => (client ??= createYahooClient({ concurrency: env.YAHOO_CONCURRENCY, logger })), lookupYahooSymbols);
+      return createYahooSymbolValidator(
+        () => (client ??= createYahooClient({ concurrency: env.YAHOO_CONCURRENCY, logger })),
+        lookupYahooSymbols,
+      );
     }
   }
 }
@@ -42,7 +50,9 @@ export function getAdminDeps(): AdminDeps {
     const logger = createLogger("web").child({ component: "admin" });
     const config = resolveAdminConfig(env, {
       onGeneratedPassword: (username, password) =>
-        logger.warn(`Admin sign-in for this process: user "${username}", password "${password}" (generated because ADMIN_PASSWORD and ADMIN_PASSWORD_HASH are unset)`),
+        logger.warn(
+          `Admin sign-in for this process: user "${username}", password "${password}" (generated because ADMIN_PASSWORD and ADMIN_PASSWORD_HASH are unset)`,
+        ),
     });
     if (!config.isEnabled) logger.error(`admin is disabled: ${config.reason}`);
     store[KEY] = createAdminDeps({

@@ -12,11 +12,21 @@ export async function insertAdminSession(db: DbOrTx, row: NewAdminSessionRow): P
 }
 
 /** The session with this token hash if it is neither revoked nor expired at `now`. */
-export async function getActiveAdminSession(db: DbOrTx, tokenHash: string, now: Date): Promise<AdminSessionRow | null> {
+export async function getActiveAdminSession(
+  db: DbOrTx,
+  tokenHash: string,
+  now: Date,
+): Promise<AdminSessionRow | null> {
   const [row] = await db
     .select()
     .from(adminSessions)
-    .where(and(eq(adminSessions.tokenHash, tokenHash), isNull(adminSessions.revokedAt), gt(adminSessions.expiresAt, now)));
+    .where(
+      and(
+        eq(adminSessions.tokenHash, tokenHash),
+        isNull(adminSessions.revokedAt),
+        gt(adminSessions.expiresAt, now),
+      ),
+    );
   return row ?? null;
 }
 
@@ -33,6 +43,11 @@ export async function revokeAdminSession(db: DbOrTx, tokenHash: string, now: Dat
 export async function deleteStaleAdminSessions(db: DbOrTx, before: Date): Promise<number> {
   const result = await db
     .delete(adminSessions)
-    .where(or(lt(adminSessions.expiresAt, before), and(isNotNull(adminSessions.revokedAt), lt(adminSessions.revokedAt, before))));
+    .where(
+      or(
+        lt(adminSessions.expiresAt, before),
+        and(isNotNull(adminSessions.revokedAt), lt(adminSessions.revokedAt, before)),
+      ),
+    );
   return result.rowCount ?? 0;
 }

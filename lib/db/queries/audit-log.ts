@@ -11,7 +11,10 @@ export async function insertAuditEntry(db: DbOrTx, entry: NewAuditEntry): Promis
 }
 
 /** Audit entries newest first; `beforeId` pages back (entries with a smaller id), `symbol` filters. */
-export async function listAuditEntries(db: DbOrTx, options: { limit: number; beforeId?: number; symbol?: string }): Promise<AdminAuditLogRow[]> {
+export async function listAuditEntries(
+  db: DbOrTx,
+  options: { limit: number; beforeId?: number; symbol?: string },
+): Promise<AdminAuditLogRow[]> {
   const conditions: SQL[] = [];
   if (options.beforeId !== undefined) conditions.push(lt(adminAuditLog.id, options.beforeId));
   if (options.symbol !== undefined) conditions.push(eq(adminAuditLog.symbol, options.symbol));

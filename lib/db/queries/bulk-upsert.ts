@@ -39,7 +39,8 @@ export async function bulkUpsert<T extends PgTable>(
   let action: SQL = sql`do nothing`;
   if (onConflict === "update") {
     const updates = keys.filter((k) => !conflictKeys.includes(k as never)).map((k) => sql`${sql.identifier(columns[k]!.name)} = excluded.${sql.identifier(columns[k]!.name)}`);
-    if ("updatedAt" in columns && !keys.includes("updatedAt")) updates.push(sql`${sql.identifier(columns.updatedAt!.name)} = now()`);
+    const updatedAt = columns.updatedAt;
+    if (updatedAt && !keys.includes("updatedAt")) updates.push(sql`${sql.identifier(updatedAt.name)} = now()`);
     action = sql`do update set ${sql.join(updates, sql`, `)}`;
   }
   await db.execute(

@@ -1,7 +1,6 @@
 /**
- * What the admin API returns, as the browser sees it. Mirrors lib/admin/admin-views.ts and
- * lib/admin/symbol-admin.ts (components may not import those Node-only modules); the admin page
- * passes the server's values into these props, so tsc checks that both sides agree.
+ * What the admin API returns, as the browser sees it: the one definition shared by lib/admin (which
+ * builds these views) and the admin components (which render them). Types only: runs anywhere.
  */
 export type AdminSymbolStatus = "active" | "paused" | "invalid" | "removed";
 

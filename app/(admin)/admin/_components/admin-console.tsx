@@ -1,0 +1,247 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import { AddSymbolsForm } from "@/components/admin/add-symbols-form";
+import { AdminButton } from "@/components/admin/admin-button";
+import type {
+  AddSymbolsOutcome,
+  AdminSymbol,
+  AuditEntry,
+  PollIntervalBounds,
+} from "@/lib/api/admin-types";
+import { AuditLogTable } from "@/components/admin/audit-log-table";
+import { PurgeDialog } from "@/components/admin/purge-dialog";
+import { SymbolsTable } from "@/components/admin/symbols-table";
+import { getLiveSocket } from "@/components/realtime/socket";
+import { Card } from "@/components/ui/card";
+
+import { AdminRequestError, createAdminClient } from "./admin-client";
+
+type Props = {
+  username: string;
+  csrfToken: string;
+  source: string;
+  bounds: PollIntervalBounds;
+  initialSymbols: AdminSymbol[];
+  initialAudit: { entries: AuditEntry[]; nextBefore: number | null };
+  renderedAt: number;
+};
+
+type Notice = { tone: "ok" | "error"; text: string };
+
+/** How often the table re-reads last tick and ticks today (they change without a NOTIFY). */
+const REFRESH_MS = 3_000;
+
+function mergeAudit(fresh: AuditEntry[], current: AuditEntry[]): AuditEntry[] {
+  const byId = new Map(current.map((e) => [e.id, e]));
+  for (const e of fresh) byId.set(e.id, e);
+  return [...byId.values()].sort((a, b) => b.id - a.id);
+}
+
+/** The signed-in admin page: add, pause, resume, re-time, remove and purge symbols; read the audit log. */
+export function AdminConsole({
+  username,
+  csrfToken,
+  source,
+  bounds,
+  initialSymbols,
+  initialAudit,
+  renderedAt,
+}: Props) {
+  const router = useRouter();
+  const client = useMemo(() => createAdminClient(csrfToken), [csrfToken]);
+  const [symbols, setSymbols] = useState(initialSymbols);
+  const [audit, setAudit] = useState(initialAudit.entries);
+  const [nextBefore, setNextBefore] = useState(initialAudit.nextBefore);
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [purgeTarget, setPurgeTarget] = useState<string | null>(null);
+  // Server render and hydration share renderedAt and UTC; the browser's clock and zone take over after.
+  const [now, setNow] = useState(renderedAt);
+  const [timeZone, setTimeZone] = useState("UTC");
+
+  const handleError = useCallback(
+    (error: unknown) => {
+      if (error instanceof AdminRequestError && error.status === 401) {
+        router.replace("/admin/login");
+        return;
+      }
+      setNotice({ tone: "error", text: error instanceof Error ? error.message : String(error) });
+    },
+    [router],
+  );
+
+  const refresh = useCallback(async () => {
+    try {
+      const [list, log] = await Promise.all([client.listSymbols(), client.listAudit()]);
+      setSymbols(list.symbols);
+      setAudit((current) => mergeAudit(log.entries, current));
+    } catch (error) {
+      if (error instanceof AdminRequestError && error.status === 401) handleError(error);
+    }
+  }, [client, handleError]);
+
+  useEffect(() => {
+    setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    const clock = setInterval(() => setNow(Date.now()), 1_000);
+    const poll = setInterval(() => void refresh(), REFRESH_MS);
+    const socket = getLiveSocket();
+    const onChanged = () => void refresh();
+    socket.on("symbols:changed", onChanged);
+    return () => {
+      clearInterval(clock);
+      clearInterval(poll);
+      socket.off("symbols:changed", onChanged);
+    };
+  }, [refresh]);
+
+  /** Runs one change on a symbol: its buttons are disabled meanwhile, the outcome is announced. */
+  const act = async (symbol: string, run: () => Promise<unknown>, success: string): Promise<boolean> => {
+    setBusy((b) => new Set(b).add(symbol));
+    setNotice(null);
+    try {
+      await run();
+      setNotice({ tone: "ok", text: success });
+      await refresh();
+      return true;
+    } catch (error) {
+      handleError(error);
+      return false;
+    } finally {
+      setBusy((b) => {
+        const next = new Set(b);
+        next.delete(symbol);
+        return next;
+      });
+    }
+  };
+
+  const addSymbols = async (
+    text: string,
+    pollIntervalSeconds: number | undefined,
+  ): Promise<AddSymbolsOutcome> => {
+    try {
+      const outcome = await client.addSymbols(text, pollIntervalSeconds);
+      await refresh();
+      return outcome;
+    } catch (error) {
+      if (error instanceof AdminRequestError && error.status === 401) router.replace("/admin/login");
+      throw error;
+    }
+  };
+
+  const signOut = async () => {
+    await client.signOut().catch(() => undefined);
+    router.replace("/admin/login");
+    router.refresh();
+  };
+
+  const loadOlder = async () => {
+    if (nextBefore === null) return;
+    try {
+      const page = await client.listAudit(nextBefore);
+      setAudit((current) => mergeAudit(page.entries, current));
+      setNextBefore(page.nextBefore);
+    } catch (error) {
+      handleError(error);
+    }
+  };
+
+  const activeCount = symbols.filter((s) => s.status === "active").length;
+  const followedCount = symbols.filter((s) => s.status !== "removed").length;
+
+  return (
+    <div className="space-y-4" data-testid="admin-page">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <h1 className="text-2xl font-bold">Admin</h1>
+        <span
+          className="rounded-full bg-slate-200 px-2.5 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-800 dark:text-slate-300"
+          data-testid="admin-source"
+        >
+          Source: {source}
+        </span>
+        <div className="ml-auto flex items-center gap-3 text-sm">
+          <span className="text-slate-600 dark:text-slate-300">
+            Signed in as{" "}
+            <span className="font-semibold" data-testid="admin-user">
+              {username}
+            </span>
+          </span>
+          <AdminButton size="sm" onClick={() => void signOut()} data-testid="sign-out">
+            Sign out
+          </AdminButton>
+        </div>
+      </div>
+
+      {notice && (
+        <p
+          role={notice.tone === "error" ? "alert" : "status"}
+          data-testid="admin-notice"
+          data-tone={notice.tone}
+          className={
+            notice.tone === "error"
+              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+              : "rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-900/30 dark:text-emerald-100"
+          }
+        >
+          {notice.text}
+        </p>
+      )}
+
+      <Card title="Add symbols">
+        <AddSymbolsForm source={source} bounds={bounds} onAdd={addSymbols} />
+      </Card>
+
+      <Card title={`Symbols · ${activeCount} active of ${followedCount}`} testId="symbols-card">
+        <SymbolsTable
+          symbols={symbols}
+          now={now}
+          bounds={bounds}
+          busy={busy}
+          onPause={(s) =>
+            void act(
+              s,
+              () => client.updateSymbol(s, { status: "paused" }),
+              `${s} paused: the ingest worker stops polling it within seconds.`,
+            )
+          }
+          onResume={(s) => void act(s, () => client.updateSymbol(s, { status: "active" }), `${s} resumed.`)}
+          onRemove={(s) =>
+            void act(s, () => client.removeSymbol(s), `${s} removed; its history is kept until you purge it.`)
+          }
+          onAddAgain={(s) => void act(s, () => client.addSymbols(s), `${s} is followed again.`)}
+          onPurge={(s) => setPurgeTarget(s)}
+          onSetInterval={(s, seconds) =>
+            act(
+              s,
+              () => client.updateSymbol(s, { pollIntervalSeconds: seconds }),
+              `${s} is now polled every ${seconds} s.`,
+            )
+          }
+        />
+      </Card>
+
+      <Card title="Audit log" testId="audit-card">
+        <AuditLogTable entries={audit} timeZone={timeZone} />
+        {nextBefore !== null && (
+          <div className="mt-3 text-center">
+            <AdminButton size="sm" onClick={() => void loadOlder()} data-testid="audit-load-older">
+              Load older entries
+            </AdminButton>
+          </div>
+        )}
+      </Card>
+
+      <PurgeDialog
+        symbol={purgeTarget}
+        onClose={() => setPurgeTarget(null)}
+        onConfirm={async (s, confirm) => {
+          const isDone = await act(s, () => client.purgeSymbol(s, confirm), `${s}'s history was deleted.`);
+          if (isDone) setPurgeTarget(null);
+        }}
+      />
+    </div>
+  );
+}

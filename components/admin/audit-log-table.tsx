@@ -1,0 +1,72 @@
+import type { AuditEntry } from "@/lib/api/admin-types";
+import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
+
+/**
+ * Admin changes, newest first: when, who, what, which symbol, before → after, from where. Times are
+ * shown in `timeZone` (the page passes UTC for the server render, then the browser's own zone).
+ */
+export function AuditLogTable({ entries, timeZone }: { entries: AuditEntry[]; timeZone: string }) {
+  const formatter = new Intl.DateTimeFormat("en-US", {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
+  });
+  if (entries.length === 0) return <p className="py-4 text-sm text-slate-500">No changes recorded yet.</p>;
+  return (
+    <div className="-mx-4 overflow-x-auto px-4">
+      <table className="w-full min-w-[48rem] text-sm" data-testid="audit-table">
+        <thead>
+          <tr className="border-b border-slate-200 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase dark:border-slate-800 dark:text-slate-400">
+            <th scope="col" className="py-2 pr-3">
+              When
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Who
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Action
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Symbol
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Change
+            </th>
+            <th scope="col" className="py-2">
+              Client IP
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr
+              key={e.id}
+              data-testid="audit-row"
+              data-action={e.action}
+              data-symbol={e.symbol ?? ""}
+              className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+            >
+              <td className="tabular py-2 pr-3 whitespace-nowrap" title={new Date(e.at).toISOString()}>
+                <time dateTime={new Date(e.at).toISOString()}>{formatter.format(e.at)}</time>
+              </td>
+              <td className="py-2 pr-3">{e.actor}</td>
+              <td className="py-2 pr-3 font-medium">{describeAuditAction(e.action)}</td>
+              <td className="py-2 pr-3 font-mono">{e.symbol ?? "–"}</td>
+              <td className="py-2 pr-3 text-slate-600 dark:text-slate-300">
+                {describeAuditChange(e) || "–"}
+              </td>
+              <td className="py-2 font-mono text-xs text-slate-500 dark:text-slate-400">
+                {e.clientIp ?? "–"}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,306 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import {
+  createAdminApiHarness,
+  TEST_PASSWORD,
+  type AdminApiHarness,
+} from "@/lib/admin/testing/admin-api-harness";
+import { hashPassword } from "@/lib/auth/password";
+import { hashSessionToken } from "@/lib/auth/session-token";
+import { listAuditEntries } from "@/lib/db/queries/audit-log";
+import { adminSessions, symbols } from "@/lib/db/schema";
+
+import { createTestDatabase, testLogger, type TestDatabase } from "./helpers";
+
+type ErrorBody = { error: { code: string; message: string } };
+const messageOf = (body: unknown) => (body as ErrorBody).error.message;
+
+let database: TestDatabase;
+let h: AdminApiHarness;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  h = createAdminApiHarness({ db: database.db, logger: testLogger });
+});
+
+afterAll(async () => {
+  await database.drop();
+});
+
+describe("admin API: sign-in and sessions", () => {
+  it("401 for a wrong password, recorded as a failed sign-in with the client address", async () => {
+    const res = await h.call(h.api.login, {
+      method: "POST",
+      body: { username: "admin", password: "wrong" },
+      ip: "198.51.100.1",
+    });
+    expect(res.status).toBe(401);
+    expect(messageOf(res.body)).toBe("wrong username or password");
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const [entry] = await listAuditEntries(database.db, { limit: 1 });
+    expect(entry).toMatchObject({ action: "session.login_failed", actor: "admin", clientIp: "198.51.100.1" });
+  });
+
+  it("200 sets an httpOnly, SameSite=Lax, Path=/ cookie expiring with the session; only the token's SHA-256 is stored", async () => {
+    const res = await h.call(h.api.login, {
+      method: "POST",
+      body: { username: "admin", password: TEST_PASSWORD },
+      ip: "198.51.100.2",
+    });
+    expect(res.status).toBe(200);
+    const setCookie = res.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(
+      /^tickstream_admin=[\w-]+\.[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200; Expires=/,
+    );
+    expect(setCookie).not.toContain("Secure");
+    const body = res.body as { username: string; csrfToken: string; expiresAt: number };
+    expect(body.username).toBe("admin");
+    expect(body.csrfToken).toMatch(/^[\w-]{43}$/);
+
+    const token = /^tickstream_admin=([\w-]+)\./.exec(setCookie)![1]!;
+    const rows = await database.db
+      .select()
+      .from(adminSessions)
+      .where(eq(adminSessions.tokenHash, hashSessionToken(token)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      username: "admin",
+      clientIp: "198.51.100.2",
+      userAgent: "vitest",
+      revokedAt: null,
+    });
+    expect(rows[0]!.expiresAt.getTime()).toBe(body.expiresAt);
+    const stored = await database.db.select({ hash: adminSessions.tokenHash }).from(adminSessions);
+    expect(stored.every((r) => r.hash !== token && /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+  });
+
+  it("marks the cookie Secure when the request came over https", async () => {
+    const res = await h.call(h.api.login, {
+      method: "POST",
+      body: { username: "admin", password: TEST_PASSWORD },
+      headers: { "x-forwarded-proto": "https", origin: "https://admin.test" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toMatch(/; Secure$/);
+  });
+
+  it("401 without a cookie, with a forged or tampered cookie, and after the session expires", async () => {
+    expect((await h.call(h.api.listSymbols, { isSignedIn: false })).status).toBe(401);
+    const { cookie } = await h.signIn();
+    expect((await h.call(h.api.listSymbols)).status).toBe(200);
+    const tampered = cookie.replace(/\.([\w-])/, (_, c: string) => `.${c === "A" ? "B" : "A"}`);
+    expect((await h.call(h.api.listSymbols, { headers: { cookie: tampered } })).status).toBe(401);
+    expect(
+      (await h.call(h.api.listSymbols, { headers: { cookie: "tickstream_admin=abc.def" } })).status,
+    ).toBe(401);
+    h.advance(12 * 3_600_000 + 1000);
+    const expired = await h.call(h.api.listSymbols);
+    expect(expired.status).toBe(401);
+    expect(messageOf(expired.body)).toMatch(/^sign in first/);
+  });
+
+  it("sign-out revokes the session and clears the cookie; the old cookie is then refused", async () => {
+    const { cookie, csrfToken } = await h.signIn();
+    const res = await h.call(h.api.logout, { method: "DELETE" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toMatch(
+      /^tickstream_admin=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0;/,
+    );
+    const token = /^tickstream_admin=([\w-]+)\./.exec(cookie)![1]!;
+    const [row] = await database.db
+      .select()
+      .from(adminSessions)
+      .where(eq(adminSessions.tokenHash, hashSessionToken(token)));
+    expect(row!.revokedAt).not.toBeNull();
+    expect((await h.call(h.api.listSymbols, { headers: { cookie, "x-csrf-token": csrfToken } })).status).toBe(
+      401,
+    );
+    const entries = await listAuditEntries(database.db, { limit: 2 });
+    expect(entries[0]).toMatchObject({ action: "session.logout", actor: "admin" });
+  });
+
+  it("verifies ADMIN_PASSWORD_HASH when that is what is configured", async () => {
+    const hashed = createAdminApiHarness({
+      db: database.db,
+      logger: testLogger,
+      env: { ADMIN_PASSWORD: undefined, ADMIN_PASSWORD_HASH: hashPassword("from-the-hash") },
+    });
+    expect(
+      (
+        await hashed.call(hashed.api.login, {
+          method: "POST",
+          body: { username: "admin", password: TEST_PASSWORD },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await hashed.call(hashed.api.login, {
+          method: "POST",
+          body: { username: "admin", password: "from-the-hash" },
+        })
+      ).status,
+    ).toBe(200);
+  });
+});
+
+describe("admin API: failed sign-in rate limit", () => {
+  it("429 with Retry-After after 5 failures from one client within 15 minutes, even with the right password", async () => {
+    const ip = "192.0.2.50";
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (
+          await h.call(h.api.login, {
+            method: "POST",
+            body: { username: "admin", password: `guess-${i}` },
+            ip,
+          })
+        ).status,
+      ).toBe(401);
+    }
+    const limited = await h.call(h.api.login, {
+      method: "POST",
+      body: { username: "admin", password: TEST_PASSWORD },
+      ip,
+    });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(800);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(900);
+    expect(messageOf(limited.body)).toMatch(/^too many failed sign-ins; try again in 15 minutes$/);
+
+    // Another client is unaffected, and the first one may try again once the window has passed.
+    expect(
+      (
+        await h.call(h.api.login, {
+          method: "POST",
+          body: { username: "admin", password: TEST_PASSWORD },
+          ip: "192.0.2.51",
+        })
+      ).status,
+    ).toBe(200);
+    h.advance(15 * 60_000);
+    expect(
+      (
+        await h.call(h.api.login, {
+          method: "POST",
+          body: { username: "admin", password: TEST_PASSWORD },
+          ip,
+        })
+      ).status,
+    ).toBe(200);
+  });
+});
+
+describe("admin API: cross-site protection", () => {
+  beforeAll(async () => {
+    await h.signIn();
+  });
+
+  it("403 for a state-changing request from another origin, even with a valid session and CSRF token", async () => {
+    const res = await h.call(h.api.addSymbols, {
+      method: "POST",
+      body: { symbols: "NVDA" },
+      headers: { origin: "https://evil.example" },
+    });
+    expect(res.status).toBe(403);
+    expect(messageOf(res.body)).toBe(
+      "cross-site request refused (origin https://evil.example is not this site)",
+    );
+  });
+
+  it("403 when the browser says Sec-Fetch-Site: cross-site", async () => {
+    const res = await h.call(h.api.updateSymbol, {
+      method: "PATCH",
+      params: { symbol: "NVDA" },
+      body: { status: "paused" },
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("403 without the CSRF token, or with another session's", async () => {
+    const res = await h.call(h.api.addSymbols, {
+      method: "POST",
+      body: { symbols: "NVDA" },
+      headers: { "x-csrf-token": "" },
+    });
+    expect(res.status).toBe(403);
+    expect(messageOf(res.body)).toMatch(/^missing or wrong CSRF token/);
+    const other = createAdminApiHarness({ db: database.db, logger: testLogger });
+    const { csrfToken: foreign } = await other.signIn();
+    expect(
+      (
+        await h.call(h.api.addSymbols, {
+          method: "POST",
+          body: { symbols: "NVDA" },
+          headers: { "x-csrf-token": foreign },
+        })
+      ).status,
+    ).toBe(403);
+    expect(await database.db.select().from(symbols).where(eq(symbols.symbol, "NVDA"))).toHaveLength(0);
+  });
+
+  it("403 for a cross-site sign-in attempt (login CSRF)", async () => {
+    const res = await h.call(h.api.login, {
+      method: "POST",
+      body: { username: "admin", password: TEST_PASSWORD },
+      isSignedIn: false,
+      headers: { origin: "https://evil.example" },
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it("reads (GET) need a session but no token", async () => {
+    expect(
+      (await h.call(h.api.listAudit, { path: "/api/admin/audit", headers: { "x-csrf-token": "" } })).status,
+    ).toBe(200);
+  });
+});
+
+describe("admin API: bodies", () => {
+  beforeAll(async () => {
+    await h.signIn();
+  });
+
+  it("413 for a body over 16 KiB", async () => {
+    const res = await h.call(h.api.addSymbols, { method: "POST", body: { symbols: "A ".repeat(9000) } });
+    expect(res.status).toBe(413);
+    expect(messageOf(res.body)).toBe("the request body is larger than 16 KiB");
+  });
+
+  it("400 with an actionable message for malformed JSON, a wrong content type or unknown fields", async () => {
+    const broken = await h.call(h.api.addSymbols, { method: "POST", body: "{symbols: NVDA" });
+    expect(broken.status).toBe(400);
+    expect(messageOf(broken.body)).toBe("the request body is not valid JSON");
+    const form = await h.call(h.api.addSymbols, {
+      method: "POST",
+      body: "symbols=NVDA",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(400);
+    expect(messageOf(form.body)).toMatch(/content-type: application\/json/);
+    expect(
+      (await h.call(h.api.addSymbols, { method: "POST", body: { symbols: "NVDA", admin: true } })).status,
+    ).toBe(400);
+  });
+});
+
+describe("admin API: disabled in production without credentials", () => {
+  it("503 for every admin endpoint, naming what to set", async () => {
+    const disabled = createAdminApiHarness({
+      db: database.db,
+      logger: testLogger,
+      env: { ADMIN_PASSWORD: undefined, SESSION_SECRET: undefined },
+    });
+    const login = await disabled.call(disabled.api.login, {
+      method: "POST",
+      body: { username: "admin", password: "x" },
+    });
+    expect(login.status).toBe(503);
+    expect(messageOf(login.body)).toBe(
+      "admin is disabled: set ADMIN_PASSWORD (or ADMIN_PASSWORD_HASH) and SESSION_SECRET in the environment and restart the web server",
+    );
+    expect((await disabled.call(disabled.api.listSymbols)).status).toBe(503);
+  });
+});
