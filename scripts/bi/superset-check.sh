@@ -134,6 +134,7 @@ T0=$(date +%s)
 "$VENV/bin/gunicorn" --workers 2 --threads 4 --timeout 120 --bind "127.0.0.1:$PORT" \
   --log-level warning "superset.app:create_app()" >"$LOGS/server.log" 2>&1 &
 SERVER_PID=$!
+# shellcheck disable=SC2317 # called through the EXIT trap
 stop_server() {
   if kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true

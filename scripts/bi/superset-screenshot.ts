@@ -15,14 +15,31 @@ const browser = await chromium.launch({ executablePath: getChromiumPath(), args:
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const started = Date.now();
-  await page.goto(`${baseUrl}/login/`, { waitUntil: "domcontentloaded" });
-  await page.locator("#username, input[name=username]").first().fill("admin");
-  await page.locator("#password, input[name=password]").first().fill(password);
-  await page.locator("#password, input[name=password]").first().press("Enter");
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 60_000 });
+  // The login form is rendered by React after load; retry when a loaded machine drops the first submit.
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(`${baseUrl}/login/`, { waitUntil: "domcontentloaded" });
+    await page.locator("#username").fill("admin");
+    await page.locator("#password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    try {
+      await page.waitForURL((url) => !url.pathname.startsWith("/login"), {
+        timeout: 30_000,
+        waitUntil: "commit",
+      });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
 
-  await page.goto(`${baseUrl}/superset/dashboard/tickstream/?standalone=1`, { waitUntil: "domcontentloaded" });
-  await page.waitForFunction((expected) => document.querySelectorAll(".dashboard-chart").length >= expected, EXPECTED_CHARTS, { timeout: 120_000 });
+  await page.goto(`${baseUrl}/superset/dashboard/tickstream/?standalone=1`, {
+    waitUntil: "domcontentloaded",
+  });
+  await page.waitForFunction(
+    (expected) => document.querySelectorAll(".dashboard-chart").length >= expected,
+    EXPECTED_CHARTS,
+    { timeout: 120_000 },
+  );
   // Every chart has drawn: no loading spinner left, a canvas per ECharts chart and a table per table chart.
   await page.waitForFunction(
     () =>
@@ -36,7 +53,9 @@ try {
   if (errors > 0) throw new Error(`${errors} chart(s) show an error on the dashboard`);
   await page.waitForTimeout(1_500); // ECharts animates its first draw
   await page.screenshot({ path: out, fullPage: true });
-  console.log(`[superset-check] screenshot ${out}: ${EXPECTED_CHARTS} charts rendered in ${Date.now() - started} ms`);
+  console.log(
+    `[superset-check] screenshot ${out}: ${EXPECTED_CHARTS} charts rendered in ${Date.now() - started} ms`,
+  );
 } finally {
   await browser.close();
 }

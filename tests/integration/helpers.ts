@@ -21,7 +21,7 @@ export type TestDatabase = { url: string; name: string; db: Db; drop: () => Prom
 /** A fresh database cloned from the migrated template; `drop()` removes it. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("adminDatabaseUrl");
-  const name = uniqueId("tst");
+  const name = `tst_${Math.floor(Date.now() / 1000)}_${uniqueId("db")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
