@@ -38,13 +38,20 @@ export async function migrateDatabase(url: string, options: MigrateOptions = {})
 /**
  * Database-level privileges of the read-only BI role: it may connect, and nobody but the owner may
  * create temporary tables. Kept out of the migrations because CREATE DATABASE … TEMPLATE does not copy
- * them; idempotent.
+ * them; idempotent. Where the migrating user may (superuser: the private cluster), pg_notify is also
+ * taken from PUBLIC, so that the BI role cannot send fake `symbols_changed` notifications.
  */
 export async function applyDatabaseGrants(db: DbOrTx): Promise<void> {
   await db.execute(
     sql.raw(`do $$ begin
       execute format('grant connect on database %I to tickstream_bi', current_database());
       execute format('revoke temporary on database %I from public', current_database());
+      begin
+        revoke execute on function pg_catalog.pg_notify(text, text) from public;
+        execute format('grant execute on function pg_catalog.pg_notify(text, text) to %I', current_user);
+      exception when insufficient_privilege then
+        raise notice 'pg_notify stays executable by PUBLIC (not a superuser)';
+      end;
     end $$`),
   );
 }

@@ -18,6 +18,7 @@ export const BI_ROLE = "tickstream_bi";
 /** The six views of the `bi` schema, the interface documented in bi/README.md. */
 export const BI_VIEWS = [
   "daily_high_low",
+  "latest_movers",
   "pipeline_freshness",
   "price_trend",
   "top_movers",

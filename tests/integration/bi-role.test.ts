@@ -77,6 +77,17 @@ const DOCUMENTED_COLUMNS: Record<(typeof BI_VIEWS)[number], string[]> = {
     "gainer_rank bigint",
     "loser_rank bigint",
   ],
+  latest_movers: [
+    "window_minutes integer",
+    "window_start timestamp with time zone",
+    "window_end timestamp with time zone",
+    "symbol text",
+    "gain_pct double precision",
+    "last_close double precision",
+    "total_volume bigint",
+    "gainer_rank bigint",
+    "loser_rank bigint",
+  ],
   pipeline_freshness: [
     "symbol text",
     "status text",
@@ -167,7 +178,7 @@ describe("the read-only BI role", () => {
     expect(memberships.rowCount).toBe(0);
   });
 
-  it("sees exactly the six documented bi views, with the documented columns and types", async () => {
+  it("sees exactly the seven documented bi views, with the documented columns and types", async () => {
     const views = await bi.query<{ table_name: string }>(
       "select table_name from information_schema.views where table_schema = 'bi' order by 1",
     );
@@ -256,6 +267,12 @@ describe("the read-only BI role", () => {
     for (const sql of statements) expect.soft(await getErrorCode(bi, sql), sql).toBe(READ_ONLY);
     await withReadWriteSession(async () => {
       for (const sql of statements) expect.soft(await getErrorCode(bi, sql), sql).toBe(DENIED);
+    });
+  });
+
+  it("cannot send notifications (no fake symbols_changed to the workers)", async () => {
+    await withReadWriteSession(async () => {
+      expect(await getErrorCode(bi, "select pg_notify('symbols_changed', '{\"op\":\"UPDATE\",\"symbol\":\"AAPL\"}')")).toBe(DENIED);
     });
   });
 
