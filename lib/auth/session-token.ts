@@ -26,8 +26,10 @@ export function verifySignedSessionToken(value: string | null | undefined, secre
   const dot = value.lastIndexOf(".");
   if (dot <= 0) return null;
   const token = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1), "base64url");
-  const expected = Buffer.from(computeSignature(token, secret), "base64url");
+  // Compare the encoded text, not decoded bytes: base64url's last character carries unused bits, so
+  // two spellings decode alike, and only the canonical one is the signature.
+  const given = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(computeSignature(token, secret));
   if (given.length !== expected.length) return null;
   return timingSafeEqual(given, expected) ? token : null;
 }

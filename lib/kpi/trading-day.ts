@@ -1,4 +1,5 @@
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const minuteFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function getFormatter(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -32,12 +33,12 @@ const dateCache = new Map<string, string>();
 
 /** Minutes after local midnight of `ts` in `timeZone` (09:30 → 570). */
 export function computeLocalMinuteOfDay(ts: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(ts);
+  let formatter = minuteFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    minuteFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(ts);
   const hour = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
   const minute = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
   return hour * 60 + minute;
