@@ -4,10 +4,10 @@ import { memo, useEffect, useState } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
 import { getLiveSocket } from "@/components/realtime/socket";
+import { SegmentedControl } from "@/components/ui/segmented-control";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { formatBarTime, formatPrice } from "@/lib/kpi/format";
 import type { Mover } from "@/lib/kpi/types";
-import { cn } from "@/lib/utils";
 
 type Ranking = { windowMinutes: number; windowStart: number | null; windowEnd: number | null; gainers: Mover[]; losers: Mover[] };
 
@@ -74,20 +74,14 @@ export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick
 
   return (
     <div data-testid="movers">
-      <div role="tablist" aria-label="Movers window" className="mb-3 flex gap-1">
-        {windows.map((w) => (
-          <button
-            key={w}
-            type="button"
-            role="tab"
-            aria-selected={selected === w}
-            data-testid={`movers-tab-${w === 0 ? "day" : w}`}
-            onClick={() => setSelected(w)}
-            className={cn("rounded-md px-2.5 py-1 text-sm", selected === w ? "bg-brand text-white" : "bg-slate-100 hover:bg-slate-200 dark:bg-slate-800 dark:hover:bg-slate-700")}
-          >
-            {label(w)}
-          </button>
-        ))}
+      <div className="mb-3">
+        <SegmentedControl
+          role="tablist"
+          label="Movers window"
+          segments={windows.map((w) => ({ value: w, label: label(w), testId: `movers-tab-${w === 0 ? "day" : w}` }))}
+          value={selected}
+          onChange={setSelected}
+        />
       </div>
       {ranking?.windowStart != null && (
         <p className="mb-2 text-xs text-slate-500">

@@ -8,6 +8,8 @@ import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
 import { createLogger, describeError } from "@/lib/log";
+import { startIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@/workers/ingest/start-ingest-worker";
+import { startStreamWorker, type StreamWorker, type StreamWorkerOptions } from "@/workers/stream/start-stream-worker";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -92,4 +94,40 @@ export async function waitFor<T>(what: string, check: () => Promise<T | null | u
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${describeError(lastError)})` : ""}`);
+}
+
+/** The stream worker in this process against a test database and topics (options override). */
+export function startTestStreamWorker(database: TestDatabase, topics: TestTopics, overrides: Partial<StreamWorkerOptions> = {}): Promise<StreamWorker> {
+  return startStreamWorker({
+    db: database.db,
+    kafka: createTestKafka(uniqueId("stream")),
+    logger: testLogger,
+    topics,
+    groupId: uniqueId("group"),
+    windows: [5, 15, 60],
+    finalGraceSeconds: 30,
+    defaultTimeZone: "America/New_York",
+    rawTicksRetentionHours: 48,
+    housekeepingMs: 0,
+    ...overrides,
+  });
+}
+
+/** The ingest worker in this process against a test database (replay by default, no seeding). */
+export function startTestIngestWorker(database: TestDatabase, ticksTopic: string, overrides: Partial<IngestWorkerOptions> = {}): Promise<IngestWorker> {
+  return startIngestWorker({
+    db: database.db,
+    databaseUrl: database.url,
+    kafka: createTestKafka(),
+    logger: testLogger,
+    ticksTopic,
+    defaultSource: "replay",
+    seedSymbols: [],
+    exchangeTimeZone: "America/New_York",
+    bufferMax: 100_000,
+    replay: { dataDir: "data/minute-bars", speed: 600 },
+    synthetic: { seed: 1, barsPerSecond: 1 },
+    yahoo: { pollSeconds: 30, concurrency: 1, backfillDays: 0 },
+    ...overrides,
+  });
 }

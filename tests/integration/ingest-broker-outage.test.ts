@@ -10,11 +10,11 @@ import { tickV1Schema } from "@/lib/events/tick-v1";
 import { buildReplayTimeline, getReplayTimestamp, type ReplayClock } from "@/lib/ingest/replay-timeline";
 import { createAdmin, createKafkaClient } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
-import { startIngestWorker, type IngestWorker } from "@/workers/ingest/start-ingest-worker";
+import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { ensureKafka, stopLocalKafka, type LocalBroker } from "@/scripts/stack/kafka";
 import { DATA_DIR } from "@/scripts/stack/paths";
 
-import { createTestDatabase, testLogger, uniqueId, waitFor, type TestDatabase } from "./helpers";
+import { createTestDatabase, startTestIngestWorker, type TestDatabase, testLogger, uniqueId, waitFor } from "./helpers";
 import { getRecordedBars } from "./support/recorded-ticks";
 import { readTopic } from "./support/read-topic";
 
@@ -58,20 +58,7 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
 
     const db = (database = await createTestDatabase());
     await insertSymbols(db.db, SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })));
-    worker = await startIngestWorker({
-      db: db.db,
-      databaseUrl: db.url,
-      kafka: kafka(),
-      logger: testLogger,
-      ticksTopic: topic,
-      defaultSource: "replay",
-      seedSymbols: [],
-      exchangeTimeZone: "America/New_York",
-      bufferMax: 100_000,
-      replay: { dataDir: "data/minute-bars", speed: 300 },
-      synthetic: { seed: 1, barsPerSecond: 1 },
-      yahoo: { pollSeconds: 30, concurrency: 1, backfillDays: 0 },
-    });
+    worker = await startTestIngestWorker(db, topic, { kafka: kafka(), replay: { dataDir: "data/minute-bars", speed: 300 } });
     await waitFor("bars flowing", () => (worker!.metrics().publisher.published.replay?.AAPL ?? 0) > 450, 60_000);
 
     await stopLocalKafka(broker.name);

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertSymbols, updateSymbol } from "@/lib/db/queries/symbols";
 import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { createKafkaClient } from "@/lib/kafka/client";
-import { startIngestWorker, type IngestWorker } from "@/workers/ingest/start-ingest-worker";
+import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase, type TestTopics } from "./helpers";
+import { createTestDatabase, createTestTopics, getTestBrokers, startTestIngestWorker, type TestDatabase, testLogger, type TestTopics, uniqueId, waitFor } from "./helpers";
 import { readTopic } from "./support/read-topic";
 
 const SYMBOLS = ["AAPL", "MSFT", "SPY"];
@@ -20,20 +20,7 @@ describe("ingest worker with the replay source, against the real broker and data
     database = await createTestDatabase();
     topics = await createTestTopics(3);
     await insertSymbols(database.db, SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })));
-    worker = await startIngestWorker({
-      db: database.db,
-      databaseUrl: database.url,
-      kafka: kafka(),
-      logger: testLogger,
-      ticksTopic: topics.ticks,
-      defaultSource: "replay",
-      seedSymbols: [],
-      exchangeTimeZone: "America/New_York",
-      bufferMax: 100_000,
-      replay: { dataDir: "data/minute-bars", speed: 600 },
-      synthetic: { seed: 1, barsPerSecond: 1 },
-      yahoo: { pollSeconds: 30, concurrency: 1, backfillDays: 0 },
-    });
+    worker = await startTestIngestWorker(database, topics.ticks);
   });
 
   afterAll(async () => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DLQ_HEADERS } from "@/lib/events/topics";
 import { createConsumer, createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
-import { startStreamWorker, type StreamWorker } from "@/workers/stream/start-stream-worker";
+import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase, type TestTopics } from "./helpers";
+import { createTestDatabase, createTestTopics, getTestBrokers, startTestStreamWorker, type TestDatabase, testLogger, type TestTopics, uniqueId, waitFor } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 
 /** 100 kinds of bad input, from broken JSON to impossible bars. */
@@ -34,18 +34,7 @@ describe("dead letters", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
-    worker = await startStreamWorker({
-      db: database.db,
-      kafka: createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("stream"), logger: testLogger }),
-      logger: testLogger,
-      topics,
-      groupId: uniqueId("group"),
-      windows: [5],
-      finalGraceSeconds: 30,
-      defaultTimeZone: "America/New_York",
-      rawTicksRetentionHours: 0,
-      housekeepingMs: 0,
-    });
+    worker = await startTestStreamWorker(database, topics, { windows: [5], rawTicksRetentionHours: 0 });
   });
 
   afterAll(async () => {

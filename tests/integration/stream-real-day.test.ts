@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
-import { startStreamWorker, type StreamWorker } from "@/workers/stream/start-stream-worker";
+import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase, type TestTopics } from "./helpers";
+import { createTestDatabase, createTestTopics, getTestBrokers, startTestStreamWorker, type TestDatabase, testLogger, type TestTopics, uniqueId, waitFor } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
 
@@ -27,18 +27,7 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
     await producer.connect();
     await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
     await producer.disconnect();
-    worker = await startStreamWorker({
-      db: database.db,
-      kafka: createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("stream"), logger: testLogger }),
-      logger: testLogger,
-      topics,
-      groupId: uniqueId("group"),
-      windows: WINDOWS,
-      finalGraceSeconds: 30,
-      defaultTimeZone: "America/New_York",
-      rawTicksRetentionHours: 48,
-      housekeepingMs: 0,
-    });
+    worker = await startTestStreamWorker(database, topics, { windows: WINDOWS });
   });
 
   afterAll(async () => {

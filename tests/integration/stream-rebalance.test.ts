@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
-import { startStreamWorker, type StreamWorker } from "@/workers/stream/start-stream-worker";
+import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase } from "./helpers";
+import { createTestDatabase, createTestTopics, getTestBrokers, startTestStreamWorker, type TestDatabase, testLogger, uniqueId, waitFor } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
 
@@ -25,19 +25,7 @@ describe("several stream workers in one group", () => {
     const topics = await createTestTopics(6);
     const groupId = uniqueId("group");
     const start = () =>
-      startStreamWorker({
-        db: db.db,
-        kafka: createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("stream"), logger: testLogger }),
-        logger: testLogger,
-        topics,
-        groupId,
-        windows: WINDOWS,
-        finalGraceSeconds: 30,
-        defaultTimeZone: "America/New_York",
-        rawTicksRetentionHours: 48,
-        sessionTimeoutMs: 6_000,
-        housekeepingMs: 0,
-      });
+      startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
     const producer = createProducer(createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }), { idempotent: true });
     await producer.connect();
     const days = ["2026-03-12", "2026-03-13", "2026-03-16"];
