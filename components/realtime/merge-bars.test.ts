@@ -25,8 +25,10 @@ describe("mergeBars: backfill plus live updates", () => {
     expect(mergeBars([bar(1, 1), bar(3, 3)], [bar(2, 2)]).map((b) => b.close)).toEqual([1, 2, 3]);
   });
 
-  it("is idempotent", () => {
+  it("is idempotent, and returns the same array when nothing changed", () => {
     const series = [bar(1, 1), bar(2, 2)];
-    expect(mergeBars(series, series)).toEqual(series);
+    expect(mergeBars(series, series)).toBe(series);
+    expect(mergeBars(series, [bar(2, 2)])).toBe(series);
+    expect(mergeBars(series, [])).toBe(series);
   });
 });

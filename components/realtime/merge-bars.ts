@@ -7,9 +7,24 @@ import type { FactBar } from "@/lib/kpi/types";
  * as long as later revisions are merged later.
  */
 export function mergeBars(series: readonly FactBar[], incoming: readonly FactBar[]): FactBar[] {
-  if (incoming.length === 0) return series as FactBar[];
   const byTs = new Map<number, FactBar>();
   for (const b of series) byTs.set(b.ts, b);
-  for (const b of incoming) byTs.set(b.ts, b);
+  let changed = false;
+  for (const b of incoming) {
+    const known = byTs.get(b.ts);
+    if (known && isSameBar(known, b)) continue;
+    byTs.set(b.ts, b);
+    changed = true;
+  }
+  // Unchanged input keeps its identity, so memoised charts skip a re-render (e.g. a backfill that
+  // brings nothing new).
+  if (!changed) return series as FactBar[];
   return [...byTs.values()].sort((a, b) => a.ts - b.ts);
+}
+
+function isSameBar(a: FactBar, b: FactBar): boolean {
+  return (
+    a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume &&
+    a.ma5 === b.ma5 && a.ma20 === b.ma20 && a.ema20 === b.ema20 && a.vwap === b.vwap && a.isFinal === b.isFinal
+  );
 }

@@ -12,10 +12,11 @@ export const TIME_RANGE_LABELS: Record<TimeRange, string> = { "1h": "Last hour",
  */
 export function clipToRange<T extends Pick<FactBar, "ts" | "tradeDate">>(bars: readonly T[], range: TimeRange): T[] {
   const last = bars[bars.length - 1];
-  if (!last) return [];
+  if (!last) return bars as T[];
+  const keepFrom = (predicate: (b: T) => boolean): T[] => (predicate(bars[0]!) ? (bars as T[]) : bars.filter(predicate));
   if (range === "1h") {
     const from = last.ts - 59 * 60_000;
-    return bars.filter((b) => b.ts >= from);
+    return keepFrom((b) => b.ts >= from);
   }
   const days = range === "session" ? 1 : 5;
   const dates: string[] = [];
@@ -24,5 +25,6 @@ export function clipToRange<T extends Pick<FactBar, "ts" | "tradeDate">>(bars: r
     if (dates[dates.length - 1] !== d) dates.push(d);
   }
   const oldest = dates.slice(0, days).pop()!;
-  return bars.filter((b) => b.tradeDate >= oldest);
+  // Sorted input: when the first bar is kept, every bar is, and the array keeps its identity.
+  return keepFrom((b) => b.tradeDate >= oldest);
 }

@@ -2,7 +2,7 @@
 // timed unit tests.
 //   stream     synthetic bars for many symbols through Kafka into the stream worker and PostgreSQL
 //   dashboard  first render of a full session and live-update latency in headless Chromium
-//              (needs the product running: `npm start`, or BENCH_URL)
+//              on a product of its own (fresh database and topics, built web server and stream worker)
 import { benchDashboard } from "./dashboard";
 import { benchStream } from "./stream";
 

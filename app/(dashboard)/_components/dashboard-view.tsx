@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useEffect, useState, useTransition } from "react";
+import { useCallback, useDeferredValue, useEffect, useState, useTransition } from "react";
 
 import { DailyRangeChart } from "@/components/kpi/daily-range-chart";
 import { KpiCards } from "@/components/kpi/kpi-cards";
@@ -75,6 +75,10 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
   const current = symbols.find((s) => s.symbol === symbol) ?? null;
   const timeZone = current?.exchangeTimezone ?? "America/New_York";
   const latestBar = live.bars[live.bars.length - 1] ?? null;
+  // The cards show a live bar at once; the charts re-render at low priority, in slices React can
+  // interrupt, so a burst of updates never blocks the page.
+  const chartBars = useDeferredValue(live.bars);
+  const chartDays = useDeferredValue(days);
 
   const navigate = useCallback(
     (next: { symbol?: string; range?: TimeRange }) => {
@@ -136,7 +140,7 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
               {live.status === "loading" ? "Loading…" : `No data yet for ${symbol}: waiting for its first bar.`}
             </p>
           ) : (
-            <PriceChart bars={live.bars} timeZone={timeZone} multiDay={range === "5d"} />
+            <PriceChart bars={chartBars} timeZone={timeZone} multiDay={range === "5d"} />
           )}
         </Card>
         <Card title="Top gainers and losers">
@@ -144,7 +148,7 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
         </Card>
       </div>
       <Card title="Daily high vs low">
-        {days.length === 0 ? <p className="text-sm text-slate-500">No trading day recorded yet.</p> : <DailyRangeChart days={days} />}
+        {chartDays.length === 0 ? <p className="text-sm text-slate-500">No trading day recorded yet.</p> : <DailyRangeChart days={chartDays} />}
       </Card>
     </div>
   );
