@@ -39,6 +39,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
     lastError: null as string | null,
   };
   let running = false;
+  let cursorsFailing = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
 
@@ -65,8 +66,12 @@ export function createTickPublisher(deps: TickPublisherDeps) {
     try {
       await deps.saveCursors(cursors);
       for (const c of cursors) if (dirtyCursors.get(c.symbol) === c) dirtyCursors.delete(c.symbol);
+      if (cursorsFailing) deps.logger.info("ingest cursors saved again");
+      cursorsFailing = false;
     } catch (error) {
-      deps.logger.warn({ err: describeError(error), symbols: cursors.length }, "could not save ingest cursors; will retry");
+      // Once per outage: the bars themselves keep flowing to Kafka; only the restart position waits.
+      if (!cursorsFailing) deps.logger.warn({ err: describeError(error), symbols: cursors.length }, "could not save ingest cursors (database unreachable?); retrying");
+      cursorsFailing = true;
     }
   }
 
