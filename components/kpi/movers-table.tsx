@@ -6,7 +6,7 @@ import { ChangeText } from "@/components/kpi/change-text";
 import { getLiveSocket } from "@/components/realtime/socket";
 import { SegmentedControl } from "@/components/ui/segmented-control";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
-import { formatBarTime, formatPrice } from "@/lib/kpi/format";
+import { formatBarTime, formatPrice, getChangeDirection } from "@/lib/kpi/format";
 import type { Mover } from "@/lib/kpi/types";
 
 type Ranking = { windowMinutes: number; windowStart: number | null; windowEnd: number | null; gainers: Mover[]; losers: Mover[] };
@@ -90,10 +90,10 @@ export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick
             : `Window ${formatBarTime(ranking.windowStart, timeZone, true)} – ${formatBarTime(ranking.windowEnd, timeZone)}`}
         </p>
       )}
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="grid gap-4">
         {/* A gainer went up and a loser went down: a flat or falling symbol is never listed as a gainer. */}
-        <List title="Top gainers" movers={(ranking?.gainers ?? []).filter((m) => m.gainPct > 0)} empty={ranking?.windowStart == null ? "No data yet." : "Nothing rose in this window."} testId="movers-gainers" onPick={onPick} />
-        <List title="Top losers" movers={(ranking?.losers ?? []).filter((m) => m.gainPct < 0)} empty={ranking?.windowStart == null ? "No data yet." : "Nothing fell in this window."} testId="movers-losers" onPick={onPick} />
+        <List title="Top gainers" movers={(ranking?.gainers ?? []).filter((m) => getChangeDirection(m.gainPct) === "up")} empty={ranking?.windowStart == null ? "No data yet." : "Nothing rose in this window."} testId="movers-gainers" onPick={onPick} />
+        <List title="Top losers" movers={(ranking?.losers ?? []).filter((m) => getChangeDirection(m.gainPct) === "down")} empty={ranking?.windowStart == null ? "No data yet." : "Nothing fell in this window."} testId="movers-losers" onPick={onPick} />
       </div>
     </div>
   );

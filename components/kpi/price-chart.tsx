@@ -12,10 +12,15 @@ const MAX_POINTS = 400;
 
 type Props = { bars: FactBar[]; timeZone: string; multiDay: boolean };
 
-/** Close with MA 5 / MA 20 overlays, and volume bars under it on the same time axis. */
+/**
+ * Close with MA 5 / MA 20 overlays, and volume under it on the same axis. The x axis counts bars, not
+ * minutes, as trading charts do: nights, weekends and minutes without trades take no room.
+ */
 export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }: Props) {
-  const points = useMemo(() => downsampleBars(bars, MAX_POINTS), [bars]);
-  const tickFormatter = (ts: number) => formatBarTime(ts, timeZone, multiDay);
+  const points = useMemo(() => downsampleBars(bars, MAX_POINTS).map((b, i) => ({ ...b, i })), [bars]);
+  const tsAt = (i: number) => points[Math.max(0, Math.min(points.length - 1, Math.round(i)))]?.ts;
+  const tickFormatter = (i: number) => formatBarTime(tsAt(i), timeZone, multiDay);
+  const domain: [number, number] = [0, Math.max(points.length - 1, 1)];
   const last = bars[bars.length - 1];
   return (
     <div data-testid="price-chart" data-points={points.length} data-last-ts={last?.ts ?? ""} data-last-close={last?.close ?? ""}>
@@ -23,17 +28,17 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={points} syncId="price" margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
-            <XAxis dataKey="ts" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={tickFormatter} minTickGap={40} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="i" type="number" domain={domain} tickFormatter={tickFormatter} minTickGap={40} tick={{ fontSize: 11 }} />
             <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(2)} width={64} tick={{ fontSize: 11 }} />
             <Tooltip
-              labelFormatter={(ts) => formatBarTime(Number(ts), timeZone, true)}
+              labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)}
               formatter={(value, name) => [formatPrice(Number(value)), String(name)]}
               contentStyle={{ fontSize: 12 }}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Line type="monotone" dataKey="close" name="Close" stroke="var(--color-brand)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
-            <Line type="monotone" dataKey="ma5" name="MA 5" stroke="var(--color-ma5)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
-            <Line type="monotone" dataKey="ma20" name="MA 20" stroke="var(--color-ma20)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
+            <Line type="linear" dataKey="close" name="Close" stroke="var(--color-brand)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
+            <Line type="linear" dataKey="ma5" name="MA 5" stroke="var(--color-ma5)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
+            <Line type="linear" dataKey="ma20" name="MA 20" stroke="var(--color-ma20)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
@@ -42,9 +47,9 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
           {/* One stepped area instead of a rectangle per bar: it reads as volume bars and re-renders in
               a fraction of the time (hundreds of <rect>s were most of the cost of a live update). */}
           <AreaChart data={points} syncId="price" margin={{ top: 0, right: 8, bottom: 0, left: 8 }}>
-            <XAxis dataKey="ts" type="number" scale="time" domain={["dataMin", "dataMax"]} hide />
+            <XAxis dataKey="i" type="number" domain={domain} hide />
             <YAxis tickFormatter={(v: number) => formatVolume(v, true)} width={64} tick={{ fontSize: 10 }} />
-            <Tooltip labelFormatter={(ts) => formatBarTime(Number(ts), timeZone, true)} formatter={(value) => [formatVolume(Number(value)), "Volume"]} contentStyle={{ fontSize: 12 }} />
+            <Tooltip labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)} formatter={(value) => [formatVolume(Number(value)), "Volume"]} contentStyle={{ fontSize: 12 }} />
             <Area type="stepAfter" dataKey="volume" name="Volume" stroke="var(--color-slate-400)" fill="var(--color-slate-400)" fillOpacity={0.6} isAnimationActive={false} />
           </AreaChart>
         </ResponsiveContainer>
