@@ -22,6 +22,45 @@ function Badge({ status, testId }: { status: ComponentStatus; testId?: string })
   );
 }
 
+const num = (v: unknown) => (typeof v === "number" ? v : 0);
+const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+const sum = (o: Record<string, unknown>) => Object.values(o).reduce<number>((a, v) => a + num(v), 0);
+
+/** The worker's own figures from its heartbeat: what it produced, held back, failed on. */
+function WorkerFigures({ kind, info }: { kind: string; info: unknown }) {
+  const i = obj(info);
+  let rows: [string, string][] = [];
+  if (kind === "ingest") {
+    const publisher = obj(i.publisher);
+    const published = Object.entries(obj(publisher.published)).map(([source, bySymbol]) => [`published (${source})`, sum(obj(bySymbol)).toLocaleString("en-US")] as [string, string]);
+    const errors = obj(obj(obj(i.sources).yahoo).errors);
+    rows = [
+      ...published,
+      ["held while Kafka is away", num(publisher.buffered).toLocaleString("en-US")],
+      ["failed sends (retried)", String(num(publisher.sendFailures))],
+      ...(Object.keys(errors).length ? [["Yahoo fetch errors", Object.entries(errors).map(([k, v]) => `${k} ${num(v)}`).join(", ")] as [string, string]] : []),
+    ];
+  } else if (kind === "stream") {
+    rows = [
+      ["events applied", num(i.applied).toLocaleString("en-US")],
+      ["batches committed", num(i.batches).toLocaleString("en-US")],
+      ["dead letters", String(num(i.deadLettered))],
+      ["batches retried", String(num(i.failedBatches))],
+    ];
+  }
+  if (rows.length === 0) return null;
+  return (
+    <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 text-xs text-slate-600 dark:text-slate-300" data-testid={`health-figures-${kind}`}>
+      {rows.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt>{k}</dt>
+          <dd className="tabular text-right">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 /** Polls /api/health every 3 s and says, in plain words, which part of the pipeline is up or down. */
 export function HealthView({ initial }: { initial: HealthReport }) {
   const [report, setReport] = useState(initial);
@@ -72,6 +111,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
                 ? `${w.instances} running; last heartbeat ${w.lastBeatSecondsAgo}s ago.`
                 : w.error ?? (w.lastBeatSecondsAgo === null ? "No heartbeat yet." : `Silent for ${w.lastBeatSecondsAgo}s.`)}
             </p>
+            <WorkerFigures kind={kind} info={w.info} />
           </Card>
         ))}
       </div>
