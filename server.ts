@@ -83,6 +83,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  // Started by `npm start` with an IPC channel: if the supervisor dies, stop instead of running orphaned.
+  if (process.send) process.on("disconnect", () => void shutdown("supervisor exited"));
 }
 
 main().catch((error: unknown) => {

@@ -79,7 +79,7 @@ function buildIfStale(): void {
   const current = computeSourceHash();
   if (existsSync(marker) && readFileSync(marker, "utf8") === current && existsSync(path.join(ROOT_DIR, ".next", "BUILD_ID"))) return;
   say("building the web app and the workers (first start or sources changed)…");
-  const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT_DIR, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
+  const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT_DIR, stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) throw new StackError("the build failed (see above)");
   writeFileSync(marker, current);
 }
@@ -143,7 +143,14 @@ async function main(): Promise<void> {
     for (const s of services) if (s.child && s.child.exitCode === null) s.child.kill("SIGTERM");
     const deadline = Date.now() + 30_000;
     while (services.some((s) => s.child && s.child.exitCode === null && s.child.signalCode === null) && Date.now() < deadline) await sleep(200);
-    for (const s of services) if (s.child && s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
+    for (const s of services) {
+      if (!s.child?.pid || s.child.exitCode !== null || s.child.signalCode !== null) continue;
+      try {
+        process.kill(-s.child.pid, "SIGKILL");
+      } catch {
+        s.child.kill("SIGKILL");
+      }
+    }
     await bringDownInfra({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere });
     say("stopped");
     process.exit(code);
@@ -156,14 +163,17 @@ async function main(): Promise<void> {
     const admin = ensureAdminCredentials(env);
     const runtime = dev ? ["--import", "tsx"] : [];
     const file = (name: string) => (dev ? `${name}.ts` : path.join("dist", `${name}.js`));
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: dev ? "development" : "production", FORCE_COLOR: "0", NEXT_TELEMETRY_DISABLED: "1" };
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: dev ? "development" : "production", FORCE_COLOR: "0", NO_COLOR: "1", NEXT_TELEMETRY_DISABLED: "1" };
     if (withWeb) services.push({ name: "web", command: process.execPath, args: [...runtime, file("server")], env: { ...baseEnv, ...admin.extraEnv }, restarts: 0, startedAt: 0 });
     services.push({ name: "ingest", command: process.execPath, args: [...runtime, file("workers/ingest")], env: baseEnv, restarts: 0, startedAt: 0 });
     services.push({ name: "stream", command: process.execPath, args: [...runtime, file("workers/stream")], env: baseEnv, restarts: 0, startedAt: 0 });
 
     const launch = (service: Service) => {
       service.startedAt = Date.now();
-      const child = spawn(service.command, service.args, { cwd: ROOT_DIR, env: service.env, stdio: ["ignore", "pipe", "pipe"] });
+      // Own process group: Ctrl-C reaches only this supervisor, which stops each child once (a child
+      // that got the terminal's SIGINT too would take the supervisor's SIGTERM as a second, forced stop).
+      // The IPC channel lets a child notice when the supervisor dies and stop by itself.
+      const child = spawn(service.command, service.args, { cwd: ROOT_DIR, env: service.env, stdio: ["ignore", "pipe", "pipe", "ipc"], detached: true });
       service.child = child;
       pipeLines(service.name, child.stdout);
       pipeLines(service.name, child.stderr);

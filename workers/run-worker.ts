@@ -57,6 +57,8 @@ export async function runWorker(name: string, main: (ctx: WorkerContext) => Prom
 
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  // Started by `npm start` with an IPC channel: if the supervisor dies, stop instead of running orphaned.
+  if (process.send) process.on("disconnect", () => void shutdown("supervisor exited", 0));
   process.on("unhandledRejection", (error) => {
     logger.fatal({ err: describeError(error), stack: (error as Error)?.stack }, "unhandled rejection");
     void shutdown("unhandled rejection", 1);

@@ -28,6 +28,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
       range={range}
       initial={initial}
       moversWindows={[...getEnv().KPI_WINDOWS, 0]}
+      requestedSymbol={requested}
+      replaySpeed={getEnv().REPLAY_SPEED}
     />
   );
 }

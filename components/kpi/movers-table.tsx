@@ -92,8 +92,8 @@ export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick
       )}
       <div className="grid gap-4">
         {/* A gainer went up and a loser went down: a flat or falling symbol is never listed as a gainer. */}
-        <List title="Top gainers" movers={(ranking?.gainers ?? []).filter((m) => getChangeDirection(m.gainPct) === "up")} empty={ranking?.windowStart == null ? "No data yet." : "Nothing rose in this window."} testId="movers-gainers" onPick={onPick} />
-        <List title="Top losers" movers={(ranking?.losers ?? []).filter((m) => getChangeDirection(m.gainPct) === "down")} empty={ranking?.windowStart == null ? "No data yet." : "Nothing fell in this window."} testId="movers-losers" onPick={onPick} />
+        <List title="Top gainers" movers={(ranking?.gainers ?? []).filter((m) => getChangeDirection(m.gainPct) === "up")} empty={ranking?.windowStart == null ? "No data yet." : selected === 0 ? "Nothing rose on this day." : "Nothing rose in this window."} testId="movers-gainers" onPick={onPick} />
+        <List title="Top losers" movers={(ranking?.losers ?? []).filter((m) => getChangeDirection(m.gainPct) === "down")} empty={ranking?.windowStart == null ? "No data yet." : selected === 0 ? "Nothing fell on this day." : "Nothing fell in this window."} testId="movers-losers" onPick={onPick} />
       </div>
     </div>
   );

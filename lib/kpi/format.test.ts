@@ -37,6 +37,7 @@ describe("finance formatting", () => {
 
   it("says how long ago", () => {
     expect(formatAgo(3_000)).toBe("3 s ago");
+    expect(formatAgo(400)).toBe("just now");
     expect(formatAgo(125_000)).toBe("2 min ago");
   });
 });

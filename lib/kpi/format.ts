@@ -68,7 +68,7 @@ export function formatBarTime(ts: number | null | undefined, timeZone: string, w
 
 /** "3 s ago", "2 min ago", "1 h ago" for a duration in milliseconds. */
 export function formatAgo(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "just now";
+  if (!Number.isFinite(ms) || ms < 1_000) return "just now";
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s ago`;
   const m = Math.round(s / 60);

@@ -24,6 +24,9 @@ type Props = {
   range: TimeRange;
   initial: { bars: FactBar[]; snapshot: LiveSnapshot; days: DailyStat[] } | null;
   moversWindows: number[];
+  /** The symbol asked for in the URL, when it differs from the one shown (unknown or removed). */
+  requestedSymbol: string | null;
+  replaySpeed: number;
 };
 
 /** Symbols list kept current: refetched whenever an admin changes one (symbols:changed). */
@@ -64,7 +67,7 @@ function useDailyStats(symbol: string | null, initial: DailyStat[], latestDay: D
   return days;
 }
 
-export function DashboardView({ symbols: initialSymbols, symbol, range, initial, moversWindows }: Props) {
+export function DashboardView({ symbols: initialSymbols, symbol, range, initial, moversWindows, requestedSymbol, replaySpeed }: Props) {
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
@@ -109,10 +112,25 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
         </h1>
         <SymbolPicker symbols={symbols} value={symbol} onChange={(s) => navigate({ symbol: s })} />
         <RangePicker value={range} onChange={(r) => navigate({ range: r })} />
-        <div className="ml-auto">
+        <div className="ml-auto flex items-center gap-3">
+          {current?.source === "replay" && (
+            <span
+              data-testid="replay-badge"
+              title={`Recorded real bars replayed as a live feed at ${replaySpeed}× speed: bar times are replay times and can run ahead of the clock.`}
+              className="rounded-full bg-violet-100 px-2.5 py-0.5 text-xs font-semibold text-violet-800 dark:bg-violet-900/50 dark:text-violet-200"
+            >
+              Replay · {replaySpeed}×
+            </span>
+          )}
           <ConnectionIndicator state={connection} />
         </div>
       </div>
+
+      {requestedSymbol && requestedSymbol !== symbol && (
+        <p role="note" data-testid="symbol-not-found" className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
+          {requestedSymbol} is not a followed symbol; showing {symbol}. Admins can add symbols in <a className="text-brand underline" href="/admin">Admin</a>.
+        </p>
+      )}
 
       {current?.marketState === "closed" && (
         <p role="note" data-testid="market-closed" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100">

@@ -115,7 +115,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
           </Card>
         ))}
       </div>
-      <p className="text-xs text-slate-500">Checked {new Date(report.checkedAt).toLocaleTimeString()} · refreshes every 3 s · JSON at /api/health</p>
+      <p className="text-xs text-slate-500">Checked {new Date(report.checkedAt).toLocaleTimeString("en-GB", { hour12: false })} · refreshes every 3 s · JSON at /api/health</p>
     </div>
   );
 }

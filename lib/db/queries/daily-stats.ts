@@ -45,15 +45,15 @@ export async function listDailyStats(db: DbOrTx, symbol: string, days: number, t
   return rows.reverse().map(toDailyStat);
 }
 
-/** Ranking of one trading day by change %: gainers (best first) and losers (worst first). */
+/** Ranking of one trading day by change %: gainers (up, best first) and losers (down, worst first). */
 export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number) {
   const rows = await db.select().from(dailyStats).where(eq(dailyStats.tradeDate, tradeDate));
   const ranked = rows.filter((r) => r.changePct !== null).map(toDailyStat);
   const byGain = [...ranked].sort((a, b) => b.changePct! - a.changePct! || a.symbol.localeCompare(b.symbol));
   const toMover = (d: DailyStat, i: number) => ({ symbol: d.symbol, gainPct: d.changePct!, lastClose: d.close, totalVolume: d.volume, rank: i + 1 });
   return {
-    gainers: byGain.slice(0, limit).map(toMover),
-    losers: [...byGain].reverse().slice(0, limit).map(toMover),
+    gainers: byGain.filter((d) => d.changePct! > 0).slice(0, limit).map(toMover),
+    losers: [...byGain].reverse().filter((d) => d.changePct! < 0).slice(0, limit).map(toMover),
   };
 }
 

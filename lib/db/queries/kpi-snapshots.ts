@@ -52,7 +52,7 @@ export async function listWindowKpis(db: DbOrTx, symbol: string, windowMinutes: 
 
 export type WindowRanking = { windowMinutes: number; windowStart: number; windowEnd: number; gainers: Mover[]; losers: Mover[] };
 
-/** Top `limit` gainers and losers of each (window length, window start), from the top_movers view. */
+/** Top `limit` gainers (gain > 0) and losers (gain < 0) of each (window length, window start), from the top_movers view. */
 export async function listTopMovers(db: DbOrTx, windows: readonly { windowMinutes: number; windowStart: number }[], limit: number): Promise<WindowRanking[]> {
   if (windows.length === 0) return [];
   const rows = await db
@@ -71,8 +71,10 @@ export async function listTopMovers(db: DbOrTx, windows: readonly { windowMinute
       windowMinutes: w.windowMinutes,
       windowStart: w.windowStart,
       windowEnd: w.windowStart + w.windowMinutes * 60_000,
-      gainers: mine.filter((r) => r.gainerRank <= limit).sort((a, b) => a.gainerRank - b.gainerRank).map((r) => toMover(r, r.gainerRank)),
-      losers: mine.filter((r) => r.loserRank <= limit).sort((a, b) => a.loserRank - b.loserRank).map((r) => toMover(r, r.loserRank)),
+      // A gainer went up and a loser went down: with few symbols the top-5 lists would otherwise
+      // overlap and show falls among the gainers.
+      gainers: mine.filter((r) => r.gainerRank <= limit && r.gainPct > 0).sort((a, b) => a.gainerRank - b.gainerRank).map((r) => toMover(r, r.gainerRank)),
+      losers: mine.filter((r) => r.loserRank <= limit && r.gainPct < 0).sort((a, b) => a.loserRank - b.loserRank).map((r) => toMover(r, r.loserRank)),
     };
   });
 }
