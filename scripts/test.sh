@@ -57,5 +57,10 @@ if want e2e; then
   fi
 fi
 
+# Stop what this run started before the summary, so that the output ends with the counts.
+if want integration || want e2e; then
+  trap - EXIT
+  node --import tsx scripts/stack/cli.ts down --state "$state"
+fi
 node --import tsx scripts/test-summary.ts "${results[@]}"
 exit $failed
