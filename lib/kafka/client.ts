@@ -57,7 +57,6 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
 export type CreateProducerOptions = {
   /** Idempotent producer: retries never duplicate or reorder a partition's messages. */
   idempotent?: boolean;
-  transactionalId?: string;
 };
 
 export function createProducer(client: KafkaClient, options: CreateProducerOptions = {}): Producer {
@@ -67,7 +66,6 @@ export function createProducer(client: KafkaClient, options: CreateProducerOptio
     maxInFlightRequests: options.idempotent ? 1 : 5,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
-    ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
   });
 }
 

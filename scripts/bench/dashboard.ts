@@ -1,22 +1,19 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import net from "node:net";
 
 import { chromium } from "@playwright/test";
 import pg from "pg";
 
-import { getEnv } from "@/lib/env";
-import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv, getKafkaBrokers } from "@/lib/env";
 import type { TickV1 } from "@/lib/events/tick-v1";
 import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
 import { createSyntheticWalk } from "@/lib/ingest/synthetic";
-import { createAdmin, createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
-import { ensureTopics } from "@/lib/kafka/topics";
 import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
+import { createPipelineTopics, createScratchDatabase, deleteTopics, dropScratchDatabase, ensureBuilt } from "@/scripts/stack/scratch";
 import { CHROMIUM_ARGS, getChromiumPath } from "@/tests/e2e/chromium";
 import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 
@@ -47,24 +44,15 @@ async function freePort(): Promise<number> {
 export async function benchDashboard(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
-  if (!existsSync("dist/server.js") || !existsSync(".next/BUILD_ID")) {
-    if (spawnSync("npm", ["run", "build"], { stdio: "inherit" }).status !== 0) throw new Error("build failed");
-  }
+  ensureBuilt();
   await ensurePostgres(env.DATABASE_URL);
   await ensureKafka(env.KAFKA_BROKERS);
   const run = Date.now().toString(36);
   const dbName = `bench_dash_${run}`;
-  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(env.DATABASE_URL);
-  url.pathname = `/${dbName}`;
-  await migrateDatabase(url.toString());
-  const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, dlq: `bench.${run}.dlq` };
-  const kafka = createKafkaClient({ brokers: env.KAFKA_BROKERS.split(","), clientId: "bench-dash", logger: createLogger("bench", "error") });
-  const kAdmin = createAdmin(kafka);
-  await kAdmin.connect();
-  await ensureTopics(kAdmin, [{ topic: topics.ticks, numPartitions: 3 }, { topic: topics.kpis, numPartitions: 3 }, { topic: topics.dlq, numPartitions: 1 }]);
+  const url = await createScratchDatabase(env.DATABASE_URL, dbName);
+  const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
+  await createPipelineTopics(getKafkaBrokers(env), topics);
+  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: "bench-dash", logger: createLogger("bench", "error") });
 
   // A full recorded session for the 9 real symbols plus synthetic ones, ending at the current minute.
   const recorded = loadRecordedBars("data/minute-bars");
@@ -85,14 +73,14 @@ export async function benchDashboard(): Promise<void> {
 
   const port = await freePort();
   const productEnv = {
-    NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", DATABASE_URL: url.toString(),
-    TOPIC_TICKS: topics.ticks, TOPIC_KPIS: topics.kpis, TOPIC_TICKS_DLQ: topics.dlq, STREAM_GROUP_ID: `bench-${run}`,
+    NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", DATABASE_URL: url,
+    TOPIC_TICKS: topics.ticks, TOPIC_KPIS: topics.kpis, TOPIC_TICKS_DLQ: topics.ticksDlq, STREAM_GROUP_ID: `bench-${run}`,
     PORT: String(port), HOST: "127.0.0.1",
   };
   const pids = [spawnProductProcess("bench-stream", "dist/workers/stream.js", productEnv), spawnProductProcess("bench-web", "dist/server.js", productEnv)];
   const base = `http://127.0.0.1:${port}`;
   try {
-    const benchDb = new pg.Client({ connectionString: url.toString() });
+    const benchDb = new pg.Client({ connectionString: url });
     await benchDb.connect();
     for (;;) {
       const { rows } = await benchDb.query<{ n: string }>("select count(*) as n from fact_prices");
@@ -167,9 +155,7 @@ export async function benchDashboard(): Promise<void> {
   } finally {
     await Promise.all(pids.map((pid) => stopProcess(pid)));
     await producer.disconnect();
-    await kAdmin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-    await kAdmin.disconnect();
-    await admin.query(`drop database ${dbName} with (force)`);
-    await admin.end();
+    await deleteTopics(kafka, Object.values(topics));
+    await dropScratchDatabase(env.DATABASE_URL, dbName);
   }
 }

@@ -1,17 +1,14 @@
-import pg from "pg";
-
-import { getEnv } from "@/lib/env";
-import { migrateDatabase } from "@/lib/db/migrate";
+import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
 import type { TickV1 } from "@/lib/events/tick-v1";
 import { createSyntheticWalk } from "@/lib/ingest/synthetic";
-import { createAdmin, createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
-import { ensureTopics } from "@/lib/kafka/topics";
 import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
+import { createPipelineTopics, createScratchDatabase, deleteTopics, dropScratchDatabase } from "@/scripts/stack/scratch";
 import { startStreamWorker } from "@/workers/stream/start-stream-worker";
 
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 200);
@@ -30,17 +27,10 @@ export async function benchStream(): Promise<void> {
   const logger = createLogger("bench", "warn");
   const run = Date.now().toString(36);
   const dbName = `bench_${run}`;
-  const admin = new pg.Client({ connectionString: env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const url = new URL(env.DATABASE_URL);
-  url.pathname = `/${dbName}`;
-  await migrateDatabase(url.toString());
+  const url = await createScratchDatabase(env.DATABASE_URL, dbName);
   const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
-  const kafka = createKafkaClient({ brokers: env.KAFKA_BROKERS.split(","), clientId: "bench", logger });
-  const kAdmin = createAdmin(kafka);
-  await kAdmin.connect();
-  await ensureTopics(kAdmin, [{ topic: topics.ticks, numPartitions: 3 }, { topic: topics.kpis, numPartitions: 3 }, { topic: topics.ticksDlq, numPartitions: 1 }]);
+  await createPipelineTopics(getKafkaBrokers(env), topics);
+  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: "bench", logger });
 
   const start = Date.parse("2026-03-16T13:30:00Z");
   const ticks: TickV1[] = [];
@@ -57,7 +47,7 @@ export async function benchStream(): Promise<void> {
   const produceMs = performance.now() - t0;
   await producer.disconnect();
 
-  const db = createDb(url.toString(), { max: 4 });
+  const db = createDb(url, { max: 4 });
   const rssBefore = process.memoryUsage().rss;
   t0 = performance.now();
   const worker = await startStreamWorker({
@@ -75,10 +65,8 @@ export async function benchStream(): Promise<void> {
   const metrics = worker.metrics();
   await worker.stop();
   await closeDb(db);
-  await admin.query(`drop database ${dbName} with (force)`);
-  await admin.end();
-  await kAdmin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);
-  await kAdmin.disconnect();
+  await dropScratchDatabase(env.DATABASE_URL, dbName);
+  await deleteTopics(kafka, Object.values(topics));
 
   console.log(`\nstream benchmark: ${SYMBOLS} symbols × ${BARS_PER_SYMBOL} bars = ${ticks.length} events`);
   console.log(`  produce (batched, idempotent):  ${Math.round(ticks.length / (produceMs / 1000))} events/s (${Math.round(produceMs)} ms)`);

@@ -7,16 +7,13 @@ import { createLogger } from "@/lib/log";
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
 import { ensurePostgres, stopPrivatePostgres, type PostgresHandle } from "./postgres";
 import { say } from "./proc";
+import { pipelineTopicSpecs } from "./scratch";
 
 export type Infra = { postgres: PostgresHandle; kafka: KafkaHandle; topics: TopicState[] };
 
-/** The topics of the pipeline with their partition counts (market.ticks is keyed by symbol). */
+/** The topics of the pipeline as configured (market.ticks is keyed by symbol). */
 export function topicSpecs(env: Env) {
-  return [
-    { topic: env.TOPIC_TICKS, numPartitions: env.TICKS_PARTITIONS },
-    { topic: env.TOPIC_KPIS, numPartitions: env.TICKS_PARTITIONS },
-    { topic: env.TOPIC_TICKS_DLQ, numPartitions: 1 },
-  ];
+  return pipelineTopicSpecs({ ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ }, env.TICKS_PARTITIONS);
 }
 
 /** Starts (or reuses) PostgreSQL and Kafka, creates the topics and applies the migrations. */

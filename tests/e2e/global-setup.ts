@@ -1,17 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 
-import pg from "pg";
-
 import { getEnv, getKafkaBrokers } from "@/lib/env";
-import { migrateDatabase } from "@/lib/db/migrate";
-import { createAdmin, createKafkaClient } from "@/lib/kafka/client";
-import { ensureTopics } from "@/lib/kafka/topics";
-import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
+import { createPipelineTopics, createScratchDatabase, ensureBuilt } from "@/scripts/stack/scratch";
 
 import { spawnProductProcess, writeE2eState, type E2eState } from "./stack";
 
@@ -26,41 +19,20 @@ export const E2E_SYMBOLS = ["AAPL", "MSFT", "SPY"];
 export default async function globalSetup(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
-  if (!existsSync("dist/server.js") || !existsSync(".next/BUILD_ID")) {
-    const build = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-    if (build.status !== 0) throw new Error("npm run build failed");
-  }
+  ensureBuilt();
   await ensurePostgres(env.DATABASE_URL);
   await ensureKafka(env.KAFKA_BROKERS);
-
-  const admin = new URL(env.DATABASE_URL);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists ${E2E_DATABASE} with (force)`);
-  await client.query(`create database ${E2E_DATABASE}`);
-  await client.end();
-  const databaseUrl = new URL(env.DATABASE_URL);
-  databaseUrl.pathname = `/${E2E_DATABASE}`;
-  await migrateDatabase(databaseUrl.toString(), { biPassword: env.BI_READONLY_PASSWORD });
-
+  const databaseUrl = await createScratchDatabase(env.DATABASE_URL, E2E_DATABASE, env.BI_READONLY_PASSWORD);
   const run = randomUUID().slice(0, 8);
   const topics = { ticks: `e2e.${run}.market.ticks`, kpis: `e2e.${run}.market.kpis`, ticksDlq: `e2e.${run}.market.ticks.dlq` };
-  const kafkaAdmin = createAdmin(createKafkaClient({ brokers: getKafkaBrokers(env), clientId: "e2e-setup", logger: createLogger("e2e", "silent") }));
-  await kafkaAdmin.connect();
-  await ensureTopics(kafkaAdmin, [
-    { topic: topics.ticks, numPartitions: 3 },
-    { topic: topics.kpis, numPartitions: 3 },
-    { topic: topics.ticksDlq, numPartitions: 1 },
-  ]);
-  await kafkaAdmin.disconnect();
+  await createPipelineTopics(getKafkaBrokers(env), topics);
 
   const adminPassword = `e2e-${randomUUID()}`;
   const productEnv: Record<string, string> = {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "info",
-    DATABASE_URL: databaseUrl.toString(),
+    DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: env.KAFKA_BROKERS,
     TOPIC_TICKS: topics.ticks,
     TOPIC_KPIS: topics.kpis,
@@ -78,6 +50,6 @@ export default async function globalSetup(): Promise<void> {
     spawnProductProcess("stream", "dist/workers/stream.js", productEnv),
     spawnProductProcess("ingest", "dist/workers/ingest.js", productEnv),
   ];
-  const state: E2eState = { databaseUrl: databaseUrl.toString(), brokers: env.KAFKA_BROKERS, topics, adminUsername: "admin", adminPassword, env: productEnv, workerPids };
+  const state: E2eState = { databaseUrl, brokers: env.KAFKA_BROKERS, topics, adminUsername: "admin", adminPassword, env: productEnv, workerPids };
   writeE2eState(state);
 }

@@ -5,11 +5,11 @@ import { inject } from "vitest";
 
 import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
-import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
-import { ensureTopics } from "@/lib/kafka/topics";
+import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { createLogger, describeError } from "@/lib/log";
 import { startIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@/workers/ingest/start-ingest-worker";
 import { startStreamWorker, type StreamWorker, type StreamWorkerOptions } from "@/workers/stream/start-stream-worker";
+import { createPipelineTopics } from "@/scripts/stack/scratch";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
 
@@ -66,17 +66,7 @@ export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
 export async function createTestTopics(partitions = 3): Promise<TestTopics> {
   const id = uniqueId("it");
   const topics = { ticks: `${id}.market.ticks`, kpis: `${id}.market.kpis`, ticksDlq: `${id}.market.ticks.dlq` };
-  const admin = createAdmin(createTestKafka());
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [
-      { topic: topics.ticks, numPartitions: partitions },
-      { topic: topics.kpis, numPartitions: partitions },
-      { topic: topics.ticksDlq, numPartitions: 1 },
-    ]);
-  } finally {
-    await admin.disconnect();
-  }
+  await createPipelineTopics(getTestBrokers(), topics, partitions);
   return topics;
 }
 

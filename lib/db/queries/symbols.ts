@@ -68,14 +68,16 @@ export async function updateSymbol(db: DbOrTx, symbol: string, patch: SymbolPatc
   return row ?? null;
 }
 
-/** The ingest worker's report on a symbol: newest bar published, market state, last error. */
+/**
+ * The ingest worker's report on a symbol: market state and last error (the newest bar published is
+ * saved with the ingest cursors, saveIngestCursors).
+ */
 export async function recordIngestStatus(
   db: DbOrTx,
   symbol: string,
-  status: { lastTickAt?: number; marketState?: string; lastError?: string | null; statusReason?: string | null },
+  status: { marketState?: string; lastError?: string | null; statusReason?: string | null },
 ): Promise<void> {
   const set: Record<string, unknown> = {};
-  if (status.lastTickAt !== undefined) set.lastTickAt = sql`greatest(${symbols.lastTickAt}, ${new Date(status.lastTickAt).toISOString()}::timestamptz)`;
   if (status.marketState !== undefined) set.marketState = status.marketState;
   if (status.lastError !== undefined) {
     set.lastError = status.lastError;

@@ -1,0 +1,76 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+import pg from "pg";
+
+import { migrateDatabase } from "@/lib/db/migrate";
+import type { TopicNames } from "@/lib/events/topics";
+import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { ensureTopics, type TopicSpec } from "@/lib/kafka/topics";
+import { createLogger } from "@/lib/log";
+
+import { ROOT_DIR } from "./paths";
+
+/** The pipeline's three topics: ticks and KPIs keyed by symbol over `partitions`, the DLQ on one. */
+export function pipelineTopicSpecs(topics: TopicNames, partitions: number): TopicSpec[] {
+  return [
+    { topic: topics.ticks, numPartitions: partitions },
+    { topic: topics.kpis, numPartitions: partitions },
+    { topic: topics.ticksDlq, numPartitions: 1 },
+  ];
+}
+
+/** Creates the pipeline's topics (for a test run or a benchmark under its own names). */
+export async function createPipelineTopics(brokers: string[], topics: TopicNames, partitions = 3): Promise<void> {
+  const admin = createAdmin(createKafkaClient({ brokers, clientId: "tickstream-scratch", logger: createLogger("scratch", "silent") }));
+  await admin.connect();
+  try {
+    await ensureTopics(admin, pipelineTopicSpecs(topics, partitions));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Deletes topics a test run or benchmark made (best effort: leftovers only cost disk). */
+export async function deleteTopics(kafka: KafkaClient, topics: string[]): Promise<void> {
+  const admin = createAdmin(kafka);
+  await admin.connect();
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+/**
+ * A fresh, migrated database `name` on the server of `databaseUrl` (dropped first if it exists, e.g.
+ * left by an interrupted run). Returns its URL; `dropScratchDatabase` removes it.
+ */
+export async function createScratchDatabase(databaseUrl: string, name: string, biPassword?: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+    await admin.query(`create database ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  await migrateDatabase(url.toString(), { biPassword });
+  return url.toString();
+}
+
+export async function dropScratchDatabase(databaseUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${pg.escapeIdentifier(name)} with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Builds the product (`npm run build`) when its output is missing: browser tests and benchmarks run it. */
+export function ensureBuilt(): void {
+  if (existsSync(path.join(ROOT_DIR, "dist/server.js")) && existsSync(path.join(ROOT_DIR, ".next/BUILD_ID"))) return;
+  if (spawnSync("npm", ["run", "build"], { cwd: ROOT_DIR, stdio: "inherit" }).status !== 0) throw new Error("npm run build failed");
+}
