@@ -6,7 +6,9 @@ export default defineConfig({
   dialect: "postgresql",
   schema: "./lib/db/schema.ts",
   out: "./drizzle",
-  dbCredentials: { url: process.env.DATABASE_URL ?? "postgres://tickstream:tickstream@127.0.0.1:55432/tickstream" },
+  dbCredentials: {
+    url: process.env.DATABASE_URL ?? "postgres://tickstream:tickstream@127.0.0.1:55432/tickstream",
+  },
   strict: true,
   verbose: true,
 });

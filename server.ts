@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     if (!env.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
     void handle(req, res);
   });
-  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: `${env.KAFKA_CLIENT_ID}-web`, logger });
+  const kafka = createKafkaClient({
+    brokers: getKafkaBrokers(env),
+    clientId: `${env.KAFKA_CLIENT_ID}-web`,
+    logger,
+  });
   // A group per instance: every web instance receives every update (fan-out, not load sharing).
   const groupId = `tickstream-web-${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
   const realtime = attachRealtime(server, {
@@ -54,7 +58,8 @@ async function main(): Promise<void> {
   });
 
   server.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EADDRINUSE") logger.fatal(`port ${env.PORT} is in use: stop what uses it or set PORT`);
+    if (error.code === "EADDRINUSE")
+      logger.fatal(`port ${env.PORT} is in use: stop what uses it or set PORT`);
     else logger.fatal({ err: describeError(error) }, "web server failed");
     process.exit(1);
   });

@@ -3,7 +3,13 @@
 import Link from "next/link";
 
 /** Shown when a page cannot be rendered (most often: PostgreSQL is unreachable). */
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function ErrorPage({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
     <div className="mx-auto max-w-xl space-y-3 py-12" data-testid="error-page">
       <h1 className="text-2xl font-bold">This page could not load</h1>

@@ -21,7 +21,12 @@ const symbolListSchema = z
 
 const minutesListSchema = z
   .string()
-  .transform((value) => value.split(/[\s,]+/).filter(Boolean).map(Number))
+  .transform((value) =>
+    value
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number),
+  )
   .pipe(z.array(z.number().int().min(1).max(1440)).min(1, "at least one window length in minutes"));
 
 const booleanSchema = z
@@ -52,7 +57,17 @@ export const envSchema = {
   STREAM_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
 
   INGEST_SOURCE: z.enum(["replay", "yahoo", "synthetic"]).default("replay"),
-  DEFAULT_SYMBOLS: symbolListSchema.default(["AAPL", "MSFT", "GOOG", "AMZN", "TSLA", "NVDA", "META", "SPY", "QQQ"]),
+  DEFAULT_SYMBOLS: symbolListSchema.default([
+    "AAPL",
+    "MSFT",
+    "GOOG",
+    "AMZN",
+    "TSLA",
+    "NVDA",
+    "META",
+    "SPY",
+    "QQQ",
+  ]),
   REPLAY_SPEED: z.coerce.number().positive().max(100_000).default(60),
   REPLAY_DATA_DIR: z.string().min(1).default("data/minute-bars"),
   SYNTHETIC_SEED: z.coerce.number().int().default(42),
@@ -68,7 +83,11 @@ export const envSchema = {
     .refine((tz) => isValidTimeZone(tz), "an IANA time zone such as America/New_York")
     .default("America/New_York"),
   BAR_FINAL_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-  RAW_TICKS_RETENTION_HOURS: z.coerce.number().min(0).max(24 * 365).default(48),
+  RAW_TICKS_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(48),
 
   HOST: z.string().min(1).default("0.0.0.0"),
   /** Behind a reverse proxy that sets X-Forwarded-For: keep the header (else the socket address wins). */
@@ -82,7 +101,11 @@ export const envSchema = {
     .regex(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, "run `npm run admin:hash-password`")
     .optional(),
   SESSION_SECRET: z.string().min(32, "at least 32 characters; `openssl rand -hex 32` makes one").optional(),
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   ADMIN_COOKIE_SECURE: booleanSchema.optional(),
 
   BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),

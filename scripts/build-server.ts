@@ -18,4 +18,6 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
-console.log("[tickstream] bundled dist/server.js, dist/workers/{ingest,stream}.js, dist/scripts/db-migrate.js");
+console.log(
+  "[tickstream] bundled dist/server.js, dist/workers/{ingest,stream}.js, dist/scripts/db-migrate.js",
+);

@@ -10,6 +10,8 @@ try {
   await migrateDatabase(env.DATABASE_URL, { biPassword: env.BI_READONLY_PASSWORD });
   console.log(`[tickstream] migrations applied to ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
 } catch (error) {
-  console.error(`[tickstream] migration failed: ${error instanceof InvalidEnvError ? error.message : (error as Error).message}`);
+  console.error(
+    `[tickstream] migration failed: ${error instanceof InvalidEnvError ? error.message : (error as Error).message}`,
+  );
   process.exit(1);
 }

@@ -4,9 +4,17 @@ import { chromium } from "@playwright/test";
 
 import { CHROMIUM_ARGS, getChromiumPath } from "@/tests/e2e/chromium";
 
-const [url = "http://localhost:3000/", out = "docs/screenshots/dashboard.png", theme = "light", width = "1440"] = process.argv.slice(2);
+const [
+  url = "http://localhost:3000/",
+  out = "docs/screenshots/dashboard.png",
+  theme = "light",
+  width = "1440",
+] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: getChromiumPath(), args: CHROMIUM_ARGS });
-const context = await browser.newContext({ viewport: { width: Number(width), height: 900 }, colorScheme: theme === "dark" ? "dark" : "light" });
+const context = await browser.newContext({
+  viewport: { width: Number(width), height: 900 },
+  colorScheme: theme === "dark" ? "dark" : "light",
+});
 await context.addInitScript((t) => localStorage.setItem("tickstream-theme", t), theme);
 const page = await context.newPage();
 const started = Date.now();

@@ -20,7 +20,15 @@ const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
 const withWeb = !args.has("--no-web");
 
-type Service = { name: string; command: string; args: string[]; env: NodeJS.ProcessEnv; child?: ChildProcess; restarts: number; startedAt: number };
+type Service = {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  child?: ChildProcess;
+  restarts: number;
+  startedAt: number;
+};
 
 const COLORS: Record<string, string> = { web: "36", ingest: "35", stream: "33" };
 const LEVEL_COLORS: Record<string, string> = { warn: "33", error: "31", fatal: "31" };
@@ -58,13 +66,25 @@ function pipeLines(name: string, stream: NodeJS.ReadableStream | null): void {
 /** A hash of everything the build depends on: rebuild only when it changed. */
 function computeSourceHash(): string {
   const hash = createHash("sha256");
-  const roots = ["app", "components", "lib", "workers", "public", "server.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+  const roots = [
+    "app",
+    "components",
+    "lib",
+    "workers",
+    "public",
+    "server.ts",
+    "next.config.ts",
+    "package-lock.json",
+    "tsconfig.json",
+    "postcss.config.mjs",
+  ];
   const walk = (p: string) => {
     const full = path.join(ROOT_DIR, p);
     if (!existsSync(full)) return;
     const st = statSync(full);
     if (st.isDirectory()) {
-      for (const entry of readdirSync(full).sort()) if (!entry.endsWith(".test.ts") && !entry.endsWith(".test.tsx")) walk(path.join(p, entry));
+      for (const entry of readdirSync(full).sort())
+        if (!entry.endsWith(".test.ts") && !entry.endsWith(".test.tsx")) walk(path.join(p, entry));
     } else {
       hash.update(p);
       hash.update(readFileSync(full));
@@ -77,9 +97,18 @@ function computeSourceHash(): string {
 function buildIfStale(): void {
   const marker = path.join(ROOT_DIR, "dist", ".source-hash");
   const current = computeSourceHash();
-  if (existsSync(marker) && readFileSync(marker, "utf8") === current && existsSync(path.join(ROOT_DIR, ".next", "BUILD_ID"))) return;
+  if (
+    existsSync(marker) &&
+    readFileSync(marker, "utf8") === current &&
+    existsSync(path.join(ROOT_DIR, ".next", "BUILD_ID"))
+  )
+    return;
   say("building the web app and the workers (first start or sources changed)…");
-  const result = spawnSync("npm", ["run", "build", "--silent"], { cwd: ROOT_DIR, stdio: "inherit", env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync("npm", ["run", "build", "--silent"], {
+    cwd: ROOT_DIR,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) throw new StackError("the build failed (see above)");
   writeFileSync(marker, current);
 }
@@ -142,7 +171,11 @@ async function main(): Promise<void> {
     say("stopping…");
     for (const s of services) if (s.child && s.child.exitCode === null) s.child.kill("SIGTERM");
     const deadline = Date.now() + 30_000;
-    while (services.some((s) => s.child && s.child.exitCode === null && s.child.signalCode === null) && Date.now() < deadline) await sleep(200);
+    while (
+      services.some((s) => s.child && s.child.exitCode === null && s.child.signalCode === null) &&
+      Date.now() < deadline
+    )
+      await sleep(200);
     for (const s of services) {
       if (!s.child?.pid || s.child.exitCode !== null || s.child.signalCode !== null) continue;
       try {
@@ -163,17 +196,50 @@ async function main(): Promise<void> {
     const admin = ensureAdminCredentials(env);
     const runtime = dev ? ["--import", "tsx"] : [];
     const file = (name: string) => (dev ? `${name}.ts` : path.join("dist", `${name}.js`));
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: dev ? "development" : "production", FORCE_COLOR: "0", NO_COLOR: "1", NEXT_TELEMETRY_DISABLED: "1" };
-    if (withWeb) services.push({ name: "web", command: process.execPath, args: [...runtime, file("server")], env: { ...baseEnv, ...admin.extraEnv }, restarts: 0, startedAt: 0 });
-    services.push({ name: "ingest", command: process.execPath, args: [...runtime, file("workers/ingest")], env: baseEnv, restarts: 0, startedAt: 0 });
-    services.push({ name: "stream", command: process.execPath, args: [...runtime, file("workers/stream")], env: baseEnv, restarts: 0, startedAt: 0 });
+    const baseEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: dev ? "development" : "production",
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    if (withWeb)
+      services.push({
+        name: "web",
+        command: process.execPath,
+        args: [...runtime, file("server")],
+        env: { ...baseEnv, ...admin.extraEnv },
+        restarts: 0,
+        startedAt: 0,
+      });
+    services.push({
+      name: "ingest",
+      command: process.execPath,
+      args: [...runtime, file("workers/ingest")],
+      env: baseEnv,
+      restarts: 0,
+      startedAt: 0,
+    });
+    services.push({
+      name: "stream",
+      command: process.execPath,
+      args: [...runtime, file("workers/stream")],
+      env: baseEnv,
+      restarts: 0,
+      startedAt: 0,
+    });
 
     const launch = (service: Service) => {
       service.startedAt = Date.now();
       // Own process group: Ctrl-C reaches only this supervisor, which stops each child once (a child
       // that got the terminal's SIGINT too would take the supervisor's SIGTERM as a second, forced stop).
       // The IPC channel lets a child notice when the supervisor dies and stop by itself.
-      const child = spawn(service.command, service.args, { cwd: ROOT_DIR, env: service.env, stdio: ["ignore", "pipe", "pipe", "ipc"], detached: true });
+      const child = spawn(service.command, service.args, {
+        cwd: ROOT_DIR,
+        env: service.env,
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
+        detached: true,
+      });
       service.child = child;
       pipeLines(service.name, child.stdout);
       pipeLines(service.name, child.stderr);
@@ -202,7 +268,8 @@ async function main(): Promise<void> {
 }
 
 function report(error: unknown): void {
-  if (error instanceof StackError || error instanceof InvalidEnvError) console.error(`[tickstream] ${error.message}`);
+  if (error instanceof StackError || error instanceof InvalidEnvError)
+    console.error(`[tickstream] ${error.message}`);
   else console.error(error);
 }
 

@@ -5,13 +5,20 @@ type Counts = { passed: number; failed: number; skipped: number };
 
 function vitestCounts(file: string): Counts | null {
   if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  const r = JSON.parse(readFileSync(file, "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
   return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
 }
 
 function playwrightCounts(file: string): Counts | null {
   if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; skipped: number; flaky: number } };
+  const r = JSON.parse(readFileSync(file, "utf8")) as {
+    stats: { expected: number; unexpected: number; skipped: number; flaky: number };
+  };
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
 }
 
@@ -26,9 +33,20 @@ let total: Counts = { passed: 0, failed: 0, skipped: 0 };
 for (const entry of process.argv.slice(2)) {
   const [name = "", rc = "1", seconds = "0"] = entry.split("|");
   const counts = reports[name]?.();
-  if (counts) total = { passed: total.passed + counts.passed, failed: total.failed + counts.failed, skipped: total.skipped + counts.skipped };
+  if (counts)
+    total = {
+      passed: total.passed + counts.passed,
+      failed: total.failed + counts.failed,
+      skipped: total.skipped + counts.skipped,
+    };
   const status = rc === "0" ? "ok" : "FAILED";
-  const detail = counts ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped` : rc === "0" ? "done" : "did not complete";
+  const detail = counts
+    ? `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`
+    : rc === "0"
+      ? "done"
+      : "did not complete";
   console.log(`${name.padEnd(12)} ${status.padEnd(7)} ${detail} (${seconds}s)`);
 }
-console.log(`${"total".padEnd(12)} ${total.failed === 0 ? "ok" : "FAILED"}      ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+console.log(
+  `${"total".padEnd(12)} ${total.failed === 0 ? "ok" : "FAILED"}      ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
+);

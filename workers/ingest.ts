@@ -19,7 +19,11 @@ void runWorker("ingest", async (ctx) => {
   const worker = await startIngestWorker({
     db,
     databaseUrl: env.DATABASE_URL,
-    kafka: createKafkaClient({ brokers: getKafkaBrokers(env), clientId: `${env.KAFKA_CLIENT_ID}-ingest`, logger }),
+    kafka: createKafkaClient({
+      brokers: getKafkaBrokers(env),
+      clientId: `${env.KAFKA_CLIENT_ID}-ingest`,
+      logger,
+    }),
     logger,
     ticksTopic: env.TOPIC_TICKS,
     defaultSource: env.INGEST_SOURCE,
@@ -28,7 +32,11 @@ void runWorker("ingest", async (ctx) => {
     bufferMax: env.INGEST_BUFFER_MAX,
     replay: { dataDir: env.REPLAY_DATA_DIR, speed: env.REPLAY_SPEED },
     synthetic: { seed: env.SYNTHETIC_SEED, barsPerSecond: env.SYNTHETIC_BARS_PER_SECOND },
-    yahoo: { pollSeconds: env.YAHOO_POLL_SECONDS, concurrency: env.YAHOO_CONCURRENCY, backfillDays: env.YAHOO_BACKFILL_DAYS },
+    yahoo: {
+      pollSeconds: env.YAHOO_POLL_SECONDS,
+      concurrency: env.YAHOO_CONCURRENCY,
+      backfillDays: env.YAHOO_BACKFILL_DAYS,
+    },
   });
   ctx.onShutdown(() => worker.stop());
   ctx.onShutdown(startHeartbeat(db, ctx, "ingest", env.HEARTBEAT_SECONDS * 1000, worker.metrics));

@@ -91,11 +91,19 @@ export function startHeartbeat(
   let failing = false;
   const beat = async () => {
     try {
-      await upsertHeartbeat(db, { workerId: ctx.workerId, kind, hostname: os.hostname(), pid: process.pid, startedAt, info: info() });
+      await upsertHeartbeat(db, {
+        workerId: ctx.workerId,
+        kind,
+        hostname: os.hostname(),
+        pid: process.pid,
+        startedAt,
+        info: info(),
+      });
       if (failing) ctx.logger.info("heartbeat restored");
       failing = false;
     } catch (error) {
-      if (!failing) ctx.logger.warn({ err: describeError(error) }, "heartbeat failed (database unreachable?)");
+      if (!failing)
+        ctx.logger.warn({ err: describeError(error) }, "heartbeat failed (database unreachable?)");
       failing = true;
     }
   };

@@ -16,7 +16,11 @@ void runWorker("stream", async (ctx) => {
     onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
   });
   ctx.onShutdown(() => closeDb(db));
-  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: `${env.KAFKA_CLIENT_ID}-stream`, logger });
+  const kafka = createKafkaClient({
+    brokers: getKafkaBrokers(env),
+    clientId: `${env.KAFKA_CLIENT_ID}-stream`,
+    logger,
+  });
   const worker = await startStreamWorker({
     db,
     kafka,

@@ -13,12 +13,24 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
   const params = await searchParams;
   const symbols = await getSymbolSummaries();
   const requested = typeof params.symbol === "string" ? params.symbol.toUpperCase() : null;
-  const range: TimeRange = TIME_RANGES.includes(params.range as TimeRange) ? (params.range as TimeRange) : "session";
-  const selected = symbols.find((s) => s.symbol === requested) ?? symbols.find((s) => s.status === "active") ?? symbols[0] ?? null;
+  const range: TimeRange = TIME_RANGES.includes(params.range as TimeRange)
+    ? (params.range as TimeRange)
+    : "session";
+  const selected =
+    symbols.find((s) => s.symbol === requested) ??
+    symbols.find((s) => s.status === "active") ??
+    symbols[0] ??
+    null;
   const initial = selected
-    ? await Promise.all([getPriceRange(selected.symbol, range), getSnapshot(selected.symbol), getDailyStats(selected.symbol, 10)]).then(
-        ([bars, snapshot, days]) => ({ bars, snapshot: { day: snapshot.day, windows: snapshot.windows }, days }),
-      )
+    ? await Promise.all([
+        getPriceRange(selected.symbol, range),
+        getSnapshot(selected.symbol),
+        getDailyStats(selected.symbol, 10),
+      ]).then(([bars, snapshot, days]) => ({
+        bars,
+        snapshot: { day: snapshot.day, windows: snapshot.windows },
+        days,
+      }))
     : null;
   return (
     <DashboardView

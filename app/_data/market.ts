@@ -69,7 +69,11 @@ export async function getDailyStats(symbol: string, days: number): Promise<Daily
   return listDailyStats(getDb(), symbol, days);
 }
 
-export async function getWindowKpis(symbol: string, windowMinutes: number, limit: number): Promise<WindowKpi[]> {
+export async function getWindowKpis(
+  symbol: string,
+  windowMinutes: number,
+  limit: number,
+): Promise<WindowKpi[]> {
   await getSymbolOrThrow(symbol);
   return listWindowKpis(getDb(), symbol, windowMinutes, 0, Date.now() + 10 * 365 * 86_400_000, limit);
 }
@@ -81,11 +85,26 @@ export async function getLatestMovers(window: number | "day", limit: number): Pr
     const date = await getLatestTradeDate(db);
     if (!date) return { windowMinutes: 0, windowStart: null, windowEnd: null, gainers: [], losers: [] };
     const start = Date.parse(`${date}T00:00:00Z`);
-    return { windowMinutes: 0, windowStart: start, windowEnd: start + 86_400_000, ...(await listDayMovers(db, date, limit)) };
+    return {
+      windowMinutes: 0,
+      windowStart: start,
+      windowEnd: start + 86_400_000,
+      ...(await listDayMovers(db, date, limit)),
+    };
   }
-  if (!getEnv().KPI_WINDOWS.includes(window)) throw new ApiError("bad_request", `window must be one of ${getEnv().KPI_WINDOWS.join(", ")} or day`);
+  if (!getEnv().KPI_WINDOWS.includes(window))
+    throw new ApiError("bad_request", `window must be one of ${getEnv().KPI_WINDOWS.join(", ")} or day`);
   const start = await getLatestWindowStart(db, window);
-  if (start === null) return { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
+  if (start === null)
+    return { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
   const [ranking] = await listTopMovers(db, [{ windowMinutes: window, windowStart: start }], limit);
-  return ranking ?? { windowMinutes: window, windowStart: start, windowEnd: start + window * 60_000, gainers: [], losers: [] };
+  return (
+    ranking ?? {
+      windowMinutes: window,
+      windowStart: start,
+      windowEnd: start + window * 60_000,
+      gainers: [],
+      losers: [],
+    }
+  );
 }

@@ -7,12 +7,36 @@ import { KpiCards } from "@/components/kpi/kpi-cards";
 import type { DailyStat, FactBar } from "@/lib/kpi/types";
 
 const bar: FactBar = {
-  symbol: "AAPL", ts: Date.parse("2026-03-13T19:59:00Z"), tradeDate: "2026-03-13", open: 250, high: 251, low: 249.5, close: 250.12,
-  volume: 100, ma5: null, ma20: null, ema20: null, vwap: null, isFinal: true,
+  symbol: "AAPL",
+  ts: Date.parse("2026-03-13T19:59:00Z"),
+  tradeDate: "2026-03-13",
+  open: 250,
+  high: 251,
+  low: 249.5,
+  close: 250.12,
+  volume: 100,
+  ma5: null,
+  ma20: null,
+  ema20: null,
+  vwap: null,
+  isFinal: true,
 };
 const day: DailyStat = {
-  symbol: "AAPL", tradeDate: "2026-03-13", open: 255, high: 256.789, low: 249.5, close: 250.12, volume: 61_150_000, prevClose: 253,
-  changePct: -1.1383, range: 7.289, rangePct: 2.92, vwap: 252, barCount: 390, firstTs: 0, lastTs: 0,
+  symbol: "AAPL",
+  tradeDate: "2026-03-13",
+  open: 255,
+  high: 256.789,
+  low: 249.5,
+  close: 250.12,
+  volume: 61_150_000,
+  prevClose: 253,
+  changePct: -1.1383,
+  range: 7.289,
+  rangePct: 2.92,
+  vwap: 252,
+  barCount: 390,
+  firstTs: 0,
+  lastTs: 0,
 };
 
 afterEach(cleanup);

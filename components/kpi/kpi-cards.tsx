@@ -6,7 +6,12 @@ import { ChangeText } from "@/components/kpi/change-text";
 import { formatAgo, formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
 import type { DailyStat, FactBar } from "@/lib/kpi/types";
 
-type Props = { latestBar: FactBar | null; day: DailyStat | null; timeZone: string; lastUpdateAt: number | null };
+type Props = {
+  latestBar: FactBar | null;
+  day: DailyStat | null;
+  timeZone: string;
+  lastUpdateAt: number | null;
+};
 
 /** "updated 3 s ago", ticking on its own so that the rest of the page does not re-render every second. */
 function UpdatedAgo({ at }: { at: number | null }) {
@@ -20,9 +25,14 @@ function UpdatedAgo({ at }: { at: number | null }) {
 
 function Tile({ label, children, testId }: { label: string; children: React.ReactNode; testId: string }) {
   return (
-    <div className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900" data-testid={testId}>
-      <div className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">{label}</div>
-      <div className="mt-1 text-xl font-semibold tabular">{children}</div>
+    <div
+      className="rounded-xl border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      data-testid={testId}
+    >
+      <div className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">
+        {label}
+      </div>
+      <div className="tabular mt-1 text-xl font-semibold">{children}</div>
     </div>
   );
 }

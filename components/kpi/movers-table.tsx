@@ -9,11 +9,29 @@ import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { formatBarTime, formatPrice, getChangeDirection } from "@/lib/kpi/format";
 import type { Mover } from "@/lib/kpi/types";
 
-type Ranking = { windowMinutes: number; windowStart: number | null; windowEnd: number | null; gainers: Mover[]; losers: Mover[] };
+type Ranking = {
+  windowMinutes: number;
+  windowStart: number | null;
+  windowEnd: number | null;
+  gainers: Mover[];
+  losers: Mover[];
+};
 
 const label = (w: number) => (w === 0 ? "Day" : w < 60 ? `${w} m` : `${w / 60} h`);
 
-function List({ title, movers, empty, testId, onPick }: { title: string; movers: Mover[]; empty: string; testId: string; onPick: (symbol: string) => void }) {
+function List({
+  title,
+  movers,
+  empty,
+  testId,
+  onPick,
+}: {
+  title: string;
+  movers: Mover[];
+  empty: string;
+  testId: string;
+  onPick: (symbol: string) => void;
+}) {
   return (
     <div>
       <h3 className="mb-1 text-xs font-semibold text-slate-500 uppercase">{title}</h3>
@@ -24,13 +42,17 @@ function List({ title, movers, empty, testId, onPick }: { title: string; movers:
           <tbody>
             {movers.map((m) => (
               <tr key={m.symbol} className="border-t border-slate-100 dark:border-slate-800">
-                <td className="py-1 pr-2 text-slate-400 tabular">{m.rank}</td>
+                <td className="tabular py-1 pr-2 text-slate-400">{m.rank}</td>
                 <td className="py-1 pr-2">
-                  <button type="button" className="font-medium hover:underline" onClick={() => onPick(m.symbol)}>
+                  <button
+                    type="button"
+                    className="font-medium hover:underline"
+                    onClick={() => onPick(m.symbol)}
+                  >
                     {m.symbol}
                   </button>
                 </td>
-                <td className="py-1 pr-2 text-right tabular">{formatPrice(m.lastClose)}</td>
+                <td className="tabular py-1 pr-2 text-right">{formatPrice(m.lastClose)}</td>
                 <td className="py-1 text-right">
                   <ChangeText value={m.gainPct} />
                 </td>
@@ -44,7 +66,15 @@ function List({ title, movers, empty, testId, onPick }: { title: string; movers:
 }
 
 /** Top gainers and losers of the newest window (5 m, 15 m, 60 m, day), live. */
-export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick }: { windows: number[]; timeZone: string; onPick: (symbol: string) => void }) {
+export const MoversTable = memo(function MoversTable({
+  windows,
+  timeZone,
+  onPick,
+}: {
+  windows: number[];
+  timeZone: string;
+  onPick: (symbol: string) => void;
+}) {
   const [selected, setSelected] = useState(windows[0] ?? 0);
   const [ranking, setRanking] = useState<Ranking | null>(null);
 
@@ -78,7 +108,11 @@ export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick
         <SegmentedControl
           role="tablist"
           label="Movers window"
-          segments={windows.map((w) => ({ value: w, label: label(w), testId: `movers-tab-${w === 0 ? "day" : w}` }))}
+          segments={windows.map((w) => ({
+            value: w,
+            label: label(w),
+            testId: `movers-tab-${w === 0 ? "day" : w}`,
+          }))}
           value={selected}
           onChange={setSelected}
         />
@@ -92,8 +126,32 @@ export const MoversTable = memo(function MoversTable({ windows, timeZone, onPick
       )}
       <div className="grid gap-4">
         {/* A gainer went up and a loser went down: a flat or falling symbol is never listed as a gainer. */}
-        <List title="Top gainers" movers={(ranking?.gainers ?? []).filter((m) => getChangeDirection(m.gainPct) === "up")} empty={ranking?.windowStart == null ? "No data yet." : selected === 0 ? "Nothing rose on this day." : "Nothing rose in this window."} testId="movers-gainers" onPick={onPick} />
-        <List title="Top losers" movers={(ranking?.losers ?? []).filter((m) => getChangeDirection(m.gainPct) === "down")} empty={ranking?.windowStart == null ? "No data yet." : selected === 0 ? "Nothing fell on this day." : "Nothing fell in this window."} testId="movers-losers" onPick={onPick} />
+        <List
+          title="Top gainers"
+          movers={(ranking?.gainers ?? []).filter((m) => getChangeDirection(m.gainPct) === "up")}
+          empty={
+            ranking?.windowStart == null
+              ? "No data yet."
+              : selected === 0
+                ? "Nothing rose on this day."
+                : "Nothing rose in this window."
+          }
+          testId="movers-gainers"
+          onPick={onPick}
+        />
+        <List
+          title="Top losers"
+          movers={(ranking?.losers ?? []).filter((m) => getChangeDirection(m.gainPct) === "down")}
+          empty={
+            ranking?.windowStart == null
+              ? "No data yet."
+              : selected === 0
+                ? "Nothing fell on this day."
+                : "Nothing fell in this window."
+          }
+          testId="movers-losers"
+          onPick={onPick}
+        />
       </div>
     </div>
   );

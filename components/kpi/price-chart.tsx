@@ -1,7 +1,18 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import { Area, AreaChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 
 import { downsampleBars } from "@/lib/kpi/downsample";
 import { formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
@@ -23,22 +34,65 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
   const domain: [number, number] = [0, Math.max(points.length - 1, 1)];
   const last = bars[bars.length - 1];
   return (
-    <div data-testid="price-chart" data-points={points.length} data-last-ts={last?.ts ?? ""} data-last-close={last?.close ?? ""}>
+    <div
+      data-testid="price-chart"
+      data-points={points.length}
+      data-last-ts={last?.ts ?? ""}
+      data-last-close={last?.close ?? ""}
+    >
       <div className="h-72 w-full">
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={points} syncId="price" margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
-            <XAxis dataKey="i" type="number" domain={domain} tickFormatter={tickFormatter} minTickGap={40} tick={{ fontSize: 11 }} />
-            <YAxis domain={["auto", "auto"]} tickFormatter={(v: number) => v.toFixed(2)} width={64} tick={{ fontSize: 11 }} />
+            <XAxis
+              dataKey="i"
+              type="number"
+              domain={domain}
+              tickFormatter={tickFormatter}
+              minTickGap={40}
+              tick={{ fontSize: 11 }}
+            />
+            <YAxis
+              domain={["auto", "auto"]}
+              tickFormatter={(v: number) => v.toFixed(2)}
+              width={64}
+              tick={{ fontSize: 11 }}
+            />
             <Tooltip
               labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)}
               formatter={(value, name) => [formatPrice(Number(value)), String(name)]}
               contentStyle={{ fontSize: 12 }}
             />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Line type="linear" dataKey="close" name="Close" stroke="var(--color-brand)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
-            <Line type="linear" dataKey="ma5" name="MA 5" stroke="var(--color-ma5)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
-            <Line type="linear" dataKey="ma20" name="MA 20" stroke="var(--color-ma20)" dot={false} strokeWidth={1.2} isAnimationActive={false} connectNulls />
+            <Line
+              type="linear"
+              dataKey="close"
+              name="Close"
+              stroke="var(--color-brand)"
+              dot={false}
+              strokeWidth={1.6}
+              isAnimationActive={false}
+            />
+            <Line
+              type="linear"
+              dataKey="ma5"
+              name="MA 5"
+              stroke="var(--color-ma5)"
+              dot={false}
+              strokeWidth={1.2}
+              isAnimationActive={false}
+              connectNulls
+            />
+            <Line
+              type="linear"
+              dataKey="ma20"
+              name="MA 20"
+              stroke="var(--color-ma20)"
+              dot={false}
+              strokeWidth={1.2}
+              isAnimationActive={false}
+              connectNulls
+            />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
@@ -49,8 +103,20 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
           <AreaChart data={points} syncId="price" margin={{ top: 0, right: 8, bottom: 0, left: 8 }}>
             <XAxis dataKey="i" type="number" domain={domain} hide />
             <YAxis tickFormatter={(v: number) => formatVolume(v, true)} width={64} tick={{ fontSize: 10 }} />
-            <Tooltip labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)} formatter={(value) => [formatVolume(Number(value)), "Volume"]} contentStyle={{ fontSize: 12 }} />
-            <Area type="stepAfter" dataKey="volume" name="Volume" stroke="var(--color-slate-400)" fill="var(--color-slate-400)" fillOpacity={0.6} isAnimationActive={false} />
+            <Tooltip
+              labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)}
+              formatter={(value) => [formatVolume(Number(value)), "Volume"]}
+              contentStyle={{ fontSize: 12 }}
+            />
+            <Area
+              type="stepAfter"
+              dataKey="volume"
+              name="Volume"
+              stroke="var(--color-slate-400)"
+              fill="var(--color-slate-400)"
+              fillOpacity={0.6}
+              isAnimationActive={false}
+            />
           </AreaChart>
         </ResponsiveContainer>
       </div>

@@ -6,5 +6,13 @@ import { TIME_RANGE_LABELS, TIME_RANGES, type TimeRange } from "@/lib/kpi/time-r
 const SEGMENTS = TIME_RANGES.map((r) => ({ value: r, label: TIME_RANGE_LABELS[r], testId: `range-${r}` }));
 
 export function RangePicker({ value, onChange }: { value: TimeRange; onChange: (range: TimeRange) => void }) {
-  return <SegmentedControl segments={SEGMENTS} value={value} onChange={onChange} label="Time range" testId="range-picker" />;
+  return (
+    <SegmentedControl
+      segments={SEGMENTS}
+      value={value}
+      onChange={onChange}
+      label="Time range"
+      testId="range-picker"
+    />
+  );
 }

@@ -3,7 +3,15 @@
 import type { SymbolSummary } from "@/lib/api/types";
 
 /** Picks the symbol to watch among the followed ones; paused or invalid ones say so. */
-export function SymbolPicker({ symbols, value, onChange }: { symbols: SymbolSummary[]; value: string | null; onChange: (symbol: string) => void }) {
+export function SymbolPicker({
+  symbols,
+  value,
+  onChange,
+}: {
+  symbols: SymbolSummary[];
+  value: string | null;
+  onChange: (symbol: string) => void;
+}) {
   return (
     <label className="flex items-center gap-2 text-sm">
       <span className="font-medium">Symbol</span>

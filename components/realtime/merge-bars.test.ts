@@ -4,8 +4,19 @@ import { mergeBars } from "@/components/realtime/merge-bars";
 import type { FactBar } from "@/lib/kpi/types";
 
 const bar = (minute: number, close: number): FactBar => ({
-  symbol: "AAPL", ts: minute * 60_000, tradeDate: "2026-03-12", open: close, high: close, low: close, close, volume: 1,
-  ma5: null, ma20: null, ema20: null, vwap: null, isFinal: false,
+  symbol: "AAPL",
+  ts: minute * 60_000,
+  tradeDate: "2026-03-12",
+  open: close,
+  high: close,
+  low: close,
+  close,
+  volume: 1,
+  ma5: null,
+  ma20: null,
+  ema20: null,
+  vwap: null,
+  isFinal: false,
 });
 
 describe("mergeBars: backfill plus live updates", () => {

@@ -24,7 +24,15 @@ export function mergeBars(series: readonly FactBar[], incoming: readonly FactBar
 
 function isSameBar(a: FactBar, b: FactBar): boolean {
   return (
-    a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume &&
-    a.ma5 === b.ma5 && a.ma20 === b.ma20 && a.ema20 === b.ema20 && a.vwap === b.vwap && a.isFinal === b.isFinal
+    a.open === b.open &&
+    a.high === b.high &&
+    a.low === b.low &&
+    a.close === b.close &&
+    a.volume === b.volume &&
+    a.ma5 === b.ma5 &&
+    a.ma20 === b.ma20 &&
+    a.ema20 === b.ema20 &&
+    a.vwap === b.vwap &&
+    a.isFinal === b.isFinal
   );
 }

@@ -10,6 +10,10 @@ let socket: LiveSocket | null = null;
 
 /** The page's one Socket.IO connection (same origin; reconnects by itself with backoff). */
 export function getLiveSocket(): LiveSocket {
-  socket ??= io({ transports: ["websocket", "polling"], reconnectionDelay: 500, reconnectionDelayMax: 5_000 });
+  socket ??= io({
+    transports: ["websocket", "polling"],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5_000,
+  });
   return socket;
 }

@@ -38,7 +38,10 @@ function mergeWindows(current: WindowKpi[], incoming: WindowKpi[]): WindowKpi[] 
 }
 
 function applyUpdate(state: LiveSymbolState, update: SymbolKpiUpdateV1, range: TimeRange): LiveSymbolState {
-  const day = update.day && (!state.snapshot.day || update.day.tradeDate >= state.snapshot.day.tradeDate) ? update.day : state.snapshot.day;
+  const day =
+    update.day && (!state.snapshot.day || update.day.tradeDate >= state.snapshot.day.tradeDate)
+      ? update.day
+      : state.snapshot.day;
   return {
     ...state,
     bars: clipToRange(mergeBars(state.bars, update.bars), range),
@@ -69,7 +72,9 @@ export function useLiveSymbol(symbol: string | null, range: TimeRange, initial: 
     pending.current = [];
     try {
       const [prices, snapshot] = await Promise.all([
-        fetch(`/api/prices?symbol=${encodeURIComponent(symbol)}&range=${range}`, { cache: "no-store" }).then(ok),
+        fetch(`/api/prices?symbol=${encodeURIComponent(symbol)}&range=${range}`, { cache: "no-store" }).then(
+          ok,
+        ),
         fetch(`/api/snapshot?symbol=${encodeURIComponent(symbol)}`, { cache: "no-store" }).then(ok),
       ]);
       if (gen !== generation.current) return;
@@ -90,7 +95,11 @@ export function useLiveSymbol(symbol: string | null, range: TimeRange, initial: 
     } catch (error) {
       if (gen !== generation.current) return;
       pending.current = null;
-      setState((prev) => ({ ...prev, status: prev.bars.length ? "ready" : "error", error: (error as Error).message }));
+      setState((prev) => ({
+        ...prev,
+        status: prev.bars.length ? "ready" : "error",
+        error: (error as Error).message,
+      }));
     }
   }, [symbol, range]);
 

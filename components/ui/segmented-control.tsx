@@ -31,10 +31,17 @@ export function SegmentedControl<T extends string | number>({
           key={s.value}
           type="button"
           role={itemRole}
-          {...(itemRole === "tab" ? { "aria-selected": value === s.value } : { "aria-checked": value === s.value })}
+          {...(itemRole === "tab"
+            ? { "aria-selected": value === s.value }
+            : { "aria-checked": value === s.value })}
           data-testid={s.testId}
           onClick={() => onChange(s.value)}
-          className={cn("rounded-md px-2.5 py-1 text-sm", value === s.value ? "bg-brand text-white" : "bg-slate-100 hover:bg-slate-200 dark:bg-slate-800 dark:hover:bg-slate-700")}
+          className={cn(
+            "rounded-md px-2.5 py-1 text-sm",
+            value === s.value
+              ? "bg-brand text-white"
+              : "bg-slate-100 hover:bg-slate-200 dark:bg-slate-800 dark:hover:bg-slate-700",
+          )}
         >
           {s.label}
         </button>

@@ -7,7 +7,8 @@ const STORAGE_KEY = "tickstream-theme";
 
 /** Applies a theme to <html> (system follows the OS setting). */
 function applyTheme(theme: Theme): void {
-  const dark = theme === "dark" || (theme === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  const dark =
+    theme === "dark" || (theme === "system" && window.matchMedia("(prefers-color-scheme: dark)").matches);
   document.documentElement.classList.toggle("dark", dark);
 }
 
@@ -25,7 +26,12 @@ export function ThemeToggle() {
     applyTheme(next);
   };
   return (
-    <div role="radiogroup" aria-label="Theme" className="flex rounded-md border border-slate-300 text-xs dark:border-slate-700" data-testid="theme-toggle">
+    <div
+      role="radiogroup"
+      aria-label="Theme"
+      className="flex rounded-md border border-slate-300 text-xs dark:border-slate-700"
+      data-testid="theme-toggle"
+    >
       {(["light", "dark", "system"] as const).map((t) => (
         <button
           key={t}

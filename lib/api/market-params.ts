@@ -3,7 +3,10 @@ import { z } from "zod";
 import { normalizeSymbolInput, symbolSchema } from "@/lib/events/symbol";
 import { TIME_RANGES } from "@/lib/kpi/time-range";
 
-const symbolParam = z.string({ error: "symbol is required, e.g. ?symbol=AAPL" }).transform(normalizeSymbolInput).pipe(symbolSchema);
+const symbolParam = z
+  .string({ error: "symbol is required, e.g. ?symbol=AAPL" })
+  .transform(normalizeSymbolInput)
+  .pipe(symbolSchema);
 
 export const pricesQuerySchema = z.object({
   symbol: symbolParam,

@@ -12,6 +12,17 @@ export type SymbolSummary = {
   lastTickAt: number | null;
 };
 
-export type Snapshot = { symbol: SymbolSummary; latestBar: FactBar | null; day: DailyStat | null; windows: WindowKpi[] };
+export type Snapshot = {
+  symbol: SymbolSummary;
+  latestBar: FactBar | null;
+  day: DailyStat | null;
+  windows: WindowKpi[];
+};
 
-export type MoversView = { windowMinutes: number; windowStart: number | null; windowEnd: number | null; gainers: Mover[]; losers: Mover[] };
+export type MoversView = {
+  windowMinutes: number;
+  windowStart: number | null;
+  windowEnd: number | null;
+  gainers: Mover[];
+  losers: Mover[];
+};

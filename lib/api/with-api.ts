@@ -12,7 +12,9 @@ export type ApiContext<P> = { params: Promise<P> };
  * Wraps a route handler: maps ApiError and zod errors to JSON answers with the right status, logs
  * unexpected errors and answers 500 without internals, and marks answers uncacheable.
  */
-export function withApi<P = Record<string, string>>(handler: (request: Request, ctx: ApiContext<P>) => Promise<Response>) {
+export function withApi<P = Record<string, string>>(
+  handler: (request: Request, ctx: ApiContext<P>) => Promise<Response>,
+) {
   return async (request: Request, ctx: ApiContext<P>): Promise<Response> => {
     try {
       const response = await handler(request, ctx);
@@ -26,16 +28,30 @@ export function withApi<P = Record<string, string>>(handler: (request: Request, 
 
 export function toErrorResponse(error: unknown, request?: Request): Response {
   if (error instanceof ZodError) {
-    return Response.json({ error: { code: "bad_request", message: formatIssues(error.issues) } }, { status: 400, headers: { "cache-control": "no-store" } });
+    return Response.json(
+      { error: { code: "bad_request", message: formatIssues(error.issues) } },
+      { status: 400, headers: { "cache-control": "no-store" } },
+    );
   }
   if (error instanceof ApiError) {
     const spec = API_ERRORS[error.code];
-    const body = spec.expose ? { code: error.code, message: error.message, details: error.details } : { code: error.code, message: "internal error" };
+    const body = spec.expose
+      ? { code: error.code, message: error.message, details: error.details }
+      : { code: error.code, message: "internal error" };
     if (!spec.expose) logger.error({ err: error.message, url: request?.url }, "api error");
-    return Response.json({ error: body }, { status: spec.status, headers: { "cache-control": "no-store", ...error.headers } });
+    return Response.json(
+      { error: body },
+      { status: spec.status, headers: { "cache-control": "no-store", ...error.headers } },
+    );
   }
-  logger.error({ err: describeError(error), stack: (error as Error)?.stack, url: request?.url }, "unexpected api error");
-  return Response.json({ error: { code: "internal", message: "internal error; see the server log" } }, { status: 500, headers: { "cache-control": "no-store" } });
+  logger.error(
+    { err: describeError(error), stack: (error as Error)?.stack, url: request?.url },
+    "unexpected api error",
+  );
+  return Response.json(
+    { error: { code: "internal", message: "internal error; see the server log" } },
+    { status: 500, headers: { "cache-control": "no-store" } },
+  );
 }
 
 /** Parses URL search params with a zod schema (400 on failure). */

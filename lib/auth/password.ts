@@ -19,6 +19,11 @@ export function verifyPassword(password: string, encoded: string): boolean {
   const salt = Buffer.from(parts[4]!, "base64");
   const expected = Buffer.from(parts[5]!, "base64");
   if (!Number.isInteger(n) || expected.length === 0) return false;
-  const actual = scryptSync(password, salt, expected.length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
+  const actual = scryptSync(password, salt, expected.length, {
+    N: n,
+    r,
+    p,
+    maxmem: 256 * n * r + 1024 * 1024,
+  });
   return timingSafeEqual(actual, expected);
 }

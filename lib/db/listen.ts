@@ -33,13 +33,19 @@ export function listenForNotifications(options: {
 
   async function connect(): Promise<void> {
     if (stopped) return;
-    const c = new pg.Client({ connectionString: url, application_name: `tickstream-listen-${channel}`, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const c = new pg.Client({
+      connectionString: url,
+      application_name: `tickstream-listen-${channel}`,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+    });
     client = c;
     c.on("notification", (msg) => {
       if (msg.channel === channel) options.onNotify(msg.payload ?? "");
     });
     c.on("error", (error) => {
-      if (connected) logger.warn({ channel, err: error.message }, "notification connection lost; reconnecting");
+      if (connected)
+        logger.warn({ channel, err: error.message }, "notification connection lost; reconnecting");
       connected = false;
       void c.end().catch(() => undefined);
       scheduleReconnect();

@@ -25,7 +25,9 @@ export async function migrateDatabase(url: string, options: MigrateOptions = {})
       await applyDatabaseGrants(db);
       if (options.biPassword) {
         // ALTER ROLE takes no bind parameters: the password goes in as an escaped literal.
-        await db.execute(sql.raw(`alter role tickstream_bi with login password ${pg.escapeLiteral(options.biPassword)}`));
+        await db.execute(
+          sql.raw(`alter role tickstream_bi with login password ${pg.escapeLiteral(options.biPassword)}`),
+        );
       }
     } finally {
       await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);

@@ -132,7 +132,9 @@ export const factPrices = pgTable(
     primaryKey({ columns: [t.symbol, t.ts] }),
     index("fact_prices_ts_idx").on(t.ts),
     index("fact_prices_symbol_trade_date_idx").on(t.symbol, t.tradeDate),
-    index("fact_prices_open_bars_idx").on(t.ts).where(sql`not ${t.isFinal}`),
+    index("fact_prices_open_bars_idx")
+      .on(t.ts)
+      .where(sql`not ${t.isFinal}`),
   ],
 );
 
@@ -157,7 +159,10 @@ export const dailyStats = pgTable(
     lastBarAt: tstz("last_bar_at").notNull(),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.symbol, t.tradeDate] }), index("daily_stats_trade_date_idx").on(t.tradeDate)],
+  (t) => [
+    primaryKey({ columns: [t.symbol, t.tradeDate] }),
+    index("daily_stats_trade_date_idx").on(t.tradeDate),
+  ],
 );
 
 /** One row per (window length, window start, symbol) of the tumbling windows. */

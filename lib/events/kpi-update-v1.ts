@@ -90,7 +90,10 @@ export const moversKpiUpdateV1Schema = z.object({
 });
 
 /** Version 1 of the `market.kpis` event. */
-export const kpiUpdateV1Schema = z.discriminatedUnion("type", [symbolKpiUpdateV1Schema, moversKpiUpdateV1Schema]);
+export const kpiUpdateV1Schema = z.discriminatedUnion("type", [
+  symbolKpiUpdateV1Schema,
+  moversKpiUpdateV1Schema,
+]);
 
 export type KpiUpdateV1 = z.infer<typeof kpiUpdateV1Schema>;
 export type SymbolKpiUpdateV1 = z.infer<typeof symbolKpiUpdateV1Schema>;

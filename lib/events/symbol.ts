@@ -11,7 +11,10 @@ export const symbolSchema = z
   .trim()
   .min(1, "a symbol is required")
   .max(21, "a symbol has at most 20 characters")
-  .regex(SYMBOL_PATTERN, "a symbol is letters, digits and . - = (optionally starting with ^), e.g. AAPL or BRK-B");
+  .regex(
+    SYMBOL_PATTERN,
+    "a symbol is letters, digits and . - = (optionally starting with ^), e.g. AAPL or BRK-B",
+  );
 
 /** Normalises user input (case, surrounding space) before validation. */
 export function normalizeSymbolInput(raw: string): string {

@@ -2,7 +2,18 @@ import { describe, expect, it } from "vitest";
 
 import { parseTickMessage } from "@/lib/events/tick-v1";
 
-const good = { v: 1, symbol: "AAPL", ts: Date.parse("2026-03-12T13:30:00Z"), open: 258.64, high: 258.95, low: 257.45, close: 257.98, volume: 1169548, source: "replay", producedAt: 1 };
+const good = {
+  v: 1,
+  symbol: "AAPL",
+  ts: Date.parse("2026-03-12T13:30:00Z"),
+  open: 258.64,
+  high: 258.95,
+  low: 257.45,
+  close: 257.98,
+  volume: 1169548,
+  source: "replay",
+  producedAt: 1,
+};
 const parse = (value: unknown) => parseTickMessage(typeof value === "string" ? value : JSON.stringify(value));
 
 describe("tick v1 contract", () => {

@@ -64,7 +64,10 @@ export function parseTickMessage(value: Buffer | string | null): TickParseResult
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
   if (typeof json === "object" && json !== null && "v" in json && json.v !== 1) {
-    return { ok: false, reason: `unknown schema version v=${JSON.stringify(json.v)} (this worker reads v=1)` };
+    return {
+      ok: false,
+      reason: `unknown schema version v=${JSON.stringify(json.v)} (this worker reads v=1)`,
+    };
   }
   const result = tickV1Schema.safeParse(json);
   if (result.success) return { ok: true, tick: result.data };

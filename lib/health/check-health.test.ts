@@ -8,8 +8,18 @@ const healthy: Omit<HealthReport, "status" | "summary"> = {
   postgres: { status: "ok", latencyMs: 3 },
   kafka: { status: "ok", latencyMs: 5, topics: [{ topic: "market.ticks", partitions: 3, present: true }] },
   workers: {
-    ingest: { status: "ok", instances: 1, lastBeatSecondsAgo: 2, info: { publisher: { published: { replay: { AAPL: 12 } }, buffered: 0, sendFailures: 1 } } },
-    stream: { status: "ok", instances: 1, lastBeatSecondsAgo: 1, info: { batches: 4, applied: 12, deadLettered: 2 } },
+    ingest: {
+      status: "ok",
+      instances: 1,
+      lastBeatSecondsAgo: 2,
+      info: { publisher: { published: { replay: { AAPL: 12 } }, buffered: 0, sendFailures: 1 } },
+    },
+    stream: {
+      status: "ok",
+      instances: 1,
+      lastBeatSecondsAgo: 1,
+      info: { batches: 4, applied: 12, deadLettered: 2 },
+    },
   },
   realtime: { sockets: 3 },
 };
@@ -20,20 +30,31 @@ describe("summarizeHealth", () => {
   });
 
   it("is down and says which part when PostgreSQL is down", () => {
-    const { status, summary } = summarizeHealth({ ...healthy, postgres: { status: "down", error: "connect ECONNREFUSED 127.0.0.1:55432" } });
+    const { status, summary } = summarizeHealth({
+      ...healthy,
+      postgres: { status: "down", error: "connect ECONNREFUSED 127.0.0.1:55432" },
+    });
     expect(status).toBe("down");
     expect(summary[0]).toBe("PostgreSQL is DOWN: connect ECONNREFUSED 127.0.0.1:55432.");
   });
 
   it("is down when Kafka is down, degraded when only a worker is silent", () => {
-    expect(summarizeHealth({ ...healthy, kafka: { status: "down", error: "no answer", topics: [] } }).summary).toContain("Kafka is DOWN: no answer.");
-    const silent = summarizeHealth({ ...healthy, workers: { ...healthy.workers, stream: { status: "down", instances: 0, lastBeatSecondsAgo: 40 } } });
+    expect(
+      summarizeHealth({ ...healthy, kafka: { status: "down", error: "no answer", topics: [] } }).summary,
+    ).toContain("Kafka is DOWN: no answer.");
+    const silent = summarizeHealth({
+      ...healthy,
+      workers: { ...healthy.workers, stream: { status: "down", instances: 0, lastBeatSecondsAgo: 40 } },
+    });
     expect(silent.status).toBe("degraded");
     expect(silent.summary).toContain("The stream worker is NOT running (last heartbeat 40s ago).");
   });
 
   it("names missing topics", () => {
-    const report = summarizeHealth({ ...healthy, kafka: { status: "degraded", topics: [{ topic: "market.kpis", partitions: 0, present: false }] } });
+    const report = summarizeHealth({
+      ...healthy,
+      kafka: { status: "degraded", topics: [{ topic: "market.kpis", partitions: 0, present: false }] },
+    });
     expect(report.summary).toContain("Kafka is up but topics are missing: market.kpis.");
   });
 });

@@ -11,8 +11,22 @@ export type HealthReport = {
   status: ComponentStatus;
   checkedAt: string;
   postgres: { status: ComponentStatus; latencyMs?: number; error?: string };
-  kafka: { status: ComponentStatus; latencyMs?: number; error?: string; topics: { topic: string; partitions: number; present: boolean }[] };
-  workers: Record<string, { status: ComponentStatus; instances: number; lastBeatSecondsAgo: number | null; info?: unknown; error?: string }>;
+  kafka: {
+    status: ComponentStatus;
+    latencyMs?: number;
+    error?: string;
+    topics: { topic: string; partitions: number; present: boolean }[];
+  };
+  workers: Record<
+    string,
+    {
+      status: ComponentStatus;
+      instances: number;
+      lastBeatSecondsAgo: number | null;
+      info?: unknown;
+      error?: string;
+    }
+  >;
   realtime: Record<string, unknown> | null;
   summary: string[];
 };
@@ -58,7 +72,11 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
         latencyMs: kafka.latencyMs,
         topics: kafka.topics.map((t) => ({ ...t, present: t.partitions > 0 })),
       }
-    : { status: "down", error: kafka.error, topics: deps.topics.map((topic) => ({ topic, partitions: 0, present: false })) };
+    : {
+        status: "down",
+        error: kafka.error,
+        topics: deps.topics.map((topic) => ({ topic, partitions: 0, present: false })),
+      };
 
   const workers: HealthReport["workers"] = {};
   if (pg.status === "ok") {
@@ -77,32 +95,77 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
         };
       }
     } catch (error) {
-      for (const kind of deps.expectedWorkers) workers[kind] = { status: "unknown", instances: 0, lastBeatSecondsAgo: null, error: describeError(error) };
+      for (const kind of deps.expectedWorkers)
+        workers[kind] = {
+          status: "unknown",
+          instances: 0,
+          lastBeatSecondsAgo: null,
+          error: describeError(error),
+        };
     }
   } else {
-    for (const kind of deps.expectedWorkers) workers[kind] = { status: "unknown", instances: 0, lastBeatSecondsAgo: null, error: "PostgreSQL is down" };
+    for (const kind of deps.expectedWorkers)
+      workers[kind] = {
+        status: "unknown",
+        instances: 0,
+        lastBeatSecondsAgo: null,
+        error: "PostgreSQL is down",
+      };
   }
 
-  const report: Omit<HealthReport, "status" | "summary"> = { checkedAt: new Date().toISOString(), postgres: pg, kafka: kafkaPart, workers, realtime: deps.realtime };
+  const report: Omit<HealthReport, "status" | "summary"> = {
+    checkedAt: new Date().toISOString(),
+    postgres: pg,
+    kafka: kafkaPart,
+    workers,
+    realtime: deps.realtime,
+  };
   return { ...report, ...summarizeHealth(report) };
 }
 
 /** Overall status and one plain sentence per part, as the health page shows them. */
-export function summarizeHealth(report: Omit<HealthReport, "status" | "summary">): { status: ComponentStatus; summary: string[] } {
+export function summarizeHealth(report: Omit<HealthReport, "status" | "summary">): {
+  status: ComponentStatus;
+  summary: string[];
+} {
   const summary: string[] = [];
-  summary.push(report.postgres.status === "ok" ? `PostgreSQL is up (${report.postgres.latencyMs} ms).` : `PostgreSQL is DOWN: ${report.postgres.error}.`);
+  summary.push(
+    report.postgres.status === "ok"
+      ? `PostgreSQL is up (${report.postgres.latencyMs} ms).`
+      : `PostgreSQL is DOWN: ${report.postgres.error}.`,
+  );
   if (report.kafka.status === "down") summary.push(`Kafka is DOWN: ${report.kafka.error}.`);
   else {
     const missing = report.kafka.topics.filter((t) => !t.present).map((t) => t.topic);
-    summary.push(missing.length ? `Kafka is up but topics are missing: ${missing.join(", ")}.` : `Kafka is up; topics ${report.kafka.topics.map((t) => `${t.topic} (${t.partitions})`).join(", ")}.`);
+    summary.push(
+      missing.length
+        ? `Kafka is up but topics are missing: ${missing.join(", ")}.`
+        : `Kafka is up; topics ${report.kafka.topics.map((t) => `${t.topic} (${t.partitions})`).join(", ")}.`,
+    );
   }
   for (const [kind, w] of Object.entries(report.workers)) {
-    if (w.status === "ok") summary.push(`The ${kind} worker is running (${w.instances} instance${w.instances === 1 ? "" : "s"}, last heartbeat ${w.lastBeatSecondsAgo}s ago).`);
+    if (w.status === "ok")
+      summary.push(
+        `The ${kind} worker is running (${w.instances} instance${w.instances === 1 ? "" : "s"}, last heartbeat ${w.lastBeatSecondsAgo}s ago).`,
+      );
     else if (w.status === "unknown") summary.push(`The ${kind} worker's state is unknown (${w.error}).`);
-    else summary.push(w.lastBeatSecondsAgo === null ? `The ${kind} worker is NOT running (no heartbeat).` : `The ${kind} worker is NOT running (last heartbeat ${w.lastBeatSecondsAgo}s ago).`);
+    else
+      summary.push(
+        w.lastBeatSecondsAgo === null
+          ? `The ${kind} worker is NOT running (no heartbeat).`
+          : `The ${kind} worker is NOT running (last heartbeat ${w.lastBeatSecondsAgo}s ago).`,
+      );
   }
-  const parts = [report.postgres.status, report.kafka.status, ...Object.values(report.workers).map((w) => w.status)];
+  const parts = [
+    report.postgres.status,
+    report.kafka.status,
+    ...Object.values(report.workers).map((w) => w.status),
+  ];
   const status: ComponentStatus =
-    report.postgres.status === "down" || report.kafka.status === "down" ? "down" : parts.every((p) => p === "ok") ? "ok" : "degraded";
+    report.postgres.status === "down" || report.kafka.status === "down"
+      ? "down"
+      : parts.every((p) => p === "ok")
+        ? "ok"
+        : "degraded";
   return { status, summary };
 }

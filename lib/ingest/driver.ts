@@ -41,7 +41,11 @@ type ClockedOptions<S extends DriverClock> = {
   /** The clock on first start (no saved state). */
   initialClock: (now: number) => S;
   /** The bar of `symbol` at `position`, or null where it has none (a gap). */
-  barAt: (symbol: string, position: number, clock: S) => Omit<TickV1, "producedAt" | "source" | "v" | "symbol"> | null;
+  barAt: (
+    symbol: string,
+    position: number,
+    clock: S,
+  ) => Omit<TickV1, "producedAt" | "source" | "v" | "symbol"> | null;
   /** Position of the first bar to produce for a symbol seen now, given its durable cursor. */
   firstPosition: (symbol: string, cursor: IngestCursor | null, clock: S) => number;
   /** Whether the driver can produce this symbol at all; returns a reason when not. */

@@ -15,7 +15,14 @@ export function parseRecordedBarsCsv(text: string, fileName = "csv"): Bar[] {
     if (i < 0) throw new Error(`${fileName}: no "${name}" column in the header`);
     return i;
   };
-  const [iTs, iOpen, iHigh, iLow, iClose, iVolume] = [col(header.includes("datetime") ? "datetime" : "date"), col("open"), col("high"), col("low"), col("close"), col("volume")];
+  const [iTs, iOpen, iHigh, iLow, iClose, iVolume] = [
+    col(header.includes("datetime") ? "datetime" : "date"),
+    col("open"),
+    col("high"),
+    col("low"),
+    col("close"),
+    col("volume"),
+  ];
   return lines.map((line, n) => {
     const cells = line.split(",");
     const bar: Bar = {
@@ -26,7 +33,10 @@ export function parseRecordedBarsCsv(text: string, fileName = "csv"): Bar[] {
       close: Number(cells[iClose]),
       volume: Number(cells[iVolume]),
     };
-    if (!Number.isFinite(bar.ts) || ![bar.open, bar.high, bar.low, bar.close, bar.volume].every(Number.isFinite)) {
+    if (
+      !Number.isFinite(bar.ts) ||
+      ![bar.open, bar.high, bar.low, bar.close, bar.volume].every(Number.isFinite)
+    ) {
       throw new Error(`${fileName}:${n + 2}: not a bar: ${line}`);
     }
     return bar;
@@ -53,7 +63,9 @@ export function loadRecordedBars(dir: string): Map<string, Bar[]> {
   for (const file of readdirSync(dir).sort()) {
     const symbol = symbolOfRecordedFile(file);
     if (!symbol) continue;
-    const bars = parseRecordedBarsCsv(readFileSync(path.join(dir, file), "utf8"), file).sort((a, b) => a.ts - b.ts);
+    const bars = parseRecordedBarsCsv(readFileSync(path.join(dir, file), "utf8"), file).sort(
+      (a, b) => a.ts - b.ts,
+    );
     out.set(symbol, bars);
   }
   return out;

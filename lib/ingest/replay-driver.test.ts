@@ -7,7 +7,12 @@ import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import { createFakeDriverDeps } from "@/lib/ingest/testing/fake-driver-deps";
 
 const recorded = loadRecordedBars("data/minute-bars");
-const symbol = (s: string, source: IngestSymbol["source"] = "replay"): IngestSymbol => ({ symbol: s, source, pollIntervalSeconds: 60, timeZone: "America/New_York" });
+const symbol = (s: string, source: IngestSymbol["source"] = "replay"): IngestSymbol => ({
+  symbol: s,
+  source,
+  pollIntervalSeconds: 60,
+  timeZone: "America/New_York",
+});
 const flush = () => vi.advanceTimersByTimeAsync(0);
 
 describe("replay source", () => {
@@ -31,12 +36,21 @@ describe("replay source", () => {
     const first = fake.publishedFor("AAPL")[0]!;
     expect(new Date(first.ts).toISOString()).toBe("2026-11-20T14:30:00.000Z"); // Fri 09:30 EST
     const original = recorded.get("AAPL")![0]!;
-    expect(first).toMatchObject({ open: original.open, high: original.high, low: original.low, close: original.close, volume: original.volume, source: "replay" });
+    expect(first).toMatchObject({
+      open: original.open,
+      high: original.high,
+      low: original.low,
+      close: original.close,
+      volume: original.volume,
+      source: "replay",
+    });
 
     await vi.advanceTimersByTimeAsync(5_000);
     const live = fake.publishedFor("AAPL").slice(backfill);
     expect(live).toHaveLength(5);
-    expect(live.map((t) => (t.ts - fake.publishedFor("AAPL")[backfill - 1]!.ts) / 60_000)).toEqual([1, 2, 3, 4, 5]);
+    expect(live.map((t) => (t.ts - fake.publishedFor("AAPL")[backfill - 1]!.ts) / 60_000)).toEqual([
+      1, 2, 3, 4, 5,
+    ]);
     await driver.stop();
   });
 
@@ -76,8 +90,16 @@ describe("replay source", () => {
   });
 
   it("runs at the configured speed: 600x is ten bars a second", async () => {
-    const fake = createFakeDriverDeps({ clock: Date.now, cursors: { QQQ: { lastTs: 0, replaySeq: 10_000 } } });
-    const driver = createReplayDriver({ recorded, timeZone: "America/New_York", speed: 600, deps: fake.deps });
+    const fake = createFakeDriverDeps({
+      clock: Date.now,
+      cursors: { QQQ: { lastTs: 0, replaySeq: 10_000 } },
+    });
+    const driver = createReplayDriver({
+      recorded,
+      timeZone: "America/New_York",
+      speed: 600,
+      deps: fake.deps,
+    });
     await driver.start();
     driver.setSymbols([symbol("QQQ")]);
     await flush();

@@ -14,7 +14,12 @@ import type { Bar } from "@/lib/kpi/types";
  * present (see replay-timeline.ts), `speed` times faster than real time (60 → one bar a second),
  * looping. A symbol seen for the first time is backfilled from the previous replay day's open.
  */
-export function createReplayDriver(options: { recorded: ReadonlyMap<string, readonly Bar[]>; timeZone: string; speed: number; deps: DriverDeps }): SourceDriver {
+export function createReplayDriver(options: {
+  recorded: ReadonlyMap<string, readonly Bar[]>;
+  timeZone: string;
+  speed: number;
+  deps: DriverDeps;
+}): SourceDriver {
   const timeline = buildReplayTimeline(options.recorded, options.timeZone);
   const byTs = new Map<string, Map<number, Bar>>();
   for (const [symbol, bars] of options.recorded) byTs.set(symbol, new Map(bars.map((b) => [b.ts, b])));
@@ -27,7 +32,8 @@ export function createReplayDriver(options: { recorded: ReadonlyMap<string, read
     positionsPerSecond: options.speed / 60,
     marketState: "replay",
     initialClock: (now) => getInitialReplayClock(timeline, now),
-    rejects: (symbol) => (byTs.has(symbol) ? null : `no recorded bars for ${symbol} in the replay data (recorded: ${known})`),
+    rejects: (symbol) =>
+      byTs.has(symbol) ? null : `no recorded bars for ${symbol} in the replay data (recorded: ${known})`,
     firstPosition: (_symbol, cursor, clock) => {
       const backfillFrom = getPreviousDayStart(timeline, clock.position);
       return cursor?.replaySeq != null ? Math.max(cursor.replaySeq + 1, backfillFrom) : backfillFrom;
@@ -35,7 +41,14 @@ export function createReplayDriver(options: { recorded: ReadonlyMap<string, read
     barAt: (symbol, position, clock) => {
       const bar = byTs.get(symbol)?.get(getRecordedTimestamp(timeline, position));
       if (!bar) return null;
-      return { ts: getReplayTimestamp(timeline, clock.anchorDate, position), open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume };
+      return {
+        ts: getReplayTimestamp(timeline, clock.anchorDate, position),
+        open: bar.open,
+        high: bar.high,
+        low: bar.low,
+        close: bar.close,
+        volume: bar.volume,
+      };
     },
   });
 }

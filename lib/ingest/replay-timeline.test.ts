@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { buildReplayTimeline, getInitialReplayClock, getPreviousDayStart, getRecordedTimestamp, getReplayTimestamp, getSlot } from "@/lib/ingest/replay-timeline";
+import {
+  buildReplayTimeline,
+  getInitialReplayClock,
+  getPreviousDayStart,
+  getRecordedTimestamp,
+  getReplayTimestamp,
+  getSlot,
+} from "@/lib/ingest/replay-timeline";
 import type { Bar } from "@/lib/kpi/types";
 
 const NY = "America/New_York";
@@ -8,7 +15,16 @@ const bar = (iso: string): Bar => ({ ts: Date.parse(iso), open: 1, high: 1, low:
 
 // Two recorded days (Thu 2026-03-12 and Fri 2026-03-13) of three minutes each, at 09:30–09:32 EDT.
 const recorded = new Map([
-  ["AAPL", ["2026-03-12T13:30:00Z", "2026-03-12T13:31:00Z", "2026-03-12T13:32:00Z", "2026-03-13T13:30:00Z", "2026-03-13T13:31:00Z"].map(bar)],
+  [
+    "AAPL",
+    [
+      "2026-03-12T13:30:00Z",
+      "2026-03-12T13:31:00Z",
+      "2026-03-12T13:32:00Z",
+      "2026-03-13T13:30:00Z",
+      "2026-03-13T13:31:00Z",
+    ].map(bar),
+  ],
   ["MSFT", ["2026-03-13T13:32:00Z"].map(bar)],
 ]);
 const timeline = buildReplayTimeline(recorded, NY);
@@ -29,8 +45,12 @@ describe("replay timeline", () => {
 
   it("shifts recorded days onto consecutive weekdays at the same local time, across DST", () => {
     // Anchor Friday 2026-11-20 (EST): day 0 → Fri 20th, day 1 → Mon 23rd, 09:30 New York = 14:30 UTC.
-    expect(new Date(getReplayTimestamp(timeline, "2026-11-20", 0)).toISOString()).toBe("2026-11-20T14:30:00.000Z");
-    expect(new Date(getReplayTimestamp(timeline, "2026-11-20", 3)).toISOString()).toBe("2026-11-23T14:30:00.000Z");
+    expect(new Date(getReplayTimestamp(timeline, "2026-11-20", 0)).toISOString()).toBe(
+      "2026-11-20T14:30:00.000Z",
+    );
+    expect(new Date(getReplayTimestamp(timeline, "2026-11-20", 3)).toISOString()).toBe(
+      "2026-11-23T14:30:00.000Z",
+    );
   });
 
   it("loops with timestamps still increasing", () => {
@@ -48,10 +68,16 @@ describe("replay timeline", () => {
 
   it("replays the second recorded day today at today's session minute on first start", () => {
     // Monday 2026-11-23 09:31 New York.
-    expect(getInitialReplayClock(timeline, Date.parse("2026-11-23T14:31:00Z"))).toEqual({ anchorDate: "2026-11-20", position: 4 });
+    expect(getInitialReplayClock(timeline, Date.parse("2026-11-23T14:31:00Z"))).toEqual({
+      anchorDate: "2026-11-20",
+      position: 4,
+    });
     // Before the open: the first minute; after the close: the last; on a Sunday: as on Friday.
     expect(getInitialReplayClock(timeline, Date.parse("2026-11-23T12:00:00Z")).position).toBe(3);
     expect(getInitialReplayClock(timeline, Date.parse("2026-11-23T22:00:00Z")).position).toBe(5);
-    expect(getInitialReplayClock(timeline, Date.parse("2026-11-22T15:00:00Z"))).toEqual({ anchorDate: "2026-11-19", position: 5 });
+    expect(getInitialReplayClock(timeline, Date.parse("2026-11-22T15:00:00Z"))).toEqual({
+      anchorDate: "2026-11-19",
+      position: 5,
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { addWeekdays, computeLocalMinuteOfDay, computeTradingDate, computeZonedTimestamp, isWeekend } from "@/lib/kpi/trading-day";
+import {
+  addWeekdays,
+  computeLocalMinuteOfDay,
+  computeTradingDate,
+  computeZonedTimestamp,
+  isWeekend,
+} from "@/lib/kpi/trading-day";
 import type { Bar } from "@/lib/kpi/types";
 
 /**
@@ -18,7 +24,10 @@ export type ReplayTimeline = {
 
 export type ReplayClock = { anchorDate: string; position: number };
 
-export function buildReplayTimeline(recorded: ReadonlyMap<string, readonly Bar[]>, timeZone: string): ReplayTimeline {
+export function buildReplayTimeline(
+  recorded: ReadonlyMap<string, readonly Bar[]>,
+  timeZone: string,
+): ReplayTimeline {
   const byDay = new Map<string, Set<number>>();
   for (const bars of recorded.values()) {
     for (const bar of bars) {
@@ -28,7 +37,9 @@ export function buildReplayTimeline(recorded: ReadonlyMap<string, readonly Bar[]
       minutes.add(computeLocalMinuteOfDay(bar.ts, timeZone));
     }
   }
-  const days = [...byDay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([date, minutes]) => ({ date, minutes: [...minutes].sort((a, b) => a - b) }));
+  const days = [...byDay.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([date, minutes]) => ({ date, minutes: [...minutes].sort((a, b) => a - b) }));
   if (days.length === 0) throw new Error("the replay recording has no bars");
   const dayStarts: number[] = [];
   let length = 0;
@@ -82,7 +93,8 @@ export function getInitialReplayClock(tl: ReplayTimeline, now: number): ReplayCl
   const dayIndex = tl.days.length > 1 ? 1 : 0;
   const anchorDate = addWeekdays(today, -dayIndex);
   const minutes = tl.days[dayIndex]!.minutes;
-  const nowMinute = computeTradingDate(now, tl.timeZone) === today ? computeLocalMinuteOfDay(now, tl.timeZone) : 24 * 60;
+  const nowMinute =
+    computeTradingDate(now, tl.timeZone) === today ? computeLocalMinuteOfDay(now, tl.timeZone) : 24 * 60;
   let offset = minutes.findIndex((m) => m >= nowMinute);
   if (offset < 0) offset = minutes.length - 1;
   return { anchorDate, position: tl.dayStarts[dayIndex]! + offset };

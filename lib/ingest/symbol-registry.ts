@@ -5,11 +5,21 @@ import type { TickSource } from "@/lib/events/tick-v1";
 import { describeError, type Logger } from "@/lib/log";
 
 /** An active symbol as the ingest worker follows it. */
-export type IngestSymbol = { symbol: string; source: TickSource; pollIntervalSeconds: number; timeZone: string };
+export type IngestSymbol = {
+  symbol: string;
+  source: TickSource;
+  pollIntervalSeconds: number;
+  timeZone: string;
+};
 
 export function toIngestSymbol(row: SymbolRow, defaultSource: TickSource): IngestSymbol | null {
   if (row.status !== "active" || row.source === "external") return null;
-  return { symbol: row.symbol, source: row.source ?? defaultSource, pollIntervalSeconds: row.pollIntervalSeconds, timeZone: row.exchangeTimezone };
+  return {
+    symbol: row.symbol,
+    source: row.source ?? defaultSource,
+    pollIntervalSeconds: row.pollIntervalSeconds,
+    timeZone: row.exchangeTimezone,
+  };
 }
 
 /**
@@ -31,7 +41,9 @@ export function watchActiveSymbols(options: {
   async function refresh(): Promise<void> {
     try {
       const rows = await listActiveSymbols(db);
-      const list = rows.map((r) => toIngestSymbol(r, options.defaultSource)).filter((s): s is IngestSymbol => s !== null);
+      const list = rows
+        .map((r) => toIngestSymbol(r, options.defaultSource))
+        .filter((s): s is IngestSymbol => s !== null);
       const fingerprint = JSON.stringify(list);
       if (fingerprint !== last) {
         last = fingerprint;
@@ -47,7 +59,13 @@ export function watchActiveSymbols(options: {
     clearTimeout(timer);
     timer = setTimeout(() => void refresh(), 150);
   };
-  const listener = listenForNotifications({ url: options.url, channel: SYMBOLS_CHANNEL, logger, onNotify: schedule, onReconnect: schedule });
+  const listener = listenForNotifications({
+    url: options.url,
+    channel: SYMBOLS_CHANNEL,
+    logger,
+    onNotify: schedule,
+    onReconnect: schedule,
+  });
   const poll = setInterval(() => void refresh(), options.pollMs ?? 30_000);
   void refresh();
 

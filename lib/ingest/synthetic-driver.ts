@@ -11,7 +11,11 @@ export type SyntheticClock = { startTs: number; position: number };
  * per symbol per second, one minute of market time per bar, starting at the minute the feed was first
  * started. The same seed always produces the same bars, so a restart resumes the identical series.
  */
-export function createSyntheticDriver(options: { seed: number; barsPerSecond: number; deps: DriverDeps }): SourceDriver {
+export function createSyntheticDriver(options: {
+  seed: number;
+  barsPerSecond: number;
+  deps: DriverDeps;
+}): SourceDriver {
   const walks = new Map<string, SyntheticWalk>();
   const walkOf = (symbol: string) => {
     let walk = walks.get(symbol);
@@ -25,7 +29,11 @@ export function createSyntheticDriver(options: { seed: number; barsPerSecond: nu
     positionsPerSecond: options.barsPerSecond,
     marketState: "synthetic",
     initialClock: (now) => ({ startTs: Math.floor(now / MINUTE_MS) * MINUTE_MS, position: 0 }),
-    firstPosition: (_symbol, cursor, clock) => (cursor ? Math.max(0, Math.floor((cursor.lastTs - clock.startTs) / MINUTE_MS) + 1) : clock.position),
-    barAt: (symbol, position, clock) => ({ ...walkOf(symbol).barAt(position), ts: clock.startTs + position * MINUTE_MS }),
+    firstPosition: (_symbol, cursor, clock) =>
+      cursor ? Math.max(0, Math.floor((cursor.lastTs - clock.startTs) / MINUTE_MS) + 1) : clock.position,
+    barAt: (symbol, position, clock) => ({
+      ...walkOf(symbol).barAt(position),
+      ts: clock.startTs + position * MINUTE_MS,
+    }),
   });
 }

@@ -5,7 +5,18 @@ import type { TickV1 } from "@/lib/events/tick-v1";
 import { createTickPublisher, type PublishedCursor } from "@/lib/ingest/tick-publisher";
 import type { OutMessage } from "@/lib/kafka/messages";
 
-const tick = (symbol: string, minute: number): TickV1 => ({ v: 1, symbol, ts: Date.parse("2026-03-12T13:30:00Z") + minute * 60_000, open: 10, high: 11, low: 9, close: 10, volume: 1, source: "replay", producedAt: 0 });
+const tick = (symbol: string, minute: number): TickV1 => ({
+  v: 1,
+  symbol,
+  ts: Date.parse("2026-03-12T13:30:00Z") + minute * 60_000,
+  open: 10,
+  high: 11,
+  low: 9,
+  close: 10,
+  volume: 1,
+  source: "replay",
+  producedAt: 0,
+});
 
 function setup(failures: number) {
   const sent: OutMessage[][] = [];
@@ -47,7 +58,10 @@ describe("tick publisher", () => {
 
   it("retries a failed batch first, so every bar is sent once and in order, and saves cursors only after Kafka took them", async () => {
     const { publisher, sent, saved, attempts } = setup(3);
-    publisher.enqueue([0, 1, 2].map((m) => tick("AAPL", m)), [100, 101, 102]);
+    publisher.enqueue(
+      [0, 1, 2].map((m) => tick("AAPL", m)),
+      [100, 101, 102],
+    );
     publisher.enqueue([tick("MSFT", 0)], [100]);
     publisher.start();
     while (sent.flat().length < 4) await new Promise((r) => setTimeout(r, 5));

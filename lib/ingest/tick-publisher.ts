@@ -4,7 +4,12 @@ import type { OutMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
 
 /** Where a symbol stands after its bars reached Kafka: the newest bar start and, for replay, its position. */
-export type PublishedCursor = { symbol: string; source: TickSource; lastTs: number; replaySeq: number | null };
+export type PublishedCursor = {
+  symbol: string;
+  source: TickSource;
+  lastTs: number;
+  replaySeq: number | null;
+};
 
 export type TickPublisherDeps = {
   /** Sends one batch to `market.ticks` (keyed by symbol); rejects if Kafka did not take all of it. */
@@ -50,7 +55,10 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       const parsed = tickV1Schema.safeParse(tick);
       if (!parsed.success) {
         metrics.rejected++;
-        deps.logger.error({ symbol: tick.symbol, ts: tick.ts, reason: formatIssues(parsed.error.issues) }, "source produced an invalid bar; not sent");
+        deps.logger.error(
+          { symbol: tick.symbol, ts: tick.ts, reason: formatIssues(parsed.error.issues) },
+          "source produced an invalid bar; not sent",
+        );
         return;
       }
       queue.push({ tick: parsed.data, replaySeq: replaySeqs?.[i] ?? null });
@@ -70,7 +78,11 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       cursorsFailing = false;
     } catch (error) {
       // Once per outage: the bars themselves keep flowing to Kafka; only the restart position waits.
-      if (!cursorsFailing) deps.logger.warn({ err: describeError(error), symbols: cursors.length }, "could not save ingest cursors (database unreachable?); retrying");
+      if (!cursorsFailing)
+        deps.logger.warn(
+          { err: describeError(error), symbols: cursors.length },
+          "could not save ingest cursors (database unreachable?); retrying",
+        );
       cursorsFailing = true;
     }
   }
@@ -82,12 +94,17 @@ export function createTickPublisher(deps: TickPublisherDeps) {
     } catch (error) {
       metrics.sendFailures++;
       metrics.lastError = describeError(error);
-      if (metrics.kafkaAvailable) deps.logger.warn({ err: metrics.lastError, buffered: queue.length }, "Kafka send failed; holding bars and retrying");
+      if (metrics.kafkaAvailable)
+        deps.logger.warn(
+          { err: metrics.lastError, buffered: queue.length },
+          "Kafka send failed; holding bars and retrying",
+        );
       metrics.kafkaAvailable = false;
       return false;
     }
     queue.splice(0, batch.length);
-    if (!metrics.kafkaAvailable) deps.logger.info({ buffered: queue.length }, "Kafka is back; sending held bars");
+    if (!metrics.kafkaAvailable)
+      deps.logger.info({ buffered: queue.length }, "Kafka is back; sending held bars");
     metrics.kafkaAvailable = true;
     metrics.lastError = null;
     metrics.lastSendAt = Date.now();
@@ -95,7 +112,13 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       const bySource = (metrics.published[tick.source] ??= {});
       bySource[tick.symbol] = (bySource[tick.symbol] ?? 0) + 1;
       const prev = dirtyCursors.get(tick.symbol);
-      if (!prev || prev.lastTs <= tick.ts) dirtyCursors.set(tick.symbol, { symbol: tick.symbol, source: tick.source, lastTs: tick.ts, replaySeq });
+      if (!prev || prev.lastTs <= tick.ts)
+        dirtyCursors.set(tick.symbol, {
+          symbol: tick.symbol,
+          source: tick.source,
+          lastTs: tick.ts,
+          replaySeq,
+        });
     }
     return true;
   }

@@ -1,4 +1,12 @@
-import { Kafka, logLevel, Partitioners, type LogEntry, type Producer, type Consumer, type Admin } from "kafkajs";
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type LogEntry,
+  type Producer,
+  type Consumer,
+  type Admin,
+} from "kafkajs";
 
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import type { Logger } from "@/lib/log";
@@ -46,7 +54,9 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
           /Limiting retries for the idempotent producer/.test(message) ||
           /Error when calling each(Batch|Message)/.test(message);
         // While a broker is away every retry logs a connection error; they are expected, not failures.
-        const transient = /Connection error|Failed to connect to seed broker|Restarting the consumer/.test(message);
+        const transient = /Connection error|Failed to connect to seed broker|Restarting the consumer/.test(
+          message,
+        );
         const name = routine ? "debug" : transient && level === logLevel.ERROR ? "warn" : LEVEL_NAMES[level];
         log[name ?? "info"]({ kafkaLevel: label, ...rest }, message);
       },

@@ -12,7 +12,11 @@ const MAX_BATCH_BYTES = 768 * 1024;
  * batching of its own), waiting for all in-sync replicas. Rejects if a request fails after kafkajs'
  * retries: the caller keeps the messages.
  */
-export async function sendJsonBatch(producer: Producer, topic: string, messages: readonly OutMessage[]): Promise<void> {
+export async function sendJsonBatch(
+  producer: Producer,
+  topic: string,
+  messages: readonly OutMessage[],
+): Promise<void> {
   let chunk: { key: string; value: string; headers?: Record<string, string> }[] = [];
   let bytes = 0;
   const flush = async () => {
@@ -24,7 +28,8 @@ export async function sendJsonBatch(producer: Producer, topic: string, messages:
   for (const m of messages) {
     const value = typeof m.value === "string" ? m.value : JSON.stringify(m.value);
     const size = value.length + m.key.length + 64;
-    if (chunk.length >= MAX_BATCH_MESSAGES || (bytes + size > MAX_BATCH_BYTES && chunk.length > 0)) await flush();
+    if (chunk.length >= MAX_BATCH_MESSAGES || (bytes + size > MAX_BATCH_BYTES && chunk.length > 0))
+      await flush();
     chunk.push({ key: m.key, value, ...(m.headers ? { headers: m.headers } : {}) });
     bytes += size;
   }
@@ -43,7 +48,14 @@ export function decodeHeaders(headers: IHeaders | undefined): Record<string, str
 }
 
 /** A consumed message with its value as text and headers decoded. */
-export type InMessage = { partition: number; offset: number; key: string | null; value: Buffer | null; headers: Record<string, string>; timestamp: number };
+export type InMessage = {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: number;
+};
 
 export function toInMessage(partition: number, message: KafkaMessage): InMessage {
   return {

@@ -9,7 +9,11 @@ export type KafkaProbe = { ok: true; topics: TopicState[]; latencyMs: number } |
  * Asks the brokers for the given topics within `timeoutMs`, with no retries and no logging: the
  * health endpoint and the stack scripts use it to tell "up" from "down" quickly.
  */
-export async function probeKafka(brokers: string[], topics: readonly string[], timeoutMs = 3_000): Promise<KafkaProbe> {
+export async function probeKafka(
+  brokers: string[],
+  topics: readonly string[],
+  timeoutMs = 3_000,
+): Promise<KafkaProbe> {
   silenceKafkajsTimeoutWarning();
   const started = Date.now();
   const kafka = new Kafka({

@@ -1,6 +1,10 @@
 import type { Admin } from "@/lib/kafka/client";
 
-export type TopicSpec = { topic: string; numPartitions: number; configEntries?: { name: string; value: string }[] };
+export type TopicSpec = {
+  topic: string;
+  numPartitions: number;
+  configEntries?: { name: string; value: string }[];
+};
 
 export type TopicState = { topic: string; partitions: number };
 
@@ -29,7 +33,10 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
     return count < spec.numPartitions ? [{ topic: spec.topic, count: spec.numPartitions }] : [];
   });
   if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
-  return describeTopics(admin, specs.map((s) => s.topic));
+  return describeTopics(
+    admin,
+    specs.map((s) => s.topic),
+  );
 }
 
 /** Partition counts of the given topics; a missing topic has 0 partitions. */

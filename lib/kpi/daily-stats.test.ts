@@ -3,10 +3,21 @@ import { describe, expect, it } from "vitest";
 import { computeDailyStats } from "@/lib/kpi/daily-stats";
 
 const T0 = Date.parse("2026-03-12T13:30:00Z");
-const bar = (minute: number, open: number, high: number, low: number, close: number, volume: number) => ({ ts: T0 + minute * 60_000, open, high, low, close, volume });
+const bar = (minute: number, open: number, high: number, low: number, close: number, volume: number) => ({
+  ts: T0 + minute * 60_000,
+  open,
+  high,
+  low,
+  close,
+  volume,
+});
 
 describe("computeDailyStats", () => {
-  const bars = [bar(1, 101, 105, 100, 104, 50), bar(0, 100, 102, 98, 101, 150), bar(389, 104, 106, 103, 105, 0)];
+  const bars = [
+    bar(1, 101, 105, 100, 104, 50),
+    bar(0, 100, 102, 98, 101, 150),
+    bar(389, 104, 106, 103, 105, 0),
+  ];
 
   it("takes the open of the first bar, the close of the last, the extremes and the volume sum", () => {
     const day = computeDailyStats("AAPL", "2026-03-12", bars, 95);

@@ -7,7 +7,12 @@ import type { Bar, DailyStat } from "@/lib/kpi/types";
  * `prevClose` is the close of the symbol's previous trading day that has bars, or null on its first
  * day, in which case change % is null.
  */
-export function computeDailyStats(symbol: string, tradeDate: string, bars: readonly Bar[], prevClose: number | null): DailyStat {
+export function computeDailyStats(
+  symbol: string,
+  tradeDate: string,
+  bars: readonly Bar[],
+  prevClose: number | null,
+): DailyStat {
   const s = summarizeBars(bars);
   return {
     symbol,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { formatAgo, formatBarTime, formatPercent, formatPrice, formatVolume, getChangeDirection } from "@/lib/kpi/format";
+import {
+  formatAgo,
+  formatBarTime,
+  formatPercent,
+  formatPrice,
+  formatVolume,
+  getChangeDirection,
+} from "@/lib/kpi/format";
 
 describe("finance formatting", () => {
   it("formats prices as currency with two decimals and thousands separators", () => {

@@ -10,7 +10,12 @@ export function formatPrice(value: number | null | undefined, currency = "USD"):
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   let f = priceFormatters.get(currency);
   if (!f) {
-    f = new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    f = new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
     priceFormatters.set(currency, f);
   }
   return f.format(value);

@@ -30,5 +30,14 @@ export function summarizeBars(bars: readonly Bar[]): BarsSummary {
     closeSum += bar.close;
     acc = addToVwap(acc, bar);
   }
-  return { first: sorted[0]!, last: sorted[sorted.length - 1]!, high, low, volume: acc.volume, closeSum, vwap: computeVwap(acc), count: sorted.length };
+  return {
+    first: sorted[0]!,
+    last: sorted[sorted.length - 1]!,
+    high,
+    low,
+    volume: acc.volume,
+    closeSum,
+    vwap: computeVwap(acc),
+    count: sorted.length,
+  };
 }

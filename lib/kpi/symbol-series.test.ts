@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
-import { applyRevisions, canRecomputeFrom, createSeriesState, finalizeExpired, trimSeries, type SeriesChanges, type SeriesState } from "@/lib/kpi/symbol-series";
+import {
+  applyRevisions,
+  canRecomputeFrom,
+  createSeriesState,
+  finalizeExpired,
+  trimSeries,
+  type SeriesChanges,
+  type SeriesState,
+} from "@/lib/kpi/symbol-series";
 import type { Bar } from "@/lib/kpi/types";
 
 const M = 60_000;
@@ -10,7 +18,14 @@ const DAY2 = Date.parse("2026-03-13T13:30:00Z");
 const CONFIG = { symbol: "AAPL", timeZone: "America/New_York", windows: [5, 15, 60], finalGraceMs: 30_000 };
 const FAR_FUTURE = Date.parse("2030-01-01T00:00:00Z");
 
-const bar = (ts: number, close: number, volume = 100): Bar => ({ ts, open: close, high: close + 1, low: close - 1, close, volume });
+const bar = (ts: number, close: number, volume = 100): Bar => ({
+  ts,
+  open: close,
+  high: close + 1,
+  low: close - 1,
+  close,
+  volume,
+});
 
 function fresh(): SeriesState {
   return createSeriesState(CONFIG, [], true);
@@ -19,14 +34,22 @@ function fresh(): SeriesState {
 describe("applyRevisions: moving averages", () => {
   it("leaves MA 5 / MA 20 / EMA 20 null for the first bars of a symbol", () => {
     const state = fresh();
-    const changes = applyRevisions(state, [0, 1, 2, 3].map((i) => bar(DAY1 + i * M, 10 + i)), FAR_FUTURE);
+    const changes = applyRevisions(
+      state,
+      [0, 1, 2, 3].map((i) => bar(DAY1 + i * M, 10 + i)),
+      FAR_FUTURE,
+    );
     expect(changes.bars.map((b) => b.ma5)).toEqual([null, null, null, null]);
     expect(changes.bars.every((b) => b.ma20 === null && b.ema20 === null)).toBe(true);
   });
 
   it("computes MA 5 at the fifth bar and MA 20 / EMA 20 at the twentieth", () => {
     const state = fresh();
-    applyRevisions(state, Array.from({ length: 21 }, (_, i) => bar(DAY1 + i * M, i + 1)), FAR_FUTURE);
+    applyRevisions(
+      state,
+      Array.from({ length: 21 }, (_, i) => bar(DAY1 + i * M, i + 1)),
+      FAR_FUTURE,
+    );
     const b = state.bars;
     expect(b[4]!.ma5).toBe(3); // (1+2+3+4+5)/5
     expect(b[18]!.ma20).toBeNull();
@@ -38,13 +61,21 @@ describe("applyRevisions: moving averages", () => {
 
   it("treats a gap in minutes as no bar: averages run over the previous bars", () => {
     const state = fresh();
-    applyRevisions(state, [0, 1, 2, 3, 10].map((m, i) => bar(DAY1 + m * M, 10 * (i + 1))), FAR_FUTURE);
+    applyRevisions(
+      state,
+      [0, 1, 2, 3, 10].map((m, i) => bar(DAY1 + m * M, 10 * (i + 1))),
+      FAR_FUTURE,
+    );
     expect(state.bars[4]!.ma5).toBe(30);
   });
 
   it("updates the averages of the bars after a late bar", () => {
     const state = fresh();
-    applyRevisions(state, [0, 1, 2, 3, 5, 6].map((m) => bar(DAY1 + m * M, 10)), FAR_FUTURE);
+    applyRevisions(
+      state,
+      [0, 1, 2, 3, 5, 6].map((m) => bar(DAY1 + m * M, 10)),
+      FAR_FUTURE,
+    );
     expect(state.bars[4]!.ma5).toBe(10); // minute 5 with 0,1,2,3,5
     const changes = applyRevisions(state, [bar(DAY1 + 4 * M, 60)], FAR_FUTURE);
     expect(state.bars.map((b) => b.ma5)).toEqual([null, null, null, null, 20, 20, 20]);
@@ -77,7 +108,11 @@ describe("applyRevisions: finality", () => {
 describe("applyRevisions: day boundary", () => {
   it("splits daily stats by the exchange's day and uses the previous day's close", () => {
     const state = fresh();
-    const changes = applyRevisions(state, [bar(DAY1, 100), bar(DAY1 + 389 * M, 110, 50), bar(DAY2, 121, 10)], FAR_FUTURE);
+    const changes = applyRevisions(
+      state,
+      [bar(DAY1, 100), bar(DAY1 + 389 * M, 110, 50), bar(DAY2, 121, 10)],
+      FAR_FUTURE,
+    );
     expect(changes.days.map((d) => [d.tradeDate, d.open, d.close, d.volume, d.prevClose])).toEqual([
       ["2026-03-12", 100, 110, 150, null],
       ["2026-03-13", 121, 121, 10, 110],
@@ -99,7 +134,11 @@ describe("applyRevisions: day boundary", () => {
 describe("applyRevisions: windows", () => {
   it("emits the windows touched by the changed bars for every configured length", () => {
     const state = fresh();
-    const changes = applyRevisions(state, [bar(DAY1, 100), bar(DAY1 + 4 * M, 102), bar(DAY1 + 5 * M, 103)], FAR_FUTURE);
+    const changes = applyRevisions(
+      state,
+      [bar(DAY1, 100), bar(DAY1 + 4 * M, 102), bar(DAY1 + 5 * M, 103)],
+      FAR_FUTURE,
+    );
     const fives = changes.windows.filter((w) => w.windowMinutes === 5);
     expect(fives.map((w) => [w.windowStart, w.barCount])).toEqual([
       [DAY1, 2],
@@ -139,14 +178,22 @@ function reference(bars: Bar[]) {
 
 describe("property: arrival order does not matter", () => {
   it("gives the same rows fed in order and shuffled with stale revisions, split in random batches", () => {
-    const barsArb = fc.uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 80 }).chain((minutes) =>
-      fc.tuple(
-        fc.constant(minutes),
-        fc.array(fc.double({ min: 50, max: 150, noNaN: true }), { minLength: minutes.length, maxLength: minutes.length }),
-        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: minutes.length, maxLength: minutes.length }),
-        fc.infiniteStream(fc.integer({ min: 0, max: 1_000_000 })),
-      ),
-    );
+    const barsArb = fc
+      .uniqueArray(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 80 })
+      .chain((minutes) =>
+        fc.tuple(
+          fc.constant(minutes),
+          fc.array(fc.double({ min: 50, max: 150, noNaN: true }), {
+            minLength: minutes.length,
+            maxLength: minutes.length,
+          }),
+          fc.array(fc.integer({ min: 0, max: 10_000 }), {
+            minLength: minutes.length,
+            maxLength: minutes.length,
+          }),
+          fc.infiniteStream(fc.integer({ min: 0, max: 1_000_000 })),
+        ),
+      );
     fc.assert(
       fc.property(barsArb, ([minutes, closes, volumes, randoms]) => {
         const finalBars = minutes.map((m, i) => bar(DAY1 + m * M, closes[i]!, volumes[i]));
@@ -158,10 +205,16 @@ describe("property: arrival order does not matter", () => {
         // Shuffled: every bar preceded by a stale revision, delivered in random batches.
         const events: { bar: Bar; seq: number }[] = [];
         finalBars.forEach((b, i) => {
-          events.push({ bar: { ...b, close: b.close + 1, high: b.high + 2, volume: b.volume + 5 }, seq: 2 * i });
+          events.push({
+            bar: { ...b, close: b.close + 1, high: b.high + 2, volume: b.volume + 5 },
+            seq: 2 * i,
+          });
           events.push({ bar: b, seq: 2 * i + 1 });
         });
-        const order = events.map((e) => ({ e, k: rand() })).sort((a, b) => a.k - b.k).map((x) => x.e);
+        const order = events
+          .map((e) => ({ e, k: rand() }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.e);
         // Latest revision per ts wins: keep the stale one only if the final one has not been seen.
         const shuffled = fresh();
         const seen = new Map<number, number>();

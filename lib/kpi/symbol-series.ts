@@ -34,7 +34,11 @@ export type SeriesChanges = { bars: FactBar[]; days: DailyStat[]; windows: Windo
 
 export const NO_CHANGES: SeriesChanges = { bars: [], days: [], windows: [] };
 
-export function createSeriesState(config: SeriesConfig, stored: readonly FactBar[], hasAllHistory: boolean): SeriesState {
+export function createSeriesState(
+  config: SeriesConfig,
+  stored: readonly FactBar[],
+  hasAllHistory: boolean,
+): SeriesState {
   const bars = [...stored].sort((a, b) => a.ts - b.ts);
   return { config, bars, hasAllHistory };
 }
@@ -80,11 +84,20 @@ export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
 }
 
 function sameOhlcv(a: Bar, b: Bar): boolean {
-  return a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
+  return (
+    a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume
+  );
 }
 
 function sameFact(a: FactBar, b: FactBar): boolean {
-  return sameOhlcv(a, b) && a.ma5 === b.ma5 && a.ma20 === b.ma20 && a.ema20 === b.ema20 && a.vwap === b.vwap && a.isFinal === b.isFinal;
+  return (
+    sameOhlcv(a, b) &&
+    a.ma5 === b.ma5 &&
+    a.ma20 === b.ma20 &&
+    a.ema20 === b.ema20 &&
+    a.vwap === b.vwap &&
+    a.isFinal === b.isFinal
+  );
 }
 
 /**
@@ -103,10 +116,19 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
     const existing = bars[i];
     if (existing && existing.ts === rev.ts) {
       if (sameOhlcv(existing, rev)) continue;
-      bars[i] = { ...existing, open: rev.open, high: rev.high, low: rev.low, close: rev.close, volume: rev.volume };
+      bars[i] = {
+        ...existing,
+        open: rev.open,
+        high: rev.high,
+        low: rev.low,
+        close: rev.close,
+        volume: rev.volume,
+      };
     } else {
       if (!state.hasAllHistory && bars.length > 0 && rev.ts < bars[0]!.ts) {
-        throw new Error(`bar ${rev.ts} of ${config.symbol} precedes the loaded history; reload the symbol first`);
+        throw new Error(
+          `bar ${rev.ts} of ${config.symbol} precedes the loaded history; reload the symbol first`,
+        );
       }
       bars.splice(i, 0, {
         symbol: config.symbol,
@@ -134,7 +156,12 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
   return recomputeFrom(state, lowerBound(bars, firstChanged), revised, now);
 }
 
-function recomputeFrom(state: SeriesState, r: number, revised: ReadonlySet<number>, now: number): SeriesChanges {
+function recomputeFrom(
+  state: SeriesState,
+  r: number,
+  revised: ReadonlySet<number>,
+  now: number,
+): SeriesChanges {
   const { bars, config } = state;
   const changed: FactBar[] = [];
   const from = Math.max(0, r - 1);

@@ -4,16 +4,24 @@ import type { FactBar } from "@/lib/kpi/types";
 export const TIME_RANGES = ["1h", "session", "5d"] as const;
 export type TimeRange = (typeof TIME_RANGES)[number];
 
-export const TIME_RANGE_LABELS: Record<TimeRange, string> = { "1h": "Last hour", session: "Today's session", "5d": "Last 5 days" };
+export const TIME_RANGE_LABELS: Record<TimeRange, string> = {
+  "1h": "Last hour",
+  session: "Today's session",
+  "5d": "Last 5 days",
+};
 
 /**
  * Keeps the bars of `range` ending at the newest bar: the last 60 minutes, the newest trading day,
  * or the newest 5 trading days. Input sorted by ts; output too.
  */
-export function clipToRange<T extends Pick<FactBar, "ts" | "tradeDate">>(bars: readonly T[], range: TimeRange): T[] {
+export function clipToRange<T extends Pick<FactBar, "ts" | "tradeDate">>(
+  bars: readonly T[],
+  range: TimeRange,
+): T[] {
   const last = bars[bars.length - 1];
   if (!last) return bars as T[];
-  const keepFrom = (predicate: (b: T) => boolean): T[] => (predicate(bars[0]!) ? (bars as T[]) : bars.filter(predicate));
+  const keepFrom = (predicate: (b: T) => boolean): T[] =>
+    predicate(bars[0]!) ? (bars as T[]) : bars.filter(predicate);
   if (range === "1h") {
     const from = last.ts - 59 * 60_000;
     return keepFrom((b) => b.ts >= from);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 
-import { addWeekdays, computeLocalMinuteOfDay, computeTradingDate, computeUtcOffsetMinutes, computeZonedTimestamp, isWeekend } from "@/lib/kpi/trading-day";
+import {
+  addWeekdays,
+  computeLocalMinuteOfDay,
+  computeTradingDate,
+  computeUtcOffsetMinutes,
+  computeZonedTimestamp,
+  isWeekend,
+} from "@/lib/kpi/trading-day";
 
 const NY = "America/New_York";
 
@@ -36,9 +43,15 @@ describe("zoned time helpers", () => {
   });
 
   it("turns a local session time into the instant, on both sides of DST", () => {
-    expect(new Date(computeZonedTimestamp("2026-03-12", 570, NY)).toISOString()).toBe("2026-03-12T13:30:00.000Z");
-    expect(new Date(computeZonedTimestamp("2026-11-23", 570, NY)).toISOString()).toBe("2026-11-23T14:30:00.000Z");
-    expect(new Date(computeZonedTimestamp("2026-03-08", 180, NY)).toISOString()).toBe("2026-03-08T07:00:00.000Z");
+    expect(new Date(computeZonedTimestamp("2026-03-12", 570, NY)).toISOString()).toBe(
+      "2026-03-12T13:30:00.000Z",
+    );
+    expect(new Date(computeZonedTimestamp("2026-11-23", 570, NY)).toISOString()).toBe(
+      "2026-11-23T14:30:00.000Z",
+    );
+    expect(new Date(computeZonedTimestamp("2026-03-08", 180, NY)).toISOString()).toBe(
+      "2026-03-08T07:00:00.000Z",
+    );
   });
 
   it("adds weekdays across weekends", () => {

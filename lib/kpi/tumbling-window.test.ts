@@ -4,7 +4,14 @@ import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window"
 
 const T0 = Date.parse("2026-03-12T13:30:00Z");
 const M = 60_000;
-const bar = (minute: number, open: number, high: number, low: number, close: number, volume: number) => ({ ts: T0 + minute * M, open, high, low, close, volume });
+const bar = (minute: number, open: number, high: number, low: number, close: number, volume: number) => ({
+  ts: T0 + minute * M,
+  open,
+  high,
+  low,
+  close,
+  volume,
+});
 
 describe("computeWindowStart", () => {
   it("aligns windows to the epoch: 13:37 is in the 13:35 five-minute window and the 13:00 hour", () => {
@@ -44,6 +51,8 @@ describe("computeWindowKpi", () => {
   });
 
   it("rejects bars from another window", () => {
-    expect(() => computeWindowKpi("AAPL", 5, [bar(0, 1, 1, 1, 1, 1), bar(5, 1, 1, 1, 1, 1)])).toThrow(/not in the 5-minute window/);
+    expect(() => computeWindowKpi("AAPL", 5, [bar(0, 1, 1, 1, 1, 1), bar(5, 1, 1, 1, 1, 1)])).toThrow(
+      /not in the 5-minute window/,
+    );
   });
 });

@@ -21,7 +21,8 @@ export function computeWindowKpi(symbol: string, windowMinutes: number, bars: re
   const s = summarizeBars(bars);
   const windowStart = computeWindowStart(s.first.ts, windowMinutes);
   const outside = bars.find((bar) => computeWindowStart(bar.ts, windowMinutes) !== windowStart);
-  if (outside) throw new Error(`bar ${outside.ts} is not in the ${windowMinutes}-minute window starting ${windowStart}`);
+  if (outside)
+    throw new Error(`bar ${outside.ts} is not in the ${windowMinutes}-minute window starting ${windowStart}`);
   return {
     symbol,
     windowMinutes,

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 
 import { addToVwap, computeTypicalPrice, computeVwap, EMPTY_VWAP_ACCUMULATOR } from "@/lib/kpi/vwap";
 
-const bar = (high: number, low: number, close: number, volume: number) => ({ ts: 0, open: close, high, low, close, volume });
+const bar = (high: number, low: number, close: number, volume: number) => ({
+  ts: 0,
+  open: close,
+  high,
+  low,
+  close,
+  volume,
+});
 
 describe("VWAP", () => {
   it("weights the typical price (h+l+c)/3 by volume", () => {

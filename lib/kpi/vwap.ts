@@ -11,7 +11,10 @@ export type VwapAccumulator = { priceVolume: number; volume: number };
 export const EMPTY_VWAP_ACCUMULATOR: VwapAccumulator = { priceVolume: 0, volume: 0 };
 
 export function addToVwap(acc: VwapAccumulator, bar: Bar): VwapAccumulator {
-  return { priceVolume: acc.priceVolume + computeTypicalPrice(bar) * bar.volume, volume: acc.volume + bar.volume };
+  return {
+    priceVolume: acc.priceVolume + computeTypicalPrice(bar) * bar.volume,
+    volume: acc.volume + bar.volume,
+  };
 }
 
 /**

@@ -37,43 +37,60 @@ const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET)
  */
 export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   const { logger, consumer } = deps;
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(httpServer, {
-    serveClient: false,
-    // Next.js (dev) handles its own upgrade requests on the same server.
-    destroyUpgrade: false,
-    maxHttpBufferSize: 16_384,
-    pingInterval: 10_000,
-    pingTimeout: 10_000,
-  });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+    httpServer,
+    {
+      serveClient: false,
+      // Next.js (dev) handles its own upgrade requests on the same server.
+      destroyUpgrade: false,
+      maxHttpBufferSize: 16_384,
+      pingInterval: 10_000,
+      pingTimeout: 10_000,
+    },
+  );
   const stats = { connections: 0, relayed: 0, invalid: 0, consumerRunning: false };
 
   io.on("connection", (socket) => {
     stats.connections++;
     const joined = () => [...socket.rooms].filter((r) => r !== socket.id);
     const parseSymbols = (raw: unknown) => {
-      const parsed = symbolListSchema.safeParse(Array.isArray(raw) ? (raw as unknown[]).map((s) => (typeof s === "string" ? s.toUpperCase() : s)) : raw);
-      return parsed.success ? { ok: true as const, symbols: parsed.data } : { ok: false as const, error: formatIssues(parsed.error.issues) };
+      const parsed = symbolListSchema.safeParse(
+        Array.isArray(raw)
+          ? (raw as unknown[]).map((s) => (typeof s === "string" ? s.toUpperCase() : s))
+          : raw,
+      );
+      return parsed.success
+        ? { ok: true as const, symbols: parsed.data }
+        : { ok: false as const, error: formatIssues(parsed.error.issues) };
     };
     socket.on("symbol:subscribe", (raw, ack) => {
       const parsed = parseSymbols(raw);
-      if (!parsed.ok) return typeof ack === "function" && ack({ ok: false, error: `invalid symbols: ${parsed.error}` });
+      if (!parsed.ok)
+        return typeof ack === "function" && ack({ ok: false, error: `invalid symbols: ${parsed.error}` });
       const rooms = parsed.symbols.map(symbolRoom).filter((r) => !socket.rooms.has(r));
       if (joined().length + rooms.length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
-        return typeof ack === "function" && ack({ ok: false, error: `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection` });
+        return (
+          typeof ack === "function" &&
+          ack({ ok: false, error: `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection` })
+        );
       }
       void socket.join(rooms);
       if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
     });
     socket.on("symbol:unsubscribe", (raw, ack) => {
       const parsed = parseSymbols(raw);
-      if (!parsed.ok) return typeof ack === "function" && ack({ ok: false, error: `invalid symbols: ${parsed.error}` });
+      if (!parsed.ok)
+        return typeof ack === "function" && ack({ ok: false, error: `invalid symbols: ${parsed.error}` });
       for (const s of parsed.symbols) void socket.leave(symbolRoom(s));
       if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
     });
     socket.on("movers:subscribe", (raw, ack) => {
       const parsed = z.array(z.number().int()).max(10).safeParse(raw);
       if (!parsed.success || parsed.data.some((w) => !deps.moversWindows.includes(w))) {
-        return typeof ack === "function" && ack({ ok: false, error: `windows must be among ${deps.moversWindows.join(", ")}` });
+        return (
+          typeof ack === "function" &&
+          ack({ ok: false, error: `windows must be among ${deps.moversWindows.join(", ")}` })
+        );
       }
       for (const room of joined().filter((r) => r.startsWith("movers:"))) void socket.leave(room);
       void socket.join(parsed.data.map(moversRoom));
@@ -115,7 +132,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
         return;
       } catch (error) {
         stats.consumerRunning = false;
-        logger.warn({ err: describeError(error), retryInMs: delay }, "live updates unavailable (Kafka unreachable?); retrying");
+        logger.warn(
+          { err: describeError(error), retryInMs: delay },
+          "live updates unavailable (Kafka unreachable?); retrying",
+        );
         await consumer.disconnect().catch(() => undefined);
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(delay * 2, 15_000);

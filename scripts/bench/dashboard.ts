@@ -13,7 +13,13 @@ import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
-import { createPipelineTopics, createScratchDatabase, deleteTopics, dropScratchDatabase, ensureBuilt } from "@/scripts/stack/scratch";
+import {
+  createPipelineTopics,
+  createScratchDatabase,
+  deleteTopics,
+  dropScratchDatabase,
+  ensureBuilt,
+} from "@/scripts/stack/scratch";
 import { CHROMIUM_ARGS, getChromiumPath } from "@/tests/e2e/chromium";
 import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 
@@ -52,7 +58,11 @@ export async function benchDashboard(): Promise<void> {
   const url = await createScratchDatabase(env.DATABASE_URL, dbName);
   const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
   await createPipelineTopics(getKafkaBrokers(env), topics);
-  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: "bench-dash", logger: createLogger("bench", "error") });
+  const kafka = createKafkaClient({
+    brokers: getKafkaBrokers(env),
+    clientId: "bench-dash",
+    logger: createLogger("bench", "error"),
+  });
 
   // A full recorded session for the 9 real symbols plus synthetic ones, ending at the current minute.
   const recorded = loadRecordedBars("data/minute-bars");
@@ -60,24 +70,44 @@ export async function benchDashboard(): Promise<void> {
   const end = Math.floor(Date.now() / MINUTE) * MINUTE;
   const firstTs = Date.parse(`${day}T13:30:00Z`);
   const shift = end - 389 * MINUTE - firstTs;
-  const symbols = [...recorded.keys(), ...Array.from({ length: SYMBOL_COUNT - recorded.size }, (_, i) => `SYN${i}`)];
+  const symbols = [
+    ...recorded.keys(),
+    ...Array.from({ length: SYMBOL_COUNT - recorded.size }, (_, i) => `SYN${i}`),
+  ];
   const walks = new Map(symbols.map((s) => [s, createSyntheticWalk(1, s)]));
   const ticks: TickV1[] = [];
   for (const symbol of symbols) {
-    const bars = recorded.get(symbol)?.filter((b) => new Date(b.ts).toISOString().startsWith(day)) ?? Array.from({ length: 390 }, (_, m) => ({ ...walks.get(symbol)!.barAt(m), ts: firstTs + m * MINUTE }));
-    for (const b of bars) ticks.push({ v: 1, symbol, source: "synthetic", producedAt: Date.now(), ...b, ts: b.ts + shift });
+    const bars =
+      recorded.get(symbol)?.filter((b) => new Date(b.ts).toISOString().startsWith(day)) ??
+      Array.from({ length: 390 }, (_, m) => ({ ...walks.get(symbol)!.barAt(m), ts: firstTs + m * MINUTE }));
+    for (const b of bars)
+      ticks.push({ v: 1, symbol, source: "synthetic", producedAt: Date.now(), ...b, ts: b.ts + shift });
   }
   const producer = createProducer(kafka, { idempotent: true });
   await producer.connect();
-  await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
+  await sendJsonBatch(
+    producer,
+    topics.ticks,
+    ticks.map((t) => ({ key: t.symbol, value: t })),
+  );
 
   const port = await freePort();
   const productEnv = {
-    NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", LOG_LEVEL: "warn", DATABASE_URL: url,
-    TOPIC_TICKS: topics.ticks, TOPIC_KPIS: topics.kpis, TOPIC_TICKS_DLQ: topics.ticksDlq, STREAM_GROUP_ID: `bench-${run}`,
-    PORT: String(port), HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: url,
+    TOPIC_TICKS: topics.ticks,
+    TOPIC_KPIS: topics.kpis,
+    TOPIC_TICKS_DLQ: topics.ticksDlq,
+    STREAM_GROUP_ID: `bench-${run}`,
+    PORT: String(port),
+    HOST: "127.0.0.1",
   };
-  const pids = [spawnProductProcess("bench-stream", "dist/workers/stream.js", productEnv), spawnProductProcess("bench-web", "dist/server.js", productEnv)];
+  const pids = [
+    spawnProductProcess("bench-stream", "dist/workers/stream.js", productEnv),
+    spawnProductProcess("bench-web", "dist/server.js", productEnv),
+  ];
   const base = `http://127.0.0.1:${port}`;
   try {
     const benchDb = new pg.Client({ connectionString: url });
@@ -113,7 +143,13 @@ export async function benchDashboard(): Promise<void> {
         continue;
       }
       renders.push(elapsed);
-      ttfbs.push(await page.evaluate(() => Math.round((performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseStart)));
+      ttfbs.push(
+        await page.evaluate(() =>
+          Math.round(
+            (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseStart,
+          ),
+        ),
+      );
       points = Number(await page.getByTestId("price-chart").getAttribute("data-points"));
     }
 
@@ -133,7 +169,21 @@ export async function benchDashboard(): Promise<void> {
         topics.ticks,
         symbols.map((symbol) => {
           const c = 100 + Math.sin(s + symbol.length) * 2;
-          return { key: symbol, value: { v: 1, symbol, source: "synthetic", producedAt: Date.now(), ts, open: c, high: c + 0.5, low: c - 0.5, close: c, volume: 1_000 } satisfies TickV1 };
+          return {
+            key: symbol,
+            value: {
+              v: 1,
+              symbol,
+              source: "synthetic",
+              producedAt: Date.now(),
+              ts,
+              open: c,
+              high: c + 0.5,
+              low: c - 0.5,
+              close: c,
+              volume: 1_000,
+            } satisfies TickV1,
+          };
         }),
       );
       await page.waitForTimeout(1_000);
@@ -145,13 +195,23 @@ export async function benchDashboard(): Promise<void> {
     }));
     await browser.close();
 
-    console.log(`\ndashboard benchmark: ${SYMBOL_COUNT} symbols, AAPL's full session (${points} points × 3 series + volume)`);
-    console.log(`  first render (navigation → chart drawn): median ${median(renders)} ms; runs ${renders.join(", ")} ms  [target < 1500 ms]`);
+    console.log(
+      `\ndashboard benchmark: ${SYMBOL_COUNT} symbols, AAPL's full session (${points} points × 3 series + volume)`,
+    );
+    console.log(
+      `  first render (navigation → chart drawn): median ${median(renders)} ms; runs ${renders.join(", ")} ms  [target < 1500 ms]`,
+    );
     console.log(`    first visit with an empty browser cache: ${cold} ms`);
     console.log(`    of which server response (TTFB): median ${median(ttfbs)} ms`);
-    console.log(`  live: ${SYMBOL_COUNT} symbols × 1 bar/s for ${LIVE_SECONDS} s; ${latencies.length} updates of the watched symbol applied`);
-    console.log(`    receipt → next frame: median ${median(latencies).toFixed(1)} ms, max ${Math.max(0, ...latencies).toFixed(1)} ms  [target < 100 ms]`);
-    console.log(`    long tasks (> 50 ms) on the main thread: ${longTasks.length}${longTasks.length ? `, median ${median(longTasks).toFixed(0)} ms, max ${Math.max(...longTasks).toFixed(0)} ms` : ""}`);
+    console.log(
+      `  live: ${SYMBOL_COUNT} symbols × 1 bar/s for ${LIVE_SECONDS} s; ${latencies.length} updates of the watched symbol applied`,
+    );
+    console.log(
+      `    receipt → next frame: median ${median(latencies).toFixed(1)} ms, max ${Math.max(0, ...latencies).toFixed(1)} ms  [target < 100 ms]`,
+    );
+    console.log(
+      `    long tasks (> 50 ms) on the main thread: ${longTasks.length}${longTasks.length ? `, median ${median(longTasks).toFixed(0)} ms, max ${Math.max(...longTasks).toFixed(0)} ms` : ""}`,
+    );
   } finally {
     await Promise.all(pids.map((pid) => stopProcess(pid)));
     await producer.disconnect();

@@ -8,7 +8,12 @@ import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
-import { createPipelineTopics, createScratchDatabase, deleteTopics, dropScratchDatabase } from "@/scripts/stack/scratch";
+import {
+  createPipelineTopics,
+  createScratchDatabase,
+  deleteTopics,
+  dropScratchDatabase,
+} from "@/scripts/stack/scratch";
 import { startStreamWorker } from "@/workers/stream/start-stream-worker";
 
 const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 200);
@@ -37,13 +42,25 @@ export async function benchStream(): Promise<void> {
   for (let s = 0; s < SYMBOLS; s++) {
     const symbol = `SYN${s}`;
     const walk = createSyntheticWalk(7, symbol);
-    for (let m = 0; m < BARS_PER_SYMBOL; m++) ticks.push({ v: 1, symbol, source: "synthetic", producedAt: start, ...walk.barAt(m), ts: start + m * 60_000 });
+    for (let m = 0; m < BARS_PER_SYMBOL; m++)
+      ticks.push({
+        v: 1,
+        symbol,
+        source: "synthetic",
+        producedAt: start,
+        ...walk.barAt(m),
+        ts: start + m * 60_000,
+      });
   }
   ticks.sort((a, b) => a.ts - b.ts);
   const producer = createProducer(kafka, { idempotent: true });
   await producer.connect();
   let t0 = performance.now();
-  await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
+  await sendJsonBatch(
+    producer,
+    topics.ticks,
+    ticks.map((t) => ({ key: t.symbol, value: t })),
+  );
   const produceMs = performance.now() - t0;
   await producer.disconnect();
 
@@ -51,13 +68,23 @@ export async function benchStream(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   t0 = performance.now();
   const worker = await startStreamWorker({
-    db, kafka, logger, topics, groupId: `bench-${run}`, windows: [5, 15, 60], finalGraceSeconds: 30,
-    defaultTimeZone: "America/New_York", rawTicksRetentionHours: 48, housekeepingMs: 0,
+    db,
+    kafka,
+    logger,
+    topics,
+    groupId: `bench-${run}`,
+    windows: [5, 15, 60],
+    finalGraceSeconds: 30,
+    defaultTimeZone: "America/New_York",
+    rawTicksRetentionHours: 48,
+    housekeepingMs: 0,
   });
   let peakRss = rssBefore;
   for (;;) {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const { rows } = await db.$client.query<{ n: string }>("select coalesce(sum(next_offset), 0) as n from stream_offsets");
+    const { rows } = await db.$client.query<{ n: string }>(
+      "select coalesce(sum(next_offset), 0) as n from stream_offsets",
+    );
     if (Number(rows[0]?.n) >= ticks.length) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -69,8 +96,16 @@ export async function benchStream(): Promise<void> {
   await deleteTopics(kafka, Object.values(topics));
 
   console.log(`\nstream benchmark: ${SYMBOLS} symbols × ${BARS_PER_SYMBOL} bars = ${ticks.length} events`);
-  console.log(`  produce (batched, idempotent):  ${Math.round(ticks.length / (produceMs / 1000))} events/s (${Math.round(produceMs)} ms)`);
-  console.log(`  consume → KPIs → PostgreSQL:    ${Math.round(ticks.length / (processMs / 1000))} events/s (${Math.round(processMs)} ms, ${metrics.batches} batches, incl. group join)`);
-  console.log(`  rows written per event:         fact_prices + daily_stats + 3 windows + raw_ticks, one transaction per batch`);
-  console.log(`  memory: rss ${Math.round(rssBefore / 1e6)} MB before, peak ${Math.round(peakRss / 1e6)} MB (${metrics.cachedSymbols} symbols cached)`);
+  console.log(
+    `  produce (batched, idempotent):  ${Math.round(ticks.length / (produceMs / 1000))} events/s (${Math.round(produceMs)} ms)`,
+  );
+  console.log(
+    `  consume → KPIs → PostgreSQL:    ${Math.round(ticks.length / (processMs / 1000))} events/s (${Math.round(processMs)} ms, ${metrics.batches} batches, incl. group join)`,
+  );
+  console.log(
+    `  rows written per event:         fact_prices + daily_stats + 3 windows + raw_ticks, one transaction per batch`,
+  );
+  console.log(
+    `  memory: rss ${Math.round(rssBefore / 1e6)} MB before, peak ${Math.round(peakRss / 1e6)} MB (${metrics.cachedSymbols} symbols cached)`,
+  );
 }

@@ -24,13 +24,20 @@ async function main(command: string | undefined): Promise<void> {
       // --state FILE records what this call started, so that `down --state FILE` stops only that.
       const infra = await bringUpInfra(env);
       const stateFile = flag("--state");
-      if (stateFile) writeFileSync(stateFile, JSON.stringify({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere }));
+      if (stateFile)
+        writeFileSync(
+          stateFile,
+          JSON.stringify({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere }),
+        );
       say("stack is up");
       return;
     }
     case "down": {
       const stateFile = flag("--state");
-      const which = stateFile && existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as { kafka: boolean; postgres: boolean }) : { kafka: true, postgres: true };
+      const which =
+        stateFile && existsSync(stateFile)
+          ? (JSON.parse(readFileSync(stateFile, "utf8")) as { kafka: boolean; postgres: boolean })
+          : { kafka: true, postgres: true };
       await bringDownInfra(which);
       return;
     }
@@ -40,9 +47,13 @@ async function main(command: string | undefined): Promise<void> {
       return;
     }
     case "topics": {
-      const probe = await probeKafka(getKafkaBrokers(env), topicSpecs(env).map((t) => t.topic));
+      const probe = await probeKafka(
+        getKafkaBrokers(env),
+        topicSpecs(env).map((t) => t.topic),
+      );
       if (!probe.ok) throw new StackError(`Kafka at ${env.KAFKA_BROKERS} is not reachable: ${probe.error}`);
-      for (const t of probe.topics) console.log(`${t.topic}\tpartitions=${t.partitions}${t.partitions === 0 ? "\t(missing)" : ""}`);
+      for (const t of probe.topics)
+        console.log(`${t.topic}\tpartitions=${t.partitions}${t.partitions === 0 ? "\t(missing)" : ""}`);
       return;
     }
     default:

@@ -13,7 +13,10 @@ export type Infra = { postgres: PostgresHandle; kafka: KafkaHandle; topics: Topi
 
 /** The topics of the pipeline as configured (market.ticks is keyed by symbol). */
 export function topicSpecs(env: Env) {
-  return pipelineTopicSpecs({ ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ }, env.TICKS_PARTITIONS);
+  return pipelineTopicSpecs(
+    { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ },
+    env.TICKS_PARTITIONS,
+  );
 }
 
 /** Starts (or reuses) PostgreSQL and Kafka, creates the topics and applies the migrations. */
@@ -27,14 +30,21 @@ export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
     throw error;
   }
   const topics = await createTopics(env);
-  say(`Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}`);
+  say(
+    `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}`,
+  );
   await migrateDatabase(env.DATABASE_URL, { biPassword: env.BI_READONLY_PASSWORD });
   say("PostgreSQL: migrations applied");
   return { postgres, kafka, topics };
 }
 
 export async function createTopics(env: Env): Promise<TopicState[]> {
-  const client = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: "tickstream-stack", logger: createLogger("stack", "error"), retries: 3 });
+  const client = createKafkaClient({
+    brokers: getKafkaBrokers(env),
+    clientId: "tickstream-stack",
+    logger: createLogger("stack", "error"),
+    retries: 3,
+  });
   const admin = createAdmin(client);
   await admin.connect();
   try {
@@ -45,7 +55,9 @@ export async function createTopics(env: Env): Promise<TopicState[]> {
 }
 
 /** Stops what this checkout runs itself: the local broker and the private PostgreSQL cluster. */
-export async function bringDownInfra(which: { kafka: boolean; postgres: boolean } = { kafka: true, postgres: true }): Promise<void> {
+export async function bringDownInfra(
+  which: { kafka: boolean; postgres: boolean } = { kafka: true, postgres: true },
+): Promise<void> {
   if (which.kafka && (await stopLocalKafka())) say("Kafka: local broker stopped");
   if (which.postgres && stopPrivatePostgres()) say("PostgreSQL: private cluster stopped");
 }

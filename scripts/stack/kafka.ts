@@ -5,7 +5,20 @@ import path from "node:path";
 import { probeKafka } from "@/lib/kafka/probe";
 
 import { DATA_DIR, ROOT_DIR, TOOLS_DIR } from "./paths";
-import { commandExists, isLocalHost, isPortOpen, readPid, removePidFile, run, say, sleep, spawnDetached, StackError, stopProcessGroup, tailLog } from "./proc";
+import {
+  commandExists,
+  isLocalHost,
+  isPortOpen,
+  readPid,
+  removePidFile,
+  run,
+  say,
+  sleep,
+  spawnDetached,
+  StackError,
+  stopProcessGroup,
+  tailLog,
+} from "./proc";
 
 const MANIFEST = path.join(ROOT_DIR, "scripts/stack/kafka/pom.xml");
 const LOG4J_CONFIG = path.join(ROOT_DIR, "scripts/stack/kafka/log4j2.properties");
@@ -39,12 +52,26 @@ export function resolveKafkaJars(): string {
         "  or set KAFKA_BROKERS to a running broker.",
     );
   }
-  say(`Kafka: resolving Apache Kafka ${version} jars with Maven into ${path.relative(ROOT_DIR, libs)} (first run only)`);
+  say(
+    `Kafka: resolving Apache Kafka ${version} jars with Maven into ${path.relative(ROOT_DIR, libs)} (first run only)`,
+  );
   rmSync(libs, { recursive: true, force: true });
   mkdirSync(libs, { recursive: true });
-  run("mvn", ["-q", "-B", "-f", MANIFEST, "dependency:copy-dependencies", `-DoutputDirectory=${libs}`, "-DincludeScope=runtime"], {
-    what: "mvn dependency:copy-dependencies (Kafka jars)",
-  });
+  run(
+    "mvn",
+    [
+      "-q",
+      "-B",
+      "-f",
+      MANIFEST,
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${libs}`,
+      "-DincludeScope=runtime",
+    ],
+    {
+      what: "mvn dependency:copy-dependencies (Kafka jars)",
+    },
+  );
   writeFileSync(marker, `${version}\n`);
   return libs;
 }
@@ -58,7 +85,8 @@ function checkJava(): void {
   }
   const out = run("java", ["-version"]).stderr;
   const major = Number(/version "(\d+)/.exec(out)?.[1] ?? 0);
-  if (major < 17) throw new StackError(`Kafka ${kafkaVersion()} needs Java 17 or newer; found: ${out.split("\n")[0]}`);
+  if (major < 17)
+    throw new StackError(`Kafka ${kafkaVersion()} needs Java 17 or newer; found: ${out.split("\n")[0]}`);
 }
 
 function writeServerProperties(broker: LocalBroker, host: string, port: number): string {
@@ -103,7 +131,10 @@ export type KafkaHandle = { startedHere: boolean; pid?: number };
  * runs a single-node Apache Kafka broker in KRaft mode from the official jars (resolved with Maven
  * once), storing its data under .data/kafka.
  */
-export async function ensureKafka(brokerList: string, broker: LocalBroker = DEFAULT_BROKER): Promise<KafkaHandle> {
+export async function ensureKafka(
+  brokerList: string,
+  broker: LocalBroker = DEFAULT_BROKER,
+): Promise<KafkaHandle> {
   const processName = broker.name;
   const brokers = parseBrokers(brokerList);
   const first = brokers[0]!;
@@ -121,7 +152,9 @@ export async function ensureKafka(brokerList: string, broker: LocalBroker = DEFA
     throw new StackError(`Kafka at ${addresses.join(",")} is not reachable; start it or fix KAFKA_BROKERS.`);
   }
   if (await isPortOpen(first.host, first.port)) {
-    throw new StackError(`Port ${first.port} is in use by something that is not a Kafka broker; free it or set KAFKA_BROKERS to another port.`);
+    throw new StackError(
+      `Port ${first.port} is in use by something that is not a Kafka broker; free it or set KAFKA_BROKERS to another port.`,
+    );
   }
   checkJava();
   const libs = resolveKafkaJars();
@@ -130,9 +163,23 @@ export async function ensureKafka(brokerList: string, broker: LocalBroker = DEFA
   const classpath = `${libs}/*`;
   if (!existsSync(path.join(broker.dir, "data", "meta.properties"))) {
     say("Kafka: formatting the KRaft storage (first run)");
-    run("java", ["-cp", classpath, "kafka.tools.StorageTool", "format", "-t", randomUUID().replace(/-/g, "").slice(0, 22), "-c", config, "--ignore-formatted"], {
-      what: "kafka-storage format",
-    });
+    run(
+      "java",
+      [
+        "-cp",
+        classpath,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        randomUUID().replace(/-/g, "").slice(0, 22),
+        "-c",
+        config,
+        "--ignore-formatted",
+      ],
+      {
+        what: "kafka-storage format",
+      },
+    );
   }
   say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port}`);
   const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
@@ -159,11 +206,15 @@ async function waitForKafka(addresses: string[], pid: number, processName: strin
       process.kill(pid, 0);
     } catch {
       removePidFile(processName);
-      throw new StackError(`the Kafka broker exited during start-up. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`);
+      throw new StackError(
+        `the Kafka broker exited during start-up. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`,
+      );
     }
     await sleep(500);
   }
-  throw new StackError(`the Kafka broker did not answer within 90 s. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`);
+  throw new StackError(
+    `the Kafka broker did not answer within 90 s. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`,
+  );
 }
 
 /** Stops the broker this checkout started (controlled shutdown, then SIGKILL after 30 s). */
@@ -178,4 +229,3 @@ export async function stopLocalKafka(processName = DEFAULT_BROKER.name): Promise
 export function isLocalKafkaRunning(name = DEFAULT_BROKER.name): boolean {
   return readPid(name) !== null;
 }
-

@@ -20,7 +20,11 @@ export function parseDatabaseUrl(url: string): PostgresTarget {
   };
 }
 
-type Probe = { state: "ok" } | { state: "unreachable"; detail: string } | { state: "no-database" } | { state: "rejected"; detail: string };
+type Probe =
+  | { state: "ok" }
+  | { state: "unreachable"; detail: string }
+  | { state: "no-database" }
+  | { state: "rejected"; detail: string };
 
 async function probe(target: PostgresTarget, database = target.database): Promise<Probe> {
   const client = new pg.Client({ ...target, database, connectionTimeoutMillis: 3_000 });
@@ -32,7 +36,12 @@ async function probe(target: PostgresTarget, database = target.database): Promis
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { code?: string };
     if (e.code === "3D000") return { state: "no-database" };
-    if (e.code === "ECONNREFUSED" || e.code === "ENOTFOUND" || e.code === "EHOSTUNREACH" || /timeout/i.test(e.message)) {
+    if (
+      e.code === "ECONNREFUSED" ||
+      e.code === "ENOTFOUND" ||
+      e.code === "EHOSTUNREACH" ||
+      /timeout/i.test(e.message)
+    ) {
       return { state: "unreachable", detail: e.message };
     }
     if (e.code === "57P03") return { state: "unreachable", detail: "the server is starting up" };
@@ -58,7 +67,8 @@ async function createDatabase(target: PostgresTarget): Promise<void> {
 export function findPostgresBinDir(): string {
   const fromEnv = process.env.PG_BIN_DIR;
   if (fromEnv) {
-    if (!existsSync(path.join(fromEnv, "pg_ctl"))) throw new StackError(`PG_BIN_DIR=${fromEnv} has no pg_ctl`);
+    if (!existsSync(path.join(fromEnv, "pg_ctl")))
+      throw new StackError(`PG_BIN_DIR=${fromEnv} has no pg_ctl`);
     return fromEnv;
   }
   const debianRoot = "/usr/lib/postgresql";
@@ -85,7 +95,11 @@ export function findPostgresBinDir(): string {
 export function getClusterDir(): string {
   const inProject = path.join(DATA_DIR, "postgres");
   if (!isRoot()) return inProject;
-  const reachable = run("sh", ["-c", `runuser -u postgres -- test -x ${JSON.stringify(DATA_DIR)} -o -x ${JSON.stringify(ROOT_DIR)} && echo yes || echo no`]).stdout.trim() === "yes";
+  const reachable =
+    run("sh", [
+      "-c",
+      `runuser -u postgres -- test -x ${JSON.stringify(DATA_DIR)} -o -x ${JSON.stringify(ROOT_DIR)} && echo yes || echo no`,
+    ]).stdout.trim() === "yes";
   return reachable ? inProject : path.join("/var/tmp", `tickstream-${CHECKOUT_ID}`, "postgres");
 }
 
@@ -130,10 +144,14 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     return { startedHere: false };
   }
   if (first.state === "rejected") {
-    throw new StackError(`PostgreSQL at ${where} refused the connection: ${first.detail}\n  Fix the user/password/database in DATABASE_URL.`);
+    throw new StackError(
+      `PostgreSQL at ${where} refused the connection: ${first.detail}\n  Fix the user/password/database in DATABASE_URL.`,
+    );
   }
   if (!isLocalHost(target.host)) {
-    throw new StackError(`PostgreSQL at ${where} is not reachable (${first.detail}); start it or fix DATABASE_URL.`);
+    throw new StackError(
+      `PostgreSQL at ${where} is not reachable (${first.detail}); start it or fix DATABASE_URL.`,
+    );
   }
 
   const binDir = findPostgresBinDir();
@@ -145,7 +163,22 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     const pwFile = path.join(os.tmpdir(), `tickstream-pw-${process.pid}`);
     writeFileSync(pwFile, `${target.password || "tickstream"}\n`, { mode: 0o644 });
     try {
-      runAsOwner(binDir, "initdb", ["-D", clusterDir, "-U", target.user, `--pwfile=${pwFile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], "initdb");
+      runAsOwner(
+        binDir,
+        "initdb",
+        [
+          "-D",
+          clusterDir,
+          "-U",
+          target.user,
+          `--pwfile=${pwFile}`,
+          "--auth=scram-sha-256",
+          "-E",
+          "UTF8",
+          "--locale=C.UTF-8",
+        ],
+        "initdb",
+      );
     } finally {
       rmSync(pwFile, { force: true });
     }
@@ -155,7 +188,12 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
   if (isRoot()) run("sh", ["-c", `touch ${JSON.stringify(log)} && chown postgres ${JSON.stringify(log)}`]);
   const options = `-p ${target.port} -c listen_addresses=${target.host === "localhost" ? "localhost" : "127.0.0.1"} -c unix_socket_directories='${clusterDir}' -c max_connections=300 -c shared_buffers=256MB`;
   say(`PostgreSQL: starting the private cluster on ${where}`);
-  runAsOwner(binDir, "pg_ctl", ["-D", clusterDir, "-l", log, "-o", options, "-w", "-t", "60", "start"], "pg_ctl start");
+  runAsOwner(
+    binDir,
+    "pg_ctl",
+    ["-D", clusterDir, "-l", log, "-o", options, "-w", "-t", "60", "start"],
+    "pg_ctl start",
+  );
 
   for (let attempt = 0; attempt < 50; attempt++) {
     const state = await probe(target);
@@ -164,7 +202,8 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
       await createDatabase(target);
       break;
     }
-    if (state.state === "rejected") throw new StackError(`the private cluster refused ${target.user}: ${state.detail}`);
+    if (state.state === "rejected")
+      throw new StackError(`the private cluster refused ${target.user}: ${state.detail}`);
     await sleep(200);
   }
   return { startedHere: true, clusterDir, binDir };

@@ -19,9 +19,18 @@ export function isRoot(): boolean {
 }
 
 /** Runs a command to completion; throws a StackError with its output when it fails. */
-export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; what?: string } = {}): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: "utf8" });
-  if (result.error) throw new StackError(`${options.what ?? command} could not start: ${result.error.message}`);
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; what?: string } = {},
+): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    encoding: "utf8",
+  });
+  if (result.error)
+    throw new StackError(`${options.what ?? command} could not start: ${result.error.message}`);
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n").slice(-15).join("\n");
     throw new StackError(`${options.what ?? command} failed (exit ${result.status}):\n${output}`);
@@ -58,7 +67,12 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Starts a long-running process in its own process group, detached, logging to .data/logs/<name>.log. */
-export function spawnDetached(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+export function spawnDetached(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   mkdirSync(RUN_DIR, { recursive: true });
   mkdirSync(LOG_DIR, { recursive: true });
   const fd = openSync(logFile(name), "a");

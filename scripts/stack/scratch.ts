@@ -22,8 +22,14 @@ export function pipelineTopicSpecs(topics: TopicNames, partitions: number): Topi
 }
 
 /** Creates the pipeline's topics (for a test run or a benchmark under its own names). */
-export async function createPipelineTopics(brokers: string[], topics: TopicNames, partitions = 3): Promise<void> {
-  const admin = createAdmin(createKafkaClient({ brokers, clientId: "tickstream-scratch", logger: createLogger("scratch", "silent") }));
+export async function createPipelineTopics(
+  brokers: string[],
+  topics: TopicNames,
+  partitions = 3,
+): Promise<void> {
+  const admin = createAdmin(
+    createKafkaClient({ brokers, clientId: "tickstream-scratch", logger: createLogger("scratch", "silent") }),
+  );
   await admin.connect();
   try {
     await ensureTopics(admin, pipelineTopicSpecs(topics, partitions));
@@ -44,7 +50,11 @@ export async function deleteTopics(kafka: KafkaClient, topics: string[]): Promis
  * A fresh, migrated database `name` on the server of `databaseUrl` (dropped first if it exists, e.g.
  * left by an interrupted run). Returns its URL; `dropScratchDatabase` removes it.
  */
-export async function createScratchDatabase(databaseUrl: string, name: string, biPassword?: string): Promise<string> {
+export async function createScratchDatabase(
+  databaseUrl: string,
+  name: string,
+  biPassword?: string,
+): Promise<string> {
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   try {
@@ -71,6 +81,8 @@ export async function dropScratchDatabase(databaseUrl: string, name: string): Pr
 
 /** Builds the product (`npm run build`) when its output is missing: browser tests and benchmarks run it. */
 export function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT_DIR, "dist/server.js")) && existsSync(path.join(ROOT_DIR, ".next/BUILD_ID"))) return;
-  if (spawnSync("npm", ["run", "build"], { cwd: ROOT_DIR, stdio: "inherit" }).status !== 0) throw new Error("npm run build failed");
+  if (existsSync(path.join(ROOT_DIR, "dist/server.js")) && existsSync(path.join(ROOT_DIR, ".next/BUILD_ID")))
+    return;
+  if (spawnSync("npm", ["run", "build"], { cwd: ROOT_DIR, stdio: "inherit" }).status !== 0)
+    throw new Error("npm run build failed");
 }

@@ -13,7 +13,11 @@ describe("local stack settings", () => {
 
   it("reads DATABASE_URL into the parts a private cluster needs", () => {
     expect(parseDatabaseUrl("postgres://tick%40:p%2Fw@127.0.0.1:55432/tickstream")).toEqual({
-      host: "127.0.0.1", port: 55432, user: "tick@", password: "p/w", database: "tickstream",
+      host: "127.0.0.1",
+      port: 55432,
+      user: "tick@",
+      password: "p/w",
+      database: "tickstream",
     });
     expect(parseDatabaseUrl("postgresql://u@db.example.com/x").port).toBe(5432);
   });

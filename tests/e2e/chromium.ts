@@ -17,8 +17,13 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function getChromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(
+    (p): p is string => Boolean(p),
+  );
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error("Chromium not found: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH");
+  if (!found)
+    throw new Error(
+      "Chromium not found: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH",
+    );
   return found;
 }

@@ -15,11 +15,21 @@ function uniqueSymbol(): string {
 }
 
 test.describe("live dashboard", () => {
-  test("a bar produced to Kafka shows in the price card and the chart within 3 seconds", async ({ page, app }) => {
+  test("a bar produced to Kafka shows in the price card and the chart within 3 seconds", async ({
+    page,
+    app,
+  }) => {
     const symbol = uniqueSymbol();
     const start = Math.floor(Date.now() / MINUTE) * MINUTE - 30 * MINUTE;
-    await app.produceBars(symbol, Array.from({ length: 25 }, (_, i) => bar(start + i * MINUTE, 100 + i / 10)));
-    await expect.poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, { timeout: 20_000 }).toBe(25);
+    await app.produceBars(
+      symbol,
+      Array.from({ length: 25 }, (_, i) => bar(start + i * MINUTE, 100 + i / 10)),
+    );
+    await expect
+      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+        timeout: 20_000,
+      })
+      .toBe(25);
 
     const dashboard = new DashboardPage(page);
     await dashboard.open(symbol);
@@ -37,30 +47,58 @@ test.describe("live dashboard", () => {
     expect(latency).toBeLessThan(3_000);
   });
 
-  test("after a web server restart the page reconnects and backfills the bars produced meanwhile", async ({ page, app }) => {
+  test("after a web server restart the page reconnects and backfills the bars produced meanwhile", async ({
+    page,
+    app,
+  }) => {
     const symbol = uniqueSymbol();
     const start = Math.floor(Date.now() / MINUTE) * MINUTE - 40 * MINUTE;
-    await app.produceBars(symbol, Array.from({ length: 10 }, (_, i) => bar(start + i * MINUTE, 50 + i)));
-    await expect.poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, { timeout: 20_000 }).toBe(10);
+    await app.produceBars(
+      symbol,
+      Array.from({ length: 10 }, (_, i) => bar(start + i * MINUTE, 50 + i)),
+    );
+    await expect
+      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+        timeout: 20_000,
+      })
+      .toBe(10);
     const dashboard = new DashboardPage(page);
     await dashboard.open(symbol);
     await expect(dashboard.chart).toHaveAttribute("data-points", "10");
 
     await app.restartWeb(async () => {
       await expect(dashboard.connection).not.toHaveAttribute("data-state", "live", { timeout: 15_000 });
-      await app.produceBars(symbol, [bar(start + 10 * MINUTE, 60), bar(start + 11 * MINUTE, 61), bar(start + 12 * MINUTE, 62)]);
-      await expect.poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, { timeout: 20_000 }).toBe(13);
+      await app.produceBars(symbol, [
+        bar(start + 10 * MINUTE, 60),
+        bar(start + 11 * MINUTE, 61),
+        bar(start + 12 * MINUTE, 62),
+      ]);
+      await expect
+        .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+          timeout: 20_000,
+        })
+        .toBe(13);
     });
 
     await expect(dashboard.connection).toHaveAttribute("data-state", "live", { timeout: 20_000 });
-    await expect(dashboard.chart).toHaveAttribute("data-last-ts", String(start + 12 * MINUTE), { timeout: 10_000 });
+    await expect(dashboard.chart).toHaveAttribute("data-last-ts", String(start + 12 * MINUTE), {
+      timeout: 10_000,
+    });
     // Every bar exactly once: 13 points, none missing, none doubled.
     await expect(dashboard.chart).toHaveAttribute("data-points", "13");
     await expect(dashboard.lastPrice).toHaveText("$62.00");
   });
 
   test("switching symbol and range loads that symbol's bars", async ({ page, app }) => {
-    await expect.poll(async () => (await app.query<{ n: number }>("select count(*)::int as n from fact_prices where symbol = 'AAPL'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.query<{ n: number }>("select count(*)::int as n from fact_prices where symbol = 'AAPL'")
+          )[0]?.n ?? 0,
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(60);
     const dashboard = new DashboardPage(page);
     await dashboard.open("MSFT");
     await dashboard.picker.selectOption("AAPL");
@@ -76,7 +114,15 @@ test.describe("live dashboard", () => {
   });
 
   test("renders in light and dark themes (screenshots)", async ({ page, app }) => {
-    await expect.poll(async () => (await app.query<{ n: number }>("select count(*)::int as n from fact_prices where symbol = 'SPY'"))[0]?.n ?? 0, { timeout: 30_000 }).toBeGreaterThan(60);
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.query<{ n: number }>("select count(*)::int as n from fact_prices where symbol = 'SPY'")
+          )[0]?.n ?? 0,
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(60);
     mkdirSync("test-results/screenshots", { recursive: true });
     const dashboard = new DashboardPage(page);
     for (const theme of ["light", "dark"] as const) {

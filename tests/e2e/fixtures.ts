@@ -15,7 +15,9 @@ async function getFreePort(): Promise<number> {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -40,7 +42,10 @@ export type App = {
   /** Stops the web server (SIGTERM, like a deploy), runs `whileDown`, and starts it again. */
   restartWeb: (whileDown?: () => Promise<void>) => Promise<void>;
   /** Produces bars to the run's ticks topic, keyed by symbol, as a source would. */
-  produceBars: (symbol: string, bars: Omit<TickV1, "v" | "symbol" | "source" | "producedAt">[]) => Promise<void>;
+  produceBars: (
+    symbol: string,
+    bars: Omit<TickV1, "v" | "symbol" | "source" | "producedAt">[],
+  ) => Promise<void>;
   query: <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<T[]>;
 };
 
@@ -53,7 +58,11 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
       const env = { ...state.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: baseURL };
       let pid = spawnProductProcess("web", "dist/server.js", env);
       await waitForHttp(`${baseURL}/api/health`);
-      const kafka = createKafkaClient({ brokers: state.brokers.split(","), clientId: "e2e-producer", logger: createLogger("e2e", "silent") });
+      const kafka = createKafkaClient({
+        brokers: state.brokers.split(","),
+        clientId: "e2e-producer",
+        logger: createLogger("e2e", "silent"),
+      });
       const producer: Producer = createProducer(kafka, { idempotent: true });
       await producer.connect();
       const pool = new pg.Pool({ connectionString: state.databaseUrl, max: 2 });
@@ -71,10 +80,14 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
           await sendJsonBatch(
             producer,
             state.topics.ticks,
-            bars.map((b) => ({ key: symbol, value: { v: 1, symbol, source: "synthetic", producedAt: now, ...b } satisfies TickV1 })),
+            bars.map((b) => ({
+              key: symbol,
+              value: { v: 1, symbol, source: "synthetic", producedAt: now, ...b } satisfies TickV1,
+            })),
           );
         },
-        query: async <T extends pg.QueryResultRow>(text: string, values?: unknown[]) => (await pool.query<T>(text, values)).rows,
+        query: async <T extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+          (await pool.query<T>(text, values)).rows,
       };
       await use(app);
       await producer.disconnect();

@@ -24,7 +24,11 @@ export default async function globalSetup(): Promise<void> {
   await ensureKafka(env.KAFKA_BROKERS);
   const databaseUrl = await createScratchDatabase(env.DATABASE_URL, E2E_DATABASE, env.BI_READONLY_PASSWORD);
   const run = randomUUID().slice(0, 8);
-  const topics = { ticks: `e2e.${run}.market.ticks`, kpis: `e2e.${run}.market.kpis`, ticksDlq: `e2e.${run}.market.ticks.dlq` };
+  const topics = {
+    ticks: `e2e.${run}.market.ticks`,
+    kpis: `e2e.${run}.market.kpis`,
+    ticksDlq: `e2e.${run}.market.ticks.dlq`,
+  };
   await createPipelineTopics(getKafkaBrokers(env), topics);
 
   const adminPassword = `e2e-${randomUUID()}`;
@@ -50,6 +54,14 @@ export default async function globalSetup(): Promise<void> {
     spawnProductProcess("stream", "dist/workers/stream.js", productEnv),
     spawnProductProcess("ingest", "dist/workers/ingest.js", productEnv),
   ];
-  const state: E2eState = { databaseUrl, brokers: env.KAFKA_BROKERS, topics, adminUsername: "admin", adminPassword, env: productEnv, workerPids };
+  const state: E2eState = {
+    databaseUrl,
+    brokers: env.KAFKA_BROKERS,
+    topics,
+    adminUsername: "admin",
+    adminPassword,
+    env: productEnv,
+    workerPids,
+  };
   writeE2eState(state);
 }

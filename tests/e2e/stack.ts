@@ -23,7 +23,8 @@ export function writeE2eState(state: E2eState): void {
 }
 
 export function readE2eState(): E2eState {
-  if (!existsSync(STATE_FILE)) throw new Error("e2e state missing: run through `npm run test:e2e` (global setup)");
+  if (!existsSync(STATE_FILE))
+    throw new Error("e2e state missing: run through `npm run test:e2e` (global setup)");
   return JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2eState;
 }
 
@@ -31,7 +32,11 @@ export function readE2eState(): E2eState {
 export function spawnProductProcess(name: string, script: string, env: Record<string, string>): number {
   mkdirSync(E2E_DIR, { recursive: true });
   const log = openSync(path.join(E2E_DIR, `${name}.log`), "a");
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ["ignore", log, log], detached: true });
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
   child.unref();
   if (!child.pid) throw new Error(`could not start ${name}`);
   return child.pid;

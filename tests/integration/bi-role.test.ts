@@ -272,7 +272,9 @@ describe("the read-only BI role", () => {
 
   it("cannot send notifications (no fake symbols_changed to the workers)", async () => {
     await withReadWriteSession(async () => {
-      expect(await getErrorCode(bi, "select pg_notify('symbols_changed', '{\"op\":\"UPDATE\",\"symbol\":\"AAPL\"}')")).toBe(DENIED);
+      expect(
+        await getErrorCode(bi, 'select pg_notify(\'symbols_changed\', \'{"op":"UPDATE","symbol":"AAPL"}\')'),
+      ).toBe(DENIED);
     });
   });
 

@@ -36,18 +36,22 @@ export default async function setup(project: TestProject): Promise<void> {
   try {
     // Drop test databases that interrupted runs left behind (named tst_<epoch seconds>_…; those younger
     // than 3 hours may belong to a run in progress), then rebuild the template from the migrations.
-    const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'tst\\_%'");
+    const { rows } = await client.query<{ datname: string }>(
+      "select datname from pg_database where datname like 'tst\\_%'",
+    );
     const cutoff = Date.now() / 1000 - 3 * 3600;
     for (const { datname } of rows) {
       const created = Number(datname.split("_")[1]);
-      if (!Number.isFinite(created) || created < cutoff) await client.query(`drop database if exists ${pg.escapeIdentifier(datname)} with (force)`);
+      if (!Number.isFinite(created) || created < cutoff)
+        await client.query(`drop database if exists ${pg.escapeIdentifier(datname)} with (force)`);
     }
     // The template is shared by concurrent runs: rebuild it under a lock, and only when it is missing or
     // older than the migrations.
     await client.query("select pg_advisory_lock(7245311002)");
     try {
       const exists = await client.query("select 1 from pg_database where datname = $1", [TEMPLATE_DATABASE]);
-      if (exists.rowCount === 0) await client.query(`create database ${pg.escapeIdentifier(TEMPLATE_DATABASE)}`);
+      if (exists.rowCount === 0)
+        await client.query(`create database ${pg.escapeIdentifier(TEMPLATE_DATABASE)}`);
     } finally {
       await client.query("select pg_advisory_unlock(7245311002)");
     }

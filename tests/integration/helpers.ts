@@ -7,8 +7,16 @@ import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { createLogger, describeError } from "@/lib/log";
-import { startIngestWorker, type IngestWorker, type IngestWorkerOptions } from "@/workers/ingest/start-ingest-worker";
-import { startStreamWorker, type StreamWorker, type StreamWorkerOptions } from "@/workers/stream/start-stream-worker";
+import {
+  startIngestWorker,
+  type IngestWorker,
+  type IngestWorkerOptions,
+} from "@/workers/ingest/start-ingest-worker";
+import {
+  startStreamWorker,
+  type StreamWorker,
+  type StreamWorkerOptions,
+} from "@/workers/stream/start-stream-worker";
 import { createPipelineTopics } from "@/scripts/stack/scratch";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -27,7 +35,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(inject("templateDatabase"))}`);
+    await admin.query(
+      `create database ${pg.escapeIdentifier(name)} template ${pg.escapeIdentifier(inject("templateDatabase"))}`,
+    );
   } finally {
     await admin.end();
   }
@@ -65,13 +75,22 @@ export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
 /** Unique topics for one test (ticks with `partitions` partitions), created and ready. */
 export async function createTestTopics(partitions = 3): Promise<TestTopics> {
   const id = uniqueId("it");
-  const topics = { ticks: `${id}.market.ticks`, kpis: `${id}.market.kpis`, ticksDlq: `${id}.market.ticks.dlq` };
+  const topics = {
+    ticks: `${id}.market.ticks`,
+    kpis: `${id}.market.kpis`,
+    ticksDlq: `${id}.market.ticks.dlq`,
+  };
   await createPipelineTopics(getTestBrokers(), topics, partitions);
   return topics;
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -83,11 +102,17 @@ export async function waitFor<T>(what: string, check: () => Promise<T | null | u
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${describeError(lastError)})` : ""}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${describeError(lastError)})` : ""}`,
+  );
 }
 
 /** The stream worker in this process against a test database and topics (options override). */
-export function startTestStreamWorker(database: TestDatabase, topics: TestTopics, overrides: Partial<StreamWorkerOptions> = {}): Promise<StreamWorker> {
+export function startTestStreamWorker(
+  database: TestDatabase,
+  topics: TestTopics,
+  overrides: Partial<StreamWorkerOptions> = {},
+): Promise<StreamWorker> {
   return startStreamWorker({
     db: database.db,
     kafka: createTestKafka(uniqueId("stream")),
@@ -104,7 +129,11 @@ export function startTestStreamWorker(database: TestDatabase, topics: TestTopics
 }
 
 /** The ingest worker in this process against a test database (replay by default, no seeding). */
-export function startTestIngestWorker(database: TestDatabase, ticksTopic: string, overrides: Partial<IngestWorkerOptions> = {}): Promise<IngestWorker> {
+export function startTestIngestWorker(
+  database: TestDatabase,
+  ticksTopic: string,
+  overrides: Partial<IngestWorkerOptions> = {},
+): Promise<IngestWorker> {
   return startIngestWorker({
     db: database.db,
     databaseUrl: database.url,

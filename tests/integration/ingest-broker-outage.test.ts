@@ -14,7 +14,14 @@ import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { ensureKafka, stopLocalKafka, type LocalBroker } from "@/scripts/stack/kafka";
 import { DATA_DIR } from "@/scripts/stack/paths";
 
-import { createTestDatabase, startTestIngestWorker, type TestDatabase, testLogger, uniqueId, waitFor } from "./helpers";
+import {
+  createTestDatabase,
+  startTestIngestWorker,
+  type TestDatabase,
+  testLogger,
+  uniqueId,
+  waitFor,
+} from "./helpers";
 import { getRecordedBars } from "./support/recorded-ticks";
 import { readTopic } from "./support/read-topic";
 
@@ -24,9 +31,17 @@ const SYMBOLS = ["AAPL", "NVDA"];
 async function findFreePortPair(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const free = await Promise.all([port, port + 1].map((p) => new Promise<boolean>((resolve) => {
-      const server = net.createServer().once("error", () => resolve(false)).listen(p, "127.0.0.1", () => server.close(() => resolve(true)));
-    })));
+    const free = await Promise.all(
+      [port, port + 1].map(
+        (p) =>
+          new Promise<boolean>((resolve) => {
+            const server = net
+              .createServer()
+              .once("error", () => resolve(false))
+              .listen(p, "127.0.0.1", () => server.close(() => resolve(true)));
+          }),
+      ),
+    );
     if (free.every(Boolean)) return port;
   }
   throw new Error("no free port pair");
@@ -34,7 +49,10 @@ async function findFreePortPair(): Promise<number> {
 
 describe("ingest worker while its Kafka broker goes away for 10 seconds", () => {
   // A broker of this test's own: stopping the shared one would break the other test files.
-  const broker: LocalBroker = { name: uniqueId("kafka-outage"), dir: path.join(DATA_DIR, "test-brokers", uniqueId("b")) };
+  const broker: LocalBroker = {
+    name: uniqueId("kafka-outage"),
+    dir: path.join(DATA_DIR, "test-brokers", uniqueId("b")),
+  };
   let brokers = "";
   let database: TestDatabase | undefined;
   let worker: IngestWorker | undefined;
@@ -49,7 +67,8 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
   it("holds the bars, and after the broker returns every bar arrives exactly once and in order per symbol", async () => {
     brokers = `127.0.0.1:${await findFreePortPair()}`;
     await ensureKafka(brokers, broker);
-    const kafka = () => createKafkaClient({ brokers: [brokers], clientId: uniqueId("c"), logger: testLogger, retries: 2 });
+    const kafka = () =>
+      createKafkaClient({ brokers: [brokers], clientId: uniqueId("c"), logger: testLogger, retries: 2 });
     const topic = "market.ticks";
     const admin = createAdmin(kafka());
     await admin.connect();
@@ -57,9 +76,19 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
     await admin.disconnect();
 
     const db = (database = await createTestDatabase());
-    await insertSymbols(db.db, SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })));
-    worker = await startTestIngestWorker(db, topic, { kafka: kafka(), replay: { dataDir: "data/minute-bars", speed: 300 } });
-    await waitFor("bars flowing", () => (worker!.metrics().publisher.published.replay?.AAPL ?? 0) > 450, 60_000);
+    await insertSymbols(
+      db.db,
+      SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })),
+    );
+    worker = await startTestIngestWorker(db, topic, {
+      kafka: kafka(),
+      replay: { dataDir: "data/minute-bars", speed: 300 },
+    });
+    await waitFor(
+      "bars flowing",
+      () => (worker!.metrics().publisher.published.replay?.AAPL ?? 0) > 450,
+      60_000,
+    );
 
     await stopLocalKafka(broker.name);
     const downAt = Date.now();
@@ -69,26 +98,43 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
     await ensureKafka(brokers, broker);
     const upAfterMs = Date.now() - downAt;
 
-    await waitFor("buffer drained", () => worker!.metrics().publisher.buffered === 0 && worker!.metrics().publisher.kafkaAvailable, 90_000);
+    await waitFor(
+      "buffer drained",
+      () => worker!.metrics().publisher.buffered === 0 && worker!.metrics().publisher.kafkaAvailable,
+      90_000,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     await worker.stop();
     worker = undefined;
 
     const clock = await getAppState<ReplayClock>(db.db, "replay.clock");
     const timeline = buildReplayTimeline(getRecordedBars(), "America/New_York");
-    const { rows: cursors } = await db.db.$client.query<{ symbol: string; replay_seq: string }>("select symbol, replay_seq from ingest_cursors");
-    const messages = await readTopic(kafka(), topic, (m) => SYMBOLS.every((s) => m.some((x) => x.key === s)) && m.length >= cursors.length, 30_000);
+    const { rows: cursors } = await db.db.$client.query<{ symbol: string; replay_seq: string }>(
+      "select symbol, replay_seq from ingest_cursors",
+    );
+    const messages = await readTopic(
+      kafka(),
+      topic,
+      (m) => SYMBOLS.every((s) => m.some((x) => x.key === s)) && m.length >= cursors.length,
+      30_000,
+    );
     // Read until the count stops growing: everything the worker sent is in the log.
     const all = await readTopic(kafka(), topic, (m) => m.length >= messages.length, 30_000);
 
     for (const symbol of SYMBOLS) {
-      const ticks = all.filter((m) => m.key === symbol).sort((a, b) => a.offset - b.offset).map((m) => tickV1Schema.parse(JSON.parse(m.value)));
+      const ticks = all
+        .filter((m) => m.key === symbol)
+        .sort((a, b) => a.offset - b.offset)
+        .map((m) => tickV1Schema.parse(JSON.parse(m.value)));
       const last = Number(cursors.find((c) => c.symbol === symbol)?.replay_seq);
       const firstTs = ticks[0]!.ts;
       // The replay positions from the first bar sent to the cursor, each exactly once, in order.
       let firstPosition = last;
-      while (firstPosition > 0 && getReplayTimestamp(timeline, clock!.anchorDate, firstPosition) > firstTs) firstPosition--;
-      const expected = Array.from({ length: last - firstPosition + 1 }, (_, i) => getReplayTimestamp(timeline, clock!.anchorDate, firstPosition + i));
+      while (firstPosition > 0 && getReplayTimestamp(timeline, clock!.anchorDate, firstPosition) > firstTs)
+        firstPosition--;
+      const expected = Array.from({ length: last - firstPosition + 1 }, (_, i) =>
+        getReplayTimestamp(timeline, clock!.anchorDate, firstPosition + i),
+      );
       expect(ticks.map((t) => t.ts)).toEqual(expected);
     }
     testLogger.info({ heldWhileDown, upAfterMs }, "outage figures");

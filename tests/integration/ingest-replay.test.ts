@@ -5,7 +5,17 @@ import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, startTestIngestWorker, type TestDatabase, testLogger, type TestTopics, uniqueId, waitFor } from "./helpers";
+import {
+  createTestDatabase,
+  createTestTopics,
+  getTestBrokers,
+  startTestIngestWorker,
+  type TestDatabase,
+  testLogger,
+  type TestTopics,
+  uniqueId,
+  waitFor,
+} from "./helpers";
 import { readTopic } from "./support/read-topic";
 import { getRecordedBars } from "./support/recorded-ticks";
 
@@ -15,12 +25,16 @@ describe("ingest worker with the replay source, against the real broker and data
   let database: TestDatabase;
   let topics: TestTopics;
   let worker: IngestWorker;
-  const kafka = () => createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("client"), logger: testLogger });
+  const kafka = () =>
+    createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("client"), logger: testLogger });
 
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
-    await insertSymbols(database.db, SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })));
+    await insertSymbols(
+      database.db,
+      SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })),
+    );
     worker = await startTestIngestWorker(database, topics.ticks);
   });
 
@@ -31,7 +45,12 @@ describe("ingest worker with the replay source, against the real broker and data
 
   it("publishes valid, symbol-keyed events for the three active symbols; pausing one stops its events within 5 s", async () => {
     const reader = kafka();
-    const first = await readTopic(reader, topics.ticks, (m) => SYMBOLS.every((s) => m.filter((x) => x.key === s).length > 400), 60_000);
+    const first = await readTopic(
+      reader,
+      topics.ticks,
+      (m) => SYMBOLS.every((s) => m.filter((x) => x.key === s).length > 400),
+      60_000,
+    );
     const byKey = new Map<string, TickV1[]>();
     const partitionOf = new Map<string, Set<number>>();
     for (const m of first) {
@@ -49,8 +68,14 @@ describe("ingest worker with the replay source, against the real broker and data
     }
     // Every bar is a real recorded bar of that symbol, shifted in time only.
     for (const symbol of SYMBOLS) {
-      const recorded = new Set(getRecordedBars().get(symbol)!.map((b) => `${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}`));
-      expect(byKey.get(symbol)!.every((t) => recorded.has(`${t.open}|${t.high}|${t.low}|${t.close}|${t.volume}`))).toBe(true);
+      const recorded = new Set(
+        getRecordedBars()
+          .get(symbol)!
+          .map((b) => `${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}`),
+      );
+      expect(
+        byKey.get(symbol)!.every((t) => recorded.has(`${t.open}|${t.high}|${t.low}|${t.close}|${t.volume}`)),
+      ).toBe(true);
     }
 
     // Pause MSFT: the NOTIFY reaches the worker, which stops producing it.
@@ -58,15 +83,25 @@ describe("ingest worker with the replay source, against the real broker and data
     await updateSymbol(database.db, "MSFT", { status: "paused" });
     await new Promise((r) => setTimeout(r, 7_000));
     const after = await readTopic(reader, topics.ticks, () => false, 4_000);
-    const latePaused = after.map((m) => tickV1Schema.parse(JSON.parse(m.value))).filter((t) => t.symbol === "MSFT" && t.producedAt > pausedAt + 5_000);
-    const lateOthers = after.map((m) => tickV1Schema.parse(JSON.parse(m.value))).filter((t) => t.symbol !== "MSFT" && t.producedAt > pausedAt + 5_000);
+    const latePaused = after
+      .map((m) => tickV1Schema.parse(JSON.parse(m.value)))
+      .filter((t) => t.symbol === "MSFT" && t.producedAt > pausedAt + 5_000);
+    const lateOthers = after
+      .map((m) => tickV1Schema.parse(JSON.parse(m.value)))
+      .filter((t) => t.symbol !== "MSFT" && t.producedAt > pausedAt + 5_000);
     expect(latePaused).toHaveLength(0);
     expect(lateOthers.length).toBeGreaterThan(0);
 
     // The durable cursors say how far each symbol got.
-    await waitFor("cursors saved", async () => {
-      const { rows } = await database.db.$client.query<{ n: string }>("select count(*) as n from ingest_cursors where replay_seq is not null");
-      return Number(rows[0]?.n) === 3;
-    }, 10_000);
+    await waitFor(
+      "cursors saved",
+      async () => {
+        const { rows } = await database.db.$client.query<{ n: string }>(
+          "select count(*) as n from ingest_cursors where replay_seq is not null",
+        );
+        return Number(rows[0]?.n) === 3;
+      },
+      10_000,
+    );
   });
 });

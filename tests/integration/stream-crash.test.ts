@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, testLogger, uniqueId, waitFor, type TestDatabase, type TestTopics } from "./helpers";
+import {
+  createTestDatabase,
+  createTestTopics,
+  getTestBrokers,
+  testLogger,
+  uniqueId,
+  waitFor,
+  type TestDatabase,
+  type TestTopics,
+} from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
 
@@ -46,9 +55,16 @@ describe("crash test: kill -9 the stream worker at random points during a replay
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
-    const producer = createProducer(createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }), { idempotent: true });
+    const producer = createProducer(
+      createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
+      { idempotent: true },
+    );
     await producer.connect();
-    await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
+    await sendJsonBatch(
+      producer,
+      topics.ticks,
+      ticks.map((t) => ({ key: t.symbol, value: t })),
+    );
     await producer.disconnect();
   });
 
@@ -64,7 +80,12 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     while (kills < 4) {
       startWorker();
       const target = lastCount + 500 + Math.floor(Math.random() * 1500);
-      await waitFor("progress before the kill", async () => (await storedBars()) >= Math.min(target, ticks.length - 1), 90_000, 20);
+      await waitFor(
+        "progress before the kill",
+        async () => (await storedBars()) >= Math.min(target, ticks.length - 1),
+        90_000,
+        20,
+      );
       await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
       lastCount = await storedBars();
       if (lastCount >= ticks.length) break;
@@ -74,11 +95,21 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     }
     expect(kills).toBeGreaterThanOrEqual(3);
     if (child?.exitCode !== null || child.signalCode !== null) startWorker();
-    await waitFor("every bar stored after the restarts", async () => (await storedBars()) === ticks.length, 120_000);
-    await waitFor("every offset stored", async () => {
-      const { rows } = await database.db.$client.query<{ total: string }>("select sum(next_offset) as total from stream_offsets");
-      return Number(rows[0]?.total) === ticks.length;
-    }, 30_000);
+    await waitFor(
+      "every bar stored after the restarts",
+      async () => (await storedBars()) === ticks.length,
+      120_000,
+    );
+    await waitFor(
+      "every offset stored",
+      async () => {
+        const { rows } = await database.db.$client.query<{ total: string }>(
+          "select sum(next_offset) as total from stream_offsets",
+        );
+        return Number(rows[0]?.total) === ticks.length;
+      },
+      30_000,
+    );
 
     expect(await diffAgainstReference(database.db, ticks, WINDOWS)).toEqual([]);
     const { rows: raw } = await database.db.$client.query<{ n: string; distinct_offsets: string }>(

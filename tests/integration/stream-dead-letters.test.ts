@@ -5,12 +5,33 @@ import { createConsumer, createKafkaClient, createProducer } from "@/lib/kafka/c
 import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, startTestStreamWorker, type TestDatabase, testLogger, type TestTopics, uniqueId, waitFor } from "./helpers";
+import {
+  createTestDatabase,
+  createTestTopics,
+  getTestBrokers,
+  startTestStreamWorker,
+  type TestDatabase,
+  testLogger,
+  type TestTopics,
+  uniqueId,
+  waitFor,
+} from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 
 /** 100 kinds of bad input, from broken JSON to impossible bars. */
 function malformed(i: number, good: { symbol: string; ts: number }): { key: string; value: unknown } {
-  const base = { v: 1, symbol: good.symbol, ts: good.ts, open: 10, high: 11, low: 9, close: 10, volume: 5, source: "replay", producedAt: 1 };
+  const base = {
+    v: 1,
+    symbol: good.symbol,
+    ts: good.ts,
+    open: 10,
+    high: 11,
+    low: 9,
+    close: 10,
+    volume: 5,
+    source: "replay",
+    producedAt: 1,
+  };
   const variants: { key: string; value: unknown }[] = [
     { key: good.symbol, value: "{not json" },
     { key: good.symbol, value: { ...base, v: 2 } },
@@ -44,18 +65,30 @@ describe("dead letters", () => {
 
   it("sends all 100 malformed events to the DLQ with a reason and processes every good one", async () => {
     const good = getRecordedTicks(["AAPL", "MSFT"], ["2026-03-16"]).slice(0, 400);
-    const messages = good.flatMap((t, i) => (i % 4 === 0 ? [{ key: t.symbol, value: t }, malformed(i / 4, t)] : [{ key: t.symbol, value: t }]));
+    const messages = good.flatMap((t, i) =>
+      i % 4 === 0 ? [{ key: t.symbol, value: t }, malformed(i / 4, t)] : [{ key: t.symbol, value: t }],
+    );
     expect(messages.length - good.length).toBe(100);
-    const kafka = createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger });
+    const kafka = createKafkaClient({
+      brokers: getTestBrokers(),
+      clientId: uniqueId("producer"),
+      logger: testLogger,
+    });
     const producer = createProducer(kafka);
     await producer.connect();
     await sendJsonBatch(producer, topics.ticks, messages);
     await producer.disconnect();
 
-    await waitFor("good bars stored", async () => {
-      const { rows } = await database.db.$client.query<{ n: string }>("select count(*) as n from fact_prices");
-      return Number(rows[0]?.n) === good.length;
-    }, 60_000);
+    await waitFor(
+      "good bars stored",
+      async () => {
+        const { rows } = await database.db.$client.query<{ n: string }>(
+          "select count(*) as n from fact_prices",
+        );
+        return Number(rows[0]?.n) === good.length;
+      },
+      60_000,
+    );
 
     const dead: { reason: string; offset: string; value: string }[] = [];
     const consumer = createConsumer(kafka, { groupId: uniqueId("dlq-reader") });
@@ -64,7 +97,11 @@ describe("dead letters", () => {
     await consumer.run({
       eachMessage: ({ message }) => {
         const headers = decodeHeaders(message.headers);
-        dead.push({ reason: headers[DLQ_HEADERS.reason] ?? "", offset: headers[DLQ_HEADERS.sourceOffset] ?? "", value: message.value?.toString() ?? "" });
+        dead.push({
+          reason: headers[DLQ_HEADERS.reason] ?? "",
+          offset: headers[DLQ_HEADERS.sourceOffset] ?? "",
+          value: message.value?.toString() ?? "",
+        });
         return Promise.resolve();
       },
     });
@@ -72,15 +109,17 @@ describe("dead letters", () => {
     await consumer.disconnect();
     expect(dead).toHaveLength(100);
     expect(dead.every((d) => d.reason.length > 0 && d.offset !== "")).toBe(true);
-    expect(dead.map((d) => d.reason)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/not JSON/),
-      expect.stringMatching(/unknown schema version/),
-      expect.stringMatching(/below low/),
-      expect.stringMatching(/volume/),
-      expect.stringMatching(/whole minute/),
-      expect.stringMatching(/does not match symbol/),
-      expect.stringMatching(/empty message/),
-    ]));
+    expect(dead.map((d) => d.reason)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/not JSON/),
+        expect.stringMatching(/unknown schema version/),
+        expect.stringMatching(/below low/),
+        expect.stringMatching(/volume/),
+        expect.stringMatching(/whole minute/),
+        expect.stringMatching(/does not match symbol/),
+        expect.stringMatching(/empty message/),
+      ]),
+    );
     expect(worker.metrics().deadLettered).toBe(100);
   });
 });

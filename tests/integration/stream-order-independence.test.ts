@@ -15,7 +15,14 @@ const WINDOWS = [5, 15, 60];
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 
 function toMessage(tick: TickV1, offset: number): InMessage {
-  return { partition: 0, offset, key: tick.symbol, value: Buffer.from(JSON.stringify(tick)), headers: {}, timestamp: 0 };
+  return {
+    partition: 0,
+    offset,
+    key: tick.symbol,
+    value: Buffer.from(JSON.stringify(tick)),
+    headers: {},
+    timestamp: 0,
+  };
 }
 
 /** Feeds events to the real batch handler against a real database, in batches of the given sizes. */
@@ -24,7 +31,13 @@ async function feed(database: TestDatabase, events: TickV1[], batchSizes: number
     db: database.db,
     logger: testLogger,
     clock: () => NOW,
-    config: { groupId: "order-test", windows: WINDOWS, finalGraceMs: 30_000, defaultTimeZone: "America/New_York", landRawTicks: false },
+    config: {
+      groupId: "order-test",
+      windows: WINDOWS,
+      finalGraceMs: 30_000,
+      defaultTimeZone: "America/New_York",
+      landRawTicks: false,
+    },
     sendDeadLetters: () => Promise.reject(new Error("no dead letters expected")),
   });
   let offset = 0;
@@ -51,36 +64,47 @@ describe("property: results depend on the bars, never on their arrival order", (
     expect(ticks).toHaveLength(5 * 390);
     const inOrder = await createTestDatabase();
     databases.push(inOrder);
-    await feed(inOrder, [...ticks].sort((a, b) => a.ts - b.ts || a.symbol.localeCompare(b.symbol)), [500]);
+    await feed(
+      inOrder,
+      [...ticks].sort((a, b) => a.ts - b.ts || a.symbol.localeCompare(b.symbol)),
+      [500],
+    );
     expect(await diffAgainstReference(inOrder.db, ticks, WINDOWS)).toEqual([]);
     const expected = await dumpKpiTables(inOrder.db);
 
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.integer({ min: 25, max: 400 }), { minLength: 1, maxLength: 6 }), async (seed, batchSizes) => {
-        // Each bar arrives as a stale revision (wrong close/volume) and later as its final revision,
-        // sometimes twice; bars of all symbols interleave in a random order.
-        const rand = fc.sample(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { seed, numRuns: ticks.length * 4 });
-        let r = 0;
-        const next = () => rand[r++ % rand.length]!;
-        const queues = ticks.map((t) => {
-          const stale = { ...t, close: t.low, volume: t.volume + 7 };
-          return next() < 0.2 ? [stale, t, t] : [stale, t];
-        });
-        const events: TickV1[] = [];
-        const live = queues.map((_, idx) => idx);
-        while (live.length > 0) {
-          const pick = Math.floor(next() * live.length);
-          const q = queues[live[pick]!]!;
-          events.push(q.shift()!);
-          if (q.length === 0) live.splice(pick, 1);
-        }
-        const shuffled = await createTestDatabase();
-        databases.push(shuffled);
-        await feed(shuffled, events, batchSizes);
-        expect(await dumpKpiTables(shuffled.db)).toEqual(expected);
-        await shuffled.drop();
-        databases.pop();
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.array(fc.integer({ min: 25, max: 400 }), { minLength: 1, maxLength: 6 }),
+        async (seed, batchSizes) => {
+          // Each bar arrives as a stale revision (wrong close/volume) and later as its final revision,
+          // sometimes twice; bars of all symbols interleave in a random order.
+          const rand = fc.sample(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), {
+            seed,
+            numRuns: ticks.length * 4,
+          });
+          let r = 0;
+          const next = () => rand[r++ % rand.length]!;
+          const queues = ticks.map((t) => {
+            const stale = { ...t, close: t.low, volume: t.volume + 7 };
+            return next() < 0.2 ? [stale, t, t] : [stale, t];
+          });
+          const events: TickV1[] = [];
+          const live = queues.map((_, idx) => idx);
+          while (live.length > 0) {
+            const pick = Math.floor(next() * live.length);
+            const q = queues[live[pick]!]!;
+            events.push(q.shift()!);
+            if (q.length === 0) live.splice(pick, 1);
+          }
+          const shuffled = await createTestDatabase();
+          databases.push(shuffled);
+          await feed(shuffled, events, batchSizes);
+          expect(await dumpKpiTables(shuffled.db)).toEqual(expected);
+          await shuffled.drop();
+          databases.pop();
+        },
+      ),
       { numRuns: 3 },
     );
   });

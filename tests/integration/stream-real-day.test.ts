@@ -4,7 +4,17 @@ import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, startTestStreamWorker, type TestDatabase, testLogger, type TestTopics, uniqueId, waitFor } from "./helpers";
+import {
+  createTestDatabase,
+  createTestTopics,
+  getTestBrokers,
+  startTestStreamWorker,
+  type TestDatabase,
+  testLogger,
+  type TestTopics,
+  uniqueId,
+  waitFor,
+} from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
 
@@ -22,10 +32,18 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
-    const kafka = createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger });
+    const kafka = createKafkaClient({
+      brokers: getTestBrokers(),
+      clientId: uniqueId("producer"),
+      logger: testLogger,
+    });
     const producer = createProducer(kafka, { idempotent: true });
     await producer.connect();
-    await sendJsonBatch(producer, topics.ticks, ticks.map((t) => ({ key: t.symbol, value: t })));
+    await sendJsonBatch(
+      producer,
+      topics.ticks,
+      ticks.map((t) => ({ key: t.symbol, value: t })),
+    );
     await producer.disconnect();
     worker = await startTestStreamWorker(database, topics, { windows: WINDOWS });
   });
@@ -37,10 +55,16 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
 
   it("stores every fact_prices, daily_stats and kpi_snapshots row as computed independently from the source file", async () => {
     expect(ticks).toHaveLength(SYMBOLS.length * DATES.length * 390);
-    await waitFor("all bars stored", async () => {
-      const { rows } = await database.db.$client.query<{ n: string }>("select count(*) as n from fact_prices");
-      return Number(rows[0]?.n) === ticks.length;
-    }, 120_000);
+    await waitFor(
+      "all bars stored",
+      async () => {
+        const { rows } = await database.db.$client.query<{ n: string }>(
+          "select count(*) as n from fact_prices",
+        );
+        return Number(rows[0]?.n) === ticks.length;
+      },
+      120_000,
+    );
     const problems = await diffAgainstReference(database.db, ticks, WINDOWS);
     expect(problems.slice(0, 20)).toEqual([]);
 
@@ -53,9 +77,13 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
   });
 
   it("lands every accepted event once and stores the next offsets with the rows", async () => {
-    const { rows: raw } = await database.db.$client.query<{ n: string }>("select count(*) as n from raw_ticks");
+    const { rows: raw } = await database.db.$client.query<{ n: string }>(
+      "select count(*) as n from raw_ticks",
+    );
     expect(Number(raw[0]?.n)).toBe(ticks.length);
-    const { rows: offsets } = await database.db.$client.query<{ total: string }>("select sum(next_offset) as total from stream_offsets");
+    const { rows: offsets } = await database.db.$client.query<{ total: string }>(
+      "select sum(next_offset) as total from stream_offsets",
+    );
     expect(Number(offsets[0]?.total)).toBe(ticks.length);
   });
 });

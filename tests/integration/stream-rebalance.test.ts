@@ -4,7 +4,16 @@ import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
-import { createTestDatabase, createTestTopics, getTestBrokers, startTestStreamWorker, type TestDatabase, testLogger, uniqueId, waitFor } from "./helpers";
+import {
+  createTestDatabase,
+  createTestTopics,
+  getTestBrokers,
+  startTestStreamWorker,
+  type TestDatabase,
+  testLogger,
+  uniqueId,
+  waitFor,
+} from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
 
@@ -26,23 +35,46 @@ describe("several stream workers in one group", () => {
     const groupId = uniqueId("group");
     const start = () =>
       startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
-    const producer = createProducer(createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }), { idempotent: true });
+    const producer = createProducer(
+      createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
+      { idempotent: true },
+    );
     await producer.connect();
     const days = ["2026-03-12", "2026-03-13", "2026-03-16"];
     const all = getRecordedTicks(SYMBOLS, days);
-    const stored = async () => Number((await db.db.$client.query<{ n: string }>("select count(*) as n from fact_prices")).rows[0]?.n);
+    const stored = async () =>
+      Number((await db.db.$client.query<{ n: string }>("select count(*) as n from fact_prices")).rows[0]?.n);
 
     const first = await start();
     workers.push(first);
-    await sendJsonBatch(producer, topics.ticks, getRecordedTicks(SYMBOLS, [days[0]!]).map((t) => ({ key: t.symbol, value: t })));
+    await sendJsonBatch(
+      producer,
+      topics.ticks,
+      getRecordedTicks(SYMBOLS, [days[0]!]).map((t) => ({ key: t.symbol, value: t })),
+    );
     await waitFor("first day processed", async () => (await stored()) > 1_000, 60_000);
 
     const second = await start(); // joins: the partitions are split between the two
     workers.push(second);
-    await sendJsonBatch(producer, topics.ticks, getRecordedTicks(SYMBOLS, [days[1]!]).map((t) => ({ key: t.symbol, value: t })));
-    await waitFor("both members own partitions", () => first.metrics().partitions.length > 0 && second.metrics().partitions.length > 0 && first.metrics().partitions.length + second.metrics().partitions.length === 6, 60_000);
+    await sendJsonBatch(
+      producer,
+      topics.ticks,
+      getRecordedTicks(SYMBOLS, [days[1]!]).map((t) => ({ key: t.symbol, value: t })),
+    );
+    await waitFor(
+      "both members own partitions",
+      () =>
+        first.metrics().partitions.length > 0 &&
+        second.metrics().partitions.length > 0 &&
+        first.metrics().partitions.length + second.metrics().partitions.length === 6,
+      60_000,
+    );
 
-    await sendJsonBatch(producer, topics.ticks, getRecordedTicks(SYMBOLS, [days[2]!]).map((t) => ({ key: t.symbol, value: t })));
+    await sendJsonBatch(
+      producer,
+      topics.ticks,
+      getRecordedTicks(SYMBOLS, [days[2]!]).map((t) => ({ key: t.symbol, value: t })),
+    );
     await first.stop(); // leaves mid-stream: the second takes everything over
     workers.shift();
     await producer.disconnect();

@@ -14,7 +14,11 @@ export const MOVERS_LIMIT = 5;
  * its newest changed day and newest window of each length; per touched window its movers ranking,
  * read back from PostgreSQL so it includes every symbol, whichever worker wrote it.
  */
-export async function buildKpiUpdates(db: DbOrTx, changes: ReadonlyMap<string, SeriesChanges>, now: number): Promise<KpiUpdateV1[]> {
+export async function buildKpiUpdates(
+  db: DbOrTx,
+  changes: ReadonlyMap<string, SeriesChanges>,
+  now: number,
+): Promise<KpiUpdateV1[]> {
   const updates: KpiUpdateV1[] = [];
   const windowKeys = new Map<string, { windowMinutes: number; windowStart: number }>();
   const tradeDates = new Set<string>();
@@ -24,7 +28,10 @@ export async function buildKpiUpdates(db: DbOrTx, changes: ReadonlyMap<string, S
     for (const w of change.windows) {
       const seen = newestWindows.get(w.windowMinutes);
       if (!seen || seen.windowStart < w.windowStart) newestWindows.set(w.windowMinutes, w);
-      windowKeys.set(`${w.windowMinutes}:${w.windowStart}`, { windowMinutes: w.windowMinutes, windowStart: w.windowStart });
+      windowKeys.set(`${w.windowMinutes}:${w.windowStart}`, {
+        windowMinutes: w.windowMinutes,
+        windowStart: w.windowStart,
+      });
     }
     const day = change.days[change.days.length - 1] ?? null;
     for (const d of change.days) tradeDates.add(d.tradeDate);
@@ -46,7 +53,15 @@ export async function buildKpiUpdates(db: DbOrTx, changes: ReadonlyMap<string, S
     const tradeDate = newestDate;
     const movers = await listDayMovers(db, tradeDate, MOVERS_LIMIT);
     const start = Date.parse(`${tradeDate}T00:00:00Z`);
-    updates.push({ v: 1, type: "movers", windowMinutes: 0, windowStart: start, windowEnd: start + 86_400_000, ...movers, publishedAt: now });
+    updates.push({
+      v: 1,
+      type: "movers",
+      windowMinutes: 0,
+      windowStart: start,
+      windowEnd: start + 86_400_000,
+      ...movers,
+      publishedAt: now,
+    });
   }
   return updates;
 }

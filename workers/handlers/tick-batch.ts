@@ -62,12 +62,19 @@ function parse(message: InMessage): Parsed {
   const result = parseTickMessage(message.value);
   if (!result.ok) return { message, reason: result.reason };
   if (message.key !== null && message.key !== result.tick.symbol) {
-    return { message, reason: `message key ${JSON.stringify(message.key)} does not match symbol ${result.tick.symbol}` };
+    return {
+      message,
+      reason: `message key ${JSON.stringify(message.key)} does not match symbol ${result.tick.symbol}`,
+    };
   }
   return { message, tick: result.tick };
 }
 
-function toDeadLetter(batch: TickBatch, item: { message: InMessage; reason: string }, now: number): OutMessage {
+function toDeadLetter(
+  batch: TickBatch,
+  item: { message: InMessage; reason: string },
+  now: number,
+): OutMessage {
   return {
     key: item.message.key ?? "",
     value: item.message.value?.toString("utf8") ?? "",
@@ -92,7 +99,12 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
   const series = new Map<string, SeriesState>();
   const timeZones = new Map<string, string>();
 
-  async function getSeries(tx: DbOrTx, symbol: string, timeZone: string, fromTs: number): Promise<SeriesState> {
+  async function getSeries(
+    tx: DbOrTx,
+    symbol: string,
+    timeZone: string,
+    fromTs: number,
+  ): Promise<SeriesState> {
     const cached = series.get(symbol);
     if (cached && canRecomputeFrom(cached, fromTs)) return cached;
     const loadFrom = computeLoadFrom(fromTs, config.windows);
@@ -135,7 +147,15 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           series.clear();
           logger.info({ partition: batch.partition, skipped, stored }, "skipping offsets already applied");
         }
-        if (fresh.length === 0) return { kind: "applied", nextOffset: stored, changes: new Map(), applied: 0, skipped, deadLettered: 0 } as const;
+        if (fresh.length === 0)
+          return {
+            kind: "applied",
+            nextOffset: stored,
+            changes: new Map(),
+            applied: 0,
+            skipped,
+            deadLettered: 0,
+          } as const;
 
         const parsed = fresh.map(parse);
         const dead = parsed.filter((p): p is { message: InMessage; reason: string } => "reason" in p);
@@ -146,7 +166,14 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         for (const { tick } of good) {
           let bars = bySymbol.get(tick.symbol);
           if (!bars) bySymbol.set(tick.symbol, (bars = new Map<number, Bar>()));
-          bars.set(tick.ts, { ts: tick.ts, open: tick.open, high: tick.high, low: tick.low, close: tick.close, volume: tick.volume });
+          bars.set(tick.ts, {
+            ts: tick.ts,
+            open: tick.open,
+            high: tick.high,
+            low: tick.low,
+            close: tick.close,
+            volume: tick.volume,
+          });
         }
         await resolveTimeZones(tx, [...bySymbol.keys()]);
 
@@ -158,20 +185,45 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           changes.set(symbol, applyRevisions(state, revisions, now));
         }
         const all = [...changes.values()];
-        await upsertFactPrices(tx, all.flatMap((c) => c.bars));
-        await upsertDailyStats(tx, all.flatMap((c) => c.days));
-        await upsertKpiSnapshots(tx, all.flatMap((c) => c.windows));
+        await upsertFactPrices(
+          tx,
+          all.flatMap((c) => c.bars),
+        );
+        await upsertDailyStats(
+          tx,
+          all.flatMap((c) => c.days),
+        );
+        await upsertKpiSnapshots(
+          tx,
+          all.flatMap((c) => c.windows),
+        );
         if (config.landRawTicks) {
-          const landed: LandedTick[] = good.map(({ message, tick }) => ({ topic: batch.topic, partition: batch.partition, offset: message.offset, tick }));
+          const landed: LandedTick[] = good.map(({ message, tick }) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            tick,
+          }));
           await insertRawTicks(tx, landed);
         }
         const nextOffset = last.offset + 1;
         await saveStreamOffset(tx, key, nextOffset);
         if (dead.length > 0) {
-          for (const d of dead) logger.warn({ partition: batch.partition, offset: d.message.offset, reason: d.reason }, "dead-lettering an invalid tick");
+          for (const d of dead)
+            logger.warn(
+              { partition: batch.partition, offset: d.message.offset, reason: d.reason },
+              "dead-lettering an invalid tick",
+            );
           await deps.sendDeadLetters(dead.map((d) => toDeadLetter(batch, d, now)));
         }
-        return { kind: "applied", nextOffset, changes, applied: good.length, skipped, deadLettered: dead.length } as const;
+        return {
+          kind: "applied",
+          nextOffset,
+          changes,
+          applied: good.length,
+          skipped,
+          deadLettered: dead.length,
+        } as const;
       });
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.

@@ -45,7 +45,10 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
 
   const seeded = await getAppState<boolean>(db, "symbols.seeded");
   if (!seeded) {
-    const added = await insertSymbols(db, options.seedSymbols.map((symbol) => ({ symbol, exchangeTimezone: options.exchangeTimeZone })));
+    const added = await insertSymbols(
+      db,
+      options.seedSymbols.map((symbol) => ({ symbol, exchangeTimezone: options.exchangeTimeZone })),
+    );
     await initAppState(db, "symbols.seeded", true);
     if (added.length > 0) logger.info({ symbols: added.map((s) => s.symbol) }, "seeded the default symbols");
   }
@@ -72,7 +75,12 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
 
   const recorded = loadRecordedBars(path.resolve(options.replay.dataDir));
   const drivers: Record<TickSource, SourceDriver> = {
-    replay: createReplayDriver({ recorded, timeZone: options.exchangeTimeZone, speed: options.replay.speed, deps: depsFor("replay") }),
+    replay: createReplayDriver({
+      recorded,
+      timeZone: options.exchangeTimeZone,
+      speed: options.replay.speed,
+      deps: depsFor("replay"),
+    }),
     synthetic: createSyntheticDriver({ ...options.synthetic, deps: depsFor("synthetic") }),
     yahoo: createYahooDriver({ ...options.yahoo, deps: depsFor("yahoo") }),
   };
@@ -86,19 +94,25 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     defaultSource: options.defaultSource,
     pollMs: options.symbolPollMs,
     onChange: (symbols) => {
-      for (const [source, driver] of Object.entries(drivers)) driver.setSymbols(symbols.filter((s) => s.source === source));
+      for (const [source, driver] of Object.entries(drivers))
+        driver.setSymbols(symbols.filter((s) => s.source === source));
     },
   });
 
   return {
-    metrics: () => ({ publisher: publisher.metrics(), sources: Object.fromEntries(Object.entries(drivers).map(([name, d]) => [name, d.metrics()])) }),
+    metrics: () => ({
+      publisher: publisher.metrics(),
+      sources: Object.fromEntries(Object.entries(drivers).map(([name, d]) => [name, d.metrics()])),
+    }),
     /** Stops watching and producing, flushes the buffer (one try if Kafka is down), saves cursors, disconnects. */
     async stop(): Promise<void> {
       await registry.stop();
       for (const driver of Object.values(drivers)) await driver.stop();
       await publisher.stop();
       await status.stop();
-      await producer.disconnect().catch((error: unknown) => logger.warn({ err: describeError(error) }, "producer disconnect failed"));
+      await producer
+        .disconnect()
+        .catch((error: unknown) => logger.warn({ err: describeError(error) }, "producer disconnect failed"));
     },
   };
 }

@@ -40,7 +40,16 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   // through their own producer, so that a failed update can never disturb the dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
   const liveProducer = createProducer(options.kafka);
-  const metrics = { batches: 0, applied: 0, deadLettered: 0, skipped: 0, failedBatches: 0, lastBatchAt: 0, lastError: null as string | null, partitions: [] as number[] };
+  const metrics = {
+    batches: 0,
+    applied: 0,
+    deadLettered: 0,
+    skipped: 0,
+    failedBatches: 0,
+    lastBatchAt: 0,
+    lastError: null as string | null,
+    partitions: [] as number[],
+  };
 
   const handler = createTickBatchHandler({
     db,
@@ -80,11 +89,19 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
           if (offset !== undefined) consumer.seek({ topic: topics.ticks, partition, offset: String(offset) });
         }
       })
-      .catch((error: unknown) => logger.warn({ err: describeError(error) }, "could not read stored offsets; the batch check still applies"));
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: describeError(error) },
+          "could not read stored offsets; the batch check still applies",
+        ),
+      );
   });
   let crashed: ((error: Error) => void) | null = null;
   consumer.on(consumer.events.CRASH, (event) => {
-    logger.error({ err: describeError(event.payload.error), restart: event.payload.restart }, "consumer crashed");
+    logger.error(
+      { err: describeError(event.payload.error), restart: event.payload.restart },
+      "consumer crashed",
+    );
     if (!event.payload.restart) crashed?.(event.payload.error);
   });
 
@@ -106,11 +123,17 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       } catch (error) {
         metrics.failedBatches++;
         metrics.lastError = describeError(error);
-        logger.warn({ partition: batch.partition, err: metrics.lastError }, "batch failed and rolled back; it will be retried");
+        logger.warn(
+          { partition: batch.partition, err: metrics.lastError },
+          "batch failed and rolled back; it will be retried",
+        );
         throw error;
       }
       if (result.kind === "gap") {
-        logger.warn({ partition: batch.partition, seekTo: result.seekTo }, "stored offset is behind this batch; re-reading from it");
+        logger.warn(
+          { partition: batch.partition, seekTo: result.seekTo },
+          "stored offset is behind this batch; re-reading from it",
+        );
         consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(result.seekTo) });
         return;
       }
@@ -123,8 +146,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       metrics.lastError = null;
       // Kafka's own committed offset only serves lag monitoring; the truth is stream_offsets.
       await consumer
-        .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(result.nextOffset) }])
-        .catch((error: unknown) => logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"));
+        .commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(result.nextOffset) },
+        ])
+        .catch((error: unknown) =>
+          logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"),
+        );
       try {
         const updates = await buildKpiUpdates(db, result.changes, clock());
         if (updates.length > 0) await sendJsonBatch(liveProducer, topics.kpis, toKpiMessages(updates));
@@ -142,10 +169,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const housekeeping =
     housekeepingMs > 0
       ? setInterval(() => {
-          void finalizeFactPricesBefore(db, clock() - graceMs).catch((error: unknown) => logger.debug({ err: describeError(error) }, "finalize sweep failed"));
+          void finalizeFactPricesBefore(db, clock() - graceMs).catch((error: unknown) =>
+            logger.debug({ err: describeError(error) }, "finalize sweep failed"),
+          );
           if (options.rawTicksRetentionHours > 0) {
-            void deleteRawTicksBefore(db, clock() - options.rawTicksRetentionHours * 3_600_000).catch((error: unknown) =>
-              logger.debug({ err: describeError(error) }, "raw_ticks retention failed"),
+            void deleteRawTicksBefore(db, clock() - options.rawTicksRetentionHours * 3_600_000).catch(
+              (error: unknown) => logger.debug({ err: describeError(error) }, "raw_ticks retention failed"),
             );
           }
         }, housekeepingMs)

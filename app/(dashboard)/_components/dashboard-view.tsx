@@ -48,7 +48,11 @@ function useSymbols(initial: SymbolSummary[]): SymbolSummary[] {
   return symbols;
 }
 
-function useDailyStats(symbol: string | null, initial: DailyStat[], latestDay: DailyStat | null): DailyStat[] {
+function useDailyStats(
+  symbol: string | null,
+  initial: DailyStat[],
+  latestDay: DailyStat | null,
+): DailyStat[] {
   const [days, setDays] = useState(initial);
   useEffect(() => {
     if (!latestDay) return;
@@ -67,13 +71,25 @@ function useDailyStats(symbol: string | null, initial: DailyStat[], latestDay: D
   return days;
 }
 
-export function DashboardView({ symbols: initialSymbols, symbol, range, initial, moversWindows, requestedSymbol, replaySpeed }: Props) {
+export function DashboardView({
+  symbols: initialSymbols,
+  symbol,
+  range,
+  initial,
+  moversWindows,
+  requestedSymbol,
+  replaySpeed,
+}: Props) {
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
   const symbols = useSymbols(initialSymbols);
   const connection = useConnectionState();
-  const live = useLiveSymbol(symbol, range, initial ? { bars: initial.bars, snapshot: initial.snapshot } : null);
+  const live = useLiveSymbol(
+    symbol,
+    range,
+    initial ? { bars: initial.bars, snapshot: initial.snapshot } : null,
+  );
   const days = useDailyStats(symbol, initial?.days ?? [], live.snapshot.day);
   const current = symbols.find((s) => s.symbol === symbol) ?? null;
   const timeZone = current?.exchangeTimezone ?? "America/New_York";
@@ -97,18 +113,30 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
       <Card testId="empty-state">
         <p className="text-lg font-semibold">No symbols yet.</p>
         <p className="text-sm text-slate-600 dark:text-slate-300">
-          Add tickers in <a className="text-brand underline" href="/admin">Admin</a>; their bars appear here as soon as they arrive.
+          Add tickers in{" "}
+          <a className="text-brand underline" href="/admin">
+            Admin
+          </a>
+          ; their bars appear here as soon as they arrive.
         </p>
       </Card>
     );
   }
 
   return (
-    <div className="space-y-4" data-testid="dashboard" data-symbol={symbol} data-range={range} aria-busy={isPending}>
+    <div
+      className="space-y-4"
+      data-testid="dashboard"
+      data-symbol={symbol}
+      data-range={range}
+      aria-busy={isPending}
+    >
       <div className="flex flex-wrap items-center gap-4">
         <h1 className="text-2xl font-bold">
           {symbol}
-          {current?.displayName && <span className="ml-2 text-base font-normal text-slate-500">{current.displayName}</span>}
+          {current?.displayName && (
+            <span className="ml-2 text-base font-normal text-slate-500">{current.displayName}</span>
+          )}
         </h1>
         <SymbolPicker symbols={symbols} value={symbol} onChange={(s) => navigate({ symbol: s })} />
         <RangePicker value={range} onChange={(r) => navigate({ range: r })} />
@@ -127,35 +155,61 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
       </div>
 
       {requestedSymbol && requestedSymbol !== symbol && (
-        <p role="note" data-testid="symbol-not-found" className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
-          {requestedSymbol} is not a followed symbol; showing {symbol}. Admins can add symbols in <a className="text-brand underline" href="/admin">Admin</a>.
+        <p
+          role="note"
+          data-testid="symbol-not-found"
+          className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800"
+        >
+          {requestedSymbol} is not a followed symbol; showing {symbol}. Admins can add symbols in{" "}
+          <a className="text-brand underline" href="/admin">
+            Admin
+          </a>
+          .
         </p>
       )}
 
       {current?.marketState === "closed" && (
-        <p role="note" data-testid="market-closed" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100">
+        <p
+          role="note"
+          data-testid="market-closed"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-900/30 dark:text-amber-100"
+        >
           Market closed: showing the last session. Live bars resume at the next open.
         </p>
       )}
       {current && current.status !== "active" && (
-        <p role="note" data-testid="symbol-status" className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
+        <p
+          role="note"
+          data-testid="symbol-status"
+          className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800"
+        >
           {symbol} is {current.status}
           {current.statusReason ? `: ${current.statusReason}` : ""}.
         </p>
       )}
       {live.error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
+        >
           Could not load {symbol}: {live.error}
         </p>
       )}
 
-      <KpiCards latestBar={latestBar} day={live.snapshot.day} timeZone={timeZone} lastUpdateAt={live.lastUpdateAt} />
+      <KpiCards
+        latestBar={latestBar}
+        day={live.snapshot.day}
+        timeZone={timeZone}
+        lastUpdateAt={live.lastUpdateAt}
+      />
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Price, MA 5 and MA 20" className="lg:col-span-2">
           {live.bars.length === 0 ? (
             <p className="py-16 text-center text-slate-500" data-testid="no-data">
-              {live.status === "loading" ? "Loading…" : `No data yet for ${symbol}: waiting for its first bar.`}
+              {live.status === "loading"
+                ? "Loading…"
+                : `No data yet for ${symbol}: waiting for its first bar.`}
             </p>
           ) : (
             <PriceChart bars={chartBars} timeZone={timeZone} multiDay={range === "5d"} />
@@ -166,7 +220,11 @@ export function DashboardView({ symbols: initialSymbols, symbol, range, initial,
         </Card>
       </div>
       <Card title="Daily high vs low">
-        {chartDays.length === 0 ? <p className="text-sm text-slate-500">No trading day recorded yet.</p> : <DailyRangeChart days={chartDays} />}
+        {chartDays.length === 0 ? (
+          <p className="text-sm text-slate-500">No trading day recorded yet.</p>
+        ) : (
+          <DailyRangeChart days={chartDays} />
+        )}
       </Card>
     </div>
   );

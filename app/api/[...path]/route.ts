@@ -5,7 +5,10 @@ import { withApi } from "@/lib/api/with-api";
 const notFound = withApi<{ path: string[] }>((request) => {
   const path = new URL(request.url).pathname;
   return Promise.reject(
-    new ApiError("not_found", `no API at ${path}; see /api/health, /api/symbols, /api/prices, /api/snapshot, /api/daily, /api/windows, /api/movers, /api/metrics, /api/admin/*`),
+    new ApiError(
+      "not_found",
+      `no API at ${path}; see /api/health, /api/symbols, /api/prices, /api/snapshot, /api/daily, /api/windows, /api/movers, /api/metrics, /api/admin/*`,
+    ),
   );
 });
 

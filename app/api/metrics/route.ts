@@ -5,4 +5,9 @@ import { formatMetrics } from "@/lib/health/format-metrics";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi(async () => new Response(formatMetrics(await getHealthReport()), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } }));
+export const GET = withApi(
+  async () =>
+    new Response(formatMetrics(await getHealthReport()), {
+      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+    }),
+);

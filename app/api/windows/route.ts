@@ -7,5 +7,9 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi(async (request) => {
   const { symbol, window, limit } = parseSearchParams(request, (p) => windowsQuerySchema.parse(p));
-  return Response.json({ symbol, windowMinutes: window, windows: await getWindowKpis(symbol, window, limit) });
+  return Response.json({
+    symbol,
+    windowMinutes: window,
+    windows: await getWindowKpis(symbol, window, limit),
+  });
 });

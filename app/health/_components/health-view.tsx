@@ -12,11 +12,20 @@ const BADGE: Record<ComponentStatus, string> = {
   down: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200",
   unknown: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
 };
-const WORDS: Record<ComponentStatus, string> = { ok: "OK", degraded: "Degraded", down: "Down", unknown: "Unknown" };
+const WORDS: Record<ComponentStatus, string> = {
+  ok: "OK",
+  degraded: "Degraded",
+  down: "Down",
+  unknown: "Unknown",
+};
 
 function Badge({ status, testId }: { status: ComponentStatus; testId?: string }) {
   return (
-    <span data-testid={testId} data-status={status} className={cn("rounded-full px-2.5 py-0.5 text-xs font-semibold", BADGE[status])}>
+    <span
+      data-testid={testId}
+      data-status={status}
+      className={cn("rounded-full px-2.5 py-0.5 text-xs font-semibold", BADGE[status])}
+    >
       {WORDS[status]}
     </span>
   );
@@ -32,13 +41,25 @@ function WorkerFigures({ kind, info }: { kind: string; info: unknown }) {
   let rows: [string, string][] = [];
   if (kind === "ingest") {
     const publisher = obj(i.publisher);
-    const published = Object.entries(obj(publisher.published)).map(([source, bySymbol]) => [`published (${source})`, sum(obj(bySymbol)).toLocaleString("en-US")] as [string, string]);
+    const published = Object.entries(obj(publisher.published)).map(
+      ([source, bySymbol]) =>
+        [`published (${source})`, sum(obj(bySymbol)).toLocaleString("en-US")] as [string, string],
+    );
     const errors = obj(obj(obj(i.sources).yahoo).errors);
     rows = [
       ...published,
       ["held while Kafka is away", num(publisher.buffered).toLocaleString("en-US")],
       ["failed sends (retried)", String(num(publisher.sendFailures))],
-      ...(Object.keys(errors).length ? [["Yahoo fetch errors", Object.entries(errors).map(([k, v]) => `${k} ${num(v)}`).join(", ")] as [string, string]] : []),
+      ...(Object.keys(errors).length
+        ? [
+            [
+              "Yahoo fetch errors",
+              Object.entries(errors)
+                .map(([k, v]) => `${k} ${num(v)}`)
+                .join(", "),
+            ] as [string, string],
+          ]
+        : []),
     ];
   } else if (kind === "stream") {
     rows = [
@@ -50,7 +71,10 @@ function WorkerFigures({ kind, info }: { kind: string; info: unknown }) {
   }
   if (rows.length === 0) return null;
   return (
-    <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 text-xs text-slate-600 dark:text-slate-300" data-testid={`health-figures-${kind}`}>
+    <dl
+      className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 text-xs text-slate-600 dark:text-slate-300"
+      data-testid={`health-figures-${kind}`}
+    >
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
           <dt>{k}</dt>
@@ -92,30 +116,45 @@ export function HealthView({ initial }: { initial: HealthReport }) {
       </ul>
       <div className="grid gap-4 md:grid-cols-2">
         <Card title="PostgreSQL" actions={<Badge status={report.postgres.status} testId="health-postgres" />}>
-          <p className="text-sm">{report.postgres.status === "ok" ? `Answered in ${report.postgres.latencyMs} ms.` : report.postgres.error}</p>
+          <p className="text-sm">
+            {report.postgres.status === "ok"
+              ? `Answered in ${report.postgres.latencyMs} ms.`
+              : report.postgres.error}
+          </p>
         </Card>
         <Card title="Kafka" actions={<Badge status={report.kafka.status} testId="health-kafka" />}>
           {report.kafka.error && <p className="text-sm">{report.kafka.error}</p>}
           <ul className="text-sm">
             {report.kafka.topics.map((t) => (
               <li key={t.topic} className="tabular">
-                {t.topic}: {t.present ? `${t.partitions} partition${t.partitions === 1 ? "" : "s"}` : "missing"}
+                {t.topic}:{" "}
+                {t.present ? `${t.partitions} partition${t.partitions === 1 ? "" : "s"}` : "missing"}
               </li>
             ))}
           </ul>
         </Card>
         {Object.entries(report.workers).map(([kind, w]) => (
-          <Card key={kind} title={`${kind} worker`} actions={<Badge status={w.status} testId={`health-worker-${kind}`} />}>
+          <Card
+            key={kind}
+            title={`${kind} worker`}
+            actions={<Badge status={w.status} testId={`health-worker-${kind}`} />}
+          >
             <p className="text-sm">
               {w.status === "ok"
                 ? `${w.instances} running; last heartbeat ${w.lastBeatSecondsAgo}s ago.`
-                : w.error ?? (w.lastBeatSecondsAgo === null ? "No heartbeat yet." : `Silent for ${w.lastBeatSecondsAgo}s.`)}
+                : (w.error ??
+                  (w.lastBeatSecondsAgo === null
+                    ? "No heartbeat yet."
+                    : `Silent for ${w.lastBeatSecondsAgo}s.`))}
             </p>
             <WorkerFigures kind={kind} info={w.info} />
           </Card>
         ))}
       </div>
-      <p className="text-xs text-slate-500">Checked {new Date(report.checkedAt).toLocaleTimeString("en-GB", { hour12: false })} · refreshes every 3 s · JSON at /api/health</p>
+      <p className="text-xs text-slate-500">
+        Checked {new Date(report.checkedAt).toLocaleTimeString("en-GB", { hour12: false })} · refreshes every
+        3 s · JSON at /api/health
+      </p>
     </div>
   );
 }

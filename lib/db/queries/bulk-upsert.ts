@@ -35,12 +35,18 @@ export async function bulkUpsert<T extends PgTable>(
     return sql`cast(${sql.param(values)} as ${sql.raw(column.getSQLType())}[])`;
   });
   const names = keys.map((key) => sql.identifier(columns[key]!.name));
-  const conflict = sql.join(conflictKeys.map((key) => sql.identifier(columns[key]!.name)), sql`, `);
+  const conflict = sql.join(
+    conflictKeys.map((key) => sql.identifier(columns[key]!.name)),
+    sql`, `,
+  );
   let action: SQL = sql`do nothing`;
   if (onConflict === "update") {
-    const updates = keys.filter((k) => !conflictKeys.includes(k as never)).map((k) => sql`${sql.identifier(columns[k]!.name)} = excluded.${sql.identifier(columns[k]!.name)}`);
+    const updates = keys
+      .filter((k) => !conflictKeys.includes(k as never))
+      .map((k) => sql`${sql.identifier(columns[k]!.name)} = excluded.${sql.identifier(columns[k]!.name)}`);
     const updatedAt = columns.updatedAt;
-    if (updatedAt && !keys.includes("updatedAt")) updates.push(sql`${sql.identifier(updatedAt.name)} = now()`);
+    if (updatedAt && !keys.includes("updatedAt"))
+      updates.push(sql`${sql.identifier(updatedAt.name)} = now()`);
     action = sql`do update set ${sql.join(updates, sql`, `)}`;
   }
   await db.execute(

@@ -29,13 +29,23 @@ export async function upsertDailyStats(db: DbOrTx, days: readonly DailyStat[]): 
   await bulkUpsert(
     db,
     dailyStats,
-    days.map(({ range, firstTs, lastTs, ...d }) => ({ ...d, dayRange: range, firstBarAt: new Date(firstTs), lastBarAt: new Date(lastTs) })),
+    days.map(({ range, firstTs, lastTs, ...d }) => ({
+      ...d,
+      dayRange: range,
+      firstBarAt: new Date(firstTs),
+      lastBarAt: new Date(lastTs),
+    })),
     ["symbol", "tradeDate"],
   );
 }
 
 /** The last `days` trading days of a symbol up to `toDate`, oldest first. */
-export async function listDailyStats(db: DbOrTx, symbol: string, days: number, toDate?: string): Promise<DailyStat[]> {
+export async function listDailyStats(
+  db: DbOrTx,
+  symbol: string,
+  days: number,
+  toDate?: string,
+): Promise<DailyStat[]> {
   const rows = await db
     .select()
     .from(dailyStats)
@@ -50,15 +60,32 @@ export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number
   const rows = await db.select().from(dailyStats).where(eq(dailyStats.tradeDate, tradeDate));
   const ranked = rows.filter((r) => r.changePct !== null).map(toDailyStat);
   const byGain = [...ranked].sort((a, b) => b.changePct! - a.changePct! || a.symbol.localeCompare(b.symbol));
-  const toMover = (d: DailyStat, i: number) => ({ symbol: d.symbol, gainPct: d.changePct!, lastClose: d.close, totalVolume: d.volume, rank: i + 1 });
+  const toMover = (d: DailyStat, i: number) => ({
+    symbol: d.symbol,
+    gainPct: d.changePct!,
+    lastClose: d.close,
+    totalVolume: d.volume,
+    rank: i + 1,
+  });
   return {
-    gainers: byGain.filter((d) => d.changePct! > 0).slice(0, limit).map(toMover),
-    losers: [...byGain].reverse().filter((d) => d.changePct! < 0).slice(0, limit).map(toMover),
+    gainers: byGain
+      .filter((d) => d.changePct! > 0)
+      .slice(0, limit)
+      .map(toMover),
+    losers: [...byGain]
+      .reverse()
+      .filter((d) => d.changePct! < 0)
+      .slice(0, limit)
+      .map(toMover),
   };
 }
 
 /** The newest trading date any symbol has. */
 export async function getLatestTradeDate(db: DbOrTx): Promise<string | null> {
-  const [row] = await db.select({ d: dailyStats.tradeDate }).from(dailyStats).orderBy(desc(dailyStats.tradeDate)).limit(1);
+  const [row] = await db
+    .select({ d: dailyStats.tradeDate })
+    .from(dailyStats)
+    .orderBy(desc(dailyStats.tradeDate))
+    .limit(1);
   return row?.d ?? null;
 }

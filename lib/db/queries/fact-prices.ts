@@ -25,7 +25,12 @@ export function toFactBar(row: FactPriceRow): FactBar {
 
 /** Upsert of bars with their indicators, in one statement. */
 export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Promise<void> {
-  await bulkUpsert(db, factPrices, bars.map((b) => ({ ...b, ts: new Date(b.ts) })), ["symbol", "ts"]);
+  await bulkUpsert(
+    db,
+    factPrices,
+    bars.map((b) => ({ ...b, ts: new Date(b.ts) })),
+    ["symbol", "ts"],
+  );
 }
 
 /**
@@ -34,7 +39,11 @@ export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Pr
  */
 export async function loadSymbolHistory(db: DbOrTx, symbol: string, from: number, contextBars: number) {
   const [recent, before] = await Promise.all([
-    db.select().from(factPrices).where(and(eq(factPrices.symbol, symbol), gte(factPrices.ts, new Date(from)))).orderBy(asc(factPrices.ts)),
+    db
+      .select()
+      .from(factPrices)
+      .where(and(eq(factPrices.symbol, symbol), gte(factPrices.ts, new Date(from))))
+      .orderBy(asc(factPrices.ts)),
     db
       .select()
       .from(factPrices)
@@ -42,15 +51,30 @@ export async function loadSymbolHistory(db: DbOrTx, symbol: string, from: number
       .orderBy(desc(factPrices.ts))
       .limit(contextBars),
   ]);
-  return { bars: [...before.reverse(), ...recent].map(toFactBar), hasAllHistory: before.length < contextBars };
+  return {
+    bars: [...before.reverse(), ...recent].map(toFactBar),
+    hasAllHistory: before.length < contextBars,
+  };
 }
 
 /** Bars of one symbol in [from, to], oldest first, at most `limit` (the newest ones when cut). */
-export async function listFactPrices(db: DbOrTx, symbol: string, from: number, to: number, limit: number): Promise<FactBar[]> {
+export async function listFactPrices(
+  db: DbOrTx,
+  symbol: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<FactBar[]> {
   const rows = await db
     .select()
     .from(factPrices)
-    .where(and(eq(factPrices.symbol, symbol), gte(factPrices.ts, new Date(from)), lte(factPrices.ts, new Date(to))))
+    .where(
+      and(
+        eq(factPrices.symbol, symbol),
+        gte(factPrices.ts, new Date(from)),
+        lte(factPrices.ts, new Date(to)),
+      ),
+    )
     .orderBy(desc(factPrices.ts))
     .limit(limit);
   return rows.reverse().map(toFactBar);
@@ -58,7 +82,12 @@ export async function listFactPrices(db: DbOrTx, symbol: string, from: number, t
 
 /** The newest bar of a symbol, or null. */
 export async function getLatestFactPrice(db: DbOrTx, symbol: string): Promise<FactBar | null> {
-  const [row] = await db.select().from(factPrices).where(eq(factPrices.symbol, symbol)).orderBy(desc(factPrices.ts)).limit(1);
+  const [row] = await db
+    .select()
+    .from(factPrices)
+    .where(eq(factPrices.symbol, symbol))
+    .orderBy(desc(factPrices.ts))
+    .limit(1);
   return row ? toFactBar(row) : null;
 }
 

@@ -7,7 +7,9 @@ export type CursorRow = { symbol: string; source: string; lastTs: number; replay
 
 export async function getIngestCursor(db: DbOrTx, symbol: string): Promise<CursorRow | null> {
   const [row] = await db.select().from(ingestCursors).where(eq(ingestCursors.symbol, symbol));
-  return row ? { symbol: row.symbol, source: row.source, lastTs: row.lastTs.getTime(), replaySeq: row.replaySeq } : null;
+  return row
+    ? { symbol: row.symbol, source: row.source, lastTs: row.lastTs.getTime(), replaySeq: row.replaySeq }
+    : null;
 }
 
 /**
@@ -19,7 +21,14 @@ export async function saveIngestCursors(db: DbOrTx, cursors: readonly CursorRow[
   await db.transaction(async (tx) => {
     await tx
       .insert(ingestCursors)
-      .values(cursors.map((c) => ({ symbol: c.symbol, source: c.source, lastTs: new Date(c.lastTs), replaySeq: c.replaySeq })))
+      .values(
+        cursors.map((c) => ({
+          symbol: c.symbol,
+          source: c.source,
+          lastTs: new Date(c.lastTs),
+          replaySeq: c.replaySeq,
+        })),
+      )
       .onConflictDoUpdate({
         target: ingestCursors.symbol,
         set: {

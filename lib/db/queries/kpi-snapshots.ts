@@ -33,7 +33,14 @@ export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi
 }
 
 /** Windows of one symbol and length in [from, to], oldest first, at most `limit` (newest kept). */
-export async function listWindowKpis(db: DbOrTx, symbol: string, windowMinutes: number, from: number, to: number, limit: number) {
+export async function listWindowKpis(
+  db: DbOrTx,
+  symbol: string,
+  windowMinutes: number,
+  from: number,
+  to: number,
+  limit: number,
+) {
   const rows = await db
     .select()
     .from(kpiSnapshots)
@@ -50,31 +57,62 @@ export async function listWindowKpis(db: DbOrTx, symbol: string, windowMinutes: 
   return rows.reverse().map(toWindowKpi);
 }
 
-export type WindowRanking = { windowMinutes: number; windowStart: number; windowEnd: number; gainers: Mover[]; losers: Mover[] };
+export type WindowRanking = {
+  windowMinutes: number;
+  windowStart: number;
+  windowEnd: number;
+  gainers: Mover[];
+  losers: Mover[];
+};
 
 /** Top `limit` gainers (gain > 0) and losers (gain < 0) of each (window length, window start), from the top_movers view. */
-export async function listTopMovers(db: DbOrTx, windows: readonly { windowMinutes: number; windowStart: number }[], limit: number): Promise<WindowRanking[]> {
+export async function listTopMovers(
+  db: DbOrTx,
+  windows: readonly { windowMinutes: number; windowStart: number }[],
+  limit: number,
+): Promise<WindowRanking[]> {
   if (windows.length === 0) return [];
   const rows = await db
     .select()
     .from(topMovers)
     .where(
       and(
-        or(...windows.map((w) => and(eq(topMovers.windowMinutes, w.windowMinutes), eq(topMovers.windowStart, new Date(w.windowStart))))),
+        or(
+          ...windows.map((w) =>
+            and(
+              eq(topMovers.windowMinutes, w.windowMinutes),
+              eq(topMovers.windowStart, new Date(w.windowStart)),
+            ),
+          ),
+        ),
         or(lte(topMovers.gainerRank, limit), lte(topMovers.loserRank, limit)),
       ),
     );
   return windows.map((w) => {
-    const mine = rows.filter((r) => r.windowMinutes === w.windowMinutes && r.windowStart.getTime() === w.windowStart);
-    const toMover = (r: (typeof rows)[number], rank: number): Mover => ({ symbol: r.symbol, gainPct: r.gainPct, lastClose: r.lastClose, totalVolume: r.totalVolume, rank });
+    const mine = rows.filter(
+      (r) => r.windowMinutes === w.windowMinutes && r.windowStart.getTime() === w.windowStart,
+    );
+    const toMover = (r: (typeof rows)[number], rank: number): Mover => ({
+      symbol: r.symbol,
+      gainPct: r.gainPct,
+      lastClose: r.lastClose,
+      totalVolume: r.totalVolume,
+      rank,
+    });
     return {
       windowMinutes: w.windowMinutes,
       windowStart: w.windowStart,
       windowEnd: w.windowStart + w.windowMinutes * 60_000,
       // A gainer went up and a loser went down: with few symbols the top-5 lists would otherwise
       // overlap and show falls among the gainers.
-      gainers: mine.filter((r) => r.gainerRank <= limit && r.gainPct > 0).sort((a, b) => a.gainerRank - b.gainerRank).map((r) => toMover(r, r.gainerRank)),
-      losers: mine.filter((r) => r.loserRank <= limit && r.gainPct < 0).sort((a, b) => a.loserRank - b.loserRank).map((r) => toMover(r, r.loserRank)),
+      gainers: mine
+        .filter((r) => r.gainerRank <= limit && r.gainPct > 0)
+        .sort((a, b) => a.gainerRank - b.gainerRank)
+        .map((r) => toMover(r, r.gainerRank)),
+      losers: mine
+        .filter((r) => r.loserRank <= limit && r.gainPct < 0)
+        .sort((a, b) => a.loserRank - b.loserRank)
+        .map((r) => toMover(r, r.loserRank)),
     };
   });
 }
@@ -89,4 +127,3 @@ export async function getLatestWindowStart(db: DbOrTx, windowMinutes: number): P
     .limit(1);
   return row ? row.start.getTime() : null;
 }
-

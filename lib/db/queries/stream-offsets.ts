@@ -12,11 +12,20 @@ export type OffsetKey = { consumerGroup: string; topic: string; partition: numbe
  * one's progress.
  */
 export async function lockStreamOffset(tx: DbOrTx, key: OffsetKey, initial: number): Promise<number> {
-  await tx.insert(streamOffsets).values({ ...key, nextOffset: initial }).onConflictDoNothing();
+  await tx
+    .insert(streamOffsets)
+    .values({ ...key, nextOffset: initial })
+    .onConflictDoNothing();
   const [row] = await tx
     .select({ nextOffset: streamOffsets.nextOffset })
     .from(streamOffsets)
-    .where(and(eq(streamOffsets.consumerGroup, key.consumerGroup), eq(streamOffsets.topic, key.topic), eq(streamOffsets.partition, key.partition)))
+    .where(
+      and(
+        eq(streamOffsets.consumerGroup, key.consumerGroup),
+        eq(streamOffsets.topic, key.topic),
+        eq(streamOffsets.partition, key.partition),
+      ),
+    )
     .for("update");
   if (!row) throw new Error(`stream offset row of ${key.topic}/${key.partition} vanished`);
   return row.nextOffset;
@@ -26,11 +35,21 @@ export async function saveStreamOffset(tx: DbOrTx, key: OffsetKey, nextOffset: n
   await tx
     .update(streamOffsets)
     .set({ nextOffset, updatedAt: sql`now()` })
-    .where(and(eq(streamOffsets.consumerGroup, key.consumerGroup), eq(streamOffsets.topic, key.topic), eq(streamOffsets.partition, key.partition)));
+    .where(
+      and(
+        eq(streamOffsets.consumerGroup, key.consumerGroup),
+        eq(streamOffsets.topic, key.topic),
+        eq(streamOffsets.partition, key.partition),
+      ),
+    );
 }
 
 /** Stored next offsets of a group and topic, by partition. */
-export async function listStreamOffsets(db: DbOrTx, consumerGroup: string, topic: string): Promise<Map<number, number>> {
+export async function listStreamOffsets(
+  db: DbOrTx,
+  consumerGroup: string,
+  topic: string,
+): Promise<Map<number, number>> {
   const rows = await db
     .select()
     .from(streamOffsets)

@@ -17,7 +17,10 @@ import {
 /** PostgreSQL channel the `symbols` trigger notifies on insert, delete and admin-relevant updates. */
 export const SYMBOLS_CHANNEL = "symbols_changed";
 
-export async function listSymbols(db: DbOrTx, options: { includeRemoved?: boolean } = {}): Promise<SymbolRow[]> {
+export async function listSymbols(
+  db: DbOrTx,
+  options: { includeRemoved?: boolean } = {},
+): Promise<SymbolRow[]> {
   return db
     .select()
     .from(symbols)
@@ -37,7 +40,10 @@ export async function getSymbol(db: DbOrTx, symbol: string): Promise<SymbolRow |
 /** Exchange time zone by symbol for the given symbols (those not registered are absent). */
 export async function getSymbolTimeZones(db: DbOrTx, list: readonly string[]): Promise<Map<string, string>> {
   if (list.length === 0) return new Map();
-  const rows = await db.select({ symbol: symbols.symbol, tz: symbols.exchangeTimezone }).from(symbols).where(inArray(symbols.symbol, [...list]));
+  const rows = await db
+    .select({ symbol: symbols.symbol, tz: symbols.exchangeTimezone })
+    .from(symbols)
+    .where(inArray(symbols.symbol, [...list]));
   return new Map(rows.map((r) => [r.symbol, r.tz]));
 }
 
@@ -45,26 +51,61 @@ export async function getSymbolTimeZones(db: DbOrTx, list: readonly string[]): P
  * Registers symbols that arrived on the topic without being managed here, as `external` (fed from
  * outside; the ingest worker leaves them alone). Existing rows are untouched.
  */
-export async function registerExternalSymbols(db: DbOrTx, list: readonly string[], timeZone: string): Promise<void> {
+export async function registerExternalSymbols(
+  db: DbOrTx,
+  list: readonly string[],
+  timeZone: string,
+): Promise<void> {
   if (list.length === 0) return;
   await db
     .insert(symbols)
-    .values(list.map((symbol) => ({ symbol, source: "external" as const, status: "active" as const, exchangeTimezone: timeZone, statusReason: "first seen on the ticks topic" })))
+    .values(
+      list.map((symbol) => ({
+        symbol,
+        source: "external" as const,
+        status: "active" as const,
+        exchangeTimezone: timeZone,
+        statusReason: "first seen on the ticks topic",
+      })),
+    )
     .onConflictDoNothing();
 }
 
 /** Inserts symbols that do not exist yet; returns the ones inserted. */
 export async function insertSymbols(db: DbOrTx, rows: readonly NewSymbolRow[]): Promise<SymbolRow[]> {
   if (rows.length === 0) return [];
-  return db.insert(symbols).values([...rows]).onConflictDoNothing().returning();
+  return db
+    .insert(symbols)
+    .values([...rows])
+    .onConflictDoNothing()
+    .returning();
 }
 
 export type SymbolPatch = Partial<
-  Pick<SymbolRow, "status" | "statusReason" | "source" | "pollIntervalSeconds" | "displayName" | "exchangeTimezone" | "removedAt" | "lastError" | "lastErrorAt">
+  Pick<
+    SymbolRow,
+    | "status"
+    | "statusReason"
+    | "source"
+    | "pollIntervalSeconds"
+    | "displayName"
+    | "exchangeTimezone"
+    | "removedAt"
+    | "lastError"
+    | "lastErrorAt"
+  >
 >;
 
-export async function updateSymbol(db: DbOrTx, symbol: string, patch: SymbolPatch): Promise<SymbolRow | null> {
-  const [row] = await db.update(symbols).set({ ...patch, updatedAt: sql`now()` }).where(eq(symbols.symbol, symbol)).returning();
+export async function updateSymbol(
+  db: DbOrTx,
+  symbol: string,
+  patch: SymbolPatch,
+): Promise<SymbolRow | null> {
+  const [row] = await db
+    .update(symbols)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(symbols.symbol, symbol))
+    .returning();
   return row ?? null;
 }
 
@@ -92,7 +133,13 @@ export async function recordIngestStatus(
 export async function markSymbolInvalid(db: DbOrTx, symbol: string, reason: string): Promise<void> {
   await db
     .update(symbols)
-    .set({ status: "invalid" satisfies SymbolStatus, statusReason: reason, lastError: reason, lastErrorAt: sql`now()`, updatedAt: sql`now()` })
+    .set({
+      status: "invalid" satisfies SymbolStatus,
+      statusReason: reason,
+      lastError: reason,
+      lastErrorAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
     .where(eq(symbols.symbol, symbol));
 }
 
@@ -104,7 +151,10 @@ export async function deleteSymbol(db: DbOrTx, symbol: string): Promise<boolean>
 /** The rows of the given symbols (any status); absent ones are simply missing. */
 export async function listSymbolsByName(db: DbOrTx, list: readonly string[]): Promise<SymbolRow[]> {
   if (list.length === 0) return [];
-  return db.select().from(symbols).where(inArray(symbols.symbol, [...list]));
+  return db
+    .select()
+    .from(symbols)
+    .where(inArray(symbols.symbol, [...list]));
 }
 
 /** Reads a symbol and locks its row until the transaction ends (SELECT … FOR UPDATE). */
@@ -128,7 +178,10 @@ export type SymbolActivityRow = SymbolRow & {
  * day. One lateral subquery per symbol walks the (symbol, trade_date) index, so the cost follows the
  * number of symbols and of one day's bars, not the size of fact_prices.
  */
-export async function listSymbolsWithActivity(db: DbOrTx, options: { includeRemoved?: boolean; symbol?: string } = {}): Promise<SymbolActivityRow[]> {
+export async function listSymbolsWithActivity(
+  db: DbOrTx,
+  options: { includeRemoved?: boolean; symbol?: string } = {},
+): Promise<SymbolActivityRow[]> {
   const latestDay = sql`(select max(latest.trade_date) from ${factPrices} as latest where latest.symbol = ${symbols.symbol})`;
   const day = db
     .select({
@@ -144,12 +197,28 @@ export async function listSymbolsWithActivity(db: DbOrTx, options: { includeRemo
     .select({ symbol: symbols, day: { tradeDate: day.tradeDate, bars: day.bars, lastTs: day.lastTs } })
     .from(symbols)
     .leftJoinLateral(day, sql`true`)
-    .where(and(options.includeRemoved ? undefined : ne(symbols.status, "removed"), options.symbol === undefined ? undefined : eq(symbols.symbol, options.symbol)))
+    .where(
+      and(
+        options.includeRemoved ? undefined : ne(symbols.status, "removed"),
+        options.symbol === undefined ? undefined : eq(symbols.symbol, options.symbol),
+      ),
+    )
     .orderBy(asc(symbols.symbol));
-  return rows.map((r) => ({ ...r.symbol, latestTradeDate: r.day?.tradeDate ?? null, latestDayBars: r.day?.bars ?? 0, latestBarAt: r.day?.lastTs ?? null }));
+  return rows.map((r) => ({
+    ...r.symbol,
+    latestTradeDate: r.day?.tradeDate ?? null,
+    latestDayBars: r.day?.bars ?? 0,
+    latestBarAt: r.day?.lastTs ?? null,
+  }));
 }
 
-export type PurgedHistory = { factPrices: number; dailyStats: number; kpiSnapshots: number; rawTicks: number; ingestCursors: number };
+export type PurgedHistory = {
+  factPrices: number;
+  dailyStats: number;
+  kpiSnapshots: number;
+  rawTicks: number;
+  ingestCursors: number;
+};
 
 /** Deletes a symbol's history (bars, daily stats, window KPIs, raw ticks, ingest cursor); the symbols row stays. */
 export async function purgeSymbolHistory(tx: DbOrTx, symbol: string): Promise<PurgedHistory> {

@@ -8,7 +8,12 @@ export type ReadMessage = { key: string | null; partition: number; offset: numbe
  * Reads a topic from the beginning with a throwaway group until `done(messages)` holds or the
  * timeout passes; returns the messages in partition order.
  */
-export async function readTopic(kafka: KafkaClient, topic: string, done: (messages: ReadMessage[]) => boolean, timeoutMs = 30_000): Promise<ReadMessage[]> {
+export async function readTopic(
+  kafka: KafkaClient,
+  topic: string,
+  done: (messages: ReadMessage[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<ReadMessage[]> {
   const messages: ReadMessage[] = [];
   const consumer = createConsumer(kafka, { groupId: uniqueId("reader") });
   await consumer.connect();
@@ -16,7 +21,12 @@ export async function readTopic(kafka: KafkaClient, topic: string, done: (messag
   await consumer.run({
     eachBatch: ({ batch }) => {
       for (const m of batch.messages) {
-        messages.push({ key: m.key?.toString() ?? null, partition: batch.partition, offset: Number(m.offset), value: m.value?.toString() ?? "" });
+        messages.push({
+          key: m.key?.toString() ?? null,
+          partition: batch.partition,
+          offset: Number(m.offset),
+          value: m.value?.toString() ?? "",
+        });
       }
       return Promise.resolve();
     },

@@ -18,7 +18,8 @@ export function getRecordedTicks(symbols: readonly string[], dates: readonly str
   const out: TickV1[] = [];
   for (const symbol of symbols) {
     for (const bar of getRecordedBars().get(symbol) ?? []) {
-      if (dates.includes(new Date(bar.ts).toISOString().slice(0, 10))) out.push({ v: 1, symbol, source: "replay", producedAt: bar.ts, ...bar });
+      if (dates.includes(new Date(bar.ts).toISOString().slice(0, 10)))
+        out.push({ v: 1, symbol, source: "replay", producedAt: bar.ts, ...bar });
     }
   }
   return out;

@@ -2,11 +2,47 @@
  * An independent implementation of the KPI definitions (README "KPI definitions"), written with plain
  * loops and no code from lib/kpi, to check what the pipeline stores.
  */
-export type RefBar = { symbol: string; ts: number; open: number; high: number; low: number; close: number; volume: number };
+export type RefBar = {
+  symbol: string;
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+};
 
-export type RefFact = RefBar & { tradeDate: string; ma5: number | null; ma20: number | null; ema20: number | null; vwap: number | null };
-export type RefDay = { symbol: string; tradeDate: string; open: number; high: number; low: number; close: number; volume: number; prevClose: number | null; changePct: number | null; dayRange: number; vwap: number | null; barCount: number };
-export type RefWindow = { symbol: string; windowMinutes: number; windowStart: number; avgPrice: number; vwap: number | null; totalVolume: number; gainPct: number; barCount: number };
+export type RefFact = RefBar & {
+  tradeDate: string;
+  ma5: number | null;
+  ma20: number | null;
+  ema20: number | null;
+  vwap: number | null;
+};
+export type RefDay = {
+  symbol: string;
+  tradeDate: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  prevClose: number | null;
+  changePct: number | null;
+  dayRange: number;
+  vwap: number | null;
+  barCount: number;
+};
+export type RefWindow = {
+  symbol: string;
+  windowMinutes: number;
+  windowStart: number;
+  avgPrice: number;
+  vwap: number | null;
+  totalVolume: number;
+  gainPct: number;
+  barCount: number;
+};
 
 const nyDate = (ts: number) => new Date(ts).toLocaleDateString("sv-SE", { timeZone: "America/New_York" });
 const typical = (b: RefBar) => (b.high + b.low + b.close) / 3;
@@ -53,9 +89,18 @@ export function computeReference(input: readonly RefBar[], windows: readonly num
       const close = dbars[dbars.length - 1]!.close;
       const dayPv = dbars.reduce((s, b) => s + typical(b) * b.volume, 0);
       days.push({
-        symbol, tradeDate, open: dbars[0]!.open, high, low, close, volume, prevClose,
+        symbol,
+        tradeDate,
+        open: dbars[0]!.open,
+        high,
+        low,
+        close,
+        volume,
+        prevClose,
         changePct: prevClose === null ? null : ((close - prevClose) / prevClose) * 100,
-        dayRange: high - low, vwap: volume > 0 ? dayPv / volume : null, barCount: dbars.length,
+        dayRange: high - low,
+        vwap: volume > 0 ? dayPv / volume : null,
+        barCount: dbars.length,
       });
       prevClose = close;
     }
@@ -69,7 +114,9 @@ export function computeReference(input: readonly RefBar[], windows: readonly num
       for (const [windowStart, g] of groups) {
         const volume = g.reduce((s, b) => s + b.volume, 0);
         wins.push({
-          symbol, windowMinutes: minutes, windowStart,
+          symbol,
+          windowMinutes: minutes,
+          windowStart,
           avgPrice: average(g.map((b) => b.close)),
           vwap: volume > 0 ? g.reduce((s, b) => s + typical(b) * b.volume, 0) / volume : null,
           totalVolume: volume,

@@ -26,16 +26,22 @@ export async function dumpKpiTables(db: Db) {
  * Compares the stored KPI rows with the independent reference computed from `bars`; returns the
  * mismatches (empty when every row matches and no row is missing or extra).
  */
-export async function diffAgainstReference(db: Db, bars: readonly RefBar[], windows: readonly number[]): Promise<string[]> {
+export async function diffAgainstReference(
+  db: Db,
+  bars: readonly RefBar[],
+  windows: readonly number[],
+): Promise<string[]> {
   const ref = computeReference(bars, windows);
   const stored = await dumpKpiTables(db);
   const problems: string[] = [];
   const num = (v: unknown) => (v === null ? null : Number(v));
   const check = (what: string, actual: unknown, expected: number | null) => {
-    if (!isClose(num(actual), expected)) problems.push(`${what}: stored ${String(actual)}, expected ${expected}`);
+    if (!isClose(num(actual), expected))
+      problems.push(`${what}: stored ${String(actual)}, expected ${expected}`);
   };
 
-  if (stored.facts.length !== ref.facts.length) problems.push(`fact_prices: ${stored.facts.length} rows, expected ${ref.facts.length}`);
+  if (stored.facts.length !== ref.facts.length)
+    problems.push(`fact_prices: ${stored.facts.length} rows, expected ${ref.facts.length}`);
   const facts = new Map(stored.facts.map((r) => [`${String(r.symbol)}|${String(r.ts)}`, r]));
   for (const f of ref.facts) {
     const r = facts.get(`${f.symbol}|${f.ts}`);
@@ -44,13 +50,25 @@ export async function diffAgainstReference(db: Db, bars: readonly RefBar[], wind
       continue;
     }
     const at = `${f.symbol} ${new Date(f.ts).toISOString()}`;
-    if (r.trade_date !== f.tradeDate) problems.push(`${at} trade_date ${String(r.trade_date)} ≠ ${f.tradeDate}`);
-    for (const [col, expected] of [["open", f.open], ["high", f.high], ["low", f.low], ["close", f.close], ["volume", f.volume], ["ma_5", f.ma5], ["ma_20", f.ma20], ["ema_20", f.ema20], ["vwap", f.vwap]] as const) {
+    if (r.trade_date !== f.tradeDate)
+      problems.push(`${at} trade_date ${String(r.trade_date)} ≠ ${f.tradeDate}`);
+    for (const [col, expected] of [
+      ["open", f.open],
+      ["high", f.high],
+      ["low", f.low],
+      ["close", f.close],
+      ["volume", f.volume],
+      ["ma_5", f.ma5],
+      ["ma_20", f.ma20],
+      ["ema_20", f.ema20],
+      ["vwap", f.vwap],
+    ] as const) {
       check(`${at} ${col}`, r[col], expected);
     }
   }
 
-  if (stored.days.length !== ref.days.length) problems.push(`daily_stats: ${stored.days.length} rows, expected ${ref.days.length}`);
+  if (stored.days.length !== ref.days.length)
+    problems.push(`daily_stats: ${stored.days.length} rows, expected ${ref.days.length}`);
   const days = new Map(stored.days.map((r) => [`${String(r.symbol)}|${String(r.trade_date)}`, r]));
   for (const d of ref.days) {
     const r = days.get(`${d.symbol}|${d.tradeDate}`);
@@ -59,21 +77,46 @@ export async function diffAgainstReference(db: Db, bars: readonly RefBar[], wind
       continue;
     }
     const at = `${d.symbol} ${d.tradeDate}`;
-    for (const [col, expected] of [["open", d.open], ["high", d.high], ["low", d.low], ["close", d.close], ["volume", d.volume], ["prev_close", d.prevClose], ["change_pct", d.changePct], ["day_range", d.dayRange], ["vwap", d.vwap], ["bar_count", d.barCount]] as const) {
+    for (const [col, expected] of [
+      ["open", d.open],
+      ["high", d.high],
+      ["low", d.low],
+      ["close", d.close],
+      ["volume", d.volume],
+      ["prev_close", d.prevClose],
+      ["change_pct", d.changePct],
+      ["day_range", d.dayRange],
+      ["vwap", d.vwap],
+      ["bar_count", d.barCount],
+    ] as const) {
       check(`${at} ${col}`, r[col], expected);
     }
   }
 
-  if (stored.windows.length !== ref.windows.length) problems.push(`kpi_snapshots: ${stored.windows.length} rows, expected ${ref.windows.length}`);
-  const wins = new Map(stored.windows.map((r) => [`${String(r.window_minutes)}|${String(r.window_start)}|${String(r.symbol)}`, r]));
+  if (stored.windows.length !== ref.windows.length)
+    problems.push(`kpi_snapshots: ${stored.windows.length} rows, expected ${ref.windows.length}`);
+  const wins = new Map(
+    stored.windows.map((r) => [
+      `${String(r.window_minutes)}|${String(r.window_start)}|${String(r.symbol)}`,
+      r,
+    ]),
+  );
   for (const w of ref.windows) {
     const r = wins.get(`${w.windowMinutes}|${w.windowStart}|${w.symbol}`);
     if (!r) {
-      problems.push(`kpi_snapshots: missing ${w.symbol} ${w.windowMinutes}m ${new Date(w.windowStart).toISOString()}`);
+      problems.push(
+        `kpi_snapshots: missing ${w.symbol} ${w.windowMinutes}m ${new Date(w.windowStart).toISOString()}`,
+      );
       continue;
     }
     const at = `${w.symbol} ${w.windowMinutes}m ${new Date(w.windowStart).toISOString()}`;
-    for (const [col, expected] of [["avg_price", w.avgPrice], ["vwap", w.vwap], ["total_volume", w.totalVolume], ["gain_pct", w.gainPct], ["bar_count", w.barCount]] as const) {
+    for (const [col, expected] of [
+      ["avg_price", w.avgPrice],
+      ["vwap", w.vwap],
+      ["total_volume", w.totalVolume],
+      ["gain_pct", w.gainPct],
+      ["bar_count", w.barCount],
+    ] as const) {
       check(`${at} ${col}`, r[col], expected);
     }
   }

@@ -5,12 +5,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { AddSymbolsForm } from "@/components/admin/add-symbols-form";
 import { AdminButton } from "@/components/admin/admin-button";
-import type {
-  AddSymbolsOutcome,
-  AdminSymbol,
-  AuditEntry,
-  PollIntervalBounds,
-} from "@/lib/api/admin-types";
+import type { AddSymbolsOutcome, AdminSymbol, AuditEntry, PollIntervalBounds } from "@/lib/api/admin-types";
 import { AuditLogTable } from "@/components/admin/audit-log-table";
 import { PurgeDialog } from "@/components/admin/purge-dialog";
 import { SymbolsTable } from "@/components/admin/symbols-table";
