@@ -1,70 +1,88 @@
 import { z } from "zod";
 
+import { tieSchema } from "@/lib/events/same-shape";
 import { symbolSchema } from "@/lib/events/symbol";
+import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
+
+// Every object of this contract is strict (unknown keys are an error, not stripped). The producer
+// parses each update before sending (toKpiMessages), so a field the stream worker computes but this
+// contract lacks fails there and in the tests instead of vanishing from every live update; tieSchema
+// makes the same mismatch fail typecheck first. The price for consumers of market.kpis: an update that
+// carries a field their schema does not know is rejected (the web instance counts it as invalid and
+// browsers keep their REST data), so a new field is a breaking change and gets a new version of the
+// event (STYLE.md, "treat events as versioned data"), never an edit of v1 in place.
 
 const num = z.number().finite();
 const nullableNum = num.nullable();
 
-export const factBarSchema = z.object({
-  symbol: symbolSchema,
-  ts: z.number().int(),
-  tradeDate: z.string(),
-  open: num,
-  high: num,
-  low: num,
-  close: num,
-  volume: z.number().nonnegative(),
-  ma5: nullableNum,
-  ma20: nullableNum,
-  ema20: nullableNum,
-  vwap: nullableNum,
-  isFinal: z.boolean(),
-});
+export const factBarSchema = tieSchema<FactBar>()(
+  z.strictObject({
+    symbol: symbolSchema,
+    ts: z.number().int(),
+    tradeDate: z.string(),
+    open: num,
+    high: num,
+    low: num,
+    close: num,
+    volume: z.number().nonnegative(),
+    ma5: nullableNum,
+    ma20: nullableNum,
+    ema20: nullableNum,
+    vwap: nullableNum,
+    isFinal: z.boolean(),
+  }),
+);
 
-export const dailyStatSchema = z.object({
-  symbol: symbolSchema,
-  tradeDate: z.string(),
-  open: num,
-  high: num,
-  low: num,
-  close: num,
-  volume: z.number().nonnegative(),
-  prevClose: nullableNum,
-  changePct: nullableNum,
-  range: num,
-  rangePct: num,
-  vwap: nullableNum,
-  barCount: z.number().int(),
-  firstTs: z.number().int(),
-  lastTs: z.number().int(),
-});
+export const dailyStatSchema = tieSchema<DailyStat>()(
+  z.strictObject({
+    symbol: symbolSchema,
+    tradeDate: z.string(),
+    open: num,
+    high: num,
+    low: num,
+    close: num,
+    volume: z.number().nonnegative(),
+    prevClose: nullableNum,
+    changePct: nullableNum,
+    range: num,
+    rangePct: num,
+    vwap: nullableNum,
+    barCount: z.number().int(),
+    firstTs: z.number().int(),
+    lastTs: z.number().int(),
+  }),
+);
 
-export const windowKpiSchema = z.object({
-  symbol: symbolSchema,
-  windowMinutes: z.number().int().positive(),
-  windowStart: z.number().int(),
-  windowEnd: z.number().int(),
-  avgPrice: num,
-  vwap: nullableNum,
-  totalVolume: z.number().nonnegative(),
-  gainPct: num,
-  firstOpen: num,
-  lastClose: num,
-  high: num,
-  low: num,
-  barCount: z.number().int(),
-});
+export const windowKpiSchema = tieSchema<WindowKpi>()(
+  z.strictObject({
+    symbol: symbolSchema,
+    windowMinutes: z.number().int().positive(),
+    windowStart: z.number().int(),
+    windowEnd: z.number().int(),
+    avgPrice: num,
+    vwap: nullableNum,
+    totalVolume: z.number().nonnegative(),
+    gainPct: num,
+    firstOpen: num,
+    lastClose: num,
+    high: num,
+    low: num,
+    barCount: z.number().int(),
+  }),
+);
 
-export const moverSchema = z.object({
-  symbol: symbolSchema,
-  gainPct: num,
-  lastClose: num,
-  totalVolume: z.number().nonnegative(),
-  rank: z.number().int().positive(),
-});
+export const moverSchema = tieSchema<Mover>()(
+  z.strictObject({
+    symbol: symbolSchema,
+    gainPct: num,
+    lastClose: num,
+    totalVolume: z.number().nonnegative(),
+    rank: z.number().int().positive(),
+  }),
+);
 
 /** Per symbol, after each commit of the stream worker: the changed bars (newest last), day and windows. */
-export const symbolKpiUpdateV1Schema = z.object({
+export const symbolKpiUpdateV1Schema = z.strictObject({
   v: z.literal(1),
   type: z.literal("symbol"),
   symbol: symbolSchema,
@@ -78,7 +96,7 @@ export const symbolKpiUpdateV1Schema = z.object({
  * Per window after each commit: the ranking of that window. `windowMinutes` 0 is the trading day
  * (ranked by change % against the previous close); `windowStart` is then the day's midnight UTC.
  */
-export const moversKpiUpdateV1Schema = z.object({
+export const moversKpiUpdateV1Schema = z.strictObject({
   v: z.literal(1),
   type: z.literal("movers"),
   windowMinutes: z.number().int().nonnegative(),
