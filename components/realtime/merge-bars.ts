@@ -1,3 +1,4 @@
+import { isSameFactBar } from "@/lib/kpi/shape-equality";
 import type { FactBar } from "@/lib/kpi/types";
 
 /**
@@ -12,7 +13,7 @@ export function mergeBars(series: readonly FactBar[], incoming: readonly FactBar
   let changed = false;
   for (const b of incoming) {
     const known = byTs.get(b.ts);
-    if (known && isSameBar(known, b)) continue;
+    if (known && isSameFactBar(known, b)) continue;
     byTs.set(b.ts, b);
     changed = true;
   }
@@ -20,19 +21,4 @@ export function mergeBars(series: readonly FactBar[], incoming: readonly FactBar
   // brings nothing new).
   if (!changed) return series as FactBar[];
   return [...byTs.values()].sort((a, b) => a.ts - b.ts);
-}
-
-function isSameBar(a: FactBar, b: FactBar): boolean {
-  return (
-    a.open === b.open &&
-    a.high === b.high &&
-    a.low === b.low &&
-    a.close === b.close &&
-    a.volume === b.volume &&
-    a.ma5 === b.ma5 &&
-    a.ma20 === b.ma20 &&
-    a.ema20 === b.ema20 &&
-    a.vwap === b.vwap &&
-    a.isFinal === b.isFinal
-  );
 }

@@ -5,7 +5,6 @@ import {
   applyRevisions,
   canRecomputeFrom,
   createSeriesState,
-  finalizeExpired,
   trimSeries,
   type SeriesChanges,
   type SeriesState,
@@ -100,8 +99,9 @@ describe("applyRevisions: finality", () => {
       [DAY1, true],
       [DAY1 + M, false],
     ]);
-    expect(finalizeExpired(state, DAY1 + 2 * M + 29_000)).toBeNull();
-    expect(finalizeExpired(state, DAY1 + 2 * M + 30_000)?.isFinal).toBe(true);
+    // The newest bar becomes final on the next recomputation after its minute plus grace is over.
+    const atGraceEnd = applyRevisions(state, [bar(DAY1 + M, 12)], DAY1 + 2 * M + 30_000);
+    expect(atGraceEnd.bars.map((b) => [b.ts, b.isFinal])).toEqual([[DAY1 + M, true]]);
   });
 });
 

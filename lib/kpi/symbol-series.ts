@@ -1,7 +1,10 @@
+import { createFactBar, toBar } from "@/lib/kpi/bar";
+import { isBarFinal } from "@/lib/kpi/bar-finality";
 import { computeDailyStats } from "@/lib/kpi/daily-stats";
 import { computeEmaStep } from "@/lib/kpi/ema";
 import { computeSimpleMovingAverage } from "@/lib/kpi/moving-average";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
+import { isSameBar, isSameFactBar } from "@/lib/kpi/shape-equality";
 import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
 import type { Bar, DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 import { addToVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
@@ -18,7 +21,7 @@ export type SeriesConfig = {
   timeZone: string;
   /** Tumbling window lengths in minutes. */
   windows: readonly number[];
-  /** A bar with no later bar is final once `ts + 1 min + finalGraceMs` has passed. */
+  /** Grace after a minute during which its bar may still be revised ({@link isBarFinal}). */
   finalGraceMs: number;
 };
 
@@ -83,23 +86,6 @@ export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
   return first.ts <= computeWindowStart(fromTs, longest);
 }
 
-function sameOhlcv(a: Bar, b: Bar): boolean {
-  return (
-    a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume
-  );
-}
-
-function sameFact(a: FactBar, b: FactBar): boolean {
-  return (
-    sameOhlcv(a, b) &&
-    a.ma5 === b.ma5 &&
-    a.ma20 === b.ma20 &&
-    a.ema20 === b.ema20 &&
-    a.vwap === b.vwap &&
-    a.isFinal === b.isFinal
-  );
-}
-
 /**
  * Merges bar revisions (at most one per ts; the latest already chosen) into the state and recomputes
  * everything they affect: the bars' indicators from the earliest changed bar on, the finality of the
@@ -115,36 +101,15 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
     const i = lowerBound(bars, rev.ts);
     const existing = bars[i];
     if (existing && existing.ts === rev.ts) {
-      if (sameOhlcv(existing, rev)) continue;
-      bars[i] = {
-        ...existing,
-        open: rev.open,
-        high: rev.high,
-        low: rev.low,
-        close: rev.close,
-        volume: rev.volume,
-      };
+      if (isSameBar(existing, rev)) continue;
+      bars[i] = { ...existing, ...toBar(rev) };
     } else {
       if (!state.hasAllHistory && bars.length > 0 && rev.ts < bars[0]!.ts) {
         throw new Error(
           `bar ${rev.ts} of ${config.symbol} precedes the loaded history; reload the symbol first`,
         );
       }
-      bars.splice(i, 0, {
-        symbol: config.symbol,
-        ts: rev.ts,
-        open: rev.open,
-        high: rev.high,
-        low: rev.low,
-        close: rev.close,
-        volume: rev.volume,
-        tradeDate: computeTradingDate(rev.ts, config.timeZone),
-        ma5: null,
-        ma20: null,
-        ema20: null,
-        vwap: null,
-        isFinal: false,
-      });
+      bars.splice(i, 0, createFactBar(config.symbol, rev, computeTradingDate(rev.ts, config.timeZone)));
     }
     firstChanged = Math.min(firstChanged, rev.ts);
     revised.add(rev.ts);
@@ -179,7 +144,7 @@ function recomputeFrom(
     }
     acc = addToVwap(acc, bar);
     if (i < from) continue;
-    const isFinal = i < bars.length - 1 || bar.ts + MINUTE_MS + config.finalGraceMs <= now;
+    const isFinal = isBarFinal(bar, i === bars.length - 1, now, config.finalGraceMs);
     let next: FactBar;
     if (i < r) {
       next = { ...bar, isFinal };
@@ -195,7 +160,7 @@ function recomputeFrom(
         isFinal,
       };
     }
-    const differs = !sameFact(bar, next);
+    const differs = !isSameFactBar(bar, next);
     if (differs) bars[i] = next;
     if (differs || revised.has(bar.ts)) changed.push(next);
   }
@@ -232,18 +197,6 @@ function recomputeWindows(state: SeriesState, r: number): WindowKpi[] {
     }
   }
   return out;
-}
-
-/**
- * Marks the newest bar final once its minute plus the grace period is over (no later bar has come).
- * Returns the bar if it changed.
- */
-export function finalizeExpired(state: SeriesState, now: number): FactBar | null {
-  const last = state.bars[state.bars.length - 1];
-  if (!last || last.isFinal || last.ts + MINUTE_MS + state.config.finalGraceMs > now) return null;
-  const next = { ...last, isFinal: true };
-  state.bars[state.bars.length - 1] = next;
-  return next;
 }
 
 /**

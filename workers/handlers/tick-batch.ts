@@ -18,6 +18,7 @@ import {
   type SeriesChanges,
   type SeriesState,
 } from "@/lib/kpi/symbol-series";
+import { toBar } from "@/lib/kpi/bar";
 import type { Bar } from "@/lib/kpi/types";
 import type { Logger } from "@/lib/log";
 
@@ -36,7 +37,11 @@ export type TickBatchDeps = {
   logger: Logger;
   clock: () => number;
   config: TickBatchConfig;
-  /** Sends dead letters; called inside the transaction so that a failure rolls the batch back. */
+  /**
+   * Sends dead letters; called inside the transaction so that a failed send rolls the batch back and
+   * no invalid event is skipped without its dead letter. Delivery is at-least-once: if the commit fails
+   * after the send, the batch is retried and its dead letters are sent again.
+   */
   sendDeadLetters: (messages: OutMessage[]) => Promise<void>;
 };
 
@@ -166,14 +171,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         for (const { tick } of good) {
           let bars = bySymbol.get(tick.symbol);
           if (!bars) bySymbol.set(tick.symbol, (bars = new Map<number, Bar>()));
-          bars.set(tick.ts, {
-            ts: tick.ts,
-            open: tick.open,
-            high: tick.high,
-            low: tick.low,
-            close: tick.close,
-            volume: tick.volume,
-          });
+          bars.set(tick.ts, toBar(tick));
         }
         await resolveTimeZones(tx, [...bySymbol.keys()]);
 

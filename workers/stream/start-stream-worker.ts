@@ -1,11 +1,12 @@
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANNEL } from "@/lib/db/queries/symbols";
-import { finalizeFactPricesBefore } from "@/lib/db/queries/fact-prices";
+import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
+import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
@@ -36,8 +37,10 @@ export type StreamWorkerOptions = {
 export async function startStreamWorker(options: StreamWorkerOptions) {
   const { db, logger, topics } = options;
   const clock = options.clock ?? Date.now;
-  // Dead letters must not be lost or doubled: idempotent producer. Live updates are best effort and go
-  // through their own producer, so that a failed update can never disturb the dead-letter sequence.
+  // Dead letters are sent inside the batch's transaction: never lost, but sent again when the commit
+  // fails after the send (at-least-once; the idempotent producer only removes its own retries' copies).
+  // Live updates are best effort and go through their own producer, so that a failed update can never
+  // disturb the dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
   const liveProducer = createProducer(options.kafka);
   const metrics = {
@@ -164,12 +167,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
 
   // Housekeeping: bars whose minute and grace are over become final even if no later bar comes (the
   // last bar of a session); raw_ticks are kept for the retention period.
-  const graceMs = 60_000 + options.finalGraceSeconds * 1000;
+  const graceMs = options.finalGraceSeconds * 1000;
   const housekeepingMs = options.housekeepingMs ?? 15_000;
   const housekeeping =
     housekeepingMs > 0
       ? setInterval(() => {
-          void finalizeFactPricesBefore(db, clock() - graceMs).catch((error: unknown) =>
+          void finalizeFactPricesUpTo(db, computeLastFinalTs(clock(), graceMs)).catch((error: unknown) =>
             logger.debug({ err: describeError(error) }, "finalize sweep failed"),
           );
           if (options.rawTicksRetentionHours > 0) {

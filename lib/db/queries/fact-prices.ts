@@ -5,32 +5,24 @@ import { factPrices, type FactPriceRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { FactBar } from "@/lib/kpi/types";
 
-export function toFactBar(row: FactPriceRow): FactBar {
-  return {
-    symbol: row.symbol,
-    ts: row.ts.getTime(),
-    tradeDate: row.tradeDate,
-    open: row.open,
-    high: row.high,
-    low: row.low,
-    close: row.close,
-    volume: row.volume,
-    ma5: row.ma5,
-    ma20: row.ma20,
-    ema20: row.ema20,
-    vwap: row.vwap,
-    isFinal: row.isFinal,
-  };
+/** The columns of a fact_prices row that carry a {@link FactBar}; `updatedAt` is bookkeeping. */
+export type FactPriceColumns = Omit<FactPriceRow, "updatedAt">;
+
+// The two mappers below are each other's inverse and spread every other field, so a column without a
+// FactBar field fails typecheck in toFactPriceColumns (the column is missing) and a FactBar field
+// without a column fails in toFactBar (the field is missing); only the differing ones are named.
+
+export function toFactBar({ updatedAt: _updatedAt, ts, ...columns }: FactPriceRow): FactBar {
+  return { ...columns, ts: ts.getTime() };
+}
+
+export function toFactPriceColumns(bar: FactBar): FactPriceColumns {
+  return { ...bar, ts: new Date(bar.ts) };
 }
 
 /** Upsert of bars with their indicators, in one statement. */
 export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Promise<void> {
-  await bulkUpsert(
-    db,
-    factPrices,
-    bars.map((b) => ({ ...b, ts: new Date(b.ts) })),
-    ["symbol", "ts"],
-  );
+  await bulkUpsert(db, factPrices, bars.map(toFactPriceColumns), ["symbol", "ts"]);
 }
 
 /**
@@ -91,11 +83,14 @@ export async function getLatestFactPrice(db: DbOrTx, symbol: string): Promise<Fa
   return row ? toFactBar(row) : null;
 }
 
-/** Marks bars final whose minute plus grace ended before `cutoff` (the newest bar of each symbol). */
-export async function finalizeFactPricesBefore(db: DbOrTx, cutoff: number): Promise<number> {
+/**
+ * Marks final every open bar that starts at or before `lastFinalTs` (computeLastFinalTs): the newest
+ * bar of a symbol, when no later bar came to make it final in the stream.
+ */
+export async function finalizeFactPricesUpTo(db: DbOrTx, lastFinalTs: number): Promise<number> {
   const result = await db
     .update(factPrices)
     .set({ isFinal: true, updatedAt: sql`now()` })
-    .where(and(eq(factPrices.isFinal, false), lt(factPrices.ts, new Date(cutoff))));
+    .where(and(eq(factPrices.isFinal, false), lte(factPrices.ts, new Date(lastFinalTs))));
   return result.rowCount ?? 0;
 }
