@@ -5,38 +5,28 @@ import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { DailyStat } from "@/lib/kpi/types";
 
-export function toDailyStat(row: DailyStatRow): DailyStat {
-  return {
-    symbol: row.symbol,
-    tradeDate: row.tradeDate,
-    open: row.open,
-    high: row.high,
-    low: row.low,
-    close: row.close,
-    volume: row.volume,
-    prevClose: row.prevClose,
-    changePct: row.changePct,
-    range: row.dayRange,
-    rangePct: row.rangePct,
-    vwap: row.vwap,
-    barCount: row.barCount,
-    firstTs: row.firstBarAt.getTime(),
-    lastTs: row.lastBarAt.getTime(),
-  };
+/** The columns of a daily_stats row that carry a {@link DailyStat}; `updatedAt` is bookkeeping. */
+export type DailyStatColumns = Omit<DailyStatRow, "updatedAt">;
+
+// Inverse mappers that spread every other field: a column without a DailyStat field fails typecheck in
+// toDailyStatColumns, a DailyStat field without a column fails in toDailyStat.
+
+export function toDailyStat({
+  updatedAt: _updatedAt,
+  dayRange,
+  firstBarAt,
+  lastBarAt,
+  ...columns
+}: DailyStatRow): DailyStat {
+  return { ...columns, range: dayRange, firstTs: firstBarAt.getTime(), lastTs: lastBarAt.getTime() };
+}
+
+export function toDailyStatColumns({ range, firstTs, lastTs, ...day }: DailyStat): DailyStatColumns {
+  return { ...day, dayRange: range, firstBarAt: new Date(firstTs), lastBarAt: new Date(lastTs) };
 }
 
 export async function upsertDailyStats(db: DbOrTx, days: readonly DailyStat[]): Promise<void> {
-  await bulkUpsert(
-    db,
-    dailyStats,
-    days.map(({ range, firstTs, lastTs, ...d }) => ({
-      ...d,
-      dayRange: range,
-      firstBarAt: new Date(firstTs),
-      lastBarAt: new Date(lastTs),
-    })),
-    ["symbol", "tradeDate"],
-  );
+  await bulkUpsert(db, dailyStats, days.map(toDailyStatColumns), ["symbol", "tradeDate"]);
 }
 
 /** The last `days` trading days of a symbol up to `toDate`, oldest first. */

@@ -5,31 +5,31 @@ import { kpiSnapshots, topMovers, type KpiSnapshotRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { Mover, WindowKpi } from "@/lib/kpi/types";
 
-export function toWindowKpi(row: KpiSnapshotRow): WindowKpi {
-  return {
-    symbol: row.symbol,
-    windowMinutes: row.windowMinutes,
-    windowStart: row.windowStart.getTime(),
-    windowEnd: row.windowEnd.getTime(),
-    avgPrice: row.avgPrice,
-    vwap: row.vwap,
-    totalVolume: row.totalVolume,
-    gainPct: row.gainPct,
-    firstOpen: row.firstOpen,
-    lastClose: row.lastClose,
-    high: row.high,
-    low: row.low,
-    barCount: row.barCount,
-  };
+/** The columns of a kpi_snapshots row that carry a {@link WindowKpi}; `updatedAt` is bookkeeping. */
+export type KpiSnapshotColumns = Omit<KpiSnapshotRow, "updatedAt">;
+
+// Inverse mappers that spread every other field: a column without a WindowKpi field fails typecheck in
+// toKpiSnapshotColumns, a WindowKpi field without a column fails in toWindowKpi.
+
+export function toWindowKpi({
+  updatedAt: _updatedAt,
+  windowStart,
+  windowEnd,
+  ...columns
+}: KpiSnapshotRow): WindowKpi {
+  return { ...columns, windowStart: windowStart.getTime(), windowEnd: windowEnd.getTime() };
+}
+
+export function toKpiSnapshotColumns(window: WindowKpi): KpiSnapshotColumns {
+  return { ...window, windowStart: new Date(window.windowStart), windowEnd: new Date(window.windowEnd) };
 }
 
 export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi[]): Promise<void> {
-  await bulkUpsert(
-    db,
-    kpiSnapshots,
-    windows.map((w) => ({ ...w, windowStart: new Date(w.windowStart), windowEnd: new Date(w.windowEnd) })),
-    ["windowMinutes", "windowStart", "symbol"],
-  );
+  await bulkUpsert(db, kpiSnapshots, windows.map(toKpiSnapshotColumns), [
+    "windowMinutes",
+    "windowStart",
+    "symbol",
+  ]);
 }
 
 /** Windows of one symbol and length in [from, to], oldest first, at most `limit` (newest kept). */
