@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+
+import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { applyRevisions, createSeriesState } from "@/lib/kpi/symbol-series";
+import { toKpiMessages } from "@/workers/handlers/kpi-updates";
+
+const M = 60_000;
+const DAY1 = Date.parse("2026-03-12T13:30:00Z");
+const DAY2 = Date.parse("2026-03-13T13:30:00Z");
+
+/** What the stream worker computes for 25 bars over two days: every indicator filled on day 2. */
+function computeUpdates(): KpiUpdateV1[] {
+  const state = createSeriesState(
+    { symbol: "AAPL", timeZone: "America/New_York", windows: [5, 15], finalGraceMs: 30_000 },
+    [],
+    true,
+  );
+  const bars = Array.from({ length: 25 }, (_, i) => {
+    const close = 100 + Math.sin(i) * 3;
+    return {
+      ts: (i < 5 ? DAY1 : DAY2) + i * M,
+      open: close - 0.5,
+      high: close + 1,
+      low: close - 1,
+      close,
+      volume: 100 + i,
+    };
+  });
+  const changes = applyRevisions(state, bars, DAY2 + 30 * M);
+  const gainer = { symbol: "AAPL", gainPct: 1.5, lastClose: 101, totalVolume: 500, rank: 1 };
+  return [
+    {
+      v: 1,
+      type: "symbol",
+      symbol: "AAPL",
+      bars: changes.bars,
+      day: changes.days.at(-1) ?? null,
+      windows: changes.windows,
+      publishedAt: DAY2 + 30 * M,
+    },
+    {
+      v: 1,
+      type: "movers",
+      windowMinutes: 5,
+      windowStart: DAY2,
+      windowEnd: DAY2 + 5 * M,
+      gainers: [gainer],
+      losers: [{ ...gainer, symbol: "MSFT", gainPct: -2 }],
+      publishedAt: DAY2 + 30 * M,
+    },
+  ];
+}
+
+describe("toKpiMessages", () => {
+  it("sends every field the KPI math computed, unchanged", () => {
+    const updates = computeUpdates();
+    const newest = updates[0]?.type === "symbol" ? updates[0].bars.at(-1) : undefined;
+    expect(newest?.ma20).not.toBeNull();
+    expect(newest?.ema20).not.toBeNull();
+    const messages = toKpiMessages(updates);
+    expect(messages.map((m) => m.key)).toEqual(["AAPL", "movers:5"]);
+    expect(messages.map((m) => m.value)).toStrictEqual(updates);
+  });
+
+  it("refuses an update carrying a field the contract lacks instead of stripping it", () => {
+    const [symbolUpdate] = computeUpdates();
+    if (symbolUpdate?.type !== "symbol") throw new Error("expected the symbol update first");
+    const withExtra = { ...symbolUpdate, bars: symbolUpdate.bars.map((b) => ({ ...b, rsi14: 50 })) };
+    expect(() => toKpiMessages([withExtra])).toThrow(/rsi14/);
+  });
+});
