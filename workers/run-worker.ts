@@ -3,6 +3,7 @@ import os from "node:os";
 
 import type { Db } from "@/lib/db/client";
 import { deleteHeartbeat, upsertHeartbeat } from "@/lib/db/queries/heartbeats";
+import type { WorkerKind, WorkerMetrics } from "@/lib/events/worker-metrics";
 import { createLogger, describeError, type Logger } from "@/lib/log";
 
 export type ShutdownHook = () => Promise<void> | void;
@@ -83,9 +84,9 @@ export async function runWorker(name: string, main: (ctx: WorkerContext) => Prom
 export function startHeartbeat(
   db: Db,
   ctx: Pick<WorkerContext, "logger" | "workerId">,
-  kind: string,
+  kind: WorkerKind,
   intervalMs: number,
-  info: () => Record<string, unknown>,
+  info: () => WorkerMetrics,
 ): () => Promise<void> {
   const startedAt = Date.now();
   let failing = false;

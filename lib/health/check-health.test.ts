@@ -12,13 +12,39 @@ const healthy: Omit<HealthReport, "status" | "summary"> = {
       status: "ok",
       instances: 1,
       lastBeatSecondsAgo: 2,
-      info: { publisher: { published: { replay: { AAPL: 12 } }, buffered: 0, sendFailures: 1 } },
+      info: {
+        kind: "ingest",
+        publisher: {
+          published: { replay: { AAPL: 12 } },
+          rejected: 0,
+          sendFailures: 1,
+          lastSendAt: 1_700_000_000_000,
+          kafkaAvailable: true,
+          lastError: null,
+          buffered: 0,
+          pendingCursors: 0,
+        },
+        sources: {
+          yahoo: { held: false, errors: { rate_limited: 3 }, lastSuccess: { MSFT: 1_700_000_000_000 } },
+        },
+      },
     },
     stream: {
       status: "ok",
       instances: 1,
       lastBeatSecondsAgo: 1,
-      info: { batches: 4, applied: 12, deadLettered: 2 },
+      info: {
+        kind: "stream",
+        batches: 4,
+        applied: 12,
+        deadLettered: 2,
+        skipped: 0,
+        failedBatches: 0,
+        lastBatchAt: 1_700_000_000_000,
+        lastError: null,
+        partitions: [0, 1, 2],
+        cachedSymbols: 9,
+      },
     },
   },
   realtime: { sockets: 3 },
@@ -66,6 +92,17 @@ describe("formatMetrics", () => {
     expect(text).toContain('tickstream_ingest_events_published_total{source="replay",symbol="AAPL"} 12');
     expect(text).toContain("tickstream_stream_dead_letters_total 2");
     expect(text).toContain("tickstream_realtime_connections 3");
+    expect(text).toContain('tickstream_ingest_fetch_errors_total{source="yahoo",kind="rate_limited"} 3');
+    expect(text).toContain('tickstream_ingest_last_success_seconds{source="yahoo",symbol="MSFT"} 1700000000');
     expect(text).toMatch(/# TYPE tickstream_stream_batches_total counter/);
+  });
+
+  it("leaves out the series of a worker whose figures are unknown instead of reporting zeros", () => {
+    const { info: _info, ...streamWithoutFigures } = healthy.workers.stream!;
+    const report = { ...healthy, workers: { ...healthy.workers, stream: streamWithoutFigures } };
+    const text = formatMetrics({ ...report, ...summarizeHealth(report) });
+    expect(text).toContain('tickstream_component_up{component="stream_worker"} 1');
+    expect(text).not.toContain("tickstream_stream_");
+    expect(text).toContain("tickstream_ingest_buffered_events 0");
   });
 });

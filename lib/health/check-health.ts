@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 
 import type { Db } from "@/lib/db/client";
 import { listHeartbeats } from "@/lib/db/queries/heartbeats";
+import { readWorkerMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
 
@@ -23,7 +24,8 @@ export type HealthReport = {
       status: ComponentStatus;
       instances: number;
       lastBeatSecondsAgo: number | null;
-      info?: unknown;
+      /** The figures of a live instance; absent when none runs or its figures do not match the schema. */
+      info?: WorkerMetrics;
       error?: string;
     }
   >;
@@ -87,11 +89,12 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
         const mine = beats.filter((b) => b.kind === kind);
         const freshest = mine[0];
         const live = mine.filter((b) => b.ageSeconds <= staleAfter);
+        const info = live[0] ? readWorkerMetrics(kind, live[0].info) : null;
         workers[kind] = {
           status: live.length > 0 ? "ok" : "down",
           instances: live.length,
           lastBeatSecondsAgo: freshest ? Math.round(freshest.ageSeconds) : null,
-          info: live[0]?.info,
+          ...(info && { info }),
         };
       }
     } catch (error) {

@@ -1,3 +1,4 @@
+import { readYahooSourceMetrics } from "@/lib/events/worker-metrics";
 import type { HealthReport } from "@/lib/health/check-health";
 
 type Sample = {
@@ -27,35 +28,35 @@ function render(samples: Sample[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-const num = (v: unknown) => (typeof v === "number" ? v : 0);
-const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+/** One unlabelled sample, or none when the figure is unknown: an absent series, never a false 0. */
+const single = (value: number | undefined) => (value === undefined ? [] : [{ value }]);
 
 /**
  * Prometheus text exposition of the pipeline: component up/down, and the counters the workers report
  * in their heartbeats (events published per source and symbol, fetch errors by kind, last success per
  * symbol, batches applied, dead letters, buffer size), plus live connections of this web instance.
+ * A worker whose figures are unknown contributes no series of its own.
  */
 export function formatMetrics(report: HealthReport): string {
   const up = (s: string) => (s === "ok" ? 1 : 0);
-  const ingest = obj(report.workers.ingest?.info);
-  const stream = obj(report.workers.stream?.info);
-  const publisher = obj(ingest.publisher);
-  const sources = obj(ingest.sources);
-  const published = Object.entries(obj(publisher.published)).flatMap(([source, bySymbol]) =>
-    Object.entries(obj(bySymbol)).map(([symbol, value]) => ({
-      labels: { source, symbol },
-      value: num(value),
-    })),
+  const ingestInfo = report.workers.ingest?.info;
+  const streamInfo = report.workers.stream?.info;
+  const ingest = ingestInfo?.kind === "ingest" ? ingestInfo : null;
+  const stream = streamInfo?.kind === "stream" ? streamInfo : null;
+  const publisher = ingest?.publisher;
+  const yahoo = ingest ? readYahooSourceMetrics(ingest) : null;
+  const published = Object.entries(publisher?.published ?? {}).flatMap(([source, bySymbol]) =>
+    Object.entries(bySymbol).map(([symbol, value]) => ({ labels: { source, symbol }, value })),
   );
-  const yahoo = obj(sources.yahoo);
-  const errors = Object.entries(obj(yahoo.errors)).map(([kind, value]) => ({
+  const errors = Object.entries(yahoo?.errors ?? {}).map(([kind, value]) => ({
     labels: { source: "yahoo", kind },
-    value: num(value),
+    value,
   }));
-  const lastSuccess = Object.entries(obj(yahoo.lastSuccess)).map(([symbol, value]) => ({
+  const lastSuccess = Object.entries(yahoo?.lastSuccess ?? {}).map(([symbol, value]) => ({
     labels: { source: "yahoo", symbol },
-    value: num(value) / 1000,
+    value: value / 1000,
   }));
+  const sockets = report.realtime?.sockets;
 
   return render([
     {
@@ -87,13 +88,13 @@ export function formatMetrics(report: HealthReport): string {
       name: "tickstream_ingest_buffered_events",
       help: "Events held while Kafka is unavailable",
       type: "gauge",
-      values: [{ value: num(publisher.buffered) }],
+      values: single(publisher?.buffered),
     },
     {
       name: "tickstream_ingest_send_failures_total",
       help: "Failed produce attempts (retried)",
       type: "counter",
-      values: [{ value: num(publisher.sendFailures) }],
+      values: single(publisher?.sendFailures),
     },
     {
       name: "tickstream_ingest_fetch_errors_total",
@@ -111,31 +112,31 @@ export function formatMetrics(report: HealthReport): string {
       name: "tickstream_stream_batches_total",
       help: "Batches committed by the stream worker",
       type: "counter",
-      values: [{ value: num(stream.batches) }],
+      values: single(stream?.batches),
     },
     {
       name: "tickstream_stream_events_applied_total",
       help: "Valid tick events applied",
       type: "counter",
-      values: [{ value: num(stream.applied) }],
+      values: single(stream?.applied),
     },
     {
       name: "tickstream_stream_dead_letters_total",
       help: "Invalid events sent to the dead-letter topic",
       type: "counter",
-      values: [{ value: num(stream.deadLettered) }],
+      values: single(stream?.deadLettered),
     },
     {
       name: "tickstream_stream_failed_batches_total",
       help: "Batches rolled back and retried",
       type: "counter",
-      values: [{ value: num(stream.failedBatches) }],
+      values: single(stream?.failedBatches),
     },
     {
       name: "tickstream_realtime_connections",
       help: "Socket.IO connections of this web instance",
       type: "gauge",
-      values: report.realtime ? [{ value: num(report.realtime.sockets) }] : [],
+      values: single(typeof sockets === "number" ? sockets : undefined),
     },
   ]);
 }

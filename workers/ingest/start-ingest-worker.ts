@@ -101,6 +101,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
 
   return {
     metrics: () => ({
+      kind: "ingest" as const,
       publisher: publisher.metrics(),
       sources: Object.fromEntries(Object.entries(drivers).map(([name, d]) => [name, d.metrics()])),
     }),

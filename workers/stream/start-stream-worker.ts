@@ -197,7 +197,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     : null;
 
   return {
-    metrics: () => ({ ...metrics, cachedSymbols: handler.cachedSymbols }),
+    metrics: () => ({ kind: "stream" as const, ...metrics, cachedSymbols: handler.cachedSymbols }),
     /** Resolves with the error if the consumer gives up for good. */
     failed: new Promise<Error>((resolve) => (crashed = resolve)),
     /** Finishes the batch in flight (or abandons it atomically), then disconnects. */

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 
 import { Card } from "@/components/ui/card";
+import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
 import type { ComponentStatus, HealthReport } from "@/lib/health/check-health";
 import { cn } from "@/lib/utils";
 
@@ -31,43 +32,57 @@ function Badge({ status, testId }: { status: ComponentStatus; testId?: string })
   );
 }
 
-const num = (v: unknown) => (typeof v === "number" ? v : 0);
-const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
-const sum = (o: Record<string, unknown>) => Object.values(o).reduce<number>((a, v) => a + num(v), 0);
+const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, v) => a + v, 0);
 
-/** The worker's own figures from its heartbeat: what it produced, held back, failed on. */
-function WorkerFigures({ kind, info }: { kind: string; info: unknown }) {
-  const i = obj(info);
+/**
+ * The worker's own figures from its heartbeat: what it produced, held back, failed on. Figures that are
+ * missing or do not match their schema are said to be unknown, never shown as zeros.
+ */
+function WorkerFigures({
+  kind,
+  info,
+  isRunning,
+}: {
+  kind: string;
+  info?: WorkerMetrics;
+  isRunning: boolean;
+}) {
   let rows: [string, string][] = [];
-  if (kind === "ingest") {
-    const publisher = obj(i.publisher);
-    const published = Object.entries(obj(publisher.published)).map(
+  if (info?.kind === "ingest") {
+    const { publisher } = info;
+    const published = Object.entries(publisher.published).map(
       ([source, bySymbol]) =>
-        [`published (${source})`, sum(obj(bySymbol)).toLocaleString("en-US")] as [string, string],
+        [`published (${source})`, sum(bySymbol).toLocaleString("en-US")] as [string, string],
     );
-    const errors = obj(obj(obj(i.sources).yahoo).errors);
+    const errors = readYahooSourceMetrics(info)?.errors ?? {};
     rows = [
       ...published,
-      ["held while Kafka is away", num(publisher.buffered).toLocaleString("en-US")],
-      ["failed sends (retried)", String(num(publisher.sendFailures))],
+      ["held while Kafka is away", publisher.buffered.toLocaleString("en-US")],
+      ["failed sends (retried)", String(publisher.sendFailures)],
       ...(Object.keys(errors).length
         ? [
             [
               "Yahoo fetch errors",
               Object.entries(errors)
-                .map(([k, v]) => `${k} ${num(v)}`)
+                .map(([k, v]) => `${k} ${v}`)
                 .join(", "),
             ] as [string, string],
           ]
         : []),
     ];
-  } else if (kind === "stream") {
+  } else if (info?.kind === "stream") {
     rows = [
-      ["events applied", num(i.applied).toLocaleString("en-US")],
-      ["batches committed", num(i.batches).toLocaleString("en-US")],
-      ["dead letters", String(num(i.deadLettered))],
-      ["batches retried", String(num(i.failedBatches))],
+      ["events applied", info.applied.toLocaleString("en-US")],
+      ["batches committed", info.batches.toLocaleString("en-US")],
+      ["dead letters", String(info.deadLettered)],
+      ["batches retried", String(info.failedBatches)],
     ];
+  } else if (isRunning) {
+    return (
+      <p className="mt-2 text-xs text-slate-500" data-testid={`health-figures-${kind}`}>
+        Figures unknown (the heartbeat carries none this page can read).
+      </p>
+    );
   }
   if (rows.length === 0) return null;
   return (
@@ -147,7 +162,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
                     ? "No heartbeat yet."
                     : `Silent for ${w.lastBeatSecondsAgo}s.`))}
             </p>
-            <WorkerFigures kind={kind} info={w.info} />
+            <WorkerFigures kind={kind} info={w.info} isRunning={w.status === "ok"} />
           </Card>
         ))}
       </div>

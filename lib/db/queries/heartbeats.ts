@@ -1,15 +1,17 @@
-import { desc, lt, sql } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { workerHeartbeats, type WorkerHeartbeatRow } from "@/lib/db/schema";
+import type { WorkerKind, WorkerMetrics } from "@/lib/events/worker-metrics";
 
 export type Heartbeat = {
   workerId: string;
-  kind: string;
+  kind: WorkerKind;
   hostname: string;
   pid: number;
   startedAt: number;
-  info: Record<string, unknown>;
+  /** Read back untyped (jsonb): readers parse it with readWorkerMetrics. */
+  info: WorkerMetrics;
 };
 
 export async function upsertHeartbeat(db: DbOrTx, beat: Heartbeat): Promise<void> {
@@ -36,11 +38,4 @@ export async function listHeartbeats(db: DbOrTx): Promise<(WorkerHeartbeatRow & 
     .from(workerHeartbeats)
     .orderBy(desc(workerHeartbeats.lastBeatAt));
   return rows.map((r) => ({ ...r.row, ageSeconds: Number(r.ageSeconds) }));
-}
-
-/** Forgets workers silent for longer than `maxAgeSeconds` (crashed without saying goodbye). */
-export async function pruneHeartbeats(db: DbOrTx, maxAgeSeconds: number): Promise<void> {
-  await db
-    .delete(workerHeartbeats)
-    .where(lt(workerHeartbeats.lastBeatAt, sql`now() - make_interval(secs => ${maxAgeSeconds})`));
 }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  readWorkerMetrics,
+  readYahooSourceMetrics,
+  type IngestWorkerMetrics,
+  type StreamWorkerMetrics,
+} from "@/lib/events/worker-metrics";
+
+const STREAM: StreamWorkerMetrics = {
+  kind: "stream",
+  batches: 4,
+  applied: 12,
+  deadLettered: 2,
+  skipped: 0,
+  failedBatches: 1,
+  lastBatchAt: 1_700_000_000_000,
+  lastError: null,
+  partitions: [0, 2],
+  cachedSymbols: 9,
+};
+
+const INGEST: IngestWorkerMetrics = {
+  kind: "ingest",
+  publisher: {
+    published: { replay: { AAPL: 3 } },
+    rejected: 0,
+    sendFailures: 0,
+    lastSendAt: 0,
+    kafkaAvailable: true,
+    lastError: null,
+    buffered: 0,
+    pendingCursors: 0,
+  },
+  sources: { replay: { position: 12 }, yahoo: { held: false, errors: { timeout: 2 }, lastSuccess: {} } },
+};
+
+describe("readWorkerMetrics", () => {
+  it("returns the figures a worker of that kind wrote", () => {
+    expect(readWorkerMetrics("stream", STREAM)).toEqual(STREAM);
+    expect(readWorkerMetrics("ingest", INGEST)).toEqual(INGEST);
+  });
+
+  it("treats missing, partial or mistyped figures as unknown, never as zeros", () => {
+    expect(readWorkerMetrics("stream", {})).toBeNull();
+    expect(readWorkerMetrics("stream", undefined)).toBeNull();
+    const { applied: _applied, ...withoutApplied } = STREAM;
+    expect(readWorkerMetrics("stream", withoutApplied)).toBeNull();
+    expect(readWorkerMetrics("stream", { ...STREAM, batches: "4" })).toBeNull();
+  });
+
+  it("rejects the figures of another kind of worker (a heartbeat row with a wrong kind)", () => {
+    expect(readWorkerMetrics("ingest", STREAM)).toBeNull();
+  });
+
+  it("keeps the figures both sides know when a newer worker adds one", () => {
+    expect(readWorkerMetrics("stream", { ...STREAM, commitLatencyMs: 3 })).toEqual(STREAM);
+  });
+});
+
+describe("readYahooSourceMetrics", () => {
+  it("reads the Yahoo driver's error counts, or null when the driver reports none", () => {
+    expect(readYahooSourceMetrics(INGEST)?.errors).toEqual({ timeout: 2 });
+    expect(readYahooSourceMetrics({ ...INGEST, sources: { replay: {} } })).toBeNull();
+  });
+});

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+// The figures each worker writes into its heartbeat (worker_heartbeats.info) and the health page and
+// /api/metrics read back. Writers are typed with these schemas; readers safeParse and treat figures that
+// do not match as unknown, never as zeros. Unknown keys are stripped on read rather than rejected, so a
+// worker newer than the web process (rolling deploy) still shows the figures both know.
+
+const count = z.number().int().nonnegative();
+/** Epoch ms, 0 until the first occurrence. */
+const instant = z.number().nonnegative();
+const countsSchema = z.record(z.string(), count);
+
+export const tickPublisherMetricsSchema = z.object({
+  /** Events Kafka acknowledged, by source, then symbol. */
+  published: z.record(z.string(), countsSchema),
+  rejected: count,
+  sendFailures: count,
+  lastSendAt: instant,
+  kafkaAvailable: z.boolean(),
+  lastError: z.string().nullable(),
+  /** Events held while Kafka is unavailable. */
+  buffered: count,
+  pendingCursors: count,
+});
+
+export const ingestWorkerMetricsSchema = z.object({
+  kind: z.literal("ingest"),
+  publisher: tickPublisherMetricsSchema,
+  /** Each source driver's own figures, by source; {@link readYahooSourceMetrics} reads Yahoo's. */
+  sources: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+/** The figures of the Yahoo driver that the health page and /api/metrics show. */
+export const yahooSourceMetricsSchema = z.object({
+  /** Fetch errors by kind. */
+  errors: countsSchema,
+  /** Epoch ms of the last successful fetch, by symbol. */
+  lastSuccess: z.record(z.string(), instant),
+});
+
+export const streamWorkerMetricsSchema = z.object({
+  kind: z.literal("stream"),
+  batches: count,
+  applied: count,
+  deadLettered: count,
+  skipped: count,
+  failedBatches: count,
+  lastBatchAt: instant,
+  lastError: z.string().nullable(),
+  partitions: z.array(z.number().int().nonnegative()),
+  cachedSymbols: count,
+});
+
+export const workerMetricsSchema = z.discriminatedUnion("kind", [
+  ingestWorkerMetricsSchema,
+  streamWorkerMetricsSchema,
+]);
+
+export type TickPublisherMetrics = z.infer<typeof tickPublisherMetricsSchema>;
+export type IngestWorkerMetrics = z.infer<typeof ingestWorkerMetricsSchema>;
+export type YahooSourceMetrics = z.infer<typeof yahooSourceMetricsSchema>;
+export type StreamWorkerMetrics = z.infer<typeof streamWorkerMetricsSchema>;
+export type WorkerMetrics = z.infer<typeof workerMetricsSchema>;
+export type WorkerKind = WorkerMetrics["kind"];
+
+/** The figures of a heartbeat of a `kind` worker, or null when they are missing or do not match. */
+export function readWorkerMetrics(kind: string, info: unknown): WorkerMetrics | null {
+  const parsed = workerMetricsSchema.safeParse(info);
+  return parsed.success && parsed.data.kind === kind ? parsed.data : null;
+}
+
+/** The Yahoo driver's figures of an ingest heartbeat, or null when missing or malformed. */
+export function readYahooSourceMetrics(ingest: IngestWorkerMetrics): YahooSourceMetrics | null {
+  const parsed = yahooSourceMetricsSchema.safeParse(ingest.sources.yahoo);
+  return parsed.success ? parsed.data : null;
+}
