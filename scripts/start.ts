@@ -3,7 +3,7 @@
 // restarting a worker that crashes. Ctrl-C stops the processes it started, infrastructure included.
 //   --dev      web in development mode (tsx + next dev), workers with tsx, no build
 //   --no-web   workers only (`npm run dev:workers`)
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
