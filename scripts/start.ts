@@ -3,14 +3,15 @@
 // restarting a worker that crashes. Ctrl-C stops the processes it started, infrastructure included.
 //   --dev      web in development mode (tsx + next dev), workers with tsx, no build
 //   --no-web   workers only (`npm run dev:workers`)
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
 
+import { ensureBuilt } from "./stack/build";
 import { loadEnvFiles } from "./stack/env-file";
 import { bringDownInfra, bringUpInfra } from "./stack/infra";
 import { DATA_DIR, ROOT_DIR } from "./stack/paths";
@@ -61,56 +62,6 @@ function pipeLines(name: string, stream: NodeJS.ReadableStream | null): void {
     buffer = lines.pop() ?? "";
     for (const line of lines) if (line.trim()) process.stdout.write(`${formatLine(name, line)}\n`);
   });
-}
-
-/** A hash of everything the build depends on: rebuild only when it changed. */
-function computeSourceHash(): string {
-  const hash = createHash("sha256");
-  const roots = [
-    "app",
-    "components",
-    "lib",
-    "workers",
-    "public",
-    "server.ts",
-    "next.config.ts",
-    "package-lock.json",
-    "tsconfig.json",
-    "postcss.config.mjs",
-  ];
-  const walk = (p: string) => {
-    const full = path.join(ROOT_DIR, p);
-    if (!existsSync(full)) return;
-    const st = statSync(full);
-    if (st.isDirectory()) {
-      for (const entry of readdirSync(full).sort())
-        if (!entry.endsWith(".test.ts") && !entry.endsWith(".test.tsx")) walk(path.join(p, entry));
-    } else {
-      hash.update(p);
-      hash.update(readFileSync(full));
-    }
-  };
-  roots.forEach(walk);
-  return hash.digest("hex");
-}
-
-function buildIfStale(): void {
-  const marker = path.join(ROOT_DIR, "dist", ".source-hash");
-  const current = computeSourceHash();
-  if (
-    existsSync(marker) &&
-    readFileSync(marker, "utf8") === current &&
-    existsSync(path.join(ROOT_DIR, ".next", "BUILD_ID"))
-  )
-    return;
-  say("building the web app and the workers (first start or sources changed)…");
-  const result = spawnSync("npm", ["run", "build", "--silent"], {
-    cwd: ROOT_DIR,
-    stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (result.status !== 0) throw new StackError("the build failed (see above)");
-  writeFileSync(marker, current);
 }
 
 /**
@@ -192,7 +143,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stopAll(0));
 
   try {
-    if (!dev) buildIfStale();
+    if (!dev) ensureBuilt(say);
     const admin = ensureAdminCredentials(env);
     const runtime = dev ? ["--import", "tsx"] : [];
     const file = (name: string) => (dev ? `${name}.ts` : path.join("dist", `${name}.js`));

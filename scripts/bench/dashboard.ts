@@ -10,6 +10,7 @@ import { createSyntheticWalk } from "@/lib/ingest/synthetic";
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { createLogger } from "@/lib/log";
+import { ensureBuilt } from "@/scripts/stack/build";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
@@ -18,7 +19,6 @@ import {
   createScratchDatabase,
   deleteTopics,
   dropScratchDatabase,
-  ensureBuilt,
 } from "@/scripts/stack/scratch";
 import { CHROMIUM_ARGS, getChromiumPath } from "@/tests/e2e/chromium";
 import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";

@@ -1,7 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
-
 import pg from "pg";
 
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -9,8 +5,6 @@ import type { TopicNames } from "@/lib/events/topics";
 import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { ensureTopics, type TopicSpec } from "@/lib/kafka/topics";
 import { createLogger } from "@/lib/log";
-
-import { ROOT_DIR } from "./paths";
 
 /** The pipeline's three topics: ticks and KPIs keyed by symbol over `partitions`, the DLQ on one. */
 export function pipelineTopicSpecs(topics: TopicNames, partitions: number): TopicSpec[] {
@@ -77,12 +71,4 @@ export async function dropScratchDatabase(databaseUrl: string, name: string): Pr
   } finally {
     await admin.end();
   }
-}
-
-/** Builds the product (`npm run build`) when its output is missing: browser tests and benchmarks run it. */
-export function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT_DIR, "dist/server.js")) && existsSync(path.join(ROOT_DIR, ".next/BUILD_ID")))
-    return;
-  if (spawnSync("npm", ["run", "build"], { cwd: ROOT_DIR, stdio: "inherit" }).status !== 0)
-    throw new Error("npm run build failed");
 }

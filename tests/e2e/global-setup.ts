@@ -4,7 +4,8 @@ import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
-import { createPipelineTopics, createScratchDatabase, ensureBuilt } from "@/scripts/stack/scratch";
+import { createPipelineTopics, createScratchDatabase } from "@/scripts/stack/scratch";
+import { ensureBuilt } from "@/scripts/stack/build";
 
 import { spawnProductProcess, writeE2eState, type E2eState } from "./stack";
 

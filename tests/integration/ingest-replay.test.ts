@@ -16,7 +16,7 @@ import {
   uniqueId,
   waitFor,
 } from "./helpers";
-import { readTopic } from "./support/read-topic";
+import { readTopicToEnd, readTopicUntil } from "./support/read-topic";
 import { getRecordedBars } from "./support/recorded-ticks";
 
 const SYMBOLS = ["AAPL", "MSFT", "SPY"];
@@ -45,7 +45,7 @@ describe("ingest worker with the replay source, against the real broker and data
 
   it("publishes valid, symbol-keyed events for the three active symbols; pausing one stops its events within 5 s", async () => {
     const reader = kafka();
-    const first = await readTopic(
+    const first = await readTopicUntil(
       reader,
       topics.ticks,
       (m) => SYMBOLS.every((s) => m.filter((x) => x.key === s).length > 400),
@@ -78,17 +78,23 @@ describe("ingest worker with the replay source, against the real broker and data
       ).toBe(true);
     }
 
-    // Pause MSFT: the NOTIFY reaches the worker, which stops producing it.
+    // Pause MSFT: the NOTIFY reaches the worker, which stops producing it within 5 s. Wait until the
+    // other symbols have events produced more than 6 s after the pause (so the 5 s have passed and the
+    // worker is still producing), then read everything the topic holds at that point.
     const pausedAt = Date.now();
+    const deadline = pausedAt + 5_000;
     await updateSymbol(database.db, "MSFT", { status: "paused" });
-    await new Promise((r) => setTimeout(r, 7_000));
-    const after = await readTopic(reader, topics.ticks, () => false, 4_000);
-    const latePaused = after
-      .map((m) => tickV1Schema.parse(JSON.parse(m.value)))
-      .filter((t) => t.symbol === "MSFT" && t.producedAt > pausedAt + 5_000);
-    const lateOthers = after
-      .map((m) => tickV1Schema.parse(JSON.parse(m.value)))
-      .filter((t) => t.symbol !== "MSFT" && t.producedAt > pausedAt + 5_000);
+    const parseAll = (messages: readonly { value: string }[]) =>
+      messages.map((m) => tickV1Schema.parse(JSON.parse(m.value)));
+    await readTopicUntil(
+      reader,
+      topics.ticks,
+      (m) => parseAll(m).some((t) => t.symbol !== "MSFT" && t.producedAt > deadline + 1_000),
+      30_000,
+    );
+    const after = parseAll(await readTopicToEnd(reader, topics.ticks));
+    const latePaused = after.filter((t) => t.symbol === "MSFT" && t.producedAt > deadline);
+    const lateOthers = after.filter((t) => t.symbol !== "MSFT" && t.producedAt > deadline);
     expect(latePaused).toHaveLength(0);
     expect(lateOthers.length).toBeGreaterThan(0);
 
