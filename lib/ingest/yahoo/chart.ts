@@ -1,5 +1,5 @@
-import { isYahooValidationError } from "@/lib/ingest/yahoo-errors";
-import type { YahooClient } from "@/lib/ingest/yahoo-client";
+import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
+import type { YahooClient } from "@/lib/ingest/yahoo/client";
 import type { Bar } from "@/lib/kpi/types";
 
 const MINUTE_MS = 60_000;

@@ -7,7 +7,7 @@ import {
   getRecordedTimestamp,
   getReplayTimestamp,
   getSlot,
-} from "@/lib/ingest/replay-timeline";
+} from "@/lib/ingest/replay/timeline";
 import type { Bar } from "@/lib/kpi/types";
 
 const NY = "America/New_York";

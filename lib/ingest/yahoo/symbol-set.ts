@@ -1,8 +1,8 @@
 import type { DriverDeps } from "@/lib/ingest/driver";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
-import { createChartCursor, type ChartCursor } from "@/lib/ingest/yahoo-chart-cursor";
-import type { YahooQuoteInfo } from "@/lib/ingest/yahoo-quotes";
-import { toMarketState, type SymbolTiming } from "@/lib/ingest/yahoo-schedule";
+import { createChartCursor, type ChartCursor } from "@/lib/ingest/yahoo/chart-cursor";
+import type { YahooQuoteInfo } from "@/lib/ingest/yahoo/quotes";
+import { toMarketState, type SymbolTiming } from "@/lib/ingest/yahoo/schedule";
 import { describeError } from "@/lib/log";
 
 /** One symbol the Yahoo source follows. */

@@ -1,12 +1,12 @@
 import type { IngestCursor } from "@/lib/ingest/driver";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
-import { createFakeDriverDeps, createManualTime } from "@/lib/ingest/testing/fake-driver-deps";
+import { createFakeDriverDeps, createManualTime } from "@/tests/support/ingest/fake-driver-deps";
 import {
   AAPL_1M_FIXTURE,
   createRecordedYahooFetch,
   readYahooFixtureBody,
-} from "@/lib/ingest/testing/recorded-yahoo-fetch";
-import { createYahooDriver, type YahooDriverOptions } from "@/lib/ingest/yahoo-driver";
+} from "@/tests/support/ingest/recorded-yahoo-fetch";
+import { createYahooDriver, type YahooDriverOptions } from "@/lib/ingest/yahoo/driver";
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { createRecordedYahooFetch, RECORDED_CRUMB } from "@/lib/ingest/testing/recorded-yahoo-fetch";
-import { createYahooClient } from "@/lib/ingest/yahoo-client";
-import { classifyYahooError } from "@/lib/ingest/yahoo-errors";
-import { lookupYahooSymbols } from "@/lib/ingest/yahoo-lookup";
+import { createRecordedYahooFetch, RECORDED_CRUMB } from "@/tests/support/ingest/recorded-yahoo-fetch";
+import { createYahooClient } from "@/lib/ingest/yahoo/client";
+import { classifyYahooError } from "@/lib/ingest/yahoo/errors";
+import { lookupYahooSymbols } from "@/lib/ingest/yahoo/lookup";
 
 function setup() {
   const yahoo = createRecordedYahooFetch();

@@ -5,7 +5,7 @@ import {
   hasNothingNew,
   toMarketState,
   type SymbolTiming,
-} from "@/lib/ingest/yahoo-schedule";
+} from "@/lib/ingest/yahoo/schedule";
 
 const NOW = Date.UTC(2024, 9, 3, 12);
 const MIN = 60_000;

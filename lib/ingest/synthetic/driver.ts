@@ -1,5 +1,5 @@
 import { createClockedDriver, type DriverDeps, type SourceDriver } from "@/lib/ingest/driver";
-import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic";
+import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic/walk";
 
 const MINUTE_MS = 60_000;
 

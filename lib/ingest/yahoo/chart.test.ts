@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { tickV1Schema } from "@/lib/events/tick-v1";
-import { extractYahooBars } from "@/lib/ingest/yahoo-chart";
+import { extractYahooBars } from "@/lib/ingest/yahoo/chart";
 
 const T = Date.UTC(2024, 9, 2, 14, 0);
 const MIN = 60_000;

@@ -7,7 +7,7 @@ import {
   planChartWindow,
   recordSentBars,
   selectChangedBars,
-} from "@/lib/ingest/yahoo-chart-cursor";
+} from "@/lib/ingest/yahoo/chart-cursor";
 import type { Bar } from "@/lib/kpi/types";
 
 const DAY = 86_400_000;

@@ -6,12 +6,12 @@ import {
   getRecordedTimestamp,
   getReplayTimestamp,
   type ReplayClock,
-} from "@/lib/ingest/replay-timeline";
+} from "@/lib/ingest/replay/timeline";
 import type { Bar } from "@/lib/kpi/types";
 
 /**
  * The offline default source: recorded real 1-minute bars replayed as a live feed, shifted to the
- * present (see replay-timeline.ts), `speed` times faster than real time (60 → one bar a second),
+ * present (see timeline.ts), `speed` times faster than real time (60 → one bar a second),
  * looping. A symbol seen for the first time is backfilled from the previous replay day's open.
  */
 export function createReplayDriver(options: {

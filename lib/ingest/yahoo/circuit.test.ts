@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { computeBackoffMs, createYahooCircuit } from "@/lib/ingest/yahoo-circuit";
-import { classifyYahooError } from "@/lib/ingest/yahoo-errors";
+import { computeBackoffMs, createYahooCircuit } from "@/lib/ingest/yahoo/circuit";
+import { classifyYahooError } from "@/lib/ingest/yahoo/errors";
 
 const options = {
   failureThreshold: 3,

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
-import { createReplayDriver } from "@/lib/ingest/replay-driver";
-import { createSyntheticDriver } from "@/lib/ingest/synthetic-driver";
+import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
+import { createReplayDriver } from "@/lib/ingest/replay/driver";
+import { createSyntheticDriver } from "@/lib/ingest/synthetic/driver";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
-import { createFakeDriverDeps } from "@/lib/ingest/testing/fake-driver-deps";
+import { createFakeDriverDeps } from "@/tests/support/ingest/fake-driver-deps";
 
 const recorded = loadRecordedBars("data/minute-bars");
 const symbol = (s: string, source: IngestSymbol["source"] = "replay"): IngestSymbol => ({

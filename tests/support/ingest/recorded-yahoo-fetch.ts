@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Recorded real Yahoo responses (see tests/fixtures/yahoo/README.md for provenance and format). */
-export const YAHOO_FIXTURES_DIR = path.resolve(import.meta.dirname, "../../../tests/fixtures/yahoo");
+export const YAHOO_FIXTURES_DIR = path.resolve(import.meta.dirname, "../../fixtures/yahoo");
 
 export const AAPL_1M_FIXTURE = "chart-AAPL-2024-10-02-to-2024-10-03-includePrePost-false-interval-1m.json";
 export const WEEKEND_1M_FIXTURE = "chart-AAPL-2025-02-01-to-2025-02-02-includePrePost-false-interval-1m.json";

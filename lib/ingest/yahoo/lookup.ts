@@ -1,5 +1,5 @@
-import type { YahooClient } from "@/lib/ingest/yahoo-client";
-import { getYahooQuotes } from "@/lib/ingest/yahoo-quotes";
+import type { YahooClient } from "@/lib/ingest/yahoo/client";
+import { getYahooQuotes } from "@/lib/ingest/yahoo/quotes";
 
 export type YahooSymbolMatch = {
   symbol: string;

@@ -1,5 +1,5 @@
 import type { IngestCursor } from "@/lib/ingest/driver";
-import type { YahooChartWindow } from "@/lib/ingest/yahoo-chart";
+import type { YahooChartWindow } from "@/lib/ingest/yahoo/chart";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
 import type { Bar } from "@/lib/kpi/types";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { createSyntheticWalk, hashSeed } from "@/lib/ingest/synthetic";
+import { createSyntheticWalk, hashSeed } from "@/lib/ingest/synthetic/walk";
 
 describe("synthetic random walk", () => {
   it("is deterministic: the same seed and symbol give the same bars, in order or not", () => {

@@ -1,11 +1,11 @@
-import { createYahooCircuit, type YahooCircuitOptions } from "@/lib/ingest/yahoo-circuit";
+import { createYahooCircuit, type YahooCircuitOptions } from "@/lib/ingest/yahoo/circuit";
 import {
   classifyYahooError,
   formatYahooError,
   isTransientYahooError,
   YAHOO_ERROR_KINDS,
   type YahooErrorKind,
-} from "@/lib/ingest/yahoo-errors";
+} from "@/lib/ingest/yahoo/errors";
 import { describeError, type Logger } from "@/lib/log";
 
 /**

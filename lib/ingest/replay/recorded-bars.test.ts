@@ -5,7 +5,7 @@ import {
   loadRecordedBars,
   parseRecordedBarsCsv,
   symbolOfRecordedFile,
-} from "@/lib/ingest/recorded-bars";
+} from "@/lib/ingest/replay/recorded-bars";
 
 describe("recorded bars", () => {
   it("reads columns by header name (yfinance writes Close,High,Low,Open,Volume)", () => {

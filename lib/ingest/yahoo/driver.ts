@@ -6,14 +6,14 @@ import {
   computeBackoffMs,
   DEFAULT_CIRCUIT_OPTIONS,
   type YahooCircuitOptions,
-} from "@/lib/ingest/yahoo-circuit";
-import { createYahooClient, type YahooClient, type YahooClientOptions } from "@/lib/ingest/yahoo-client";
-import { formatYahooError, isTransientYahooError } from "@/lib/ingest/yahoo-errors";
-import { createYahooHealth } from "@/lib/ingest/yahoo-health";
-import { getYahooQuotes } from "@/lib/ingest/yahoo-quotes";
-import { computeNextPollAt, hasNothingNew, type SymbolTiming } from "@/lib/ingest/yahoo-schedule";
-import { pollYahooSymbol } from "@/lib/ingest/yahoo-symbol-poll";
-import { createYahooSymbolSet, type YahooSymbolState } from "@/lib/ingest/yahoo-symbol-set";
+} from "@/lib/ingest/yahoo/circuit";
+import { createYahooClient, type YahooClient, type YahooClientOptions } from "@/lib/ingest/yahoo/client";
+import { formatYahooError, isTransientYahooError } from "@/lib/ingest/yahoo/errors";
+import { createYahooHealth } from "@/lib/ingest/yahoo/health";
+import { getYahooQuotes } from "@/lib/ingest/yahoo/quotes";
+import { computeNextPollAt, hasNothingNew, type SymbolTiming } from "@/lib/ingest/yahoo/schedule";
+import { pollYahooSymbol } from "@/lib/ingest/yahoo/symbol-poll";
+import { createYahooSymbolSet, type YahooSymbolState } from "@/lib/ingest/yahoo/symbol-set";
 import { describeError } from "@/lib/log";
 
 export type YahooDriverOptions = {

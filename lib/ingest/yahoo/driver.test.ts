@@ -8,7 +8,7 @@ import {
   routeChart,
   routeQuotes,
   WEEKEND_1M_FIXTURE,
-} from "@/lib/ingest/testing/recorded-yahoo-fetch";
+} from "@/tests/support/ingest/recorded-yahoo-fetch";
 import {
   AFTER_SESSION,
   DAY_MS,
@@ -20,7 +20,7 @@ import {
   stopYahooDriverHarnesses,
   createTestSymbol,
   createYahooDriverHarness,
-} from "@/lib/ingest/testing/yahoo-driver-harness";
+} from "@/tests/support/ingest/yahoo-driver-harness";
 
 const aaplRecorded = readAaplBody().chart.result[0];
 

@@ -8,7 +8,7 @@ import {
   routeChart,
   WEEKEND_1M_FIXTURE,
   type YahooRoute,
-} from "@/lib/ingest/testing/recorded-yahoo-fetch";
+} from "@/tests/support/ingest/recorded-yahoo-fetch";
 import {
   AFTER_SESSION,
   createYahooDriverHarness,
@@ -16,7 +16,7 @@ import {
   REGULAR_BARS,
   stopYahooDriverHarnesses,
   createTestSymbol,
-} from "@/lib/ingest/testing/yahoo-driver-harness";
+} from "@/tests/support/ingest/yahoo-driver-harness";
 
 const CIRCUIT = {
   failureThreshold: 3,

@@ -1,8 +1,8 @@
 import type { TickV1 } from "@/lib/events/tick-v1";
 import type { DriverDeps } from "@/lib/ingest/driver";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
-import type { YahooClient } from "@/lib/ingest/yahoo-client";
-import { fetchYahooChart } from "@/lib/ingest/yahoo-chart";
+import type { YahooClient } from "@/lib/ingest/yahoo/client";
+import { fetchYahooChart } from "@/lib/ingest/yahoo/chart";
 import {
   advanceChartCursor,
   keepLatestSession,
@@ -10,7 +10,7 @@ import {
   recordSentBars,
   selectChangedBars,
   type ChartCursor,
-} from "@/lib/ingest/yahoo-chart-cursor";
+} from "@/lib/ingest/yahoo/chart-cursor";
 
 export type YahooSymbolPoll = {
   yf: YahooClient;

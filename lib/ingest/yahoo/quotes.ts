@@ -1,5 +1,5 @@
-import type { YahooClient } from "@/lib/ingest/yahoo-client";
-import { isYahooValidationError } from "@/lib/ingest/yahoo-errors";
+import type { YahooClient } from "@/lib/ingest/yahoo/client";
+import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
 
 /** Yahoo's quote endpoint takes a comma-separated list; much more than 100 symbols gets refused. */
 export const QUOTE_BATCH_SIZE = 100;
