@@ -7,10 +7,9 @@ import next from "next";
 
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
-import { SYMBOLS_CHANNEL } from "@/lib/db/queries/symbols";
+import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createAdmin, createConsumer, createKafkaClient } from "@/lib/kafka/client";
 import { createLogger, describeError } from "@/lib/log";
-import type { SymbolsChanged } from "@/lib/realtime/events";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
 
@@ -45,15 +44,10 @@ async function main(): Promise<void> {
 
   const symbolsListener = listenForNotifications({
     url: env.DATABASE_URL,
-    channel: SYMBOLS_CHANNEL,
+    channel: SYMBOLS_CHANGED_CHANNEL,
+    schema: symbolsChangedSchema,
     logger,
-    onNotify: (payload) => {
-      try {
-        realtime.emitSymbolsChanged(JSON.parse(payload) as SymbolsChanged);
-      } catch (error) {
-        logger.warn({ payload, err: describeError(error) }, "bad symbols notification");
-      }
-    },
+    onNotify: (change) => realtime.emitSymbolsChanged(change),
     onReconnect: () => realtime.emitSymbolsChanged({ op: "UPDATE", symbol: "*" }),
   });
 

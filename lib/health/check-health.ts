@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { listHeartbeats } from "@/lib/db/queries/heartbeats";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
+import { withTimeout } from "@/lib/retry";
 
 export type ComponentStatus = "ok" | "degraded" | "down" | "unknown";
 
@@ -40,16 +41,6 @@ export type HealthDeps = {
   realtime: Record<string, unknown> | null;
   timeoutMs?: number;
 };
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 /**
  * Checks each part of the pipeline within a few seconds: PostgreSQL answers a query, Kafka answers

@@ -1,9 +1,9 @@
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
-import { SYMBOLS_CHANNEL } from "@/lib/db/queries/symbols";
 import { finalizeFactPricesBefore } from "@/lib/db/queries/fact-prices";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
+import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
@@ -183,12 +183,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const symbolsListener = options.databaseUrl
     ? listenForNotifications({
         url: options.databaseUrl,
-        channel: SYMBOLS_CHANNEL,
+        channel: SYMBOLS_CHANGED_CHANNEL,
+        schema: symbolsChangedSchema,
         logger,
-        onNotify: (payload) => {
-          const { symbol } = JSON.parse(payload) as { symbol?: string };
-          if (symbol) handler.forget(symbol);
-        },
+        onNotify: ({ symbol }) => handler.forget(symbol),
         onReconnect: () => handler.reset(),
       })
     : null;

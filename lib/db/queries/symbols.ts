@@ -14,9 +14,6 @@ import {
   type SymbolStatus,
 } from "@/lib/db/schema";
 
-/** PostgreSQL channel the `symbols` trigger notifies on insert, delete and admin-relevant updates. */
-export const SYMBOLS_CHANNEL = "symbols_changed";
-
 export async function listSymbols(
   db: DbOrTx,
   options: { includeRemoved?: boolean } = {},

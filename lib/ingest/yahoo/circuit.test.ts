@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { computeBackoffMs, createYahooCircuit } from "@/lib/ingest/yahoo/circuit";
+import { createYahooCircuit } from "@/lib/ingest/yahoo/circuit";
 import { classifyYahooError } from "@/lib/ingest/yahoo/errors";
 
 const options = {
@@ -10,17 +10,6 @@ const options = {
   openMs: 60_000,
   maxOpenMs: 240_000,
 };
-
-describe("computeBackoffMs", () => {
-  it("doubles per attempt up to the cap, with jitter between half and all of it", () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => computeBackoffMs(n, 1_000, 8_000, () => 0))).toEqual([
-      500, 1_000, 2_000, 4_000, 4_000, 4_000,
-    ]);
-    expect([1, 2, 3, 4, 5].map((n) => computeBackoffMs(n, 1_000, 8_000, () => 0.999_999))).toEqual([
-      1_000, 2_000, 4_000, 8_000, 8_000,
-    ]);
-  });
-});
 
 describe("createYahooCircuit", () => {
   it("pauses after each failure and opens after `failureThreshold` in a row", () => {

@@ -1,3 +1,5 @@
+import { computeBackoffMs } from "@/lib/retry";
+
 export type CircuitState = "closed" | "open" | "half-open";
 
 export type YahooCircuitOptions = {
@@ -20,20 +22,6 @@ export const DEFAULT_CIRCUIT_OPTIONS: Omit<YahooCircuitOptions, "random"> = {
   openMs: 60_000,
   maxOpenMs: 15 * 60_000,
 };
-
-/**
- * `attempt`-th exponential delay with "equal jitter": half fixed, half random, so a fleet of
- * clients that failed together does not retry together, and the delay still grows.
- */
-export function computeBackoffMs(
-  attempt: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
 
 /**
  * Backoff and circuit breaker for one source (all of its requests go to the same Yahoo hosts, and a
@@ -95,12 +83,23 @@ export function createYahooCircuit(options: YahooCircuitOptions) {
         state = "open";
         openings++;
         openedAt ??= now;
-        retryAt = now + computeBackoffMs(openings, options.openMs, options.maxOpenMs, options.random);
+        retryAt =
+          now +
+          computeBackoffMs(openings, {
+            baseMs: options.openMs,
+            maxMs: options.maxOpenMs,
+            random: options.random,
+          });
         return wasClosed;
       }
       retryAt = Math.max(
         retryAt,
-        now + computeBackoffMs(failures, options.baseBackoffMs, options.maxBackoffMs, options.random),
+        now +
+          computeBackoffMs(failures, {
+            baseMs: options.baseBackoffMs,
+            maxMs: options.maxBackoffMs,
+            random: options.random,
+          }),
       );
       return false;
     },

@@ -1,12 +1,6 @@
-import { setTimeout as delay } from "node:timers/promises";
-
 import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
 import { runEach } from "@/lib/ingest/run-each";
-import {
-  computeBackoffMs,
-  DEFAULT_CIRCUIT_OPTIONS,
-  type YahooCircuitOptions,
-} from "@/lib/ingest/yahoo/circuit";
+import { DEFAULT_CIRCUIT_OPTIONS, type YahooCircuitOptions } from "@/lib/ingest/yahoo/circuit";
 import { createYahooClient, type YahooClient, type YahooClientOptions } from "@/lib/ingest/yahoo/client";
 import { formatYahooError, isTransientYahooError } from "@/lib/ingest/yahoo/errors";
 import { createYahooHealth } from "@/lib/ingest/yahoo/health";
@@ -15,6 +9,7 @@ import { computeNextPollAt, hasNothingNew, type SymbolTiming } from "@/lib/inges
 import { pollYahooSymbol } from "@/lib/ingest/yahoo/symbol-poll";
 import { createYahooSymbolSet, type YahooSymbolState } from "@/lib/ingest/yahoo/symbol-set";
 import { describeError } from "@/lib/log";
+import { computeBackoffMs, sleep as sleepOrAbort } from "@/lib/retry";
 
 export type YahooDriverOptions = {
   deps: DriverDeps;
@@ -146,7 +141,12 @@ export function createYahooDriver(options: YahooDriverOptions): SourceDriver {
         return symbols.markInvalid(t, `Yahoo has no chart for ${symbol}: ${describeError(error)}`);
       t.failures++;
       t.nextPollAt =
-        deps.clock() + computeBackoffMs(t.failures, SYMBOL_BACKOFF_BASE_MS, SYMBOL_BACKOFF_MAX_MS, random);
+        deps.clock() +
+        computeBackoffMs(t.failures, {
+          baseMs: SYMBOL_BACKOFF_BASE_MS,
+          maxMs: SYMBOL_BACKOFF_MAX_MS,
+          random,
+        });
       if (health.isCircuitClosed()) symbols.setLastError(t, formatYahooError(kind, error));
       // Powers of two only: a symbol failing for hours must not flood the log.
       if ((t.failures & (t.failures - 1)) === 0)
@@ -234,5 +234,5 @@ export function createYahooDriver(options: YahooDriverOptions): SourceDriver {
 
 async function sleepUnlessWoken(ms: number, signal: AbortSignal): Promise<void> {
   // Rejects with AbortError when woken early (new symbols, stop): that is the point, not a failure.
-  await delay(ms, undefined, { signal }).catch(() => undefined);
+  await sleepOrAbort(ms, signal).catch(() => undefined);
 }
