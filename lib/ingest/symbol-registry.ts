@@ -13,7 +13,7 @@ export type IngestSymbol = {
   timeZone: string;
 };
 
-export function toIngestSymbol(row: SymbolRow, defaultSource: TickSource): IngestSymbol | null {
+function toIngestSymbol(row: SymbolRow, defaultSource: TickSource): IngestSymbol | null {
   if (row.status !== "active" || row.source === "external") return null;
   return {
     symbol: row.symbol,

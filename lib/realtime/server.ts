@@ -170,5 +170,3 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     },
   };
 }
-
-export type Realtime = ReturnType<typeof attachRealtime>;

@@ -1,4 +1,4 @@
-import { desc, lt, sql } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { workerHeartbeats, type WorkerHeartbeatRow } from "@/lib/db/schema";
@@ -36,11 +36,4 @@ export async function listHeartbeats(db: DbOrTx): Promise<(WorkerHeartbeatRow & 
     .from(workerHeartbeats)
     .orderBy(desc(workerHeartbeats.lastBeatAt));
   return rows.map((r) => ({ ...r.row, ageSeconds: Number(r.ageSeconds) }));
-}
-
-/** Forgets workers silent for longer than `maxAgeSeconds` (crashed without saying goodbye). */
-export async function pruneHeartbeats(db: DbOrTx, maxAgeSeconds: number): Promise<void> {
-  await db
-    .delete(workerHeartbeats)
-    .where(lt(workerHeartbeats.lastBeatAt, sql`now() - make_interval(secs => ${maxAgeSeconds})`));
 }

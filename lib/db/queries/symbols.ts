@@ -140,11 +140,6 @@ export async function markSymbolInvalid(db: DbOrTx, symbol: string, reason: stri
     .where(eq(symbols.symbol, symbol));
 }
 
-export async function deleteSymbol(db: DbOrTx, symbol: string): Promise<boolean> {
-  const result = await db.delete(symbols).where(eq(symbols.symbol, symbol));
-  return (result.rowCount ?? 0) > 0;
-}
-
 /** The rows of the given symbols (any status); absent ones are simply missing. */
 export async function listSymbolsByName(db: DbOrTx, list: readonly string[]): Promise<SymbolRow[]> {
   if (list.length === 0) return [];

@@ -5,9 +5,9 @@ import type { Bar } from "@/lib/kpi/types";
 
 const DAY_MS = 86_400_000;
 /** Yahoo keeps 1-minute bars for about 30 days; asking for older ones fails the whole request. */
-export const MAX_HISTORY_DAYS = 29;
+const MAX_HISTORY_DAYS = 29;
 /** Yahoo answers at most about 7 days of 1-minute bars per request. */
-export const MAX_WINDOW_DAYS = 7;
+const MAX_WINDOW_DAYS = 7;
 /** How far behind the newest sent bar revisions are still tracked (Yahoo revises the last minute or two). */
 const REVISION_WINDOW_MS = 30 * 60_000;
 

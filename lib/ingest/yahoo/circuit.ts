@@ -108,5 +108,3 @@ export function createYahooCircuit(options: YahooCircuitOptions) {
     },
   };
 }
-
-export type YahooCircuit = ReturnType<typeof createYahooCircuit>;

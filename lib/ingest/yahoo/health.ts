@@ -59,5 +59,3 @@ export function createYahooHealth(options: {
     snapshot: () => ({ circuit: circuit.snapshot(), errors: { ...errors } }),
   };
 }
-
-export type YahooHealth = ReturnType<typeof createYahooHealth>;

@@ -2,7 +2,7 @@ import type { YahooClient } from "@/lib/ingest/yahoo/client";
 import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
 
 /** Yahoo's quote endpoint takes a comma-separated list; much more than 100 symbols gets refused. */
-export const QUOTE_BATCH_SIZE = 100;
+const QUOTE_BATCH_SIZE = 100;
 
 /** The part of a Yahoo quote the ingest worker and the admin lookup use. */
 export type YahooQuoteInfo = {

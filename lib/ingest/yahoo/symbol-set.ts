@@ -118,8 +118,6 @@ export function createYahooSymbolSet(deps: SymbolSetDeps, backfillDays: number) 
   };
 }
 
-export type YahooSymbolSet = ReturnType<typeof createYahooSymbolSet>;
-
 function createSymbolState(info: IngestSymbol): YahooSymbolState {
   return {
     info,
