@@ -36,8 +36,10 @@ export type StreamWorkerOptions = {
 export async function startStreamWorker(options: StreamWorkerOptions) {
   const { db, logger, topics } = options;
   const clock = options.clock ?? Date.now;
-  // Dead letters must not be lost or doubled: idempotent producer. Live updates are best effort and go
-  // through their own producer, so that a failed update can never disturb the dead-letter sequence.
+  // Dead letters are at-least-once: they are sent inside the batch's transaction, before it commits, so
+  // a commit that fails after the send re-sends them with the retried batch. The idempotent producer
+  // only keeps its own retries from doubling them. Live updates are best effort and go through their
+  // own producer, so that a failed update can never disturb the dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
   const liveProducer = createProducer(options.kafka);
   const metrics = {
