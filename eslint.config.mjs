@@ -1,16 +1,200 @@
 // ESLint flat config (Next 16 has no `next lint`): typescript-eslint's type-checked rules, React hooks,
-// Next's rules, drizzle's "update/delete must have where", and the module boundaries of STYLE.md.
+// Next's rules, drizzle's "update/delete must have where", and the module boundaries of STYLE.md
+// (proved by scripts/lint/eslint-boundaries.test.ts).
 import nextPlugin from "@next/eslint-plugin-next";
 import drizzle from "eslint-plugin-drizzle";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
-const restrict = (regex, message) => ({
-  "no-restricted-imports": ["error", { patterns: [{ regex, message }] }],
+// Module boundaries (STYLE.md "Module boundaries"). Every row of the table is one `boundary` block
+// below; the blocks cover disjoint files, because a file that matched two would keep only the last
+// block's options. Specifiers are checked as written: project code imports through "@/", and relative
+// imports are refused outside app/ so that no import can slip past a rule by spelling its path
+// differently. Test files beside a module follow its row too, but may use the harnesses in tests/.
+const TESTS = "tests/"; // allowed in every row: the TEST_ONLY rule keeps it out of production
+const RELATIVE = {
+  regex: "^\\.",
+  message: "import project modules through @/, so that the boundary rules see them",
+};
+const NEXT = { regex: "^next($|/)", message: "next/* belongs to app/ and server.ts" };
+const SERVER_ONLY = {
+  regex: "^server-only$",
+  message: "server-only throws outside Next's server bundle; it goes on app/**/_data only",
+};
+/** Forbids every "@/" import whose path does not start with one of `allowed` (regex alternatives). */
+const only = (allowed, message) => ({ regex: `^@/(?!(${[...allowed, TESTS].join("|")}))`, message });
+/** Allows `import type` only (the TypeScript rule's allowTypeImports). */
+const typesOnly = (regex, message) => ({ regex, message, allowTypeImports: true });
+const boundary = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns }] },
 });
-const NODE_ONLY_LIB =
-  "lib/(db|kafka|ingest|health|auth|admin|api/with-api)(/|$)|lib/(env|log)$|lib/realtime/server$";
-const PROCESS_CODE = "app/|workers/|scripts/|server$";
+
+const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry)$"];
+const BASE_LIB = ["lib/(env|log|retry)$", "lib/(events|kpi)/"];
+const SERVICE_LIB = [
+  ...BASE_LIB,
+  "lib/(db|kafka|ingest|admin|auth|health|metrics|api)/",
+  "lib/realtime/(events|stats)$",
+  "lib/utils$",
+];
+const SERVICE_DIRS = ["lib/ingest/**", "lib/admin/**", "lib/auth/**", "lib/health/**", "lib/metrics/**"];
+const TABLE_FILES = [
+  "lib/kpi/**",
+  "lib/events/**",
+  "lib/realtime/events.ts",
+  "lib/db/**",
+  "lib/kafka/**",
+  "lib/env.ts",
+  "lib/log.ts",
+  ...SERVICE_DIRS,
+  "lib/api/**",
+  "lib/realtime/server.ts",
+  "lib/utils.ts",
+  "lib/retry.ts",
+];
+
+const BOUNDARIES = [
+  boundary(
+    ["lib/kpi/**"],
+    [only(["lib/kpi/"], "lib/kpi is pure: it imports nothing else of the project"), NEXT, RELATIVE],
+  ),
+  boundary(
+    ["lib/events/**", "lib/realtime/events.ts"],
+    [
+      only(
+        ["lib/(events|kpi)/"],
+        "the contracts (lib/events, lib/realtime/events.ts) import only lib/kpi types",
+      ),
+      typesOnly("^@/lib/kpi/", "the contracts import lib/kpi for types only (import type)"),
+      NEXT,
+      RELATIVE,
+    ],
+  ),
+  ...[
+    ["lib/db/**", "lib/db/"],
+    ["lib/kafka/**", "lib/kafka/"],
+  ].map(([files, self]) =>
+    boundary(
+      [files],
+      [
+        only(
+          [...BASE_LIB, self],
+          "lib/db and lib/kafka import only lib/env, lib/log, lib/events and lib/kpi",
+        ),
+        NEXT,
+        SERVER_ONLY,
+        RELATIVE,
+      ],
+    ),
+  ),
+  // next.config.ts loads lib/env.ts outside the "@/" alias, hence its one relative import.
+  boundary(
+    ["lib/env.ts", "lib/log.ts"],
+    [
+      only(BASE_LIB, "lib/env and lib/log import only lib/events and lib/kpi"),
+      NEXT,
+      SERVER_ONLY,
+      { regex: "^\\.(?!/events/)", message: "import project modules through @/" },
+    ],
+  ),
+  boundary(
+    [...SERVICE_DIRS, "lib/api/**"],
+    [
+      only(
+        SERVICE_LIB,
+        "lib/ingest, admin, auth, health, metrics and api never import app, workers, components or server.ts",
+      ),
+      NEXT,
+      SERVER_ONLY,
+      RELATIVE,
+    ],
+  ),
+  boundary(
+    ["lib/realtime/server.ts"],
+    [
+      only(
+        ["lib/realtime/events$", "lib/events/", "lib/(log|retry)$"],
+        "lib/realtime/server.ts imports lib/realtime/events, lib/events, lib/log (and lib/kafka types)",
+      ),
+      typesOnly("^@/lib/kafka/", "lib/realtime/server.ts takes Kafka clients as arguments: import type only"),
+      NEXT,
+      RELATIVE,
+    ],
+  ),
+  boundary(
+    ["lib/utils.ts", "lib/retry.ts"],
+    [only([], "runs-anywhere helpers import nothing else of the project"), NEXT, RELATIVE],
+  ),
+  // Any other module under lib/ (a new folder) gets the service row until the table names it.
+  boundary(
+    ["lib/**"],
+    [
+      only(SERVICE_LIB, "lib never imports app, workers, components or server.ts"),
+      NEXT,
+      SERVER_ONLY,
+      RELATIVE,
+    ],
+    TABLE_FILES,
+  ),
+  boundary(
+    ["components/**"],
+    [
+      only(
+        [...RUNS_ANYWHERE, "components/"],
+        "components use only runs-anywhere lib modules and other components",
+      ),
+      // REST body types still live in lib/api until they move to lib/events; types carry no code.
+      typesOnly("^@/lib/api/(types|admin-types)$", "components take REST body types only (import type)"),
+      RELATIVE,
+    ],
+  ),
+  boundary(
+    ["app/**"],
+    [{ regex: "^@/(workers/|server$|scripts/)", message: "app never imports workers, server.ts or scripts" }],
+  ),
+  boundary(
+    ["workers/**"],
+    [
+      only(["lib/", "workers/"], "workers never import app, components, server.ts or scripts"),
+      NEXT,
+      SERVER_ONLY,
+      RELATIVE,
+    ],
+  ),
+  boundary(
+    ["server.ts"],
+    [
+      only(
+        ["lib/", "workers/run-worker$"],
+        "server.ts imports lib and the process lifecycle, never app or components",
+      ),
+      SERVER_ONLY,
+    ],
+  ),
+];
+
+// Harnesses and fakes (tests/, any testing/ folder) never reach production modules; tests may use them.
+const TEST_FILES = ["**/*.test.ts", "**/*.test.tsx"];
+const TEST_ONLY = {
+  files: ["lib/**", "app/**", "components/**", "workers/**", "server.ts"],
+  ignores: TEST_FILES,
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: [
+          {
+            regex: "^@/tests/|(^|/)testing(/|$)",
+            message:
+              "test harnesses and fakes stay out of production modules (only *.test.ts files use them)",
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   {
@@ -55,32 +239,8 @@ export default tseslint.config(
       ],
     },
   },
-  // Module boundaries (STYLE.md): lib/kpi imports nothing else of the project; lib never imports
-  // app/workers/scripts or next/*; components never import Node-only lib modules.
-  {
-    files: ["lib/kpi/**"],
-    rules: restrict("^(@/(?!lib/kpi/)|next)", "lib/kpi is pure: it imports nothing else of the project"),
-  },
-  {
-    files: ["lib/events/**", "lib/realtime/events.ts"],
-    rules: restrict("^(@/(?!lib/(kpi|events)/)|next)", "contracts import only lib/kpi and lib/events"),
-  },
-  {
-    files: ["lib/**"],
-    ignores: ["lib/kpi/**", "lib/events/**", "lib/realtime/events.ts"],
-    rules: restrict(
-      `^(@/(${PROCESS_CODE}|components/)|next($|/))`,
-      "lib never imports app, workers, components or next",
-    ),
-  },
-  {
-    files: ["components/**"],
-    rules: restrict(`^@/(${NODE_ONLY_LIB}|${PROCESS_CODE})`, "components use only runs-anywhere lib modules"),
-  },
-  {
-    files: ["workers/**"],
-    rules: restrict("^(@/(app|components)/|next($|/))", "workers never import app, components or next"),
-  },
+  ...BOUNDARIES,
+  TEST_ONLY,
   // Playwright fixtures call `use`, which is not React's hook.
   {
     files: ["**/*.test.ts", "**/*.test.tsx", "tests/**"],

@@ -10,6 +10,7 @@ import path from "node:path";
 
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
+import { computeBackoffMs } from "@/lib/retry";
 
 import { ensureBuilt } from "./stack/build";
 import { loadEnvFiles } from "./stack/env-file";
@@ -198,8 +199,10 @@ async function main(): Promise<void> {
         if (stopping) return;
         // A crash loop backs off; a process that ran a while restarts at once.
         service.restarts = Date.now() - service.startedAt > 60_000 ? 0 : service.restarts + 1;
-        const delay = Math.min(30_000, 1_000 * 2 ** Math.min(service.restarts, 5));
-        say(`${service.name} exited (${signal ?? `code ${code}`}); restarting in ${delay / 1000}s`);
+        const delay = computeBackoffMs(service.restarts, { baseMs: 2_000, maxMs: 30_000 });
+        say(
+          `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s`,
+        );
         setTimeout(() => !stopping && launch(service), delay);
       });
     };

@@ -14,37 +14,53 @@ export type WorkerContext = {
   signal: AbortSignal;
   /** Registers cleanup; hooks run in reverse order of registration on shutdown. */
   onShutdown: (hook: ShutdownHook) => void;
+  /** Stops the process from inside (a consumer that gave up, a port in use) with that exit code. */
+  shutdown: (reason: string, exitCode: number) => void;
   workerId: string;
 };
 
-const SHUTDOWN_TIMEOUT_MS = 25_000;
+export type RunWorkerOptions = {
+  /** How long the shutdown hooks may take before the process exits 1 anyway. */
+  shutdownTimeoutMs?: number;
+  /**
+   * Whether an unhandled rejection or uncaught exception shuts the process down (exit 1). The web
+   * process says no: Next.js logs errors of route code itself, and one failed request must not stop it.
+   */
+  shouldExitOnUncaught?: boolean;
+};
 
 /**
- * Shared lifecycle of the long-running workers. On the first SIGTERM/SIGINT the signal is aborted and
- * the shutdown hooks run (stop fetching, finish or abandon the batch, disconnect, close the pool); the
- * process then exits 0. A second signal, a hook that hangs past 25 s, or an error that escapes exits
- * non-zero so that the supervisor restarts the worker.
+ * The one lifecycle of the long-running processes (both workers and server.ts). On the first
+ * SIGTERM/SIGINT the signal is aborted and the shutdown hooks run, the last registered first: stop
+ * fetching, finish or abandon the batch, disconnect, close Socket.IO and the pool; the process then
+ * exits 0. A second signal, hooks that take longer than `shutdownTimeoutMs`, or an error that escapes
+ * `main` exit non-zero, so that the supervisor restarts the process.
  */
-export async function runWorker(name: string, main: (ctx: WorkerContext) => Promise<void>): Promise<void> {
+export async function runWorker(
+  name: string,
+  main: (ctx: WorkerContext) => Promise<void>,
+  options: RunWorkerOptions = {},
+): Promise<void> {
   const logger = createLogger(name);
   const controller = new AbortController();
   const hooks: ShutdownHook[] = [];
   const workerId = `${name}-${os.hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  let shuttingDown = false;
+  const timeoutMs = options.shutdownTimeoutMs ?? 25_000;
+  let isShuttingDown = false;
 
-  const shutdown = async (reason: string, code: number) => {
-    if (shuttingDown) {
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (isShuttingDown) {
       logger.warn({ reason }, "second stop request: exiting now");
       process.exit(1);
     }
-    shuttingDown = true;
+    isShuttingDown = true;
     logger.info({ reason }, "shutting down");
     controller.abort();
-    const timer = setTimeout(() => {
-      logger.error("shutdown took longer than 25 s: exiting");
+    // Not unref'd: a hook that hangs without holding the event loop open must still end in exit 1.
+    setTimeout(() => {
+      logger.error({ timeoutMs }, "shutdown took too long: exiting");
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
-    timer.unref();
+    }, timeoutMs);
     for (const hook of hooks.reverse()) {
       try {
         await hook();
@@ -53,26 +69,34 @@ export async function runWorker(name: string, main: (ctx: WorkerContext) => Prom
       }
     }
     logger.info("stopped");
-    process.exit(code);
+    process.exit(exitCode);
   };
 
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
   // Started by `npm start` with an IPC channel: if the supervisor dies, stop instead of running orphaned.
   if (process.send) process.on("disconnect", () => void shutdown("supervisor exited", 0));
-  process.on("unhandledRejection", (error) => {
-    logger.fatal({ err: describeError(error), stack: (error as Error)?.stack }, "unhandled rejection");
-    void shutdown("unhandled rejection", 1);
-  });
-  process.on("uncaughtException", (error) => {
-    logger.fatal({ err: describeError(error), stack: error.stack }, "uncaught exception");
-    void shutdown("uncaught exception", 1);
-  });
+  if (options.shouldExitOnUncaught ?? true) {
+    process.on("unhandledRejection", (error) => {
+      logger.fatal({ err: describeError(error), stack: (error as Error)?.stack }, "unhandled rejection");
+      void shutdown("unhandled rejection", 1);
+    });
+    process.on("uncaughtException", (error) => {
+      logger.fatal({ err: describeError(error), stack: error.stack }, "uncaught exception");
+      void shutdown("uncaught exception", 1);
+    });
+  }
 
   try {
-    await main({ logger, signal: controller.signal, onShutdown: (hook) => hooks.push(hook), workerId });
+    await main({
+      logger,
+      signal: controller.signal,
+      onShutdown: (hook) => hooks.push(hook),
+      shutdown: (reason, exitCode) => void shutdown(reason, exitCode),
+      workerId,
+    });
   } catch (error) {
-    logger.fatal({ err: describeError(error), stack: (error as Error)?.stack }, "worker failed to start");
+    logger.fatal({ err: describeError(error), stack: (error as Error)?.stack }, "failed to start");
     await shutdown("start-up failure", 1);
   }
 }

@@ -35,7 +35,8 @@ void runWorker("stream", async (ctx) => {
     databaseUrl: env.DATABASE_URL,
   });
   ctx.onShutdown(() => worker.stop());
-  void worker.failed.then(() => process.kill(process.pid, "SIGTERM"));
+  // kafkajs gave up restarting the consumer: exit non-zero so that the supervisor starts a fresh process.
+  void worker.failed.then(() => ctx.shutdown("consumer gave up", 1));
   ctx.onShutdown(startHeartbeat(db, ctx, "stream", env.HEARTBEAT_SECONDS * 1000, worker.metrics));
   logger.info({ topic: env.TOPIC_TICKS, group: env.STREAM_GROUP_ID }, "stream worker running");
 });

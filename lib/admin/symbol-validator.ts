@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 
 import { ApiError } from "@/lib/api/errors";
-import type { YahooClient } from "@/lib/ingest/yahoo-client";
-import { classifyYahooError } from "@/lib/ingest/yahoo-errors";
-import type { YahooSymbolLookup } from "@/lib/ingest/yahoo-lookup";
-import { listRecordedSymbols } from "@/lib/ingest/recorded-bars";
+import type { YahooClient } from "@/lib/ingest/yahoo/client";
+import { classifyYahooError } from "@/lib/ingest/yahoo/errors";
+import type { YahooSymbolLookup } from "@/lib/ingest/yahoo/lookup";
+import { listRecordedSymbols } from "@/lib/ingest/replay/recorded-bars";
 import { describeError } from "@/lib/log";
 
 export type CheckedSymbol = { symbol: string; displayName: string | null; exchangeTimezone: string | null };
@@ -56,7 +56,7 @@ export function createSyntheticSymbolValidator(): SymbolValidator {
 }
 
 /**
- * Yahoo: one batched quote lookup (`lookupYahooSymbols` from lib/ingest/yahoo-lookup.ts). Unknown
+ * Yahoo: one batched quote lookup (`lookupYahooSymbols` from lib/ingest/yahoo/lookup.ts). Unknown
  * symbols are rejected with the reason; Yahoo being unreachable or rate limiting answers 503.
  */
 export function createYahooSymbolValidator(

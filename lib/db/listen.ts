@@ -1,38 +1,67 @@
 import pg from "pg";
+import type { z } from "zod";
 
+import { formatIssues } from "@/lib/events/tick-v1";
 import { describeError, type Logger } from "@/lib/log";
+import { retry } from "@/lib/retry";
 
 export type NotificationListener = { stop: () => Promise<void>; readonly connected: boolean };
+
+type NotificationOptions<T> = {
+  channel: string;
+  /** The payload's schema (lib/events); a payload that is not JSON or fails it is logged and dropped. */
+  schema: z.ZodType<T>;
+  logger: Logger;
+  onNotify: (payload: T) => void;
+};
+
+/**
+ * Turns a raw notification payload into a call of `onNotify` with the parsed payload. Never throws:
+ * it runs inside pg's event emitter, where an exception would crash the process, and anyone allowed
+ * to NOTIFY can send any text.
+ */
+export function createNotificationHandler<T>(options: NotificationOptions<T>): (payload: string) => void {
+  const { channel, logger } = options;
+  return (payload) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(payload);
+    } catch {
+      logger.warn({ channel, payload }, "notification payload is not JSON; ignored");
+      return;
+    }
+    const parsed = options.schema.safeParse(json);
+    if (!parsed.success) {
+      logger.warn(
+        { channel, payload, reason: formatIssues(parsed.error.issues) },
+        "invalid notification payload; ignored",
+      );
+      return;
+    }
+    try {
+      options.onNotify(parsed.data);
+    } catch (error) {
+      logger.error({ channel, payload, err: describeError(error) }, "notification handler failed");
+    }
+  };
+}
 
 /**
  * LISTENs on a PostgreSQL channel with a dedicated connection. When the connection drops (server
  * restart, network) it reconnects with backoff and calls `onReconnect`, because notifications sent
  * while it was away are lost and the caller must re-read the state.
  */
-export function listenForNotifications(options: {
-  url: string;
-  channel: string;
-  logger: Logger;
-  onNotify: (payload: string) => void;
-  onReconnect?: () => void;
-}): NotificationListener {
+export function listenForNotifications<T>(
+  options: NotificationOptions<T> & { url: string; onReconnect?: () => void },
+): NotificationListener {
   const { url, channel, logger } = options;
+  const handleNotification = createNotificationHandler(options);
+  const stopping = new AbortController();
   let client: pg.Client | null = null;
-  let stopped = false;
   let connected = false;
-  let delay = 500;
-  let timer: NodeJS.Timeout | undefined;
   let everConnected = false;
 
-  const scheduleReconnect = () => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => void connect(), delay);
-    delay = Math.min(delay * 2, 10_000);
-  };
-
-  async function connect(): Promise<void> {
-    if (stopped) return;
+  async function connectOnce(): Promise<void> {
     const c = new pg.Client({
       connectionString: url,
       application_name: `tickstream-listen-${channel}`,
@@ -41,31 +70,44 @@ export function listenForNotifications(options: {
     });
     client = c;
     c.on("notification", (msg) => {
-      if (msg.channel === channel) options.onNotify(msg.payload ?? "");
+      if (msg.channel === channel) handleNotification(msg.payload ?? "");
     });
     c.on("error", (error) => {
-      if (connected)
-        logger.warn({ channel, err: error.message }, "notification connection lost; reconnecting");
+      // Fires once per broken connection; an error before `connect` resolved is the rejection below.
+      if (!connected) return;
+      logger.warn({ channel, err: error.message }, "notification connection lost; reconnecting");
       connected = false;
       void c.end().catch(() => undefined);
-      scheduleReconnect();
+      void connect();
     });
     try {
       await c.connect();
       await c.query(`listen ${pg.escapeIdentifier(channel)}`);
-      connected = true;
-      delay = 500;
-      if (everConnected) {
-        logger.info({ channel }, "notification connection restored");
-        options.onReconnect?.();
-      }
-      everConnected = true;
     } catch (error) {
-      connected = false;
-      logger.debug({ channel, err: describeError(error) }, "could not listen yet");
       void c.end().catch(() => undefined);
-      scheduleReconnect();
+      throw error;
     }
+  }
+
+  async function connect(): Promise<void> {
+    try {
+      await retry(connectOnce, {
+        baseMs: 1_000,
+        maxMs: 10_000,
+        signal: stopping.signal,
+        onRetry: (error) =>
+          logger.debug({ channel, err: describeError(error) }, "could not listen yet; retrying"),
+      });
+    } catch {
+      return; // only stop() ends the loop
+    }
+    if (stopping.signal.aborted) return;
+    connected = true;
+    if (everConnected) {
+      logger.info({ channel }, "notification connection restored");
+      options.onReconnect?.();
+    }
+    everConnected = true;
   }
 
   void connect();
@@ -74,8 +116,8 @@ export function listenForNotifications(options: {
       return connected;
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
+      stopping.abort();
+      connected = false;
       await client?.end().catch(() => undefined);
     },
   };

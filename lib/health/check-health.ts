@@ -5,6 +5,7 @@ import { listHeartbeats } from "@/lib/db/queries/heartbeats";
 import { readWorkerMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
+import { withTimeout } from "@/lib/retry";
 
 export type ComponentStatus = "ok" | "degraded" | "down" | "unknown";
 
@@ -42,16 +43,6 @@ export type HealthDeps = {
   realtime: Record<string, unknown> | null;
   timeoutMs?: number;
 };
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 /**
  * Checks each part of the pipeline within a few seconds: PostgreSQL answers a query, Kafka answers

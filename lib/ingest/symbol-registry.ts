@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
-import { listActiveSymbols, SYMBOLS_CHANNEL, type SymbolRow } from "@/lib/db/queries/symbols";
+import { listActiveSymbols, type SymbolRow } from "@/lib/db/queries/symbols";
+import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import type { TickSource } from "@/lib/events/tick-v1";
 import { describeError, type Logger } from "@/lib/log";
 
@@ -12,7 +13,7 @@ export type IngestSymbol = {
   timeZone: string;
 };
 
-export function toIngestSymbol(row: SymbolRow, defaultSource: TickSource): IngestSymbol | null {
+function toIngestSymbol(row: SymbolRow, defaultSource: TickSource): IngestSymbol | null {
   if (row.status !== "active" || row.source === "external") return null;
   return {
     symbol: row.symbol,
@@ -61,7 +62,8 @@ export function watchActiveSymbols(options: {
   };
   const listener = listenForNotifications({
     url: options.url,
-    channel: SYMBOLS_CHANNEL,
+    channel: SYMBOLS_CHANGED_CHANNEL,
+    schema: symbolsChangedSchema,
     logger,
     onNotify: schedule,
     onReconnect: schedule,

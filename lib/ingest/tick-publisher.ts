@@ -2,6 +2,7 @@ import { tickV1Schema, type TickSource, type TickV1 } from "@/lib/events/tick-v1
 import { formatIssues } from "@/lib/events/tick-v1";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
+import { createBackoff, sleep } from "@/lib/retry";
 
 /** Where a symbol stands after its bars reached Kafka: the newest bar start and, for replay, its position. */
 export type PublishedCursor = {
@@ -20,7 +21,7 @@ export type TickPublisherDeps = {
   /** Most events held while Kafka is unavailable; sources pause (never drop) when it is full. */
   maxBuffered: number;
   batchSize?: number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
 type Pending = { tick: TickV1; replaySeq: number | null };
@@ -33,7 +34,9 @@ type Pending = { tick: TickV1; replaySeq: number | null };
 export function createTickPublisher(deps: TickPublisherDeps) {
   const queue: Pending[] = [];
   const batchSize = deps.batchSize ?? 2_000;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const wait = deps.sleep ?? sleep;
+  // A send failure waits 250–500 ms at first, doubling up to 5–10 s while Kafka stays away.
+  const backoff = createBackoff({ baseMs: 500, maxMs: 10_000 });
   const dirtyCursors = new Map<string, PublishedCursor>();
   const metrics = {
     published: {} as Record<string, Record<string, number>>,
@@ -47,6 +50,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
   let cursorsFailing = false;
   let wake: (() => void) | null = null;
   let loop: Promise<void> | null = null;
+  let stopped = new AbortController();
 
   function enqueue(ticks: readonly TickV1[], replaySeqs?: readonly (number | null)[]): number {
     let accepted = 0;
@@ -124,7 +128,6 @@ export function createTickPublisher(deps: TickPublisherDeps) {
   }
 
   async function run(): Promise<void> {
-    let backoff = 250;
     while (running || queue.length > 0) {
       if (queue.length === 0) {
         await flushCursors();
@@ -137,12 +140,12 @@ export function createTickPublisher(deps: TickPublisherDeps) {
         continue;
       }
       if (await sendHead()) {
-        backoff = 250;
+        backoff.reset();
         if (queue.length === 0 || dirtyCursors.size > 500) await flushCursors();
       } else {
         if (!running) break; // stopping with Kafka down: what is left stays unsent, cursors say so
-        await sleep(backoff + Math.random() * backoff);
-        backoff = Math.min(backoff * 2, 5_000);
+        // stop() cuts the wait short: the loop then makes its one last attempt.
+        await wait(backoff.next(), stopped.signal).catch(() => undefined);
       }
     }
     await flushCursors();
@@ -159,11 +162,13 @@ export function createTickPublisher(deps: TickPublisherDeps) {
     start(): void {
       if (running) return;
       running = true;
+      stopped = new AbortController();
       loop = run();
     },
     /** Stops after sending what is buffered (one attempt if Kafka is down) and saving cursors. */
     async stop(): Promise<void> {
       running = false;
+      stopped.abort();
       wake?.();
       await loop;
     },

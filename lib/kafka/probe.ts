@@ -2,6 +2,7 @@ import { Kafka, logLevel } from "kafkajs";
 
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import { describeTopics, type TopicState } from "@/lib/kafka/topics";
+import { withTimeout } from "@/lib/retry";
 
 export type KafkaProbe = { ok: true; topics: TopicState[]; latencyMs: number } | { ok: false; error: string };
 
@@ -25,23 +26,16 @@ export async function probeKafka(
     retry: { retries: 0 },
   });
   const admin = kafka.admin();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    const result = await Promise.race([
-      (async () => {
-        await admin.connect();
-        return describeTopics(admin, topics);
-      })(),
-      timeout,
-    ]);
+    const result = await withTimeout(
+      admin.connect().then(() => describeTopics(admin, topics)),
+      timeoutMs,
+      "Kafka",
+    );
     return { ok: true, topics: result, latencyMs: Date.now() - started };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   } finally {
-    clearTimeout(timer);
     void admin.disconnect().catch(() => undefined);
   }
 }

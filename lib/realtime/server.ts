@@ -6,8 +6,10 @@ import { z } from "zod";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/tick-v1";
 import { symbolSchema } from "@/lib/events/symbol";
+import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 import type { Consumer } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
+import { retry } from "@/lib/retry";
 import {
   MAX_SUBSCRIPTIONS_PER_SOCKET,
   moversRoom,
@@ -16,7 +18,6 @@ import {
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
-  type SymbolsChanged,
 } from "@/lib/realtime/events";
 
 export type RealtimeDeps = {
@@ -99,52 +100,56 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     socket.on("disconnect", () => stats.connections--);
   });
 
-  let stopped = false;
+  const stopping = new AbortController();
+  async function startConsumer(): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [deps.topic], fromBeginning: false });
+    await consumer.run({
+      eachBatch: ({ batch }) => {
+        for (const message of batch.messages) {
+          let update;
+          try {
+            update = kpiUpdateV1Schema.safeParse(JSON.parse(message.value?.toString("utf8") ?? ""));
+          } catch {
+            update = null;
+          }
+          if (!update?.success) {
+            stats.invalid++;
+            continue;
+          }
+          const u = update.data;
+          if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
+          else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
+          stats.relayed++;
+        }
+        return Promise.resolve();
+      },
+    });
+  }
   async function runConsumer(): Promise<void> {
-    let delay = 1_000;
-    while (!stopped) {
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topics: [deps.topic], fromBeginning: false });
-        await consumer.run({
-          eachBatch: ({ batch }) => {
-            for (const message of batch.messages) {
-              let update;
-              try {
-                update = kpiUpdateV1Schema.safeParse(JSON.parse(message.value?.toString("utf8") ?? ""));
-              } catch {
-                update = null;
-              }
-              if (!update?.success) {
-                stats.invalid++;
-                continue;
-              }
-              const u = update.data;
-              if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
-              else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
-              stats.relayed++;
-            }
-            return Promise.resolve();
-          },
-        });
-        stats.consumerRunning = true;
-        logger.info({ topic: deps.topic }, "relaying live KPI updates");
-        return;
-      } catch (error) {
-        stats.consumerRunning = false;
-        logger.warn(
-          { err: describeError(error), retryInMs: delay },
-          "live updates unavailable (Kafka unreachable?); retrying",
-        );
-        await consumer.disconnect().catch(() => undefined);
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 15_000);
-      }
+    try {
+      await retry(startConsumer, {
+        baseMs: 1_000,
+        maxMs: 15_000,
+        signal: stopping.signal,
+        onRetry: async (error, _attempt, delayMs) => {
+          stats.consumerRunning = false;
+          logger.warn(
+            { err: describeError(error), retryInMs: delayMs },
+            "live updates unavailable (Kafka unreachable?); retrying",
+          );
+          await consumer.disconnect().catch(() => undefined);
+        },
+      });
+    } catch {
+      return; // only close() ends the loop
     }
+    stats.consumerRunning = true;
+    logger.info({ topic: deps.topic }, "relaying live KPI updates");
   }
   consumer.on(consumer.events.CRASH, (event) => {
     stats.consumerRunning = false;
-    if (!event.payload.restart && !stopped) {
+    if (!event.payload.restart && !stopping.signal.aborted) {
       logger.warn({ err: describeError(event.payload.error) }, "live-update consumer stopped; restarting it");
       void runConsumer();
     }
@@ -159,11 +164,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       io.emit("symbols:changed", change);
     },
     async close(): Promise<void> {
-      stopped = true;
+      stopping.abort();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await consumer.disconnect().catch(() => undefined);
     },
   };
 }
-
-export type Realtime = ReturnType<typeof attachRealtime>;

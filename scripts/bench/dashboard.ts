@@ -5,8 +5,8 @@ import pg from "pg";
 
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import type { TickV1 } from "@/lib/events/tick-v1";
-import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
-import { createSyntheticWalk } from "@/lib/ingest/synthetic";
+import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
+import { createSyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { createLogger } from "@/lib/log";

@@ -1,7 +1,7 @@
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
 import type { TickV1 } from "@/lib/events/tick-v1";
-import { createSyntheticWalk } from "@/lib/ingest/synthetic";
+import { createSyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { createLogger } from "@/lib/log";

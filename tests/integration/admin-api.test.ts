@@ -5,7 +5,7 @@ import {
   createAdminApiHarness,
   TEST_PASSWORD,
   type AdminApiHarness,
-} from "@/lib/admin/testing/admin-api-harness";
+} from "@/tests/support/admin/admin-api-harness";
 import { hashPassword } from "@/lib/auth/password";
 import { hashSessionToken } from "@/lib/auth/session-token";
 import { listAuditEntries } from "@/lib/db/queries/audit-log";

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { createAdminApiHarness, type AdminApiHarness } from "@/lib/admin/testing/admin-api-harness";
+import { createAdminApiHarness, type AdminApiHarness } from "@/tests/support/admin/admin-api-harness";
 import type { AdminSymbolView, AuditEntryView } from "@/lib/admin/admin-views";
 import { saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
 import { insertRawTicks } from "@/lib/db/queries/raw-ticks";

@@ -5,7 +5,7 @@ import pg from "pg";
 import type { Db } from "@/lib/db/client";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { getEnv } from "@/lib/env";
-import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
+import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import type { InMessage } from "@/lib/kafka/messages";
 import type { Bar } from "@/lib/kpi/types";
 import { loadEnvFiles } from "@/scripts/stack/env-file";

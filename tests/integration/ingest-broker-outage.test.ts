@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getAppState } from "@/lib/db/queries/app-state";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { tickV1Schema } from "@/lib/events/tick-v1";
-import { buildReplayTimeline, getReplayTimestamp, type ReplayClock } from "@/lib/ingest/replay-timeline";
+import { buildReplayTimeline, getReplayTimestamp, type ReplayClock } from "@/lib/ingest/replay/timeline";
 import { createAdmin, createKafkaClient } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
 import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";

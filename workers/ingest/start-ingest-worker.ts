@@ -6,13 +6,13 @@ import { getIngestCursor, saveIngestCursors } from "@/lib/db/queries/ingest-curs
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import type { TickSource } from "@/lib/events/tick-v1";
 import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
-import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
-import { createReplayDriver } from "@/lib/ingest/replay-driver";
+import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
+import { createReplayDriver } from "@/lib/ingest/replay/driver";
 import { createStatusReporter } from "@/lib/ingest/status-reporter";
 import { watchActiveSymbols } from "@/lib/ingest/symbol-registry";
-import { createSyntheticDriver } from "@/lib/ingest/synthetic-driver";
+import { createSyntheticDriver } from "@/lib/ingest/synthetic/driver";
 import { createTickPublisher } from "@/lib/ingest/tick-publisher";
-import { createYahooDriver } from "@/lib/ingest/yahoo-driver";
+import { createYahooDriver } from "@/lib/ingest/yahoo/driver";
 import { createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";

@@ -1,9 +1,9 @@
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
-import { SYMBOLS_CHANNEL } from "@/lib/db/queries/symbols";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
+import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
@@ -37,10 +37,10 @@ export type StreamWorkerOptions = {
 export async function startStreamWorker(options: StreamWorkerOptions) {
   const { db, logger, topics } = options;
   const clock = options.clock ?? Date.now;
-  // Dead letters are sent inside the batch's transaction: never lost, but sent again when the commit
-  // fails after the send (at-least-once; the idempotent producer only removes its own retries' copies).
-  // Live updates are best effort and go through their own producer, so that a failed update can never
-  // disturb the dead-letter sequence.
+  // Dead letters are at-least-once: they are sent inside the batch's transaction, before it commits, so
+  // a commit that fails after the send re-sends them with the retried batch. The idempotent producer
+  // only keeps its own retries from doubling them. Live updates are best effort and go through their
+  // own producer, so that a failed update can never disturb the dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
   const liveProducer = createProducer(options.kafka);
   const metrics = {
@@ -186,12 +186,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const symbolsListener = options.databaseUrl
     ? listenForNotifications({
         url: options.databaseUrl,
-        channel: SYMBOLS_CHANNEL,
+        channel: SYMBOLS_CHANGED_CHANNEL,
+        schema: symbolsChangedSchema,
         logger,
-        onNotify: (payload) => {
-          const { symbol } = JSON.parse(payload) as { symbol?: string };
-          if (symbol) handler.forget(symbol);
-        },
+        onNotify: ({ symbol }) => handler.forget(symbol),
         onReconnect: () => handler.reset(),
       })
     : null;

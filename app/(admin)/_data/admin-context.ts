@@ -17,8 +17,8 @@ import {
 import { resolveAdminConfig } from "@/lib/auth/admin-config";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session-token";
 import { getEnv, type Env } from "@/lib/env";
-import { createYahooClient, type YahooClient } from "@/lib/ingest/yahoo-client";
-import { lookupYahooSymbols } from "@/lib/ingest/yahoo-lookup";
+import { createYahooClient, type YahooClient } from "@/lib/ingest/yahoo/client";
+import { lookupYahooSymbols } from "@/lib/ingest/yahoo/lookup";
 import { createLogger, type Logger } from "@/lib/log";
 
 const KEY = Symbol.for("tickstream.adminDeps");

@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { ingestCursors, symbols } from "@/lib/db/schema";
@@ -46,8 +46,4 @@ export async function saveIngestCursors(db: DbOrTx, cursors: readonly CursorRow[
       sql`update ${symbols} as s set last_tick_at = greatest(s.last_tick_at, v.ts) from (values ${values}) as v(symbol, ts) where s.symbol = v.symbol`,
     );
   });
-}
-
-export async function deleteIngestCursors(db: DbOrTx, list: readonly string[]): Promise<void> {
-  if (list.length > 0) await db.delete(ingestCursors).where(inArray(ingestCursors.symbol, [...list]));
 }

@@ -14,9 +14,6 @@ import {
   type SymbolStatus,
 } from "@/lib/db/schema";
 
-/** PostgreSQL channel the `symbols` trigger notifies on insert, delete and admin-relevant updates. */
-export const SYMBOLS_CHANNEL = "symbols_changed";
-
 export async function listSymbols(
   db: DbOrTx,
   options: { includeRemoved?: boolean } = {},
@@ -141,11 +138,6 @@ export async function markSymbolInvalid(db: DbOrTx, symbol: string, reason: stri
       updatedAt: sql`now()`,
     })
     .where(eq(symbols.symbol, symbol));
-}
-
-export async function deleteSymbol(db: DbOrTx, symbol: string): Promise<boolean> {
-  const result = await db.delete(symbols).where(eq(symbols.symbol, symbol));
-  return (result.rowCount ?? 0) > 0;
 }
 
 /** The rows of the given symbols (any status); absent ones are simply missing. */

@@ -1,7 +1,7 @@
 import path from "node:path";
 
 import type { TickV1 } from "@/lib/events/tick-v1";
-import { loadRecordedBars } from "@/lib/ingest/recorded-bars";
+import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import type { Bar } from "@/lib/kpi/types";
 
 const DATA_DIR = path.resolve("data/minute-bars");

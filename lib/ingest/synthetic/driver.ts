@@ -1,0 +1,39 @@
+import { createClockedDriver, type DriverDeps, type SourceDriver } from "@/lib/ingest/driver";
+import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic/walk";
+
+const MINUTE_MS = 60_000;
+
+/** Clock of the synthetic feed: bar `position` starts at `startTs + position` minutes. */
+export type SyntheticClock = { startTs: number; position: number };
+
+/**
+ * Load source: a deterministic seeded random walk per symbol (see synthetic.ts), `barsPerSecond` bars
+ * per symbol per second, one minute of market time per bar, starting at the minute the feed was first
+ * started. The same seed always produces the same bars, so a restart resumes the identical series.
+ */
+export function createSyntheticDriver(options: {
+  seed: number;
+  barsPerSecond: number;
+  deps: DriverDeps;
+}): SourceDriver {
+  const walks = new Map<string, SyntheticWalk>();
+  const walkOf = (symbol: string) => {
+    let walk = walks.get(symbol);
+    if (!walk) walks.set(symbol, (walk = createSyntheticWalk(options.seed, symbol)));
+    return walk;
+  };
+  return createClockedDriver<SyntheticClock>({
+    source: "synthetic",
+    deps: options.deps,
+    stateKey: `synthetic.clock.${options.seed}`,
+    positionsPerSecond: options.barsPerSecond,
+    marketState: "synthetic",
+    initialClock: (now) => ({ startTs: Math.floor(now / MINUTE_MS) * MINUTE_MS, position: 0 }),
+    firstPosition: (_symbol, cursor, clock) =>
+      cursor ? Math.max(0, Math.floor((cursor.lastTs - clock.startTs) / MINUTE_MS) + 1) : clock.position,
+    barAt: (symbol, position, clock) => ({
+      ...walkOf(symbol).barAt(position),
+      ts: clock.startTs + position * MINUTE_MS,
+    }),
+  });
+}

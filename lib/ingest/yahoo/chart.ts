@@ -1,0 +1,146 @@
+import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
+import type { YahooClient } from "@/lib/ingest/yahoo/client";
+import type { Bar } from "@/lib/kpi/types";
+
+const MINUTE_MS = 60_000;
+
+/** One chart request: bars starting in [from, to), epoch ms. */
+export type YahooChartWindow = { from: number; to: number };
+
+export type YahooChartBars = {
+  /** Regular-session 1-minute bars, ascending, each valid for `tickV1Schema` once given a symbol. */
+  bars: Bar[];
+  exchangeTimeZone: string | null;
+  /** Start of the regular session Yahoo calls current (the next one while the market is closed). */
+  regularStart: number | null;
+  /** Points left out, by reason. */
+  dropped: { gaps: number; offGrid: number; afterPeriod2: number; sessionEnd: number };
+};
+
+/**
+ * Fetches 1-minute regular-session bars of one symbol. When Yahoo's answer fails yahoo-finance2's
+ * schema (it happens for single symbols now and then), the call is repeated without validation and
+ * the raw answer is sanitised here; `onValidationError` is told either way.
+ */
+export async function fetchYahooChart(
+  yf: YahooClient,
+  symbol: string,
+  window: YahooChartWindow,
+  onValidationError?: (error: unknown) => void,
+): Promise<YahooChartBars> {
+  const period2 = Math.floor(window.to / 1_000) * 1_000;
+  const query = {
+    period1: new Date(window.from),
+    period2: new Date(period2),
+    interval: "1m",
+    includePrePost: false,
+  } as const;
+  let result: unknown;
+  try {
+    result = await yf.chart(symbol, query);
+  } catch (error) {
+    if (!isYahooValidationError(error)) throw error;
+    onValidationError?.(error);
+    result = await yf.chart(symbol, query, { validateResult: false });
+  }
+  return extractYahooBars(result, period2);
+}
+
+/**
+ * Turns a `chart()` result (validated or raw) into bars. Left out: null candles (a minute without
+ * trades is a gap, not a zero bar), points at or after `period2`, points off the minute grid, and the
+ * "live" point Yahoo appends at the close of a session (it starts exactly at a regular session's end,
+ * where no regular bar can start). Float noise that puts open or close a hair outside [low, high] is
+ * absorbed by widening high/low.
+ */
+export function extractYahooBars(result: unknown, period2: number): YahooChartBars {
+  if (!isRecord(result) || !Array.isArray(result.quotes))
+    throw new Error("unexpected chart result from Yahoo: no quotes array");
+  const meta = isRecord(result.meta) ? result.meta : {};
+  const sessionEnds = collectRegularSessionEnds(meta);
+  const dropped = { gaps: 0, offGrid: 0, afterPeriod2: 0, sessionEnd: 0 };
+  const byTs = new Map<number, Bar>();
+  for (const point of result.quotes as unknown[]) {
+    if (!isRecord(point)) continue;
+    const ts = toEpochMs(point.date);
+    if (ts === null || ts % MINUTE_MS !== 0) {
+      dropped.offGrid++;
+      continue;
+    }
+    if (ts >= period2) {
+      dropped.afterPeriod2++;
+      continue;
+    }
+    if (sessionEnds.has(ts)) {
+      dropped.sessionEnd++;
+      continue;
+    }
+    const bar = toBar(ts, point);
+    if (!bar) {
+      dropped.gaps++;
+      continue;
+    }
+    byTs.set(ts, bar);
+  }
+  const regular =
+    isRecord(meta.currentTradingPeriod) && isRecord(meta.currentTradingPeriod.regular)
+      ? meta.currentTradingPeriod.regular
+      : null;
+  return {
+    bars: [...byTs.values()].sort((a, b) => a.ts - b.ts),
+    exchangeTimeZone: typeof meta.exchangeTimezoneName === "string" ? meta.exchangeTimezoneName : null,
+    regularStart: regular ? toEpochMs(regular.start) : null,
+    dropped,
+  };
+}
+
+function toBar(ts: number, point: Record<string, unknown>): Bar | null {
+  const prices = [point.open, point.high, point.low, point.close].map(toPrice);
+  const [open, high, low, close] = prices;
+  if (open == null || high == null || low == null || close == null) return null;
+  const volume =
+    typeof point.volume === "number" && Number.isFinite(point.volume)
+      ? Math.max(0, Math.round(point.volume))
+      : 0;
+  return {
+    ts,
+    open,
+    high: Math.max(open, high, low, close),
+    low: Math.min(open, high, low, close),
+    close,
+    volume,
+  };
+}
+
+function toPrice(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** Regular session ends from `meta.tradingPeriods` (array of arrays, or `{ regular }`) and `currentTradingPeriod`. */
+function collectRegularSessionEnds(meta: Record<string, unknown>): Set<number> {
+  const ends = new Set<number>();
+  const add = (period: unknown) => {
+    const end = isRecord(period) ? toEpochMs(period.end) : null;
+    if (end !== null) ends.add(end);
+  };
+  const periods = meta.tradingPeriods;
+  const regular = Array.isArray(periods)
+    ? periods
+    : isRecord(periods) && Array.isArray(periods.regular)
+      ? periods.regular
+      : [];
+  for (const day of regular) for (const period of Array.isArray(day) ? day : [day]) add(period);
+  if (isRecord(meta.currentTradingPeriod)) add(meta.currentTradingPeriod.regular);
+  return ends;
+}
+
+/** yahoo-finance2 coerces epoch seconds to `Date` where its schema says so; raw answers keep seconds. */
+function toEpochMs(value: unknown): number | null {
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
+  if (typeof value === "number" && Number.isFinite(value)) return value * 1_000;
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
