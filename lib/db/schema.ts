@@ -230,7 +230,10 @@ export const adminAuditLog = pgTable(
   (t) => [index("admin_audit_log_at_idx").on(t.at), index("admin_audit_log_symbol_idx").on(t.symbol)],
 );
 
-/** Ranking of `kpi_snapshots.gain_pct` per window (created in a custom migration). */
+/**
+ * Movers of each window from `kpi_snapshots` (custom migrations 0001 and 0003): the rule of
+ * lib/kpi/movers.ts in SQL for BI tools; a row is a gainer (`gainerRank` set) or a loser (`loserRank`).
+ */
 export const topMovers = pgView("top_movers", {
   windowMinutes: integer("window_minutes").notNull(),
   windowStart: tstz("window_start").notNull(),
@@ -239,8 +242,8 @@ export const topMovers = pgView("top_movers", {
   gainPct: doublePrecision("gain_pct").notNull(),
   lastClose: doublePrecision("last_close").notNull(),
   totalVolume: bigint("total_volume", { mode: "number" }).notNull(),
-  gainerRank: bigint("gainer_rank", { mode: "number" }).notNull(),
-  loserRank: bigint("loser_rank", { mode: "number" }).notNull(),
+  gainerRank: bigint("gainer_rank", { mode: "number" }),
+  loserRank: bigint("loser_rank", { mode: "number" }),
 }).existing();
 
 export type SymbolRow = typeof symbols.$inferSelect;
