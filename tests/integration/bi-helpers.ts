@@ -146,6 +146,9 @@ export type GrafanaPanel = {
   title: string;
   interval?: string;
   targets?: GrafanaTarget[];
+  fieldConfig?: {
+    defaults?: { custom?: { drawStyle?: string; spanNulls?: unknown; insertNulls?: unknown } };
+  };
 };
 export type GrafanaVariable = {
   name: string;
