@@ -3,9 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { listDayMovers, upsertDailyStats } from "@/lib/db/queries/daily-stats";
 import { listTopMovers, upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
+import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { rankMovers, type MoverCandidate, type MoversRanking } from "@/lib/kpi/movers";
+import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
+import type { SeriesChanges } from "@/lib/kpi/symbol-series";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
 import type { DailyStat, Mover, WindowKpi } from "@/lib/kpi/types";
+import { buildKpiUpdates, MOVERS_LIMIT, toKpiMessages } from "@/workers/handlers/kpi-updates";
 
 import { connectAsBiRole, fillWithRecordedBars } from "./bi-helpers";
 import { createTestDatabase, type TestDatabase } from "./helpers";
@@ -13,8 +17,8 @@ import { createTestDatabase, type TestDatabase } from "./helpers";
 /**
  * The movers views repeat the movers rule of lib/kpi/movers.ts in SQL for BI tools. These tests fill
  * kpi_snapshots and daily_stats and check that `public.top_movers`, `bi.top_movers` and
- * `bi.latest_movers` (read as the BI role), the list queries the dashboard and the worker use, and
- * `rankMovers` itself give the same gainers and losers.
+ * `bi.latest_movers` (read as the BI role), the list queries the dashboard and the worker use, the
+ * worker's live movers updates, and `rankMovers` itself give the same gainers and losers.
  */
 
 /** What the dashboard and the worker ask for (MOVERS_LIMIT), and "everything" to compare whole views. */
@@ -110,7 +114,7 @@ async function expectViewsToMatchRule(
     }
   }
   for (const [name, rows] of Object.entries(views)) {
-    const all = [...rows.values()].flat();
+    const all = windows.flatMap((w) => rows.get(keyOf(w)) ?? []);
     const movers = windows.map((w) => rankMovers(byWindow.get(keyOf(w))!.map(candidateOf), Infinity));
     expect(all.length, `${name}: one row per mover`).toBe(
       movers.reduce((n, r) => n + r.gainers.length + r.losers.length, 0),
@@ -142,6 +146,26 @@ function snapshot(symbol: string, windowMinutes: number, windowStart: number, ga
     high: lastClose + 1,
     low: 99,
     barCount: windowMinutes,
+  };
+}
+
+function dayOf(symbol: string, tradeDate: string, changePct: number | null): DailyStat {
+  return {
+    symbol,
+    tradeDate,
+    open: 100,
+    high: 110,
+    low: 90,
+    close: 100 + (changePct ?? 0),
+    volume: 5000 + symbol.charCodeAt(0),
+    prevClose: changePct === null ? null : 100,
+    changePct,
+    range: 20,
+    rangePct: 22.2,
+    vwap: 100,
+    barCount: 390,
+    firstTs: Date.parse(`${tradeDate}T13:30:00Z`),
+    lastTs: Date.parse(`${tradeDate}T19:59:00Z`),
   };
 }
 
@@ -243,23 +267,7 @@ describe("the movers views agree with rankMovers and the list queries", () => {
       TSLA: null,
       META: -0.4,
     };
-    const days: DailyStat[] = Object.entries(changes).map(([symbol, changePct]) => ({
-      symbol,
-      tradeDate,
-      open: 100,
-      high: 110,
-      low: 90,
-      close: 100 + (changePct ?? 0),
-      volume: 5000,
-      prevClose: changePct === null ? null : 100,
-      changePct,
-      range: 20,
-      rangePct: 22.2,
-      vwap: 100,
-      barCount: 390,
-      firstTs: Date.parse(`${tradeDate}T13:30:00Z`),
-      lastTs: Date.parse(`${tradeDate}T19:59:00Z`),
-    }));
+    const days = Object.entries(changes).map(([symbol, changePct]) => dayOf(symbol, tradeDate, changePct));
     await upsertDailyStats(database.db, days);
     const expected = rankMovers(
       days.flatMap((d) =>
@@ -272,6 +280,52 @@ describe("the movers views agree with rankMovers and the list queries", () => {
     expect(await listDayMovers(database.db, tradeDate, 5)).toEqual(expected);
     expect(expected.gainers.map((m) => m.symbol)).toEqual(["AAPL", "AMZN"]);
     expect(expected.losers.map((m) => m.symbol)).toEqual(["NVDA", "META"]);
+  });
+  it("the stream worker's live movers updates carry the same rankings, the day's over its exchange-time window", async () => {
+    const windowStart = BASE - 60 * M;
+    const tradeDate = "2031-05-30";
+    const gains: Record<string, number> = { AAPL: 0.4, AMZN: -0.4, MSFT: 0, NVDA: 0.4, TSLA: -1.1, META: 2 };
+    const windows = Object.entries(gains).map(([symbol, gain]) => snapshot(symbol, 5, windowStart, gain));
+    await upsertKpiSnapshots(database.db, windows);
+    const days = windows.map((w) => dayOf(w.symbol, tradeDate, -w.gainPct));
+    await upsertDailyStats(database.db, days);
+    const changes = new Map<string, SeriesChanges>(
+      windows.map((w, i) => [w.symbol, { bars: [], days: [days[i]!], windows: [w] }]),
+    );
+
+    const updates = await buildKpiUpdates(database.db, changes, BASE, "America/New_York");
+    const movers = toKpiMessages(updates)
+      .map((m) => m.value as KpiUpdateV1)
+      .filter((u) => u.type === "movers");
+    expect(movers).toEqual([
+      {
+        v: 1,
+        type: "movers",
+        windowMinutes: 5,
+        windowStart,
+        windowEnd: computeWindowEnd(windowStart, 5),
+        ...rankMovers(windows.map(candidateOf), MOVERS_LIMIT),
+        publishedAt: BASE,
+      },
+      {
+        v: 1,
+        type: "movers",
+        windowMinutes: TRADING_DAY_WINDOW,
+        // 2031-05-30 is a summer day in New York: it starts at 04:00 UTC.
+        windowStart: Date.parse("2031-05-30T04:00:00Z"),
+        windowEnd: Date.parse("2031-05-31T04:00:00Z"),
+        ...rankMovers(
+          days.map((d) => ({
+            symbol: d.symbol,
+            gainPct: d.changePct!,
+            lastClose: d.close,
+            totalVolume: d.volume,
+          })),
+          MOVERS_LIMIT,
+        ),
+        publishedAt: BASE,
+      },
+    ]);
   });
 });
 
