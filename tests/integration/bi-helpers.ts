@@ -15,7 +15,7 @@ import { testLogger } from "./helpers";
 
 export const BI_ROLE = "tickstream_bi";
 
-/** The six views of the `bi` schema, the interface documented in bi/README.md. */
+/** The views of the `bi` schema, the interface documented in bi/README.md. */
 export const BI_VIEWS = [
   "daily_high_low",
   "latest_movers",
