@@ -1,5 +1,6 @@
 import { getDailyStats, getPriceRange, getSnapshot, getSymbolSummaries } from "@/app/_data/market";
 import { getEnv } from "@/lib/env";
+import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { TIME_RANGES, type TimeRange } from "@/lib/kpi/time-range";
 
 import { DashboardView } from "./_components/dashboard-view";
@@ -39,7 +40,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
       symbol={selected?.symbol ?? null}
       range={range}
       initial={initial}
-      moversWindows={[...getEnv().KPI_WINDOWS, 0]}
+      moversWindows={[...getEnv().KPI_WINDOWS, TRADING_DAY_WINDOW]}
       requestedSymbol={requested}
       replaySpeed={getEnv().REPLAY_SPEED}
     />

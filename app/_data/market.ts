@@ -6,7 +6,14 @@ import { getLatestTradeDate, listDailyStats, listDayMovers } from "@/lib/db/quer
 import { getLatestFactPrice, listFactPrices } from "@/lib/db/queries/fact-prices";
 import { getLatestWindowStart, listTopMovers, listWindowKpis } from "@/lib/db/queries/kpi-snapshots";
 import { getSymbol, listSymbols, type SymbolRow } from "@/lib/db/queries/symbols";
-import type { TimeRange } from "@/lib/kpi/time-range";
+import {
+  formatMoversWindowParam,
+  isTradingDayWindow,
+  TRADING_DAY_WINDOW,
+  type MoversWindow,
+} from "@/lib/kpi/movers-window";
+import { computeRangeStart, countRangeTradingDays, type TimeRange } from "@/lib/kpi/time-range";
+import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
 import type { MoversView, Snapshot, SymbolSummary } from "@/lib/api/types";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 
@@ -43,12 +50,13 @@ export async function getPriceRange(symbol: string, range: TimeRange): Promise<F
   const db = getDb();
   const latest = await getLatestFactPrice(db, symbol);
   if (!latest) return [];
-  let from: number;
-  if (range === "1h") from = latest.ts - 59 * 60_000;
-  else {
-    const days = await listDailyStats(db, symbol, range === "session" ? 1 : 5);
-    from = days[0]?.firstTs ?? latest.ts;
-  }
+  const days = countRangeTradingDays(range);
+  const newestDays = days > 0 ? await listDailyStats(db, symbol, days) : [];
+  const from = computeRangeStart(
+    range,
+    latest.ts,
+    newestDays.map((d) => d.firstTs),
+  );
   return listFactPrices(db, symbol, from, latest.ts, MAX_BARS);
 }
 
@@ -78,33 +86,32 @@ export async function getWindowKpis(
   return listWindowKpis(getDb(), symbol, windowMinutes, 0, Date.now() + 10 * 365 * 86_400_000, limit);
 }
 
-/** The newest window's ranking (windowMinutes 0 = the newest trading day by change %). */
-export async function getLatestMovers(window: number | "day", limit: number): Promise<MoversView> {
+/**
+ * The newest ranking of a movers window: the newest trading day any symbol has (its window in the
+ * deployment's exchange time zone), or the newest tumbling window of a configured length.
+ */
+export async function getLatestMovers(window: MoversWindow, limit: number): Promise<MoversView> {
   const db = getDb();
-  if (window === "day") {
+  const empty = { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
+  if (isTradingDayWindow(window)) {
     const date = await getLatestTradeDate(db);
-    if (!date) return { windowMinutes: 0, windowStart: null, windowEnd: null, gainers: [], losers: [] };
-    const start = Date.parse(`${date}T00:00:00Z`);
+    if (!date) return empty;
+    const { start, end } = computeTradingDayWindow(date, getEnv().EXCHANGE_TIMEZONE);
     return {
-      windowMinutes: 0,
+      windowMinutes: window,
       windowStart: start,
-      windowEnd: start + 86_400_000,
+      windowEnd: end,
       ...(await listDayMovers(db, date, limit)),
     };
   }
   if (!getEnv().KPI_WINDOWS.includes(window))
-    throw new ApiError("bad_request", `window must be one of ${getEnv().KPI_WINDOWS.join(", ")} or day`);
+    throw new ApiError(
+      "bad_request",
+      `window must be one of ${getEnv().KPI_WINDOWS.join(", ")} or ${formatMoversWindowParam(TRADING_DAY_WINDOW)}`,
+    );
   const start = await getLatestWindowStart(db, window);
-  if (start === null)
-    return { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
+  if (start === null) return empty;
   const [ranking] = await listTopMovers(db, [{ windowMinutes: window, windowStart: start }], limit);
-  return (
-    ranking ?? {
-      windowMinutes: window,
-      windowStart: start,
-      windowEnd: start + window * 60_000,
-      gainers: [],
-      losers: [],
-    }
-  );
+  // listTopMovers answers every window it is asked about, even one without movers.
+  return ranking ?? empty;
 }

@@ -6,7 +6,13 @@ import { ChangeText } from "@/components/kpi/change-text";
 import { getLiveSocket } from "@/components/realtime/socket";
 import { SegmentedControl } from "@/components/ui/segmented-control";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
-import { formatBarTime, formatPrice, getChangeDirection } from "@/lib/kpi/format";
+import { formatBarTime, formatPrice } from "@/lib/kpi/format";
+import {
+  formatMoversWindowLabel,
+  formatMoversWindowParam,
+  isTradingDayWindow,
+} from "@/lib/kpi/movers-window";
+import { computeTradingDate } from "@/lib/kpi/trading-day";
 import type { Mover } from "@/lib/kpi/types";
 
 type Ranking = {
@@ -16,8 +22,6 @@ type Ranking = {
   gainers: Mover[];
   losers: Mover[];
 };
-
-const label = (w: number) => (w === 0 ? "Day" : w < 60 ? `${w} m` : `${w / 60} h`);
 
 function List({
   title,
@@ -83,7 +87,7 @@ export const MoversTable = memo(function MoversTable({
     const socket = getLiveSocket();
     const load = () => {
       socket.emit("movers:subscribe", [selected], () => undefined);
-      fetch(`/api/movers?window=${selected === 0 ? "day" : selected}`, { cache: "no-store" })
+      fetch(`/api/movers?window=${formatMoversWindowParam(selected)}`, { cache: "no-store" })
         .then((r) => r.json() as Promise<Ranking>)
         .then((r) => !cancelled && setRanking(r))
         .catch(() => undefined);
@@ -110,8 +114,8 @@ export const MoversTable = memo(function MoversTable({
           label="Movers window"
           segments={windows.map((w) => ({
             value: w,
-            label: label(w),
-            testId: `movers-tab-${w === 0 ? "day" : w}`,
+            label: formatMoversWindowLabel(w),
+            testId: `movers-tab-${formatMoversWindowParam(w)}`,
           }))}
           value={selected}
           onChange={setSelected}
@@ -119,20 +123,19 @@ export const MoversTable = memo(function MoversTable({
       </div>
       {ranking?.windowStart != null && (
         <p className="mb-2 text-xs text-slate-500">
-          {ranking.windowMinutes === 0
-            ? `Trading day ${new Date(ranking.windowStart).toISOString().slice(0, 10)}, change vs previous close`
+          {isTradingDayWindow(ranking.windowMinutes)
+            ? `Trading day ${computeTradingDate(ranking.windowStart, timeZone)}, change vs previous close`
             : `Window ${formatBarTime(ranking.windowStart, timeZone, true)} – ${formatBarTime(ranking.windowEnd, timeZone)}`}
         </p>
       )}
       <div className="grid gap-4">
-        {/* A gainer went up and a loser went down: a flat or falling symbol is never listed as a gainer. */}
         <List
           title="Top gainers"
-          movers={(ranking?.gainers ?? []).filter((m) => getChangeDirection(m.gainPct) === "up")}
+          movers={ranking?.gainers ?? []}
           empty={
             ranking?.windowStart == null
               ? "No data yet."
-              : selected === 0
+              : isTradingDayWindow(selected)
                 ? "Nothing rose on this day."
                 : "Nothing rose in this window."
           }
@@ -141,11 +144,11 @@ export const MoversTable = memo(function MoversTable({
         />
         <List
           title="Top losers"
-          movers={(ranking?.losers ?? []).filter((m) => getChangeDirection(m.gainPct) === "down")}
+          movers={ranking?.losers ?? []}
           empty={
             ranking?.windowStart == null
               ? "No data yet."
-              : selected === 0
+              : isTradingDayWindow(selected)
                 ? "Nothing fell on this day."
                 : "Nothing fell in this window."
           }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { normalizeSymbolInput, symbolSchema } from "@/lib/events/symbol";
+import { MAX_WINDOW_MINUTES, parseMoversWindowParam, TRADING_DAY_PARAM } from "@/lib/kpi/movers-window";
 import { TIME_RANGES } from "@/lib/kpi/time-range";
 
 const symbolParam = z
@@ -26,8 +27,22 @@ export const windowsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-/** `window`: minutes of a configured tumbling window, or `day` for the trading day's change %. */
+/**
+ * `window`: minutes of a configured tumbling window, or the trading day, spelt `day` (or `0`, its
+ * `windowMinutes` in responses and live updates); parsed to one `MoversWindow` number.
+ */
 export const moversQuerySchema = z.object({
-  window: z.union([z.literal("day"), z.coerce.number().int().min(1).max(1440)]).default(5),
+  window: z
+    .string()
+    .default("5")
+    .transform((text, ctx) => {
+      const window = parseMoversWindowParam(text);
+      if (window !== null) return window;
+      ctx.addIssue({
+        code: "custom",
+        message: `window must be ${TRADING_DAY_PARAM} or whole minutes from 1 to ${MAX_WINDOW_MINUTES}`,
+      });
+      return z.NEVER;
+    }),
   limit: z.coerce.number().int().min(1).max(50).default(5),
 });

@@ -10,7 +10,6 @@ import {
   integer,
   jsonb,
   pgTable,
-  pgView,
   primaryKey,
   text,
   timestamp,
@@ -165,7 +164,11 @@ export const dailyStats = pgTable(
   ],
 );
 
-/** One row per (window length, window start, symbol) of the tumbling windows. */
+/**
+ * One row per (window length, window start, symbol) of the tumbling windows. The views `top_movers`,
+ * `bi.top_movers` and `bi.latest_movers` rank them for BI tools (custom migrations in drizzle/); the
+ * app ranks them with lib/kpi/movers.ts instead.
+ */
 export const kpiSnapshots = pgTable(
   "kpi_snapshots",
   {
@@ -229,19 +232,6 @@ export const adminAuditLog = pgTable(
   },
   (t) => [index("admin_audit_log_at_idx").on(t.at), index("admin_audit_log_symbol_idx").on(t.symbol)],
 );
-
-/** Ranking of `kpi_snapshots.gain_pct` per window (created in a custom migration). */
-export const topMovers = pgView("top_movers", {
-  windowMinutes: integer("window_minutes").notNull(),
-  windowStart: tstz("window_start").notNull(),
-  windowEnd: tstz("window_end").notNull(),
-  symbol: text("symbol").notNull(),
-  gainPct: doublePrecision("gain_pct").notNull(),
-  lastClose: doublePrecision("last_close").notNull(),
-  totalVolume: bigint("total_volume", { mode: "number" }).notNull(),
-  gainerRank: bigint("gainer_rank", { mode: "number" }).notNull(),
-  loserRank: bigint("loser_rank", { mode: "number" }).notNull(),
-}).existing();
 
 export type SymbolRow = typeof symbols.$inferSelect;
 export type NewSymbolRow = typeof symbols.$inferInsert;

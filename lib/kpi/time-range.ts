@@ -10,9 +10,27 @@ export const TIME_RANGE_LABELS: Record<TimeRange, string> = {
   "5d": "Last 5 days",
 };
 
+const MINUTE_MS = 60_000;
+
+/** Trading days `range` covers; 0 for `1h`, which counts minutes instead. */
+export function countRangeTradingDays(range: TimeRange): number {
+  return range === "1h" ? 0 : range === "session" ? 1 : 5;
+}
+
 /**
- * Keeps the bars of `range` ending at the newest bar: the last 60 minutes, the newest trading day,
- * or the newest 5 trading days. Input sorted by ts; output too.
+ * Time of the first bar of `range` when the symbol's newest bar is at `newestTs`: 59 minutes earlier
+ * for `1h` (60 bars with the newest), otherwise the first bar of the oldest of the newest trading days.
+ * `dayFirstTs` holds the first bar time of each of those days (the newest `countRangeTradingDays`
+ * days, any order; fewer when the symbol has fewer); without any, the range starts at the newest bar.
+ */
+export function computeRangeStart(range: TimeRange, newestTs: number, dayFirstTs: readonly number[]): number {
+  if (range === "1h") return newestTs - 59 * MINUTE_MS;
+  return dayFirstTs.length > 0 ? Math.min(...dayFirstTs) : newestTs;
+}
+
+/**
+ * Keeps the bars of `range` ending at the newest bar (see `computeRangeStart`). Input sorted by ts;
+ * output too.
  */
 export function clipToRange<T extends Pick<FactBar, "ts" | "tradeDate">>(
   bars: readonly T[],
@@ -20,19 +38,19 @@ export function clipToRange<T extends Pick<FactBar, "ts" | "tradeDate">>(
 ): T[] {
   const last = bars[bars.length - 1];
   if (!last) return bars as T[];
-  const keepFrom = (predicate: (b: T) => boolean): T[] =>
-    predicate(bars[0]!) ? (bars as T[]) : bars.filter(predicate);
-  if (range === "1h") {
-    const from = last.ts - 59 * 60_000;
-    return keepFrom((b) => b.ts >= from);
+  const days = countRangeTradingDays(range);
+  const dayFirstTs: number[] = [];
+  let date: string | undefined;
+  for (let i = bars.length - 1; i >= 0; i--) {
+    const bar = bars[i]!;
+    if (bar.tradeDate === date) dayFirstTs[dayFirstTs.length - 1] = bar.ts;
+    else if (dayFirstTs.length === days) break;
+    else {
+      date = bar.tradeDate;
+      dayFirstTs.push(bar.ts);
+    }
   }
-  const days = range === "session" ? 1 : 5;
-  const dates: string[] = [];
-  for (let i = bars.length - 1; i >= 0 && dates.length <= days; i--) {
-    const d = bars[i]!.tradeDate;
-    if (dates[dates.length - 1] !== d) dates.push(d);
-  }
-  const oldest = dates.slice(0, days).pop()!;
+  const from = computeRangeStart(range, last.ts, dayFirstTs);
   // Sorted input: when the first bar is kept, every bar is, and the array keeps its identity.
-  return keepFrom((b) => b.tradeDate >= oldest);
+  return bars[0]!.ts >= from ? (bars as T[]) : bars.filter((b) => b.ts >= from);
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   addWeekdays,
   computeLocalMinuteOfDay,
+  computeTradingDayWindow,
   computeTradingDate,
   computeUtcOffsetMinutes,
   computeZonedTimestamp,
@@ -60,5 +61,45 @@ describe("zoned time helpers", () => {
     expect(addWeekdays("2026-03-12", 0)).toBe("2026-03-12");
     expect(isWeekend("2026-03-14")).toBe(true);
     expect(isWeekend("2026-03-16")).toBe(false);
+  });
+});
+
+describe("computeTradingDayWindow", () => {
+  const iso = (w: { start: number; end: number }) => [
+    new Date(w.start).toISOString(),
+    new Date(w.end).toISOString(),
+  ];
+
+  it("runs from local midnight to local midnight in the exchange's zone, not UTC's", () => {
+    expect(iso(computeTradingDayWindow("2026-03-12", NY))).toEqual([
+      "2026-03-12T04:00:00.000Z",
+      "2026-03-13T04:00:00.000Z",
+    ]);
+    expect(iso(computeTradingDayWindow("2026-01-15", NY))).toEqual([
+      "2026-01-15T05:00:00.000Z",
+      "2026-01-16T05:00:00.000Z",
+    ]);
+  });
+
+  it("lasts 23 hours on the day clocks spring forward and 25 on the day they fall back", () => {
+    const spring = computeTradingDayWindow("2026-03-08", NY);
+    const fall = computeTradingDayWindow("2026-11-01", NY);
+    expect((spring.end - spring.start) / 3_600_000).toBe(23);
+    expect((fall.end - fall.start) / 3_600_000).toBe(25);
+  });
+
+  it("holds exactly the bars computeTradingDate assigns to that day", () => {
+    const { start, end } = computeTradingDayWindow("2026-03-12", NY);
+    expect(computeTradingDate(start - 60_000, NY)).toBe("2026-03-11");
+    expect(computeTradingDate(start, NY)).toBe("2026-03-12");
+    expect(computeTradingDate(end - 60_000, NY)).toBe("2026-03-12");
+    expect(computeTradingDate(end, NY)).toBe("2026-03-13");
+  });
+
+  it("crosses a month end and works east of UTC (Xetra)", () => {
+    expect(iso(computeTradingDayWindow("2026-03-31", "Europe/Berlin"))).toEqual([
+      "2026-03-30T22:00:00.000Z",
+      "2026-03-31T22:00:00.000Z",
+    ]);
   });
 });

@@ -112,3 +112,18 @@ export function isWeekend(date: string): boolean {
   const dow = new Date(`${date}T12:00:00Z`).getUTCDay();
   return dow === 0 || dow === 6;
 }
+
+/**
+ * The instants of trading day `date` (`YYYY-MM-DD`) in `timeZone`: from its local midnight to the next
+ * local midnight, end exclusive. The day is the exchange's calendar day (as `computeTradingDate` assigns
+ * bars to it), so it lasts 23 or 25 hours across a daylight saving change, and a New York day starts at
+ * 04:00 or 05:00 UTC, not at midnight UTC.
+ */
+export function computeTradingDayWindow(date: string, timeZone: string): { start: number; end: number } {
+  const next = new Date(`${date}T12:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return {
+    start: computeZonedTimestamp(date, 0, timeZone),
+    end: computeZonedTimestamp(next.toISOString().slice(0, 10), 0, timeZone),
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
+import { computeWindowEnd, computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
 
 const T0 = Date.parse("2026-03-12T13:30:00Z");
 const M = 60_000;
@@ -23,6 +23,16 @@ describe("computeWindowStart", () => {
 
   it("puts a bar that starts exactly on a boundary in the window it opens", () => {
     expect(computeWindowStart(T0 + 5 * M, 5)).toBe(T0 + 5 * M);
+  });
+});
+
+describe("computeWindowEnd", () => {
+  it("ends a window where the next one of the same length starts (exclusive end)", () => {
+    const start = computeWindowStart(T0 + 7 * M, 15);
+    const end = computeWindowEnd(start, 15);
+    expect(end).toBe(start + 15 * M);
+    expect(computeWindowStart(end - 1, 15)).toBe(start);
+    expect(computeWindowStart(end, 15)).toBe(end);
   });
 });
 

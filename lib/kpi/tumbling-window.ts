@@ -13,6 +13,11 @@ export function computeWindowStart(ts: number, windowMinutes: number): number {
   return Math.floor(ts / size) * size;
 }
 
+/** End of the tumbling window of `windowMinutes` that starts at `windowStart` (exclusive). */
+export function computeWindowEnd(windowStart: number, windowMinutes: number): number {
+  return windowStart + windowMinutes * MINUTE_MS;
+}
+
 /**
  * KPIs of one window from its bars (any order, at least one bar; revisions already resolved).
  * avg_price is the mean of closes; gain_pct = (last close − first open) / first open × 100.
@@ -27,7 +32,7 @@ export function computeWindowKpi(symbol: string, windowMinutes: number, bars: re
     symbol,
     windowMinutes,
     windowStart,
-    windowEnd: windowStart + windowMinutes * MINUTE_MS,
+    windowEnd: computeWindowEnd(windowStart, windowMinutes),
     avgPrice: s.closeSum / s.count,
     vwap: s.vwap,
     totalVolume: s.volume,

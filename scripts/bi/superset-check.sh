@@ -2,8 +2,8 @@
 # Superset check: installs Apache Superset into bi/superset/.venv, starts it on a fresh SQLite metadata
 # database under .data/superset, imports the bundle of bi/superset/bundle through the REST API (as a
 # user of an existing Superset would), and runs the saved query of every chart against the Tickstream
-# database as the read-only role tickstream_bi. Exits non-zero if a chart is missing, fails or returns
-# no rows. Not part of `npm test`: the first run installs Superset (about 2 minutes).
+# database as the read-only role tickstream_bi. Exits non-zero if a chart is missing, fails, returns
+# no rows or reaches its row limit. Not part of `npm test`: the first run installs Superset (about 2 minutes).
 #
 #   bash scripts/bi/superset-check.sh [--screenshot [FILE]] [--keep-running]
 #

@@ -1,8 +1,8 @@
 """Imports the Tickstream bundle into a running Superset through its REST API and runs every chart.
 
 Called by scripts/bi/superset-check.sh with the venv's Python (needs `requests` and `yaml`, which
-Superset installs). Prints one line per chart and exits 1 when a chart is missing, fails or returns
-no rows.
+Superset installs). Prints one line per chart and exits 1 when a chart is missing, fails, returns
+no rows, or reaches its row limit (Superset then marks it "row limit reached": partial data).
 """
 
 import argparse
@@ -60,6 +60,13 @@ def load_bundle() -> tuple[dict, list[dict], str]:
     return dashboards[0], charts, f"databases/{databases[0].name}"
 
 
+def row_limit(chart: dict) -> int | None:
+    """The row_limit of the chart's saved query (the one the dashboard sends)."""
+    queries = json.loads(chart.get("query_context") or "{}").get("queries") or [{}]
+    limit = queries[0].get("row_limit")
+    return int(limit) if limit else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -102,12 +109,18 @@ def main() -> int:
             results = response.json().get("result", [])
             errors = [r.get("error") for r in results if r.get("error") or r.get("status") not in (None, "success")]
             rows = sum(int(r.get("rowcount") or 0) for r in results)
+            # The mark compares the rows the SQL returned (before post-processing such as resample)
+            # with the query's row_limit.
+            limit = row_limit(chart)
+            sql_rows = max((int(r.get("sql_rowcount") or r.get("rowcount") or 0) for r in results), default=0)
             if not results:
                 problem = "no result"
             elif errors:
                 problem = f"query error: {errors[0]}"
             elif rows == 0:
                 problem = "the query returned no rows (is the database filled? run the ingest and stream workers)"
+            elif limit and sql_rows >= limit:
+                problem = f"row limit reached: {sql_rows} rows for a row_limit of {limit} (the chart shows partial data)"
         if problem:
             print(f"  FAIL  {name} (chart {chart_id}, {ms:.0f} ms): {problem}")
             failed += 1

@@ -17,6 +17,9 @@ import {
   type RecordedFill,
 } from "./bi-helpers";
 import { createTestDatabase, type TestDatabase } from "./helpers";
+import { getLatestWindowStart, listTopMovers } from "@/lib/db/queries/kpi-snapshots";
+import { computeTradingDate } from "@/lib/kpi/trading-day";
+import type { Mover } from "@/lib/kpi/types";
 
 const DASHBOARD_FILE = path.resolve("bi/grafana/dashboards/tickstream.json");
 const DATASOURCE_FILE = path.resolve("bi/grafana/provisioning/datasources/tickstream.yaml");
@@ -26,6 +29,7 @@ const variables = dashboard.templating?.list ?? [];
 const queryPanels = dashboard.panels.filter((p) => (p.targets ?? []).length > 0);
 /** The recorded symbols the test replays; the $symbol selection is two of them. */
 const SYMBOLS = ["AAPL", "MSFT", "NVDA"];
+const NY = "America/New_York";
 
 describe("Grafana macro expansion (helper)", () => {
   const ctx: GrafanaQueryContext = {
@@ -198,20 +202,70 @@ describe("every Grafana panel query, as tickstream_bi, on real replayed bars", (
     }
   });
 
-  it("the per-symbol panels return only the selected symbols, and the movers rank the newest window", async () => {
+  it("the per-symbol panels return only the selected symbols", async () => {
     const price = queryPanels.find((p) => p.title.startsWith("Price"))!;
     const { rows } = await bi.query<{ metric: string }>(
       expandGrafanaSql(price.targets![0]!.rawSql, contextFor(price)),
     );
     expect([...new Set(rows.map((r) => r.metric))].sort()).toEqual(["AAPL", "MSFT"]);
+  });
 
-    const gainers = queryPanels.find((p) => p.title.startsWith("Top gainers"))!;
-    const top = await bi.query<{ symbol: string; gain_pct: number }>(
-      expandGrafanaSql(gainers.targets![0]!.rawSql, contextFor(gainers)),
+  it("the movers panels show the newest window's gainers and losers as the dashboard ranks them (rankMovers)", async () => {
+    const windowMinutes = 15;
+    const newest = await getLatestWindowStart(database.db, windowMinutes);
+    const [ranking] = await listTopMovers(database.db, [{ windowMinutes, windowStart: newest! }], 5);
+    const panelRows = async (prefix: string) => {
+      const panel = queryPanels.find((p) => p.title.startsWith(prefix))!;
+      const { rows } = await bi.query<{ symbol: string; gain_pct: number }>(
+        expandGrafanaSql(panel.targets![0]!.rawSql, contextFor(panel)),
+      );
+      return rows;
+    };
+    const shown = (movers: Mover[]) => movers.map(({ symbol, gainPct }) => ({ symbol, gain_pct: gainPct }));
+    expect(await panelRows("Top gainers")).toEqual(shown(ranking!.gainers));
+    expect(await panelRows("Top losers")).toEqual(shown(ranking!.losers));
+    // The replayed window has symbols on both sides, so both panels are exercised.
+    expect(ranking!.gainers.length).toBeGreaterThan(0);
+    expect(ranking!.losers.length).toBeGreaterThan(0);
+  });
+
+  it("line panels break over closed-market hours and stay connected through a session (insertNulls)", async () => {
+    const linePanels = queryPanels.filter(
+      (p) => p.type === "timeseries" && p.fieldConfig?.defaults?.custom?.drawStyle === "line",
     );
-    expect(top.rows).toHaveLength(SYMBOLS.length);
-    const gains = top.rows.map((r) => r.gain_pct);
-    expect(gains).toEqual([...gains].sort((a, b) => b - a));
+    // Daily points are a day apart by design: only intraday panels have sessions to keep apart.
+    const intraday = linePanels.filter((p) => parseGrafanaInterval(p.interval ?? "1m") < 86_400);
+    expect(intraday.map((p) => p.title)).toEqual(["Price with MA 5 and MA 20"]);
+    for (const panel of intraday) {
+      const custom = panel.fieldConfig!.defaults!.custom!;
+      expect(custom.spanNulls, `${panel.title}: spanNulls`).toBe(false);
+      const threshold = custom.insertNulls;
+      expect(typeof threshold, `${panel.title}: insertNulls is a gap threshold in ms`).toBe("number");
+      // From the panel's own interval up to the coarse one Grafana picks for weeks of range.
+      const gaps: { sameDay: boolean; ms: number }[] = [];
+      for (const interval of [contextFor(panel).interval, "15m", "1h"]) {
+        const { rows } = await bi.query<{ time: string | number; metric: string }>(
+          expandGrafanaSql(panel.targets![0]!.rawSql, { ...contextFor(panel), interval }),
+        );
+        for (const metric of new Set(rows.map((r) => r.metric))) {
+          const times = rows.filter((r) => r.metric === metric).map((r) => Number(r.time) * 1000);
+          for (let i = 1; i < times.length; i++)
+            gaps.push({
+              sameDay: computeTradingDate(times[i - 1]!, NY) === computeTradingDate(times[i]!, NY),
+              ms: times[i]! - times[i - 1]!,
+            });
+        }
+      }
+      const inSession = gaps.filter((g) => g.sameDay).map((g) => g.ms);
+      const overnight = gaps.filter((g) => !g.sameDay).map((g) => g.ms);
+      expect(overnight.length, `${panel.title}: the data spans a night`).toBeGreaterThan(0);
+      expect(Math.max(...inSession), `${panel.title}: a session is drawn as one line`).toBeLessThanOrEqual(
+        threshold as number,
+      );
+      expect(Math.min(...overnight), `${panel.title}: closed hours are a gap`).toBeGreaterThan(
+        threshold as number,
+      );
+    }
   });
 });
 

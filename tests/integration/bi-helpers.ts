@@ -15,7 +15,7 @@ import { testLogger } from "./helpers";
 
 export const BI_ROLE = "tickstream_bi";
 
-/** The six views of the `bi` schema, the interface documented in bi/README.md. */
+/** The views of the `bi` schema, the interface documented in bi/README.md. */
 export const BI_VIEWS = [
   "daily_high_low",
   "latest_movers",
@@ -146,6 +146,9 @@ export type GrafanaPanel = {
   title: string;
   interval?: string;
   targets?: GrafanaTarget[];
+  fieldConfig?: {
+    defaults?: { custom?: { drawStyle?: string; spanNulls?: unknown; insertNulls?: unknown } };
+  };
 };
 export type GrafanaVariable = {
   name: string;

@@ -3,7 +3,9 @@ import { listDayMovers } from "@/lib/db/queries/daily-stats";
 import { listTopMovers } from "@/lib/db/queries/kpi-snapshots";
 import { getKpiUpdateKey, kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { OutMessage } from "@/lib/kafka/messages";
+import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
+import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
 
 /** Changed bars sent per symbol update; a late bar can change up to 19 later averages. */
 const MAX_BARS_PER_UPDATE = 60;
@@ -12,12 +14,14 @@ export const MOVERS_LIMIT = 5;
 /**
  * Builds the `market.kpis` events of one committed batch: per symbol its changed bars (newest last),
  * its newest changed day and newest window of each length; per touched window its movers ranking,
- * read back from PostgreSQL so it includes every symbol, whichever worker wrote it.
+ * read back from PostgreSQL so it includes every symbol, whichever worker wrote it. The trading day's
+ * ranking goes out as window `TRADING_DAY_WINDOW`, spanning that day in `exchangeTimeZone`.
  */
 export async function buildKpiUpdates(
   db: DbOrTx,
   changes: ReadonlyMap<string, SeriesChanges>,
   now: number,
+  exchangeTimeZone: string,
 ): Promise<KpiUpdateV1[]> {
   const updates: KpiUpdateV1[] = [];
   const windowKeys = new Map<string, { windowMinutes: number; windowStart: number }>();
@@ -50,16 +54,14 @@ export async function buildKpiUpdates(
   // Only the newest day touched: a backfill of many days would otherwise rank every one of them.
   const newestDate = [...tradeDates].sort().pop();
   if (newestDate) {
-    const tradeDate = newestDate;
-    const movers = await listDayMovers(db, tradeDate, MOVERS_LIMIT);
-    const start = Date.parse(`${tradeDate}T00:00:00Z`);
+    const { start, end } = computeTradingDayWindow(newestDate, exchangeTimeZone);
     updates.push({
       v: 1,
       type: "movers",
-      windowMinutes: 0,
+      windowMinutes: TRADING_DAY_WINDOW,
       windowStart: start,
-      windowEnd: start + 86_400_000,
-      ...movers,
+      windowEnd: end,
+      ...(await listDayMovers(db, newestDate, MOVERS_LIMIT)),
       publishedAt: now,
     });
   }

@@ -156,7 +156,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
           logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"),
         );
       try {
-        const updates = await buildKpiUpdates(db, result.changes, clock());
+        const updates = await buildKpiUpdates(db, result.changes, clock(), options.defaultTimeZone);
         if (updates.length > 0) await sendJsonBatch(liveProducer, topics.kpis, toKpiMessages(updates));
       } catch (error) {
         logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");

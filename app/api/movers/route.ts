@@ -1,4 +1,4 @@
-// GET /api/movers?window=5|15|60|day&limit=5: top gainers and losers of the newest window.
+// GET /api/movers?window=5|15|60|day&limit=5: top gainers and losers of the newest window (day, or 0, is the trading day).
 import { getLatestMovers } from "@/app/_data/market";
 import { moversQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";

@@ -3,6 +3,7 @@ import { and, desc, eq, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { rankMovers, type MoversRanking } from "@/lib/kpi/movers";
 import type { DailyStat } from "@/lib/kpi/types";
 
 /** The columns of a daily_stats row that carry a {@link DailyStat}; `updatedAt` is bookkeeping. */
@@ -45,29 +46,17 @@ export async function listDailyStats(
   return rows.reverse().map(toDailyStat);
 }
 
-/** Ranking of one trading day by change %: gainers (up, best first) and losers (down, worst first). */
-export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number) {
+/** Movers of one trading day by change % against the previous close (rule: `rankMovers`). */
+export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number): Promise<MoversRanking> {
   const rows = await db.select().from(dailyStats).where(eq(dailyStats.tradeDate, tradeDate));
-  const ranked = rows.filter((r) => r.changePct !== null).map(toDailyStat);
-  const byGain = [...ranked].sort((a, b) => b.changePct! - a.changePct! || a.symbol.localeCompare(b.symbol));
-  const toMover = (d: DailyStat, i: number) => ({
-    symbol: d.symbol,
-    gainPct: d.changePct!,
-    lastClose: d.close,
-    totalVolume: d.volume,
-    rank: i + 1,
-  });
-  return {
-    gainers: byGain
-      .filter((d) => d.changePct! > 0)
-      .slice(0, limit)
-      .map(toMover),
-    losers: [...byGain]
-      .reverse()
-      .filter((d) => d.changePct! < 0)
-      .slice(0, limit)
-      .map(toMover),
-  };
+  return rankMovers(
+    rows.flatMap((r) =>
+      r.changePct === null
+        ? []
+        : [{ symbol: r.symbol, gainPct: r.changePct, lastClose: r.close, totalVolume: r.volume }],
+    ),
+    limit,
+  );
 }
 
 /** The newest trading date any symbol has. */

@@ -1,8 +1,10 @@
 import { and, desc, eq, gte, lte, or } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
-import { kpiSnapshots, topMovers, type KpiSnapshotRow } from "@/lib/db/schema";
+import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
+import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
 import type { Mover, WindowKpi } from "@/lib/kpi/types";
 
 /** The columns of a kpi_snapshots row that carry a {@link WindowKpi}; `updatedAt` is bookkeeping. */
@@ -65,7 +67,10 @@ export type WindowRanking = {
   losers: Mover[];
 };
 
-/** Top `limit` gainers (gain > 0) and losers (gain < 0) of each (window length, window start), from the top_movers view. */
+/**
+ * Movers of each (window length, window start) from its snapshots (rule: `rankMovers`). The rows are
+ * ranked here rather than read from the `top_movers` view, which repeats the rule for BI tools.
+ */
 export async function listTopMovers(
   db: DbOrTx,
   windows: readonly { windowMinutes: number; windowStart: number }[],
@@ -73,48 +78,38 @@ export async function listTopMovers(
 ): Promise<WindowRanking[]> {
   if (windows.length === 0) return [];
   const rows = await db
-    .select()
-    .from(topMovers)
+    .select({
+      windowMinutes: kpiSnapshots.windowMinutes,
+      windowStart: kpiSnapshots.windowStart,
+      symbol: kpiSnapshots.symbol,
+      gainPct: kpiSnapshots.gainPct,
+      lastClose: kpiSnapshots.lastClose,
+      totalVolume: kpiSnapshots.totalVolume,
+    })
+    .from(kpiSnapshots)
     .where(
-      and(
-        or(
-          ...windows.map((w) =>
-            and(
-              eq(topMovers.windowMinutes, w.windowMinutes),
-              eq(topMovers.windowStart, new Date(w.windowStart)),
-            ),
+      or(
+        ...windows.map((w) =>
+          and(
+            eq(kpiSnapshots.windowMinutes, w.windowMinutes),
+            eq(kpiSnapshots.windowStart, new Date(w.windowStart)),
           ),
         ),
-        or(lte(topMovers.gainerRank, limit), lte(topMovers.loserRank, limit)),
       ),
     );
-  return windows.map((w) => {
-    const mine = rows.filter(
-      (r) => r.windowMinutes === w.windowMinutes && r.windowStart.getTime() === w.windowStart,
-    );
-    const toMover = (r: (typeof rows)[number], rank: number): Mover => ({
-      symbol: r.symbol,
-      gainPct: r.gainPct,
-      lastClose: r.lastClose,
-      totalVolume: r.totalVolume,
-      rank,
-    });
-    return {
-      windowMinutes: w.windowMinutes,
-      windowStart: w.windowStart,
-      windowEnd: w.windowStart + w.windowMinutes * 60_000,
-      // A gainer went up and a loser went down: with few symbols the top-5 lists would otherwise
-      // overlap and show falls among the gainers.
-      gainers: mine
-        .filter((r) => r.gainerRank <= limit && r.gainPct > 0)
-        .sort((a, b) => a.gainerRank - b.gainerRank)
-        .map((r) => toMover(r, r.gainerRank)),
-      losers: mine
-        .filter((r) => r.loserRank <= limit && r.gainPct < 0)
-        .sort((a, b) => a.loserRank - b.loserRank)
-        .map((r) => toMover(r, r.loserRank)),
-    };
-  });
+  const byWindow = new Map<string, MoverCandidate[]>();
+  for (const { windowMinutes, windowStart, ...candidate } of rows) {
+    const key = `${windowMinutes}:${windowStart.getTime()}`;
+    const list = byWindow.get(key);
+    if (list) list.push(candidate);
+    else byWindow.set(key, [candidate]);
+  }
+  return windows.map((w) => ({
+    windowMinutes: w.windowMinutes,
+    windowStart: w.windowStart,
+    windowEnd: computeWindowEnd(w.windowStart, w.windowMinutes),
+    ...rankMovers(byWindow.get(`${w.windowMinutes}:${w.windowStart}`) ?? [], limit),
+  }));
 }
 
 /** Start of the newest window of a length that any symbol has. */

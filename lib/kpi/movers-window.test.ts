@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  formatMoversWindowLabel,
+  formatMoversWindowParam,
+  isTradingDayWindow,
+  parseMoversWindowParam,
+  TRADING_DAY_WINDOW,
+} from "@/lib/kpi/movers-window";
+
+describe("movers window", () => {
+  it("is 0 for the trading day, the windowMinutes of the market.kpis v1 event", () => {
+    expect(TRADING_DAY_WINDOW).toBe(0);
+    expect(isTradingDayWindow(0)).toBe(true);
+    expect(isTradingDayWindow(5)).toBe(false);
+  });
+
+  it("spells the trading day `day` in a URL and reads `day` and `0` back as it", () => {
+    expect(formatMoversWindowParam(TRADING_DAY_WINDOW)).toBe("day");
+    expect(parseMoversWindowParam("day")).toBe(TRADING_DAY_WINDOW);
+    expect(parseMoversWindowParam(" Day ")).toBe(TRADING_DAY_WINDOW);
+    expect(parseMoversWindowParam("0")).toBe(TRADING_DAY_WINDOW);
+  });
+
+  it("round-trips window lengths up to one day", () => {
+    for (const w of [0, 1, 5, 15, 60, 1440])
+      expect(parseMoversWindowParam(formatMoversWindowParam(w))).toBe(w);
+  });
+
+  it("rejects what is neither the day nor whole minutes up to 1440", () => {
+    for (const text of ["", "1441", "-5", "5.5", "1e2", "week", "15m"])
+      expect(parseMoversWindowParam(text), text).toBeNull();
+  });
+
+  it("labels the day and the window lengths", () => {
+    expect([0, 5, 15, 60, 120, 90].map(formatMoversWindowLabel)).toEqual([
+      "Day",
+      "5 m",
+      "15 m",
+      "1 h",
+      "2 h",
+      "90 m",
+    ]);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The window of a movers ranking, as one number everywhere (events, Socket.IO rooms, REST bodies, the
+ * loader, the browser): the minutes of a tumbling window, or `TRADING_DAY_WINDOW` (0) for the trading
+ * day ranked by change % against the previous close. The `market.kpis` v1 event carries that number in
+ * `windowMinutes`, so it stays the representation; `day` is only how a URL may spell it.
+ */
+export type MoversWindow = number;
+
+export const TRADING_DAY_WINDOW: MoversWindow = 0;
+
+/** The URL spelling of the trading day: `/api/movers?window=day`. */
+export const TRADING_DAY_PARAM = "day";
+
+/** Longest tumbling window a URL may ask for (one day). */
+export const MAX_WINDOW_MINUTES = 1440;
+
+export function isTradingDayWindow(window: MoversWindow): boolean {
+  return window === TRADING_DAY_WINDOW;
+}
+
+/** The `window` query value of a movers window: `day` for the trading day, else its minutes. */
+export function formatMoversWindowParam(window: MoversWindow): string {
+  return isTradingDayWindow(window) ? TRADING_DAY_PARAM : String(window);
+}
+
+/**
+ * Reads a `window` query value: `day` or `0` is the trading day, `1`..`1440` a window length in
+ * minutes; anything else is null.
+ */
+export function parseMoversWindowParam(text: string): MoversWindow | null {
+  const value = text.trim().toLowerCase();
+  if (value === TRADING_DAY_PARAM) return TRADING_DAY_WINDOW;
+  if (!/^\d{1,4}$/.test(value)) return null;
+  const minutes = Number(value);
+  return minutes <= MAX_WINDOW_MINUTES ? minutes : null;
+}
+
+/** Short label of a movers window: `Day`, `5 m`, `1 h`. */
+export function formatMoversWindowLabel(window: MoversWindow): string {
+  if (isTradingDayWindow(window)) return "Day";
+  return window < 60 || window % 60 !== 0 ? `${window} m` : `${window / 60} h`;
+}
