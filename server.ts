@@ -9,6 +9,7 @@ import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createAdmin, createConsumer, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
@@ -44,7 +45,7 @@ void runWorker(
       consumer: createConsumer(kafka, { groupId }),
       topic: env.TOPIC_KPIS,
       logger: logger.child({ component: "realtime" }),
-      moversWindows: [0, ...env.KPI_WINDOWS],
+      moversWindows: [TRADING_DAY_WINDOW, ...env.KPI_WINDOWS],
     });
     setRealtimeStats(realtime.stats);
 

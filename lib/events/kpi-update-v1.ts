@@ -94,7 +94,9 @@ export const symbolKpiUpdateV1Schema = z.strictObject({
 
 /**
  * Per window after each commit: the ranking of that window. `windowMinutes` 0 is the trading day
- * (ranked by change % against the previous close); `windowStart` is then the day's midnight UTC.
+ * (TRADING_DAY_WINDOW in lib/kpi/movers-window.ts, ranked by change % against the previous close);
+ * `windowStart` and `windowEnd` are then the local midnights that bound the trading day in the
+ * exchange's time zone (computeTradingDayWindow).
  */
 export const moversKpiUpdateV1Schema = z.strictObject({
   v: z.literal(1),
