@@ -14,17 +14,15 @@ import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 const num = z.number().finite();
 const nullableNum = num.nullable();
+/** The price and volume fields that a bar and a trading day share. */
+const ohlcvShape = { open: num, high: num, low: num, close: num, volume: z.number().nonnegative() };
 
 export const factBarSchema = tieSchema<FactBar>()(
   z.strictObject({
     symbol: symbolSchema,
     ts: z.number().int(),
     tradeDate: z.string(),
-    open: num,
-    high: num,
-    low: num,
-    close: num,
-    volume: z.number().nonnegative(),
+    ...ohlcvShape,
     ma5: nullableNum,
     ma20: nullableNum,
     ema20: nullableNum,
@@ -37,11 +35,7 @@ export const dailyStatSchema = tieSchema<DailyStat>()(
   z.strictObject({
     symbol: symbolSchema,
     tradeDate: z.string(),
-    open: num,
-    high: num,
-    low: num,
-    close: num,
-    volume: z.number().nonnegative(),
+    ...ohlcvShape,
     prevClose: nullableNum,
     changePct: nullableNum,
     range: num,
