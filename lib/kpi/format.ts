@@ -2,23 +2,18 @@
  * Number and time formatting for finance, shared by the dashboard and the admin pages. Sentinels: a
  * null or non-finite value renders as an em dash, never "NaN".
  */
-const DASH = "—";
+import { getDateTimeFormat, getNumberFormat } from "@/lib/kpi/cached-format";
 
-const priceFormatters = new Map<string, Intl.NumberFormat>();
+const DASH = "—";
 
 export function formatPrice(value: number | null | undefined, currency = "USD"): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  let f = priceFormatters.get(currency);
-  if (!f) {
-    f = new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency,
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2,
-    });
-    priceFormatters.set(currency, f);
-  }
-  return f.format(value);
+  return getNumberFormat("en-US", {
+    style: "currency",
+    currency,
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(value);
 }
 
 /** "+1.23%", "−0.50%", "0.00%": always signed (with a true minus sign) and two decimals. */
@@ -47,22 +42,14 @@ export function formatVolume(value: number | null | undefined, compact = false):
   return compact ? compactFormat.format(value) : integerFormat.format(value);
 }
 
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
-
 function getTimeFormatter(timeZone: string, withDate: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withDate}`;
-  let f = timeFormatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      ...(withDate ? { month: "short", day: "numeric" } : {}),
-    });
-    timeFormatters.set(key, f);
-  }
-  return f;
+  return getDateTimeFormat("en-US", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    ...(withDate ? { month: "short", day: "numeric" } : {}),
+  });
 }
 
 /** Bar time in the exchange's zone: "14:05", or "Mar 12, 14:05" with the date. */

@@ -1,18 +1,7 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const minuteFormatters = new Map<string, Intl.DateTimeFormat>();
+import { getDateTimeFormat } from "@/lib/kpi/cached-format";
 
 function getFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-CA", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
+  return getDateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
 }
 
 /**
@@ -38,40 +27,30 @@ const dateCache = new Map<string, string>();
 
 /** Minutes after local midnight of `ts` in `timeZone` (09:30 → 570). */
 export function computeLocalMinuteOfDay(ts: number, timeZone: string): number {
-  let formatter = minuteFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    minuteFormatters.set(timeZone, formatter);
-  }
+  const formatter = getDateTimeFormat("en-US", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
   const parts = formatter.formatToParts(ts);
   const hour = Number(parts.find((p) => p.type === "hour")?.value ?? 0);
   const minute = Number(parts.find((p) => p.type === "minute")?.value ?? 0);
   return hour * 60 + minute;
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** UTC offset of `timeZone` at instant `ts`, in minutes (New York in summer → −240). */
 export function computeUtcOffsetMinutes(ts: number, timeZone: string): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
+  const formatter = getDateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
   const parts = Object.fromEntries(formatter.formatToParts(ts).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(
     Number(parts.year),
