@@ -1,7 +1,7 @@
 import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 
-/** `symbols:changed` payload: what the `symbols` trigger notified. */
-export type SymbolsChanged = { op: "INSERT" | "UPDATE" | "DELETE"; symbol: string };
+export type { SymbolsChanged };
 
 export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
 
