@@ -1,21 +1,28 @@
 "use client";
 
-import { memo, useEffect, useState } from "react";
+import { memo, useState } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
-import { getLiveSocket } from "@/components/realtime/socket";
+import { fetchJson } from "@/components/realtime/fetch-json";
+import { joinMoversRoom } from "@/components/realtime/socket";
+import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { SegmentedControl } from "@/components/ui/segmented-control";
+import { moversViewSchema, type MoversView } from "@/lib/events/api-market";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { formatBarTime, formatPrice, getChangeDirection } from "@/lib/kpi/format";
 import type { Mover } from "@/lib/kpi/types";
 
-type Ranking = {
-  windowMinutes: number;
-  windowStart: number | null;
-  windowEnd: number | null;
-  gainers: Mover[];
-  losers: Mover[];
-};
+/**
+ * The newer of a ranking and a live update of its window: a later window replaces it, and so does a
+ * later revision of the same window (a live update is never older than what the page holds of its
+ * window, see useLiveResource); an update of an earlier window (a late bar) is ignored.
+ */
+export function mergeMoversUpdate(view: MoversView, update: MoversKpiUpdateV1): MoversView {
+  if (update.windowMinutes !== view.windowMinutes) return view;
+  if (view.windowStart !== null && view.windowStart > update.windowStart) return view;
+  const { windowMinutes, windowStart, windowEnd, gainers, losers } = update;
+  return { windowMinutes, windowStart, windowEnd, gainers, losers };
+}
 
 const label = (w: number) => (w === 0 ? "Day" : w < 60 ? `${w} m` : `${w / 60} h`);
 
@@ -76,31 +83,15 @@ export const MoversTable = memo(function MoversTable({
   onPick: (symbol: string) => void;
 }) {
   const [selected, setSelected] = useState(windows[0] ?? 0);
-  const [ranking, setRanking] = useState<Ranking | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const socket = getLiveSocket();
-    const load = () => {
-      socket.emit("movers:subscribe", [selected], () => undefined);
-      fetch(`/api/movers?window=${selected === 0 ? "day" : selected}`, { cache: "no-store" })
-        .then((r) => r.json() as Promise<Ranking>)
-        .then((r) => !cancelled && setRanking(r))
-        .catch(() => undefined);
-    };
-    const onUpdate = (u: MoversKpiUpdateV1) => {
-      if (u.windowMinutes !== selected) return;
-      setRanking((prev) => (prev?.windowStart && prev.windowStart > u.windowStart ? prev : u));
-    };
-    socket.on("movers:updated", onUpdate);
-    socket.on("connect", load);
-    load();
-    return () => {
-      cancelled = true;
-      socket.off("movers:updated", onUpdate);
-      socket.off("connect", load);
-    };
-  }, [selected]);
+  const { data: ranking } = useLiveResource({
+    queryKey: ["movers", selected],
+    // The REST API names the trading day "day" where the socket rooms use 0.
+    load: (signal) =>
+      fetchJson(`/api/movers?window=${selected === 0 ? "day" : selected}`, moversViewSchema, { signal }),
+    event: "movers:updated",
+    join: (socket) => joinMoversRoom(socket, selected),
+    merge: mergeMoversUpdate,
+  });
 
   return (
     <div data-testid="movers">
