@@ -37,6 +37,17 @@ describe("fetchJson", () => {
     expect(error.message).toBe("unknown symbol ZZZ");
   });
 
+  it("returns the body of an accepted non-2xx status (the health check's 503) parsed with its schema", async () => {
+    answer(JSON.stringify(ranking), 503);
+    await expect(fetchJson("/api/x", moversViewSchema, { acceptedStatuses: [503] })).resolves.toEqual(
+      ranking,
+    );
+    answer(JSON.stringify(ranking), 500);
+    expect((await failure(fetchJson("/api/x", moversViewSchema, { acceptedStatuses: [503] }))).status).toBe(
+      500,
+    );
+  });
+
   it("names the status when a non-2xx answer has no error body (a proxy's HTML page)", async () => {
     answer("<html>Bad gateway</html>", 502);
     const error = await failure(fetchJson("/api/movers", moversViewSchema));

@@ -21,6 +21,8 @@ export type FetchJsonOptions = {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Statuses besides 2xx whose body is the resource itself (the health check's 503). */
+  acceptedStatuses?: readonly number[];
 };
 
 /**
@@ -53,7 +55,7 @@ export async function fetchJson<S extends z.ZodType>(
     );
   }
   const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
+  if (!response.ok && !options.acceptedStatuses?.includes(response.status)) {
     const failure = apiErrorBodySchema.safeParse(body);
     throw new ApiResponseError(
       response.status,

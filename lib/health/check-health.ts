@@ -1,35 +1,13 @@
 import { sql } from "drizzle-orm";
 
 import type { Db } from "@/lib/db/client";
+import type { ComponentStatus, HealthReport } from "@/lib/events/api-health";
 import { listHeartbeats } from "@/lib/db/queries/heartbeats";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
 
-export type ComponentStatus = "ok" | "degraded" | "down" | "unknown";
-
-export type HealthReport = {
-  status: ComponentStatus;
-  checkedAt: string;
-  postgres: { status: ComponentStatus; latencyMs?: number; error?: string };
-  kafka: {
-    status: ComponentStatus;
-    latencyMs?: number;
-    error?: string;
-    topics: { topic: string; partitions: number; present: boolean }[];
-  };
-  workers: Record<
-    string,
-    {
-      status: ComponentStatus;
-      instances: number;
-      lastBeatSecondsAgo: number | null;
-      info?: unknown;
-      error?: string;
-    }
-  >;
-  realtime: Record<string, unknown> | null;
-  summary: string[];
-};
+// The report is a REST body: its one definition is the schema the browser parses it with.
+export type { ComponentStatus, HealthReport } from "@/lib/events/api-health";
 
 export type HealthDeps = {
   db: Db;
