@@ -1,9 +1,8 @@
 /**
- * The admin REST bodies are defined (as zod schemas) in lib/events/api-admin.ts; this re-exports their
- * types for lib/admin (which builds them) and the admin components (which render them).
+ * The admin REST bodies are defined (as zod schemas) in lib/events/api-admin.ts; lib/admin's view
+ * builders take their types from here.
  */
-export type { AddSymbolsOutcome, AdminSymbol, AuditEntry } from "@/lib/events/api-admin";
-export type { SymbolStatus as AdminSymbolStatus } from "@/lib/events/api-market";
+export type { AdminSymbol, AuditEntry } from "@/lib/events/api-admin";
 
 /** The poll interval an admin may choose, in seconds (from lib/admin/admin-schemas.ts). */
 export type PollIntervalBounds = { min: number; max: number };
