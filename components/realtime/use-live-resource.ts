@@ -53,10 +53,14 @@ type Entry<T> = { value: T; liveAt: number | null };
 type Journal<E> = { seq: number; inFlight: number; events: { seq: number; event: E }[] };
 
 /**
- * Settles a REST answer against the live events received since its request started: they are at least
- * as new as the answer (an update is emitted after its commit, and the server may have read before that
- * commit), so they are folded in on top of it. Events received before the request started are already
- * in the answer. Hence an older REST answer never overwrites a newer live value, whichever arrives last.
+ * Settles a REST answer against the live events received since its request started, by folding them in
+ * on top of it in arrival order. Why arrival order and not a version: REST bodies carry no publish time,
+ * but an update is emitted only after its commit, so an event received before the request started is
+ * already in the answer, while one received after it may be newer than the answer (the server read
+ * before its commit). Updates of one key arrive in commit order (one Kafka partition, one socket), so
+ * the fold ends on the newest state received; a commit the answer already holds whose event is still on
+ * its way is applied when that event arrives. Hence an older REST answer never overwrites a newer live
+ * value, whichever of the two arrives last.
  */
 export function settleAnswer<T, E>(
   answer: T,
