@@ -62,11 +62,7 @@ type Journal<E> = { seq: number; inFlight: number; events: { seq: number; event:
  * its way is applied when that event arrives. Hence an older REST answer never overwrites a newer live
  * value, whichever of the two arrives last.
  */
-export function settleAnswer<T, E>(
-  answer: T,
-  eventsSinceStart: readonly E[],
-  merge: (data: T, event: E) => T,
-): T {
+function settleAnswer<T, E>(answer: T, eventsSinceStart: readonly E[], merge: (data: T, event: E) => T): T {
   return eventsSinceStart.reduce(merge, answer);
 }
 
