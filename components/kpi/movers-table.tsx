@@ -13,9 +13,9 @@ import { formatBarTime, formatPrice, getChangeDirection } from "@/lib/kpi/format
 import type { Mover } from "@/lib/kpi/types";
 
 /**
- * The newer of a ranking and a live update of its window: a later window replaces it, and so does a
- * later revision of the same window (a live update is never older than what the page holds of its
- * window, see useLiveResource); an update of an earlier window (a late bar) is ignored.
+ * The newer of a ranking and a live update of its window length: a later window replaces it, and so
+ * does a revision of the same window (updates arrive in commit order, see useLiveResource); an update
+ * of an earlier window (a late bar) is ignored.
  */
 export function mergeMoversUpdate(view: MoversView, update: MoversKpiUpdateV1): MoversView {
   if (update.windowMinutes !== view.windowMinutes) return view;

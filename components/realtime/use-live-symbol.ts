@@ -90,7 +90,9 @@ export function useLiveSymbol(
     load: (signal) => loadSymbolView(symbol ?? "", range, signal),
     event: "symbol:updated",
     join: (socket) => (symbol ? joinSymbolRoom(socket, symbol) : Promise.resolve()),
-    leave: (socket) => symbol && leaveSymbolRoom(socket, symbol),
+    leave: (socket) => {
+      if (symbol) leaveSymbolRoom(socket, symbol);
+    },
     merge: (view, update) => (update.symbol === symbol ? applySymbolUpdate(view, update, range) : view),
   });
   const view = live.data ?? EMPTY;
