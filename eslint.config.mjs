@@ -145,8 +145,6 @@ const BOUNDARIES = [
         [...RUNS_ANYWHERE, "components/"],
         "components use only runs-anywhere lib modules and other components",
       ),
-      // REST body types still live in lib/api until they move to lib/events; types carry no code.
-      typesOnly("^@/lib/api/(types|admin-types)$", "components take REST body types only (import type)"),
       RELATIVE,
     ],
   ),

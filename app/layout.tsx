@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
+import { QueryProvider } from "@/components/realtime/query-provider";
 import { THEME_SCRIPT, ThemeToggle } from "@/components/ui/theme-toggle";
 
 import "./globals.css";
@@ -48,7 +49,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </nav>
         </header>
         <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-          {children}
+          <QueryProvider>{children}</QueryProvider>
         </main>
       </body>
     </html>

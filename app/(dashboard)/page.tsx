@@ -1,4 +1,5 @@
 import { getDailyStats, getPriceRange, getSnapshot, getSymbolSummaries } from "@/app/_data/market";
+import { DAILY_HISTORY_DAYS } from "@/components/kpi/daily-history";
 import { getEnv } from "@/lib/env";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { TIME_RANGES, type TimeRange } from "@/lib/kpi/time-range";
@@ -26,12 +27,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
     ? await Promise.all([
         getPriceRange(selected.symbol, range),
         getSnapshot(selected.symbol),
-        getDailyStats(selected.symbol, 10),
-      ]).then(([bars, snapshot, days]) => ({
-        bars,
-        snapshot: { day: snapshot.day, windows: snapshot.windows },
-        days,
-      }))
+        getDailyStats(selected.symbol, DAILY_HISTORY_DAYS),
+      ]).then(([bars, snapshot, days]) => ({ bars, day: snapshot.day, windows: snapshot.windows, days }))
     : null;
   return (
     <DashboardView

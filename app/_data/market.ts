@@ -14,7 +14,7 @@ import {
 } from "@/lib/kpi/movers-window";
 import { computeRangeStart, countRangeTradingDays, type TimeRange } from "@/lib/kpi/time-range";
 import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
-import type { MoversView, Snapshot, SymbolSummary } from "@/lib/api/types";
+import type { MoversView, Snapshot, SymbolSummary } from "@/lib/events/api-market";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 
 import { getDb } from "./server-context";

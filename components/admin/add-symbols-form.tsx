@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
-import type { AddSymbolsOutcome, PollIntervalBounds } from "@/lib/api/admin-types";
+import type { PollIntervalBounds } from "@/lib/events/api-admin";
+import type { AddSymbolsOutcome } from "@/lib/events/api-admin";
 import { SYMBOL_PATTERN, splitSymbolList } from "@/lib/events/symbol";
 
 type Props = {

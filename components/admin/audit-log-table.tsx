@@ -1,4 +1,4 @@
-import type { AuditEntry } from "@/lib/api/admin-types";
+import type { AuditEntry } from "@/lib/events/api-admin";
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
 
 /**

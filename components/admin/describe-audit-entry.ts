@@ -1,4 +1,4 @@
-import type { AuditEntry } from "@/lib/api/admin-types";
+import { purgeResponseSchema, type AuditEntry } from "@/lib/events/api-admin";
 
 const ACTIONS: Record<string, string> = {
   "symbol.add": "Added",
@@ -42,8 +42,13 @@ export function describeAuditAction(action: string): string {
  */
 export function describeAuditChange(entry: Pick<AuditEntry, "action" | "before" | "after">): string {
   const { before, after } = entry;
-  if (entry.action === "symbol.purge" && isRecord(after) && isRecord(after.deleted)) {
-    const d = after.deleted as Record<string, number | undefined>;
+  // A purge records what POST …/purge answered: rows deleted per table.
+  const purged =
+    entry.action === "symbol.purge" && isRecord(after)
+      ? purgeResponseSchema.shape.deleted.safeParse(after.deleted)
+      : null;
+  if (purged?.success) {
+    const d = purged.data;
     return `deleted ${d.factPrices ?? 0} bars, ${d.dailyStats ?? 0} days, ${d.kpiSnapshots ?? 0} windows, ${d.rawTicks ?? 0} raw ticks, ${d.ingestCursors ?? 0} cursor`;
   }
   if (!isRecord(after)) return "";

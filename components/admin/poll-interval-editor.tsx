@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
-import type { AdminSymbol, PollIntervalBounds } from "@/lib/api/admin-types";
+import type { PollIntervalBounds } from "@/lib/events/api-admin";
+import type { AdminSymbol } from "@/lib/events/api-admin";
 import { cn } from "@/lib/utils";
 
 /** A symbol's poll interval, with an inline editor (5..3600 s) behind "edit"; none for removed symbols. */

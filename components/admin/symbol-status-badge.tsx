@@ -1,14 +1,14 @@
-import type { AdminSymbolStatus } from "@/lib/api/admin-types";
+import type { SymbolStatus } from "@/lib/events/symbol";
 import { cn } from "@/lib/utils";
 
-const STYLES: Record<AdminSymbolStatus, string> = {
+const STYLES: Record<SymbolStatus, string> = {
   active: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
   paused: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
   invalid: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200",
   removed: "bg-slate-200 text-slate-600 dark:bg-slate-800 dark:text-slate-400",
 };
 
-export function SymbolStatusBadge({ status }: { status: AdminSymbolStatus }) {
+export function SymbolStatusBadge({ status }: { status: SymbolStatus }) {
   return (
     <span
       data-testid="symbol-status"

@@ -1,7 +1,8 @@
 "use client";
 
 import { AdminButton } from "@/components/admin/admin-button";
-import type { AdminSymbol, PollIntervalBounds } from "@/lib/api/admin-types";
+import type { PollIntervalBounds } from "@/lib/events/api-admin";
+import type { AdminSymbol } from "@/lib/events/api-admin";
 import { PollIntervalEditor } from "@/components/admin/poll-interval-editor";
 import { SymbolStatusBadge } from "@/components/admin/symbol-status-badge";
 import { formatAgo, formatBarTime } from "@/lib/kpi/format";

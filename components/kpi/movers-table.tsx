@@ -1,27 +1,35 @@
 "use client";
 
-import { memo, useEffect, useState } from "react";
+import { memo, useState } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
-import { getLiveSocket } from "@/components/realtime/socket";
+import { fetchJson } from "@/components/realtime/fetch-json";
+import { joinMoversRoom } from "@/components/realtime/socket";
+import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { SegmentedControl } from "@/components/ui/segmented-control";
+import { moversViewSchema, type MoversView } from "@/lib/events/api-market";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { formatBarTime, formatPrice } from "@/lib/kpi/format";
 import {
   formatMoversWindowLabel,
   formatMoversWindowParam,
   isTradingDayWindow,
+  TRADING_DAY_WINDOW,
 } from "@/lib/kpi/movers-window";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
 import type { Mover } from "@/lib/kpi/types";
 
-type Ranking = {
-  windowMinutes: number;
-  windowStart: number | null;
-  windowEnd: number | null;
-  gainers: Mover[];
-  losers: Mover[];
-};
+/**
+ * The newer of a ranking and a live update of its window length: a later window replaces it, and so
+ * does a revision of the same window (updates arrive in commit order, see useLiveResource); an update
+ * of an earlier window (a late bar) is ignored.
+ */
+export function mergeMoversUpdate(view: MoversView, update: MoversKpiUpdateV1): MoversView {
+  if (update.windowMinutes !== view.windowMinutes) return view;
+  if (view.windowStart !== null && view.windowStart > update.windowStart) return view;
+  const { windowMinutes, windowStart, windowEnd, gainers, losers } = update;
+  return { windowMinutes, windowStart, windowEnd, gainers, losers };
+}
 
 function List({
   title,
@@ -79,32 +87,15 @@ export const MoversTable = memo(function MoversTable({
   timeZone: string;
   onPick: (symbol: string) => void;
 }) {
-  const [selected, setSelected] = useState(windows[0] ?? 0);
-  const [ranking, setRanking] = useState<Ranking | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const socket = getLiveSocket();
-    const load = () => {
-      socket.emit("movers:subscribe", [selected], () => undefined);
-      fetch(`/api/movers?window=${formatMoversWindowParam(selected)}`, { cache: "no-store" })
-        .then((r) => r.json() as Promise<Ranking>)
-        .then((r) => !cancelled && setRanking(r))
-        .catch(() => undefined);
-    };
-    const onUpdate = (u: MoversKpiUpdateV1) => {
-      if (u.windowMinutes !== selected) return;
-      setRanking((prev) => (prev?.windowStart && prev.windowStart > u.windowStart ? prev : u));
-    };
-    socket.on("movers:updated", onUpdate);
-    socket.on("connect", load);
-    load();
-    return () => {
-      cancelled = true;
-      socket.off("movers:updated", onUpdate);
-      socket.off("connect", load);
-    };
-  }, [selected]);
+  const [selected, setSelected] = useState(windows[0] ?? TRADING_DAY_WINDOW);
+  const { data: ranking } = useLiveResource({
+    queryKey: ["movers", selected],
+    load: (signal) =>
+      fetchJson(`/api/movers?window=${formatMoversWindowParam(selected)}`, moversViewSchema, { signal }),
+    event: "movers:updated",
+    join: (socket) => joinMoversRoom(socket, selected),
+    merge: mergeMoversUpdate,
+  });
 
   return (
     <div data-testid="movers">

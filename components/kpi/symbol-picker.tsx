@@ -1,6 +1,6 @@
 "use client";
 
-import type { SymbolSummary } from "@/lib/api/types";
+import type { SymbolSummary } from "@/lib/events/api-market";
 
 /** Picks the symbol to watch among the followed ones; paused or invalid ones say so. */
 export function SymbolPicker({

@@ -1,34 +1,37 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-
+import { DAILY_HISTORY_DAYS } from "@/components/kpi/daily-history";
+import { fetchJson } from "@/components/realtime/fetch-json";
 import { mergeBars } from "@/components/realtime/merge-bars";
-import { getLiveSocket } from "@/components/realtime/socket";
+import { joinSymbolRoom, leaveSymbolRoom } from "@/components/realtime/socket";
+import { useLiveResource } from "@/components/realtime/use-live-resource";
+import { dailyResponseSchema, pricesResponseSchema, snapshotSchema } from "@/lib/events/api-market";
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { clipToRange, type TimeRange } from "@/lib/kpi/time-range";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 
-export type LiveSnapshot = { day: DailyStat | null; windows: WindowKpi[] };
-export type LiveSymbolState = {
+/** Everything the dashboard shows of one symbol. */
+export type SymbolView = {
   bars: FactBar[];
-  snapshot: LiveSnapshot;
+  /** The newest trading day. */
+  day: DailyStat | null;
+  /** The newest window of each length, shortest first. */
+  windows: WindowKpi[];
+  /** The last trading days, oldest first. */
+  days: DailyStat[];
+};
+
+export type LiveSymbolState = SymbolView & {
   status: "loading" | "ready" | "error";
   error: string | null;
-  /** When the newest change reached this page (ms), for "updated x ago". */
+  /** When the newest live change reached this page (ms), for "updated x ago". */
   lastUpdateAt: number | null;
 };
 
-type Initial = { bars: FactBar[]; snapshot: LiveSnapshot } | null;
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- augmenting Window needs an interface
-  interface Window {
-    /** Receipt-to-render delays of live updates (ms), read by the browser tests and the benchmark. */
-    __tickstreamLatencies?: number[];
-  }
-}
+const EMPTY: SymbolView = { bars: [], day: null, windows: [], days: [] };
 
 function mergeWindows(current: WindowKpi[], incoming: WindowKpi[]): WindowKpi[] {
+  if (incoming.length === 0) return current;
   const byLength = new Map(current.map((w) => [w.windowMinutes, w]));
   for (const w of incoming) {
     const seen = byLength.get(w.windowMinutes);
@@ -37,109 +40,66 @@ function mergeWindows(current: WindowKpi[], incoming: WindowKpi[]): WindowKpi[] 
   return [...byLength.values()].sort((a, b) => a.windowMinutes - b.windowMinutes);
 }
 
-function applyUpdate(state: LiveSymbolState, update: SymbolKpiUpdateV1, range: TimeRange): LiveSymbolState {
-  const day =
-    update.day && (!state.snapshot.day || update.day.tradeDate >= state.snapshot.day.tradeDate)
-      ? update.day
-      : state.snapshot.day;
+function mergeDays(days: DailyStat[], day: DailyStat): DailyStat[] {
+  const rest = days.filter((d) => d.tradeDate !== day.tradeDate);
+  return [...rest, day].sort((a, b) => a.tradeDate.localeCompare(b.tradeDate)).slice(-DAILY_HISTORY_DAYS);
+}
+
+/**
+ * Folds one live update of the view's symbol into it: bars by start (a revision replaces its bar), the
+ * day unless it is older than the one shown, each window unless it starts before the one shown.
+ */
+export function applySymbolUpdate(view: SymbolView, update: SymbolKpiUpdateV1, range: TimeRange): SymbolView {
+  const isNewerDay = update.day !== null && (!view.day || update.day.tradeDate >= view.day.tradeDate);
   return {
-    ...state,
-    bars: clipToRange(mergeBars(state.bars, update.bars), range),
-    snapshot: { day, windows: mergeWindows(state.snapshot.windows, update.windows) },
-    lastUpdateAt: Date.now(),
+    bars: clipToRange(mergeBars(view.bars, update.bars), range),
+    day: isNewerDay ? update.day : view.day,
+    windows: mergeWindows(view.windows, update.windows),
+    days: isNewerDay && update.day ? mergeDays(view.days, update.day) : view.days,
+  };
+}
+
+async function loadSymbolView(symbol: string, range: TimeRange, signal: AbortSignal): Promise<SymbolView> {
+  const q = encodeURIComponent(symbol);
+  const [prices, snapshot, daily] = await Promise.all([
+    fetchJson(`/api/prices?symbol=${q}&range=${range}`, pricesResponseSchema, { signal }),
+    fetchJson(`/api/snapshot?symbol=${q}`, snapshotSchema, { signal }),
+    fetchJson(`/api/daily?symbol=${q}&days=${DAILY_HISTORY_DAYS}`, dailyResponseSchema, { signal }),
+  ]);
+  return {
+    bars: clipToRange(prices.bars, range),
+    day: snapshot.day,
+    windows: snapshot.windows,
+    days: daily.days,
   };
 }
 
 /**
- * Bars and KPIs of one symbol, live. On every (re)connect it subscribes first, then backfills the range
- * from REST, then applies the updates that arrived meanwhile: merging by bar start means nothing is
- * missed and nothing is doubled, whatever overlaps.
+ * Bars and KPIs of one symbol, live: the REST backfill of the range plus `symbol:updated` events, merged
+ * by useLiveResource (so nothing is missed or doubled across reconnects, whatever overlaps).
  */
-export function useLiveSymbol(symbol: string | null, range: TimeRange, initial: Initial): LiveSymbolState {
-  const [state, setState] = useState<LiveSymbolState>(() => ({
-    bars: initial?.bars ?? [],
-    snapshot: initial?.snapshot ?? { day: null, windows: [] },
-    status: initial ? "ready" : "loading",
-    error: null,
-    lastUpdateAt: null,
-  }));
-  const pending = useRef<SymbolKpiUpdateV1[] | null>(null);
-  const generation = useRef(0);
-
-  const backfill = useCallback(async () => {
-    if (!symbol) return;
-    const gen = ++generation.current;
-    pending.current = [];
-    try {
-      const [prices, snapshot] = await Promise.all([
-        fetch(`/api/prices?symbol=${encodeURIComponent(symbol)}&range=${range}`, { cache: "no-store" }).then(
-          ok,
-        ),
-        fetch(`/api/snapshot?symbol=${encodeURIComponent(symbol)}`, { cache: "no-store" }).then(ok),
-      ]);
-      if (gen !== generation.current) return;
-      const queued = pending.current ?? [];
-      pending.current = null;
-      setState((prev) => {
-        const base = prev.bars[0]?.symbol === symbol ? prev.bars : [];
-        let next: LiveSymbolState = {
-          bars: clipToRange(mergeBars(base, (prices as { bars: FactBar[] }).bars), range),
-          snapshot: { day: (snapshot as LiveSnapshot).day, windows: (snapshot as LiveSnapshot).windows },
-          status: "ready",
-          error: null,
-          lastUpdateAt: prev.lastUpdateAt,
-        };
-        for (const update of queued) next = applyUpdate(next, update, range);
-        return next;
-      });
-    } catch (error) {
-      if (gen !== generation.current) return;
-      pending.current = null;
-      setState((prev) => ({
-        ...prev,
-        status: prev.bars.length ? "ready" : "error",
-        error: (error as Error).message,
-      }));
-    }
-  }, [symbol, range]);
-
-  useEffect(() => {
-    if (!symbol) return;
-    const socket = getLiveSocket();
-    const onUpdate = (update: SymbolKpiUpdateV1) => {
-      if (update.symbol !== symbol) return;
-      if (pending.current) {
-        pending.current.push(update);
-        return;
-      }
-      const received = performance.now();
-      setState((prev) => applyUpdate(prev, update, range));
-      requestAnimationFrame(() => {
-        (window.__tickstreamLatencies ??= []).push(performance.now() - received);
-      });
-    };
-    const subscribeAndBackfill = () => {
-      // Subscribe before the backfill so that no update falls between the two.
-      socket.emit("symbol:subscribe", [symbol], () => undefined);
-      void backfill();
-    };
-    socket.on("symbol:updated", onUpdate);
-    socket.on("connect", subscribeAndBackfill);
-    if (socket.connected) subscribeAndBackfill();
-    return () => {
-      socket.off("symbol:updated", onUpdate);
-      socket.off("connect", subscribeAndBackfill);
-      if (socket.connected) socket.emit("symbol:unsubscribe", [symbol], () => undefined);
-    };
-  }, [symbol, range, backfill]);
-
-  return state;
-}
-
-async function ok(response: Response): Promise<unknown> {
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `HTTP ${response.status}`);
-  }
-  return response.json();
+export function useLiveSymbol(
+  symbol: string | null,
+  range: TimeRange,
+  initial: SymbolView | null,
+): LiveSymbolState {
+  const live = useLiveResource({
+    queryKey: ["symbol", symbol, range],
+    isEnabled: symbol !== null,
+    initialData: initial ?? undefined,
+    load: (signal) => loadSymbolView(symbol ?? "", range, signal),
+    event: "symbol:updated",
+    join: (socket) => (symbol ? joinSymbolRoom(socket, symbol) : Promise.resolve()),
+    leave: (socket) => {
+      if (symbol) leaveSymbolRoom(socket, symbol);
+    },
+    merge: (view, update) => (update.symbol === symbol ? applySymbolUpdate(view, update, range) : view),
+  });
+  const view = live.data ?? EMPTY;
+  return {
+    ...view,
+    status: live.data ? "ready" : live.error ? "error" : "loading",
+    error: live.error?.message ?? null,
+    lastUpdateAt: live.liveAt,
+  };
 }

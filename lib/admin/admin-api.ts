@@ -20,6 +20,15 @@ import {
 } from "@/lib/admin/symbol-admin";
 import { withAdminApi, withAdminPublicApi, type AdminRequest } from "@/lib/admin/with-admin-api";
 import { ApiError } from "@/lib/api/errors";
+import type {
+  AddSymbolsOutcome,
+  AdminSessionResponse,
+  AdminSymbolsResponse,
+  AuditPage,
+  PurgeResponse,
+  SignOutResponse,
+  SymbolChangeResponse,
+} from "@/lib/events/api-admin";
 import { serializeCookie } from "@/lib/auth/http-cookies";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session-token";
 import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit-log";
@@ -108,7 +117,11 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       deps.logger.info({ clientIp, username: session.username }, "admin signed in");
       const maxAge = Math.floor((session.expiresAt - now) / 1000);
       return json(
-        { username: session.username, expiresAt: session.expiresAt, csrfToken: session.csrfToken },
+        {
+          username: session.username,
+          expiresAt: session.expiresAt,
+          csrfToken: session.csrfToken,
+        } satisfies AdminSessionResponse,
         200,
         { "set-cookie": sessionCookie(req, cookieValue, maxAge) },
       );
@@ -122,7 +135,9 @@ export function createAdminApi(getDeps: () => AdminDeps) {
         action: "session.logout",
         clientIp: req.clientIp,
       });
-      return json({ signedOut: true }, 200, { "set-cookie": sessionCookie(req, "", 0) });
+      return json({ signedOut: true } satisfies SignOutResponse, 200, {
+        "set-cookie": sessionCookie(req, "", 0),
+      });
     }),
 
     /** GET /api/admin/symbols: every symbol (removed ones too) with status, activity and last error. */
@@ -131,7 +146,7 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       return json({
         source: deps.defaultSource,
         symbols: rows.map((r) => toAdminSymbolView(r, deps.defaultSource)),
-      });
+      } satisfies AdminSymbolsResponse);
     }),
 
     /** POST /api/admin/symbols: add symbols (checked at the source); 201 when any was added or reactivated. */
@@ -142,7 +157,7 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       if (!isAnyFollowed && result.rejected.length > 0) {
         throw new ApiError("bad_request", result.rejected.map((r) => r.reason).join("; "), result);
       }
-      return json(result, isAnyFollowed ? 201 : 200);
+      return json(result satisfies AddSymbolsOutcome, isAnyFollowed ? 201 : 200);
     }),
 
     /** PATCH /api/admin/symbols/[symbol]: pause, resume and/or set the poll interval. */
@@ -150,14 +165,20 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       const symbol = parseSymbolParam(req.params);
       const body = await readJsonBody(req.request, updateSymbolBodySchema);
       const { isChanged } = await updateSymbolSettings(symbolDeps(req.deps), toActor(req), symbol, body);
-      return json({ changed: isChanged, symbol: await getSymbolView(req.deps, symbol) });
+      return json({
+        changed: isChanged,
+        symbol: await getSymbolView(req.deps, symbol),
+      } satisfies SymbolChangeResponse);
     }),
 
     /** DELETE /api/admin/symbols/[symbol]: stop following (status removed, history kept). */
     removeSymbol: withAdminApi<SymbolParams>(getDeps, async (req) => {
       const symbol = parseSymbolParam(req.params);
       const { isChanged } = await removeSymbol(symbolDeps(req.deps), toActor(req), symbol);
-      return json({ changed: isChanged, symbol: await getSymbolView(req.deps, symbol) });
+      return json({
+        changed: isChanged,
+        symbol: await getSymbolView(req.deps, symbol),
+      } satisfies SymbolChangeResponse);
     }),
 
     /** POST /api/admin/symbols/[symbol]/purge: delete a removed symbol's history; body {"confirm": "<SYMBOL>"}. */
@@ -165,7 +186,7 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       const symbol = parseSymbolParam(req.params);
       const body = await readJsonBody(req.request, purgeSymbolBodySchema);
       const deleted = await purgeSymbol(symbolDeps(req.deps), toActor(req), symbol, body.confirm);
-      return json({ symbol, deleted });
+      return json({ symbol, deleted } satisfies PurgeResponse);
     }),
 
     /** GET /api/admin/audit?limit=50&before=<id>&symbol=AAPL: audit entries, newest first. */
@@ -180,7 +201,7 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       return json({
         entries: page.map(toAuditEntryView),
         nextBefore: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null,
-      });
+      } satisfies AuditPage);
     }),
   };
 }

@@ -1,8 +1,8 @@
 import type { AdminAuditLogRow } from "@/lib/db/queries/audit-log";
-import type { AdminSymbol, AuditEntry } from "@/lib/api/admin-types";
+import type { AdminSymbol, AuditEntry } from "@/lib/events/api-admin";
 import type { SymbolActivityRow, SymbolRow, SymbolSource, SymbolStatus } from "@/lib/db/queries/symbols";
 
-/** A symbol as the admin API and page show it (times in epoch ms); see lib/api/admin-types.ts. */
+/** A symbol as the admin API and page show it (times in epoch ms) (lib/events/api-admin.ts). */
 export type AdminSymbolView = AdminSymbol & { status: SymbolStatus; source: SymbolSource };
 export type AuditEntryView = AuditEntry;
 

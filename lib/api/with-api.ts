@@ -1,6 +1,7 @@
 import { ZodError } from "zod";
 
 import { API_ERRORS, ApiError } from "@/lib/api/errors";
+import type { ApiErrorBody } from "@/lib/events/api-error";
 import { formatIssues } from "@/lib/events/tick-v1";
 import { createLogger, describeError } from "@/lib/log";
 
@@ -26,10 +27,11 @@ export function withApi<P = Record<string, string>>(
   };
 }
 
+/** The one writer of error bodies: their shape is apiErrorBodySchema, which the browser parses. */
 export function toErrorResponse(error: unknown, request?: Request): Response {
   if (error instanceof ZodError) {
     return Response.json(
-      { error: { code: "bad_request", message: formatIssues(error.issues) } },
+      { error: { code: "bad_request", message: formatIssues(error.issues) } } satisfies ApiErrorBody,
       { status: 400, headers: { "cache-control": "no-store" } },
     );
   }
@@ -39,17 +41,17 @@ export function toErrorResponse(error: unknown, request?: Request): Response {
       ? { code: error.code, message: error.message, details: error.details }
       : { code: error.code, message: "internal error" };
     if (!spec.expose) logger.error({ err: error.message, url: request?.url }, "api error");
-    return Response.json(
-      { error: body },
-      { status: spec.status, headers: { "cache-control": "no-store", ...error.headers } },
-    );
+    return Response.json({ error: body } satisfies ApiErrorBody, {
+      status: spec.status,
+      headers: { "cache-control": "no-store", ...error.headers },
+    });
   }
   logger.error(
     { err: describeError(error), stack: (error as Error)?.stack, url: request?.url },
     "unexpected api error",
   );
   return Response.json(
-    { error: { code: "internal", message: "internal error; see the server log" } },
+    { error: { code: "internal", message: "internal error; see the server log" } } satisfies ApiErrorBody,
     { status: 500, headers: { "cache-control": "no-store" } },
   );
 }

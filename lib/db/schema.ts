@@ -15,15 +15,20 @@ import {
   timestamp,
 } from "drizzle-orm/pg-core";
 
+import {
+  symbolSourceSchema,
+  symbolStatusSchema,
+  type SymbolSource,
+  type SymbolStatus,
+} from "@/lib/events/symbol";
+
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => tstz("created_at").notNull().defaultNow();
 const updatedAt = () => tstz("updated_at").notNull().defaultNow();
 
-export const SYMBOL_STATUSES = ["active", "paused", "invalid", "removed"] as const;
-export type SymbolStatus = (typeof SYMBOL_STATUSES)[number];
-/** `external`: bars arrive on the topic from elsewhere; the ingest worker does not poll the symbol. */
-export const SYMBOL_SOURCES = ["yahoo", "replay", "synthetic", "external"] as const;
-export type SymbolSource = (typeof SYMBOL_SOURCES)[number];
+export const SYMBOL_STATUSES = symbolStatusSchema.options;
+export type { SymbolSource, SymbolStatus };
+export const SYMBOL_SOURCES = symbolSourceSchema.options;
 
 /** The tickers an admin manages; the ingest worker follows the active ones. */
 export const symbols = pgTable(

@@ -30,3 +30,11 @@ export function splitSymbolList(raw: string): string[] {
   }
   return [...seen];
 }
+
+/** Where an admin-managed symbol stands: the ingest worker follows the active ones. */
+export const symbolStatusSchema = z.enum(["active", "paused", "invalid", "removed"]);
+export type SymbolStatus = z.infer<typeof symbolStatusSchema>;
+
+/** Where a symbol's bars come from; `external`: they arrive on the topic from elsewhere (not polled). */
+export const symbolSourceSchema = z.enum(["yahoo", "replay", "synthetic", "external"]);
+export type SymbolSource = z.infer<typeof symbolSourceSchema>;

@@ -1,38 +1,15 @@
 import { sql } from "drizzle-orm";
 
 import type { Db } from "@/lib/db/client";
+import type { ComponentStatus, HealthReport } from "@/lib/events/api-health";
 import { listHeartbeats } from "@/lib/db/queries/heartbeats";
-import { readWorkerMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
+import { readWorkerMetrics } from "@/lib/events/worker-metrics";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
 import { withTimeout } from "@/lib/retry";
 
-export type ComponentStatus = "ok" | "degraded" | "down" | "unknown";
-
-export type HealthReport = {
-  status: ComponentStatus;
-  checkedAt: string;
-  postgres: { status: ComponentStatus; latencyMs?: number; error?: string };
-  kafka: {
-    status: ComponentStatus;
-    latencyMs?: number;
-    error?: string;
-    topics: { topic: string; partitions: number; present: boolean }[];
-  };
-  workers: Record<
-    string,
-    {
-      status: ComponentStatus;
-      instances: number;
-      lastBeatSecondsAgo: number | null;
-      /** The figures of a live instance; absent when none runs or its figures do not match the schema. */
-      info?: WorkerMetrics;
-      error?: string;
-    }
-  >;
-  realtime: Record<string, unknown> | null;
-  summary: string[];
-};
+// The report is a REST body: its one definition is the schema the browser parses it with.
+export type { ComponentStatus, HealthReport } from "@/lib/events/api-health";
 
 export type HealthDeps = {
   db: Db;

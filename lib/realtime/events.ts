@@ -1,6 +1,8 @@
 import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 
+export type { SymbolsChanged };
+
 export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
 
 /** Events the server emits. Rooms: `symbol:<TICKER>` and `movers:<minutes>` (0 = the trading day). */

@@ -26,6 +26,47 @@ import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 const MINUTE = 60_000;
 const LIVE_SECONDS = 20;
 const SYMBOL_COUNT = 20;
+const WATCHED = "AAPL";
+
+/** What the paint probe found for one bar of the watched symbol (wall-clock ms). */
+type PaintRecord = { ts: number; receivedAt: number | null; paintedAt: number };
+
+/**
+ * Injected into the page before its own scripts, so the product carries no instrumentation: it notes
+ * when each `symbol:updated` frame of the watched symbol arrives on the WebSocket (listening before
+ * socket.io does), and when the price chart's newest bar (`data-last-ts`) changes, it waits for the
+ * frame that paints it (next animation frame, then the task after it) and records that time.
+ * A string, not a function, so that no bundler helper leaks into the page.
+ */
+const PAINT_PROBE = `(() => {
+  const watched = ${JSON.stringify(WATCHED)};
+  const now = () => performance.timeOrigin + performance.now();
+  const received = new Map();
+  const painted = [];
+  window.__paintProbe = { received, painted };
+  const NativeWebSocket = window.WebSocket;
+  window.WebSocket = new Proxy(NativeWebSocket, {
+    construct: (target, args) => {
+      const ws = Reflect.construct(target, args);
+      ws.addEventListener("message", (e) => {
+        if (typeof e.data !== "string" || !e.data.startsWith('42["symbol:updated"')) return;
+        const at = now();
+        const update = JSON.parse(e.data.slice(2))[1];
+        if (update.symbol !== watched) return;
+        for (const bar of update.bars) if (!received.has(bar.ts)) received.set(bar.ts, at);
+      });
+      return ws;
+    },
+  });
+  new MutationObserver((mutations) => {
+    for (const m of mutations) {
+      const value = m.target.getAttribute("data-last-ts");
+      if (!value || value === m.oldValue || m.target.getAttribute("data-testid") !== "price-chart") continue;
+      const ts = Number(value);
+      requestAnimationFrame(() => setTimeout(() => painted.push({ ts, paintedAt: now() })));
+    }
+  }).observe(document, { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ["data-last-ts"] });
+})();`;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,8 +85,9 @@ async function freePort(): Promise<number> {
 /**
  * Dashboard figures on a product of its own (fresh database and topics, the built web server and
  * stream worker): 20 symbols with a full recorded session (390 bars) each, then one live bar per symbol
- * per second. Prints the time until the session's chart is drawn, the receipt-to-render delay of live
- * updates, and main-thread long tasks (jank) while they arrive.
+ * per second. Prints the time until the session's chart is drawn, how long a live bar takes to be
+ * painted in the chart (from its WebSocket frame, and from its publication to Kafka), and main-thread
+ * long tasks (jank) while they arrive.
  */
 export async function benchDashboard(): Promise<void> {
   loadEnvFiles();
@@ -129,13 +171,14 @@ export async function benchDashboard(): Promise<void> {
 
     const browser = await chromium.launch({ executablePath: getChromiumPath(), args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript({ content: PAINT_PROBE });
     const renders: number[] = [];
     const ttfbs: number[] = [];
     let points = 0;
     let cold = 0;
     for (let i = 0; i < 6; i++) {
       const t0 = Date.now();
-      await page.goto(`${base}/?symbol=AAPL&range=session`);
+      await page.goto(`${base}/?symbol=${WATCHED}&range=session`);
       await page.locator('[data-testid="price-chart"] .recharts-line path').first().waitFor();
       const elapsed = Date.now() - t0;
       if (i === 0) {
@@ -159,11 +202,12 @@ export async function benchDashboard(): Promise<void> {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) w.__longTasks.push(e.duration);
       }).observe({ type: "longtask", buffered: false });
-      window.__tickstreamLatencies = [];
     });
     // One new bar per symbol per second, for all 20 symbols.
+    const publishedAt = new Map<number, number>();
     for (let s = 1; s <= LIVE_SECONDS; s++) {
       const ts = end + s * MINUTE;
+      publishedAt.set(ts, Date.now());
       await sendJsonBatch(
         producer,
         topics.ticks,
@@ -189,10 +233,27 @@ export async function benchDashboard(): Promise<void> {
       await page.waitForTimeout(1_000);
     }
     await page.waitForTimeout(1_500);
-    const { latencies, longTasks } = await page.evaluate(() => ({
-      latencies: window.__tickstreamLatencies ?? [],
-      longTasks: (window as unknown as { __longTasks: number[] }).__longTasks,
-    }));
+    const { probe, longTasks } = await page.evaluate(() => {
+      const w = window as unknown as {
+        __longTasks: number[];
+        __paintProbe: { received: Map<number, number>; painted: { ts: number; paintedAt: number }[] };
+      };
+      return {
+        probe: w.__paintProbe.painted.map((p) => ({
+          ...p,
+          receivedAt: w.__paintProbe.received.get(p.ts) ?? null,
+        })),
+        longTasks: w.__longTasks,
+      };
+    });
+    // The first paint of each bar this run published (a later paint of the same ts is a revision).
+    const firsts = new Map<number, PaintRecord>();
+    for (const p of probe as PaintRecord[])
+      if (publishedAt.has(p.ts) && !firsts.has(p.ts)) firsts.set(p.ts, p);
+    const endToEnd = [...firsts.values()].map((p) => p.paintedAt - publishedAt.get(p.ts)!);
+    const receiptToPaint = [...firsts.values()].flatMap((p) =>
+      p.receivedAt === null ? [] : [p.paintedAt - p.receivedAt],
+    );
     await browser.close();
 
     console.log(
@@ -204,10 +265,13 @@ export async function benchDashboard(): Promise<void> {
     console.log(`    first visit with an empty browser cache: ${cold} ms`);
     console.log(`    of which server response (TTFB): median ${median(ttfbs)} ms`);
     console.log(
-      `  live: ${SYMBOL_COUNT} symbols × 1 bar/s for ${LIVE_SECONDS} s; ${latencies.length} updates of the watched symbol applied`,
+      `  live: ${SYMBOL_COUNT} symbols × 1 bar/s for ${LIVE_SECONDS} s; ${firsts.size} of ${WATCHED}'s ${LIVE_SECONDS} new bars painted in its chart (measured from outside the page)`,
     );
     console.log(
-      `    receipt → next frame: median ${median(latencies).toFixed(1)} ms, max ${Math.max(0, ...latencies).toFixed(1)} ms  [target < 100 ms]`,
+      `    WebSocket frame received → chart painted: median ${median(receiptToPaint).toFixed(1)} ms, max ${Math.max(0, ...receiptToPaint).toFixed(1)} ms  [target < 100 ms]`,
+    );
+    console.log(
+      `    tick published to Kafka → chart painted (stream worker, PostgreSQL, web relay included): median ${median(endToEnd).toFixed(0)} ms, max ${Math.max(0, ...endToEnd).toFixed(0)} ms`,
     );
     console.log(
       `    long tasks (> 50 ms) on the main thread: ${longTasks.length}${longTasks.length ? `, median ${median(longTasks).toFixed(0)} ms, max ${Math.max(...longTasks).toFixed(0)} ms` : ""}`,

@@ -113,6 +113,51 @@ test.describe("live dashboard", () => {
     await expect(page.getByTestId("daily-range-chart")).toBeVisible();
   });
 
+  test("the movers table shows the newest window's ranking from REST, then the next window live", async ({
+    page,
+    app,
+  }) => {
+    // Days ahead of the replayed symbols, so that these windows are the newest ones.
+    const FIVE = 5 * MINUTE;
+    const start = Math.floor(Date.now() / FIVE) * FIVE + 3 * 24 * 60 * MINUTE;
+    const [riser, faller, next] = [uniqueSymbol(), uniqueSymbol(), uniqueSymbol()];
+    await app.produceBars(
+      riser,
+      Array.from({ length: 5 }, (_, i) => bar(start + i * MINUTE, 100 + i)),
+    );
+    await app.produceBars(
+      faller,
+      Array.from({ length: 5 }, (_, i) => bar(start + i * MINUTE, 100 - i)),
+    );
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.query(
+              "select 1 from kpi_snapshots where window_minutes = 5 and symbol = any($1) and bar_count = 5",
+              [[riser, faller]],
+            )
+          ).length,
+        { timeout: 20_000 },
+      )
+      .toBe(2);
+
+    const dashboard = new DashboardPage(page);
+    await dashboard.open("SPY");
+    await expect(dashboard.connection).toHaveAttribute("data-state", "live");
+    await page.getByTestId("movers-tab-5").click();
+    const gainers = page.getByTestId("movers-gainers");
+    const losers = page.getByTestId("movers-losers");
+    await expect(gainers).toContainText(riser);
+    await expect(gainers).not.toContainText(faller);
+    await expect(losers).toContainText(faller);
+
+    // A bar in the following window: its ranking replaces the one on screen without a reload.
+    await app.produceBars(next, [bar(start + FIVE, 50)]);
+    await expect(gainers).toContainText(next, { timeout: 10_000 });
+    await expect(gainers).not.toContainText(riser);
+  });
+
   test("renders in light and dark themes (screenshots)", async ({ page, app }) => {
     await expect
       .poll(

@@ -1,7 +1,7 @@
 "use client";
 
 import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useDeferredValue, useEffect, useState, useTransition } from "react";
+import { useCallback, useDeferredValue, useTransition } from "react";
 
 import { DailyRangeChart } from "@/components/kpi/daily-range-chart";
 import { KpiCards } from "@/components/kpi/kpi-cards";
@@ -10,65 +10,34 @@ import { PriceChart } from "@/components/kpi/price-chart";
 import { RangePicker } from "@/components/kpi/range-picker";
 import { SymbolPicker } from "@/components/kpi/symbol-picker";
 import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
-import { getLiveSocket } from "@/components/realtime/socket";
+import { fetchJson } from "@/components/realtime/fetch-json";
 import { useConnectionState } from "@/components/realtime/use-connection-state";
-import { useLiveSymbol, type LiveSnapshot } from "@/components/realtime/use-live-symbol";
+import { useLiveResource } from "@/components/realtime/use-live-resource";
+import { useLiveSymbol, type SymbolView } from "@/components/realtime/use-live-symbol";
 import { Card } from "@/components/ui/card";
-import type { SymbolSummary } from "@/lib/api/types";
+import { symbolsResponseSchema, type SymbolSummary } from "@/lib/events/api-market";
 import type { TimeRange } from "@/lib/kpi/time-range";
-import type { DailyStat, FactBar } from "@/lib/kpi/types";
 
 type Props = {
   symbols: SymbolSummary[];
   symbol: string | null;
   range: TimeRange;
-  initial: { bars: FactBar[]; snapshot: LiveSnapshot; days: DailyStat[] } | null;
+  initial: SymbolView | null;
   moversWindows: number[];
   /** The symbol asked for in the URL, when it differs from the one shown (unknown or removed). */
   requestedSymbol: string | null;
   replaySpeed: number;
 };
 
-/** Symbols list kept current: refetched whenever an admin changes one (symbols:changed). */
+/** Symbols list kept current: reloaded whenever an admin changes one (symbols:changed). */
 function useSymbols(initial: SymbolSummary[]): SymbolSummary[] {
-  const [symbols, setSymbols] = useState(initial);
-  useEffect(() => {
-    const socket = getLiveSocket();
-    const reload = () => {
-      fetch("/api/symbols", { cache: "no-store" })
-        .then((r) => r.json() as Promise<{ symbols: SymbolSummary[] }>)
-        .then((r) => setSymbols(r.symbols))
-        .catch(() => undefined);
-    };
-    socket.on("symbols:changed", reload);
-    return () => {
-      socket.off("symbols:changed", reload);
-    };
-  }, []);
-  return symbols;
-}
-
-function useDailyStats(
-  symbol: string | null,
-  initial: DailyStat[],
-  latestDay: DailyStat | null,
-): DailyStat[] {
-  const [days, setDays] = useState(initial);
-  useEffect(() => {
-    if (!latestDay) return;
-    setDays((prev) => {
-      const rest = prev.filter((d) => d.tradeDate !== latestDay.tradeDate);
-      return [...rest, latestDay].sort((a, b) => a.tradeDate.localeCompare(b.tradeDate)).slice(-10);
-    });
-  }, [latestDay]);
-  useEffect(() => {
-    if (!symbol || initial.length) return;
-    fetch(`/api/daily?symbol=${encodeURIComponent(symbol)}&days=10`, { cache: "no-store" })
-      .then((r) => r.json() as Promise<{ days: DailyStat[] }>)
-      .then((r) => setDays(r.days))
-      .catch(() => undefined);
-  }, [symbol, initial.length]);
-  return days;
+  const live = useLiveResource({
+    queryKey: ["symbols"],
+    initialData: initial,
+    load: async (signal) => (await fetchJson("/api/symbols", symbolsResponseSchema, { signal })).symbols,
+    event: "symbols:changed",
+  });
+  return live.data ?? initial;
 }
 
 export function DashboardView({
@@ -85,19 +54,14 @@ export function DashboardView({
   const [isPending, startTransition] = useTransition();
   const symbols = useSymbols(initialSymbols);
   const connection = useConnectionState();
-  const live = useLiveSymbol(
-    symbol,
-    range,
-    initial ? { bars: initial.bars, snapshot: initial.snapshot } : null,
-  );
-  const days = useDailyStats(symbol, initial?.days ?? [], live.snapshot.day);
+  const live = useLiveSymbol(symbol, range, initial);
   const current = symbols.find((s) => s.symbol === symbol) ?? null;
   const timeZone = current?.exchangeTimezone ?? "America/New_York";
   const latestBar = live.bars[live.bars.length - 1] ?? null;
   // The cards show a live bar at once; the charts re-render at low priority, in slices React can
   // interrupt, so a burst of updates never blocks the page.
   const chartBars = useDeferredValue(live.bars);
-  const chartDays = useDeferredValue(days);
+  const chartDays = useDeferredValue(live.days);
 
   const navigate = useCallback(
     (next: { symbol?: string; range?: TimeRange }) => {
@@ -196,12 +160,7 @@ export function DashboardView({
         </p>
       )}
 
-      <KpiCards
-        latestBar={latestBar}
-        day={live.snapshot.day}
-        timeZone={timeZone}
-        lastUpdateAt={live.lastUpdateAt}
-      />
+      <KpiCards latestBar={latestBar} day={live.day} timeZone={timeZone} lastUpdateAt={live.lastUpdateAt} />
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Price, MA 5 and MA 20" className="lg:col-span-2">

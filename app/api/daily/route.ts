@@ -2,10 +2,11 @@
 import { getDailyStats } from "@/app/_data/market";
 import { dailyQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import type { DailyResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withApi(async (request) => {
   const { symbol, days } = parseSearchParams(request, (p) => dailyQuerySchema.parse(p));
-  return Response.json({ symbol, days: await getDailyStats(symbol, days) });
+  return Response.json({ symbol, days: await getDailyStats(symbol, days) } satisfies DailyResponse);
 });

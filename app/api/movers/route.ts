@@ -2,10 +2,11 @@
 import { getLatestMovers } from "@/app/_data/market";
 import { moversQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import type { MoversView } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withApi(async (request) => {
   const { window, limit } = parseSearchParams(request, (p) => moversQuerySchema.parse(p));
-  return Response.json(await getLatestMovers(window, limit));
+  return Response.json((await getLatestMovers(window, limit)) satisfies MoversView);
 });

@@ -2,6 +2,7 @@
 import { getPriceRange, getSymbolOrThrow } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import type { PricesResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
@@ -9,5 +10,10 @@ export const GET = withApi(async (request) => {
   const query = parseSearchParams(request, (p) => pricesQuerySchema.parse(p));
   const symbol = await getSymbolOrThrow(query.symbol);
   const bars = await getPriceRange(query.symbol, query.range);
-  return Response.json({ symbol: query.symbol, range: query.range, timeZone: symbol.exchangeTimezone, bars });
+  return Response.json({
+    symbol: query.symbol,
+    range: query.range,
+    timeZone: symbol.exchangeTimezone,
+    bars,
+  } satisfies PricesResponse);
 });

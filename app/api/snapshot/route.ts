@@ -2,10 +2,11 @@
 import { getSnapshot } from "@/app/_data/market";
 import { snapshotQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import type { Snapshot } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
 export const GET = withApi(async (request) => {
   const { symbol } = parseSearchParams(request, (p) => snapshotQuerySchema.parse(p));
-  return Response.json(await getSnapshot(symbol));
+  return Response.json((await getSnapshot(symbol)) satisfies Snapshot);
 });

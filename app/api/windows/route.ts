@@ -2,6 +2,7 @@
 import { getWindowKpis } from "@/app/_data/market";
 import { windowsQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import type { WindowsResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +12,5 @@ export const GET = withApi(async (request) => {
     symbol,
     windowMinutes: window,
     windows: await getWindowKpis(symbol, window, limit),
-  });
+  } satisfies WindowsResponse);
 });

@@ -1,11 +1,14 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 
+import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
+import { healthReportSchema, type ComponentStatus, type HealthReport } from "@/lib/events/api-health";
 import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
-import type { ComponentStatus, HealthReport } from "@/lib/health/check-health";
 import { cn } from "@/lib/utils";
+
+const REFRESH_MS = 3_000;
 
 const BADGE: Record<ComponentStatus, string> = {
   ok: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
@@ -102,20 +105,16 @@ function WorkerFigures({
 
 /** Polls /api/health every 3 s and says, in plain words, which part of the pipeline is up or down. */
 export function HealthView({ initial }: { initial: HealthReport }) {
-  const [report, setReport] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const timer = setInterval(() => {
-      fetch("/api/health", { cache: "no-store" })
-        .then((r) => r.json() as Promise<HealthReport>)
-        .then((r) => {
-          setReport(r);
-          setError(null);
-        })
-        .catch(() => setError("The web server does not answer."));
-    }, 3_000);
-    return () => clearInterval(timer);
-  }, []);
+  const { data: report = initial, error } = useQuery({
+    queryKey: ["health"],
+    initialData: initial,
+    // 503 carries the same report: something is down, and the report says what.
+    queryFn: ({ signal }) =>
+      fetchJson("/api/health", healthReportSchema, { signal, acceptedStatuses: [503] }),
+    refetchInterval: REFRESH_MS,
+    staleTime: 0,
+    retry: false,
+  });
 
   return (
     <div className="space-y-4" data-testid="health-page">
@@ -123,7 +122,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
         <h1 className="text-2xl font-bold">System health</h1>
         <Badge status={report.status} testId="health-overall" />
       </div>
-      {error && <p className="text-red-600">{error}</p>}
+      {error && <p className="text-red-600">Could not refresh: {error.message}</p>}
       <ul className="list-disc space-y-1 pl-5" data-testid="health-summary">
         {report.summary.map((line) => (
           <li key={line}>{line}</li>

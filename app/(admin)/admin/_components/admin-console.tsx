@@ -5,14 +5,16 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { AddSymbolsForm } from "@/components/admin/add-symbols-form";
 import { AdminButton } from "@/components/admin/admin-button";
-import type { AddSymbolsOutcome, AdminSymbol, AuditEntry, PollIntervalBounds } from "@/lib/api/admin-types";
 import { AuditLogTable } from "@/components/admin/audit-log-table";
 import { PurgeDialog } from "@/components/admin/purge-dialog";
 import { SymbolsTable } from "@/components/admin/symbols-table";
-import { getLiveSocket } from "@/components/realtime/socket";
+import { ApiResponseError } from "@/components/realtime/fetch-json";
+import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { Card } from "@/components/ui/card";
+import type { PollIntervalBounds } from "@/lib/events/api-admin";
+import type { AddSymbolsOutcome, AdminSymbol, AuditEntry, AuditPage } from "@/lib/events/api-admin";
 
-import { AdminRequestError, createAdminClient } from "./admin-client";
+import { createAdminClient } from "./admin-client";
 
 type Props = {
   username: string;
@@ -20,7 +22,7 @@ type Props = {
   source: string;
   bounds: PollIntervalBounds;
   initialSymbols: AdminSymbol[];
-  initialAudit: { entries: AuditEntry[]; nextBefore: number | null };
+  initialAudit: AuditPage;
   renderedAt: number;
 };
 
@@ -35,6 +37,8 @@ function mergeAudit(fresh: AuditEntry[], current: AuditEntry[]): AuditEntry[] {
   return [...byId.values()].sort((a, b) => b.id - a.id);
 }
 
+const isSignedOut = (error: unknown) => error instanceof ApiResponseError && error.status === 401;
+
 /** The signed-in admin page: add, pause, resume, re-time, remove and purge symbols; read the audit log. */
 export function AdminConsole({
   username,
@@ -47,9 +51,31 @@ export function AdminConsole({
 }: Props) {
   const router = useRouter();
   const client = useMemo(() => createAdminClient(csrfToken), [csrfToken]);
-  const [symbols, setSymbols] = useState(initialSymbols);
-  const [audit, setAudit] = useState(initialAudit.entries);
-  const [nextBefore, setNextBefore] = useState(initialAudit.nextBefore);
+  // The symbols and the newest audit entries are live views of the symbols table (symbols:changed);
+  // activity figures and sign-ins change without a notification, hence the timer too.
+  const symbolsResource = useLiveResource({
+    queryKey: ["admin", "symbols"],
+    initialData: initialSymbols,
+    load: async (signal) => (await client.listSymbols(signal)).symbols,
+    event: "symbols:changed",
+    refetchInterval: REFRESH_MS,
+  });
+  const auditResource = useLiveResource({
+    queryKey: ["admin", "audit"],
+    initialData: initialAudit,
+    load: (signal) => client.listAudit(undefined, signal),
+    event: "symbols:changed",
+    refetchInterval: REFRESH_MS,
+  });
+  const symbols = symbolsResource.data ?? initialSymbols;
+  const newestAudit = auditResource.data ?? initialAudit;
+  /** Pages loaded with "Load older entries", below the live first page. */
+  const [older, setOlder] = useState<AuditPage | null>(null);
+  const audit = useMemo(
+    () => mergeAudit(newestAudit.entries, older?.entries ?? []),
+    [newestAudit.entries, older],
+  );
+  const nextBefore = older ? older.nextBefore : newestAudit.nextBefore;
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<Notice | null>(null);
   const [purgeTarget, setPurgeTarget] = useState<string | null>(null);
@@ -59,7 +85,7 @@ export function AdminConsole({
 
   const handleError = useCallback(
     (error: unknown) => {
-      if (error instanceof AdminRequestError && error.status === 401) {
+      if (isSignedOut(error)) {
         router.replace("/admin/login");
         return;
       }
@@ -68,29 +94,25 @@ export function AdminConsole({
     [router],
   );
 
-  const refresh = useCallback(async () => {
-    try {
-      const [list, log] = await Promise.all([client.listSymbols(), client.listAudit()]);
-      setSymbols(list.symbols);
-      setAudit((current) => mergeAudit(log.entries, current));
-    } catch (error) {
-      if (error instanceof AdminRequestError && error.status === 401) handleError(error);
-    }
-  }, [client, handleError]);
+  // A background reload that finds the session gone sends the admin to sign in; other failures keep
+  // the last good list (the next reload may succeed).
+  const isSessionGone = isSignedOut(symbolsResource.error) || isSignedOut(auditResource.error);
+  useEffect(() => {
+    if (isSessionGone) router.replace("/admin/login");
+  }, [isSessionGone, router]);
+
+  const { reload: reloadSymbols } = symbolsResource;
+  const { reload: reloadAudit } = auditResource;
+  const refresh = useCallback(
+    () => Promise.all([reloadSymbols(), reloadAudit()]).then(() => undefined),
+    [reloadSymbols, reloadAudit],
+  );
 
   useEffect(() => {
     setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
     const clock = setInterval(() => setNow(Date.now()), 1_000);
-    const poll = setInterval(() => void refresh(), REFRESH_MS);
-    const socket = getLiveSocket();
-    const onChanged = () => void refresh();
-    socket.on("symbols:changed", onChanged);
-    return () => {
-      clearInterval(clock);
-      clearInterval(poll);
-      socket.off("symbols:changed", onChanged);
-    };
-  }, [refresh]);
+    return () => clearInterval(clock);
+  }, []);
 
   /** Runs one change on a symbol: its buttons are disabled meanwhile, the outcome is announced. */
   const act = async (symbol: string, run: () => Promise<unknown>, success: string): Promise<boolean> => {
@@ -122,7 +144,7 @@ export function AdminConsole({
       await refresh();
       return outcome;
     } catch (error) {
-      if (error instanceof AdminRequestError && error.status === 401) router.replace("/admin/login");
+      if (isSignedOut(error)) router.replace("/admin/login");
       throw error;
     }
   };
@@ -137,8 +159,10 @@ export function AdminConsole({
     if (nextBefore === null) return;
     try {
       const page = await client.listAudit(nextBefore);
-      setAudit((current) => mergeAudit(page.entries, current));
-      setNextBefore(page.nextBefore);
+      setOlder((current) => ({
+        entries: mergeAudit(page.entries, current?.entries ?? []),
+        nextBefore: page.nextBefore,
+      }));
     } catch (error) {
       handleError(error);
     }

@@ -1,0 +1,101 @@
+// @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { MoversTable } from "@/components/kpi/movers-table";
+import type { MoversView } from "@/lib/events/api-market";
+import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import {
+  createControlledFetch,
+  createFakeLiveSocket,
+  type FakeLiveSocket,
+} from "@/tests/support/fake-live-socket";
+
+let live: FakeLiveSocket;
+vi.mock("@/components/realtime/socket", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  getLiveSocket: () => live.socket,
+}));
+
+const WINDOW_START = Date.parse("2026-03-13T15:00:00Z");
+const mover = (symbol: string, gainPct: number, rank: number) => ({
+  symbol,
+  gainPct,
+  lastClose: 100,
+  totalVolume: 1_000,
+  rank,
+});
+const ranking = (gainers: ReturnType<typeof mover>[], windowStart = WINDOW_START): MoversView => ({
+  windowMinutes: 5,
+  windowStart,
+  windowEnd: windowStart + 5 * 60_000,
+  gainers,
+  losers: [],
+});
+const update = (view: MoversView, publishedAt: number): MoversKpiUpdateV1 => ({
+  v: 1,
+  type: "movers",
+  windowMinutes: view.windowMinutes,
+  windowStart: view.windowStart!,
+  windowEnd: view.windowEnd!,
+  gainers: view.gainers,
+  losers: view.losers,
+  publishedAt,
+});
+
+function renderTable() {
+  const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <MoversTable windows={[5]} timeZone="UTC" onPick={() => undefined} />
+    </QueryClientProvider>,
+  );
+}
+
+const gainers = () =>
+  within(screen.getByTestId("movers-gainers"))
+    .getAllByRole("button")
+    .map((b) => b.textContent);
+
+describe("MoversTable", () => {
+  let http: ReturnType<typeof createControlledFetch>;
+  beforeEach(() => {
+    live = createFakeLiveSocket();
+    http = createControlledFetch();
+    vi.stubGlobal("fetch", http.fetch);
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it("keeps a live ranking that arrived while an older REST answer was on its way", async () => {
+    renderTable();
+    await waitFor(() => expect(live.sent.some((s) => s.event === "movers:subscribe")).toBe(true));
+    await waitFor(() => expect(http.pending("/api/movers?window=5").length).toBeGreaterThan(0));
+
+    // The server read the ranking before the commit that moved NVDA up, and answers after its update.
+    live.deliver("movers:updated", update(ranking([mover("NVDA", 2.5, 1), mover("AAPL", 1, 2)]), 2));
+    for (const request of http.pending("/api/movers")) request.respond(ranking([mover("AAPL", 1, 1)]));
+
+    await waitFor(() => expect(screen.queryByTestId("movers-gainers")).not.toBeNull());
+    // Let any late answer land before judging what stays on screen.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gainers()).toEqual(["NVDA", "AAPL"]);
+  });
+
+  it("applies live rankings after the REST answer, but never one of an earlier window", async () => {
+    renderTable();
+    await waitFor(() => expect(http.pending("/api/movers").length).toBeGreaterThan(0));
+    for (const request of http.pending("/api/movers")) request.respond(ranking([mover("AAPL", 1, 1)]));
+    await waitFor(() => expect(gainers()).toEqual(["AAPL"]));
+
+    live.deliver("movers:updated", update(ranking([mover("MSFT", 3, 1)]), 2));
+    await waitFor(() => expect(gainers()).toEqual(["MSFT"]));
+    // An update of an earlier window (a late bar) does not replace the newest window's ranking.
+    live.deliver("movers:updated", update(ranking([mover("TSLA", 9, 1)], WINDOW_START - 5 * 60_000), 3));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gainers()).toEqual(["MSFT"]);
+  });
+});

@@ -1,0 +1,22 @@
+"use client";
+
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+
+/**
+ * One query cache per page load (per request when the server renders), for the live resources of
+ * components/realtime/use-live-resource.ts.
+ */
+export function QueryProvider({ children }: { children: ReactNode }) {
+  const [client] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: {
+          // Live resources are kept current by Socket.IO and reloaded on every (re)connect, not on
+          // focus or remount; a failed read is retried once, then the page shows the error.
+          queries: { staleTime: Infinity, refetchOnWindowFocus: false, retry: 1 },
+        },
+      }),
+  );
+  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+}

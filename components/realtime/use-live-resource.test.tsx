@@ -1,0 +1,127 @@
+// @vitest-environment jsdom
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+
+import { fetchJson } from "@/components/realtime/fetch-json";
+import { useLiveResource } from "@/components/realtime/use-live-resource";
+import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import {
+  createControlledFetch,
+  createFakeLiveSocket,
+  type FakeLiveSocket,
+} from "@/tests/support/fake-live-socket";
+
+let live: FakeLiveSocket;
+vi.mock("@/components/realtime/socket", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  getLiveSocket: () => live.socket,
+}));
+
+/** A resource whose every state has a version: the commit it reflects, as a counter. */
+const counterSchema = z.object({ version: z.number() });
+type Counter = z.infer<typeof counterSchema>;
+
+/** A live event carrying version `n` (the movers event is used as a plain carrier of `publishedAt`). */
+const event = (n: number): MoversKpiUpdateV1 => ({
+  v: 1,
+  type: "movers",
+  windowMinutes: 5,
+  windowStart: 0,
+  windowEnd: 0,
+  gainers: [],
+  losers: [],
+  publishedAt: n,
+});
+
+function renderCounter() {
+  const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={client}>{children}</QueryClientProvider>
+  );
+  return renderHook(
+    () =>
+      useLiveResource({
+        queryKey: ["counter"],
+        load: (signal) => fetchJson("/api/counter", counterSchema, { signal }),
+        event: "movers:updated",
+        join: () => Promise.resolve(),
+        // Replaces the value with the event's version: only the order of arrival decides.
+        merge: (_: Counter, e) => ({ version: e.publishedAt }),
+      }),
+    { wrapper },
+  );
+}
+
+describe("useLiveResource: REST answers and live events", () => {
+  let http: ReturnType<typeof createControlledFetch>;
+  const answerAll = (version: number) => {
+    for (const request of http.pending("/api/counter")) request.respond({ version });
+  };
+  const settle = () => act(() => new Promise((r) => setTimeout(r, 20)));
+
+  beforeEach(() => {
+    live = createFakeLiveSocket();
+    http = createControlledFetch();
+    vi.stubGlobal("fetch", http.fetch);
+  });
+  afterEach(() => {
+    cleanup();
+    vi.unstubAllGlobals();
+  });
+
+  it("keeps a live value that arrived after the REST request started and before its older answer", async () => {
+    const { result } = renderCounter();
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await settle(); // the reload that follows the join
+    act(() => live.deliver("movers:updated", event(2)));
+    answerAll(1);
+    await settle();
+    expect(result.current.data).toEqual({ version: 2 });
+    expect(result.current.liveAt).not.toBeNull();
+  });
+
+  it("shows the REST answer when the live value arrived before the request started", async () => {
+    const { result } = renderCounter();
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await settle();
+    answerAll(1);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
+    act(() => live.deliver("movers:updated", event(2)));
+    await waitFor(() => expect(result.current.data).toEqual({ version: 2 }));
+
+    // A reconnect reloads; that answer was read after update 2 and includes commit 3.
+    act(() => live.reconnect());
+    await waitFor(() => expect(http.pending("/api/counter").length).toBe(1));
+    answerAll(3);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 3 }));
+  });
+
+  it("applies a live value that arrives after the REST answer", async () => {
+    const { result } = renderCounter();
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await settle();
+    answerAll(1);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
+    expect(result.current.liveAt).toBeNull();
+    act(() => live.deliver("movers:updated", event(2)));
+    await waitFor(() => expect(result.current.data).toEqual({ version: 2 }));
+    expect(result.current.liveAt).not.toBeNull();
+  });
+
+  it("keeps the last good value and reports the error when a reload fails", async () => {
+    const { result } = renderCounter();
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await settle();
+    answerAll(1);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
+    act(() => live.reconnect());
+    await waitFor(() => expect(http.pending("/api/counter").length).toBe(1));
+    for (const request of http.pending("/api/counter"))
+      request.respond({ error: { code: "internal", message: "internal error; see the server log" } }, 500);
+    await waitFor(() => expect(result.current.error?.message).toBe("internal error; see the server log"));
+    expect(result.current.data).toEqual({ version: 1 });
+  });
+});

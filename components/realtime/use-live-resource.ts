@@ -1,0 +1,161 @@
+"use client";
+
+import { hashKey, useQuery, useQueryClient, type QueryKey } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef } from "react";
+
+import { getLiveSocket, type LiveSocket } from "@/components/realtime/socket";
+import type { ServerToClientEvents } from "@/lib/realtime/events";
+
+export type LiveEventName = keyof ServerToClientEvents;
+export type LiveEvent<E extends LiveEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+export type LiveResourceOptions<T, E extends LiveEventName> = {
+  /** Identifies the resource in the page's query cache. */
+  queryKey: QueryKey;
+  /** Reads the whole resource from REST, parsed with its schema (see fetch-json.ts). */
+  load: (signal: AbortSignal) => Promise<T>;
+  /** The value the server rendered; it is still reloaded once the rooms are joined. */
+  initialData?: T;
+  /** False while there is nothing to load (no symbol selected). */
+  isEnabled?: boolean;
+  /** The Socket.IO event that changes the resource. */
+  event: E;
+  /**
+   * Joins the rooms that carry `event` and resolves once the server has joined them; called on every
+   * (re)connect, since a new connection starts in no room. Absent for events sent to every page.
+   */
+  join?: (socket: LiveSocket) => Promise<void>;
+  leave?: (socket: LiveSocket) => void;
+  /**
+   * Folds one live event into the resource. Returns `data` itself for an event that is older than what
+   * it holds or about something else. Absent: the event only says "changed", and the resource reloads.
+   */
+  merge?: (data: T, event: LiveEvent<E>) => T;
+  /** Also reload on a timer, for figures that change without an event (ms). */
+  refetchInterval?: number;
+};
+
+export type LiveResource<T> = {
+  data: T | undefined;
+  /** The last failed read; `data` keeps the last good value meanwhile. */
+  error: Error | null;
+  isLoading: boolean;
+  /** When a live event last changed the resource (ms), for "updated x ago"; null before the first. */
+  liveAt: number | null;
+  /** Reads the resource again now (after the page changed it), cancelling a read in flight. */
+  reload: () => Promise<void>;
+};
+
+/** What the cache holds: the resource and when a live event last changed it. */
+type Entry<T> = { value: T; liveAt: number | null };
+
+/** The live events that arrived while REST reads were in flight, numbered in arrival order. */
+type Journal<E> = { seq: number; inFlight: number; events: { seq: number; event: E }[] };
+
+/**
+ * Settles a REST answer against the live events received since its request started, by folding them in
+ * on top of it in arrival order. Why arrival order and not a version: REST bodies carry no publish time,
+ * but an update is emitted only after its commit, so an event received before the request started is
+ * already in the answer, while one received after it may be newer than the answer (the server read
+ * before its commit). Updates of one key arrive in commit order (one Kafka partition, one socket), so
+ * the fold ends on the newest state received; a commit the answer already holds whose event is still on
+ * its way is applied when that event arrives. Hence an older REST answer never overwrites a newer live
+ * value, whichever of the two arrives last.
+ */
+function settleAnswer<T, E>(answer: T, eventsSinceStart: readonly E[], merge: (data: T, event: E) => T): T {
+  return eventsSinceStart.reduce(merge, answer);
+}
+
+/**
+ * The one way a page keeps server data live: a TanStack query reads the REST snapshot, and the
+ * Socket.IO `event` is merged into that query's cache (or triggers a reload). On every (re)connect it
+ * joins its rooms first and reloads after the server confirmed them, so no update falls between the
+ * REST read and the subscription; see `settleAnswer` for the race between the two.
+ */
+export function useLiveResource<T, E extends LiveEventName>(
+  options: LiveResourceOptions<T, E>,
+): LiveResource<T> {
+  const { queryKey, event, isEnabled = true } = options;
+  const queryClient = useQueryClient();
+  const journal = useRef<Journal<LiveEvent<E>>>({ seq: 0, inFlight: 0, events: [] });
+  // The socket listeners live as long as the key; they read the newest callbacks through this ref.
+  const latest = useRef(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+  const key = hashKey(queryKey);
+
+  const query = useQuery<Entry<T>>({
+    queryKey,
+    enabled: isEnabled,
+    initialData: options.initialData === undefined ? undefined : { value: options.initialData, liveAt: null },
+    refetchInterval: options.refetchInterval,
+    queryFn: async ({ signal }) => {
+      const j = journal.current;
+      const from = j.seq;
+      j.inFlight++;
+      try {
+        const answer = await latest.current.load(signal);
+        const { merge } = latest.current;
+        const since = j.events.filter((e) => e.seq > from).map((e) => e.event);
+        const previous = queryClient.getQueryData<Entry<T>>(queryKey);
+        if (!merge || since.length === 0) return { value: answer, liveAt: previous?.liveAt ?? null };
+        return { value: settleAnswer(answer, since, merge), liveAt: previous?.liveAt ?? Date.now() };
+      } finally {
+        if (--j.inFlight === 0) j.events = [];
+      }
+    },
+  });
+
+  useEffect(() => {
+    if (!isEnabled) return;
+    const socket = getLiveSocket();
+    const reload = () => queryClient.invalidateQueries({ queryKey, exact: true });
+    const onEvent = (payload: LiveEvent<E>) => {
+      const { merge } = latest.current;
+      if (!merge) {
+        // Cancels a read in flight (it may predate the change) and reads again.
+        void reload();
+        return;
+      }
+      const j = journal.current;
+      j.seq++;
+      if (j.inFlight > 0) j.events.push({ seq: j.seq, event: payload });
+      const entry = queryClient.getQueryData<Entry<T>>(queryKey);
+      if (!entry) return; // the first REST answer is on its way and replays this event
+      const value = merge(entry.value, payload);
+      if (value !== entry.value) queryClient.setQueryData<Entry<T>>(queryKey, { value, liveAt: Date.now() });
+    };
+    const onConnect = () => {
+      const joined = latest.current.join?.(socket) ?? Promise.resolve();
+      // Reload even when joining failed: the page then shows REST data without live updates.
+      void joined.catch(() => undefined).then(reload);
+    };
+    // socket.io's typed `on` cannot follow a generic event name to its listener type.
+    const name: LiveEventName = event;
+    const listener = onEvent as unknown as ServerToClientEvents[LiveEventName];
+    socket.on(name, listener);
+    socket.on("connect", onConnect);
+    if (socket.connected) onConnect();
+    return () => {
+      socket.off(name, listener);
+      socket.off("connect", onConnect);
+      if (socket.connected) latest.current.leave?.(socket);
+    };
+    // `key` stands for `queryKey` (a new array on every render with the same contents).
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- see above
+  }, [key, event, isEnabled, queryClient]);
+
+  const reload = useCallback(
+    () => queryClient.invalidateQueries({ queryKey: latest.current.queryKey, exact: true }),
+    [queryClient],
+  );
+
+  return {
+    reload,
+    data: query.data?.value,
+    error: query.error,
+    isLoading: query.isLoading,
+    liveAt: query.data?.liveAt ?? null,
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
+
+/** The bodies of the admin REST API (app/api/admin/*, built in lib/admin), parsed by the admin page. */
+
+/** A symbol as the admin API and page show it (times in epoch ms). */
+export const adminSymbolSchema = z.object({
+  symbol: symbolSchema,
+  displayName: z.string().nullable(),
+  status: symbolStatusSchema,
+  statusReason: z.string().nullable(),
+  source: symbolSourceSchema,
+  pollIntervalSeconds: z.number().int().positive(),
+  exchangeTimezone: z.string(),
+  marketState: z.string().nullable(),
+  lastTickAt: z.number().int().nullable(),
+  latestTradeDate: z.string().nullable(),
+  ticksToday: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.number().int().nullable(),
+  removedAt: z.number().int().nullable(),
+  updatedAt: z.number().int(),
+});
+
+/** One audit log row; `before` and `after` are the symbol's audited fields (any JSON). */
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.number().int(),
+  actor: z.string(),
+  action: z.string(),
+  symbol: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  clientIp: z.string().nullable(),
+});
+
+/** POST /api/admin/session */
+export const adminSessionResponseSchema = z.object({
+  username: z.string(),
+  csrfToken: z.string(),
+  expiresAt: z.number().int(),
+});
+
+/** DELETE /api/admin/session */
+export const signOutResponseSchema = z.object({ signedOut: z.boolean() });
+
+/** GET /api/admin/symbols */
+export const adminSymbolsResponseSchema = z.object({
+  /** The deployment's default source (INGEST_SOURCE), used by symbols without their own. */
+  source: symbolSourceSchema,
+  symbols: z.array(adminSymbolSchema),
+});
+
+/** POST /api/admin/symbols (also the `details` of its 400 when every symbol was rejected). */
+export const addSymbolsOutcomeSchema = z.object({
+  added: z.array(symbolSchema),
+  reactivated: z.array(symbolSchema),
+  alreadyFollowed: z.array(z.object({ symbol: symbolSchema, status: symbolStatusSchema })),
+  rejected: z.array(z.object({ symbol: z.string(), reason: z.string() })),
+});
+
+/** PATCH and DELETE /api/admin/symbols/[symbol] */
+export const symbolChangeResponseSchema = z.object({
+  changed: z.boolean(),
+  symbol: adminSymbolSchema.nullable(),
+});
+
+/** POST /api/admin/symbols/[symbol]/purge: rows deleted per table. */
+export const purgeResponseSchema = z.object({
+  symbol: symbolSchema,
+  deleted: z.record(z.string(), z.number().int().nonnegative()),
+});
+
+/** GET /api/admin/audit: newest first; `nextBefore` is the id to page on from, null on the last page. */
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  nextBefore: z.number().int().nullable(),
+});
+
+export type AdminSymbol = z.infer<typeof adminSymbolSchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+export type AdminSessionResponse = z.infer<typeof adminSessionResponseSchema>;
+export type SignOutResponse = z.infer<typeof signOutResponseSchema>;
+export type AdminSymbolsResponse = z.infer<typeof adminSymbolsResponseSchema>;
+export type AddSymbolsOutcome = z.infer<typeof addSymbolsOutcomeSchema>;
+export type SymbolChangeResponse = z.infer<typeof symbolChangeResponseSchema>;
+export type PurgeResponse = z.infer<typeof purgeResponseSchema>;
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+/** The poll interval an admin may choose, in seconds (lib/admin/admin-schemas.ts sets the values). */
+export const pollIntervalBoundsSchema = z.object({ min: z.number().int(), max: z.number().int() });
+export type PollIntervalBounds = z.infer<typeof pollIntervalBoundsSchema>;

@@ -1,0 +1,70 @@
+import { z } from "zod";
+
+import { dailyStatSchema, factBarSchema, moverSchema, windowKpiSchema } from "@/lib/events/kpi-update-v1";
+import { tieSchema } from "@/lib/events/same-shape";
+import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
+import type { TimeRange } from "@/lib/kpi/time-range";
+
+/** The bodies of the market REST API (app/api/*): route handlers answer them, the browser parses them. */
+
+/** A symbol as the dashboard and the REST API describe it. */
+export const symbolSummarySchema = z.object({
+  symbol: symbolSchema,
+  displayName: z.string().nullable(),
+  status: symbolStatusSchema,
+  statusReason: z.string().nullable(),
+  source: symbolSourceSchema,
+  marketState: z.string().nullable(),
+  exchangeTimezone: z.string(),
+  lastTickAt: z.number().int().nullable(),
+});
+
+/** GET /api/symbols */
+export const symbolsResponseSchema = z.object({ symbols: z.array(symbolSummarySchema) });
+
+/** GET /api/snapshot: what the KPI cards show. */
+export const snapshotSchema = z.object({
+  symbol: symbolSummarySchema,
+  latestBar: factBarSchema.nullable(),
+  day: dailyStatSchema.nullable(),
+  windows: z.array(windowKpiSchema),
+});
+
+/** GET /api/prices */
+export const pricesResponseSchema = z.object({
+  symbol: symbolSchema,
+  // lib/kpi/time-range.ts owns the list (lib/events imports its types only); tied, so they cannot drift.
+  range: tieSchema<TimeRange>()(z.enum(["1h", "session", "5d"])),
+  timeZone: z.string(),
+  bars: z.array(factBarSchema),
+});
+
+/** GET /api/daily */
+export const dailyResponseSchema = z.object({ symbol: symbolSchema, days: z.array(dailyStatSchema) });
+
+/** GET /api/windows */
+export const windowsResponseSchema = z.object({
+  symbol: symbolSchema,
+  windowMinutes: z.number().int().positive(),
+  windows: z.array(windowKpiSchema),
+});
+
+/**
+ * GET /api/movers: the newest window's ranking. `windowMinutes` 0 is the trading day; the window
+ * bounds are null while no window has data.
+ */
+export const moversViewSchema = z.object({
+  windowMinutes: z.number().int().nonnegative(),
+  windowStart: z.number().int().nullable(),
+  windowEnd: z.number().int().nullable(),
+  gainers: z.array(moverSchema),
+  losers: z.array(moverSchema),
+});
+
+export type SymbolSummary = z.infer<typeof symbolSummarySchema>;
+export type SymbolsResponse = z.infer<typeof symbolsResponseSchema>;
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type PricesResponse = z.infer<typeof pricesResponseSchema>;
+export type DailyResponse = z.infer<typeof dailyResponseSchema>;
+export type WindowsResponse = z.infer<typeof windowsResponseSchema>;
+export type MoversView = z.infer<typeof moversViewSchema>;
