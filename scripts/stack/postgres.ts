@@ -103,6 +103,16 @@ export function getClusterDir(): string {
   return reachable ? inProject : path.join("/var/tmp", `tickstream-${CHECKOUT_ID}`, "postgres");
 }
 
+/**
+ * The server log: in .data/logs beside the other logs, except when the cluster had to move out of the
+ * checkout (see getClusterDir); then beside the cluster, where the `postgres` user can write it.
+ */
+export function getClusterLogFile(clusterDir: string): string {
+  return clusterDir.startsWith(DATA_DIR + path.sep)
+    ? logFile("postgres")
+    : path.join(path.dirname(clusterDir), "postgres.log");
+}
+
 function asClusterOwner(binDir: string, tool: string, args: string[]): string[] {
   const bin = path.join(binDir, tool);
   return isRoot() ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
@@ -110,7 +120,8 @@ function asClusterOwner(binDir: string, tool: string, args: string[]): string[] 
 
 function runAsOwner(binDir: string, tool: string, args: string[], what: string): void {
   const [command, ...rest] = asClusterOwner(binDir, tool, args);
-  run(command!, rest, { what });
+  // From "/": the cluster owner may not be allowed into the current directory (a checkout under /root).
+  run(command!, rest, { what, cwd: "/" });
 }
 
 function prepareOwnedDir(dir: string): void {
@@ -183,7 +194,7 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
       rmSync(pwFile, { force: true });
     }
   }
-  const log = logFile("postgres");
+  const log = getClusterLogFile(clusterDir);
   mkdirSync(path.dirname(log), { recursive: true });
   if (isRoot()) run("sh", ["-c", `touch ${JSON.stringify(log)} && chown postgres ${JSON.stringify(log)}`]);
   const options = `-p ${target.port} -c listen_addresses=${target.host === "localhost" ? "localhost" : "127.0.0.1"} -c unix_socket_directories='${clusterDir}' -c max_connections=300 -c shared_buffers=256MB`;
@@ -192,7 +203,7 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     binDir,
     "pg_ctl",
     ["-D", clusterDir, "-l", log, "-o", options, "-w", "-t", "60", "start"],
-    "pg_ctl start",
+    `pg_ctl start (server log: ${log})`,
   );
 
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 
 import { parseBrokers } from "./kafka";
-import { findPostgresBinDir, parseDatabaseUrl } from "./postgres";
+import path from "node:path";
+
+import { DATA_DIR, LOG_DIR } from "./paths";
+import { findPostgresBinDir, getClusterLogFile, parseDatabaseUrl } from "./postgres";
 import { StackError } from "./proc";
 
 describe("local stack settings", () => {
@@ -33,5 +36,17 @@ describe("local stack settings", () => {
     process.env.PG_BIN_DIR = "/nonexistent/bin";
     expect(() => findPostgresBinDir()).toThrow(StackError);
     expect(() => findPostgresBinDir()).toThrow(/PG_BIN_DIR=\/nonexistent\/bin has no pg_ctl/);
+  });
+});
+
+describe("the private cluster's server log", () => {
+  it("stays in .data/logs while the cluster lives in the checkout", () => {
+    expect(getClusterLogFile(path.join(DATA_DIR, "postgres"))).toBe(path.join(LOG_DIR, "postgres.log"));
+  });
+
+  it("moves beside the cluster when the cluster had to leave the checkout (root, checkout not traversable)", () => {
+    expect(getClusterLogFile("/var/tmp/tickstream-0123456789/postgres")).toBe(
+      "/var/tmp/tickstream-0123456789/postgres.log",
+    );
   });
 });
