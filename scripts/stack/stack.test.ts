@@ -1,8 +1,8 @@
+import path from "node:path";
+
 import { afterEach, describe, expect, it } from "vitest";
 
 import { parseBrokers } from "./kafka";
-import path from "node:path";
-
 import { DATA_DIR, LOG_DIR } from "./paths";
 import { findPostgresBinDir, getClusterLogFile, parseDatabaseUrl } from "./postgres";
 import { StackError } from "./proc";
