@@ -1,21 +1,19 @@
 import type { AuditEntry } from "@/lib/events/api-admin";
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
+import { Time } from "@/components/ui/time";
 
 /**
  * Admin changes, newest first: when, who, what, which symbol, before → after, from where. Times are
- * shown in `timeZone` (the page passes UTC for the server render, then the browser's own zone).
+ * shown in the viewer's chosen zone; "exchange time" is the deployment's exchange zone
+ * (`exchangeTimeZone`), since many entries (sign-ins) belong to no symbol.
  */
-export function AuditLogTable({ entries, timeZone }: { entries: AuditEntry[]; timeZone: string }) {
-  const formatter = new Intl.DateTimeFormat("en-US", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-    timeZoneName: "short",
-  });
+export function AuditLogTable({
+  entries,
+  exchangeTimeZone,
+}: {
+  entries: AuditEntry[];
+  exchangeTimeZone: string;
+}) {
   if (entries.length === 0) return <p className="py-4 text-sm text-slate-500">No changes recorded yet.</p>;
   return (
     <div className="-mx-4 overflow-x-auto px-4">
@@ -51,8 +49,8 @@ export function AuditLogTable({ entries, timeZone }: { entries: AuditEntry[]; ti
               data-symbol={e.symbol ?? ""}
               className="border-b border-slate-100 last:border-0 dark:border-slate-800"
             >
-              <td className="tabular py-2 pr-3 whitespace-nowrap" title={new Date(e.at).toISOString()}>
-                <time dateTime={new Date(e.at).toISOString()}>{formatter.format(e.at)}</time>
+              <td className="tabular py-2 pr-3 whitespace-nowrap">
+                <Time ts={e.at} exchangeTimeZone={exchangeTimeZone} withDate withSeconds testId="audit-at" />
               </td>
               <td className="py-2 pr-3">{e.actor}</td>
               <td className="py-2 pr-3 font-medium">{describeAuditAction(e.action)}</td>
