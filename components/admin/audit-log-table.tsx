@@ -1,6 +1,7 @@
 import type { AuditEntry } from "@/lib/events/api-admin";
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
 import { Time } from "@/components/ui/time";
+import type { SymbolSource } from "@/lib/events/symbol";
 
 /**
  * Admin changes, newest first: when, who, what, which symbol, before → after, from where. Times are
@@ -10,9 +11,12 @@ import { Time } from "@/components/ui/time";
 export function AuditLogTable({
   entries,
   exchangeTimeZone,
+  defaultSource,
 }: {
   entries: AuditEntry[];
   exchangeTimeZone: string;
+  /** The deployment's source (INGEST_SOURCE), of symbols recorded without their own. */
+  defaultSource: SymbolSource;
 }) {
   if (entries.length === 0) return <p className="py-4 text-sm text-slate-500">No changes recorded yet.</p>;
   return (
@@ -56,7 +60,7 @@ export function AuditLogTable({
               <td className="py-2 pr-3 font-medium">{describeAuditAction(e.action)}</td>
               <td className="py-2 pr-3 font-mono">{e.symbol ?? "–"}</td>
               <td className="py-2 pr-3 text-slate-600 dark:text-slate-300">
-                {describeAuditChange(e) || "–"}
+                {describeAuditChange(e, defaultSource) || "–"}
               </td>
               <td className="py-2 font-mono text-xs text-slate-500 dark:text-slate-400">
                 {e.clientIp ?? "–"}

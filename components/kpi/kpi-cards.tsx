@@ -59,7 +59,10 @@ export const KpiCards = memo(function KpiCards({ latestBar, day, exchangeTimeZon
         {formatPrice(day?.low)}
       </Tile>
       <Tile label="Last bar" testId="kpi-last-update">
-        <Time ts={latestBar?.ts} exchangeTimeZone={exchangeTimeZone} withDate testId="kpi-last-bar-time" />
+        {/* Smaller than the figures: a date, time and zone must fit a sixth of the page. */}
+        <span className="text-base">
+          <Time ts={latestBar?.ts} exchangeTimeZone={exchangeTimeZone} withDate testId="kpi-last-bar-time" />
+        </span>
         <div className="text-xs font-normal text-slate-500 dark:text-slate-400">
           <UpdatedAgo at={lastUpdateAt} />
         </div>

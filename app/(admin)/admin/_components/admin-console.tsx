@@ -245,7 +245,7 @@ export function AdminConsole({
       </Card>
 
       <Card title="Audit log" testId="audit-card">
-        <AuditLogTable entries={audit} exchangeTimeZone={exchangeTimeZone} />
+        <AuditLogTable entries={audit} exchangeTimeZone={exchangeTimeZone} defaultSource={source} />
         {nextBefore !== null && (
           <div className="mt-3 text-center">
             <AdminButton size="sm" onClick={() => void loadOlder()} data-testid="audit-load-older">
