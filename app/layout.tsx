@@ -3,6 +3,8 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { QueryProvider } from "@/components/realtime/query-provider";
+import { DisplayZoneProvider } from "@/components/ui/display-zone-provider";
+import { DisplayZoneSwitch } from "@/components/ui/display-zone-switch";
 import { THEME_SCRIPT, ThemeToggle } from "@/components/ui/theme-toggle";
 
 import "./globals.css";
@@ -26,31 +28,34 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
-          <nav
-            className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
-            aria-label="Main"
-          >
-            <Link href="/" className="text-lg font-bold tracking-tight text-brand">
-              Tickstream
-            </Link>
-            <Link href="/" className="text-sm hover:underline">
-              Dashboard
-            </Link>
-            <Link href="/health" className="text-sm hover:underline">
-              Health
-            </Link>
-            <Link href="/admin" className="text-sm hover:underline">
-              Admin
-            </Link>
-            <div className="ml-auto">
-              <ThemeToggle />
-            </div>
-          </nav>
-        </header>
-        <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-          <QueryProvider>{children}</QueryProvider>
-        </main>
+        <DisplayZoneProvider>
+          <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+            <nav
+              className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+              aria-label="Main"
+            >
+              <Link href="/" className="text-lg font-bold tracking-tight text-brand">
+                Tickstream
+              </Link>
+              <Link href="/" className="text-sm hover:underline">
+                Dashboard
+              </Link>
+              <Link href="/health" className="text-sm hover:underline">
+                Health
+              </Link>
+              <Link href="/admin" className="text-sm hover:underline">
+                Admin
+              </Link>
+              <div className="ml-auto flex flex-wrap items-center gap-2">
+                <DisplayZoneSwitch />
+                <ThemeToggle />
+              </div>
+            </nav>
+          </header>
+          <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+            <QueryProvider>{children}</QueryProvider>
+          </main>
+        </DisplayZoneProvider>
       </body>
     </html>
   );

@@ -5,16 +5,17 @@ import { useState, type FormEvent } from "react";
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
 import type { PollIntervalBounds } from "@/lib/events/api-admin";
 import type { AddSymbolsOutcome } from "@/lib/events/api-admin";
-import { SYMBOL_PATTERN, splitSymbolList } from "@/lib/events/symbol";
+import { isPollingSource, SYMBOL_PATTERN, splitSymbolList, type SymbolSource } from "@/lib/events/symbol";
 
 type Props = {
-  source: string;
+  /** The source new symbols get; the poll interval field shows only for a source that polls. */
+  source: SymbolSource;
   bounds: PollIntervalBounds;
   /** Adds the symbols; resolves to the outcome, or throws an Error whose message is shown. */
   onAdd: (symbols: string, pollIntervalSeconds: number | undefined) => Promise<AddSymbolsOutcome>;
 };
 
-const SOURCE_HINT: Record<string, string> = {
+const SOURCE_HINT: Partial<Record<SymbolSource, string>> = {
   replay: "Checked against the recorded data (data/minute-bars).",
   yahoo: "Checked with a Yahoo Finance lookup.",
   synthetic: "Any valid ticker works with the synthetic source.",
@@ -87,20 +88,22 @@ export function AddSymbolsForm({ source, bounds, onAdd }: Props) {
             className={`${inputClassName} mt-1 block w-full font-mono uppercase placeholder:font-sans placeholder:normal-case`}
           />
         </label>
-        <label className="w-40 text-sm font-medium">
-          Poll every (s)
-          <input
-            type="number"
-            min={bounds.min}
-            max={bounds.max}
-            step={1}
-            value={interval}
-            onChange={(e) => setPollInterval(e.target.value)}
-            placeholder="default 60"
-            data-testid="add-symbols-interval"
-            className={`${inputClassName} mt-1 block w-full`}
-          />
-        </label>
+        {isPollingSource(source) && (
+          <label className="w-40 text-sm font-medium">
+            Poll every (s)
+            <input
+              type="number"
+              min={bounds.min}
+              max={bounds.max}
+              step={1}
+              value={interval}
+              onChange={(e) => setPollInterval(e.target.value)}
+              placeholder="default 60"
+              data-testid="add-symbols-interval"
+              className={`${inputClassName} mt-1 block w-full`}
+            />
+          </label>
+        )}
         <AdminButton
           type="submit"
           variant="primary"

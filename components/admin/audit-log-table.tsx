@@ -1,21 +1,23 @@
 import type { AuditEntry } from "@/lib/events/api-admin";
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
+import { Time } from "@/components/ui/time";
+import type { SymbolSource } from "@/lib/events/symbol";
 
 /**
  * Admin changes, newest first: when, who, what, which symbol, before → after, from where. Times are
- * shown in `timeZone` (the page passes UTC for the server render, then the browser's own zone).
+ * shown in the viewer's chosen zone; "exchange time" is the deployment's exchange zone
+ * (`exchangeTimeZone`), since many entries (sign-ins) belong to no symbol.
  */
-export function AuditLogTable({ entries, timeZone }: { entries: AuditEntry[]; timeZone: string }) {
-  const formatter = new Intl.DateTimeFormat("en-US", {
-    month: "short",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-    timeZone,
-    timeZoneName: "short",
-  });
+export function AuditLogTable({
+  entries,
+  exchangeTimeZone,
+  defaultSource,
+}: {
+  entries: AuditEntry[];
+  exchangeTimeZone: string;
+  /** The deployment's source (INGEST_SOURCE), of symbols recorded without their own. */
+  defaultSource: SymbolSource;
+}) {
   if (entries.length === 0) return <p className="py-4 text-sm text-slate-500">No changes recorded yet.</p>;
   return (
     <div className="-mx-4 overflow-x-auto px-4">
@@ -51,14 +53,14 @@ export function AuditLogTable({ entries, timeZone }: { entries: AuditEntry[]; ti
               data-symbol={e.symbol ?? ""}
               className="border-b border-slate-100 last:border-0 dark:border-slate-800"
             >
-              <td className="tabular py-2 pr-3 whitespace-nowrap" title={new Date(e.at).toISOString()}>
-                <time dateTime={new Date(e.at).toISOString()}>{formatter.format(e.at)}</time>
+              <td className="tabular py-2 pr-3 whitespace-nowrap">
+                <Time ts={e.at} exchangeTimeZone={exchangeTimeZone} withDate withSeconds testId="audit-at" />
               </td>
               <td className="py-2 pr-3">{e.actor}</td>
               <td className="py-2 pr-3 font-medium">{describeAuditAction(e.action)}</td>
               <td className="py-2 pr-3 font-mono">{e.symbol ?? "–"}</td>
               <td className="py-2 pr-3 text-slate-600 dark:text-slate-300">
-                {describeAuditChange(e) || "–"}
+                {describeAuditChange(e, defaultSource) || "–"}
               </td>
               <td className="py-2 font-mono text-xs text-slate-500 dark:text-slate-400">
                 {e.clientIp ?? "–"}

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
 
-const state = (status: string, pollIntervalSeconds = 60) => ({
+const state = (status: string, pollIntervalSeconds = 60, source: string | null = null) => ({
   status,
   statusReason: null,
   pollIntervalSeconds,
-  source: null,
+  source,
   displayName: null,
 });
 
@@ -18,33 +18,41 @@ describe("audit entry wording", () => {
 
   it("lists only the fields that changed, before → after", () => {
     expect(
-      describeAuditChange({ action: "symbol.pause", before: state("active"), after: state("paused") }),
+      describeAuditChange(
+        { action: "symbol.pause", before: state("active"), after: state("paused") },
+        "yahoo",
+      ),
     ).toBe("status active → paused");
     expect(
-      describeAuditChange({
-        action: "symbol.update",
-        before: state("paused", 60),
-        after: state("active", 15),
-      }),
+      describeAuditChange(
+        {
+          action: "symbol.update",
+          before: state("paused", 60),
+          after: state("active", 15),
+        },
+        "yahoo",
+      ),
     ).toBe("status paused → active, poll 60 s → 15 s");
   });
 
-  it("describes an addition by its starting status and interval", () => {
-    expect(describeAuditChange({ action: "symbol.add", before: null, after: state("active", 30) })).toBe(
-      "status active, poll 30 s",
-    );
+  it("describes an addition by its starting status, and its interval only where the source polls", () => {
+    const added = { action: "symbol.add", before: null, after: state("active", 30) };
+    expect(describeAuditChange(added, "yahoo")).toBe("status active, poll 30 s");
+    expect(describeAuditChange(added, "replay")).toBe("status active");
+    const addedFromYahoo = { action: "symbol.add", before: null, after: state("active", 30, "yahoo") };
+    expect(describeAuditChange(addedFromYahoo, "replay")).toBe("status active, poll 30 s");
   });
 
   it("counts what a purge deleted", () => {
     const after = {
       deleted: { factPrices: 812, dailyStats: 2, kpiSnapshots: 120, rawTicks: 0, ingestCursors: 1 },
     };
-    expect(describeAuditChange({ action: "symbol.purge", before: state("removed"), after })).toBe(
+    expect(describeAuditChange({ action: "symbol.purge", before: state("removed"), after }, "replay")).toBe(
       "deleted 812 bars, 2 days, 120 windows, 0 raw ticks, 1 cursor",
     );
   });
 
   it("says nothing for entries without a state (sign-in)", () => {
-    expect(describeAuditChange({ action: "session.login", before: null, after: null })).toBe("");
+    expect(describeAuditChange({ action: "session.login", before: null, after: null }, "replay")).toBe("");
   });
 });

@@ -1,4 +1,5 @@
 import { purgeResponseSchema, type AuditEntry } from "@/lib/events/api-admin";
+import { isPollingSource, symbolSourceSchema, type SymbolSource } from "@/lib/events/symbol";
 
 const ACTIONS: Record<string, string> = {
   "symbol.add": "Added",
@@ -39,8 +40,13 @@ export function describeAuditAction(action: string): string {
 /**
  * The change an audit entry records, in a line: "status active → paused", "poll 60 s → 30 s",
  * "deleted 812 bars, 2 days, 120 windows, 0 raw ticks, 1 cursor", or "" when there is nothing to say.
+ * An addition names its poll interval only when the symbol's source (recorded, else `defaultSource`,
+ * the deployment's) polls: elsewhere the stored default means nothing.
  */
-export function describeAuditChange(entry: Pick<AuditEntry, "action" | "before" | "after">): string {
+export function describeAuditChange(
+  entry: Pick<AuditEntry, "action" | "before" | "after">,
+  defaultSource: SymbolSource,
+): string {
   const { before, after } = entry;
   // A purge records what POST …/purge answered: rows deleted per table.
   const purged =
@@ -53,8 +59,9 @@ export function describeAuditChange(entry: Pick<AuditEntry, "action" | "before" 
   }
   if (!isRecord(after)) return "";
   if (!isRecord(before)) {
-    return Object.keys(FIELDS)
-      .filter((f) => f === "status" || f === "pollIntervalSeconds")
+    const recorded = symbolSourceSchema.safeParse(after.source);
+    const isPolled = isPollingSource(recorded.success ? recorded.data : defaultSource);
+    return (isPolled ? ["status", "pollIntervalSeconds"] : ["status"])
       .map((f) => `${FIELDS[f]} ${show(f, after[f])}`)
       .join(", ");
   }

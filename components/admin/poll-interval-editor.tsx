@@ -7,7 +7,10 @@ import type { PollIntervalBounds } from "@/lib/events/api-admin";
 import type { AdminSymbol } from "@/lib/events/api-admin";
 import { cn } from "@/lib/utils";
 
-/** A symbol's poll interval, with an inline editor (5..3600 s) behind "edit"; none for removed symbols. */
+/**
+ * A symbol's poll interval, with an inline editor (5..3600 s) behind "edit"; none for removed symbols.
+ * Only for symbols whose source polls (isPollingSource): the symbols table shows "not polled" instead.
+ */
 export function PollIntervalEditor({
   row,
   bounds,

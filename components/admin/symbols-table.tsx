@@ -5,7 +5,10 @@ import type { PollIntervalBounds } from "@/lib/events/api-admin";
 import type { AdminSymbol } from "@/lib/events/api-admin";
 import { PollIntervalEditor } from "@/components/admin/poll-interval-editor";
 import { SymbolStatusBadge } from "@/components/admin/symbol-status-badge";
-import { formatAgo, formatBarTime } from "@/lib/kpi/format";
+import { SourceBadge } from "@/components/kpi/source-badge";
+import { Time } from "@/components/ui/time";
+import { isPollingSource } from "@/lib/events/symbol";
+import { formatAgo } from "@/lib/kpi/format";
 import { cn } from "@/lib/utils";
 
 export type SymbolActions = {
@@ -28,12 +31,10 @@ type Props = SymbolActions & {
 function LastTick({ row, now }: { row: AdminSymbol; now: number }) {
   if (row.lastTickAt === null) return <span className="text-slate-400">never</span>;
   return (
-    <span
-      data-testid="symbol-last-tick"
-      data-ts={row.lastTickAt}
-      title={new Date(row.lastTickAt).toISOString()}
-    >
-      <span className="tabular">{formatBarTime(row.lastTickAt, row.exchangeTimezone, true)}</span>
+    <span data-testid="symbol-last-tick" data-ts={row.lastTickAt}>
+      <span className="tabular">
+        <Time ts={row.lastTickAt} exchangeTimeZone={row.exchangeTimezone} withDate />
+      </span>
       <span className="block text-xs text-slate-500 dark:text-slate-400">
         {formatAgo(now - row.lastTickAt)}
       </span>
@@ -106,6 +107,7 @@ export function SymbolsTable({ symbols, now, bounds, busy, ...actions }: Props) 
               >
                 <td className="py-2.5 pr-3">
                   <span className="font-mono font-semibold">{row.symbol}</span>
+                  <SourceBadge source={row.source} size="sm" className="ml-1.5 align-middle" />
                   {row.displayName && (
                     <span className="block max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">
                       {row.displayName}
@@ -124,16 +126,26 @@ export function SymbolsTable({ symbols, now, bounds, busy, ...actions }: Props) 
                     </span>
                   )}
                 </td>
-                <td className="py-2.5 pr-3" data-testid="symbol-source">
+                <td className="py-2.5 pr-3" data-testid="symbol-source" data-source={row.source}>
                   {row.source}
                 </td>
                 <td className="py-2.5 pr-3">
-                  <PollIntervalEditor
-                    row={row}
-                    bounds={bounds}
-                    isBusy={isBusy}
-                    onSave={(s) => actions.onSetInterval(row.symbol, s)}
-                  />
+                  {isPollingSource(row.source) ? (
+                    <PollIntervalEditor
+                      row={row}
+                      bounds={bounds}
+                      isBusy={isBusy}
+                      onSave={(s) => actions.onSetInterval(row.symbol, s)}
+                    />
+                  ) : (
+                    <span
+                      className="text-slate-400"
+                      data-testid="symbol-not-polled"
+                      title={`${row.source} bars are not polled: a poll interval has no effect on them`}
+                    >
+                      not polled
+                    </span>
+                  )}
                 </td>
                 <td className="py-2.5 pr-3">
                   <LastTick row={row} now={now} />

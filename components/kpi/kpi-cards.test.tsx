@@ -43,19 +43,19 @@ afterEach(cleanup);
 
 describe("KpiCards", () => {
   it("formats price, signed change, compact volume, day extremes and the bar time in the exchange's zone", () => {
-    render(<KpiCards latestBar={bar} day={day} timeZone="America/New_York" lastUpdateAt={null} />);
+    render(<KpiCards latestBar={bar} day={day} exchangeTimeZone="America/New_York" lastUpdateAt={null} />);
     expect(screen.getByTestId("kpi-last-price-value").textContent).toBe("$250.12");
     expect(screen.getByTestId("kpi-change-value").textContent).toBe("▼ \u22121.14%");
     expect(screen.getByTestId("kpi-change-value").dataset.direction).toBe("down");
     expect(screen.getByTestId("kpi-volume").textContent).toContain("61.15M");
     expect(screen.getByTestId("kpi-day-high").textContent).toContain("$256.79");
     expect(screen.getByTestId("kpi-day-low").textContent).toContain("$249.50");
-    expect(screen.getByTestId("kpi-last-bar-time").textContent).toBe("Mar 13, 15:59");
+    expect(screen.getByTestId("kpi-last-bar-time").textContent).toBe("Mar 13, 15:59 EDT");
     expect(screen.getByTestId("kpi-last-update").textContent).toContain("from history");
   });
 
   it("shows dashes, not NaN, before any data", () => {
-    render(<KpiCards latestBar={null} day={null} timeZone="America/New_York" lastUpdateAt={null} />);
+    render(<KpiCards latestBar={null} day={null} exchangeTimeZone="America/New_York" lastUpdateAt={null} />);
     expect(screen.getByTestId("kpi-last-price-value").textContent).toBe("—");
     expect(screen.getByTestId("kpi-change-value").textContent).toBe("—");
   });

@@ -3,13 +3,15 @@
 import { memo, useEffect, useState } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
-import { formatAgo, formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
+import { Time } from "@/components/ui/time";
+import { formatAgo, formatPrice, formatVolume } from "@/lib/kpi/format";
 import type { DailyStat, FactBar } from "@/lib/kpi/types";
 
 type Props = {
   latestBar: FactBar | null;
   day: DailyStat | null;
-  timeZone: string;
+  /** The symbol's exchange zone (the bar time is shown in the viewer's chosen zone, named). */
+  exchangeTimeZone: string;
   lastUpdateAt: number | null;
 };
 
@@ -38,7 +40,7 @@ function Tile({ label, children, testId }: { label: string; children: React.Reac
 }
 
 /** Last price, change on the day, volume, day high/low and time of the last update. */
-export const KpiCards = memo(function KpiCards({ latestBar, day, timeZone, lastUpdateAt }: Props) {
+export const KpiCards = memo(function KpiCards({ latestBar, day, exchangeTimeZone, lastUpdateAt }: Props) {
   return (
     <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6" data-testid="kpi-cards">
       <Tile label="Last price" testId="kpi-last-price">
@@ -57,7 +59,10 @@ export const KpiCards = memo(function KpiCards({ latestBar, day, timeZone, lastU
         {formatPrice(day?.low)}
       </Tile>
       <Tile label="Last bar" testId="kpi-last-update">
-        <span data-testid="kpi-last-bar-time">{formatBarTime(latestBar?.ts, timeZone, true)}</span>
+        {/* Smaller than the figures: a date, time and zone must fit a sixth of the page. */}
+        <span className="text-base">
+          <Time ts={latestBar?.ts} exchangeTimeZone={exchangeTimeZone} withDate testId="kpi-last-bar-time" />
+        </span>
         <div className="text-xs font-normal text-slate-500 dark:text-slate-400">
           <UpdatedAgo at={lastUpdateAt} />
         </div>

@@ -44,11 +44,17 @@ const update = (view: MoversView, publishedAt: number): MoversKpiUpdateV1 => ({
   publishedAt,
 });
 
+/** MSFT is replayed; AAPL comes from Yahoo. */
+const SOURCES = new Map([
+  ["MSFT", "replay"],
+  ["AAPL", "yahoo"],
+] as const);
+
 function renderTable() {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   render(
     <QueryClientProvider client={client}>
-      <MoversTable windows={[5]} timeZone="UTC" onPick={() => undefined} />
+      <MoversTable windows={[5]} exchangeTimeZone="UTC" sources={SOURCES} onPick={() => undefined} />
     </QueryClientProvider>,
   );
 }
@@ -97,5 +103,18 @@ describe("MoversTable", () => {
     live.deliver("movers:updated", update(ranking([mover("TSLA", 9, 1)], WINDOW_START - 5 * 60_000), 3));
     await new Promise((r) => setTimeout(r, 20));
     expect(gainers()).toEqual(["MSFT"]);
+  });
+
+  it("names the window's zone and marks replayed symbols as a replay", async () => {
+    renderTable();
+    await waitFor(() => expect(http.pending("/api/movers").length).toBeGreaterThan(0));
+    for (const request of http.pending("/api/movers"))
+      request.respond(ranking([mover("MSFT", 3, 1), mover("AAPL", 1, 2)]));
+    await waitFor(() => expect(gainers()).toEqual(["MSFT", "AAPL"]));
+    expect(screen.getByTestId("movers-window").textContent).toBe("Window Mar 13, 15:00 – 15:05 UTC");
+    const rows = within(screen.getByTestId("movers-gainers")).getAllByRole("row");
+    const badges = rows.map((r) => within(r).queryByTestId("source-badge")?.dataset.source ?? null);
+    expect(badges).toEqual(["replay", null]);
+    expect(within(rows[0]!).getByTestId("source-badge").title).toMatch(/replayed on the wall clock/);
   });
 });

@@ -3,13 +3,16 @@
 import { memo, useState } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
+import { SourceBadge } from "@/components/kpi/source-badge";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { joinMoversRoom } from "@/components/realtime/socket";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { SegmentedControl } from "@/components/ui/segmented-control";
+import { TimeSpan } from "@/components/ui/time";
 import { moversViewSchema, type MoversView } from "@/lib/events/api-market";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
-import { formatBarTime, formatPrice } from "@/lib/kpi/format";
+import type { SymbolSource } from "@/lib/events/symbol";
+import { formatPrice } from "@/lib/kpi/format";
 import {
   formatMoversWindowLabel,
   formatMoversWindowParam,
@@ -36,12 +39,14 @@ function List({
   movers,
   empty,
   testId,
+  sources,
   onPick,
 }: {
   title: string;
   movers: Mover[];
   empty: string;
   testId: string;
+  sources: ReadonlyMap<string, SymbolSource>;
   onPick: (symbol: string) => void;
 }) {
   return (
@@ -63,6 +68,7 @@ function List({
                   >
                     {m.symbol}
                   </button>
+                  <SourceBadge source={sources.get(m.symbol)} size="sm" className="ml-1.5 align-middle" />
                 </td>
                 <td className="tabular py-1 pr-2 text-right">{formatPrice(m.lastClose)}</td>
                 <td className="py-1 text-right">
@@ -77,14 +83,20 @@ function List({
   );
 }
 
+const NO_SOURCES: ReadonlyMap<string, SymbolSource> = new Map();
+
 /** Top gainers and losers of the newest window (5 m, 15 m, 60 m, day), live. */
 export const MoversTable = memo(function MoversTable({
   windows,
-  timeZone,
+  exchangeTimeZone,
+  sources = NO_SOURCES,
   onPick,
 }: {
   windows: number[];
-  timeZone: string;
+  /** The zone of the symbol on show: windows are dated in it (or in the viewer's chosen zone). */
+  exchangeTimeZone: string;
+  /** Each symbol's source, to mark replayed ones. */
+  sources?: ReadonlyMap<string, SymbolSource>;
   onPick: (symbol: string) => void;
 }) {
   const [selected, setSelected] = useState(windows[0] ?? TRADING_DAY_WINDOW);
@@ -113,10 +125,20 @@ export const MoversTable = memo(function MoversTable({
         />
       </div>
       {ranking?.windowStart != null && (
-        <p className="mb-2 text-xs text-slate-500">
-          {isTradingDayWindow(ranking.windowMinutes)
-            ? `Trading day ${computeTradingDate(ranking.windowStart, timeZone)}, change vs previous close`
-            : `Window ${formatBarTime(ranking.windowStart, timeZone, true)} – ${formatBarTime(ranking.windowEnd, timeZone)}`}
+        <p className="mb-2 text-xs text-slate-500" data-testid="movers-window">
+          {isTradingDayWindow(ranking.windowMinutes) ? (
+            `Trading day ${computeTradingDate(ranking.windowStart, exchangeTimeZone)}, change vs previous close`
+          ) : (
+            <>
+              Window{" "}
+              <TimeSpan
+                start={ranking.windowStart}
+                end={ranking.windowEnd}
+                exchangeTimeZone={exchangeTimeZone}
+                withDate
+              />
+            </>
+          )}
         </p>
       )}
       <div className="grid gap-4">
@@ -131,6 +153,7 @@ export const MoversTable = memo(function MoversTable({
                 : "Nothing rose in this window."
           }
           testId="movers-gainers"
+          sources={sources}
           onPick={onPick}
         />
         <List
@@ -144,6 +167,7 @@ export const MoversTable = memo(function MoversTable({
                 : "Nothing fell in this window."
           }
           testId="movers-losers"
+          sources={sources}
           onPick={onPick}
         />
       </div>

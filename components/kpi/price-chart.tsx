@@ -15,12 +15,13 @@ import {
 } from "recharts";
 
 import { downsampleBars } from "@/lib/kpi/downsample";
-import { formatBarTime, formatPrice, formatVolume } from "@/lib/kpi/format";
+import { formatBarTime, formatPrice, formatVolume, formatZonedTime, formatZoneLabel } from "@/lib/kpi/format";
 import type { FactBar } from "@/lib/kpi/types";
 
 /** Most points drawn per series: a full session (390) is drawn bar by bar, longer ranges are merged. */
 const MAX_POINTS = 400;
 
+/** `timeZone`: the zone to show times in (the viewer's choice, resolved); named once beside the axis. */
 type Props = { bars: FactBar[]; timeZone: string; multiDay: boolean };
 
 /**
@@ -33,6 +34,7 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
   const tickFormatter = (i: number) => formatBarTime(tsAt(i), timeZone, multiDay);
   const domain: [number, number] = [0, Math.max(points.length - 1, 1)];
   const last = bars[bars.length - 1];
+  const tooltipLabel = (i: unknown) => formatZonedTime(tsAt(Number(i)), timeZone, { withDate: true });
   return (
     <div
       data-testid="price-chart"
@@ -40,6 +42,14 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
       data-last-ts={last?.ts ?? ""}
       data-last-close={last?.close ?? ""}
     >
+      {last && (
+        <p
+          className="-mt-1 mb-1 text-right text-xs text-slate-500 dark:text-slate-400"
+          data-testid="chart-zone"
+        >
+          Times in {formatZoneLabel(last.ts, timeZone)}
+        </p>
+      )}
       <div className="h-72 w-full">
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={points} syncId="price" margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
@@ -59,7 +69,7 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
               tick={{ fontSize: 11 }}
             />
             <Tooltip
-              labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)}
+              labelFormatter={tooltipLabel}
               formatter={(value, name) => [formatPrice(Number(value)), String(name)]}
               contentStyle={{ fontSize: 12 }}
             />
@@ -104,7 +114,7 @@ export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }:
             <XAxis dataKey="i" type="number" domain={domain} hide />
             <YAxis tickFormatter={(v: number) => formatVolume(v, true)} width={64} tick={{ fontSize: 10 }} />
             <Tooltip
-              labelFormatter={(i) => formatBarTime(tsAt(Number(i)), timeZone, true)}
+              labelFormatter={tooltipLabel}
               formatter={(value) => [formatVolume(Number(value)), "Volume"]}
               contentStyle={{ fontSize: 12 }}
             />

@@ -1,8 +1,9 @@
 "use client";
 
+import { formatSourceSuffix } from "@/components/kpi/source-badge";
 import type { SymbolSummary } from "@/lib/events/api-market";
 
-/** Picks the symbol to watch among the followed ones; paused or invalid ones say so. */
+/** Picks the symbol to watch among the followed ones; replayed, paused or invalid ones say so. */
 export function SymbolPicker({
   symbols,
   value,
@@ -22,8 +23,9 @@ export function SymbolPicker({
         className="rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
       >
         {symbols.map((s) => (
-          <option key={s.symbol} value={s.symbol}>
+          <option key={s.symbol} value={s.symbol} data-source={s.source}>
             {s.symbol}
+            {formatSourceSuffix(s.source)}
             {s.status !== "active" ? ` (${s.status})` : ""}
           </option>
         ))}

@@ -49,7 +49,13 @@ function sessionCookie(req: AdminRequest<unknown>, value: string, maxAgeSeconds:
 }
 
 function symbolDeps(deps: EnabledAdminDeps): SymbolAdminDeps {
-  return { db: deps.db, validator: deps.validator, defaultTimeZone: deps.defaultTimeZone, clock: deps.clock };
+  return {
+    db: deps.db,
+    validator: deps.validator,
+    defaultSource: deps.defaultSource,
+    defaultTimeZone: deps.defaultTimeZone,
+    clock: deps.clock,
+  };
 }
 
 async function getSymbolView(deps: EnabledAdminDeps, symbol: string) {

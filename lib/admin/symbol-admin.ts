@@ -13,9 +13,10 @@ import {
   type PurgedHistory,
   type SymbolPatch,
   type SymbolRow,
+  type SymbolSource,
   type SymbolStatus,
 } from "@/lib/db/queries/symbols";
-import { normalizeSymbolInput } from "@/lib/events/symbol";
+import { isPollingSource, normalizeSymbolInput } from "@/lib/events/symbol";
 
 /** Who makes a change, for the audit log. */
 export type AdminActor = { username: string; clientIp: string | null };
@@ -23,6 +24,8 @@ export type AdminActor = { username: string; clientIp: string | null };
 export type SymbolAdminDeps = {
   db: Db;
   validator: SymbolValidator;
+  /** INGEST_SOURCE: the source of symbols whose own source is null (every symbol added here). */
+  defaultSource: SymbolSource;
   defaultTimeZone: string;
   clock: () => number;
 };
@@ -37,6 +40,21 @@ export type AddSymbolsResult = {
 };
 
 const isFollowed = (status: SymbolStatus) => status === "active" || status === "paused";
+
+/**
+ * Refuses a poll interval for symbols whose source does not poll: saving one would confirm and audit a
+ * change that has no effect on their bars.
+ */
+function assertPollable(symbols: { symbol: string; source: SymbolSource }[]): void {
+  const notPolled = symbols.filter((s) => !isPollingSource(s.source));
+  if (notPolled.length === 0) return;
+  const names = notPolled.map((s) => s.symbol).join(", ");
+  const sources = [...new Set(notPolled.map((s) => s.source))].join(", ");
+  throw new ApiError(
+    "bad_request",
+    `pollIntervalSeconds: ${names} ${notPolled.length === 1 ? "is" : "are"} not polled (source ${sources}): a poll interval would have no effect`,
+  );
+}
 
 async function audit(
   tx: DbOrTx,
@@ -67,6 +85,13 @@ export async function addSymbols(
   input: { symbols: string[]; pollIntervalSeconds?: number },
 ): Promise<AddSymbolsResult> {
   const existing = new Map((await listSymbolsByName(deps.db, input.symbols)).map((row) => [row.symbol, row]));
+  if (input.pollIntervalSeconds !== undefined)
+    assertPollable(
+      input.symbols.map((symbol) => ({
+        symbol,
+        source: existing.get(symbol)?.source ?? deps.defaultSource,
+      })),
+    );
   const result: AddSymbolsResult = { added: [], reactivated: [], alreadyFollowed: [], rejected: [] };
   const toCheck: string[] = [];
   for (const symbol of input.symbols) {
@@ -132,8 +157,9 @@ async function getFollowableOrThrow(db: DbOrTx, symbol: string, forUpdate: boole
 }
 
 /**
- * Pauses (`paused`), resumes (`active`) and/or sets the poll interval. Resuming an invalid symbol
- * checks it at the source again. A removed symbol must be added again instead. No change, no audit.
+ * Pauses (`paused`), resumes (`active`) and/or sets the poll interval (400 for a source that does not
+ * poll). Resuming an invalid symbol checks it at the source again. A removed symbol must be added again
+ * instead. No change, no audit.
  */
 export async function updateSymbolSettings(
   deps: SymbolAdminDeps,
@@ -144,6 +170,8 @@ export async function updateSymbolSettings(
   const current = await getFollowableOrThrow(deps.db, symbol, false);
   if (current.status === "removed")
     throw new ApiError("conflict", `${symbol} was removed; add it again to follow it`);
+  if (change.pollIntervalSeconds !== undefined)
+    assertPollable([{ symbol, source: current.source ?? deps.defaultSource }]);
   let recheck: CheckedSymbol | null = null;
   if (change.status === "active" && current.status === "invalid") {
     const check = await deps.validator.check([symbol]);

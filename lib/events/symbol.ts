@@ -38,3 +38,12 @@ export type SymbolStatus = z.infer<typeof symbolStatusSchema>;
 /** Where a symbol's bars come from; `external`: they arrive on the topic from elsewhere (not polled). */
 export const symbolSourceSchema = z.enum(["yahoo", "replay", "synthetic", "external"]);
 export type SymbolSource = z.infer<typeof symbolSourceSchema>;
+
+/**
+ * Whether the ingest worker polls a source on each symbol's own poll interval: only Yahoo does. Replay
+ * and synthetic bars follow the wall clock, and external bars arrive from elsewhere, so a poll interval
+ * means nothing for them (the admin API refuses one, and the admin page offers no editor).
+ */
+export function isPollingSource(source: SymbolSource): boolean {
+  return source === "yahoo";
+}

@@ -52,10 +52,95 @@ function getTimeFormatter(timeZone: string, withDate: boolean): Intl.DateTimeFor
   });
 }
 
-/** Bar time in the exchange's zone: "14:05", or "Mar 12, 14:05" with the date. */
+/**
+ * Time of day in `timeZone` without the zone: "14:05", or "Mar 12, 14:05" with the date. Only where
+ * the zone is named once nearby (a chart's axis); everywhere else use formatZonedTime.
+ */
 export function formatBarTime(ts: number | null | undefined, timeZone: string, withDate = false): string {
   if (ts === null || ts === undefined || !Number.isFinite(ts)) return DASH;
   return getTimeFormatter(timeZone, withDate).format(ts);
+}
+
+/** Which zone the UI shows times in: each symbol's exchange zone, the viewer's own zone, or UTC. */
+export const DISPLAY_ZONES = ["exchange", "local", "utc"] as const;
+export type DisplayZone = (typeof DISPLAY_ZONES)[number];
+/** What a first visit and the server render show: market hours read as the market reads them. */
+export const DEFAULT_DISPLAY_ZONE: DisplayZone = "exchange";
+
+/** A stored or requested choice; anything unknown (an old value, a typo, null) is the default. */
+export function parseDisplayZone(raw: unknown): DisplayZone {
+  return DISPLAY_ZONES.find((z) => z === raw) ?? DEFAULT_DISPLAY_ZONE;
+}
+
+/** The IANA zone a choice stands for, given the exchange's zone and the viewer's own. */
+export function resolveDisplayTimeZone(
+  zone: DisplayZone,
+  zones: { exchange: string; local: string },
+): string {
+  return zone === "utc" ? "UTC" : zone === "local" ? zones.local : zones.exchange;
+}
+
+const isOffsetName = (name: string) => /^GMT[+-]/.test(name);
+
+function getZoneName(ts: number, timeZone: string, locale: string): string {
+  const parts = getDateTimeFormat(locale, { timeZone, timeZoneName: "short" }).formatToParts(ts);
+  return parts.find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+}
+
+/**
+ * The zone's short name at that instant, so that it follows daylight saving time: "EST" / "EDT",
+ * "CET" / "CEST", "GMT" / "BST", "UTC"; an offset such as "GMT+9" where no abbreviation is in common
+ * use. US English names American zones only, British English the European ones, hence both.
+ */
+export function formatZoneLabel(ts: number, timeZone: string): string {
+  const american = getZoneName(ts, timeZone, "en-US");
+  if (!isOffsetName(american)) return american;
+  const british = getZoneName(ts, timeZone, "en-GB");
+  return isOffsetName(british) ? american : british;
+}
+
+function getZonedFormatter(timeZone: string, withDate: boolean, withSeconds: boolean): Intl.DateTimeFormat {
+  return getDateTimeFormat("en-US", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    ...(withSeconds ? { second: "2-digit" } : {}),
+    ...(withDate ? { month: "short", day: "numeric" } : {}),
+  });
+}
+
+export type ZonedTimeOptions = { withDate?: boolean; withSeconds?: boolean };
+
+/** A time that names its zone: "14:05 EDT", "Mar 12, 19:05 UTC", "Mar 12, 20:05:07 CET". */
+export function formatZonedTime(
+  ts: number | null | undefined,
+  timeZone: string,
+  { withDate = false, withSeconds = false }: ZonedTimeOptions = {},
+): string {
+  if (ts === null || ts === undefined || !Number.isFinite(ts)) return DASH;
+  return `${getZonedFormatter(timeZone, withDate, withSeconds).format(ts)} ${formatZoneLabel(ts, timeZone)}`;
+}
+
+/**
+ * A span that names its zone once: "Mar 12, 14:05 – 14:10 EDT" (the date only on the start). Both
+ * ends keep their own label when they differ, as across a daylight saving change.
+ */
+export function formatZonedTimeSpan(
+  start: number | null | undefined,
+  end: number | null | undefined,
+  timeZone: string,
+  withDate = false,
+): string {
+  if (start === null || start === undefined || !Number.isFinite(start)) return DASH;
+  if (end === null || end === undefined || !Number.isFinite(end)) return DASH;
+  const startLabel = formatZoneLabel(start, timeZone);
+  const endLabel = formatZoneLabel(end, timeZone);
+  const from = getZonedFormatter(timeZone, withDate, false).format(start);
+  const to = getZonedFormatter(timeZone, false, false).format(end);
+  return startLabel === endLabel
+    ? `${from} – ${to} ${endLabel}`
+    : `${from} ${startLabel} – ${to} ${endLabel}`;
 }
 
 /** "3 s ago", "2 min ago", "1 h ago" for a duration in milliseconds. */

@@ -6,6 +6,23 @@ import { AdminPage } from "./pages/admin-page";
 
 /** NVDA is in the recorded data but not among the run's symbols (AAPL, MSFT, SPY). */
 const ADDED = "NVDA";
+/** A paused Yahoo symbol (the source that polls) listed on Tokyo's exchange; no worker touches it. */
+const POLLED = "ZZPOLL";
+/** 14:05:07 on a winter day in New York (EST): 19:05:07 UTC, 20:05:07 in Berlin (CET), 04:05 next day in Tokyo. */
+const AT = "2026-01-15T19:05:07Z";
+
+async function insertPolledSymbol(app: App): Promise<void> {
+  await app.query(
+    `insert into symbols (symbol, source, status, exchange_timezone, last_tick_at)
+     values ($1, 'yahoo', 'paused', 'Asia/Tokyo', $2)`,
+    [POLLED, AT],
+  );
+}
+
+async function deletePolledSymbol(app: App): Promise<void> {
+  await app.query("delete from symbols where symbol = $1", [POLLED]);
+  await app.query("delete from admin_audit_log where symbol = $1", [POLLED]);
+}
 
 async function countBars(app: App, symbol: string): Promise<{ n: number; last: string | null }> {
   const [row] = await app.query<{ n: number; last: string | null }>(
@@ -149,16 +166,73 @@ test.describe("admin", () => {
     }
   });
 
-  test("the poll interval is validated and saved; a removed symbol's history is purged only after typing its symbol", async ({
+  test("the poll interval can be edited only where the source polls: a replay symbol offers no editor", async ({
     page,
     app,
   }) => {
+    await insertPolledSymbol(app);
+    try {
+      const admin = new AdminPage(page);
+      await signIn(admin, app);
+      // The deployment replays: new symbols are not polled, so the add form asks for no interval.
+      await expect(page.getByTestId("add-symbols-form")).toBeVisible();
+      await expect(admin.addInterval).toHaveCount(0);
+      await expect(admin.notPolled(ADDED)).toHaveText("not polled");
+      await expect(admin.pollIntervalEdit(ADDED)).toHaveCount(0);
+      await expect(admin.row(ADDED).getByTestId("source-badge")).toHaveAttribute("data-source", "replay");
+
+      await admin.setPollInterval(POLLED, 15);
+      await expect(admin.row(POLLED).getByTestId("symbol-interval")).toHaveText("15 s");
+      await expect(admin.notice).toContainText(`${POLLED} is now polled every 15 s`);
+      await expect(admin.auditRow("symbol.poll_interval", POLLED)).toContainText("60 s → 15 s");
+      await expect(admin.row(POLLED).getByTestId("source-badge")).toHaveCount(0);
+    } finally {
+      await deletePolledSymbol(app);
+    }
+  });
+
+  test.describe("in a browser whose zone is Berlin", () => {
+    test.use({ timezoneId: "Europe/Berlin" });
+
+    test("times name their zone; switching to UTC or local time changes them, and the choice survives a reload", async ({
+      page,
+      app,
+    }) => {
+      await insertPolledSymbol(app);
+      await app.query(
+        "insert into admin_audit_log (at, actor, action, symbol) values ($1, 'e2e', 'symbol.pause', $2)",
+        [AT, POLLED],
+      );
+      try {
+        const admin = new AdminPage(page);
+        await signIn(admin, app);
+        const auditAt = admin.auditRow("symbol.pause", POLLED).getByTestId("audit-at");
+        // Exchange time: the symbol's own exchange for its last tick, the deployment's for the audit log.
+        await expect(admin.zones.option("exchange")).toHaveAttribute("aria-checked", "true");
+        await expect(admin.lastTickTime(POLLED)).toHaveText("Jan 16, 04:05 GMT+9");
+        await expect(auditAt).toHaveText("Jan 15, 14:05:07 EST");
+
+        await admin.zones.choose("utc");
+        await expect(admin.lastTickTime(POLLED)).toHaveText("Jan 15, 19:05 UTC");
+        await expect(auditAt).toHaveText("Jan 15, 19:05:07 UTC");
+
+        await admin.zones.choose("local");
+        await expect(admin.lastTickTime(POLLED)).toHaveText("Jan 15, 20:05 CET");
+        await expect(auditAt).toHaveText("Jan 15, 20:05:07 CET");
+
+        await page.reload();
+        await expect(admin.zones.option("local")).toHaveAttribute("aria-checked", "true");
+        await expect(auditAt).toHaveText("Jan 15, 20:05:07 CET");
+      } finally {
+        await deletePolledSymbol(app);
+      }
+    });
+  });
+
+  test("a removed symbol's history is purged only after typing its symbol", async ({ page, app }) => {
     const admin = new AdminPage(page);
     await signIn(admin, app);
     await expect(admin.row(ADDED)).toBeVisible();
-
-    await admin.setPollInterval(ADDED, 15);
-    await expect(admin.row(ADDED).getByTestId("symbol-interval")).toHaveText("15 s");
 
     await admin.remove(ADDED);
     await expect(admin.status(ADDED)).toHaveAttribute("data-status", "removed");

@@ -181,11 +181,69 @@ test.describe("live dashboard", () => {
     }
   });
 
+  test("a replayed symbol is labelled as a replay, with what that means, in the header and the picker", async ({
+    page,
+  }) => {
+    const dashboard = new DashboardPage(page);
+    await dashboard.open("SPY");
+    await expect(dashboard.sourceBadge).toHaveAttribute("data-source", "replay");
+    await expect(dashboard.sourceBadge).toHaveAttribute(
+      "title",
+      /replayed on the wall clock; not live market data/,
+    );
+    // A speed factor is no longer part of the replay: nothing says "60×".
+    await expect(dashboard.root).not.toContainText("×");
+    await expect(dashboard.picker.locator('option[value="SPY"]')).toHaveText("SPY · replay");
+  });
+
   test("is keyboard-usable: the range can be chosen with Tab and Enter", async ({ page }) => {
     const dashboard = new DashboardPage(page);
     await dashboard.open("SPY", "session");
     await page.getByTestId("range-1h").focus();
     await page.keyboard.press("Enter");
     await expect(dashboard.root).toHaveAttribute("data-range", "1h");
+  });
+
+  test.describe("in a browser whose zone is Berlin", () => {
+    test.use({ timezoneId: "Europe/Berlin" });
+
+    test("times name their zone; switching to UTC or local time changes them, and the choice survives a reload", async ({
+      page,
+      app,
+    }) => {
+      // 14:05 on a winter day in New York (EST): 19:05 UTC, 20:05 in Berlin (CET).
+      const symbol = uniqueSymbol();
+      const ts = Date.parse("2026-01-15T19:05:00Z");
+      await app.produceBars(symbol, [bar(ts - MINUTE, 41), bar(ts, 42)]);
+      await expect
+        .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+          timeout: 20_000,
+        })
+        .toBe(2);
+
+      const consoleErrors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") consoleErrors.push(message.text());
+      });
+      const dashboard = new DashboardPage(page);
+      await dashboard.open(symbol);
+      await expect(dashboard.zones.option("exchange")).toHaveAttribute("aria-checked", "true");
+      await expect(dashboard.lastBarTime).toHaveText("Jan 15, 14:05 EST");
+      await expect(dashboard.chartZone).toHaveText("Times in EST");
+
+      await dashboard.zones.choose("utc");
+      await expect(dashboard.lastBarTime).toHaveText("Jan 15, 19:05 UTC");
+      await expect(dashboard.chartZone).toHaveText("Times in UTC");
+
+      await dashboard.zones.choose("local");
+      await expect(dashboard.lastBarTime).toHaveText("Jan 15, 20:05 CET");
+      await expect(dashboard.chartZone).toHaveText("Times in CET");
+
+      await page.reload();
+      await expect(dashboard.zones.option("local")).toHaveAttribute("aria-checked", "true");
+      await expect(dashboard.lastBarTime).toHaveText("Jan 15, 20:05 CET");
+      // The server rendered exchange time and the browser applied the stored choice after hydrating.
+      expect(consoleErrors.filter((text) => /hydrat/i.test(text))).toEqual([]);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { createAdminApiHarness, type AdminApiHarness } from "@/tests/support/admin/admin-api-harness";
 import type { AdminSymbolView, AuditEntryView } from "@/lib/admin/admin-views";
+import type { SymbolValidator } from "@/lib/admin/symbol-validator";
 import { saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
 import { insertRawTicks } from "@/lib/db/queries/raw-ticks";
 import { insertSymbols } from "@/lib/db/queries/symbols";
@@ -80,6 +81,20 @@ async function fillGoogAndAmznHistory(): Promise<void> {
   ]);
 }
 
+/** A Yahoo deployment (the one source that polls), whose lookup finds every ticker, with no network. */
+async function useYahooDeployment(): Promise<void> {
+  const validator: SymbolValidator = {
+    source: "yahoo",
+    check: (list) =>
+      Promise.resolve({
+        found: list.map((symbol) => ({ symbol, displayName: null, exchangeTimezone: null })),
+        rejected: [],
+      }),
+  };
+  h = createAdminApiHarness({ db: database.db, logger: testLogger, defaultSource: "yahoo", validator });
+  await h.signIn();
+}
+
 async function removeSymbol(symbol: string): Promise<void> {
   const res = await h.call(h.api.removeSymbol, { method: "DELETE", params: { symbol } });
   expect(res.status).toBe(200);
@@ -99,6 +114,7 @@ afterEach(async () => {
 
 describe("adding symbols", () => {
   it("201 adds several symbols from a comma/space list, each audited with who, what, after and client IP", async () => {
+    await useYahooDeployment();
     const res = await h.call(h.api.addSymbols, {
       method: "POST",
       body: { symbols: "nvda,  META", pollIntervalSeconds: 30 },
@@ -161,6 +177,21 @@ describe("adding symbols", () => {
     expect((await database.db.select().from(symbols)).map((r) => r.symbol)).toEqual(["NVDA"]);
   });
 
+  it("400 for a poll interval on a source that does not poll (replay): nothing added, nothing audited", async () => {
+    const res = await h.call(h.api.addSymbols, {
+      method: "POST",
+      body: { symbols: "NVDA, META", pollIntervalSeconds: 30 },
+    });
+    expect(res.status).toBe(400);
+    expect(messageOf(res.body)).toBe(
+      "pollIntervalSeconds: NVDA, META are not polled (source replay): a poll interval would have no effect",
+    );
+    expect(await database.db.select().from(symbols)).toEqual([]);
+    expect(
+      await database.db.select().from(adminAuditLog).where(eq(adminAuditLog.action, "symbol.add")),
+    ).toEqual([]);
+  });
+
   it("400 for a poll interval outside 5..3600 s", async () => {
     const res = await h.call(h.api.addSymbols, {
       method: "POST",
@@ -173,13 +204,14 @@ describe("adding symbols", () => {
 
 describe("changing a symbol", () => {
   it("pause and resume: 200, audited with before and after, and the ingest worker's registry sees it within 5 s", async () => {
+    await useYahooDeployment();
     await addSymbols("NVDA", 30);
     let latest: IngestSymbol[] = [];
     const registry = watchActiveSymbols({
       db: database.db,
       url: database.url,
       logger: testLogger,
-      defaultSource: "replay",
+      defaultSource: "yahoo",
       onChange: (list) => (latest = list),
       pollMs: 60_000,
     });
@@ -193,7 +225,7 @@ describe("changing a symbol", () => {
       expect(paused.status).toBe(200);
       expect(paused.body).toMatchObject({
         changed: true,
-        symbol: { symbol: "NVDA", status: "paused", source: "replay" },
+        symbol: { symbol: "NVDA", status: "paused", source: "yahoo" },
       });
       await waitFor(
         "NVDA dropped by the ingest registry (NOTIFY)",
@@ -229,6 +261,7 @@ describe("changing a symbol", () => {
   });
 
   it("a request that changes nothing writes no audit entry", async () => {
+    await useYahooDeployment();
     await addSymbols("NVDA", 15);
     const before = (await auditFor("NVDA")).length;
     const res = await h.call(h.api.updateSymbol, {
@@ -238,6 +271,50 @@ describe("changing a symbol", () => {
     });
     expect(res.body).toMatchObject({ changed: false });
     expect(await auditFor("NVDA")).toHaveLength(before);
+  });
+
+  it("400 for a poll interval on a replay or external symbol, even with a status change; nothing changed or audited", async () => {
+    await addSymbols("NVDA");
+    await insertSymbols(database.db, [
+      { symbol: "EXT", source: "external", status: "active", exchangeTimezone: "America/New_York" },
+    ]);
+    const before = await auditFor("NVDA");
+    const replay = await h.call(h.api.updateSymbol, {
+      method: "PATCH",
+      params: { symbol: "NVDA" },
+      body: { status: "paused", pollIntervalSeconds: 15 },
+    });
+    expect(replay.status).toBe(400);
+    expect(messageOf(replay.body)).toBe(
+      "pollIntervalSeconds: NVDA is not polled (source replay): a poll interval would have no effect",
+    );
+    expect(await symbolRow("NVDA")).toMatchObject({ status: "active", pollIntervalSeconds: 60 });
+    expect(await auditFor("NVDA")).toEqual(before);
+    const external = await h.call(h.api.updateSymbol, {
+      method: "PATCH",
+      params: { symbol: "EXT" },
+      body: { pollIntervalSeconds: 15 },
+    });
+    expect(external.status).toBe(400);
+    expect(messageOf(external.body)).toMatch(/^pollIntervalSeconds: EXT is not polled \(source external\)/);
+  });
+
+  it("a Yahoo symbol in a replay deployment keeps its own source: its poll interval can be set", async () => {
+    await insertSymbols(database.db, [
+      { symbol: "IBM", source: "yahoo", status: "paused", exchangeTimezone: "America/New_York" },
+    ]);
+    const res = await h.call(h.api.updateSymbol, {
+      method: "PATCH",
+      params: { symbol: "IBM" },
+      body: { pollIntervalSeconds: 120 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ changed: true, symbol: { source: "yahoo", pollIntervalSeconds: 120 } });
+    expect((await auditFor("IBM"))[0]).toMatchObject({
+      action: "symbol.poll_interval",
+      before: { pollIntervalSeconds: 60 },
+      after: { pollIntervalSeconds: 120 },
+    });
   });
 
   it("400 for an empty change or an interval out of range; 404 for an unknown symbol; 400 for a malformed one", async () => {

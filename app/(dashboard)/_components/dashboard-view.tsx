@@ -1,13 +1,14 @@
 "use client";
 
 import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useDeferredValue, useTransition } from "react";
+import { useCallback, useDeferredValue, useMemo, useTransition } from "react";
 
 import { DailyRangeChart } from "@/components/kpi/daily-range-chart";
 import { KpiCards } from "@/components/kpi/kpi-cards";
 import { MoversTable } from "@/components/kpi/movers-table";
 import { PriceChart } from "@/components/kpi/price-chart";
 import { RangePicker } from "@/components/kpi/range-picker";
+import { SourceBadge } from "@/components/kpi/source-badge";
 import { SymbolPicker } from "@/components/kpi/symbol-picker";
 import { ConnectionIndicator } from "@/components/realtime/connection-indicator";
 import { fetchJson } from "@/components/realtime/fetch-json";
@@ -15,6 +16,7 @@ import { useConnectionState } from "@/components/realtime/use-connection-state";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { useLiveSymbol, type SymbolView } from "@/components/realtime/use-live-symbol";
 import { Card } from "@/components/ui/card";
+import { useDisplayTimeZone } from "@/components/ui/display-zone-provider";
 import { symbolsResponseSchema, type SymbolSummary } from "@/lib/events/api-market";
 import type { TimeRange } from "@/lib/kpi/time-range";
 
@@ -26,7 +28,6 @@ type Props = {
   moversWindows: number[];
   /** The symbol asked for in the URL, when it differs from the one shown (unknown or removed). */
   requestedSymbol: string | null;
-  replaySpeed: number;
 };
 
 /** Symbols list kept current: reloaded whenever an admin changes one (symbols:changed). */
@@ -47,7 +48,6 @@ export function DashboardView({
   initial,
   moversWindows,
   requestedSymbol,
-  replaySpeed,
 }: Props) {
   const router = useRouter();
   const pathname = usePathname();
@@ -56,7 +56,9 @@ export function DashboardView({
   const connection = useConnectionState();
   const live = useLiveSymbol(symbol, range, initial);
   const current = symbols.find((s) => s.symbol === symbol) ?? null;
-  const timeZone = current?.exchangeTimezone ?? "America/New_York";
+  const exchangeTimeZone = current?.exchangeTimezone ?? "America/New_York";
+  const chartTimeZone = useDisplayTimeZone(exchangeTimeZone);
+  const sources = useMemo(() => new Map(symbols.map((s) => [s.symbol, s.source])), [symbols]);
   const latestBar = live.bars[live.bars.length - 1] ?? null;
   // The cards show a live bar at once; the charts re-render at low priority, in slices React can
   // interrupt, so a burst of updates never blocks the page.
@@ -102,18 +104,10 @@ export function DashboardView({
             <span className="ml-2 text-base font-normal text-slate-500">{current.displayName}</span>
           )}
         </h1>
+        <SourceBadge source={current?.source} />
         <SymbolPicker symbols={symbols} value={symbol} onChange={(s) => navigate({ symbol: s })} />
         <RangePicker value={range} onChange={(r) => navigate({ range: r })} />
         <div className="ml-auto flex items-center gap-3">
-          {current?.source === "replay" && (
-            <span
-              data-testid="replay-badge"
-              title={`Recorded real bars replayed as a live feed at ${replaySpeed}× speed: bar times are replay times and can run ahead of the clock.`}
-              className="rounded-full bg-violet-100 px-2.5 py-0.5 text-xs font-semibold text-violet-800 dark:bg-violet-900/50 dark:text-violet-200"
-            >
-              Replay · {replaySpeed}×
-            </span>
-          )}
           <ConnectionIndicator state={connection} />
         </div>
       </div>
@@ -160,7 +154,12 @@ export function DashboardView({
         </p>
       )}
 
-      <KpiCards latestBar={latestBar} day={live.day} timeZone={timeZone} lastUpdateAt={live.lastUpdateAt} />
+      <KpiCards
+        latestBar={latestBar}
+        day={live.day}
+        exchangeTimeZone={exchangeTimeZone}
+        lastUpdateAt={live.lastUpdateAt}
+      />
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Price, MA 5 and MA 20" className="lg:col-span-2">
@@ -171,11 +170,16 @@ export function DashboardView({
                 : `No data yet for ${symbol}: waiting for its first bar.`}
             </p>
           ) : (
-            <PriceChart bars={chartBars} timeZone={timeZone} multiDay={range === "5d"} />
+            <PriceChart bars={chartBars} timeZone={chartTimeZone} multiDay={range === "5d"} />
           )}
         </Card>
         <Card title="Top gainers and losers">
-          <MoversTable windows={moversWindows} timeZone={timeZone} onPick={pickSymbol} />
+          <MoversTable
+            windows={moversWindows}
+            exchangeTimeZone={exchangeTimeZone}
+            sources={sources}
+            onPick={pickSymbol}
+          />
         </Card>
       </div>
       <Card title="Daily high vs low">

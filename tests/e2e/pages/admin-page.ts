@@ -1,5 +1,7 @@
 import type { Locator, Page } from "@playwright/test";
 
+import { DisplayZoneSwitch } from "./display-zone";
+
 /** Page object of /admin and /admin/login (data-testid selectors only). */
 export class AdminPage {
   readonly root: Locator;
@@ -9,6 +11,8 @@ export class AdminPage {
   readonly addOutcome: Locator;
   readonly auditRows: Locator;
   readonly purgeDialog: Locator;
+  readonly addInterval: Locator;
+  readonly zones: DisplayZoneSwitch;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId("admin-page");
@@ -18,6 +22,8 @@ export class AdminPage {
     this.addOutcome = page.getByTestId("add-outcome");
     this.auditRows = page.getByTestId("audit-row");
     this.purgeDialog = page.getByTestId("purge-dialog");
+    this.addInterval = page.getByTestId("add-symbols-interval");
+    this.zones = new DisplayZoneSwitch(page);
   }
 
   async open(): Promise<void> {
@@ -44,6 +50,10 @@ export class AdminPage {
     return this.page.locator(`[data-testid="symbol-row"][data-symbol="${symbol}"]`);
   }
 
+  lastTickTime(symbol: string): Locator {
+    return this.lastTick(symbol).locator("time");
+  }
+
   status(symbol: string): Locator {
     return this.row(symbol).getByTestId("symbol-status");
   }
@@ -66,6 +76,15 @@ export class AdminPage {
 
   async remove(symbol: string): Promise<void> {
     await this.row(symbol).getByTestId("symbol-remove").click();
+  }
+
+  /** The poll interval editor's "edit" button (only for symbols whose source polls). */
+  pollIntervalEdit(symbol: string): Locator {
+    return this.row(symbol).getByTestId("symbol-interval-edit");
+  }
+
+  notPolled(symbol: string): Locator {
+    return this.row(symbol).getByTestId("symbol-not-polled");
   }
 
   async setPollInterval(symbol: string, seconds: number): Promise<void> {

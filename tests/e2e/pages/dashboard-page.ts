@@ -1,5 +1,7 @@
 import type { Locator, Page } from "@playwright/test";
 
+import { DisplayZoneSwitch } from "./display-zone";
+
 /** Page object of the live dashboard (data-testid selectors only). */
 export class DashboardPage {
   readonly root: Locator;
@@ -7,6 +9,10 @@ export class DashboardPage {
   readonly chart: Locator;
   readonly connection: Locator;
   readonly picker: Locator;
+  readonly lastBarTime: Locator;
+  readonly chartZone: Locator;
+  readonly sourceBadge: Locator;
+  readonly zones: DisplayZoneSwitch;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId("dashboard");
@@ -14,6 +20,10 @@ export class DashboardPage {
     this.chart = page.getByTestId("price-chart");
     this.connection = page.getByTestId("connection-indicator");
     this.picker = page.getByTestId("symbol-picker");
+    this.lastBarTime = page.getByTestId("kpi-last-bar-time");
+    this.chartZone = page.getByTestId("chart-zone");
+    this.sourceBadge = page.getByTestId("dashboard").getByTestId("source-badge").first();
+    this.zones = new DisplayZoneSwitch(page);
   }
 
   async open(symbol?: string, range?: string): Promise<void> {

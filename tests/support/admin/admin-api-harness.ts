@@ -47,6 +47,8 @@ export function createAdminApiHarness(options: {
   logger: Logger;
   env?: Partial<AdminConfigEnv>;
   validator?: SymbolValidator;
+  /** The deployment's source (INGEST_SOURCE); replay unless told otherwise. */
+  defaultSource?: AdminDeps["defaultSource"];
 }): AdminApiHarness {
   let now = Date.parse("2025-03-12T15:00:00Z");
   const config = resolveAdminConfig({
@@ -64,7 +66,7 @@ export function createAdminApiHarness(options: {
     db: options.db,
     config,
     validator: options.validator ?? createReplaySymbolValidator(path.resolve("data/minute-bars")),
-    defaultSource: "replay",
+    defaultSource: options.defaultSource ?? "replay",
     defaultTimeZone: "America/New_York",
     logger: options.logger,
     clock: () => now,

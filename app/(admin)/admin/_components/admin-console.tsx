@@ -13,13 +13,16 @@ import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { Card } from "@/components/ui/card";
 import type { PollIntervalBounds } from "@/lib/events/api-admin";
 import type { AddSymbolsOutcome, AdminSymbol, AuditEntry, AuditPage } from "@/lib/events/api-admin";
+import type { SymbolSource } from "@/lib/events/symbol";
 
 import { createAdminClient } from "./admin-client";
 
 type Props = {
   username: string;
   csrfToken: string;
-  source: string;
+  source: SymbolSource;
+  /** The deployment's exchange zone (EXCHANGE_TIMEZONE): "exchange time" for times of no symbol. */
+  exchangeTimeZone: string;
   bounds: PollIntervalBounds;
   initialSymbols: AdminSymbol[];
   initialAudit: AuditPage;
@@ -44,6 +47,7 @@ export function AdminConsole({
   username,
   csrfToken,
   source,
+  exchangeTimeZone,
   bounds,
   initialSymbols,
   initialAudit,
@@ -79,9 +83,8 @@ export function AdminConsole({
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<Notice | null>(null);
   const [purgeTarget, setPurgeTarget] = useState<string | null>(null);
-  // Server render and hydration share renderedAt and UTC; the browser's clock and zone take over after.
+  // Server render and hydration share renderedAt; the browser's clock takes over after.
   const [now, setNow] = useState(renderedAt);
-  const [timeZone, setTimeZone] = useState("UTC");
 
   const handleError = useCallback(
     (error: unknown) => {
@@ -109,7 +112,6 @@ export function AdminConsole({
   );
 
   useEffect(() => {
-    setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone);
     const clock = setInterval(() => setNow(Date.now()), 1_000);
     return () => clearInterval(clock);
   }, []);
@@ -243,7 +245,7 @@ export function AdminConsole({
       </Card>
 
       <Card title="Audit log" testId="audit-card">
-        <AuditLogTable entries={audit} timeZone={timeZone} />
+        <AuditLogTable entries={audit} exchangeTimeZone={exchangeTimeZone} defaultSource={source} />
         {nextBefore !== null && (
           <div className="mt-3 text-center">
             <AdminButton size="sm" onClick={() => void loadOlder()} data-testid="audit-load-older">
