@@ -6,7 +6,7 @@ import {
   purgeSymbolBodySchema,
   symbolParamSchema,
   updateSymbolBodySchema,
-} from "@/lib/admin/admin-schemas";
+} from "@/lib/events/api-admin-requests";
 import { endAdminSession, startAdminSession } from "@/lib/admin/admin-session";
 import { toAdminSymbolView, toAuditEntryView } from "@/lib/admin/admin-views";
 import type { AdminDeps, EnabledAdminDeps } from "@/lib/admin/admin-deps";

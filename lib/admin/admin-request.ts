@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
 import { ApiError } from "@/lib/api/errors";
-import { MAX_ADMIN_BODY_BYTES } from "@/lib/admin/admin-schemas";
+import { MAX_ADMIN_BODY_BYTES } from "@/lib/events/api-admin-requests";
 
 /**
  * Reads and validates a JSON body of at most `maxBytes`: 413 when Content-Length or the bytes actually

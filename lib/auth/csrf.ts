@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /** Header the admin UI sends its CSRF token in. */
-export const CSRF_HEADER = "x-csrf-token";
+// The header name is part of the admin API contract (the browser sends it): defined there.
+export { CSRF_HEADER } from "@/lib/events/api-admin-requests";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -88,6 +88,6 @@ export type SymbolChangeResponse = z.infer<typeof symbolChangeResponseSchema>;
 export type PurgeResponse = z.infer<typeof purgeResponseSchema>;
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
-/** The poll interval an admin may choose, in seconds (lib/admin/admin-schemas.ts sets the values). */
+/** The poll interval an admin may choose, in seconds (api-admin-requests.ts sets the values). */
 export const pollIntervalBoundsSchema = z.object({ min: z.number().int(), max: z.number().int() });
 export type PollIntervalBounds = z.infer<typeof pollIntervalBoundsSchema>;

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getAdminDeps, getCurrentAdminSession } from "@/app/(admin)/_data/admin-context";
 import { AdminDisabled } from "@/components/admin/admin-disabled";
 import { isAdminEnabled } from "@/lib/admin/admin-deps";
-import { POLL_INTERVAL_MAX_SECONDS, POLL_INTERVAL_MIN_SECONDS } from "@/lib/admin/admin-schemas";
+import { POLL_INTERVAL_MAX_SECONDS, POLL_INTERVAL_MIN_SECONDS } from "@/lib/events/api-admin-requests";
 import { toAdminSymbolView, toAuditEntryView } from "@/lib/admin/admin-views";
 import { listAuditEntries } from "@/lib/db/queries/audit-log";
 import { listSymbolsWithActivity } from "@/lib/db/queries/symbols";

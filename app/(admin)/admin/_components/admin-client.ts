@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 import { fetchJson } from "@/components/realtime/fetch-json";
 import {
   addSymbolsOutcomeSchema,
@@ -8,12 +10,19 @@ import {
   signOutResponseSchema,
   symbolChangeResponseSchema,
 } from "@/lib/events/api-admin";
+import {
+  CSRF_HEADER,
+  type addSymbolsBodySchema,
+  type LoginBody,
+  type updateSymbolBodySchema,
+} from "@/lib/events/api-admin-requests";
 
-export function signIn(username: string, password: string) {
-  return fetchJson("/api/admin/session", adminSessionResponseSchema, {
-    method: "POST",
-    body: { username, password },
-  });
+// Bodies as the browser sends them (before the server's transforms: a symbol list may be one string).
+type AddSymbolsRequest = z.input<typeof addSymbolsBodySchema>;
+type UpdateSymbolRequest = z.input<typeof updateSymbolBodySchema>;
+
+export function signIn(credentials: LoginBody) {
+  return fetchJson("/api/admin/session", adminSessionResponseSchema, { method: "POST", body: credentials });
 }
 
 /**
@@ -22,19 +31,14 @@ export function signIn(username: string, password: string) {
  */
 export function createAdminClient(csrfToken: string) {
   const item = (symbol: string) => `/api/admin/symbols/${encodeURIComponent(symbol)}`;
-  // CSRF_HEADER of lib/auth/csrf.ts, which is Node-only (node:crypto).
-  const headers = { "x-csrf-token": csrfToken };
+  const headers = { [CSRF_HEADER]: csrfToken };
   return {
     signOut: () => fetchJson("/api/admin/session", signOutResponseSchema, { method: "DELETE", headers }),
     listSymbols: (signal?: AbortSignal) =>
       fetchJson("/api/admin/symbols", adminSymbolsResponseSchema, { signal }),
-    addSymbols: (symbols: string, pollIntervalSeconds?: number) =>
-      fetchJson("/api/admin/symbols", addSymbolsOutcomeSchema, {
-        method: "POST",
-        headers,
-        body: pollIntervalSeconds === undefined ? { symbols } : { symbols, pollIntervalSeconds },
-      }),
-    updateSymbol: (symbol: string, change: { status?: "active" | "paused"; pollIntervalSeconds?: number }) =>
+    addSymbols: (request: AddSymbolsRequest) =>
+      fetchJson("/api/admin/symbols", addSymbolsOutcomeSchema, { method: "POST", headers, body: request }),
+    updateSymbol: (symbol: string, change: UpdateSymbolRequest) =>
       fetchJson(item(symbol), symbolChangeResponseSchema, { method: "PATCH", headers, body: change }),
     removeSymbol: (symbol: string) =>
       fetchJson(item(symbol), symbolChangeResponseSchema, { method: "DELETE", headers }),
@@ -44,5 +48,3 @@ export function createAdminClient(csrfToken: string) {
       fetchJson(`/api/admin/audit?limit=20${before ? `&before=${before}` : ""}`, auditPageSchema, { signal }),
   };
 }
-
-export type AdminClient = ReturnType<typeof createAdminClient>;

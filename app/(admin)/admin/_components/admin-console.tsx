@@ -142,7 +142,7 @@ export function AdminConsole({
     pollIntervalSeconds: number | undefined,
   ): Promise<AddSymbolsOutcome> => {
     try {
-      const outcome = await client.addSymbols(text, pollIntervalSeconds);
+      const outcome = await client.addSymbols({ symbols: text, pollIntervalSeconds });
       await refresh();
       return outcome;
     } catch (error) {
@@ -232,7 +232,7 @@ export function AdminConsole({
           onRemove={(s) =>
             void act(s, () => client.removeSymbol(s), `${s} removed; its history is kept until you purge it.`)
           }
-          onAddAgain={(s) => void act(s, () => client.addSymbols(s), `${s} is followed again.`)}
+          onAddAgain={(s) => void act(s, () => client.addSymbols({ symbols: s }), `${s} is followed again.`)}
           onPurge={(s) => setPurgeTarget(s)}
           onSetInterval={(s, seconds) =>
             act(

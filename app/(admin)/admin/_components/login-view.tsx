@@ -13,7 +13,7 @@ export function LoginView() {
     <LoginForm
       onSignIn={async (username, password) => {
         try {
-          await signIn(username, password);
+          await signIn({ username, password });
         } catch (error) {
           return error instanceof Error ? error.message : String(error);
         }

@@ -2,6 +2,14 @@ import { z } from "zod";
 
 import { normalizeSymbolInput, splitSymbolList, symbolSchema } from "@/lib/events/symbol";
 
+/**
+ * The requests of the admin REST API (bodies, queries, the CSRF header): lib/admin validates them,
+ * the admin page builds them. Responses are in api-admin.ts.
+ */
+
+/** Header that carries the session's CSRF token on every state-changing admin request. */
+export const CSRF_HEADER = "x-csrf-token";
+
 /** Bounds of a symbol's poll interval in seconds (the symbols table checks the same). */
 export const POLL_INTERVAL_MIN_SECONDS = 5;
 export const POLL_INTERVAL_MAX_SECONDS = 3600;
@@ -46,7 +54,7 @@ export const addSymbolsBodySchema = z.strictObject({
   symbols: z
     .union(
       [
-        z.string().max(4096, "too much text: add at most 50 symbols at a time"),
+        z.string().max(4096, `too much text: add at most ${MAX_SYMBOLS_PER_ADD} symbols at a time`),
         z.array(z.string().max(64)).max(MAX_SYMBOLS_PER_ADD),
       ],
       {

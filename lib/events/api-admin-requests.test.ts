@@ -7,7 +7,7 @@ import {
   purgeSymbolBodySchema,
   symbolParamSchema,
   updateSymbolBodySchema,
-} from "@/lib/admin/admin-schemas";
+} from "@/lib/events/api-admin-requests";
 
 const firstMessage = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
   result.error?.issues[0]?.message;
