@@ -39,7 +39,6 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
       initial={initial}
       moversWindows={[...getEnv().KPI_WINDOWS, TRADING_DAY_WINDOW]}
       requestedSymbol={requested}
-      replaySpeed={getEnv().REPLAY_SPEED}
     />
   );
 }

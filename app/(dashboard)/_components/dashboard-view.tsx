@@ -26,7 +26,6 @@ type Props = {
   moversWindows: number[];
   /** The symbol asked for in the URL, when it differs from the one shown (unknown or removed). */
   requestedSymbol: string | null;
-  replaySpeed: number;
 };
 
 /** Symbols list kept current: reloaded whenever an admin changes one (symbols:changed). */
@@ -47,7 +46,6 @@ export function DashboardView({
   initial,
   moversWindows,
   requestedSymbol,
-  replaySpeed,
 }: Props) {
   const router = useRouter();
   const pathname = usePathname();
@@ -108,10 +106,10 @@ export function DashboardView({
           {current?.source === "replay" && (
             <span
               data-testid="replay-badge"
-              title={`Recorded real bars replayed as a live feed at ${replaySpeed}× speed: bar times are replay times and can run ahead of the clock.`}
+              title="Recorded real bars replayed on the wall clock, around the clock: bar times are real times, the prices are a replay."
               className="rounded-full bg-violet-100 px-2.5 py-0.5 text-xs font-semibold text-violet-800 dark:bg-violet-900/50 dark:text-violet-200"
             >
-              Replay · {replaySpeed}×
+              Replay
             </span>
           )}
           <ConnectionIndicator state={connection} />
