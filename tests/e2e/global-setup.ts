@@ -45,6 +45,8 @@ export default async function globalSetup(): Promise<void> {
     STREAM_GROUP_ID: `e2e-${run}-stream`,
     INGEST_SOURCE: "replay",
     REPLAY_BACKFILL_DAYS: "1",
+    // The movers test fabricates windows ahead of the replay (which never runs ahead of the clock).
+    FUTURE_BAR_TOLERANCE_SECONDS: "3600",
     DEFAULT_SYMBOLS: E2E_SYMBOLS.join(","),
     ADMIN_USERNAME: "admin",
     ADMIN_PASSWORD: adminPassword,
