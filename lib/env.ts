@@ -68,7 +68,7 @@ export const envSchema = {
     "SPY",
     "QQQ",
   ]),
-  REPLAY_SPEED: z.coerce.number().positive().max(100_000).default(60),
+  REPLAY_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(5),
   REPLAY_DATA_DIR: z.string().min(1).default("data/minute-bars"),
   SYNTHETIC_SEED: z.coerce.number().int().default(42),
   SYNTHETIC_BARS_PER_SECOND: z.coerce.number().positive().max(1_000_000).default(1),
@@ -83,6 +83,8 @@ export const envSchema = {
     .refine((tz) => isValidTimeZone(tz), "an IANA time zone such as America/New_York")
     .default("America/New_York"),
   BAR_FINAL_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** The stream worker dead-letters a bar that starts more than this after its clock (host clock skew). */
+  FUTURE_BAR_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   RAW_TICKS_RETENTION_HOURS: z.coerce
     .number()
     .min(0)

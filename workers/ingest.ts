@@ -30,7 +30,7 @@ void runWorker("ingest", async (ctx) => {
     seedSymbols: env.DEFAULT_SYMBOLS,
     exchangeTimeZone: env.EXCHANGE_TIMEZONE,
     bufferMax: env.INGEST_BUFFER_MAX,
-    replay: { dataDir: env.REPLAY_DATA_DIR, speed: env.REPLAY_SPEED },
+    replay: { dataDir: env.REPLAY_DATA_DIR, backfillDays: env.REPLAY_BACKFILL_DAYS },
     synthetic: { seed: env.SYNTHETIC_SEED, barsPerSecond: env.SYNTHETIC_BARS_PER_SECOND },
     yahoo: {
       pollSeconds: env.YAHOO_POLL_SECONDS,
@@ -40,5 +40,5 @@ void runWorker("ingest", async (ctx) => {
   });
   ctx.onShutdown(() => worker.stop());
   ctx.onShutdown(startHeartbeat(db, ctx, "ingest", env.HEARTBEAT_SECONDS * 1000, worker.metrics));
-  logger.info({ defaultSource: env.INGEST_SOURCE, replaySpeed: env.REPLAY_SPEED }, "ingest worker running");
+  logger.info({ defaultSource: env.INGEST_SOURCE }, "ingest worker running");
 });

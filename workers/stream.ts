@@ -31,6 +31,7 @@ void runWorker("stream", async (ctx) => {
     finalGraceSeconds: env.BAR_FINAL_GRACE_SECONDS,
     defaultTimeZone: env.EXCHANGE_TIMEZONE,
     rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
+    futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
     databaseUrl: env.DATABASE_URL,
   });

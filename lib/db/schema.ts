@@ -65,12 +65,12 @@ export const ingestCursors = pgTable("ingest_cursors", {
   symbol: text("symbol").primaryKey(),
   source: text("source").notNull(),
   lastTs: tstz("last_ts").notNull(),
-  /** Replay only: index of the last replayed bar in the looped recording. */
+  /** Replay only: start (epoch ms) of the newest minute whose final bar reached Kafka (`last_ts` may be a partial bar after it). */
   replaySeq: bigint("replay_seq", { mode: "number" }),
   updatedAt: updatedAt(),
 });
 
-/** Small durable key/value state of the workers (e.g. the replay clock's anchor). */
+/** Small durable key/value state of the workers (e.g. the synthetic feed's clock). */
 export const appState = pgTable("app_state", {
   key: text("key").primaryKey(),
   value: jsonb("value").notNull(),

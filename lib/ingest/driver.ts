@@ -30,7 +30,7 @@ export type DriverDeps = {
   markInvalid: (symbol: string, reason: string) => void;
 };
 
-/** A clock that advances `positionsPerSecond` positions per second of wall time and can be held. */
+/** A clock that advances `positionsPerSecond` positions per second of wall time (up to the present) and can be held. */
 export type DriverClock = { position: number };
 
 type ClockedOptions<S extends DriverClock> = {
@@ -46,6 +46,8 @@ type ClockedOptions<S extends DriverClock> = {
     position: number,
     clock: S,
   ) => Omit<TickV1, "producedAt" | "source" | "v" | "symbol"> | null;
+  /** The newest position whose bar starts at or before `now`: the clock never passes it. */
+  latestPosition: (now: number, clock: S) => number;
   /** Position of the first bar to produce for a symbol seen now, given its durable cursor. */
   firstPosition: (symbol: string, cursor: IngestCursor | null, clock: S) => number;
   /** Whether the driver can produce this symbol at all; returns a reason when not. */
@@ -56,7 +58,7 @@ type ClockedOptions<S extends DriverClock> = {
 };
 
 /**
- * Shared engine of the replay and synthetic sources: a durable position clock driven by wall time,
+ * Engine of the synthetic source: a durable position clock driven by wall time, capped at the wall clock,
  * and per symbol the next position to produce. Each tick produces every position up to the clock for
  * every symbol, in order. When the publisher's buffer is full (Kafka away) the clock holds, so the feed
  * resumes where it stopped instead of skipping.
@@ -112,7 +114,8 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     }
     held = false;
     const target = positionStart + Math.floor(((now - wallStart) * options.positionsPerSecond) / 1_000);
-    clock.position = Math.max(clock.position, target);
+    // Faster than real time only until the feed reaches the wall clock: never a bar after the current minute.
+    clock.position = Math.min(Math.max(clock.position, target), options.latestPosition(now, clock));
     const producedAt = now;
     for (const [symbol, from] of next) {
       if (from === "loading" || from > clock.position) continue;

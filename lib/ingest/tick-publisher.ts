@@ -4,7 +4,7 @@ import type { OutMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
 import { createBackoff, sleep } from "@/lib/retry";
 
-/** Where a symbol stands after its bars reached Kafka: the newest bar start and, for replay, its position. */
+/** Where a symbol stands after its bars reached Kafka: the newest bar start and, for replay, its newest final minute. */
 export type PublishedCursor = {
   symbol: string;
   source: TickSource;

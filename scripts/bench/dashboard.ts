@@ -106,10 +106,12 @@ export async function benchDashboard(): Promise<void> {
     logger: createLogger("bench", "error"),
   });
 
-  // A full recorded session for the 9 real symbols plus synthetic ones, ending at the current minute.
+  // A full recorded session for the 9 real symbols plus synthetic ones, ending LIVE_SECONDS minutes ago:
+  // the live phase then adds one minute a second up to the current minute (the stream worker refuses
+  // bars dated after the clock).
   const recorded = loadRecordedBars("data/minute-bars");
   const day = "2026-03-13";
-  const end = Math.floor(Date.now() / MINUTE) * MINUTE;
+  const end = Math.floor(Date.now() / MINUTE) * MINUTE - LIVE_SECONDS * MINUTE;
   const firstTs = Date.parse(`${day}T13:30:00Z`);
   const shift = end - 389 * MINUTE - firstTs;
   const symbols = [

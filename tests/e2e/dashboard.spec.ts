@@ -117,9 +117,10 @@ test.describe("live dashboard", () => {
     page,
     app,
   }) => {
-    // Days ahead of the replayed symbols, so that these windows are the newest ones.
+    // Half an hour ahead of the replayed symbols (which follow the wall clock), so that these windows are
+    // the newest ones; global-setup lets the stream worker accept bars up to an hour ahead for this.
     const FIVE = 5 * MINUTE;
-    const start = Math.floor(Date.now() / FIVE) * FIVE + 3 * 24 * 60 * MINUTE;
+    const start = Math.floor(Date.now() / FIVE) * FIVE + 30 * MINUTE;
     const [riser, faller, next] = [uniqueSymbol(), uniqueSymbol(), uniqueSymbol()];
     await app.produceBars(
       riser,

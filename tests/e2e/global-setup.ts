@@ -14,8 +14,8 @@ export const E2E_SYMBOLS = ["AAPL", "MSFT", "SPY"];
 
 /**
  * Starts what the browser tests run against: PostgreSQL and Kafka (reused or started), a fresh
- * database, topics unique to this run, and the stream and ingest workers (replay at 60x for three
- * symbols). The web server is started per test file by the `app` fixture.
+ * database, topics unique to this run, and the stream and ingest workers (the wall-clock replay of
+ * three symbols, backfilled from yesterday). The web server is started per test file by the `app` fixture.
  */
 export default async function globalSetup(): Promise<void> {
   loadEnvFiles();
@@ -44,7 +44,9 @@ export default async function globalSetup(): Promise<void> {
     TOPIC_TICKS_DLQ: topics.ticksDlq,
     STREAM_GROUP_ID: `e2e-${run}-stream`,
     INGEST_SOURCE: "replay",
-    REPLAY_SPEED: "60",
+    REPLAY_BACKFILL_DAYS: "1",
+    // The movers test fabricates windows ahead of the replay (which never runs ahead of the clock).
+    FUTURE_BAR_TOLERANCE_SECONDS: "3600",
     DEFAULT_SYMBOLS: E2E_SYMBOLS.join(","),
     ADMIN_USERNAME: "admin",
     ADMIN_PASSWORD: adminPassword,

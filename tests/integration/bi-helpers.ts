@@ -99,6 +99,7 @@ export async function fillWithRecordedBars(
       finalGraceMs: 30_000,
       defaultTimeZone: "America/New_York",
       landRawTicks: false,
+      futureToleranceMs: 60_000,
     },
     sendDeadLetters: (messages) =>
       Promise.reject(new Error(`unexpected dead letters: ${JSON.stringify(messages.slice(0, 3))}`)),

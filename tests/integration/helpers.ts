@@ -144,7 +144,7 @@ export function startTestIngestWorker(
     seedSymbols: [],
     exchangeTimeZone: "America/New_York",
     bufferMax: 100_000,
-    replay: { dataDir: "data/minute-bars", speed: 600 },
+    replay: { dataDir: "data/minute-bars", backfillDays: 0 },
     synthetic: { seed: 1, barsPerSecond: 1 },
     yahoo: { pollSeconds: 30, concurrency: 1, backfillDays: 0 },
     ...overrides,

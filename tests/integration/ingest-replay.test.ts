@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { insertSymbols, updateSymbol } from "@/lib/db/queries/symbols";
 import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
+import { getReplayBar } from "@/lib/ingest/replay/wall-clock";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 
@@ -35,7 +36,9 @@ describe("ingest worker with the replay source, against the real broker and data
       database.db,
       SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })),
     );
-    worker = await startTestIngestWorker(database, topics.ticks);
+    worker = await startTestIngestWorker(database, topics.ticks, {
+      replay: { dataDir: "data/minute-bars", backfillDays: 1 },
+    });
   });
 
   afterAll(async () => {
@@ -43,14 +46,22 @@ describe("ingest worker with the replay source, against the real broker and data
     await database?.drop();
   });
 
-  it("publishes valid, symbol-keyed events for the three active symbols; pausing one stops its events within 5 s", async () => {
+  it("publishes valid, symbol-keyed events for the three active symbols, none after the wall clock; pausing one stops its events within 5 s", async () => {
     const reader = kafka();
+    // A day of backfill (at least 1,440 bars), then at least 3 seconds of revisions of the current minute.
+    const startedAt = Date.now();
     const first = await readTopicUntil(
       reader,
       topics.ticks,
-      (m) => SYMBOLS.every((s) => m.filter((x) => x.key === s).length > 400),
+      (m) =>
+        SYMBOLS.every(
+          (s) =>
+            m.filter((x) => x.key === s).length > 1_440 &&
+            m.some((x) => x.key === s && (JSON.parse(x.value) as TickV1).producedAt > startedAt + 3_000),
+        ),
       60_000,
     );
+    const readAt = Date.now();
     const byKey = new Map<string, TickV1[]>();
     const partitionOf = new Map<string, Set<number>>();
     for (const m of first) {
@@ -62,20 +73,35 @@ describe("ingest worker with the replay source, against the real broker and data
     expect([...byKey.keys()].sort()).toEqual(SYMBOLS);
     for (const symbol of SYMBOLS) {
       expect(partitionOf.get(symbol)?.size).toBe(1); // one key, one partition: per-symbol order holds
-      const ts = byKey.get(symbol)!.map((t) => t.ts);
-      expect(ts.every((t, i) => i === 0 || t > ts[i - 1]!)).toBe(true);
-      expect(byKey.get(symbol)!.every((t) => t.source === "replay")).toBe(true);
-    }
-    // Every bar is a real recorded bar of that symbol, shifted in time only.
-    for (const symbol of SYMBOLS) {
-      const recorded = new Set(
-        getRecordedBars()
-          .get(symbol)!
-          .map((b) => `${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}`),
-      );
-      expect(
-        byKey.get(symbol)!.every((t) => recorded.has(`${t.open}|${t.high}|${t.low}|${t.close}|${t.volume}`)),
-      ).toBe(true);
+      const ticks = byKey.get(symbol)!;
+      // Minute after minute, never back, never skipping; a minute's revisions follow each other.
+      expect(ticks.every((t, i) => i === 0 || [0, 60_000].includes(t.ts - ticks[i - 1]!.ts))).toBe(true);
+      expect(ticks.every((t) => t.source === "replay")).toBe(true);
+      // No bar starts after the wall clock: not when it was produced, not when it was read.
+      expect(ticks.every((t) => t.ts <= t.producedAt && t.ts <= readAt)).toBe(true);
+      // Every finished minute's last event is the replayed recorded bar of that minute exactly.
+      const recording = getRecordedBars().get(symbol)!;
+      const lastOfMinute = new Map(ticks.map((t) => [t.ts, t]));
+      const newest = Math.max(...lastOfMinute.keys());
+      for (const [ts, t] of lastOfMinute) {
+        if (ts === newest) continue;
+        const { open, high, low, close, volume } = t;
+        expect({ ts, open, high, low, close, volume }).toEqual(getReplayBar(recording, ts));
+      }
+      // The current minute's bar is revised while its minute runs: several events, produced within it,
+      // staying inside the replayed bar, with growing volume.
+      const current = ticks.filter((t) => t.ts === newest);
+      const full = getReplayBar(recording, newest);
+      const revisions = ticks.filter((t) => t.producedAt < t.ts + 60_000 && t.producedAt > startedAt + 1_000);
+      expect(revisions.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(revisions.map((t) => t.producedAt)).size).toBe(revisions.length);
+      for (const t of current.filter((c) => c.producedAt < newest + 60_000)) {
+        expect(t.open).toBe(full.open);
+        expect(t.high).toBeLessThanOrEqual(full.high);
+        expect(t.low).toBeGreaterThanOrEqual(full.low);
+        expect(t.volume).toBeLessThanOrEqual(full.volume);
+      }
+      expect(current.every((t, i) => i === 0 || t.volume >= current[i - 1]!.volume)).toBe(true);
     }
 
     // Pause MSFT: the NOTIFY reaches the worker, which stops producing it within 5 s. Wait until the

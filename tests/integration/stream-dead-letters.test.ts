@@ -122,4 +122,75 @@ describe("dead letters", () => {
     );
     expect(worker.metrics().deadLettered).toBe(100);
   });
+
+  it("dead-letters a bar dated after the clock (2099) with the reason, stores the current minute's bar, and ranks no future mover", async () => {
+    const symbol = `FUT${uniqueId("s")
+      .slice(-6)
+      .replace(/[^A-Za-z0-9]/g, "")
+      .toUpperCase()}`;
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const bar = (ts: number, open: number, close: number) => ({
+      key: symbol,
+      value: {
+        v: 1,
+        symbol,
+        ts,
+        open,
+        high: Math.max(open, close),
+        low: Math.min(open, close),
+        close,
+        volume: 100,
+        source: "synthetic",
+        producedAt: Date.now(),
+      },
+    });
+    const future = Date.parse("2099-01-02T15:00:00Z");
+    const kafka = createKafkaClient({
+      brokers: getTestBrokers(),
+      clientId: uniqueId("p"),
+      logger: testLogger,
+    });
+    const producer = createProducer(kafka);
+    await producer.connect();
+    // A +50 % riser in 2099 would top every movers table; the current minute's bar is a normal one.
+    await sendJsonBatch(producer, topics.ticks, [bar(future, 100, 150), bar(minute, 100, 101)]);
+    await producer.disconnect();
+
+    const dead: { reason: string; value: string }[] = [];
+    const consumer = createConsumer(kafka, { groupId: uniqueId("dlq-future") });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topics.ticksDlq], fromBeginning: true });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        const value = message.value?.toString() ?? "";
+        if (value.includes(symbol))
+          dead.push({ reason: decodeHeaders(message.headers)[DLQ_HEADERS.reason] ?? "", value });
+        return Promise.resolve();
+      },
+    });
+    await waitFor("the future bar's dead letter", () => dead.length >= 1, 30_000);
+    await waitFor(
+      "the current minute's bar stored",
+      async () =>
+        (await database.db.$client.query("select 1 from fact_prices where symbol = $1", [symbol]))
+          .rowCount === 1,
+      30_000,
+    );
+    await consumer.disconnect();
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.reason).toMatch(/bar starts in the future: ts 2099-01-02T15:00:00.000Z/);
+    expect((JSON.parse(dead[0]!.value) as { ts: number }).ts).toBe(future);
+    const q = (sql: string) =>
+      database.db.$client.query<Record<string, unknown>>(sql, [symbol]).then((r) => r.rows);
+    expect(
+      await q("select ts from fact_prices where symbol = $1 and ts > now() + interval '2 minutes'"),
+    ).toEqual([]);
+    expect(await q("select 1 from daily_stats where symbol = $1 and trade_date > current_date + 1")).toEqual(
+      [],
+    );
+    expect(await q("select 1 from kpi_snapshots where symbol = $1 and window_start > now()")).toEqual([]);
+    expect(await q("select 1 from top_movers where symbol = $1 and window_start > now()")).toEqual([]);
+    expect(await q("select 1 from bi.latest_movers where symbol = $1 and window_start > now()")).toEqual([]);
+    expect(worker.metrics().deadLettered).toBe(101);
+  });
 });

@@ -37,6 +37,7 @@ async function feed(database: TestDatabase, events: TickV1[], batchSizes: number
       finalGraceMs: 30_000,
       defaultTimeZone: "America/New_York",
       landRawTicks: false,
+      futureToleranceMs: 60_000,
     },
     sendDeadLetters: () => Promise.reject(new Error("no dead letters expected")),
   });

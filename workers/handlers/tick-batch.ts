@@ -19,6 +19,7 @@ import {
   type SeriesState,
 } from "@/lib/kpi/symbol-series";
 import { toBar } from "@/lib/kpi/bar";
+import { isFutureBar } from "@/lib/kpi/future-bar";
 import type { Bar } from "@/lib/kpi/types";
 import type { Logger } from "@/lib/log";
 
@@ -30,6 +31,8 @@ export type TickBatchConfig = {
   defaultTimeZone: string;
   /** Land accepted events in raw_ticks. */
   landRawTicks: boolean;
+  /** A bar starting more than this after the clock is dead-lettered (`isFutureBar`). */
+  futureToleranceMs: number;
 };
 
 export type TickBatchDeps = {
@@ -63,9 +66,15 @@ export type TickBatchResult =
 
 type Parsed = { message: InMessage; tick: TickV1 } | { message: InMessage; reason: string };
 
-function parse(message: InMessage): Parsed {
+function parse(message: InMessage, now: number, futureToleranceMs: number): Parsed {
   const result = parseTickMessage(message.value);
   if (!result.ok) return { message, reason: result.reason };
+  if (isFutureBar(result.tick.ts, now, futureToleranceMs)) {
+    return {
+      message,
+      reason: `bar starts in the future: ts ${new Date(result.tick.ts).toISOString()} is more than ${futureToleranceMs / 1000} s after the clock (${new Date(now).toISOString()})`,
+    };
+  }
   if (message.key !== null && message.key !== result.tick.symbol) {
     return {
       message,
@@ -162,7 +171,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             deadLettered: 0,
           } as const;
 
-        const parsed = fresh.map(parse);
+        const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
         const dead = parsed.filter((p): p is { message: InMessage; reason: string } => "reason" in p);
         const good = parsed.filter((p): p is { message: InMessage; tick: TickV1 } => "tick" in p);
 

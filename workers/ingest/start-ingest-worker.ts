@@ -28,7 +28,8 @@ export type IngestWorkerOptions = {
   seedSymbols: readonly string[];
   exchangeTimeZone: string;
   bufferMax: number;
-  replay: { dataDir: string; speed: number };
+  /** `backfillDays`: calendar days before today a replay symbol without a cursor starts from. */
+  replay: { dataDir: string; backfillDays: number };
   synthetic: { seed: number; barsPerSecond: number };
   yahoo: { pollSeconds: number; concurrency: number; backfillDays: number; fetch?: typeof fetch };
   clock?: () => number;
@@ -77,8 +78,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   const drivers: Record<TickSource, SourceDriver> = {
     replay: createReplayDriver({
       recorded,
-      timeZone: options.exchangeTimeZone,
-      speed: options.replay.speed,
+      backfillDays: options.replay.backfillDays,
       deps: depsFor("replay"),
     }),
     synthetic: createSyntheticDriver({ ...options.synthetic, deps: depsFor("synthetic") }),

@@ -25,6 +25,8 @@ export type StreamWorkerOptions = {
   /** When set, the worker LISTENs for symbol changes (time zone, purge) and forgets their state. */
   databaseUrl?: string;
   clock?: () => number;
+  /** A bar starting more than this after the clock is dead-lettered; 60 s unless set. */
+  futureBarToleranceSeconds?: number;
   /** Interval of the finality and retention sweeps (0 disables them). */
   housekeepingMs?: number;
 };
@@ -64,6 +66,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       finalGraceMs: options.finalGraceSeconds * 1000,
       defaultTimeZone: options.defaultTimeZone,
       landRawTicks: options.rawTicksRetentionHours > 0,
+      futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
     sendDeadLetters: (messages) => sendJsonBatch(producer, topics.ticksDlq, messages),
   });

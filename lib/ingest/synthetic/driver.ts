@@ -6,10 +6,15 @@ const MINUTE_MS = 60_000;
 /** Clock of the synthetic feed: bar `position` starts at `startTs + position` minutes. */
 export type SyntheticClock = { startTs: number; position: number };
 
+/** How far back a new synthetic feed starts, so that `barsPerSecond` has a past to fast-forward through. */
+const HISTORY_MS = 24 * 60 * MINUTE_MS;
+
 /**
- * Load source: a deterministic seeded random walk per symbol (see synthetic.ts), `barsPerSecond` bars
- * per symbol per second, one minute of market time per bar, starting at the minute the feed was first
- * started. The same seed always produces the same bars, so a restart resumes the identical series.
+ * Load source: a deterministic seeded random walk per symbol (see walk.ts), one minute of market time
+ * per bar, starting a day before the feed was first started. It fast-forwards through that past at
+ * `barsPerSecond` bars per symbol per second, then follows the wall clock (a bar when its minute
+ * starts), so it never produces a bar after the current minute. The same seed always produces the
+ * same bars, so a restart resumes the identical series.
  */
 export function createSyntheticDriver(options: {
   seed: number;
@@ -28,7 +33,8 @@ export function createSyntheticDriver(options: {
     stateKey: `synthetic.clock.${options.seed}`,
     positionsPerSecond: options.barsPerSecond,
     marketState: "synthetic",
-    initialClock: (now) => ({ startTs: Math.floor(now / MINUTE_MS) * MINUTE_MS, position: 0 }),
+    initialClock: (now) => ({ startTs: Math.floor(now / MINUTE_MS) * MINUTE_MS - HISTORY_MS, position: 0 }),
+    latestPosition: (now, clock) => Math.floor((now - clock.startTs) / MINUTE_MS),
     firstPosition: (_symbol, cursor, clock) =>
       cursor ? Math.max(0, Math.floor((cursor.lastTs - clock.startTs) / MINUTE_MS) + 1) : clock.position,
     barAt: (symbol, position, clock) => ({
