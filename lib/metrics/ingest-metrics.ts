@@ -36,6 +36,13 @@ export function createIngestMetrics(registry: Registry) {
     registers,
   });
   for (const kind of YAHOO_ERROR_KINDS) yahooErrors.inc({ kind }, 0);
+  const kafkaAvailable = new Gauge({
+    name: "tickstream_ingest_kafka_available",
+    help: "1 while the last produce request succeeded (and before the first), 0 while Kafka is unavailable",
+    registers,
+  });
+  // Like the heartbeat's figure: Kafka counts as available until a request fails.
+  kafkaAvailable.set(1);
 
   return {
     eventsProduced,
@@ -63,11 +70,7 @@ export function createIngestMetrics(registry: Registry) {
       help: "Events held in the publisher's buffer (waiting for Kafka)",
       registers,
     }),
-    kafkaAvailable: new Gauge({
-      name: "tickstream_ingest_kafka_available",
-      help: "1 while the last produce request succeeded, 0 while Kafka is unavailable",
-      registers,
-    }),
+    kafkaAvailable,
     lastProduced: new Gauge({
       name: "tickstream_ingest_last_produced_timestamp_seconds",
       help: "Unix time of the last produce request Kafka acknowledged, by source",
