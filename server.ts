@@ -11,6 +11,7 @@ import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symb
 import { createAdmin, createConsumer, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
+import { getWebMetrics } from "@/lib/metrics/web-metrics";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
 import { runWorker } from "@/workers/run-worker";
@@ -39,6 +40,7 @@ void runWorker(
       clientId: `${env.KAFKA_CLIENT_ID}-web`,
       logger,
     });
+    const metrics = getWebMetrics();
     // A group per instance: every web instance receives every update (fan-out, not load sharing).
     const groupId = `tickstream-web-${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
     const realtime = attachRealtime(server, {
@@ -46,8 +48,10 @@ void runWorker(
       topic: env.TOPIC_KPIS,
       logger: logger.child({ component: "realtime" }),
       moversWindows: [TRADING_DAY_WINDOW, ...env.KPI_WINDOWS],
+      onEmitted: metrics.onEmitted,
     });
     setRealtimeStats(realtime.stats);
+    metrics.watchRealtime(realtime);
 
     const symbolsListener = listenForNotifications({
       url: env.DATABASE_URL,

@@ -110,6 +110,13 @@ export const envSchema = {
     .default(12),
   ADMIN_COOKIE_SECURE: booleanSchema.optional(),
 
+  /** Interface of the workers' /metrics endpoints (0.0.0.0 to let a Prometheus elsewhere scrape them). */
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** Port of the ingest worker's /metrics (0 = no endpoint). */
+  INGEST_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Port of the stream worker's /metrics (0 = no endpoint). */
+  STREAM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+
   BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),
   HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
 };

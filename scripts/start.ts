@@ -168,7 +168,11 @@ async function main(): Promise<void> {
       name: "ingest",
       command: process.execPath,
       args: [...runtime, file("workers/ingest")],
-      env: baseEnv,
+      env: {
+        ...baseEnv,
+        METRICS_HOST: env.METRICS_HOST,
+        INGEST_METRICS_PORT: String(env.INGEST_METRICS_PORT),
+      },
       restarts: 0,
       startedAt: 0,
     });
@@ -176,7 +180,11 @@ async function main(): Promise<void> {
       name: "stream",
       command: process.execPath,
       args: [...runtime, file("workers/stream")],
-      env: baseEnv,
+      env: {
+        ...baseEnv,
+        METRICS_HOST: env.METRICS_HOST,
+        STREAM_METRICS_PORT: String(env.STREAM_METRICS_PORT),
+      },
       restarts: 0,
       startedAt: 0,
     });
@@ -213,12 +221,24 @@ async function main(): Promise<void> {
       const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
       say(`Tickstream is running: ${url}  (health: ${url}/health, admin: ${url}/admin)`);
       if (admin.notice) say(admin.notice);
+      say(`metrics: ${describeMetricsEndpoints(env, url)}`);
       say("press Ctrl-C to stop everything this command started");
     }
   } catch (error) {
     report(error);
     await stopAll(1);
   }
+}
+
+/** Where Prometheus scrapes each process (bi/prometheus/prometheus.yml lists the same targets). */
+function describeMetricsEndpoints(env: Env, webUrl: string): string {
+  const worker = (name: string, port: number) =>
+    port === 0 ? `${name} off` : `${name} http://${env.METRICS_HOST}:${port}/metrics`;
+  return [
+    `web ${webUrl}/api/metrics`,
+    worker("ingest", env.INGEST_METRICS_PORT),
+    worker("stream", env.STREAM_METRICS_PORT),
+  ].join(", ");
 }
 
 function report(error: unknown): void {

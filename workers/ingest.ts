@@ -5,7 +5,8 @@ import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { startIngestWorker } from "@/workers/ingest/start-ingest-worker";
-import { runWorker, startHeartbeat } from "@/workers/run-worker";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import { runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
 
 void runWorker("ingest", async (ctx) => {
   const env = getEnv();
@@ -16,6 +17,8 @@ void runWorker("ingest", async (ctx) => {
     onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
   });
   ctx.onShutdown(() => closeDb(db));
+  const registry = createMetricsRegistry("ingest");
+  await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.INGEST_METRICS_PORT });
   const worker = await startIngestWorker({
     db,
     databaseUrl: env.DATABASE_URL,
@@ -25,6 +28,7 @@ void runWorker("ingest", async (ctx) => {
       logger,
     }),
     logger,
+    registry,
     ticksTopic: env.TOPIC_TICKS,
     defaultSource: env.INGEST_SOURCE,
     seedSymbols: env.DEFAULT_SYMBOLS,

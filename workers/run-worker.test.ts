@@ -1,7 +1,12 @@
 import { spawn } from "node:child_process";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 
+import { pino } from "pino";
 import { describe, expect, it } from "vitest";
+
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import { serveWorkerMetrics, type ShutdownHook } from "@/workers/run-worker";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const FIXTURE = path.join(ROOT, "tests/support/lifecycle/lifecycle-fixture.ts");
@@ -112,5 +117,59 @@ describe("process lifecycle (workers/run-worker.ts)", { timeout: 30_000 }, () =>
       "step:disconnect",
       "step:close-pool",
     ]);
+  });
+});
+
+async function listenOnFreePort(): Promise<net.Server> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+describe("serveWorkerMetrics", () => {
+  function createContext() {
+    const hooks: ShutdownHook[] = [];
+    type LogLine = { level: number; msg: string; url?: string };
+    const lines: LogLine[] = [];
+    const logger = pino(
+      { level: "info" },
+      { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) },
+    );
+    return { ctx: { logger, onShutdown: (hook: ShutdownHook) => void hooks.push(hook) }, hooks, lines };
+  }
+
+  it("serves /metrics until the shutdown hook closes it", async () => {
+    const { ctx, hooks, lines } = createContext();
+    const registry = createMetricsRegistry("stream", { withProcessMetrics: false });
+    const probe = await listenOnFreePort();
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    await serveWorkerMetrics(ctx, registry, { host: "127.0.0.1", port });
+    const url = lines.find((l) => l.msg === "serving metrics")?.url;
+    expect(url).toBe(`http://127.0.0.1:${port}/metrics`);
+    expect((await fetch(url!)).status).toBe(200);
+    expect(hooks).toHaveLength(1);
+    await hooks[0]!();
+    await expect(fetch(url!)).rejects.toThrow();
+  });
+
+  it("serves nothing on port 0, and runs on with an error logged when the port is taken", async () => {
+    const registry = createMetricsRegistry("ingest", { withProcessMetrics: false });
+    const off = createContext();
+    await serveWorkerMetrics(off.ctx, registry, { host: "127.0.0.1", port: 0 });
+    expect(off.hooks).toHaveLength(0);
+    expect(off.lines.map((l) => l.msg)).toEqual(["metrics endpoint off (port 0)"]);
+
+    const first = createContext();
+    const taken = await listenOnFreePort();
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      await serveWorkerMetrics(first.ctx, registry, { host: "127.0.0.1", port });
+      expect(first.hooks).toHaveLength(0);
+      expect(first.lines.find((l) => l.level === 50)?.msg).toMatch(/metrics endpoint unavailable/);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 });

@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 
+import type { Registry } from "prom-client";
+
 import type { Db } from "@/lib/db/client";
 import { deleteHeartbeat, upsertHeartbeat } from "@/lib/db/queries/heartbeats";
 import type { WorkerKind, WorkerMetrics } from "@/lib/events/worker-metrics";
 import { createLogger, describeError, type Logger } from "@/lib/log";
+import { startMetricsServer } from "@/lib/metrics/serve-metrics";
 
 export type ShutdownHook = () => Promise<void> | void;
 
@@ -138,4 +141,30 @@ export function startHeartbeat(
     clearInterval(timer);
     await deleteHeartbeat(db, ctx.workerId).catch(() => undefined);
   };
+}
+
+/**
+ * Serves the worker's registry at http://host:port/metrics until shutdown (port 0: no endpoint). A port
+ * already in use is logged as an error and the worker runs on without its endpoint: losing metrics must
+ * not stop the data from flowing (nor send the supervisor into a restart loop).
+ */
+export async function serveWorkerMetrics(
+  ctx: Pick<WorkerContext, "logger" | "onShutdown">,
+  registry: Registry,
+  endpoint: { host: string; port: number },
+): Promise<void> {
+  if (endpoint.port === 0) {
+    ctx.logger.info("metrics endpoint off (port 0)");
+    return;
+  }
+  try {
+    const server = await startMetricsServer({ registry, ...endpoint, logger: ctx.logger });
+    ctx.onShutdown(server.close);
+    ctx.logger.info({ url: server.url }, "serving metrics");
+  } catch (error) {
+    ctx.logger.error(
+      { err: describeError(error), ...endpoint },
+      "metrics endpoint unavailable (port in use?); running without it",
+    );
+  }
 }

@@ -4,7 +4,8 @@
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
 import { createKafkaClient } from "@/lib/kafka/client";
-import { runWorker, startHeartbeat } from "@/workers/run-worker";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import { runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
 import { startStreamWorker } from "@/workers/stream/start-stream-worker";
 
 void runWorker("stream", async (ctx) => {
@@ -16,6 +17,8 @@ void runWorker("stream", async (ctx) => {
     onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
   });
   ctx.onShutdown(() => closeDb(db));
+  const registry = createMetricsRegistry("stream");
+  await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.STREAM_METRICS_PORT });
   const kafka = createKafkaClient({
     brokers: getKafkaBrokers(env),
     clientId: `${env.KAFKA_CLIENT_ID}-stream`,
@@ -34,6 +37,7 @@ void runWorker("stream", async (ctx) => {
     futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
     databaseUrl: env.DATABASE_URL,
+    registry,
   });
   ctx.onShutdown(() => worker.stop());
   // kafkajs gave up restarting the consumer: exit non-zero so that the supervisor starts a fresh process.

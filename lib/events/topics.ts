@@ -15,3 +15,13 @@ export const DLQ_HEADERS = {
   sourceOffset: "x-dlq-source-offset",
   failedAt: "x-dlq-failed-at",
 } as const;
+
+/**
+ * Header names the stream worker sets on a `market.kpis` message: the oldest and newest `producedAt`
+ * (epoch ms, decimal) of the tick events behind the update, so that the web process can measure the
+ * latency from the producer to the browsers without a field in the v1 update contract.
+ */
+export const KPI_HEADERS = {
+  oldestProducedAt: "x-produced-at-oldest",
+  newestProducedAt: "x-produced-at-newest",
+} as const;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-// The figures each worker writes into its heartbeat (worker_heartbeats.info) and the health page and
-// /api/metrics read back. Writers are typed with these schemas; readers safeParse and treat figures that
+// The figures each worker writes into its heartbeat (worker_heartbeats.info): the compact status the
+// health page reads back (Prometheus scrapes each process's own /metrics instead). Writers are typed with these schemas; readers safeParse and treat figures that
 // do not match as unknown, never as zeros. Unknown keys are stripped on read rather than rejected, so a
 // worker newer than the web process (rolling deploy) still shows the figures both know.
 
@@ -30,7 +30,7 @@ export const ingestWorkerMetricsSchema = z.object({
   sources: z.record(z.string(), z.record(z.string(), z.unknown())),
 });
 
-/** The figures of the Yahoo driver that the health page and /api/metrics show. */
+/** The figures of the Yahoo driver that the health page shows. */
 export const yahooSourceMetricsSchema = z.object({
   /** Fetch errors by kind. */
   errors: countsSchema,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import { summarizeHealth, type HealthReport } from "@/lib/health/check-health";
-import { formatMetrics } from "@/lib/health/format-metrics";
 
 const healthy: Omit<HealthReport, "status" | "summary"> = {
   checkedAt: "2026-11-23T00:00:00Z",
@@ -82,27 +81,5 @@ describe("summarizeHealth", () => {
       kafka: { status: "degraded", topics: [{ topic: "market.kpis", partitions: 0, present: false }] },
     });
     expect(report.summary).toContain("Kafka is up but topics are missing: market.kpis.");
-  });
-});
-
-describe("formatMetrics", () => {
-  it("exposes components and worker counters in Prometheus text format", () => {
-    const text = formatMetrics({ ...healthy, ...summarizeHealth(healthy) });
-    expect(text).toContain('tickstream_component_up{component="postgres"} 1');
-    expect(text).toContain('tickstream_ingest_events_published_total{source="replay",symbol="AAPL"} 12');
-    expect(text).toContain("tickstream_stream_dead_letters_total 2");
-    expect(text).toContain("tickstream_realtime_connections 3");
-    expect(text).toContain('tickstream_ingest_fetch_errors_total{source="yahoo",kind="rate_limited"} 3');
-    expect(text).toContain('tickstream_ingest_last_success_seconds{source="yahoo",symbol="MSFT"} 1700000000');
-    expect(text).toMatch(/# TYPE tickstream_stream_batches_total counter/);
-  });
-
-  it("leaves out the series of a worker whose figures are unknown instead of reporting zeros", () => {
-    const { info: _info, ...streamWithoutFigures } = healthy.workers.stream!;
-    const report = { ...healthy, workers: { ...healthy.workers, stream: streamWithoutFigures } };
-    const text = formatMetrics({ ...report, ...summarizeHealth(report) });
-    expect(text).toContain('tickstream_component_up{component="stream_worker"} 1');
-    expect(text).not.toContain("tickstream_stream_");
-    expect(text).toContain("tickstream_ingest_buffered_events 0");
   });
 });

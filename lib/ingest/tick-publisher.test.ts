@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { TickV1 } from "@/lib/events/tick-v1";
 import { createTickPublisher, type PublishedCursor } from "@/lib/ingest/tick-publisher";
 import type { OutMessage } from "@/lib/kafka/messages";
+import { createIngestMetrics } from "@/lib/metrics/ingest-metrics";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import { readSample } from "@/lib/metrics/testing/read-sample";
 
 const tick = (symbol: string, minute: number): TickV1 => ({
   v: 1,
@@ -19,6 +22,7 @@ const tick = (symbol: string, minute: number): TickV1 => ({
 });
 
 function setup(failures: number) {
+  const registry = createMetricsRegistry("ingest", { withProcessMetrics: false });
   const sent: OutMessage[][] = [];
   const saved: PublishedCursor[][] = [];
   let attempts = 0;
@@ -36,9 +40,10 @@ function setup(failures: number) {
     logger: pino({ level: "silent" }),
     maxBuffered: 5,
     batchSize: 2,
+    metrics: createIngestMetrics(registry),
     sleep: () => Promise.resolve(),
   });
-  return { publisher, sent, saved, attempts: () => attempts };
+  return { publisher, sent, saved, attempts: () => attempts, registry };
 }
 
 describe("tick publisher", () => {
@@ -74,5 +79,27 @@ describe("tick publisher", () => {
     expect(lastSaved.get("AAPL")).toMatchObject({ lastTs: tick("AAPL", 2).ts, replaySeq: 102 });
     expect(lastSaved.get("MSFT")).toMatchObject({ replaySeq: 100 });
     expect(publisher.metrics().published.replay).toEqual({ AAPL: 3, MSFT: 1 });
+  });
+
+  it("counts events produced by source, produce retries and each request's latency for Prometheus", async () => {
+    const { publisher, sent, registry } = setup(2);
+    publisher.enqueue([
+      tick("AAPL", 0),
+      { ...tick("MSFT", 0), source: "synthetic" },
+      { ...tick("AAPL", 1), high: 1 },
+    ]);
+    publisher.start();
+    while (sent.flat().length < 2) await new Promise((r) => setTimeout(r, 5));
+    await publisher.stop();
+    const read = (name: string, labels = {}) => readSample(registry, `tickstream_ingest_${name}`, labels);
+    expect(await read("events_produced_total", { source: "replay" })).toBe(1);
+    expect(await read("events_produced_total", { source: "synthetic" })).toBe(1);
+    expect(await read("events_produced_total", { source: "yahoo" })).toBe(0);
+    expect(await read("events_rejected_total", { source: "replay" })).toBe(1);
+    expect(await read("produce_retries_total")).toBe(2);
+    expect(await read("produce_duration_seconds_count", { outcome: "error" })).toBe(2);
+    expect(await read("produce_duration_seconds_count", { outcome: "ok" })).toBe(1);
+    expect(await read("buffered_events")).toBe(0);
+    expect(await read("kafka_available")).toBe(1);
   });
 });

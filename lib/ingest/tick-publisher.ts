@@ -2,6 +2,7 @@ import { tickV1Schema, type TickSource, type TickV1 } from "@/lib/events/tick-v1
 import { formatIssues } from "@/lib/events/tick-v1";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
+import type { IngestMetrics } from "@/lib/metrics/ingest-metrics";
 import { createBackoff, sleep } from "@/lib/retry";
 
 /** Where a symbol stands after its bars reached Kafka: the newest bar start and, for replay, its newest final minute. */
@@ -21,6 +22,8 @@ export type TickPublisherDeps = {
   /** Most events held while Kafka is unavailable; sources pause (never drop) when it is full. */
   maxBuffered: number;
   batchSize?: number;
+  /** Prometheus series of the ingest worker (none in unit tests). */
+  metrics?: IngestMetrics;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
@@ -59,6 +62,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       const parsed = tickV1Schema.safeParse(tick);
       if (!parsed.success) {
         metrics.rejected++;
+        deps.metrics?.eventsRejected.inc({ source: tick.source });
         deps.logger.error(
           { symbol: tick.symbol, ts: tick.ts, reason: formatIssues(parsed.error.issues) },
           "source produced an invalid bar; not sent",
@@ -68,6 +72,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       queue.push({ tick: parsed.data, replaySeq: replaySeqs?.[i] ?? null });
       accepted++;
     });
+    deps.metrics?.bufferedEvents.set(queue.length);
     wake?.();
     return accepted;
   }
@@ -93,9 +98,13 @@ export function createTickPublisher(deps: TickPublisherDeps) {
 
   async function sendHead(): Promise<boolean> {
     const batch = queue.slice(0, batchSize);
+    const endTimer = deps.metrics?.produceDuration.startTimer();
     try {
       await deps.send(batch.map(({ tick }) => ({ key: tick.symbol, value: tick })));
     } catch (error) {
+      endTimer?.({ outcome: "error" });
+      deps.metrics?.produceRetries.inc();
+      deps.metrics?.kafkaAvailable.set(0);
       metrics.sendFailures++;
       metrics.lastError = describeError(error);
       if (metrics.kafkaAvailable)
@@ -106,12 +115,14 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       metrics.kafkaAvailable = false;
       return false;
     }
+    endTimer?.({ outcome: "ok" });
     queue.splice(0, batch.length);
     if (!metrics.kafkaAvailable)
       deps.logger.info({ buffered: queue.length }, "Kafka is back; sending held bars");
     metrics.kafkaAvailable = true;
     metrics.lastError = null;
     metrics.lastSendAt = Date.now();
+    observeSent(batch);
     for (const { tick, replaySeq } of batch) {
       const bySource = (metrics.published[tick.source] ??= {});
       bySource[tick.symbol] = (bySource[tick.symbol] ?? 0) + 1;
@@ -125,6 +136,20 @@ export function createTickPublisher(deps: TickPublisherDeps) {
         });
     }
     return true;
+  }
+
+  function observeSent(batch: readonly Pending[]): void {
+    const m = deps.metrics;
+    if (!m) return;
+    const bySource = new Map<TickSource, number>();
+    for (const { tick } of batch) bySource.set(tick.source, (bySource.get(tick.source) ?? 0) + 1);
+    for (const [source, count] of bySource) {
+      m.eventsProduced.inc({ source }, count);
+      m.lastProduced.set({ source }, metrics.lastSendAt / 1000);
+    }
+    m.produceBatchSize.observe(batch.length);
+    m.bufferedEvents.set(queue.length);
+    m.kafkaAvailable.set(1);
   }
 
   async function run(): Promise<void> {

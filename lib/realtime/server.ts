@@ -7,7 +7,7 @@ import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/tick-v1";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
-import type { Consumer } from "@/lib/kafka/client";
+import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
 import { retry } from "@/lib/retry";
 import {
@@ -27,6 +27,8 @@ export type RealtimeDeps = {
   logger: Logger;
   /** Allowed movers windows (minutes; 0 = day). */
   moversWindows: readonly number[];
+  /** Told of each emit, with the headers of the Kafka message behind it (the web process's metrics). */
+  onEmitted?: (event: keyof ServerToClientEvents, headers?: IHeaders) => void;
 };
 
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
@@ -120,6 +122,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           const u = update.data;
           if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
           else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
+          deps.onEmitted?.(u.type === "symbol" ? "symbol:updated" : "movers:updated", message.headers);
           stats.relayed++;
         }
         return Promise.resolve();
@@ -162,6 +165,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     /** Tells every browser that the symbol list changed (from the PostgreSQL NOTIFY). */
     emitSymbolsChanged(change: SymbolsChanged): void {
       io.emit("symbols:changed", change);
+      deps.onEmitted?.("symbols:changed");
     },
     async close(): Promise<void> {
       stopping.abort();

@@ -147,6 +147,7 @@ export async function benchDashboard(): Promise<void> {
     STREAM_GROUP_ID: `bench-${run}`,
     PORT: String(port),
     HOST: "127.0.0.1",
+    STREAM_METRICS_PORT: "0",
   };
   const pids = [
     spawnProductProcess("bench-stream", "dist/workers/stream.js", productEnv),

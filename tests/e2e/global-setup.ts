@@ -52,6 +52,9 @@ export default async function globalSetup(): Promise<void> {
     ADMIN_PASSWORD: adminPassword,
     SESSION_SECRET: randomUUID() + randomUUID(),
     HEARTBEAT_SECONDS: "2",
+    // No worker metrics endpoints: their default ports may be taken by an `npm start` on this machine.
+    INGEST_METRICS_PORT: "0",
+    STREAM_METRICS_PORT: "0",
   };
   const workerPids = [
     spawnProductProcess("stream", "dist/workers/stream.js", productEnv),

@@ -42,6 +42,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
         STREAM_SESSION_TIMEOUT_MS: "6000",
         KPI_WINDOWS: WINDOWS.join(","),
         LOG_LEVEL: "warn",
+        STREAM_METRICS_PORT: "0",
       },
       stdio: ["ignore", "ignore", "inherit"],
     });

@@ -121,6 +121,16 @@ describe("dead letters", () => {
       ]),
     );
     expect(worker.metrics().deadLettered).toBe(100);
+    // Prometheus counts them by reason class; every reason here belongs to a known class.
+    const byReason = Object.fromEntries(
+      (await worker.registry.getSingleMetric("tickstream_stream_dead_letters_total")!.get()).values.map(
+        (v) => [String(v.labels.reason), v.value],
+      ),
+    );
+    expect(Object.values(byReason).reduce((a, b) => a + b, 0)).toBe(100);
+    expect(byReason.other).toBe(0);
+    for (const reason of ["not_json", "unknown_version", "schema", "key_mismatch", "empty"])
+      expect(byReason[reason], reason).toBeGreaterThan(0);
   });
 
   it("dead-letters a bar dated after the clock (2099) with the reason, stores the current minute's bar, and ranks no future mover", async () => {

@@ -57,6 +57,8 @@ export type TickBatchResult =
       /** Next offset to consume (stored in stream_offsets with the rows). */
       nextOffset: number;
       changes: Map<string, SeriesChanges>;
+      /** The valid events applied, in offset order (their producedAt feeds the latency metrics). */
+      ticks: readonly TickV1[];
       applied: number;
       skipped: number;
       deadLettered: number;
@@ -166,6 +168,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             kind: "applied",
             nextOffset: stored,
             changes: new Map(),
+            ticks: [],
             applied: 0,
             skipped,
             deadLettered: 0,
@@ -227,6 +230,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           kind: "applied",
           nextOffset,
           changes,
+          ticks: good.map((g) => g.tick),
           applied: good.length,
           skipped,
           deadLettered: dead.length,

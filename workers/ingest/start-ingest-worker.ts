@@ -1,5 +1,7 @@
 import path from "node:path";
 
+import type { Registry } from "prom-client";
+
 import type { Db } from "@/lib/db/client";
 import { getAppState, initAppState, setAppState } from "@/lib/db/queries/app-state";
 import { getIngestCursor, saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
@@ -16,6 +18,8 @@ import { createYahooDriver } from "@/lib/ingest/yahoo/driver";
 import { createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
+import { createIngestMetrics } from "@/lib/metrics/ingest-metrics";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
 
 export type IngestWorkerOptions = {
   db: Db;
@@ -34,6 +38,8 @@ export type IngestWorkerOptions = {
   yahoo: { pollSeconds: number; concurrency: number; backfillDays: number; fetch?: typeof fetch };
   clock?: () => number;
   symbolPollMs?: number;
+  /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
+  registry?: Registry;
 };
 
 /**
@@ -54,6 +60,8 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     if (added.length > 0) logger.info({ symbols: added.map((s) => s.symbol) }, "seeded the default symbols");
   }
 
+  const metricsRegistry = options.registry ?? createMetricsRegistry("ingest", { withProcessMetrics: false });
+  const metrics = createIngestMetrics(metricsRegistry);
   const producer = createProducer(options.kafka, { idempotent: true });
   await producer.connect();
   const publisher = createTickPublisher({
@@ -61,6 +69,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     saveCursors: (cursors) => saveIngestCursors(db, cursors),
     logger: logger.child({ component: "publisher" }),
     maxBuffered: options.bufferMax,
+    metrics,
   });
   const status = createStatusReporter(db, logger);
   const depsFor = (source: TickSource): DriverDeps => ({
@@ -82,7 +91,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
       deps: depsFor("replay"),
     }),
     synthetic: createSyntheticDriver({ ...options.synthetic, deps: depsFor("synthetic") }),
-    yahoo: createYahooDriver({ ...options.yahoo, deps: depsFor("yahoo") }),
+    yahoo: createYahooDriver({ ...options.yahoo, deps: depsFor("yahoo"), metrics }),
   };
   publisher.start();
   for (const driver of Object.values(drivers)) await driver.start();
@@ -100,6 +109,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   });
 
   return {
+    registry: metricsRegistry,
     metrics: () => ({
       kind: "ingest" as const,
       publisher: publisher.metrics(),

@@ -1,3 +1,5 @@
+import type { Registry } from "prom-client";
+
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
@@ -8,6 +10,15 @@ import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/cl
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
+import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/metrics/produced-at";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import {
+  classifyDeadLetterReason,
+  createStreamMetrics,
+  forgetPartitions,
+  recordAppliedBatch,
+} from "@/lib/metrics/stream-metrics";
+import { DLQ_HEADERS } from "@/lib/events/topics";
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
@@ -29,6 +40,8 @@ export type StreamWorkerOptions = {
   futureBarToleranceSeconds?: number;
   /** Interval of the finality and retention sweeps (0 disables them). */
   housekeepingMs?: number;
+  /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
+  registry?: Registry;
 };
 
 /**
@@ -56,6 +69,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     partitions: [] as number[],
   };
 
+  const registry = options.registry ?? createMetricsRegistry("stream", { withProcessMetrics: false });
+  const observed = createStreamMetrics(registry);
+
   const handler = createTickBatchHandler({
     db,
     logger,
@@ -68,7 +84,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       landRawTicks: options.rawTicksRetentionHours > 0,
       futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
-    sendDeadLetters: (messages) => sendJsonBatch(producer, topics.ticksDlq, messages),
+    sendDeadLetters: async (messages) => {
+      await sendJsonBatch(producer, topics.ticksDlq, messages);
+      for (const m of messages)
+        observed.deadLetters.inc({ reason: classifyDeadLetterReason(m.headers?.[DLQ_HEADERS.reason] ?? "") });
+    },
   });
 
   const consumer = createConsumer(options.kafka, {
@@ -86,6 +106,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     handler.reset();
     const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
+    forgetPartitions(
+      observed,
+      metrics.partitions.filter((p) => !partitions.includes(p)),
+    );
+    observed.assignedPartitions.set(partitions.length);
     metrics.partitions = partitions;
     logger.info({ partitions }, "partitions assigned");
     void listStreamOffsets(db, options.groupId, topics.ticks)
@@ -124,9 +149,13 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
       const messages = batch.messages.map((m) => toInMessage(batch.partition, m));
       let result;
+      observed.batchSize.observe(messages.length);
+      const endTimer = observed.batchDuration.startTimer();
       try {
         result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
       } catch (error) {
+        endTimer();
+        observed.batches.inc({ outcome: "failed" });
         metrics.failedBatches++;
         metrics.lastError = describeError(error);
         logger.warn(
@@ -135,7 +164,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         );
         throw error;
       }
+      endTimer();
       if (result.kind === "gap") {
+        observed.batches.inc({ outcome: "gap" });
         logger.warn(
           { partition: batch.partition, seekTo: result.seekTo },
           "stored offset is behind this batch; re-reading from it",
@@ -150,6 +181,24 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       metrics.skipped += result.skipped;
       metrics.lastBatchAt = clock();
       metrics.lastError = null;
+      const changes = [...result.changes.values()];
+      const count = (rows: (c: (typeof changes)[number]) => readonly unknown[]) =>
+        changes.reduce((n, c) => n + rows(c).length, 0);
+      recordAppliedBatch(observed, {
+        partition: batch.partition,
+        highWatermark: Number(batch.highWatermark),
+        nextOffset: result.nextOffset,
+        ticks: result.ticks,
+        skipped: result.skipped,
+        rows: {
+          fact_prices: count((c) => c.bars),
+          daily_stats: count((c) => c.days),
+          kpi_snapshots: count((c) => c.windows),
+          raw_ticks: options.rawTicksRetentionHours > 0 ? result.applied : 0,
+          stream_offsets: 1,
+        },
+        committedAt: metrics.lastBatchAt,
+      });
       // Kafka's own committed offset only serves lag monitoring; the truth is stream_offsets.
       await consumer
         .commitOffsets([
@@ -160,8 +209,19 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         );
       try {
         const updates = await buildKpiUpdates(db, result.changes, clock(), options.defaultTimeZone);
-        if (updates.length > 0) await sendJsonBatch(liveProducer, topics.kpis, toKpiMessages(updates));
+        if (updates.length > 0) {
+          // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
+          const produced = summarizeProducedAt(result.ticks);
+          const messages = toKpiMessages(updates).map((message, i) => {
+            const u = updates[i]!;
+            const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : produced.all;
+            return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
+          });
+          await sendJsonBatch(liveProducer, topics.kpis, messages);
+          observed.kpiUpdates.inc({ outcome: "sent" }, updates.length);
+        }
       } catch (error) {
+        observed.kpiUpdates.inc({ outcome: "failed" });
         logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
       }
       await payload.heartbeat();
@@ -198,6 +258,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     : null;
 
   return {
+    registry,
     metrics: () => ({ kind: "stream" as const, ...metrics, cachedSymbols: handler.cachedSymbols }),
     /** Resolves with the error if the consumer gives up for good. */
     failed: new Promise<Error>((resolve) => (crashed = resolve)),

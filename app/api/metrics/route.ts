@@ -1,13 +1,11 @@
-// GET /api/metrics: Prometheus text exposition of the pipeline (components, ingest and stream counters).
-import { getHealthReport } from "@/app/_data/health";
+// GET /api/metrics: Prometheus exposition of this web process (Node process metrics, Socket.IO clients,
+// rooms and emits, producedAt → emitted latency). Each worker serves its own series on its own port.
 import { withApi } from "@/lib/api/with-api";
-import { formatMetrics } from "@/lib/health/format-metrics";
+import { getWebMetrics } from "@/lib/metrics/web-metrics";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi(
-  async () =>
-    new Response(formatMetrics(await getHealthReport()), {
-      headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
-    }),
-);
+export const GET = withApi(async () => {
+  const { registry } = getWebMetrics();
+  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+});

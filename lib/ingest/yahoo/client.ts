@@ -16,6 +16,8 @@ export type YahooClientOptions = {
   signal?: AbortSignal;
   /** Where yahoo-finance2's own messages go (default: dropped below warn). */
   logger?: Logger;
+  /** Told of each HTTP request: its URL, duration and outcome (HTTP status class, or "error"). */
+  onRequest?: (request: { url: string; seconds: number; outcome: string }) => void;
 };
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -34,7 +36,23 @@ export function createYahooClient(options: YahooClientOptions): YahooClient {
     const signals = [AbortSignal.timeout(timeoutMs), init?.signal, options.signal].filter(
       (s): s is AbortSignal => s != null,
     );
-    return baseFetch(input, { ...init, signal: AbortSignal.any(signals) });
+    const request = baseFetch(input, { ...init, signal: AbortSignal.any(signals) });
+    const { onRequest } = options;
+    if (!onRequest) return request;
+    const startedAt = performance.now();
+    const url = input instanceof Request ? input.url : String(input);
+    const report = (outcome: string) =>
+      onRequest({ url, seconds: (performance.now() - startedAt) / 1000, outcome });
+    return request.then(
+      (response) => {
+        report(`${Math.floor(response.status / 100)}xx`);
+        return response;
+      },
+      (error: unknown) => {
+        report("error");
+        throw error;
+      },
+    );
   };
   return new YahooFinance({
     fetch: timedFetch,

@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
+import { createIngestMetrics } from "@/lib/metrics/ingest-metrics";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import { readSample } from "@/lib/metrics/testing/read-sample";
 import {
   AAPL_1M_FIXTURE,
   respondChartNotFound,
@@ -77,6 +80,39 @@ describe("yahoo driver under HTTP 429", () => {
     expect(ctx.metrics().circuit.state).toBe("closed");
     expect(ctx.fake.publishedFor("AAPL")).toHaveLength(REGULAR_BARS);
     for (const symbol of ["AAPL", "GOOG"]) expect(ctx.fake.lastErrorsFor(symbol).at(-1)).toBeNull();
+  });
+});
+
+describe("yahoo driver metrics for Prometheus", () => {
+  it("observes each request's latency by endpoint and outcome, and counts failures by kind", async () => {
+    const registry = createMetricsRegistry("ingest", { withProcessMetrics: false });
+    const ctx = createYahooDriverHarness({
+      now: AFTER_SESSION,
+      symbols: [createTestSymbol("AAPL")],
+      circuit: CIRCUIT,
+      metrics: createIngestMetrics(registry),
+    });
+    let isLimited = true;
+    ctx.yahoo.route(routeChart("AAPL", () => respondWithFixture(AAPL_1M_FIXTURE)));
+    ctx.yahoo.route(routeEverything(() => isLimited, respondTooManyRequests));
+    await ctx.start();
+    await ctx.time.elapse();
+    await ctx.time.elapse();
+    const requests = (endpoint: string, outcome: string) =>
+      readSample(registry, "tickstream_yahoo_request_duration_seconds_count", { endpoint, outcome });
+    const errors = (kind: string) => readSample(registry, "tickstream_yahoo_request_errors_total", { kind });
+    expect(await errors("rate_limited")).toBe(ctx.metrics().errors.rate_limited);
+    expect(await errors("rate_limited")).toBe(3);
+    expect(await errors("server_error")).toBe(0);
+    expect(await requests("quote", "4xx")).toBe(3);
+    expect(await requests("chart", "2xx")).toBeUndefined();
+
+    isLimited = false;
+    await ctx.time.elapse();
+    await ctx.time.elapse();
+    expect(ctx.fake.publishedFor("AAPL")).toHaveLength(REGULAR_BARS);
+    expect(await requests("quote", "2xx")).toBeGreaterThanOrEqual(1);
+    expect(await requests("chart", "2xx")).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -9,6 +9,7 @@ import { computeNextPollAt, hasNothingNew, type SymbolTiming } from "@/lib/inges
 import { pollYahooSymbol } from "@/lib/ingest/yahoo/symbol-poll";
 import { createYahooSymbolSet, type YahooSymbolState } from "@/lib/ingest/yahoo/symbol-set";
 import { describeError } from "@/lib/log";
+import { classifyYahooEndpoint, type IngestMetrics } from "@/lib/metrics/ingest-metrics";
 import { computeBackoffMs, sleep as sleepOrAbort } from "@/lib/retry";
 
 export type YahooDriverOptions = {
@@ -30,6 +31,8 @@ export type YahooDriverOptions = {
   /** Uniform [0, 1) for backoff jitter (default Math.random). */
   random?: () => number;
   circuit?: Partial<Omit<YahooCircuitOptions, "random">>;
+  /** Prometheus series of the ingest worker: request latency and errors by kind. */
+  metrics?: Pick<IngestMetrics, "yahooRequestDuration" | "yahooErrors">;
   /** Builds the yahoo-finance2 client (default `createYahooClient`). */
   createClient?: (options: YahooClientOptions) => YahooClient;
 };
@@ -63,10 +66,12 @@ export function createYahooDriver(options: YahooDriverOptions): SourceDriver {
   let wakeController: AbortController | null = null;
   let loop: Promise<void> | null = null;
 
+  const { metrics } = options;
   const health = createYahooHealth({
     circuit: { ...DEFAULT_CIRCUIT_OPTIONS, ...options.circuit, random },
     clock: deps.clock,
     logger,
+    onError: metrics && ((kind) => metrics.yahooErrors.inc({ kind })),
     onCircuitChange: (message, previous) => {
       for (const t of symbols.listReady())
         if (message !== null || t.reportedError === previous) symbols.setLastError(t, message);
@@ -206,6 +211,10 @@ export function createYahooDriver(options: YahooDriverOptions): SourceDriver {
       requestTimeoutMs,
       signal: stopController.signal,
       logger,
+      onRequest:
+        metrics &&
+        (({ url, seconds, outcome }) =>
+          metrics.yahooRequestDuration.observe({ endpoint: classifyYahooEndpoint(url), outcome }, seconds)),
     }));
   }
 

@@ -18,6 +18,8 @@ export function createYahooHealth(options: {
   clock: () => number;
   logger: Logger;
   onCircuitChange: (message: string | null, previous: string | null) => void;
+  /** Told of each failed request's kind (the ingest worker's error counter). */
+  onError?: (kind: YahooErrorKind) => void;
 }) {
   const circuit = createYahooCircuit(options.circuit);
   const errors = Object.fromEntries(YAHOO_ERROR_KINDS.map((kind) => [kind, 0])) as Record<
@@ -38,13 +40,17 @@ export function createYahooHealth(options: {
     tryAcquire: (now: number) => circuit.tryAcquire(now),
     getWaitMs: (now: number) => circuit.getWaitMs(now),
     isCircuitClosed: () => circuit.state === "closed",
-    countValidationError: (): void => void errors.validation++,
+    countValidationError: (): void => {
+      errors.validation++;
+      options.onError?.("validation");
+    },
     /** Yahoo answered (even with an error about the symbol or the request). */
     recordAnswered,
     /** Counts a failed request and returns its kind; transient kinds back off and may open the circuit. */
     recordFailure(error: unknown): YahooErrorKind {
       const kind = classifyYahooError(error);
       errors[kind]++;
+      options.onError?.(kind);
       if (!isTransientYahooError(kind)) {
         recordAnswered();
         return kind;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+
+import { KPI_HEADERS } from "@/lib/events/topics";
+import { readProducedAtHeaders, summarizeProducedAt, toProducedAtHeaders } from "@/lib/metrics/produced-at";
+
+describe("producedAt ranges of KPI updates", () => {
+  it("spans each symbol's ticks and all of them, whatever their order", () => {
+    const { bySymbol, all } = summarizeProducedAt([
+      { symbol: "AAPL", producedAt: 30 },
+      { symbol: "MSFT", producedAt: 5 },
+      { symbol: "AAPL", producedAt: 10 },
+    ]);
+    expect(bySymbol.get("AAPL")).toEqual({ oldest: 10, newest: 30 });
+    expect(bySymbol.get("MSFT")).toEqual({ oldest: 5, newest: 5 });
+    expect(all).toEqual({ oldest: 5, newest: 30 });
+    expect(summarizeProducedAt([]).all).toBeNull();
+  });
+
+  it("travels through the KPI headers and back", () => {
+    const headers = toProducedAtHeaders({ oldest: 1_700_000_000_000, newest: 1_700_000_000_500 });
+    expect(headers[KPI_HEADERS.oldestProducedAt]).toBe("1700000000000");
+    expect(readProducedAtHeaders(headers)).toEqual({ oldest: 1_700_000_000_000, newest: 1_700_000_000_500 });
+  });
+
+  it("reads missing or malformed headers (an older worker) as unknown", () => {
+    expect(readProducedAtHeaders({})).toBeNull();
+    expect(
+      readProducedAtHeaders({ [KPI_HEADERS.oldestProducedAt]: "x", [KPI_HEADERS.newestProducedAt]: "5" }),
+    ).toBeNull();
+    expect(
+      readProducedAtHeaders({ [KPI_HEADERS.oldestProducedAt]: "9", [KPI_HEADERS.newestProducedAt]: "5" }),
+    ).toBeNull();
+  });
+});

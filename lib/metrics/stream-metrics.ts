@@ -1,0 +1,200 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+import { TICK_SOURCES } from "@/lib/events/tick-v1";
+import { LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
+
+/** The bounded set of dead-letter reasons: the raw reason text stays in the DLQ header and the log. */
+export const DEAD_LETTER_REASONS = [
+  "empty",
+  "not_json",
+  "unknown_version",
+  "schema",
+  "key_mismatch",
+  "future_bar",
+  "other",
+] as const;
+export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
+
+/** The KPI tables (and the offsets table) a batch writes to. */
+export const WRITTEN_TABLES = [
+  "fact_prices",
+  "daily_stats",
+  "kpi_snapshots",
+  "raw_ticks",
+  "stream_offsets",
+] as const;
+export type WrittenTable = (typeof WRITTEN_TABLES)[number];
+
+/**
+ * The stream worker's series. `partition` is the only label that grows with the deployment (bounded
+ * by the topic's partition count); symbols are never a label.
+ */
+export function createStreamMetrics(registry: Registry) {
+  const registers = [registry];
+  const deadLetters = new Counter({
+    name: "tickstream_stream_dead_letters_total",
+    help: "Invalid events sent to the dead-letter topic, by reason class",
+    labelNames: ["reason"] as const,
+    registers,
+  });
+  for (const reason of DEAD_LETTER_REASONS) deadLetters.inc({ reason }, 0);
+  const rowsWritten = new Counter({
+    name: "tickstream_stream_rows_written_total",
+    help: "Rows inserted or updated in PostgreSQL by committed batches, by table",
+    labelNames: ["table"] as const,
+    registers,
+  });
+  for (const table of WRITTEN_TABLES) rowsWritten.inc({ table }, 0);
+  const producedToCommitted = new Histogram({
+    name: "tickstream_stream_produced_to_committed_seconds",
+    help: "End-to-end latency of each applied event, from its producedAt to the commit of its batch in PostgreSQL, by source",
+    labelNames: ["source"] as const,
+    buckets: [...LATENCY_BUCKETS_SECONDS],
+    registers,
+  });
+  for (const source of TICK_SOURCES) producedToCommitted.zero({ source });
+  const newestBar = new Gauge({
+    name: "tickstream_stream_newest_bar_timestamp_seconds",
+    help: "Unix time of the newest bar start committed by this worker",
+    registers,
+  });
+  let newestBarTs = -Infinity;
+
+  return {
+    eventsApplied: new Counter({
+      name: "tickstream_stream_events_applied_total",
+      help: "Valid tick events applied to PostgreSQL (committed)",
+      registers,
+    }),
+    eventsSkipped: new Counter({
+      name: "tickstream_stream_events_skipped_total",
+      help: "Events skipped because their offsets were already applied (rebalance or zombie)",
+      registers,
+    }),
+    batches: new Counter({
+      name: "tickstream_stream_batches_total",
+      help: "Batches handled, by outcome (applied, gap = re-read from the stored offset, failed = rolled back and retried)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    batchSize: new Histogram({
+      name: "tickstream_stream_batch_events",
+      help: "Messages per batch handled",
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000],
+      registers,
+    }),
+    batchDuration: new Histogram({
+      name: "tickstream_stream_batch_duration_seconds",
+      help: "Time to handle one batch: parse, compute, write and commit in one transaction",
+      buckets: [...LATENCY_BUCKETS_SECONDS],
+      registers,
+    }),
+    rowsWritten,
+    deadLetters,
+    producedToCommitted,
+    consumerLag: new Gauge({
+      name: "tickstream_stream_consumer_lag_events",
+      help: "Events of the partition not yet applied: broker high watermark minus the next offset stored in PostgreSQL",
+      labelNames: ["partition"] as const,
+      registers,
+    }),
+    highWatermark: new Gauge({
+      name: "tickstream_stream_partition_high_watermark",
+      help: "The broker's high watermark of the partition at the last batch",
+      labelNames: ["partition"] as const,
+      registers,
+    }),
+    committedOffset: new Gauge({
+      name: "tickstream_stream_committed_offset",
+      help: "Next offset of the partition stored in PostgreSQL with the last committed batch",
+      labelNames: ["partition"] as const,
+      registers,
+    }),
+    assignedPartitions: new Gauge({
+      name: "tickstream_stream_assigned_partitions",
+      help: "Partitions of market.ticks assigned to this worker",
+      registers,
+    }),
+    lastCommit: new Gauge({
+      name: "tickstream_stream_last_commit_timestamp_seconds",
+      help: "Unix time of the last batch committed to PostgreSQL",
+      registers,
+    }),
+    /** Moves the newest-bar gauge forward to `ts` (epoch ms); a late bar never moves it back. */
+    raiseNewestBar(ts: number): void {
+      if (ts <= newestBarTs) return;
+      newestBarTs = ts;
+      newestBar.set(ts / 1000);
+    },
+    kpiUpdates: new Counter({
+      name: "tickstream_stream_kpi_updates_total",
+      help: "Live KPI updates published to market.kpis after commits, by outcome (sent, failed)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+  };
+}
+
+export type StreamMetrics = ReturnType<typeof createStreamMetrics>;
+
+/**
+ * The class of a dead-letter reason (the texts of parseTickMessage and of the batch handler). A reason
+ * no pattern knows is "other", so a new kind of failure shows up there rather than not at all.
+ */
+export function classifyDeadLetterReason(reason: string): DeadLetterReason {
+  if (/^empty message/i.test(reason)) return "empty";
+  if (/^not JSON/i.test(reason)) return "not_json";
+  if (/^unknown schema version/i.test(reason)) return "unknown_version";
+  if (/^message key .* does not match/i.test(reason)) return "key_mismatch";
+  if (/\bfuture\b|after the wall clock|ahead of (the )?(wall )?clock/i.test(reason)) return "future_bar";
+  // formatIssues renders zod issues as "path: message; …".
+  if (/^[\w.[\]]*: /.test(reason) || /^invalid/i.test(reason)) return "schema";
+  return "other";
+}
+
+/** What a committed batch did, as the stream worker observes it. */
+export type AppliedBatch = {
+  partition: number;
+  /** The broker's high watermark of the partition when the batch was fetched (kafkajs batch.highWatermark). */
+  highWatermark: number;
+  /** Next offset stored in PostgreSQL with the batch. */
+  nextOffset: number;
+  ticks: readonly { source: string; ts: number; producedAt: number }[];
+  skipped: number;
+  rows: Record<WrittenTable, number>;
+  /** When the transaction had committed (epoch ms). */
+  committedAt: number;
+};
+
+/** Records a committed batch: events, rows, lag of its partition and the latency of each event. */
+export function recordAppliedBatch(metrics: StreamMetrics, batch: AppliedBatch): void {
+  const partition = String(batch.partition);
+  metrics.batches.inc({ outcome: "applied" });
+  metrics.eventsApplied.inc(batch.ticks.length);
+  metrics.eventsSkipped.inc(batch.skipped);
+  for (const table of WRITTEN_TABLES)
+    if (batch.rows[table] > 0) metrics.rowsWritten.inc({ table }, batch.rows[table]);
+  metrics.highWatermark.set({ partition }, batch.highWatermark);
+  metrics.committedOffset.set({ partition }, batch.nextOffset);
+  metrics.consumerLag.set({ partition }, Math.max(0, batch.highWatermark - batch.nextOffset));
+  metrics.lastCommit.set(batch.committedAt / 1000);
+  let newest = -Infinity;
+  for (const tick of batch.ticks) {
+    metrics.producedToCommitted.observe(
+      { source: tick.source },
+      Math.max(0, batch.committedAt - tick.producedAt) / 1000,
+    );
+    newest = Math.max(newest, tick.ts);
+  }
+  if (batch.ticks.length > 0) metrics.raiseNewestBar(newest);
+}
+
+/** Drops the per-partition series of partitions this worker no longer holds (after a rebalance). */
+export function forgetPartitions(metrics: StreamMetrics, partitions: readonly number[]): void {
+  for (const p of partitions) {
+    const partition = String(p);
+    metrics.consumerLag.remove({ partition });
+    metrics.highWatermark.remove({ partition });
+    metrics.committedOffset.remove({ partition });
+  }
+}

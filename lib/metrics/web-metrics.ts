@@ -1,0 +1,124 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Server } from "socket.io";
+
+import { decodeHeaders } from "@/lib/kafka/messages";
+import type { IHeaders } from "@/lib/kafka/client";
+import { readProducedAtHeaders } from "@/lib/metrics/produced-at";
+import { createMetricsRegistry, LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
+
+/** The Socket.IO server and relay figures the web series read at each scrape. */
+export type WatchedRealtime = {
+  io: Pick<Server, "engine" | "of">;
+  stats: () => { consumerRunning: boolean; invalid: number };
+};
+
+const ROOM_KINDS = ["symbol", "movers", "other"] as const;
+
+/** The room kind of a Socket.IO room name ("symbol:AAPL" → symbol): a bounded label. */
+function getRoomKind(room: string): (typeof ROOM_KINDS)[number] {
+  const prefix = room.split(":", 1)[0];
+  return prefix === "symbol" || prefix === "movers" ? prefix : "other";
+}
+
+/**
+ * The web process's series: Socket.IO clients, rooms and emits, and the latency from a tick's
+ * producedAt to the emit of the update it caused (from the KPI_HEADERS of the Kafka message).
+ */
+export function createWebMetrics(registry: Registry, clock: () => number = Date.now) {
+  const registers = [registry];
+  let watched: WatchedRealtime | null = null;
+
+  new Gauge({
+    name: "tickstream_web_socketio_clients",
+    help: "Socket.IO clients connected to this web instance",
+    registers,
+    collect() {
+      if (watched) this.set(watched.io.engine.clientsCount);
+    },
+  });
+  new Gauge({
+    name: "tickstream_web_socketio_rooms",
+    help: "Socket.IO rooms with at least one client, by kind (symbol, movers, other); a socket's own room is not counted",
+    labelNames: ["kind"] as const,
+    registers,
+    collect() {
+      if (!watched) return;
+      const { rooms, sids } = watched.io.of("/").adapter;
+      const counts = Object.fromEntries(ROOM_KINDS.map((k) => [k, 0])) as Record<string, number>;
+      for (const room of rooms.keys()) if (!sids.has(room)) counts[getRoomKind(room)]!++;
+      for (const kind of ROOM_KINDS) this.set({ kind }, counts[kind] ?? 0);
+    },
+  });
+  new Gauge({
+    name: "tickstream_web_live_consumer_running",
+    help: "1 while the consumer of market.kpis relays updates, 0 while it waits for Kafka",
+    registers,
+    collect() {
+      if (watched) this.set(watched.stats().consumerRunning ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: "tickstream_web_kpi_updates_invalid_total",
+    help: "market.kpis messages that failed the v1 update schema (not relayed)",
+    registers,
+    collect() {
+      if (!watched) return;
+      this.reset();
+      this.inc(watched.stats().invalid);
+    },
+  });
+  const emits = new Counter({
+    name: "tickstream_web_socketio_emits_total",
+    help: "Events emitted to Socket.IO rooms or to every client, by event",
+    labelNames: ["event"] as const,
+    registers,
+  });
+  const producedToEmitted = new Histogram({
+    name: "tickstream_web_produced_to_emitted_seconds",
+    help: "End-to-end latency from the producedAt of the ticks behind a live update to its emit to Socket.IO clients; bound = the oldest or newest of those ticks",
+    labelNames: ["update", "bound"] as const,
+    buckets: [...LATENCY_BUCKETS_SECONDS],
+    registers,
+  });
+  for (const update of ["symbol", "movers"])
+    for (const bound of ["oldest", "newest"]) producedToEmitted.zero({ update, bound });
+  const lastEmit = new Gauge({
+    name: "tickstream_web_last_emit_timestamp_seconds",
+    help: "Unix time of the last live update emitted to Socket.IO clients",
+    registers,
+  });
+
+  return {
+    registry,
+    /** Reads clients, rooms and relay figures from this Socket.IO server at each scrape. */
+    watchRealtime: (realtime: WatchedRealtime): void => {
+      watched = realtime;
+    },
+    /** An event went out; `headers` are those of the Kafka message behind it (live updates). */
+    onEmitted: (event: string, headers?: IHeaders): void => {
+      emits.inc({ event });
+      if (event !== "symbol:updated" && event !== "movers:updated") return;
+      const now = clock();
+      lastEmit.set(now / 1000);
+      const range = readProducedAtHeaders(decodeHeaders(headers));
+      if (!range) return;
+      const update = event === "symbol:updated" ? "symbol" : "movers";
+      producedToEmitted.observe({ update, bound: "oldest" }, Math.max(0, now - range.oldest) / 1000);
+      producedToEmitted.observe({ update, bound: "newest" }, Math.max(0, now - range.newest) / 1000);
+    },
+  };
+}
+
+export type WebMetrics = ReturnType<typeof createWebMetrics>;
+
+const KEY = Symbol.for("tickstream.webMetrics");
+
+/**
+ * The web process's one registry. server.ts and the /api/metrics route handler are separate module
+ * graphs in Next (each may even load its own copy of prom-client), so the instance lives on globalThis
+ * and is created by whichever asks first.
+ */
+export function getWebMetrics(): WebMetrics {
+  const store = globalThis as Record<symbol, WebMetrics | undefined>;
+  return (store[KEY] ??= createWebMetrics(createMetricsRegistry("web")));
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { createConsumer, createProducer } from "@/lib/kafka/client";
+import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
+import { readProducedAtHeaders, type ProducedRange } from "@/lib/metrics/produced-at";
+import { createMetricsRegistry } from "@/lib/metrics/registry";
+import { readSample } from "@/lib/metrics/testing/read-sample";
+import type { StreamWorker } from "@/workers/stream/start-stream-worker";
+
+import {
+  createTestDatabase,
+  createTestKafka,
+  createTestTopics,
+  startTestStreamWorker,
+  type TestDatabase,
+  type TestTopics,
+  uniqueId,
+  waitFor,
+} from "./helpers";
+import { getRecordedTicks } from "./support/recorded-ticks";
+
+describe("stream worker metrics and the producedAt headers of market.kpis", () => {
+  let database: TestDatabase;
+  let topics: TestTopics;
+  let worker: StreamWorker;
+  const registry = createMetricsRegistry("stream", { withProcessMetrics: false });
+  const read = (name: string, labels = {}) => readSample(registry, `tickstream_stream_${name}`, labels);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    topics = await createTestTopics(2);
+    worker = await startTestStreamWorker(database, topics, { registry, windows: [5] });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await database?.drop();
+  });
+
+  it("observes every applied event, its latency from producedAt, rows, lag, and sends the producedAt range of each update as headers", async () => {
+    // Produced 5 to 6 s ago, each symbol over its own span of milliseconds.
+    const base = Date.now() - 6_000;
+    const ticks = getRecordedTicks(["AAPL", "MSFT"], ["2026-03-16"])
+      .filter((t, i, all) => all.findIndex((u) => u.symbol === t.symbol) + 10 > i)
+      .map((t, i) => ({ ...t, producedAt: base + (t.symbol === "AAPL" ? i * 10 : 500 + i) }));
+    expect(ticks).toHaveLength(20);
+    const expected = (symbol: string): ProducedRange => {
+      const at = ticks.filter((t) => t.symbol === symbol).map((t) => t.producedAt);
+      return { oldest: Math.min(...at), newest: Math.max(...at) };
+    };
+
+    const updates: { update: KpiUpdateV1; range: ProducedRange | null }[] = [];
+    const reader = createConsumer(createTestKafka(), { groupId: uniqueId("kpis-reader") });
+    await reader.connect();
+    await reader.subscribe({ topics: [topics.kpis], fromBeginning: true });
+    await reader.run({
+      eachMessage: ({ message }) => {
+        const update = kpiUpdateV1Schema.parse(JSON.parse(message.value?.toString() ?? ""));
+        updates.push({ update, range: readProducedAtHeaders(decodeHeaders(message.headers)) });
+        return Promise.resolve();
+      },
+    });
+    try {
+      const producer = createProducer(createTestKafka());
+      await producer.connect();
+      await sendJsonBatch(
+        producer,
+        topics.ticks,
+        ticks.map((t) => ({ key: t.symbol, value: t })),
+      );
+      await producer.disconnect();
+
+      await waitFor("20 events applied", async () => (await read("events_applied_total")) === 20);
+      expect(await read("produced_to_committed_seconds_count", { source: "replay" })).toBe(20);
+      // Every event waited at least 5 s between its producer and the commit: none in the faster buckets.
+      expect(await read("produced_to_committed_seconds_bucket", { source: "replay", le: 2.5 })).toBe(0);
+      expect(await read("produced_to_committed_seconds_bucket", { source: "replay", le: 60 })).toBe(20);
+      expect(await read("rows_written_total", { table: "fact_prices" })).toBeGreaterThanOrEqual(20);
+      expect(await read("rows_written_total", { table: "kpi_snapshots" })).toBeGreaterThan(0);
+      expect(await read("batches_total", { outcome: "applied" })).toBeGreaterThan(0);
+      expect(await read("batch_events_count")).toBe(await read("batches_total", { outcome: "applied" }));
+      expect(await read("newest_bar_timestamp_seconds")).toBe(Math.max(...ticks.map((t) => t.ts)) / 1000);
+      // Caught up: the stored next offset of each partition is its high watermark.
+      for (const partition of [0, 1]) {
+        const offset = await read("committed_offset", { partition });
+        if (offset === undefined) continue; // both symbols may hash to one partition
+        expect(await read("consumer_lag_events", { partition })).toBe(0);
+        expect(await read("partition_high_watermark", { partition })).toBe(offset);
+      }
+
+      await waitFor("live updates of both symbols", () =>
+        ["AAPL", "MSFT"].every((s) =>
+          updates.some((u) => u.update.type === "symbol" && u.update.symbol === s),
+        ),
+      );
+      for (const symbol of ["AAPL", "MSFT"]) {
+        const own = updates.filter((u) => u.update.type === "symbol" && u.update.symbol === symbol);
+        const range = expected(symbol);
+        for (const { range: got } of own) {
+          expect(got, `${symbol}: headers`).not.toBeNull();
+          expect(got!.oldest).toBeGreaterThanOrEqual(range.oldest);
+          expect(got!.newest).toBeLessThanOrEqual(range.newest);
+        }
+        // However the events were batched, the updates together span exactly the symbol's events.
+        expect(Math.min(...own.map((u) => u.range!.oldest))).toBe(range.oldest);
+        expect(Math.max(...own.map((u) => u.range!.newest))).toBe(range.newest);
+      }
+      const movers = updates.filter((u) => u.update.type === "movers");
+      expect(movers.length).toBeGreaterThan(0);
+      for (const { range } of movers) {
+        expect(range).not.toBeNull();
+        expect(range!.oldest).toBeGreaterThanOrEqual(base);
+        expect(range!.newest).toBeLessThanOrEqual(expected("MSFT").newest);
+      }
+    } finally {
+      await reader.disconnect();
+    }
+  });
+});
