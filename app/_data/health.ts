@@ -2,6 +2,7 @@ import "server-only";
 
 import { getEnv } from "@/lib/env";
 import { checkHealth, type HealthReport } from "@/lib/health/check-health";
+import { getPipelineMonitor } from "@/lib/health/monitor-registry";
 import { getRealtimeStats } from "@/lib/realtime/stats";
 
 import { getBrokers, getDb, getTopics } from "./server-context";
@@ -22,6 +23,8 @@ export function getHealthReport(): Promise<HealthReport> {
         heartbeatSeconds: getEnv().HEARTBEAT_SECONDS,
         expectedWorkers: ["ingest", "stream"],
         realtime: getRealtimeStats(),
+        pipeline: getPipelineMonitor()?.getSnapshot() ?? null,
+        now,
       }),
     };
   }

@@ -6,13 +6,15 @@ import { z } from "zod";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/tick-v1";
 import { symbolSchema } from "@/lib/events/symbol";
+import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
-import type { Consumer } from "@/lib/kafka/client";
+import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
 import { retry } from "@/lib/retry";
 import {
   MAX_SUBSCRIPTIONS_PER_SOCKET,
   moversRoom,
+  OPS_ROOM,
   symbolRoom,
   type ClientToServerEvents,
   type InterServerEvents,
@@ -27,6 +29,8 @@ export type RealtimeDeps = {
   logger: Logger;
   /** Allowed movers windows (minutes; 0 = day). */
   moversWindows: readonly number[];
+  /** Called for each update relayed, with its Kafka headers (the pipeline monitor's latency). */
+  onRelayed?: (relayed: { publishedAt: number; headers: IHeaders | undefined; receivedAt: number }) => void;
 };
 
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
@@ -97,6 +101,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       void socket.join(parsed.data.map(moversRoom));
       if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
     });
+    socket.on("ops:subscribe", (ack) => {
+      void socket.join(OPS_ROOM);
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
     socket.on("disconnect", () => stats.connections--);
   });
 
@@ -121,6 +129,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
           else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
           stats.relayed++;
+          deps.onRelayed?.({ publishedAt: u.publishedAt, headers: message.headers, receivedAt: Date.now() });
         }
         return Promise.resolve();
       },
@@ -162,6 +171,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     /** Tells every browser that the symbol list changed (from the PostgreSQL NOTIFY). */
     emitSymbolsChanged(change: SymbolsChanged): void {
       io.emit("symbols:changed", change);
+    },
+    /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
+    emitOpsUpdated(snapshot: OpsSnapshot): void {
+      io.to(OPS_ROOM).emit("ops:updated", snapshot);
     },
     async close(): Promise<void> {
       stopping.abort();
