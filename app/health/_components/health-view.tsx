@@ -161,9 +161,12 @@ export function HealthView({ initial }: { initial: HealthReport }) {
       {error && <p className="text-red-600">Could not refresh: {error.message}</p>}
       <Problems problems={report.problems} />
       <ul className="list-disc space-y-1 pl-5" data-testid="health-summary">
-        {report.summary.map((line) => (
-          <li key={line}>{line}</li>
-        ))}
+        {/* The problems box above already states these. */}
+        {report.summary
+          .filter((line) => !report.problems.some((p) => p.message === line))
+          .map((line) => (
+            <li key={line}>{line}</li>
+          ))}
       </ul>
       <div className="grid gap-4 md:grid-cols-2">
         <Card title="PostgreSQL" actions={<Badge status={report.postgres.status} testId="health-postgres" />}>
