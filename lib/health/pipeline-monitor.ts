@@ -129,7 +129,9 @@ export function createPipelineMonitor(deps: PipelineMonitorDeps) {
     const [broker, database] = await Promise.all([readBroker(), readDatabase()]);
     const at = clock();
 
-    // Progress needs both sides; when one is missing the partitions keep their last known state.
+    // Progress needs both sides; when one is missing the partitions keep their last known state, and
+    // none is called stalled (whether its offset moved is unknown; the broker or database problem says why).
+    const isProgressKnown = broker.ticks !== null && database.stored !== null;
     if (broker.ticks && database.stored) {
       for (const o of broker.ticks) {
         const storedOffset = database.stored.get(o.partition) ?? Number(o.low);
@@ -150,7 +152,7 @@ export function createPipelineMonitor(deps: PipelineMonitorDeps) {
         lag: p.lag,
         hasProgressed: p.hasProgressed,
         stuckForMs: p.stuckSince === null ? null : at - p.stuckSince,
-        isStalled: isPartitionStalled(p, at),
+        isStalled: isProgressKnown && isPartitionStalled(p, at),
       }));
 
     const relay = deps.getRelayStats?.() ?? null;
