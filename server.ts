@@ -6,9 +6,13 @@ import os from "node:os";
 import next from "next";
 
 import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { closeDb, createDb } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
+import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
+import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { decodeHeaders } from "@/lib/kafka/messages";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
@@ -43,15 +47,41 @@ void runWorker(
     const metrics = getWebMetrics();
     // A group per instance: every web instance receives every update (fan-out, not load sharing).
     const groupId = `tickstream-web-${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
+    const deadLetterGroupId = `${groupId}-dlq`;
+    const monitorDb = createDb(env.DATABASE_URL, {
+      max: 2,
+      applicationName: "tickstream-web-monitor",
+      onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
+    });
+    const monitor = createPipelineMonitor({
+      db: monitorDb,
+      admin: createAdmin(kafka),
+      deadLetterConsumer: createConsumer(kafka, { groupId: deadLetterGroupId }),
+      clock: Date.now,
+      logger: logger.child({ component: "pipeline-monitor" }),
+      topics: { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ },
+      groupId: env.STREAM_GROUP_ID,
+      defaultSource: env.INGEST_SOURCE,
+      heartbeatSeconds: env.HEARTBEAT_SECONDS,
+      expectedWorkers: ["ingest", "stream"],
+      getRelayStats: () => {
+        const stats = realtime.stats();
+        return { emitted: stats.relayed, sockets: stats.sockets };
+      },
+    });
     const realtime = attachRealtime(server, {
       consumer: createConsumer(kafka, { groupId }),
       topic: env.TOPIC_KPIS,
       logger: logger.child({ component: "realtime" }),
       moversWindows: [TRADING_DAY_WINDOW, ...env.KPI_WINDOWS],
       onEmitted: metrics.onEmitted,
+      onRelayed: (relayed) => monitor.observeRelay({ ...relayed, headers: decodeHeaders(relayed.headers) }),
     });
     setRealtimeStats(realtime.stats);
     metrics.watchRealtime(realtime);
+    setPipelineMonitor(monitor);
+    monitor.onSample((snapshot) => realtime.emitOpsUpdated(snapshot));
+    monitor.start();
 
     const symbolsListener = listenForNotifications({
       url: env.DATABASE_URL,
@@ -74,8 +104,11 @@ void runWorker(
     });
 
     // Hooks run last-registered first: the listener stops, Socket.IO closes the sockets, the http server
-    // and the live consumer, this instance's consumer group is dropped, and Next closes last.
-    ctx.onShutdown(() => deleteConsumerGroup(kafka, groupId));
+    // and the live consumer, the pipeline monitor stops and its pool closes, this instance's consumer
+    // groups are dropped, and Next closes last.
+    ctx.onShutdown(() => deleteConsumerGroups(kafka, [groupId, deadLetterGroupId]));
+    ctx.onShutdown(() => closeDb(monitorDb));
+    ctx.onShutdown(() => monitor.stop());
     ctx.onShutdown(() => realtime.close());
     ctx.onShutdown(() => symbolsListener.stop());
   },
@@ -83,12 +116,12 @@ void runWorker(
   { shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, shouldExitOnUncaught: false },
 );
 
-/** Drops the per-instance group, so that groups of stopped instances do not pile up in the broker. */
-async function deleteConsumerGroup(kafka: KafkaClient, groupId: string): Promise<void> {
+/** Drops the per-instance groups, so that groups of stopped instances do not pile up in the broker. */
+async function deleteConsumerGroups(kafka: KafkaClient, groupIds: string[]): Promise<void> {
   const admin = createAdmin(kafka);
   try {
     await admin.connect();
-    await admin.deleteGroups([groupId]);
+    await admin.deleteGroups(groupIds);
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

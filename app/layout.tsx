@@ -43,6 +43,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/health" className="text-sm hover:underline">
                 Health
               </Link>
+              <Link href="/ops" className="text-sm hover:underline">
+                Ops
+              </Link>
               <Link href="/admin" className="text-sm hover:underline">
                 Admin
               </Link>

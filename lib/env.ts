@@ -118,7 +118,8 @@ export const envSchema = {
   STREAM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 
   BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),
-  HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** Workers beat this often; health calls one stale after three missed beats (lib/kpi/pipeline-health). */
+  HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
 };
 
 export type Env = ReturnType<typeof parseEnv>;

@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { checkHealth, type HealthReport } from "@/lib/health/check-health";
 import { getRealtimeStats } from "@/lib/realtime/stats";
 
+import { getOpsSnapshot } from "./ops";
 import { getBrokers, getDb, getTopics } from "./server-context";
 
 let cached: { at: number; report: Promise<HealthReport> } | null = null;
@@ -15,14 +16,18 @@ export function getHealthReport(): Promise<HealthReport> {
     const topics = getTopics();
     cached = {
       at: now,
-      report: checkHealth({
-        db: getDb(),
-        brokers: getBrokers(),
-        topics: [topics.ticks, topics.kpis, topics.ticksDlq],
-        heartbeatSeconds: getEnv().HEARTBEAT_SECONDS,
-        expectedWorkers: ["ingest", "stream"],
-        realtime: getRealtimeStats(),
-      }),
+      report: getOpsSnapshot().then((pipeline) =>
+        checkHealth({
+          db: getDb(),
+          brokers: getBrokers(),
+          topics: [topics.ticks, topics.kpis, topics.ticksDlq],
+          heartbeatSeconds: getEnv().HEARTBEAT_SECONDS,
+          expectedWorkers: ["ingest", "stream"],
+          realtime: getRealtimeStats(),
+          pipeline,
+          now,
+        }),
+      ),
     };
   }
   return cached.report;

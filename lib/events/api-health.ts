@@ -15,6 +15,17 @@ export const workerHealthSchema = z.object({
   error: z.string().optional(),
 });
 
+/** Which rule found a problem; the health page and /ops group problems by it. */
+export const healthCheckSchema = z.enum(["postgres", "kafka", "worker", "partition", "freshness", "monitor"]);
+
+/** One reason the pipeline is not fully healthy, in plain words, with what it is about. */
+export const healthProblemSchema = z.object({
+  check: healthCheckSchema,
+  /** The part concerned: a worker kind, `<topic>/<partition>`, a symbol. */
+  subject: z.string(),
+  message: z.string(),
+});
+
 export const healthReportSchema = z.object({
   status: componentStatusSchema,
   checkedAt: z.string(),
@@ -35,8 +46,25 @@ export const healthReportSchema = z.object({
   realtime: z.record(z.string(), z.unknown()).nullable(),
   /** One plain sentence per part. */
   summary: z.array(z.string()),
+  /** What the pipeline monitor saw in its newest sample; null where no monitor runs. */
+  pipeline: z
+    .object({
+      sampledAt: z.number(),
+      partitions: z.number().int().nonnegative(),
+      stalledPartitions: z.number().int().nonnegative(),
+      totalLag: z.number().int().nonnegative(),
+      /** Events the stream worker applied per second over the last few samples. */
+      appliedPerSecond: z.number().nonnegative().nullable(),
+      activeSymbols: z.number().int().nonnegative(),
+      staleSymbols: z.number().int().nonnegative(),
+    })
+    .nullable(),
+  /** Why the status is not "ok"; empty when it is. */
+  problems: z.array(healthProblemSchema),
 });
 
 export type ComponentStatus = z.infer<typeof componentStatusSchema>;
+export type HealthCheck = z.infer<typeof healthCheckSchema>;
+export type HealthProblem = z.infer<typeof healthProblemSchema>;
 export type WorkerHealth = z.infer<typeof workerHealthSchema>;
 export type HealthReport = z.infer<typeof healthReportSchema>;

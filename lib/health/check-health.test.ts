@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { summarizeHealth, type HealthReport } from "@/lib/health/check-health";
+import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
+import { describePipelineProblems, summarizeHealth, type HealthReport } from "@/lib/health/check-health";
 
 const healthy: Omit<HealthReport, "status" | "summary"> = {
   checkedAt: "2026-11-23T00:00:00Z",
@@ -47,6 +48,16 @@ const healthy: Omit<HealthReport, "status" | "summary"> = {
     },
   },
   realtime: { sockets: 3 },
+  pipeline: {
+    sampledAt: 1_700_000_000_000,
+    partitions: 3,
+    stalledPartitions: 0,
+    totalLag: 12,
+    appliedPerSecond: 40,
+    activeSymbols: 9,
+    staleSymbols: 0,
+  },
+  problems: [],
 };
 
 describe("summarizeHealth", () => {
@@ -75,11 +86,64 @@ describe("summarizeHealth", () => {
     expect(silent.summary).toContain("The stream worker is NOT running (last heartbeat 40s ago).");
   });
 
+  it("is degraded and says why when a partition makes no progress, though every part is up", () => {
+    const message = "Partition 1 of market.ticks has 40 unapplied events and …";
+    const { status, summary } = summarizeHealth({
+      ...healthy,
+      pipeline: { ...healthy.pipeline!, stalledPartitions: 1 },
+      problems: [{ check: "partition", subject: "market.ticks/1", message }],
+    });
+    expect(status).toBe("degraded");
+    expect(summary).toContain(message);
+    expect(summary.join(" ")).not.toContain("making progress on all");
+  });
+
+  it("says in words that data flows when it does", () => {
+    const { summary } = summarizeHealth(healthy);
+    expect(summary).toContain(
+      "The stream worker is making progress on all 3 partitions (12 events behind, applying 40.0/s).",
+    );
+    expect(summary).toContain("Every active symbol (9) has a recent bar, or its market is closed.");
+  });
+
   it("names missing topics", () => {
     const report = summarizeHealth({
       ...healthy,
       kafka: { status: "degraded", topics: [{ topic: "market.kpis", partitions: 0, present: false }] },
     });
     expect(report.summary).toContain("Kafka is up but topics are missing: market.kpis.");
+  });
+});
+
+describe("describePipelineProblems", () => {
+  const NOW = 1_700_000_010_000;
+  const snapshot = {
+    sampledAt: NOW - 2_000,
+    sampleMs: 2_000,
+    problems: [
+      { check: "partition", subject: "market.ticks/0", message: "stalled" },
+      { check: "freshness", subject: "AAPL", message: "stale" },
+      { check: "worker", subject: "stream", message: "reported by the report's own heartbeat check" },
+    ],
+  } as OpsSnapshot;
+
+  it("passes on the monitor's partition and freshness problems, not those the report checks itself", () => {
+    expect(describePipelineProblems(snapshot, NOW).map((p) => p.subject)).toEqual(["market.ticks/0", "AAPL"]);
+  });
+
+  it("trusts a snapshot up to three samples old and reports a silent monitor after that", () => {
+    expect(describePipelineProblems({ ...snapshot, sampledAt: NOW - 6_000 }, NOW)).toHaveLength(2);
+    const silent = describePipelineProblems({ ...snapshot, sampledAt: NOW - 6_001 }, NOW);
+    expect(silent).toEqual([
+      {
+        check: "monitor",
+        subject: "pipeline monitor",
+        message: "The pipeline monitor has not sampled for 6 s: lag and freshness are unknown.",
+      },
+    ]);
+  });
+
+  it("reports a missing monitor as a problem instead of a clean bill of health", () => {
+    expect(describePipelineProblems(null, NOW)[0]?.check).toBe("monitor");
   });
 });

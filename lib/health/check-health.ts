@@ -1,9 +1,12 @@
 import { sql } from "drizzle-orm";
 
 import type { Db } from "@/lib/db/client";
-import type { ComponentStatus, HealthReport } from "@/lib/events/api-health";
+import type { ComponentStatus, HealthProblem, HealthReport } from "@/lib/events/api-health";
 import { listHeartbeats } from "@/lib/db/queries/heartbeats";
+import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import { readWorkerMetrics } from "@/lib/events/worker-metrics";
+import { describeWorkerProblem, formatDuration } from "@/lib/health/describe-problems";
+import { isHeartbeatStale } from "@/lib/kpi/pipeline-health";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
 import { withTimeout } from "@/lib/retry";
@@ -18,12 +21,20 @@ export type HealthDeps = {
   heartbeatSeconds: number;
   expectedWorkers: readonly string[];
   realtime: Record<string, unknown> | null;
+  /** The pipeline monitor's newest snapshot (lag, progress, freshness); null where none runs. */
+  pipeline: OpsSnapshot | null;
+  /** Current time (epoch ms), to tell how old the monitor's snapshot is. */
+  now: number;
   timeoutMs?: number;
 };
 
+/** Samples the monitor may miss before its figures no longer count as current. */
+const MONITOR_MISSED_SAMPLES = 3;
+
 /**
  * Checks each part of the pipeline within a few seconds: PostgreSQL answers a query, Kafka answers
- * and has the topics, each worker kind wrote a heartbeat in the last three intervals.
+ * and has the topics, each worker kind has a live heartbeat (lib/kpi/pipeline-health), and the
+ * pipeline monitor sees every partition make progress and every active symbol fresh.
  */
 export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   const timeoutMs = deps.timeoutMs ?? 3_000;
@@ -52,11 +63,10 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   if (pg.status === "ok") {
     try {
       const beats = await withTimeout(listHeartbeats(deps.db), timeoutMs, "heartbeats");
-      const staleAfter = deps.heartbeatSeconds * 3;
       for (const kind of deps.expectedWorkers) {
         const mine = beats.filter((b) => b.kind === kind);
         const freshest = mine[0];
-        const live = mine.filter((b) => b.ageSeconds <= staleAfter);
+        const live = mine.filter((b) => !isHeartbeatStale(b.ageSeconds, deps.heartbeatSeconds));
         const info = live[0] ? readWorkerMetrics(kind, live[0].info) : null;
         workers[kind] = {
           status: live.length > 0 ? "ok" : "down",
@@ -85,16 +95,97 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
   }
 
   const report: Omit<HealthReport, "status" | "summary"> = {
-    checkedAt: new Date().toISOString(),
+    checkedAt: new Date(deps.now).toISOString(),
     postgres: pg,
     kafka: kafkaPart,
     workers,
     realtime: deps.realtime,
+    pipeline: deps.pipeline && {
+      sampledAt: deps.pipeline.sampledAt,
+      partitions: deps.pipeline.partitions.length,
+      stalledPartitions: deps.pipeline.partitions.filter((p) => p.isStalled).length,
+      totalLag: deps.pipeline.partitions.reduce((sum, p) => sum + p.lag, 0),
+      appliedPerSecond: deps.pipeline.throughput.applied,
+      activeSymbols: deps.pipeline.freshness.length,
+      staleSymbols: deps.pipeline.freshness.filter((s) => s.isStale).length,
+    },
+    problems: [
+      ...describeComponentProblems(pg, kafkaPart, workers, deps.heartbeatSeconds),
+      ...describePipelineProblems(deps.pipeline, deps.now),
+    ],
   };
   return { ...report, ...summarizeHealth(report) };
 }
 
-/** Overall status and one plain sentence per part, as the health page shows them. */
+function describeComponentProblems(
+  pg: HealthReport["postgres"],
+  kafka: HealthReport["kafka"],
+  workers: HealthReport["workers"],
+  heartbeatSeconds: number,
+): HealthProblem[] {
+  const problems: HealthProblem[] = [];
+  if (pg.status !== "ok")
+    problems.push({
+      check: "postgres",
+      subject: "database",
+      message: `PostgreSQL does not answer: ${pg.error}.`,
+    });
+  if (kafka.status === "down")
+    problems.push({ check: "kafka", subject: "broker", message: `Kafka does not answer: ${kafka.error}.` });
+  for (const t of kafka.topics.filter((t) => !t.present && kafka.status !== "down"))
+    problems.push({ check: "kafka", subject: t.topic, message: `Topic ${t.topic} is missing.` });
+  for (const [kind, w] of Object.entries(workers)) {
+    if (w.status === "ok") continue;
+    const problem =
+      w.status === "unknown"
+        ? {
+            check: "worker" as const,
+            subject: kind,
+            message: `The ${kind} worker's state is unknown (${w.error}).`,
+          }
+        : describeWorkerProblem(
+            kind,
+            w.lastBeatSecondsAgo === null ? [] : [{ kind, ageSeconds: w.lastBeatSecondsAgo, isStale: true }],
+            heartbeatSeconds,
+          );
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+/**
+ * The monitor's partition and freshness problems. Its service and worker findings are left out: this
+ * report probes those itself. Figures older than a few samples say nothing about now, so a silent
+ * monitor is a problem of its own rather than a clean bill of health.
+ */
+export function describePipelineProblems(pipeline: OpsSnapshot | null, now: number): HealthProblem[] {
+  if (!pipeline)
+    return [
+      {
+        check: "monitor",
+        subject: "pipeline monitor",
+        message: "The pipeline monitor is not running in this process: lag and freshness are unknown.",
+      },
+    ];
+  const ageMs = now - pipeline.sampledAt;
+  if (ageMs > pipeline.sampleMs * MONITOR_MISSED_SAMPLES)
+    return [
+      {
+        check: "monitor",
+        subject: "pipeline monitor",
+        message: `The pipeline monitor has not sampled for ${formatDuration(ageMs)}: lag and freshness are unknown.`,
+      },
+    ];
+  return pipeline.problems.filter((p) => p.check === "partition" || p.check === "freshness");
+}
+
+/** Problems that no per-component sentence above already states. */
+const PIPELINE_CHECKS = new Set<HealthProblem["check"]>(["partition", "freshness", "monitor"]);
+
+/**
+ * Overall status and one plain sentence per part, as the health page shows them: "ok" only when
+ * every part is up and nothing is stuck or stale.
+ */
 export function summarizeHealth(report: Omit<HealthReport, "status" | "summary">): {
   status: ComponentStatus;
   summary: string[];
@@ -127,6 +218,19 @@ export function summarizeHealth(report: Omit<HealthReport, "status" | "summary">
           : `The ${kind} worker is NOT running (last heartbeat ${w.lastBeatSecondsAgo}s ago).`,
       );
   }
+  const { pipeline } = report;
+  if (pipeline && pipeline.stalledPartitions === 0 && pipeline.partitions > 0)
+    summary.push(
+      `The stream worker is making progress on all ${pipeline.partitions} partitions ` +
+        `(${pipeline.totalLag.toLocaleString("en-US")} events behind` +
+        `${pipeline.appliedPerSecond === null ? "" : `, applying ${pipeline.appliedPerSecond.toFixed(1)}/s`}).`,
+    );
+  if (pipeline && pipeline.activeSymbols > 0 && pipeline.staleSymbols === 0)
+    summary.push(
+      `Every active symbol (${pipeline.activeSymbols}) has a recent bar, or its market is closed.`,
+    );
+  for (const problem of report.problems.filter((p) => PIPELINE_CHECKS.has(p.check)))
+    summary.push(problem.message);
   const parts = [
     report.postgres.status,
     report.kafka.status,
@@ -135,7 +239,7 @@ export function summarizeHealth(report: Omit<HealthReport, "status" | "summary">
   const status: ComponentStatus =
     report.postgres.status === "down" || report.kafka.status === "down"
       ? "down"
-      : parts.every((p) => p === "ok")
+      : parts.every((p) => p === "ok") && report.problems.length === 0
         ? "ok"
         : "degraded";
   return { status, summary };

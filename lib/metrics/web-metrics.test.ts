@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { toProducedAtHeaders } from "@/lib/metrics/produced-at";
+import { toProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { readSample } from "@/lib/metrics/testing/read-sample";
 import { createWebMetrics, type WatchedRealtime } from "@/lib/metrics/web-metrics";

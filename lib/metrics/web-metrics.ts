@@ -3,7 +3,7 @@ import type { Server } from "socket.io";
 
 import { decodeHeaders } from "@/lib/kafka/messages";
 import type { IHeaders } from "@/lib/kafka/client";
-import { readProducedAtHeaders } from "@/lib/metrics/produced-at";
+import { readProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry, LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
 
 /** The Socket.IO server and relay figures the web series read at each scrape. */

@@ -1,15 +1,20 @@
 import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 
 export type { SymbolsChanged };
 
 export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
 
-/** Events the server emits. Rooms: `symbol:<TICKER>` and `movers:<minutes>` (0 = the trading day). */
+/**
+ * Events the server emits. Rooms: `symbol:<TICKER>`, `movers:<minutes>` (0 = the trading day) and
+ * `ops` (the pipeline monitor's snapshot every couple of seconds).
+ */
 export type ServerToClientEvents = {
   "symbol:updated": (update: SymbolKpiUpdateV1) => void;
   "movers:updated": (update: MoversKpiUpdateV1) => void;
   "symbols:changed": (change: SymbolsChanged) => void;
+  "ops:updated": (snapshot: OpsSnapshot) => void;
 };
 
 /** Events a browser sends; each answers through its ack with what it is subscribed to now. */
@@ -17,6 +22,7 @@ export type ClientToServerEvents = {
   "symbol:subscribe": (symbols: string[], ack: (result: SubscribeAck) => void) => void;
   "symbol:unsubscribe": (symbols: string[], ack: (result: SubscribeAck) => void) => void;
   "movers:subscribe": (windows: number[], ack: (result: SubscribeAck) => void) => void;
+  "ops:subscribe": (ack: (result: SubscribeAck) => void) => void;
 };
 
 export type InterServerEvents = Record<string, never>;
@@ -27,3 +33,4 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
 export const symbolRoom = (symbol: string) => `symbol:${symbol}`;
 export const moversRoom = (windowMinutes: number) => `movers:${windowMinutes}`;
+export const OPS_ROOM = "ops";

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/tick-v1";
 import { symbolSchema } from "@/lib/events/symbol";
+import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
@@ -13,6 +14,7 @@ import { retry } from "@/lib/retry";
 import {
   MAX_SUBSCRIPTIONS_PER_SOCKET,
   moversRoom,
+  OPS_ROOM,
   symbolRoom,
   type ClientToServerEvents,
   type InterServerEvents,
@@ -29,6 +31,8 @@ export type RealtimeDeps = {
   moversWindows: readonly number[];
   /** Told of each emit, with the headers of the Kafka message behind it (the web process's metrics). */
   onEmitted?: (event: keyof ServerToClientEvents, headers?: IHeaders) => void;
+  /** Called for each update relayed, with its Kafka headers (the pipeline monitor's latency). */
+  onRelayed?: (relayed: { publishedAt: number; headers: IHeaders | undefined; receivedAt: number }) => void;
 };
 
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
@@ -99,6 +103,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       void socket.join(parsed.data.map(moversRoom));
       if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
     });
+    socket.on("ops:subscribe", (ack) => {
+      void socket.join(OPS_ROOM);
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
     socket.on("disconnect", () => stats.connections--);
   });
 
@@ -124,6 +132,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
           deps.onEmitted?.(u.type === "symbol" ? "symbol:updated" : "movers:updated", message.headers);
           stats.relayed++;
+          deps.onRelayed?.({ publishedAt: u.publishedAt, headers: message.headers, receivedAt: Date.now() });
         }
         return Promise.resolve();
       },
@@ -166,6 +175,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     emitSymbolsChanged(change: SymbolsChanged): void {
       io.emit("symbols:changed", change);
       deps.onEmitted?.("symbols:changed");
+    },
+    /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
+    emitOpsUpdated(snapshot: OpsSnapshot): void {
+      io.to(OPS_ROOM).emit("ops:updated", snapshot);
     },
     async close(): Promise<void> {
       stopping.abort();

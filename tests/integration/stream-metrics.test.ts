@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { createConsumer, createProducer } from "@/lib/kafka/client";
 import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
-import { readProducedAtHeaders, type ProducedRange } from "@/lib/metrics/produced-at";
+import { readProducedAtHeaders, type ProducedRange } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { readSample } from "@/lib/metrics/testing/read-sample";
 import type { StreamWorker } from "@/workers/stream/start-stream-worker";

@@ -10,7 +10,7 @@ import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/cl
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
-import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/metrics/produced-at";
+import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import {
   classifyDeadLetterReason,

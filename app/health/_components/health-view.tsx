@@ -1,14 +1,16 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 
+import { OpsTime } from "@/app/ops/_components/ops-time";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
 import { healthReportSchema, type ComponentStatus, type HealthReport } from "@/lib/events/api-health";
 import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
 import { cn } from "@/lib/utils";
 
-const REFRESH_MS = 3_000;
+const REFRESH_MS = 2_000;
 
 const BADGE: Record<ComponentStatus, string> = {
   ok: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
@@ -103,7 +105,41 @@ function WorkerFigures({
   );
 }
 
-/** Polls /api/health every 3 s and says, in plain words, which part of the pipeline is up or down. */
+const CHECK_NAMES: Record<HealthReport["problems"][number]["check"], string> = {
+  postgres: "Database",
+  kafka: "Kafka",
+  worker: "Worker",
+  partition: "Lag without progress",
+  freshness: "Stale data",
+  monitor: "Monitor",
+};
+
+/** Why the report is not "ok": each problem with the rule that found it. */
+function Problems({ problems }: { problems: HealthReport["problems"] }) {
+  if (problems.length === 0) return null;
+  return (
+    <section
+      className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-50"
+      data-testid="health-problems"
+    >
+      <h2 className="mb-2 text-sm font-semibold">
+        Why it is not OK ({problems.length} problem{problems.length === 1 ? "" : "s"})
+      </h2>
+      <ul className="space-y-1 text-sm">
+        {problems.map((p) => (
+          <li key={`${p.check}:${p.subject}`} data-check={p.check}>
+            <span className="mr-2 rounded bg-amber-200 px-1.5 py-0.5 text-xs font-semibold dark:bg-amber-800">
+              {CHECK_NAMES[p.check]}
+            </span>
+            {p.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Polls /api/health every 2 s and says, in plain words, which part of the pipeline is up or down. */
 export function HealthView({ initial }: { initial: HealthReport }) {
   const { data: report = initial, error } = useQuery({
     queryKey: ["health"],
@@ -123,10 +159,14 @@ export function HealthView({ initial }: { initial: HealthReport }) {
         <Badge status={report.status} testId="health-overall" />
       </div>
       {error && <p className="text-red-600">Could not refresh: {error.message}</p>}
+      <Problems problems={report.problems} />
       <ul className="list-disc space-y-1 pl-5" data-testid="health-summary">
-        {report.summary.map((line) => (
-          <li key={line}>{line}</li>
-        ))}
+        {/* The problems box above already states these. */}
+        {report.summary
+          .filter((line) => !report.problems.some((p) => p.message === line))
+          .map((line) => (
+            <li key={line}>{line}</li>
+          ))}
       </ul>
       <div className="grid gap-4 md:grid-cols-2">
         <Card title="PostgreSQL" actions={<Badge status={report.postgres.status} testId="health-postgres" />}>
@@ -147,6 +187,36 @@ export function HealthView({ initial }: { initial: HealthReport }) {
             ))}
           </ul>
         </Card>
+        <Card
+          title="Pipeline"
+          actions={
+            <Link href="/ops" className="text-sm text-brand hover:underline">
+              Details on /ops
+            </Link>
+          }
+          testId="health-pipeline"
+        >
+          {report.pipeline ? (
+            <dl className="tabular grid grid-cols-[1fr_auto] gap-x-4 text-sm">
+              <dt>partitions making progress</dt>
+              <dd className="text-right">
+                {report.pipeline.partitions - report.pipeline.stalledPartitions} of{" "}
+                {report.pipeline.partitions}
+              </dd>
+              <dt>events behind (lag)</dt>
+              <dd className="text-right">{report.pipeline.totalLag.toLocaleString("en-US")}</dd>
+              <dt>applied per second</dt>
+              <dd className="text-right">{report.pipeline.appliedPerSecond?.toFixed(1) ?? "—"}</dd>
+              <dt>active symbols with recent bars</dt>
+              <dd className="text-right">
+                {report.pipeline.activeSymbols - report.pipeline.staleSymbols} of{" "}
+                {report.pipeline.activeSymbols}
+              </dd>
+            </dl>
+          ) : (
+            <p className="text-sm">No pipeline monitor runs in this process.</p>
+          )}
+        </Card>
         {Object.entries(report.workers).map(([kind, w]) => (
           <Card
             key={kind}
@@ -166,8 +236,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
         ))}
       </div>
       <p className="text-xs text-slate-500">
-        Checked {new Date(report.checkedAt).toLocaleTimeString("en-GB", { hour12: false })} · refreshes every
-        3 s · JSON at /api/health
+        Checked <OpsTime ts={Date.parse(report.checkedAt)} /> · refreshes every 2 s · JSON at /api/health
       </p>
     </div>
   );

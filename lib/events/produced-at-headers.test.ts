@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import { KPI_HEADERS } from "@/lib/events/topics";
-import { readProducedAtHeaders, summarizeProducedAt, toProducedAtHeaders } from "@/lib/metrics/produced-at";
+import {
+  readProducedAtHeaders,
+  summarizeProducedAt,
+  toProducedAtHeaders,
+} from "@/lib/events/produced-at-headers";
 
 describe("producedAt ranges of KPI updates", () => {
   it("spans each symbol's ticks and all of them, whatever their order", () => {
