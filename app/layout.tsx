@@ -7,6 +7,8 @@ import { DisplayZoneProvider } from "@/components/ui/display-zone-provider";
 import { DisplayZoneSwitch } from "@/components/ui/display-zone-switch";
 import { THEME_SCRIPT, ThemeToggle } from "@/components/ui/theme-toggle";
 
+import { getEnv } from "@/lib/env";
+
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -28,7 +30,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         >
           Skip to content
         </a>
-        <DisplayZoneProvider>
+        <DisplayZoneProvider deploymentTimeZone={getEnv().EXCHANGE_TIMEZONE}>
           <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
             <nav
               className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"

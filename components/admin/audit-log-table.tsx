@@ -5,16 +5,14 @@ import type { SymbolSource } from "@/lib/events/symbol";
 
 /**
  * Admin changes, newest first: when, who, what, which symbol, before → after, from where. Times are
- * shown in the viewer's chosen zone; "exchange time" is the deployment's exchange zone
- * (`exchangeTimeZone`), since many entries (sign-ins) belong to no symbol.
+ * shown in the viewer's chosen zone; "exchange time" is the deployment's exchange zone, since many
+ * entries (sign-ins) belong to no symbol.
  */
 export function AuditLogTable({
   entries,
-  exchangeTimeZone,
   defaultSource,
 }: {
   entries: AuditEntry[];
-  exchangeTimeZone: string;
   /** The deployment's source (INGEST_SOURCE), of symbols recorded without their own. */
   defaultSource: SymbolSource;
 }) {
@@ -54,7 +52,7 @@ export function AuditLogTable({
               className="border-b border-slate-100 last:border-0 dark:border-slate-800"
             >
               <td className="tabular py-2 pr-3 whitespace-nowrap">
-                <Time ts={e.at} exchangeTimeZone={exchangeTimeZone} withDate withSeconds testId="audit-at" />
+                <Time ts={e.at} withDate withSeconds testId="audit-at" />
               </td>
               <td className="py-2 pr-3">{e.actor}</td>
               <td className="py-2 pr-3 font-medium">{describeAuditAction(e.action)}</td>

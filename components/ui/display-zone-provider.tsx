@@ -15,6 +15,8 @@ type DisplayZoneContext = {
   zone: DisplayZone;
   /** The browser's IANA zone ("UTC" until the page is hydrated). */
   localTimeZone: string;
+  /** The deployment's exchange zone (EXCHANGE_TIMEZONE): "exchange time" of times that belong to no symbol. */
+  deploymentTimeZone: string;
   setZone: (zone: DisplayZone) => void;
 };
 
@@ -59,6 +61,7 @@ const readLocalTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone
 const Context = createContext<DisplayZoneContext>({
   zone: DEFAULT_DISPLAY_ZONE,
   localTimeZone: "UTC",
+  deploymentTimeZone: "UTC",
   setZone: storeZone,
 });
 
@@ -68,10 +71,19 @@ const Context = createContext<DisplayZoneContext>({
  * snapshot); React re-renders with the stored choice as soon as the page has hydrated, so the text the
  * server sent always matches the first client render and hydration never mismatches.
  */
-export function DisplayZoneProvider({ children }: { children: ReactNode }) {
+export function DisplayZoneProvider({
+  deploymentTimeZone,
+  children,
+}: {
+  deploymentTimeZone: string;
+  children: ReactNode;
+}) {
   const zone = useSyncExternalStore(subscribe, readStoredZone, () => DEFAULT_DISPLAY_ZONE);
   const localTimeZone = useSyncExternalStore(subscribeToNothing, readLocalTimeZone, () => "UTC");
-  const value = useMemo(() => ({ zone, localTimeZone, setZone: storeZone }), [zone, localTimeZone]);
+  const value = useMemo(
+    () => ({ zone, localTimeZone, deploymentTimeZone, setZone: storeZone }),
+    [zone, localTimeZone, deploymentTimeZone],
+  );
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 
@@ -79,8 +91,14 @@ export function useDisplayZone(): DisplayZoneContext {
   return useContext(Context);
 }
 
-/** The IANA zone to show times in, for times that belong to an exchange in `exchangeTimeZone`. */
-export function useDisplayTimeZone(exchangeTimeZone: string): string {
-  const { zone, localTimeZone } = useDisplayZone();
-  return resolveDisplayTimeZone(zone, { exchange: exchangeTimeZone, local: localTimeZone });
+/**
+ * The IANA zone to show times in, for times that belong to an exchange in `exchangeTimeZone` (the
+ * deployment's EXCHANGE_TIMEZONE when omitted: pipeline times, audit entries).
+ */
+export function useDisplayTimeZone(exchangeTimeZone?: string): string {
+  const { zone, localTimeZone, deploymentTimeZone } = useDisplayZone();
+  return resolveDisplayTimeZone(zone, {
+    exchange: exchangeTimeZone ?? deploymentTimeZone,
+    local: localTimeZone,
+  });
 }

@@ -14,7 +14,7 @@ const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 function renderPage() {
   return render(
-    <DisplayZoneProvider>
+    <DisplayZoneProvider deploymentTimeZone="America/New_York">
       <DisplayZoneSwitch />
       <Time ts={TS} exchangeTimeZone="America/New_York" withDate testId="t" />
       <TimeSpan start={TS} end={TS + 5 * 60_000} exchangeTimeZone="America/New_York" testId="span" />

@@ -20,7 +20,8 @@ export function Time({
   testId,
 }: {
   ts: Ts;
-  exchangeTimeZone: string;
+  /** Omitted for times that belong to no symbol: the deployment's exchange zone. */
+  exchangeTimeZone?: string;
   withDate?: boolean;
   withSeconds?: boolean;
   testId?: string;

@@ -32,7 +32,6 @@ export default async function AdminPage() {
       username={session.username}
       csrfToken={session.csrfToken}
       source={deps.defaultSource}
-      exchangeTimeZone={deps.defaultTimeZone}
       bounds={{ min: POLL_INTERVAL_MIN_SECONDS, max: POLL_INTERVAL_MAX_SECONDS }}
       initialSymbols={rows.map((r) => toAdminSymbolView(r, deps.defaultSource))}
       initialAudit={{

@@ -1,25 +1,13 @@
-import { getDateTimeFormat } from "@/lib/kpi/cached-format";
-import { formatAgo, formatBarTime } from "@/lib/kpi/format";
+"use client";
+
+import { Time } from "@/components/ui/time";
+import { formatAgo } from "@/lib/kpi/format";
 
 /**
- * The one place /ops and /health render an instant: clock time with its zone named, optionally the
- * date, and how long ago. Times are shown in UTC until the display-zone choice reaches these pages;
- * swap the zone here.
+ * An instant on /ops and /health: in the viewer's display zone with the zone named (see `Time`; these
+ * times belong to no symbol, so "exchange time" is the deployment's), with seconds unless the date is
+ * shown (samples come every two seconds: the seconds show the page is live), optionally "· 3 s ago".
  */
-const ZONE = "UTC";
-
-function formatClock(ts: number, withDate: boolean): string {
-  if (withDate) return formatBarTime(ts, ZONE, true);
-  // Samples come every two seconds: the seconds show that the page is live.
-  return getDateTimeFormat("en-US", {
-    timeZone: ZONE,
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  }).format(ts);
-}
-
 export function OpsTime({
   ts,
   now,
@@ -33,9 +21,9 @@ export function OpsTime({
 }) {
   if (ts === null) return <span className="text-slate-400">—</span>;
   return (
-    <time dateTime={new Date(ts).toISOString()} className="tabular whitespace-nowrap">
-      {formatClock(ts, withDate)} {ZONE}
+    <span className="tabular whitespace-nowrap">
+      <Time ts={ts} withDate={withDate} withSeconds={!withDate} />
       {now !== undefined && <span className="text-slate-500"> · {formatAgo(now - ts)}</span>}
-    </time>
+    </span>
   );
 }

@@ -21,8 +21,6 @@ type Props = {
   username: string;
   csrfToken: string;
   source: SymbolSource;
-  /** The deployment's exchange zone (EXCHANGE_TIMEZONE): "exchange time" for times of no symbol. */
-  exchangeTimeZone: string;
   bounds: PollIntervalBounds;
   initialSymbols: AdminSymbol[];
   initialAudit: AuditPage;
@@ -47,7 +45,6 @@ export function AdminConsole({
   username,
   csrfToken,
   source,
-  exchangeTimeZone,
   bounds,
   initialSymbols,
   initialAudit,
@@ -245,7 +242,7 @@ export function AdminConsole({
       </Card>
 
       <Card title="Audit log" testId="audit-card">
-        <AuditLogTable entries={audit} exchangeTimeZone={exchangeTimeZone} defaultSource={source} />
+        <AuditLogTable entries={audit} defaultSource={source} />
         {nextBefore !== null && (
           <div className="mt-3 text-center">
             <AdminButton size="sm" onClick={() => void loadOlder()} data-testid="audit-load-older">
