@@ -5,7 +5,8 @@ import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import { rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
-import type { Mover, WindowKpi } from "@/lib/kpi/types";
+import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { WindowKpi } from "@/lib/kpi/types";
 
 /** The columns of a kpi_snapshots row that carry a {@link WindowKpi}; `updatedAt` is bookkeeping. */
 export type KpiSnapshotColumns = Omit<KpiSnapshotRow, "updatedAt">;
@@ -59,13 +60,8 @@ export async function listWindowKpis(
   return rows.reverse().map(toWindowKpi);
 }
 
-export type WindowRanking = {
-  windowMinutes: number;
-  windowStart: number;
-  windowEnd: number;
-  gainers: Mover[];
-  losers: Mover[];
-};
+/** A ranking as the movers live update carries it, without the envelope. */
+export type WindowRanking = Omit<MoversKpiUpdateV1, "v" | "type" | "publishedAt">;
 
 /**
  * Movers of each (window length, window start) from its snapshots (rule: `rankMovers`). The rows are
