@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-import { symbolSchema } from "@/lib/events/symbol";
+import { symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
 
-export const TICK_SOURCES = ["yahoo", "replay", "synthetic"] as const;
-export type TickSource = (typeof TICK_SOURCES)[number];
+/** The sources that produce ticks: every symbol source but `external`, whose bars come from elsewhere. */
+export const tickSourceSchema = symbolSourceSchema.exclude(["external"]);
+export type TickSource = z.infer<typeof tickSourceSchema>;
 
 const MINUTE_MS = 60_000;
 /** 2000-01-01 and 2100-01-01: a bar outside this range is a unit mistake (seconds vs ms). */
@@ -31,7 +32,7 @@ export const tickV1Schema = z
     low: priceSchema,
     close: priceSchema,
     volume: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    source: z.enum(TICK_SOURCES),
+    source: tickSourceSchema,
     producedAt: z.number().int().nonnegative(),
   })
   .superRefine((tick, ctx) => {
