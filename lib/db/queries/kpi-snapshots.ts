@@ -35,14 +35,15 @@ export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi
   ]);
 }
 
-/** Windows of one symbol and length in [from, to], oldest first, at most `limit` (newest kept). */
+/**
+ * Windows of one symbol and length starting in [from, to], oldest first, at most `limit` (newest kept).
+ * Without `from` or `to` that side is open.
+ */
 export async function listWindowKpis(
   db: DbOrTx,
   symbol: string,
   windowMinutes: number,
-  from: number,
-  to: number,
-  limit: number,
+  range: { from?: number; to?: number; limit: number },
 ) {
   const rows = await db
     .select()
@@ -51,12 +52,12 @@ export async function listWindowKpis(
       and(
         eq(kpiSnapshots.symbol, symbol),
         eq(kpiSnapshots.windowMinutes, windowMinutes),
-        gte(kpiSnapshots.windowStart, new Date(from)),
-        lte(kpiSnapshots.windowStart, new Date(to)),
+        range.from === undefined ? undefined : gte(kpiSnapshots.windowStart, new Date(range.from)),
+        range.to === undefined ? undefined : lte(kpiSnapshots.windowStart, new Date(range.to)),
       ),
     )
     .orderBy(desc(kpiSnapshots.windowStart))
-    .limit(limit);
+    .limit(range.limit);
   return rows.reverse().map(toWindowKpi);
 }
 
