@@ -1,12 +1,12 @@
 import { z } from "zod";
 
 import { symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
+import { isMinuteAligned } from "@/lib/kpi/durations";
 
 /** The sources that produce ticks: every symbol source but `external`, whose bars come from elsewhere. */
 export const tickSourceSchema = symbolSourceSchema.exclude(["external"]);
 export type TickSource = z.infer<typeof tickSourceSchema>;
 
-const MINUTE_MS = 60_000;
 /** 2000-01-01 and 2100-01-01: a bar outside this range is a unit mistake (seconds vs ms). */
 const MIN_TS = 946_684_800_000;
 const MAX_TS = 4_102_444_800_000;
@@ -26,7 +26,7 @@ export const tickV1Schema = z
       .int()
       .min(MIN_TS, "ts must be epoch milliseconds after 2000-01-01")
       .max(MAX_TS, "ts must be epoch milliseconds before 2100-01-01")
-      .refine((ts) => ts % MINUTE_MS === 0, "ts must be the bar start, aligned to a whole minute"),
+      .refine(isMinuteAligned, "ts must be the bar start, aligned to a whole minute"),
     open: priceSchema,
     high: priceSchema,
     low: priceSchema,
