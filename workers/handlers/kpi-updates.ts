@@ -5,6 +5,7 @@ import { getKpiUpdateKey, kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/even
 import type { OutMessage } from "@/lib/kafka/messages";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
+import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 
 /** Changed bars sent per symbol update; a late bar can change up to 19 later averages. */
 const MAX_BARS_PER_UPDATE = 60;
@@ -26,10 +27,7 @@ export async function buildKpiUpdates(
   const tradeDates = new Set<string>();
   for (const [symbol, change] of changes) {
     if (change.bars.length === 0 && change.days.length === 0) continue;
-    const newestWindows = new Map<number, (typeof change.windows)[number]>();
     for (const w of change.windows) {
-      const seen = newestWindows.get(w.windowMinutes);
-      if (!seen || seen.windowStart < w.windowStart) newestWindows.set(w.windowMinutes, w);
       windowKeys.set(`${w.windowMinutes}:${w.windowStart}`, {
         windowMinutes: w.windowMinutes,
         windowStart: w.windowStart,
@@ -43,7 +41,7 @@ export async function buildKpiUpdates(
       symbol,
       bars: change.bars.slice(-MAX_BARS_PER_UPDATE),
       day,
-      windows: [...newestWindows.values()],
+      windows: keepNewestWindowPerLength([], change.windows),
       publishedAt: now,
     });
   }
