@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { z } from "zod";
 
-import { formatIssues } from "@/lib/events/tick-v1";
+import { parseJsonWith } from "@/lib/events/parse-json";
 import { describeError, type Logger } from "@/lib/log";
 import { retry } from "@/lib/retry";
 
@@ -23,19 +23,9 @@ type NotificationOptions<T> = {
 export function createNotificationHandler<T>(options: NotificationOptions<T>): (payload: string) => void {
   const { channel, logger } = options;
   return (payload) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload);
-    } catch {
-      logger.warn({ channel, payload }, "notification payload is not JSON; ignored");
-      return;
-    }
-    const parsed = options.schema.safeParse(json);
-    if (!parsed.success) {
-      logger.warn(
-        { channel, payload, reason: formatIssues(parsed.error.issues) },
-        "invalid notification payload; ignored",
-      );
+    const parsed = parseJsonWith(options.schema, payload);
+    if (!parsed.ok) {
+      logger.warn({ channel, payload, reason: parsed.reason }, "invalid notification payload; ignored");
       return;
     }
     try {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
+import { parseJson, parseWith } from "@/lib/events/parse-json";
 import { isMinuteAligned } from "@/lib/kpi/durations";
 
 /** The sources that produce ticks: every symbol source but `external`, whose bars come from elsewhere. */
@@ -58,26 +59,19 @@ export type TickParseResult = { ok: true; tick: TickV1 } | { ok: false; reason: 
 /** Parses raw bytes of a `market.ticks` message; never throws, returns a reason a person can read. */
 export function parseTickMessage(value: Buffer | string | null): TickParseResult {
   if (value === null || value.length === 0) return { ok: false, reason: "empty message value" };
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof value === "string" ? value : value.toString("utf8"));
-  } catch (error) {
-    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
-  }
-  if (typeof json === "object" && json !== null && "v" in json && json.v !== 1) {
+  const json = parseJson(typeof value === "string" ? value : value.toString("utf8"));
+  if (!json.ok) return json;
+  const { data } = json;
+  if (typeof data === "object" && data !== null && "v" in data && data.v !== 1) {
     return {
       ok: false,
-      reason: `unknown schema version v=${JSON.stringify(json.v)} (this worker reads v=1)`,
+      reason: `unknown schema version v=${JSON.stringify(data.v)} (this worker reads v=1)`,
     };
   }
-  const result = tickV1Schema.safeParse(json);
-  if (result.success) return { ok: true, tick: result.data };
-  return { ok: false, reason: formatIssues(result.error.issues) };
+  const tick = parseWith(tickV1Schema, data);
+  return tick.ok ? { ok: true, tick: tick.data } : tick;
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
+// Re-exported for the modules that still import it from here (lib/ingest/tick-publisher.ts,
+// lib/realtime/server.ts, components/realtime/fetch-json.ts); its home is lib/events/format-issues.ts.
+export { formatIssues } from "@/lib/events/format-issues";
