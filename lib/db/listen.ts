@@ -67,14 +67,23 @@ export function listenForNotifications<T>(
       if (!connected) return;
       logger.warn({ channel, err: error.message }, "notification connection lost; reconnecting");
       connected = false;
-      void c.end().catch(() => undefined);
+      void c
+        .end()
+        .catch((endError: unknown) =>
+          logger.debug({ channel, err: describeError(endError) }, "closing the lost connection failed"),
+        );
       void connect();
     });
     try {
       await c.connect();
       await c.query(`listen ${pg.escapeIdentifier(channel)}`);
     } catch (error) {
-      void c.end().catch(() => undefined);
+      // The connect error is what the retry loop reports; a failure to close the half-open client adds nothing.
+      void c
+        .end()
+        .catch((endError: unknown) =>
+          logger.debug({ channel, err: describeError(endError) }, "closing a failed connection failed"),
+        );
       throw error;
     }
   }
@@ -108,7 +117,11 @@ export function listenForNotifications<T>(
     async stop() {
       stopping.abort();
       connected = false;
-      await client?.end().catch(() => undefined);
+      await client
+        ?.end()
+        .catch((error: unknown) =>
+          logger.debug({ channel, err: describeError(error) }, "closing the notification connection failed"),
+        );
     },
   };
 }

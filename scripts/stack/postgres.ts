@@ -47,6 +47,7 @@ async function probe(target: PostgresTarget, database = target.database): Promis
     if (e.code === "57P03") return { state: "unreachable", detail: "the server is starting up" };
     return { state: "rejected", detail: `${e.code ?? ""} ${e.message}`.trim() };
   } finally {
+    // The probe's state is decided above; a connection that never opened cannot be closed cleanly.
     await client.end().catch(() => undefined);
   }
 }

@@ -16,7 +16,7 @@ import {
   parseGrafanaInterval,
   type RecordedFill,
 } from "./bi-helpers";
-import { createTestDatabase, type TestDatabase } from "./helpers";
+import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
 import { getLatestWindowStart, listTopMovers } from "@/lib/db/queries/kpi-snapshots";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
 import type { Mover } from "@/lib/kpi/types";
@@ -161,7 +161,7 @@ describe("every Grafana panel query, as tickstream_bi, on real replayed bars", (
   });
 
   afterAll(async () => {
-    await bi?.end().catch(() => undefined);
+    await runCleanup("closing the BI role's client", () => bi?.end());
     await database?.drop();
   });
 

@@ -21,6 +21,18 @@ import { createPipelineTopics } from "@/scripts/stack/scratch";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
 
+/**
+ * Runs one cleanup step after tests. A failure is logged at debug (TEST_LOG_LEVEL=debug shows it) and
+ * not thrown: it must not hide the tests' own result or skip the cleanup steps after it.
+ */
+export async function runCleanup(what: string, step: () => Promise<unknown> | undefined): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    testLogger.debug({ err: describeError(error) }, `cleanup failed: ${what}`);
+  }
+}
+
 /** A short unique id for names of databases, topics and groups. */
 export function uniqueId(prefix = "t"): string {
   return `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
@@ -50,7 +62,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     db,
     drop: async () => {
-      await closeDb(db).catch(() => undefined);
+      await runCleanup("closing the test database's pool", () => closeDb(db));
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {

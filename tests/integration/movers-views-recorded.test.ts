@@ -2,7 +2,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { connectAsBiRole, fillWithRecordedBars } from "./bi-helpers";
-import { createTestDatabase, type TestDatabase } from "./helpers";
+import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
 import { buildSnapshot, expectViewsToMatchRule } from "./support/movers-views";
 
 describe("the movers views agree with rankMovers on real replayed bars", () => {
@@ -16,7 +16,7 @@ describe("the movers views agree with rankMovers on real replayed bars", () => {
   });
 
   afterAll(async () => {
-    await bi?.end().catch(() => undefined);
+    await runCleanup("closing the BI role's client", () => bi?.end());
     await database?.drop();
   });
 

@@ -6,7 +6,7 @@ import { MOVERS_LIMIT, rankMovers, toMoverCandidate } from "@/lib/kpi/movers";
 import type { WindowKpi } from "@/lib/kpi/types";
 
 import { connectAsBiRole } from "./bi-helpers";
-import { createTestDatabase, type TestDatabase } from "./helpers";
+import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
 import {
   BASE,
   buildSnapshot,
@@ -66,7 +66,7 @@ describe("the movers views agree with rankMovers and the list queries", () => {
   });
 
   afterAll(async () => {
-    await bi?.end().catch(() => undefined);
+    await runCleanup("closing the BI role's client", () => bi?.end());
     await database?.drop();
   });
 
