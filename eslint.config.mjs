@@ -21,6 +21,63 @@ const SERVER_ONLY = {
   regex: "^server-only$",
   message: "server-only throws outside Next's server bundle; it goes on app/**/_data only",
 };
+// "@/lib/kpi/../db/client" would pass the rules of "@/lib/kpi/" while importing lib/db.
+const DOT_SEGMENT = {
+  regex: "^@/(.*/)?\\.\\.?(/|$)",
+  message: "no . or .. segments after @/: spell the module's own path, so that the boundary rules see it",
+};
+// Runs-anywhere modules (the browser bundle loads them) import no Node built-in and no server package.
+const NODE_BUILTINS = [
+  "assert",
+  "async_hooks",
+  "buffer",
+  "child_process",
+  "cluster",
+  "crypto",
+  "dgram",
+  "dns",
+  "events",
+  "fs",
+  "http",
+  "http2",
+  "https",
+  "module",
+  "net",
+  "os",
+  "path",
+  "perf_hooks",
+  "process",
+  "querystring",
+  "readline",
+  "stream",
+  "string_decoder",
+  "timers",
+  "tls",
+  "tty",
+  "url",
+  "util",
+  "v8",
+  "vm",
+  "worker_threads",
+  "zlib",
+];
+const SERVER_PACKAGES = [
+  "pg",
+  "kafkajs",
+  "drizzle-orm",
+  "drizzle-kit",
+  "pino",
+  "pino-pretty",
+  "socket\\.io",
+  "prom-client",
+  "server-only",
+  "@t3-oss/env-core",
+];
+const NODE_OR_SERVER = {
+  regex: `^(node:|(${[...NODE_BUILTINS, ...SERVER_PACKAGES].join("|")})(/|$))`,
+  message:
+    "runs-anywhere modules (lib/kpi, lib/events, lib/realtime/events, lib/utils, lib/retry, components) import no Node built-in and no server package",
+};
 /** Forbids every "@/" import whose path does not start with one of `allowed` (regex alternatives). */
 const only = (allowed, message) => ({ regex: `^@/(?!(${[...allowed, TESTS].join("|")}))`, message });
 /** Allows `import type` only (the TypeScript rule's allowTypeImports). */
@@ -28,7 +85,7 @@ const typesOnly = (regex, message) => ({ regex, message, allowTypeImports: true 
 const boundary = (files, patterns, ignores = []) => ({
   files,
   ignores,
-  rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns }] },
+  rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, DOT_SEGMENT] }] },
 });
 
 const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry)$"];
@@ -58,7 +115,12 @@ const TABLE_FILES = [
 const BOUNDARIES = [
   boundary(
     ["lib/kpi/**"],
-    [only(["lib/kpi/"], "lib/kpi is pure: it imports nothing else of the project"), NEXT, RELATIVE],
+    [
+      only(["lib/kpi/"], "lib/kpi is pure: it imports nothing else of the project"),
+      NODE_OR_SERVER,
+      NEXT,
+      RELATIVE,
+    ],
   ),
   boundary(
     ["lib/events/**", "lib/realtime/events.ts"],
@@ -67,7 +129,13 @@ const BOUNDARIES = [
         ["lib/(events|kpi)/"],
         "the contracts (lib/events, lib/realtime/events.ts) import only lib/kpi types",
       ),
-      typesOnly("^@/lib/kpi/", "the contracts import lib/kpi for types only (import type)"),
+      // lib/kpi/durations (time units, minute alignment) is the one value import: the tick contract
+      // validates a bar start by the same rule the KPIs assume.
+      typesOnly(
+        "^@/lib/kpi/(?!durations$)",
+        "the contracts import lib/kpi for types only (import type), values only from lib/kpi/durations",
+      ),
+      NODE_OR_SERVER,
       NEXT,
       RELATIVE,
     ],
@@ -125,7 +193,7 @@ const BOUNDARIES = [
   ),
   boundary(
     ["lib/utils.ts", "lib/retry.ts"],
-    [only([], "runs-anywhere helpers import nothing else of the project"), NEXT, RELATIVE],
+    [only([], "runs-anywhere helpers import nothing else of the project"), NODE_OR_SERVER, NEXT, RELATIVE],
   ),
   // Any other module under lib/ (a new folder) gets the service row until the table names it.
   boundary(
@@ -145,6 +213,7 @@ const BOUNDARIES = [
         [...RUNS_ANYWHERE, "components/"],
         "components use only runs-anywhere lib modules and other components",
       ),
+      NODE_OR_SERVER,
       RELATIVE,
     ],
   ),
@@ -175,6 +244,33 @@ const BOUNDARIES = [
 
 // Harnesses and fakes (tests/, any testing/ folder) never reach production modules; tests may use them.
 const TEST_FILES = ["**/*.test.ts", "**/*.test.tsx"];
+
+// The import rules above see static imports only: a dynamic import() of a project module, or of a path
+// computed at run time, and require() would slip past them. Scripts and tests (which load what they
+// start on demand) may use them.
+const NO_TS_NOCHECK = { selector: "Literal[value=/ts-nocheck/]", message: "no ts-nocheck" };
+const NO_DYNAMIC_IMPORTS = {
+  files: ["**/*.ts", "**/*.tsx"],
+  ignores: ["scripts/**", "tests/**", ...TEST_FILES],
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      NO_TS_NOCHECK,
+      {
+        selector: "ImportExpression[source.value=/^(@\\/|\\.)/]",
+        message: "import project modules statically, so that the boundary rules see them",
+      },
+      {
+        selector: "ImportExpression:not([source.type='Literal'])",
+        message: "import() of a computed path escapes the boundary rules",
+      },
+      {
+        selector: "CallExpression[callee.name='require']",
+        message: "use import, so that the boundary rules see it",
+      },
+    ],
+  },
+};
 const TEST_ONLY = {
   files: ["lib/**", "app/**", "components/**", "workers/**", "server.ts"],
   ignores: TEST_FILES,
@@ -231,14 +327,12 @@ export default tseslint.config(
         "error",
         { checksVoidReturn: { arguments: false, attributes: false } },
       ],
-      "no-restricted-syntax": [
-        "error",
-        { selector: "Literal[value=/ts-nocheck/]", message: "no ts-nocheck" },
-      ],
+      "no-restricted-syntax": ["error", NO_TS_NOCHECK],
     },
   },
   ...BOUNDARIES,
   TEST_ONLY,
+  NO_DYNAMIC_IMPORTS,
   // Playwright fixtures call `use`, which is not React's hook.
   {
     files: ["**/*.test.ts", "**/*.test.tsx", "tests/**"],

@@ -13,7 +13,7 @@ import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { decodeHeaders } from "@/lib/kafka/messages";
-import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
+import { listMoversWindows } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
 import { attachRealtime } from "@/lib/realtime/server";
@@ -73,7 +73,7 @@ void runWorker(
       consumer: createConsumer(kafka, { groupId }),
       topic: env.TOPIC_KPIS,
       logger: logger.child({ component: "realtime" }),
-      moversWindows: [TRADING_DAY_WINDOW, ...env.KPI_WINDOWS],
+      moversWindows: listMoversWindows(env.KPI_WINDOWS),
       onEmitted: metrics.onEmitted,
       onRelayed: (relayed) => monitor.observeRelay({ ...relayed, headers: decodeHeaders(relayed.headers) }),
     });

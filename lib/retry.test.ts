@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { computeBackoffMs, createBackoff, retry, sleep, withTimeout } from "@/lib/retry";
+import {
+  computeBackoffMs,
+  createBackoff,
+  pollUntil,
+  PollTimeoutError,
+  retry,
+  sleep,
+  withTimeout,
+} from "@/lib/retry";
 
 const options = { baseMs: 1_000, maxMs: 8_000 };
 
@@ -136,5 +144,87 @@ describe("withTimeout", () => {
   it("rejects naming the operation when the work does not answer in time", async () => {
     const never = new Promise<never>(() => undefined);
     await expect(withTimeout(never, 20, "PostgreSQL")).rejects.toThrow("PostgreSQL: no answer within 20 ms");
+  });
+});
+
+describe("pollUntil", () => {
+  afterEach(() => void vi.useRealTimers());
+  const poll = { timeoutMs: 1_000, intervalMs: 100, what: "the flag" };
+
+  it("checks at once and then every interval, and resolves with the first truthy value", async () => {
+    vi.useFakeTimers();
+    const seen: number[] = [];
+    const start = Date.now();
+    const waiting = pollUntil(() => {
+      seen.push(Date.now() - start);
+      return seen.length === 3 && "ready";
+    }, poll);
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(waiting).resolves.toBe("ready");
+    expect(seen).toEqual([0, 100, 200]);
+  });
+
+  it("treats 0, empty text, null and false as not yet", async () => {
+    vi.useFakeTimers();
+    const values = [0, "", null, false, undefined, 7];
+    const waiting = pollUntil(() => values.shift(), poll);
+    await vi.advanceTimersByTimeAsync(500);
+    await expect(waiting).resolves.toBe(7);
+  });
+
+  it("rejects naming what it waited for once the timeout passes, after a last check at the deadline", async () => {
+    vi.useFakeTimers();
+    let checks = 0;
+    const waiting = pollUntil(
+      () => {
+        checks++;
+        return false;
+      },
+      { ...poll, intervalMs: 300 },
+    );
+    const failed = expect(waiting).rejects.toThrow(new PollTimeoutError("the flag", 1_000).message);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await failed;
+    // At 0, 300, 600, 900 and the deadline (1000).
+    expect(checks).toBe(5);
+  });
+
+  it("rejects at once with an error of check, unless the error is retriable", async () => {
+    await expect(
+      pollUntil(() => {
+        throw new Error("process exited");
+      }, poll),
+    ).rejects.toThrow("process exited");
+
+    vi.useFakeTimers();
+    let calls = 0;
+    const waiting = pollUntil(
+      () => {
+        if (++calls < 3) throw new Error("not connected");
+        return calls;
+      },
+      { ...poll, isRetriable: () => true },
+    );
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(waiting).resolves.toBe(3);
+  });
+
+  it("names the last retriable error when it times out", async () => {
+    const waiting = pollUntil(
+      () => {
+        throw new Error("connection refused");
+      },
+      { timeoutMs: 30, intervalMs: 10, what: "PostgreSQL", isRetriable: () => true },
+    );
+    await expect(waiting).rejects.toThrow(
+      "timed out after 30 ms waiting for PostgreSQL (last error: connection refused)",
+    );
+  });
+
+  it("rejects with the abort reason when stopped", async () => {
+    const controller = new AbortController();
+    const waiting = pollUntil(() => false, { ...poll, timeoutMs: 60_000, signal: controller.signal });
+    controller.abort(new Error("shutting down"));
+    await expect(waiting).rejects.toThrow("shutting down");
   });
 });

@@ -109,3 +109,57 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     signal.removeEventListener("abort", onAbort!);
   }
 }
+
+/** Thrown by {@link pollUntil} when the condition did not hold in time; `cause` is the last error of `check`, if any. */
+export class PollTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number, lastError?: unknown) {
+    const last =
+      lastError === undefined
+        ? ""
+        : ` (last error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)})`;
+    super(`timed out after ${timeoutMs} ms waiting for ${what}${last}`, { cause: lastError });
+    this.name = "PollTimeoutError";
+  }
+}
+
+export type PollOptions = {
+  /** Longest wait in all; then the promise rejects with a {@link PollTimeoutError}. */
+  timeoutMs: number;
+  /** Pause between two checks. */
+  intervalMs: number;
+  /** What is awaited, for the timeout message ("the broker answers"). */
+  what: string;
+  /**
+   * Whether an error thrown by `check` means "not yet" (polling goes on, and the last such error is in
+   * the timeout message). Default: no error does; it rejects the wait at once.
+   */
+  isRetriable?: (error: unknown) => boolean;
+  /** Stops waiting: the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+};
+
+/**
+ * Calls `check` every `intervalMs` until it returns a truthy value, and resolves with that value: the
+ * one way this project waits for a condition (a process exits, a broker answers, a row appears). The
+ * first check runs at once; the last runs at the deadline at the latest.
+ */
+export async function pollUntil<T>(
+  check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  options: PollOptions,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    if (options.signal?.aborted) throw abortReason(options.signal);
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      if (!options.isRetriable?.(error)) throw error;
+      lastError = error;
+    }
+    const remainingMs = deadline - Date.now();
+    if (remainingMs <= 0) throw new PollTimeoutError(options.what, options.timeoutMs, lastError);
+    await sleep(Math.min(options.intervalMs, remainingMs), options.signal);
+  }
+}

@@ -1,7 +1,7 @@
 import { getDailyStats, getPriceRange, getSnapshot, getSymbolSummaries } from "@/app/_data/market";
 import { DAILY_HISTORY_DAYS } from "@/components/kpi/daily-history";
 import { getEnv } from "@/lib/env";
-import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
+import { listMoversWindows } from "@/lib/kpi/movers-window";
 import { TIME_RANGES, type TimeRange } from "@/lib/kpi/time-range";
 
 import { DashboardView } from "./_components/dashboard-view";
@@ -37,7 +37,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
       symbol={selected?.symbol ?? null}
       range={range}
       initial={initial}
-      moversWindows={[...getEnv().KPI_WINDOWS, TRADING_DAY_WINDOW]}
+      moversWindows={listMoversWindows(getEnv().KPI_WINDOWS)}
       requestedSymbol={requested}
     />
   );

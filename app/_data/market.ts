@@ -2,18 +2,18 @@ import "server-only";
 
 import { ApiError } from "@/lib/api/errors";
 import { getEnv } from "@/lib/env";
-import { getLatestTradeDate, listDailyStats, listDayMovers } from "@/lib/db/queries/daily-stats";
+import { getDayMoversRanking, getLatestTradeDate, listDailyStats } from "@/lib/db/queries/daily-stats";
 import { getLatestFactPrice, listFactPrices } from "@/lib/db/queries/fact-prices";
 import { getLatestWindowStart, listTopMovers, listWindowKpis } from "@/lib/db/queries/kpi-snapshots";
 import { getSymbol, listSymbols, type SymbolRow } from "@/lib/db/queries/symbols";
 import {
   formatMoversWindowParam,
+  isMoversWindow,
   isTradingDayWindow,
-  TRADING_DAY_WINDOW,
+  listMoversWindows,
   type MoversWindow,
 } from "@/lib/kpi/movers-window";
 import { computeRangeStart, countRangeTradingDays, type TimeRange } from "@/lib/kpi/time-range";
-import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
 import type { MoversView, Snapshot, SymbolSummary } from "@/lib/events/api-market";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 
@@ -67,7 +67,7 @@ export async function getSnapshot(symbol: string): Promise<Snapshot> {
   const latestBar = await getLatestFactPrice(db, symbol);
   const [days, ...windowLists] = await Promise.all([
     listDailyStats(db, symbol, 1),
-    ...getEnv().KPI_WINDOWS.map((w) => listWindowKpis(db, symbol, w, 0, latestBar?.ts ?? 0, 1)),
+    ...getEnv().KPI_WINDOWS.map((w) => listWindowKpis(db, symbol, w, { to: latestBar?.ts ?? 0, limit: 1 })),
   ]);
   return { symbol: toSymbolSummary(row), latestBar, day: days[0] ?? null, windows: windowLists.flat() };
 }
@@ -83,7 +83,7 @@ export async function getWindowKpis(
   limit: number,
 ): Promise<WindowKpi[]> {
   await getSymbolOrThrow(symbol);
-  return listWindowKpis(getDb(), symbol, windowMinutes, 0, Date.now() + 10 * 365 * 86_400_000, limit);
+  return listWindowKpis(getDb(), symbol, windowMinutes, { limit });
 }
 
 /**
@@ -92,23 +92,17 @@ export async function getWindowKpis(
  */
 export async function getLatestMovers(window: MoversWindow, limit: number): Promise<MoversView> {
   const db = getDb();
+  const { KPI_WINDOWS, EXCHANGE_TIMEZONE } = getEnv();
+  if (!isMoversWindow(window, KPI_WINDOWS))
+    throw new ApiError(
+      "bad_request",
+      `window must be one of ${listMoversWindows(KPI_WINDOWS).map(formatMoversWindowParam).join(", ")}`,
+    );
   const empty = { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
   if (isTradingDayWindow(window)) {
     const date = await getLatestTradeDate(db);
-    if (!date) return empty;
-    const { start, end } = computeTradingDayWindow(date, getEnv().EXCHANGE_TIMEZONE);
-    return {
-      windowMinutes: window,
-      windowStart: start,
-      windowEnd: end,
-      ...(await listDayMovers(db, date, limit)),
-    };
+    return date ? getDayMoversRanking(db, date, EXCHANGE_TIMEZONE, limit) : empty;
   }
-  if (!getEnv().KPI_WINDOWS.includes(window))
-    throw new ApiError(
-      "bad_request",
-      `window must be one of ${getEnv().KPI_WINDOWS.join(", ")} or ${formatMoversWindowParam(TRADING_DAY_WINDOW)}`,
-    );
   const start = await getLatestWindowStart(db, window);
   if (start === null) return empty;
   const [ranking] = await listTopMovers(db, [{ windowMinutes: window, windowStart: start }], limit);

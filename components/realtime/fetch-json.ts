@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
 import { apiErrorBodySchema } from "@/lib/events/api-error";
-import { formatIssues } from "@/lib/events/tick-v1";
+import { formatIssues } from "@/lib/events/format-issues";
 
 /** A REST answer the page cannot use: not 2xx, not JSON, or not the shape its schema describes. */
 export class ApiResponseError extends Error {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { normalizeSymbolInput, symbolSchema } from "@/lib/events/symbol";
+import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import { MAX_WINDOW_MINUTES, parseMoversWindowParam, TRADING_DAY_PARAM } from "@/lib/kpi/movers-window";
 import { TIME_RANGES } from "@/lib/kpi/time-range";
 
@@ -44,5 +45,5 @@ export const moversQuerySchema = z.object({
       });
       return z.NEVER;
     }),
-  limit: z.coerce.number().int().min(1).max(50).default(5),
+  limit: z.coerce.number().int().min(1).max(50).default(MOVERS_LIMIT),
 });

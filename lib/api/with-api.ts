@@ -2,7 +2,7 @@ import { ZodError } from "zod";
 
 import { API_ERRORS, ApiError } from "@/lib/api/errors";
 import type { ApiErrorBody } from "@/lib/events/api-error";
-import { formatIssues } from "@/lib/events/tick-v1";
+import { formatIssues } from "@/lib/events/format-issues";
 import { createLogger, describeError } from "@/lib/log";
 
 const logger = createLogger("web-api");

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { z } from "zod";
 
-import { formatIssues } from "@/lib/events/tick-v1";
+import { parseJsonWith } from "@/lib/events/parse-json";
 import { describeError, type Logger } from "@/lib/log";
 import { retry } from "@/lib/retry";
 
@@ -23,19 +23,9 @@ type NotificationOptions<T> = {
 export function createNotificationHandler<T>(options: NotificationOptions<T>): (payload: string) => void {
   const { channel, logger } = options;
   return (payload) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload);
-    } catch {
-      logger.warn({ channel, payload }, "notification payload is not JSON; ignored");
-      return;
-    }
-    const parsed = options.schema.safeParse(json);
-    if (!parsed.success) {
-      logger.warn(
-        { channel, payload, reason: formatIssues(parsed.error.issues) },
-        "invalid notification payload; ignored",
-      );
+    const parsed = parseJsonWith(options.schema, payload);
+    if (!parsed.ok) {
+      logger.warn({ channel, payload, reason: parsed.reason }, "invalid notification payload; ignored");
       return;
     }
     try {
@@ -77,14 +67,23 @@ export function listenForNotifications<T>(
       if (!connected) return;
       logger.warn({ channel, err: error.message }, "notification connection lost; reconnecting");
       connected = false;
-      void c.end().catch(() => undefined);
+      void c
+        .end()
+        .catch((endError: unknown) =>
+          logger.debug({ channel, err: describeError(endError) }, "closing the lost connection failed"),
+        );
       void connect();
     });
     try {
       await c.connect();
       await c.query(`listen ${pg.escapeIdentifier(channel)}`);
     } catch (error) {
-      void c.end().catch(() => undefined);
+      // The connect error is what the retry loop reports; a failure to close the half-open client adds nothing.
+      void c
+        .end()
+        .catch((endError: unknown) =>
+          logger.debug({ channel, err: describeError(endError) }, "closing a failed connection failed"),
+        );
       throw error;
     }
   }
@@ -118,7 +117,11 @@ export function listenForNotifications<T>(
     async stop() {
       stopping.abort();
       connected = false;
-      await client?.end().catch(() => undefined);
+      await client
+        ?.end()
+        .catch((error: unknown) =>
+          logger.debug({ channel, err: describeError(error) }, "closing the notification connection failed"),
+        );
     },
   };
 }

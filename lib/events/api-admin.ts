@@ -66,10 +66,21 @@ export const symbolChangeResponseSchema = z.object({
   symbol: adminSymbolSchema.nullable(),
 });
 
+const rowCount = z.number().int().nonnegative();
+
+/** Rows a purge deleted per table of a symbol's history (lib/db/queries/symbols.ts purgeSymbolHistory). */
+export const purgedHistorySchema = z.strictObject({
+  factPrices: rowCount,
+  dailyStats: rowCount,
+  kpiSnapshots: rowCount,
+  rawTicks: rowCount,
+  ingestCursors: rowCount,
+});
+
 /** POST /api/admin/symbols/[symbol]/purge: rows deleted per table. */
 export const purgeResponseSchema = z.object({
   symbol: symbolSchema,
-  deleted: z.record(z.string(), z.number().int().nonnegative()),
+  deleted: purgedHistorySchema,
 });
 
 /** GET /api/admin/audit: newest first; `nextBefore` is the id to page on from, null on the last page. */
@@ -85,6 +96,7 @@ export type SignOutResponse = z.infer<typeof signOutResponseSchema>;
 export type AdminSymbolsResponse = z.infer<typeof adminSymbolsResponseSchema>;
 export type AddSymbolsOutcome = z.infer<typeof addSymbolsOutcomeSchema>;
 export type SymbolChangeResponse = z.infer<typeof symbolChangeResponseSchema>;
+export type PurgedHistory = z.infer<typeof purgedHistorySchema>;
 export type PurgeResponse = z.infer<typeof purgeResponseSchema>;
 export type AuditPage = z.infer<typeof auditPageSchema>;
 

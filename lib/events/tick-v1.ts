@@ -1,11 +1,13 @@
 import { z } from "zod";
 
-import { symbolSchema } from "@/lib/events/symbol";
+import { symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
+import { parseJson, parseWith } from "@/lib/events/parse-json";
+import { isMinuteAligned } from "@/lib/kpi/durations";
 
-export const TICK_SOURCES = ["yahoo", "replay", "synthetic"] as const;
-export type TickSource = (typeof TICK_SOURCES)[number];
+/** The sources that produce ticks: every symbol source but `external`, whose bars come from elsewhere. */
+export const tickSourceSchema = symbolSourceSchema.exclude(["external"]);
+export type TickSource = z.infer<typeof tickSourceSchema>;
 
-const MINUTE_MS = 60_000;
 /** 2000-01-01 and 2100-01-01: a bar outside this range is a unit mistake (seconds vs ms). */
 const MIN_TS = 946_684_800_000;
 const MAX_TS = 4_102_444_800_000;
@@ -25,13 +27,13 @@ export const tickV1Schema = z
       .int()
       .min(MIN_TS, "ts must be epoch milliseconds after 2000-01-01")
       .max(MAX_TS, "ts must be epoch milliseconds before 2100-01-01")
-      .refine((ts) => ts % MINUTE_MS === 0, "ts must be the bar start, aligned to a whole minute"),
+      .refine(isMinuteAligned, "ts must be the bar start, aligned to a whole minute"),
     open: priceSchema,
     high: priceSchema,
     low: priceSchema,
     close: priceSchema,
     volume: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    source: z.enum(TICK_SOURCES),
+    source: tickSourceSchema,
     producedAt: z.number().int().nonnegative(),
   })
   .superRefine((tick, ctx) => {
@@ -57,26 +59,15 @@ export type TickParseResult = { ok: true; tick: TickV1 } | { ok: false; reason: 
 /** Parses raw bytes of a `market.ticks` message; never throws, returns a reason a person can read. */
 export function parseTickMessage(value: Buffer | string | null): TickParseResult {
   if (value === null || value.length === 0) return { ok: false, reason: "empty message value" };
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof value === "string" ? value : value.toString("utf8"));
-  } catch (error) {
-    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
-  }
-  if (typeof json === "object" && json !== null && "v" in json && json.v !== 1) {
+  const json = parseJson(typeof value === "string" ? value : value.toString("utf8"));
+  if (!json.ok) return json;
+  const { data } = json;
+  if (typeof data === "object" && data !== null && "v" in data && data.v !== 1) {
     return {
       ok: false,
-      reason: `unknown schema version v=${JSON.stringify(json.v)} (this worker reads v=1)`,
+      reason: `unknown schema version v=${JSON.stringify(data.v)} (this worker reads v=1)`,
     };
   }
-  const result = tickV1Schema.safeParse(json);
-  if (result.success) return { ok: true, tick: result.data };
-  return { ok: false, reason: formatIssues(result.error.issues) };
-}
-
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
+  const tick = parseWith(tickV1Schema, data);
+  return tick.ok ? { ok: true, tick: tick.data } : tick;
 }

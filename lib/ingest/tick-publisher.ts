@@ -1,5 +1,5 @@
 import { tickV1Schema, type TickSource, type TickV1 } from "@/lib/events/tick-v1";
-import { formatIssues } from "@/lib/events/tick-v1";
+import { formatIssues } from "@/lib/events/format-issues";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
 import type { IngestMetrics } from "@/lib/metrics/ingest-metrics";

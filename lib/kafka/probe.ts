@@ -36,6 +36,7 @@ export async function probeKafka(
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   } finally {
+    // The probe's answer is already decided; a broker that cannot even be left is what it reported.
     void admin.disconnect().catch(() => undefined);
   }
 }

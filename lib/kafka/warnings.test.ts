@@ -2,16 +2,27 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 
-/** Warnings reach listeners on the next tick; this collects what arrives while `act` runs. */
+const END = "CollectWarningsEnd";
+
+/**
+ * Collects the warnings `act` causes. Warnings reach listeners on a later tick, in the order they were
+ * emitted; a marker warning emitted after `act` says that every warning before it has arrived.
+ */
 async function collectWarnings(act: () => void): Promise<string[]> {
   const seen: string[] = [];
-  const listener = (warning: Error) => seen.push(`${warning.name}: ${warning.message}`);
-  process.on("warning", listener);
+  let listener: ((warning: Error) => void) | undefined;
   try {
-    act();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise<void>((resolve) => {
+      listener = (warning: Error) => {
+        if (warning.name === END) resolve();
+        else seen.push(`${warning.name}: ${warning.message}`);
+      };
+      process.on("warning", listener);
+      act();
+      process.emitWarning("all warnings before this one have arrived", END);
+    });
   } finally {
-    process.off("warning", listener);
+    if (listener) process.off("warning", listener);
   }
   return seen;
 }

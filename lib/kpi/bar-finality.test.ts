@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
+import { MINUTE_MS } from "@/lib/kpi/durations";
 import { computeLastFinalTs, isBarFinal } from "@/lib/kpi/bar-finality";
 
-const M = 60_000;
+const M = MINUTE_MS;
 const TS = Date.parse("2026-03-12T14:00:00Z");
 const GRACE = 30_000;
 

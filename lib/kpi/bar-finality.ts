@@ -1,4 +1,4 @@
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from "@/lib/kpi/durations";
 
 /**
  * The newest bar start that is final by time alone at `now`: its minute and the grace period after it

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import {
   formatMoversWindowLabel,
   formatMoversWindowParam,
+  isMoversWindow,
   isTradingDayWindow,
+  listMoversWindows,
   parseMoversWindowParam,
   TRADING_DAY_WINDOW,
 } from "@/lib/kpi/movers-window";
@@ -41,5 +43,21 @@ describe("movers window", () => {
       "2 h",
       "90 m",
     ]);
+  });
+});
+
+describe("movers windows of a deployment", () => {
+  it("are the configured window lengths in their order, then the trading day", () => {
+    expect(listMoversWindows([5, 15, 60])).toEqual([5, 15, 60, TRADING_DAY_WINDOW]);
+    expect(listMoversWindows([])).toEqual([TRADING_DAY_WINDOW]);
+  });
+
+  it("include the trading day and each configured length, and no other length", () => {
+    const kpiWindows = [5, 15];
+    expect(isMoversWindow(TRADING_DAY_WINDOW, kpiWindows)).toBe(true);
+    expect(isMoversWindow(5, kpiWindows)).toBe(true);
+    expect(isMoversWindow(15, kpiWindows)).toBe(true);
+    expect(isMoversWindow(60, kpiWindows)).toBe(false);
+    expect(isMoversWindow(1, [])).toBe(false);
   });
 });

@@ -40,3 +40,16 @@ export function formatMoversWindowLabel(window: MoversWindow): string {
   if (isTradingDayWindow(window)) return "Day";
   return window < 60 || window % 60 !== 0 ? `${window} m` : `${window / 60} h`;
 }
+
+/**
+ * The movers windows a deployment ranks, in the order the dashboard offers them: each configured
+ * tumbling window length (`kpiWindows`, KPI_WINDOWS), then the trading day.
+ */
+export function listMoversWindows(kpiWindows: readonly number[]): MoversWindow[] {
+  return [...kpiWindows, TRADING_DAY_WINDOW];
+}
+
+/** Whether a deployment with these tumbling window lengths ranks movers over `window`. */
+export function isMoversWindow(window: MoversWindow, kpiWindows: readonly number[]): boolean {
+  return listMoversWindows(kpiWindows).includes(window);
+}

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { compareSymbols, rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
+import {
+  compareSymbols,
+  rankMovers,
+  toDayMoverCandidate,
+  toMoverCandidate,
+  type MoverCandidate,
+} from "@/lib/kpi/movers";
 
 const m = (symbol: string, gainPct: number): MoverCandidate => ({
   symbol,
@@ -63,5 +69,27 @@ describe("compareSymbols", () => {
   it("orders by code unit, unlike a locale collation that ignores punctuation", () => {
     expect(["BRKA", "BRK-B", "B"].sort(compareSymbols)).toEqual(["B", "BRK-B", "BRKA"]);
     expect(compareSymbols("AAPL", "AAPL")).toBe(0);
+  });
+});
+
+describe("movers candidates", () => {
+  it("take a window's gain, last close and volume", () => {
+    expect(toMoverCandidate({ symbol: "AAPL", gainPct: -0.5, lastClose: 190.25, totalVolume: 1200 })).toEqual(
+      { symbol: "AAPL", gainPct: -0.5, lastClose: 190.25, totalVolume: 1200 },
+    );
+  });
+
+  it("take a day's change % against the previous close, its close and volume", () => {
+    expect(toDayMoverCandidate({ symbol: "MSFT", changePct: 1.25, close: 410, volume: 9000 })).toEqual({
+      symbol: "MSFT",
+      gainPct: 1.25,
+      lastClose: 410,
+      totalVolume: 9000,
+    });
+  });
+
+  it("leave out a day without a previous close, while a day that did not move (0 %) stays a candidate", () => {
+    expect(toDayMoverCandidate({ symbol: "NEW", changePct: null, close: 10, volume: 1 })).toBeNull();
+    expect(toDayMoverCandidate({ symbol: "FLAT", changePct: 0, close: 10, volume: 1 })?.gainPct).toBe(0);
   });
 });

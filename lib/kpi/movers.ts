@@ -1,7 +1,34 @@
-import type { Mover } from "@/lib/kpi/types";
+import type { DailyStat, Mover, WindowKpi } from "@/lib/kpi/types";
+
+/** How many gainers and how many losers a ranking lists: the dashboard, the live updates and REST. */
+export const MOVERS_LIMIT = 5;
 
 /** One symbol's change over a window or trading day, before ranking. */
 export type MoverCandidate = Omit<Mover, "rank">;
+
+/** A symbol's tumbling window as a movers candidate: its gain from first open to last close. */
+export function toMoverCandidate(
+  window: Pick<WindowKpi, "symbol" | "gainPct" | "lastClose" | "totalVolume">,
+): MoverCandidate {
+  return {
+    symbol: window.symbol,
+    gainPct: window.gainPct,
+    lastClose: window.lastClose,
+    totalVolume: window.totalVolume,
+  };
+}
+
+/**
+ * A symbol's trading day as a movers candidate: its change % against the previous close. Null when the
+ * day has no change (no previous close is known): such a day is not ranked at all, rather than ranked
+ * as a change of 0.
+ */
+export function toDayMoverCandidate(
+  day: Pick<DailyStat, "symbol" | "changePct" | "close" | "volume">,
+): MoverCandidate | null {
+  if (day.changePct === null) return null;
+  return { symbol: day.symbol, gainPct: day.changePct, lastClose: day.close, totalVolume: day.volume };
+}
 
 export type MoversRanking = { gainers: Mover[]; losers: Mover[] };
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
+import { MINUTE_MS } from "@/lib/kpi/durations";
 import {
   applyRevisions,
   canRecomputeFrom,
@@ -11,7 +12,7 @@ import {
 } from "@/lib/kpi/symbol-series";
 import type { Bar } from "@/lib/kpi/types";
 
-const M = 60_000;
+const M = MINUTE_MS;
 const DAY1 = Date.parse("2026-03-12T13:30:00Z"); // 09:30 New York
 const DAY2 = Date.parse("2026-03-13T13:30:00Z");
 const CONFIG = { symbol: "AAPL", timeZone: "America/New_York", windows: [5, 15, 60], finalGraceMs: 30_000 };

@@ -4,17 +4,17 @@ import { computeDailyStats } from "@/lib/kpi/daily-stats";
 import { computeEmaStep } from "@/lib/kpi/ema";
 import { computeSimpleMovingAverage } from "@/lib/kpi/moving-average";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
+import { HOUR_MS } from "@/lib/kpi/durations";
 import { isSameBar, isSameFactBar } from "@/lib/kpi/shape-equality";
 import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
 import type { Bar, DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 import { addToVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
 
-export const MA_SHORT = 5;
-export const MA_LONG = 20;
-export const EMA_PERIOD = 20;
-const MINUTE_MS = 60_000;
+const MA_SHORT = 5;
+const MA_LONG = 20;
+const EMA_PERIOD = 20;
 /** A trading day in any time zone spans less than this (23–25 h around DST changes). */
-const MAX_DAY_MS = 26 * 60 * MINUTE_MS;
+const MAX_DAY_MS = 26 * HOUR_MS;
 
 export type SeriesConfig = {
   symbol: string;
@@ -35,7 +35,7 @@ export type SeriesState = { config: SeriesConfig; bars: FactBar[]; hasAllHistory
 /** What one application of revisions changed: rows to upsert. */
 export type SeriesChanges = { bars: FactBar[]; days: DailyStat[]; windows: WindowKpi[] };
 
-export const NO_CHANGES: SeriesChanges = { bars: [], days: [], windows: [] };
+const NO_CHANGES: SeriesChanges = { bars: [], days: [], windows: [] };
 
 export function createSeriesState(
   config: SeriesConfig,
@@ -59,7 +59,7 @@ export function computeLoadFrom(fromTs: number, windows: readonly number[]): num
 export const CONTEXT_BARS = MA_LONG;
 
 /** Index of the first bar with ts >= `ts` (bars.length when none). */
-export function lowerBound(bars: readonly { ts: number }[], ts: number): number {
+export function findLowerBound(bars: readonly { ts: number }[], ts: number): number {
   let lo = 0;
   let hi = bars.length;
   while (lo < hi) {
@@ -79,7 +79,7 @@ export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
   if (state.hasAllHistory) return true;
   const first = state.bars[0];
   if (!first) return false;
-  const r = lowerBound(state.bars, fromTs);
+  const r = findLowerBound(state.bars, fromTs);
   if (r < MA_LONG - 1) return false;
   if (first.tradeDate >= computeTradingDate(fromTs, state.config.timeZone)) return false;
   const longest = Math.max(...state.config.windows, 1);
@@ -98,7 +98,7 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
   let firstChanged = Infinity;
   const revised = new Set<number>();
   for (const rev of revisions) {
-    const i = lowerBound(bars, rev.ts);
+    const i = findLowerBound(bars, rev.ts);
     const existing = bars[i];
     if (existing && existing.ts === rev.ts) {
       if (isSameBar(existing, rev)) continue;
@@ -118,7 +118,7 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
   if (!canRecomputeFrom(state, firstChanged)) {
     throw new Error(`not enough history of ${config.symbol} loaded to recompute from ${firstChanged}`);
   }
-  return recomputeFrom(state, lowerBound(bars, firstChanged), revised, now);
+  return recomputeFrom(state, findLowerBound(bars, firstChanged), revised, now);
 }
 
 function recomputeFrom(
@@ -187,7 +187,7 @@ function recomputeWindows(state: SeriesState, r: number): WindowKpi[] {
   const { bars, config } = state;
   const out: WindowKpi[] = [];
   for (const minutes of config.windows) {
-    let start = lowerBound(bars, computeWindowStart(bars[r]!.ts, minutes));
+    let start = findLowerBound(bars, computeWindowStart(bars[r]!.ts, minutes));
     while (start < bars.length) {
       const windowStart = computeWindowStart(bars[start]!.ts, minutes);
       let end = start;
@@ -208,7 +208,7 @@ export function trimSeries(state: SeriesState, slack = 500): void {
   const last = bars[bars.length - 1];
   if (!last) return;
   const keepFrom = computeLoadFrom(last.ts, config.windows);
-  const cut = lowerBound(bars, keepFrom) - CONTEXT_BARS;
+  const cut = findLowerBound(bars, keepFrom) - CONTEXT_BARS;
   if (cut > slack) {
     bars.splice(0, cut);
     state.hasAllHistory = false;

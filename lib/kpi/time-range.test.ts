@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 
+import { MINUTE_MS } from "@/lib/kpi/durations";
 import { clipToRange, computeRangeStart, countRangeTradingDays, TIME_RANGES } from "@/lib/kpi/time-range";
 
-const M = 60_000;
+const M = MINUTE_MS;
 const bar = (ts: number, tradeDate: string) => ({ ts, tradeDate });
 
 describe("clipToRange", () => {

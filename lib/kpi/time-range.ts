@@ -1,3 +1,4 @@
+import { MINUTE_MS } from "@/lib/kpi/durations";
 import type { FactBar } from "@/lib/kpi/types";
 
 /** Chart ranges, relative to the symbol's newest bar (data time, so replays and closed markets work). */
@@ -9,8 +10,6 @@ export const TIME_RANGE_LABELS: Record<TimeRange, string> = {
   session: "Today's session",
   "5d": "Last 5 days",
 };
-
-const MINUTE_MS = 60_000;
 
 /** Trading days `range` covers; 0 for `1h`, which counts minutes instead. */
 export function countRangeTradingDays(range: TimeRange): number {

@@ -1,4 +1,5 @@
 import { getDateTimeFormat } from "@/lib/kpi/cached-format";
+import { MINUTE_MS } from "@/lib/kpi/durations";
 
 function getFormatter(timeZone: string): Intl.DateTimeFormat {
   return getDateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
@@ -22,7 +23,7 @@ export function computeTradingDate(ts: number, timeZone: string): string {
   return date;
 }
 
-const BUCKET_MS = 15 * 60_000;
+const BUCKET_MS = 15 * MINUTE_MS;
 const dateCache = new Map<string, string>();
 
 /** Minutes after local midnight of `ts` in `timeZone` (09:30 → 570). */
@@ -60,7 +61,7 @@ export function computeUtcOffsetMinutes(ts: number, timeZone: string): number {
     Number(parts.minute),
     Number(parts.second),
   );
-  return Math.round((asUtc - Math.floor(ts / 1000) * 1000) / 60_000);
+  return Math.round((asUtc - Math.floor(ts / 1000) * 1000) / MINUTE_MS);
 }
 
 /** The instant of local time `minuteOfDay` on `date` (`YYYY-MM-DD`) in `timeZone`. */
@@ -68,8 +69,8 @@ export function computeZonedTimestamp(date: string, minuteOfDay: number, timeZon
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const naive = Date.UTC(y, m - 1, d, 0, minuteOfDay);
   // Two passes settle the offset on either side of a DST change.
-  let ts = naive - computeUtcOffsetMinutes(naive, timeZone) * 60_000;
-  ts = naive - computeUtcOffsetMinutes(ts, timeZone) * 60_000;
+  let ts = naive - computeUtcOffsetMinutes(naive, timeZone) * MINUTE_MS;
+  ts = naive - computeUtcOffsetMinutes(ts, timeZone) * MINUTE_MS;
   return ts;
 }
 

@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
 
-import { computeWindowEnd, computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
+import { MINUTE_MS } from "@/lib/kpi/durations";
+import {
+  computeWindowEnd,
+  computeWindowKpi,
+  computeWindowStart,
+  keepNewestWindowPerLength,
+  pickNewerWindow,
+  shouldReplaceWindow,
+} from "@/lib/kpi/tumbling-window";
 
 const T0 = Date.parse("2026-03-12T13:30:00Z");
-const M = 60_000;
+const M = MINUTE_MS;
 const bar = (minute: number, open: number, high: number, low: number, close: number, volume: number) => ({
   ts: T0 + minute * M,
   open,
@@ -64,5 +72,39 @@ describe("computeWindowKpi", () => {
     expect(() => computeWindowKpi("AAPL", 5, [bar(0, 1, 1, 1, 1, 1), bar(5, 1, 1, 1, 1, 1)])).toThrow(
       /not in the 5-minute window/,
     );
+  });
+});
+
+describe("newest window per length", () => {
+  const w = (windowMinutes: number, windowStart: number, revision: number) => ({
+    windowMinutes,
+    windowStart,
+    revision,
+  });
+
+  it("replaces a window by a newer one and never by an older one, whichever arrives last", () => {
+    expect(pickNewerWindow(w(5, T0, 1), w(5, T0 + 5 * M, 2))).toEqual(w(5, T0 + 5 * M, 2));
+    expect(pickNewerWindow(w(5, T0 + 5 * M, 1), w(5, T0, 2))).toEqual(w(5, T0 + 5 * M, 1));
+  });
+
+  it("at an equal window start, takes the later-arriving revision", () => {
+    expect(pickNewerWindow(w(5, T0, 1), w(5, T0, 2))).toEqual(w(5, T0, 2));
+    expect(shouldReplaceWindow({ windowStart: T0 }, { windowStart: T0 })).toBe(true);
+  });
+
+  it("takes the incoming window when there is none yet or the current one has no start", () => {
+    expect(pickNewerWindow(undefined, w(5, T0, 1))).toEqual(w(5, T0, 1));
+    expect(shouldReplaceWindow(null, { windowStart: T0 })).toBe(true);
+    expect(shouldReplaceWindow({ windowStart: null }, { windowStart: T0 })).toBe(true);
+    expect(shouldReplaceWindow({ windowStart: T0 + 1 }, { windowStart: T0 })).toBe(false);
+  });
+
+  it("keeps one window per length, the newest, sorted by length", () => {
+    const kept = keepNewestWindowPerLength(
+      [w(15, T0, 1), w(5, T0, 1)],
+      [w(5, T0 + 5 * M, 2), w(15, T0 - 15 * M, 2), w(60, T0, 2), w(5, T0 + 5 * M, 3)],
+    );
+    expect(kept).toEqual([w(5, T0 + 5 * M, 3), w(15, T0, 1), w(60, T0, 2)]);
+    expect(keepNewestWindowPerLength([], [])).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
+import { MINUTE_MS } from "@/lib/kpi/durations";
 import { computePercentChange } from "@/lib/kpi/percent-change";
 import { summarizeBars } from "@/lib/kpi/summarize-bars";
 import type { Bar, WindowKpi } from "@/lib/kpi/types";
-
-const MINUTE_MS = 60_000;
 
 /**
  * Start of the tumbling window of `windowMinutes` that contains `ts`. Windows are aligned to the Unix
@@ -44,4 +43,39 @@ export function computeWindowKpi(symbol: string, windowMinutes: number, bars: re
     low: s.low,
     barCount: s.count,
   };
+}
+
+/**
+ * Whether `incoming` takes the place of `current` as the window of its length to show: when there is
+ * no current window (or it has no start yet), or `incoming` starts at or after it. At an equal start
+ * `incoming` is a later revision of the same window, so it wins; an older window never replaces a newer
+ * one, whichever arrives last.
+ */
+export function shouldReplaceWindow(
+  current: { windowStart: number | null } | null | undefined,
+  incoming: { windowStart: number },
+): boolean {
+  return current?.windowStart == null || current.windowStart <= incoming.windowStart;
+}
+
+/** The window to show of `current` and a later-arriving `incoming` of the same length ({@link shouldReplaceWindow}). */
+export function pickNewerWindow<T extends { windowStart: number }>(
+  current: T | null | undefined,
+  incoming: T,
+): T {
+  return current && !shouldReplaceWindow(current, incoming) ? current : incoming;
+}
+
+/**
+ * The newest window of each length among `current` and then `incoming` (arrival order, so at an equal
+ * start the later one wins), sorted by length.
+ */
+export function keepNewestWindowPerLength<T extends { windowMinutes: number; windowStart: number }>(
+  current: readonly T[],
+  incoming: readonly T[],
+): T[] {
+  const byLength = new Map<number, T>();
+  for (const w of [...current, ...incoming])
+    byLength.set(w.windowMinutes, pickNewerWindow(byLength.get(w.windowMinutes), w));
+  return [...byLength.values()].sort((a, b) => a.windowMinutes - b.windowMinutes);
 }

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-import { TICK_SOURCES } from "@/lib/events/tick-v1";
+import { tickSourceSchema } from "@/lib/events/tick-v1";
 import { YAHOO_ERROR_KINDS } from "@/lib/ingest/yahoo/errors";
 import { LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
 
@@ -25,7 +25,7 @@ export function createIngestMetrics(registry: Registry) {
     labelNames: ["source"] as const,
     registers,
   });
-  for (const source of TICK_SOURCES) {
+  for (const source of tickSourceSchema.options) {
     eventsProduced.inc({ source }, 0);
     eventsRejected.inc({ source }, 0);
   }

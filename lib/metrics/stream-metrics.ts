@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
-import { TICK_SOURCES } from "@/lib/events/tick-v1";
+import { tickSourceSchema } from "@/lib/events/tick-v1";
 import { LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
 
 /** The bounded set of dead-letter reasons: the raw reason text stays in the DLQ header and the log. */
@@ -52,7 +52,7 @@ export function createStreamMetrics(registry: Registry) {
     buckets: [...LATENCY_BUCKETS_SECONDS],
     registers,
   });
-  for (const source of TICK_SOURCES) producedToCommitted.zero({ source });
+  for (const source of tickSourceSchema.options) producedToCommitted.zero({ source });
   const newestBar = new Gauge({
     name: "tickstream_stream_newest_bar_timestamp_seconds",
     help: "Unix time of the newest bar start committed by this worker",

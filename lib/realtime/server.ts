@@ -4,7 +4,7 @@ import { Server } from "socket.io";
 import { z } from "zod";
 
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
-import { formatIssues } from "@/lib/events/tick-v1";
+import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";

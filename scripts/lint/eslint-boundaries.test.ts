@@ -1,13 +1,18 @@
 // Proves that eslint.config.mjs enforces every row of the module-boundary table in STYLE.md: for each
 // row, imports it forbids are reported and imports it allows are not, by linting snippets as if they
-// were files of that folder (ESLint's Node API; only the two import rules run, without type info).
+// were files of that folder (ESLint's Node API; only the import rules and the ban on dynamic imports
+// run, without type info).
 import path from "node:path";
 
 import { ESLint } from "eslint";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const BOUNDARY_RULES = new Set(["@typescript-eslint/no-restricted-imports", "no-restricted-imports"]);
+const BOUNDARY_RULES = new Set([
+  "@typescript-eslint/no-restricted-imports",
+  "no-restricted-imports",
+  "no-restricted-syntax",
+]);
 
 let eslint: ESLint;
 beforeAll(() => {
@@ -41,23 +46,57 @@ const ROWS: Record<string, Row> = {
       value("@/lib/utils"),
       value("next/server"),
       value("../events/tick-v1"),
+      value("@/lib/kpi/../db/client"),
+      value("@/lib/kpi/./types"),
+      value("node:fs"),
+      value("fs"),
+      value("path/posix"),
+      value("pg"),
+      value("drizzle-orm"),
     ],
-    allowed: [value("@/lib/kpi/types"), value("zod")],
+    allowed: [value("@/lib/kpi/types"), value("zod"), value("@date-fns/tz")],
   },
   "lib/events imports lib/kpi types only": {
     file: "lib/events/new-event.ts",
     forbidden: [
       value("@/lib/kpi/trading-day"),
       value("@/lib/db/schema"),
+      value("@/lib/kpi/movers"),
       value("@/lib/log"),
       value("next/headers"),
+      value("node:crypto"),
+      value("crypto"),
+      value("kafkajs"),
+      type("kafkajs"),
+      value("@/lib/events/../db/schema"),
     ],
-    allowed: [type("@/lib/kpi/types"), value("@/lib/events/symbol"), value("zod")],
+    allowed: [
+      type("@/lib/kpi/types"),
+      value("@/lib/kpi/durations"),
+      value("@/lib/events/symbol"),
+      value("zod"),
+    ],
   },
   "lib/realtime/events.ts imports lib/kpi types only": {
     file: "lib/realtime/events.ts",
-    forbidden: [value("@/lib/kpi/format"), value("@/lib/realtime/server"), value("@/lib/kafka/client")],
+    forbidden: [
+      value("@/lib/kpi/format"),
+      value("@/lib/realtime/server"),
+      value("@/lib/kafka/client"),
+      type("socket.io"),
+      value("node:events"),
+    ],
     allowed: [type("@/lib/kpi/types"), type("@/lib/events/kpi-update-v1")],
+  },
+  "lib/retry.ts and lib/utils.ts import nothing of the project and no Node built-in": {
+    file: "lib/retry.ts",
+    forbidden: [value("@/lib/log"), value("node:timers/promises"), value("timers"), value("pino")],
+    allowed: [value("zod")],
+  },
+  "lib/utils.ts follows the same row": {
+    file: "lib/utils.ts",
+    forbidden: [value("@/lib/kpi/format"), value("node:util"), value("util")],
+    allowed: [value("clsx")],
   },
   "lib/db imports only lib/env, lib/log, lib/events and lib/kpi": {
     file: "lib/db/queries/new-table.ts",
@@ -76,6 +115,8 @@ const ROWS: Record<string, Row> = {
       value("@/lib/events/tick-v1"),
       type("@/lib/kpi/types"),
       value("@/lib/db/schema"),
+      value("pg"),
+      value("node:crypto"),
     ],
   },
   "lib/kafka imports only lib/env, lib/log, lib/events and lib/kpi": {
@@ -151,8 +192,19 @@ const ROWS: Record<string, Row> = {
       value("@/lib/ingest/tick-publisher"),
       value("@/app/_data/market"),
       value("@/workers/run-worker"),
+      value("@/components/../lib/db/client"),
+      value("node:path"),
+      value("path"),
+      value("pg"),
+      value("kafkajs"),
+      value("drizzle-orm"),
+      value("drizzle-orm/pg-core"),
+      value("pino"),
+      value("socket.io"),
+      value("prom-client"),
     ],
     allowed: [
+      value("socket.io-client"),
       value("@/lib/kpi/format"),
       value("@/lib/events/kpi-update-v1"),
       type("@/lib/realtime/events"),
@@ -163,7 +215,7 @@ const ROWS: Record<string, Row> = {
   },
   "app imports all of lib and components": {
     file: "app/(dashboard)/new/page.tsx",
-    forbidden: [value("@/workers/run-worker"), value("@/server")],
+    forbidden: [value("@/workers/run-worker"), value("@/server"), value("@/lib/../workers/run-worker")],
     allowed: [
       value("@/lib/db/client"),
       value("@/components/kpi/kpi-tile"),
@@ -238,4 +290,41 @@ describe("test harnesses stay out of production modules", { timeout: 60_000 }, (
   it("still applies the module's row to its tests", async () => {
     expect(await lintAs("lib/kpi/new-rule.test.ts", value("@/lib/db/client"))).not.toEqual([]);
   });
+});
+
+describe("dynamic imports and require() do not slip past the rules", { timeout: 60_000 }, () => {
+  const dynamicImports = [
+    `export const load = () => import("@/lib/db/client");`,
+    `export const load = () => import("../db/client");`,
+    `const name = "@/lib/db/client";\nexport const load = () => import(name);`,
+    `export const load = () => import(\`@/lib/\${"db"}/client\`);`,
+    `export const client = require("@/lib/db/client");`,
+    `export const pg = require("pg");`,
+  ];
+  const productionFiles = [
+    "lib/kpi/new-rule.ts",
+    "components/kpi/new-chart.tsx",
+    "app/api/new/route.ts",
+    "lib/db/queries/new-table.ts",
+    "workers/stream/new-wiring.ts",
+    "server.ts",
+  ];
+
+  it.each(productionFiles.flatMap((file) => dynamicImports.map((code) => [file, code] as const)))(
+    "reports in %s: %s",
+    async (file, code) => {
+      expect(await lintAs(file, code)).not.toEqual([]);
+    },
+  );
+
+  it("lets a production module import a package dynamically", async () => {
+    expect(await lintAs("app/api/new/route.ts", `export const load = () => import("zod");`)).toEqual([]);
+  });
+
+  it.each(["scripts/stack/new-step.ts", "tests/integration/new.test.ts", "lib/kpi/new-rule.test.ts"])(
+    "lets %s load project modules on demand",
+    async (file) => {
+      expect(await lintAs(file, `export const load = () => import("@/lib/kpi/types");`)).toEqual([]);
+    },
+  );
 });

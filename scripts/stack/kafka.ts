@@ -3,17 +3,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 
 import { probeKafka } from "@/lib/kafka/probe";
+import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
 import { DATA_DIR, ROOT_DIR, TOOLS_DIR } from "./paths";
 import {
   commandExists,
+  isAlive,
   isLocalHost,
   isPortOpen,
   readPid,
   removePidFile,
   run,
   say,
-  sleep,
   spawnDetached,
   StackError,
   stopProcessGroup,
@@ -199,22 +200,24 @@ export async function ensureKafka(
 }
 
 async function waitForKafka(addresses: string[], pid: number, processName: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (await isKafkaReady(addresses)) return;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      removePidFile(processName);
-      throw new StackError(
-        `the Kafka broker exited during start-up. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`,
-      );
-    }
-    await sleep(500);
+  const lastLines = () => `Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`;
+  try {
+    await pollUntil(
+      async () => {
+        if (await isKafkaReady(addresses)) return true;
+        if (!isAlive(pid)) {
+          removePidFile(processName);
+          throw new StackError(`the Kafka broker exited during start-up. ${lastLines()}`);
+        }
+        return false;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: "the Kafka broker" },
+    );
+  } catch (error) {
+    if (error instanceof PollTimeoutError)
+      throw new StackError(`the Kafka broker did not answer within 90 s. ${lastLines()}`);
+    throw error;
   }
-  throw new StackError(
-    `the Kafka broker did not answer within 90 s. Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`,
-  );
 }
 
 /** Stops the broker this checkout started (controlled shutdown, then SIGKILL after 30 s). */

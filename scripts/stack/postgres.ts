@@ -4,8 +4,10 @@ import path from "node:path";
 
 import pg from "pg";
 
+import { pollUntil, PollTimeoutError } from "@/lib/retry";
+
 import { CHECKOUT_ID, DATA_DIR, ROOT_DIR } from "./paths";
-import { commandExists, isLocalHost, isRoot, logFile, run, say, sleep, StackError } from "./proc";
+import { commandExists, isLocalHost, isRoot, logFile, run, say, StackError } from "./proc";
 
 export type PostgresTarget = { host: string; port: number; user: string; password: string; database: string };
 
@@ -47,6 +49,7 @@ async function probe(target: PostgresTarget, database = target.database): Promis
     if (e.code === "57P03") return { state: "unreachable", detail: "the server is starting up" };
     return { state: "rejected", detail: `${e.code ?? ""} ${e.message}`.trim() };
   } finally {
+    // The probe's state is decided above; a connection that never opened cannot be closed cleanly.
     await client.end().catch(() => undefined);
   }
 }
@@ -206,17 +209,19 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     `pg_ctl start (server log: ${log})`,
   );
 
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const state = await probe(target);
-    if (state.state === "ok") break;
-    if (state.state === "no-database") {
-      await createDatabase(target);
-      break;
-    }
-    if (state.state === "rejected")
-      throw new StackError(`the private cluster refused ${target.user}: ${state.detail}`);
-    await sleep(200);
-  }
+  // pg_ctl -w has waited for the server to accept connections; this waits out a slow first answer.
+  const state = await pollUntil(
+    async () => {
+      const probed = await probe(target);
+      if (probed.state === "rejected")
+        throw new StackError(`the private cluster refused ${target.user}: ${probed.detail}`);
+      return probed.state !== "unreachable" && probed;
+    },
+    { timeoutMs: 30_000, intervalMs: 200, what: `the private cluster on ${where} (server log: ${log})` },
+  ).catch((error: unknown) => {
+    throw error instanceof PollTimeoutError ? new StackError(error.message) : error;
+  });
+  if (state.state === "no-database") await createDatabase(target);
   return { startedHere: true, clusterDir, binDir };
 }
 

@@ -3,6 +3,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import net from "node:net";
 import path from "node:path";
 
+import { pollUntil, PollTimeoutError } from "@/lib/retry";
+
 import { LOG_DIR, RUN_DIR } from "./paths";
 
 /** A problem the user can fix; the CLI prints its message alone, without a stack trace. */
@@ -98,11 +100,13 @@ export async function stopProcessGroup(pid: number, graceMs = 20_000): Promise<v
     }
   };
   signal("SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(200);
-  if (isAlive(pid)) {
+  const isGone = () => !isAlive(pid);
+  try {
+    await pollUntil(isGone, { timeoutMs: graceMs, intervalMs: 200, what: `process ${pid} to exit` });
+  } catch (error) {
+    if (!(error instanceof PollTimeoutError)) throw error;
     signal("SIGKILL");
-    while (isAlive(pid)) await sleep(100);
+    await pollUntil(isGone, { timeoutMs: 30_000, intervalMs: 100, what: `process ${pid} to die (SIGKILL)` });
   }
 }
 
@@ -110,9 +114,8 @@ export function removePidFile(name: string): void {
   rmSync(pidFile(name), { force: true });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+// scripts/start.ts still imports sleep from here.
+export { sleep } from "@/lib/retry";
 
 /** True when something accepts TCP connections at host:port within `timeoutMs`. */
 export function isPortOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {

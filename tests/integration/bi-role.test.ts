@@ -2,7 +2,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { BI_ROLE, BI_VIEWS, connectAsBiRole, fillWithRecordedBars, getErrorCode } from "./bi-helpers";
-import { createTestDatabase, type TestDatabase } from "./helpers";
+import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
 
 /** SQLSTATE 42501: insufficient_privilege. */
 const DENIED = "42501";
@@ -129,7 +129,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await bi?.end().catch(() => undefined);
+  await runCleanup("closing the BI role's client", () => bi?.end());
   await database?.drop();
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLatestWindowStart, listTopMovers } from "@/lib/db/queries/kpi-snapshots";
 
 import { BI_VIEWS, connectAsBiRole, fillWithRecordedBars } from "./bi-helpers";
-import { createTestDatabase, type TestDatabase } from "./helpers";
+import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
 
 /**
  * The Superset bundle without a Superset (scripts/bi/superset-check.sh runs the real one): each chart's
@@ -176,7 +176,7 @@ describe("the Superset table charts, as tickstream_bi, on real replayed bars", (
   });
 
   afterAll(async () => {
-    await bi?.end().catch(() => undefined);
+    await runCleanup("closing the BI role's client", () => bi?.end());
     await database?.drop();
   });
 

@@ -7,6 +7,7 @@ import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { createLogger, describeError } from "@/lib/log";
+import { pollUntil } from "@/lib/retry";
 import {
   startIngestWorker,
   type IngestWorker,
@@ -20,6 +21,18 @@ import {
 import { createPipelineTopics } from "@/scripts/stack/scratch";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
+
+/**
+ * Runs one cleanup step after tests. A failure is logged at debug (TEST_LOG_LEVEL=debug shows it) and
+ * not thrown: it must not hide the tests' own result or skip the cleanup steps after it.
+ */
+export async function runCleanup(what: string, step: () => Promise<unknown> | undefined): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    testLogger.debug({ err: describeError(error) }, `cleanup failed: ${what}`);
+  }
+}
 
 /** A short unique id for names of databases, topics and groups. */
 export function uniqueId(prefix = "t"): string {
@@ -50,7 +63,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     db,
     drop: async () => {
-      await closeDb(db).catch(() => undefined);
+      await runCleanup("closing the test database's pool", () => closeDb(db));
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {
@@ -84,27 +97,17 @@ export async function createTestTopics(partitions = 3): Promise<TestTopics> {
   return topics;
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`); an
+ * error thrown by `check` counts as "not yet" (lib/retry.ts pollUntil).
+ */
+export function waitFor<T>(
   what: string,
   check: () => Promise<T | null | undefined | false> | T | null | undefined | false,
   timeoutMs = 30_000,
-  everyMs = 100,
+  intervalMs = 100,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${describeError(lastError)})` : ""}`,
-  );
+  return pollUntil(check, { what, timeoutMs, intervalMs, isRetriable: () => true });
 }
 
 /** The stream worker in this process against a test database and topics (options override). */

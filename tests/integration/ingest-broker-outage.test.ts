@@ -9,6 +9,7 @@ import { tickV1Schema } from "@/lib/events/tick-v1";
 import { getReplayBar } from "@/lib/ingest/replay/wall-clock";
 import { createAdmin, createKafkaClient } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
+import { sleep } from "@/lib/retry";
 import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { ensureKafka, stopLocalKafka, type LocalBroker } from "@/scripts/stack/kafka";
 import { DATA_DIR } from "@/scripts/stack/paths";
@@ -25,6 +26,8 @@ import { getRecordedBars } from "./support/recorded-ticks";
 import { readTopicToEnd } from "./support/read-topic";
 
 const SYMBOLS = ["AAPL", "NVDA"];
+/** How long the broker stays away. */
+const OUTAGE_MS = 10_000;
 
 /** Two consecutive free ports (broker and its KRaft controller). */
 async function findFreePortPair(): Promise<number> {
@@ -89,7 +92,14 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
 
     await stopLocalKafka(broker.name);
     const downAt = Date.now();
-    await new Promise((r) => setTimeout(r, 10_000));
+    // The worker notices the outage and holds bars in its buffer...
+    await waitFor(
+      "the worker to notice the outage and hold bars",
+      () => !worker!.metrics().publisher.kafkaAvailable && worker!.metrics().publisher.buffered > 0,
+      60_000,
+    );
+    // ...and the broker stays away for 10 s in all (the outage simulated), so that bars pile up.
+    await sleep(Math.max(0, downAt + OUTAGE_MS - Date.now()));
     const heldWhileDown = worker.metrics().publisher.buffered;
     expect(worker.metrics().publisher.kafkaAvailable).toBe(false);
     await ensureKafka(brokers, broker);

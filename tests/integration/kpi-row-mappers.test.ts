@@ -98,7 +98,7 @@ describe("row mappers round-trip every field of the KPI shapes through PostgreSQ
 
   it("kpi_snapshots ↔ WindowKpi", async () => {
     await upsertKpiSnapshots(database.db, [WINDOW]);
-    const [read] = await listWindowKpis(database.db, "AAPL", 15, TS, TS, 5);
+    const [read] = await listWindowKpis(database.db, "AAPL", 15, { from: TS, to: TS, limit: 5 });
     expect(read).toStrictEqual(WINDOW);
     expect(Object.keys(read!).sort()).toEqual(schemaKeys(windowKpiSchema));
   });

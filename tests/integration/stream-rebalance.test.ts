@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   createTestTopics,
   getTestBrokers,
+  runCleanup,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
@@ -24,7 +25,7 @@ describe("several stream workers in one group", () => {
   const workers: StreamWorker[] = [];
   let database: TestDatabase | undefined;
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop().catch(() => undefined)));
+    await Promise.all(workers.map((w) => runCleanup("stopping a stream worker", () => w.stop())));
     await database?.drop();
   });
 

@@ -1,15 +1,14 @@
 import type { DbOrTx } from "@/lib/db/client";
-import { listDayMovers } from "@/lib/db/queries/daily-stats";
+import { getDayMoversRanking } from "@/lib/db/queries/daily-stats";
 import { listTopMovers } from "@/lib/db/queries/kpi-snapshots";
 import { getKpiUpdateKey, kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { OutMessage } from "@/lib/kafka/messages";
-import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
+import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
-import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
+import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 
 /** Changed bars sent per symbol update; a late bar can change up to 19 later averages. */
 const MAX_BARS_PER_UPDATE = 60;
-export const MOVERS_LIMIT = 5;
 
 /**
  * Builds the `market.kpis` events of one committed batch: per symbol its changed bars (newest last),
@@ -28,10 +27,7 @@ export async function buildKpiUpdates(
   const tradeDates = new Set<string>();
   for (const [symbol, change] of changes) {
     if (change.bars.length === 0 && change.days.length === 0) continue;
-    const newestWindows = new Map<number, (typeof change.windows)[number]>();
     for (const w of change.windows) {
-      const seen = newestWindows.get(w.windowMinutes);
-      if (!seen || seen.windowStart < w.windowStart) newestWindows.set(w.windowMinutes, w);
       windowKeys.set(`${w.windowMinutes}:${w.windowStart}`, {
         windowMinutes: w.windowMinutes,
         windowStart: w.windowStart,
@@ -45,7 +41,7 @@ export async function buildKpiUpdates(
       symbol,
       bars: change.bars.slice(-MAX_BARS_PER_UPDATE),
       day,
-      windows: [...newestWindows.values()],
+      windows: keepNewestWindowPerLength([], change.windows),
       publishedAt: now,
     });
   }
@@ -54,16 +50,8 @@ export async function buildKpiUpdates(
   // Only the newest day touched: a backfill of many days would otherwise rank every one of them.
   const newestDate = [...tradeDates].sort().pop();
   if (newestDate) {
-    const { start, end } = computeTradingDayWindow(newestDate, exchangeTimeZone);
-    updates.push({
-      v: 1,
-      type: "movers",
-      windowMinutes: TRADING_DAY_WINDOW,
-      windowStart: start,
-      windowEnd: end,
-      ...(await listDayMovers(db, newestDate, MOVERS_LIMIT)),
-      publishedAt: now,
-    });
+    const ranking = await getDayMoversRanking(db, newestDate, exchangeTimeZone, MOVERS_LIMIT);
+    updates.push({ v: 1, type: "movers", ...ranking, publishedAt: now });
   }
   return updates;
 }

@@ -3,7 +3,10 @@ import { and, desc, eq, lte } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
-import { rankMovers, type MoversRanking } from "@/lib/kpi/movers";
+import type { WindowRanking } from "@/lib/db/queries/kpi-snapshots";
+import { rankMovers, toDayMoverCandidate, type MoversRanking } from "@/lib/kpi/movers";
+import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
+import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
 import type { DailyStat } from "@/lib/kpi/types";
 
 /** The columns of a daily_stats row that carry a {@link DailyStat}; `updatedAt` is bookkeeping. */
@@ -46,17 +49,32 @@ export async function listDailyStats(
   return rows.reverse().map(toDailyStat);
 }
 
-/** Movers of one trading day by change % against the previous close (rule: `rankMovers`). */
+/** Movers of one trading day by change % against the previous close (rules: `toDayMoverCandidate`, `rankMovers`). */
 export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number): Promise<MoversRanking> {
   const rows = await db.select().from(dailyStats).where(eq(dailyStats.tradeDate, tradeDate));
   return rankMovers(
-    rows.flatMap((r) =>
-      r.changePct === null
-        ? []
-        : [{ symbol: r.symbol, gainPct: r.changePct, lastClose: r.close, totalVolume: r.volume }],
-    ),
+    rows.flatMap((r) => toDayMoverCandidate(r) ?? []),
     limit,
   );
+}
+
+/**
+ * The ranking of one trading day as window `TRADING_DAY_WINDOW`, spanning the local midnights of that
+ * day in `timeZone` (the exchange's): what the movers live update and GET /api/movers?window=day carry.
+ */
+export async function getDayMoversRanking(
+  db: DbOrTx,
+  tradeDate: string,
+  timeZone: string,
+  limit: number,
+): Promise<WindowRanking> {
+  const { start, end } = computeTradingDayWindow(tradeDate, timeZone);
+  return {
+    windowMinutes: TRADING_DAY_WINDOW,
+    windowStart: start,
+    windowEnd: end,
+    ...(await listDayMovers(db, tradeDate, limit)),
+  };
 }
 
 /** The newest trading date any symbol has. */

@@ -5,7 +5,8 @@ import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import { rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
-import type { Mover, WindowKpi } from "@/lib/kpi/types";
+import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { WindowKpi } from "@/lib/kpi/types";
 
 /** The columns of a kpi_snapshots row that carry a {@link WindowKpi}; `updatedAt` is bookkeeping. */
 export type KpiSnapshotColumns = Omit<KpiSnapshotRow, "updatedAt">;
@@ -34,14 +35,15 @@ export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi
   ]);
 }
 
-/** Windows of one symbol and length in [from, to], oldest first, at most `limit` (newest kept). */
+/**
+ * Windows of one symbol and length starting in [from, to], oldest first, at most `limit` (newest kept).
+ * Without `from` or `to` that side is open.
+ */
 export async function listWindowKpis(
   db: DbOrTx,
   symbol: string,
   windowMinutes: number,
-  from: number,
-  to: number,
-  limit: number,
+  range: { from?: number; to?: number; limit: number },
 ) {
   const rows = await db
     .select()
@@ -50,22 +52,17 @@ export async function listWindowKpis(
       and(
         eq(kpiSnapshots.symbol, symbol),
         eq(kpiSnapshots.windowMinutes, windowMinutes),
-        gte(kpiSnapshots.windowStart, new Date(from)),
-        lte(kpiSnapshots.windowStart, new Date(to)),
+        range.from === undefined ? undefined : gte(kpiSnapshots.windowStart, new Date(range.from)),
+        range.to === undefined ? undefined : lte(kpiSnapshots.windowStart, new Date(range.to)),
       ),
     )
     .orderBy(desc(kpiSnapshots.windowStart))
-    .limit(limit);
+    .limit(range.limit);
   return rows.reverse().map(toWindowKpi);
 }
 
-export type WindowRanking = {
-  windowMinutes: number;
-  windowStart: number;
-  windowEnd: number;
-  gainers: Mover[];
-  losers: Mover[];
-};
+/** A ranking as the movers live update carries it, without the envelope. */
+export type WindowRanking = Omit<MoversKpiUpdateV1, "v" | "type" | "publishedAt">;
 
 /**
  * Movers of each (window length, window start) from its snapshots (rule: `rankMovers`). The rows are

@@ -13,6 +13,7 @@ import {
   type SymbolSource,
   type SymbolStatus,
 } from "@/lib/db/schema";
+import type { PurgedHistory } from "@/lib/events/api-admin";
 
 export async function listSymbols(
   db: DbOrTx,
@@ -204,14 +205,6 @@ export async function listSymbolsWithActivity(
   }));
 }
 
-export type PurgedHistory = {
-  factPrices: number;
-  dailyStats: number;
-  kpiSnapshots: number;
-  rawTicks: number;
-  ingestCursors: number;
-};
-
 /** Deletes a symbol's history (bars, daily stats, window KPIs, raw ticks, ingest cursor); the symbols row stays. */
 export async function purgeSymbolHistory(tx: DbOrTx, symbol: string): Promise<PurgedHistory> {
   const count = (result: { rowCount: number | null }) => result.rowCount ?? 0;
@@ -224,4 +217,4 @@ export async function purgeSymbolHistory(tx: DbOrTx, symbol: string): Promise<Pu
   };
 }
 
-export type { SymbolRow, SymbolSource, SymbolStatus };
+export type { PurgedHistory, SymbolRow, SymbolSource, SymbolStatus };

@@ -1,13 +1,9 @@
 import type { DriverDeps, IngestCursor, SourceDriver } from "@/lib/ingest/driver";
 import { computePartialBar } from "@/lib/ingest/replay/intra-minute-path";
-import {
-  computeReplayBackfillStart,
-  floorToMinute,
-  getReplayBar,
-  MINUTE_MS,
-} from "@/lib/ingest/replay/wall-clock";
+import { computeReplayBackfillStart, getReplayBar } from "@/lib/ingest/replay/wall-clock";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import type { TickV1 } from "@/lib/events/tick-v1";
+import { floorToMinute, MINUTE_MS } from "@/lib/kpi/durations";
 import type { Bar } from "@/lib/kpi/types";
 
 export type ReplayDriverOptions = {

@@ -1,6 +1,6 @@
 import type { Bar } from "@/lib/kpi/types";
 
-import { MINUTE_MS } from "@/lib/ingest/replay/wall-clock";
+import { MINUTE_MS } from "@/lib/kpi/durations";
 
 /**
  * When, as a fraction of the minute, the price path reaches its waypoints: open at 0, the first

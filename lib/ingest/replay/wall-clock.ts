@@ -1,7 +1,6 @@
 import { computeTradingDate, computeZonedTimestamp } from "@/lib/kpi/trading-day";
 import type { Bar } from "@/lib/kpi/types";
-
-export const MINUTE_MS = 60_000;
+import { MINUTE_MS } from "@/lib/kpi/durations";
 
 /**
  * Where every symbol's recording starts playing: 2026-01-01 00:00 in New York. Any fixed minute would
@@ -9,11 +8,6 @@ export const MINUTE_MS = 60_000;
  * and never change (so that a bar already stored is the bar the replay would produce again).
  */
 export const REPLAY_ANCHOR_MS = Date.UTC(2026, 0, 1, 5, 0);
-
-/** Start of the minute `ts` falls in. */
-export function floorToMinute(ts: number): number {
-  return Math.floor(ts / MINUTE_MS) * MINUTE_MS;
-}
 
 /**
  * The replayed bar of a symbol for the minute starting at `minuteTs`: a pure function of the

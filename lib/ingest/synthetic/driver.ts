@@ -1,7 +1,6 @@
 import { createClockedDriver, type DriverDeps, type SourceDriver } from "@/lib/ingest/driver";
 import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic/walk";
-
-const MINUTE_MS = 60_000;
+import { floorToMinute, MINUTE_MS } from "@/lib/kpi/durations";
 
 /** Clock of the synthetic feed: bar `position` starts at `startTs + position` minutes. */
 export type SyntheticClock = { startTs: number; position: number };
@@ -33,7 +32,7 @@ export function createSyntheticDriver(options: {
     stateKey: `synthetic.clock.${options.seed}`,
     positionsPerSecond: options.barsPerSecond,
     marketState: "synthetic",
-    initialClock: (now) => ({ startTs: Math.floor(now / MINUTE_MS) * MINUTE_MS - HISTORY_MS, position: 0 }),
+    initialClock: (now) => ({ startTs: floorToMinute(now) - HISTORY_MS, position: 0 }),
     latestPosition: (now, clock) => Math.floor((now - clock.startTs) / MINUTE_MS),
     firstPosition: (_symbol, cursor, clock) =>
       cursor ? Math.max(0, Math.floor((cursor.lastTs - clock.startTs) / MINUTE_MS) + 1) : clock.position,

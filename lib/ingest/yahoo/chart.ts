@@ -1,8 +1,7 @@
 import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
 import type { YahooClient } from "@/lib/ingest/yahoo/client";
 import type { Bar } from "@/lib/kpi/types";
-
-const MINUTE_MS = 60_000;
+import { isMinuteAligned } from "@/lib/kpi/durations";
 
 /** One chart request: bars starting in [from, to), epoch ms. */
 export type YahooChartWindow = { from: number; to: number };
@@ -63,7 +62,7 @@ export function extractYahooBars(result: unknown, period2: number): YahooChartBa
   for (const point of result.quotes as unknown[]) {
     if (!isRecord(point)) continue;
     const ts = toEpochMs(point.date);
-    if (ts === null || ts % MINUTE_MS !== 0) {
+    if (ts === null || !isMinuteAligned(ts)) {
       dropped.offGrid++;
       continue;
     }
