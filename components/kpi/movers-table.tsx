@@ -20,6 +20,7 @@ import {
   TRADING_DAY_WINDOW,
 } from "@/lib/kpi/movers-window";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
+import { shouldReplaceWindow } from "@/lib/kpi/tumbling-window";
 import type { Mover } from "@/lib/kpi/types";
 
 /**
@@ -29,7 +30,7 @@ import type { Mover } from "@/lib/kpi/types";
  */
 export function mergeMoversUpdate(view: MoversView, update: MoversKpiUpdateV1): MoversView {
   if (update.windowMinutes !== view.windowMinutes) return view;
-  if (view.windowStart !== null && view.windowStart > update.windowStart) return view;
+  if (!shouldReplaceWindow(view, update)) return view;
   const { windowMinutes, windowStart, windowEnd, gainers, losers } = update;
   return { windowMinutes, windowStart, windowEnd, gainers, losers };
 }

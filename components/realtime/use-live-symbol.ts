@@ -8,6 +8,7 @@ import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { dailyResponseSchema, pricesResponseSchema, snapshotSchema } from "@/lib/events/api-market";
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { clipToRange, type TimeRange } from "@/lib/kpi/time-range";
+import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 
 /** Everything the dashboard shows of one symbol. */
@@ -31,13 +32,9 @@ export type LiveSymbolState = SymbolView & {
 const EMPTY: SymbolView = { bars: [], day: null, windows: [], days: [] };
 
 function mergeWindows(current: WindowKpi[], incoming: WindowKpi[]): WindowKpi[] {
+  // The same array when nothing arrived, so an update of bars alone keeps the windows' identity.
   if (incoming.length === 0) return current;
-  const byLength = new Map(current.map((w) => [w.windowMinutes, w]));
-  for (const w of incoming) {
-    const seen = byLength.get(w.windowMinutes);
-    if (!seen || seen.windowStart <= w.windowStart) byLength.set(w.windowMinutes, w);
-  }
-  return [...byLength.values()].sort((a, b) => a.windowMinutes - b.windowMinutes);
+  return keepNewestWindowPerLength(current, incoming);
 }
 
 function mergeDays(days: DailyStat[], day: DailyStat): DailyStat[] {
