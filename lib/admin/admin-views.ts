@@ -1,5 +1,5 @@
 import type { AdminAuditLogRow } from "@/lib/db/queries/audit-log";
-import type { AdminSymbol, AuditEntry } from "@/lib/events/api-admin";
+import { auditStateSchema, type AdminSymbol, type AuditEntry, type AuditState } from "@/lib/events/api-admin";
 import type { SymbolActivityRow, SymbolRow, SymbolSource, SymbolStatus } from "@/lib/db/queries/symbols";
 
 /** A symbol as the admin API and page show it (times in epoch ms) (lib/events/api-admin.ts). */
@@ -41,13 +41,7 @@ export function toAuditEntryView(row: AdminAuditLogRow): AuditEntryView {
   };
 }
 
-/** The fields of a symbol an audit entry records before and after a change. */
-export function toAuditState(row: SymbolRow) {
-  return {
-    status: row.status,
-    statusReason: row.statusReason,
-    pollIntervalSeconds: row.pollIntervalSeconds,
-    source: row.source,
-    displayName: row.displayName,
-  };
+/** The fields of a symbol an audit entry records before and after a change (the schema picks them). */
+export function toAuditState(row: SymbolRow): AuditState {
+  return auditStateSchema.parse(row);
 }
