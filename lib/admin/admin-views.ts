@@ -1,3 +1,4 @@
+import { toSymbolSummary } from "@/lib/api/symbol-summary";
 import type { AdminAuditLogRow } from "@/lib/db/queries/audit-log";
 import { auditStateSchema, type AdminSymbol, type AuditEntry, type AuditState } from "@/lib/events/api-admin";
 import type { SymbolActivityRow, SymbolRow, SymbolSource, SymbolStatus } from "@/lib/db/queries/symbols";
@@ -7,18 +8,9 @@ export type AdminSymbolView = AdminSymbol & { status: SymbolStatus; source: Symb
 export type AuditEntryView = AuditEntry;
 
 export function toAdminSymbolView(row: SymbolActivityRow, defaultSource: SymbolSource): AdminSymbolView {
-  const stored = row.latestBarAt?.getTime() ?? null;
-  const published = row.lastTickAt?.getTime() ?? null;
   return {
-    symbol: row.symbol,
-    displayName: row.displayName,
-    status: row.status,
-    statusReason: row.statusReason,
-    source: row.source ?? defaultSource,
+    ...toSymbolSummary(row, defaultSource),
     pollIntervalSeconds: row.pollIntervalSeconds,
-    exchangeTimezone: row.exchangeTimezone,
-    marketState: row.marketState,
-    lastTickAt: published === null ? stored : stored === null ? published : Math.max(published, stored),
     latestTradeDate: row.latestTradeDate,
     ticksToday: row.latestDayBars,
     lastError: row.lastError,

@@ -1,20 +1,13 @@
 import { z } from "zod";
 
+import { symbolSummarySchema } from "@/lib/events/api-market";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
 
 /** The bodies of the admin REST API (app/api/admin/*, built in lib/admin), parsed by the admin page. */
 
-/** A symbol as the admin API and page show it (times in epoch ms). */
-export const adminSymbolSchema = z.object({
-  symbol: symbolSchema,
-  displayName: z.string().nullable(),
-  status: symbolStatusSchema,
-  statusReason: z.string().nullable(),
-  source: symbolSourceSchema,
+/** A symbol as the admin API and page show it: the dashboard's summary and what an admin manages. */
+export const adminSymbolSchema = symbolSummarySchema.extend({
   pollIntervalSeconds: z.number().int().positive(),
-  exchangeTimezone: z.string(),
-  marketState: z.string().nullable(),
-  lastTickAt: z.number().int().nullable(),
   latestTradeDate: z.string().nullable(),
   ticksToday: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
