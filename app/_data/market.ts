@@ -1,5 +1,7 @@
 import "server-only";
 
+import { DAILY_HISTORY_DAYS } from "@/components/kpi/daily-history";
+import { composeSymbolView, type SymbolView } from "@/components/realtime/symbol-view";
 import { ApiError } from "@/lib/api/errors";
 import { toSymbolSummary } from "@/lib/api/symbol-summary";
 import { getEnv } from "@/lib/env";
@@ -103,4 +105,17 @@ export async function getLatestMovers(window: MoversWindow, limit: number): Prom
   const [ranking] = await listTopMovers(db, [{ windowMinutes: window, windowStart: start }], limit);
   // listTopMovers answers every window it is asked about, even one without movers.
   return ranking ?? empty;
+}
+
+/**
+ * The dashboard's first view of a symbol, as the browser would build it from the REST answers
+ * (composeSymbolView), so the first live reload shows the same bars.
+ */
+export async function getSymbolView(symbol: string, range: TimeRange): Promise<SymbolView> {
+  const [bars, snapshot, days] = await Promise.all([
+    getPriceRange(symbol, range),
+    getSnapshot(symbol),
+    getDailyStats(symbol, DAILY_HISTORY_DAYS),
+  ]);
+  return composeSymbolView({ bars, snapshot, days }, range);
 }

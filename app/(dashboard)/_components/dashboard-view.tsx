@@ -14,7 +14,8 @@ import { ConnectionIndicator } from "@/components/realtime/connection-indicator"
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { useConnectionState } from "@/components/realtime/use-connection-state";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
-import { useLiveSymbol, type SymbolView } from "@/components/realtime/use-live-symbol";
+import type { SymbolView } from "@/components/realtime/symbol-view";
+import { useLiveSymbol } from "@/components/realtime/use-live-symbol";
 import { Card } from "@/components/ui/card";
 import { useDisplayTimeZone, useDisplayZone } from "@/components/ui/display-zone-provider";
 import { symbolsResponseSchema, type SymbolSummary } from "@/lib/events/api-market";
