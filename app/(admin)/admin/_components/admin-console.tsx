@@ -145,7 +145,16 @@ export function AdminConsole({
   };
 
   const signOut = async () => {
-    await client.signOut().catch(() => undefined);
+    try {
+      await client.signOut();
+    } catch (error) {
+      // A session that is already gone is signed out; any other failure may leave it valid, so the
+      // admin is told and stays here rather than being shown the sign-in page while still signed in.
+      if (!isSignedOut(error)) {
+        handleError(error);
+        return;
+      }
+    }
     router.replace("/admin/login");
     router.refresh();
   };
