@@ -123,6 +123,8 @@ async function deleteConsumerGroups(kafka: KafkaClient, groupIds: string[]): Pro
     await admin.connect();
     await admin.deleteGroups(groupIds);
   } finally {
+    // The process is stopping: a connection that fails to close goes with it, and the outcome that
+    // matters (deleteGroups, or its error) has already been decided.
     await admin.disconnect().catch(() => undefined);
   }
 }

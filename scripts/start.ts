@@ -10,13 +10,13 @@ import path from "node:path";
 
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
-import { computeBackoffMs } from "@/lib/retry";
+import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
 
 import { ensureBuilt } from "./stack/build";
 import { loadEnvFiles } from "./stack/env-file";
 import { bringDownInfra, bringUpInfra } from "./stack/infra";
 import { DATA_DIR, ROOT_DIR } from "./stack/paths";
-import { say, sleep, StackError } from "./stack/proc";
+import { say, StackError } from "./stack/proc";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -97,17 +97,28 @@ function ensureAdminCredentials(env: Env): { extraEnv: Record<string, string>; n
   return { extraEnv, notice };
 }
 
+/** Whether the web server answers within two minutes; false when it exits or stays silent meanwhile. */
 async function waitForWeb(port: number, child: ChildProcess): Promise<boolean> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/api/health`);
-      return true;
-    } catch {
-      await sleep(500);
-    }
+  try {
+    const outcome = await pollUntil(
+      async () => {
+        if (child.exitCode !== null) return "exited";
+        await fetch(`http://127.0.0.1:${port}/api/health`);
+        return "answers";
+      },
+      {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+        what: `the web server on port ${port}`,
+        // fetch rejects with a TypeError while nothing listens on the port yet.
+        isRetriable: (error) => error instanceof TypeError,
+      },
+    );
+    return outcome === "answers";
+  } catch (error) {
+    if (error instanceof PollTimeoutError) return false;
+    throw error;
   }
-  return false;
 }
 
 async function main(): Promise<void> {
@@ -122,12 +133,17 @@ async function main(): Promise<void> {
     stopping = true;
     say("stopping…");
     for (const s of services) if (s.child && s.child.exitCode === null) s.child.kill("SIGTERM");
-    const deadline = Date.now() + 30_000;
-    while (
-      services.some((s) => s.child && s.child.exitCode === null && s.child.signalCode === null) &&
-      Date.now() < deadline
-    )
-      await sleep(200);
+    const isRunning = (s: Service) => s.child && s.child.exitCode === null && s.child.signalCode === null;
+    try {
+      await pollUntil(() => !services.some(isRunning), {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+        what: "the services to stop",
+      });
+    } catch (error) {
+      // Those still running after the grace period are killed below.
+      if (!(error instanceof PollTimeoutError)) throw error;
+    }
     for (const s of services) {
       if (!s.child?.pid || s.child.exitCode !== null || s.child.signalCode !== null) continue;
       try {

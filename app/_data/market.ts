@@ -1,11 +1,14 @@
 import "server-only";
 
+import { DAILY_HISTORY_DAYS } from "@/components/kpi/daily-history";
+import { composeSymbolView, type SymbolView } from "@/components/realtime/symbol-view";
 import { ApiError } from "@/lib/api/errors";
+import { toSymbolSummary } from "@/lib/api/symbol-summary";
 import { getEnv } from "@/lib/env";
 import { getDayMoversRanking, getLatestTradeDate, listDailyStats } from "@/lib/db/queries/daily-stats";
 import { getLatestFactPrice, listFactPrices } from "@/lib/db/queries/fact-prices";
 import { getLatestWindowStart, listTopMovers, listWindowKpis } from "@/lib/db/queries/kpi-snapshots";
-import { getSymbol, listSymbols, type SymbolRow } from "@/lib/db/queries/symbols";
+import { getSymbol, listSymbolsWithActivity, type SymbolRow } from "@/lib/db/queries/symbols";
 import {
   formatMoversWindowParam,
   isMoversWindow,
@@ -21,22 +24,10 @@ import { getDb } from "./server-context";
 
 const MAX_BARS = 10_000;
 
-export function toSymbolSummary(row: SymbolRow): SymbolSummary {
-  return {
-    symbol: row.symbol,
-    displayName: row.displayName,
-    status: row.status,
-    statusReason: row.statusReason,
-    source: row.source ?? getEnv().INGEST_SOURCE,
-    marketState: row.marketState,
-    exchangeTimezone: row.exchangeTimezone,
-    lastTickAt: row.lastTickAt?.getTime() ?? null,
-  };
-}
-
 /** Symbols an analyst can pick (every status but removed). */
 export async function getSymbolSummaries(): Promise<SymbolSummary[]> {
-  return (await listSymbols(getDb())).map(toSymbolSummary);
+  const rows = await listSymbolsWithActivity(getDb());
+  return rows.map((row) => toSymbolSummary(row, getEnv().INGEST_SOURCE));
 }
 
 export async function getSymbolOrThrow(symbol: string): Promise<SymbolRow> {
@@ -63,13 +54,19 @@ export async function getPriceRange(symbol: string, range: TimeRange): Promise<F
 /** What the KPI cards show: newest bar, its trading day, the newest window of each length. */
 export async function getSnapshot(symbol: string): Promise<Snapshot> {
   const db = getDb();
-  const row = await getSymbolOrThrow(symbol);
+  const [row] = await listSymbolsWithActivity(db, { symbol, includeRemoved: true });
+  if (!row) throw new ApiError("not_found", `unknown symbol ${symbol}`);
   const latestBar = await getLatestFactPrice(db, symbol);
   const [days, ...windowLists] = await Promise.all([
     listDailyStats(db, symbol, 1),
     ...getEnv().KPI_WINDOWS.map((w) => listWindowKpis(db, symbol, w, { to: latestBar?.ts ?? 0, limit: 1 })),
   ]);
-  return { symbol: toSymbolSummary(row), latestBar, day: days[0] ?? null, windows: windowLists.flat() };
+  return {
+    symbol: toSymbolSummary(row, getEnv().INGEST_SOURCE),
+    latestBar,
+    day: days[0] ?? null,
+    windows: windowLists.flat(),
+  };
 }
 
 export async function getDailyStats(symbol: string, days: number): Promise<DailyStat[]> {
@@ -108,4 +105,17 @@ export async function getLatestMovers(window: MoversWindow, limit: number): Prom
   const [ranking] = await listTopMovers(db, [{ windowMinutes: window, windowStart: start }], limit);
   // listTopMovers answers every window it is asked about, even one without movers.
   return ranking ?? empty;
+}
+
+/**
+ * The dashboard's first view of a symbol, as the browser would build it from the REST answers
+ * (composeSymbolView), so the first live reload shows the same bars.
+ */
+export async function getSymbolView(symbol: string, range: TimeRange): Promise<SymbolView> {
+  const [bars, snapshot, days] = await Promise.all([
+    getPriceRange(symbol, range),
+    getSnapshot(symbol),
+    getDailyStats(symbol, DAILY_HISTORY_DAYS),
+  ]);
+  return composeSymbolView({ bars, snapshot, days }, range);
 }

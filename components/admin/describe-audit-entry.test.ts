@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 
-import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
+import {
+  AUDIT_DETAILS_UNAVAILABLE,
+  describeAuditAction,
+  describeAuditChange,
+} from "@/components/admin/describe-audit-entry";
 
 const state = (status: string, pollIntervalSeconds = 60, source: string | null = null) => ({
   status,
@@ -54,5 +58,23 @@ describe("audit entry wording", () => {
 
   it("says nothing for entries without a state (sign-in)", () => {
     expect(describeAuditChange({ action: "session.login", before: null, after: null }, "replay")).toBe("");
+  });
+
+  it("still renders rows of an older shape, saying their details are unavailable", () => {
+    // An early version recorded the poll interval under another name and no status.
+    const older = { action: "symbol.poll_interval", before: { poll: 60 }, after: { poll: 30 } };
+    expect(describeAuditChange(older, "yahoo")).toBe(AUDIT_DETAILS_UNAVAILABLE);
+    const olderAdd = { action: "symbol.add", before: null, after: "AAPL" };
+    expect(describeAuditChange(olderAdd, "yahoo")).toBe(AUDIT_DETAILS_UNAVAILABLE);
+    // A purge before ingest cursors were counted.
+    const olderPurge = {
+      action: "symbol.purge",
+      before: state("removed"),
+      after: { deleted: { factPrices: 812, dailyStats: 2, kpiSnapshots: 120, rawTicks: 0 } },
+    };
+    expect(describeAuditChange(olderPurge, "replay")).toBe(AUDIT_DETAILS_UNAVAILABLE);
+    expect(describeAuditChange({ ...older, action: "symbol.rename" }, "yahoo")).toBe(
+      AUDIT_DETAILS_UNAVAILABLE,
+    );
   });
 });

@@ -1,7 +1,14 @@
-import { purgeResponseSchema, type AuditEntry } from "@/lib/events/api-admin";
-import { isPollingSource, symbolSourceSchema, type SymbolSource } from "@/lib/events/symbol";
+import {
+  auditActionSchema,
+  auditPurgeSchema,
+  auditStateSchema,
+  type AuditAction,
+  type AuditEntry,
+  type AuditState,
+} from "@/lib/events/api-admin";
+import { isPollingSource, type SymbolSource } from "@/lib/events/symbol";
 
-const ACTIONS: Record<string, string> = {
+const ACTIONS: Record<AuditAction, string> = {
   "symbol.add": "Added",
   "symbol.reactivate": "Added again",
   "symbol.pause": "Paused",
@@ -15,58 +22,59 @@ const ACTIONS: Record<string, string> = {
   "session.login_failed": "Failed sign-in",
 };
 
-const FIELDS: Record<string, string> = {
+/** The word for each audited field, in the order a change lists them. */
+const FIELDS: Record<keyof AuditState, string> = {
   status: "status",
   pollIntervalSeconds: "poll",
   statusReason: "reason",
   source: "source",
   displayName: "name",
 };
+const FIELD_NAMES = Object.keys(FIELDS) as (keyof AuditState)[];
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+/** What an entry whose recorded state this version cannot read says (a row of an older shape). */
+export const AUDIT_DETAILS_UNAVAILABLE = "(details unavailable)";
 
-function show(field: string, value: unknown): string {
-  if (value === null || value === undefined) return "–";
-  if (field === "pollIntervalSeconds" && typeof value === "number") return `${value} s`;
-  return typeof value === "string" ? value : JSON.stringify(value);
+function show(field: keyof AuditState, value: AuditState[keyof AuditState]): string {
+  if (value === null) return "–";
+  return field === "pollIntervalSeconds" ? `${value} s` : String(value);
 }
 
-/** Words for an audit action: "symbol.pause" → "Paused" (unknown actions as they are). */
+/** Words for an audit action: "symbol.pause" → "Paused" (actions older versions wrote, as they are). */
 export function describeAuditAction(action: string): string {
-  return ACTIONS[action] ?? action;
+  const known = auditActionSchema.safeParse(action);
+  return known.success ? ACTIONS[known.data] : action;
 }
 
 /**
  * The change an audit entry records, in a line: "status active → paused", "poll 60 s → 30 s",
- * "deleted 812 bars, 2 days, 120 windows, 0 raw ticks, 1 cursor", or "" when there is nothing to say.
- * An addition names its poll interval only when the symbol's source (recorded, else `defaultSource`,
- * the deployment's) polls: elsewhere the stored default means nothing.
+ * "deleted 812 bars, 2 days, 120 windows, 0 raw ticks, 1 cursor", "" when there is nothing to say
+ * (a sign-in), or AUDIT_DETAILS_UNAVAILABLE when the recorded states do not have the shape this
+ * version writes. An addition names its poll interval only when the symbol's source (recorded, else
+ * `defaultSource`, the deployment's) polls: elsewhere the stored default means nothing.
  */
 export function describeAuditChange(
   entry: Pick<AuditEntry, "action" | "before" | "after">,
   defaultSource: SymbolSource,
 ): string {
-  const { before, after } = entry;
-  // A purge records what POST …/purge answered: rows deleted per table.
-  const purged =
-    entry.action === "symbol.purge" && isRecord(after)
-      ? purgeResponseSchema.shape.deleted.safeParse(after.deleted)
-      : null;
-  if (purged?.success) {
-    const d = purged.data;
-    return `deleted ${d.factPrices ?? 0} bars, ${d.dailyStats ?? 0} days, ${d.kpiSnapshots ?? 0} windows, ${d.rawTicks ?? 0} raw ticks, ${d.ingestCursors ?? 0} cursor`;
+  if (entry.before == null && entry.after == null) return "";
+  if (entry.action === "symbol.purge") {
+    const purged = auditPurgeSchema.safeParse(entry.after);
+    if (!purged.success) return AUDIT_DETAILS_UNAVAILABLE;
+    const d = purged.data.deleted;
+    return `deleted ${d.factPrices} bars, ${d.dailyStats} days, ${d.kpiSnapshots} windows, ${d.rawTicks} raw ticks, ${d.ingestCursors} cursor`;
   }
-  if (!isRecord(after)) return "";
-  if (!isRecord(before)) {
-    const recorded = symbolSourceSchema.safeParse(after.source);
-    const isPolled = isPollingSource(recorded.success ? recorded.data : defaultSource);
-    return (isPolled ? ["status", "pollIntervalSeconds"] : ["status"])
-      .map((f) => `${FIELDS[f]} ${show(f, after[f])}`)
+  const after = auditStateSchema.safeParse(entry.after);
+  if (!after.success) return AUDIT_DETAILS_UNAVAILABLE;
+  if (entry.before == null) {
+    const isPolled = isPollingSource(after.data.source ?? defaultSource);
+    return (isPolled ? (["status", "pollIntervalSeconds"] as const) : (["status"] as const))
+      .map((f) => `${FIELDS[f]} ${show(f, after.data[f])}`)
       .join(", ");
   }
-  return Object.keys(FIELDS)
-    .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
-    .map((f) => `${FIELDS[f]} ${show(f, before[f])} → ${show(f, after[f])}`)
+  const before = auditStateSchema.safeParse(entry.before);
+  if (!before.success) return AUDIT_DETAILS_UNAVAILABLE;
+  return FIELD_NAMES.filter((f) => before.data[f] !== after.data[f])
+    .map((f) => `${FIELDS[f]} ${show(f, before.data[f])} → ${show(f, after.data[f])}`)
     .join(", ");
 }

@@ -8,7 +8,7 @@ import { SymbolStatusBadge } from "@/components/admin/symbol-status-badge";
 import { SourceBadge } from "@/components/kpi/source-badge";
 import { Time } from "@/components/ui/time";
 import { isPollingSource } from "@/lib/events/symbol";
-import { formatAgo } from "@/lib/kpi/format";
+import { formatAgo, formatCount } from "@/lib/kpi/format";
 import { cn } from "@/lib/utils";
 
 export type SymbolActions = {
@@ -152,7 +152,7 @@ export function SymbolsTable({ symbols, now, bounds, busy, ...actions }: Props) 
                 </td>
                 <td className="py-2.5 pr-6 text-right">
                   <span data-testid="symbol-ticks-today" data-count={row.ticksToday} className="tabular">
-                    {row.ticksToday.toLocaleString("en-US")}
+                    {formatCount(row.ticksToday)}
                   </span>
                   {row.latestTradeDate && (
                     <span className="block text-xs text-slate-500 dark:text-slate-400">

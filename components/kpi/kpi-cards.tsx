@@ -1,9 +1,10 @@
 "use client";
 
-import { memo, useEffect, useState } from "react";
+import { memo } from "react";
 
 import { ChangeText } from "@/components/kpi/change-text";
 import { Time } from "@/components/ui/time";
+import { useNow } from "@/components/ui/use-now";
 import { formatAgo, formatPrice, formatVolume } from "@/lib/kpi/format";
 import type { DailyStat, FactBar } from "@/lib/kpi/types";
 
@@ -17,11 +18,7 @@ type Props = {
 
 /** "updated 3 s ago", ticking on its own so that the rest of the page does not re-render every second. */
 function UpdatedAgo({ at }: { at: number | null }) {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(timer);
-  }, []);
+  const now = useNow(1_000);
   return <>{at ? `updated ${formatAgo(now - at)}` : "from history"}</>;
 }
 

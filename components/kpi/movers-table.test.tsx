@@ -4,8 +4,10 @@ import { cleanup, render, screen, waitFor, within } from "@testing-library/react
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { MoversTable } from "@/components/kpi/movers-table";
+import { DisplayZoneProvider } from "@/components/ui/display-zone-provider";
 import type { MoversView } from "@/lib/events/api-market";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import {
   createControlledFetch,
   createFakeLiveSocket,
@@ -50,13 +52,16 @@ const SOURCES = new Map([
   ["AAPL", "yahoo"],
 ] as const);
 
-function renderTable() {
+function renderTable({ windows = [5], deploymentTimeZone = "UTC" } = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   render(
     <QueryClientProvider client={client}>
-      <MoversTable windows={[5]} exchangeTimeZone="UTC" sources={SOURCES} onPick={() => undefined} />
+      <DisplayZoneProvider deploymentTimeZone={deploymentTimeZone}>
+        <MoversTable windows={windows} sources={SOURCES} onPick={() => undefined} />
+      </DisplayZoneProvider>
     </QueryClientProvider>,
   );
+  return client;
 }
 
 const gainers = () =>
@@ -77,7 +82,7 @@ describe("MoversTable", () => {
   });
 
   it("keeps a live ranking that arrived while an older REST answer was on its way", async () => {
-    renderTable();
+    const client = renderTable();
     await waitFor(() => expect(live.sent.some((s) => s.event === "movers:subscribe")).toBe(true));
     await waitFor(() => expect(http.pending("/api/movers?window=5").length).toBeGreaterThan(0));
 
@@ -85,24 +90,32 @@ describe("MoversTable", () => {
     live.deliver("movers:updated", update(ranking([mover("NVDA", 2.5, 1), mover("AAPL", 1, 2)]), 2));
     for (const request of http.pending("/api/movers")) request.respond(ranking([mover("AAPL", 1, 1)]));
 
-    await waitFor(() => expect(screen.queryByTestId("movers-gainers")).not.toBeNull());
-    // Let any late answer land before judging what stays on screen.
-    await new Promise((r) => setTimeout(r, 20));
-    expect(gainers()).toEqual(["NVDA", "AAPL"]);
+    // Judge what stays on screen only once the late answer has landed.
+    await waitFor(() => expect(client.isFetching()).toBe(0));
+    await waitFor(() => expect(gainers()).toEqual(["NVDA", "AAPL"]));
   });
 
   it("applies live rankings after the REST answer, but never one of an earlier window", async () => {
-    renderTable();
+    const client = renderTable();
     await waitFor(() => expect(http.pending("/api/movers").length).toBeGreaterThan(0));
     for (const request of http.pending("/api/movers")) request.respond(ranking([mover("AAPL", 1, 1)]));
     await waitFor(() => expect(gainers()).toEqual(["AAPL"]));
 
     live.deliver("movers:updated", update(ranking([mover("MSFT", 3, 1)]), 2));
     await waitFor(() => expect(gainers()).toEqual(["MSFT"]));
-    // An update of an earlier window (a late bar) does not replace the newest window's ranking.
+    // Every ranking the page holds from here on, to see whether the late bar's ever got in.
+    const held: string[][] = [];
+    const unsubscribe = client.getQueryCache().subscribe(({ query }) => {
+      const data = query.state.data as { value?: MoversView } | undefined;
+      if (data?.value) held.push(data.value.gainers.map((m) => m.symbol));
+    });
+    // An update of an earlier window (a late bar) does not replace the newest window's ranking; the
+    // revision that follows it shows both were handled.
     live.deliver("movers:updated", update(ranking([mover("TSLA", 9, 1)], WINDOW_START - 5 * 60_000), 3));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(gainers()).toEqual(["MSFT"]);
+    live.deliver("movers:updated", update(ranking([mover("MSFT", 3, 1), mover("AAPL", 2, 2)]), 4));
+    await waitFor(() => expect(gainers()).toEqual(["MSFT", "AAPL"]));
+    unsubscribe();
+    expect(held.flat()).not.toContain("TSLA");
   });
 
   it("names the window's zone and marks replayed symbols as a replay", async () => {
@@ -116,5 +129,23 @@ describe("MoversTable", () => {
     const badges = rows.map((r) => within(r).queryByTestId("source-badge")?.dataset.source ?? null);
     expect(badges).toEqual(["replay", null]);
     expect(within(rows[0]!).getByTestId("source-badge").title).toMatch(/replayed on the wall clock/);
+  });
+
+  it("dates the trading day in the deployment's zone, where the day window was computed", async () => {
+    renderTable({ windows: [TRADING_DAY_WINDOW], deploymentTimeZone: "Asia/Tokyo" });
+    await waitFor(() => expect(http.pending("/api/movers?window=day").length).toBeGreaterThan(0));
+    // Midnight in Tokyo on 13 March is still 12 March in UTC.
+    const tokyoMidnight = Date.parse("2026-03-12T15:00:00Z");
+    for (const request of http.pending("/api/movers"))
+      request.respond({
+        ...ranking([mover("MSFT", 3, 1)], tokyoMidnight),
+        windowMinutes: TRADING_DAY_WINDOW,
+        windowEnd: tokyoMidnight + 24 * 60 * 60_000,
+      });
+    await waitFor(() =>
+      expect(screen.getByTestId("movers-window").textContent).toBe(
+        "Trading day 2026-03-13, change vs previous close",
+      ),
+    );
   });
 });

@@ -7,6 +7,7 @@ import { SourceBadge } from "@/components/kpi/source-badge";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { joinMoversRoom } from "@/components/realtime/socket";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
+import { useDisplayZone } from "@/components/ui/display-zone-provider";
 import { SegmentedControl } from "@/components/ui/segmented-control";
 import { TimeSpan } from "@/components/ui/time";
 import { moversViewSchema, type MoversView } from "@/lib/events/api-market";
@@ -20,6 +21,7 @@ import {
   TRADING_DAY_WINDOW,
 } from "@/lib/kpi/movers-window";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
+import { shouldReplaceWindow } from "@/lib/kpi/tumbling-window";
 import type { Mover } from "@/lib/kpi/types";
 
 /**
@@ -29,7 +31,7 @@ import type { Mover } from "@/lib/kpi/types";
  */
 export function mergeMoversUpdate(view: MoversView, update: MoversKpiUpdateV1): MoversView {
   if (update.windowMinutes !== view.windowMinutes) return view;
-  if (view.windowStart !== null && view.windowStart > update.windowStart) return view;
+  if (!shouldReplaceWindow(view, update)) return view;
   const { windowMinutes, windowStart, windowEnd, gainers, losers } = update;
   return { windowMinutes, windowStart, windowEnd, gainers, losers };
 }
@@ -88,18 +90,18 @@ const NO_SOURCES: ReadonlyMap<string, SymbolSource> = new Map();
 /** Top gainers and losers of the newest window (5 m, 15 m, 60 m, day), live. */
 export const MoversTable = memo(function MoversTable({
   windows,
-  exchangeTimeZone,
   sources = NO_SOURCES,
   onPick,
 }: {
   windows: number[];
-  /** The zone of the symbol on show: windows are dated in it (or in the viewer's chosen zone). */
-  exchangeTimeZone: string;
   /** Each symbol's source, to mark replayed ones. */
   sources?: ReadonlyMap<string, SymbolSource>;
   onPick: (symbol: string) => void;
 }) {
   const [selected, setSelected] = useState(windows[0] ?? TRADING_DAY_WINDOW);
+  // A ranking spans every symbol, and its trading day is computed in the deployment's EXCHANGE_TIMEZONE,
+  // so it is dated in that zone, whichever symbol is on show.
+  const { deploymentTimeZone } = useDisplayZone();
   const { data: ranking } = useLiveResource({
     queryKey: ["movers", selected],
     load: (signal) =>
@@ -127,14 +129,14 @@ export const MoversTable = memo(function MoversTable({
       {ranking?.windowStart != null && (
         <p className="mb-2 text-xs text-slate-500" data-testid="movers-window">
           {isTradingDayWindow(ranking.windowMinutes) ? (
-            `Trading day ${computeTradingDate(ranking.windowStart, exchangeTimeZone)}, change vs previous close`
+            `Trading day ${computeTradingDate(ranking.windowStart, deploymentTimeZone)}, change vs previous close`
           ) : (
             <>
               Window{" "}
               <TimeSpan
                 start={ranking.windowStart}
                 end={ranking.windowEnd}
-                exchangeTimeZone={exchangeTimeZone}
+                exchangeTimeZone={deploymentTimeZone}
                 withDate
               />
             </>

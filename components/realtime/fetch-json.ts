@@ -54,6 +54,8 @@ export async function fetchJson<S extends z.ZodType>(
       `the server does not answer (${error instanceof Error ? error.message : String(error)})`,
     );
   }
+  // A body that is not JSON is not lost: it is reported below, as the status alone for an error
+  // answer or as "answered … without a JSON body" for a 2xx one.
   const body: unknown = await response.json().catch(() => undefined);
   if (!response.ok && !options.acceptedStatuses?.includes(response.status)) {
     const failure = apiErrorBodySchema.safeParse(body);

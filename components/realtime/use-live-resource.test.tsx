@@ -36,23 +36,27 @@ const event = (n: number): MoversKpiUpdateV1 => ({
   publishedAt: n,
 });
 
+/** The hook on a counter resource; its first join waits until the test calls `releaseJoin`. */
 function renderCounter() {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={client}>{children}</QueryClientProvider>
   );
-  return renderHook(
+  let releaseJoin = () => undefined as void;
+  const joining = new Promise<void>((resolve) => (releaseJoin = resolve));
+  const hook = renderHook(
     () =>
       useLiveResource({
         queryKey: ["counter"],
         load: (signal) => fetchJson("/api/counter", counterSchema, { signal }),
         event: "movers:updated",
-        join: () => Promise.resolve(),
+        join: () => joining,
         // Replaces the value with the event's version: only the order of arrival decides.
         merge: (_: Counter, e) => ({ version: e.publishedAt }),
       }),
     { wrapper },
   );
+  return { ...hook, client, releaseJoin };
 }
 
 describe("useLiveResource: REST answers and live events", () => {
@@ -60,7 +64,16 @@ describe("useLiveResource: REST answers and live events", () => {
   const answerAll = (version: number) => {
     for (const request of http.pending("/api/counter")) request.respond({ version });
   };
-  const settle = () => act(() => new Promise((r) => setTimeout(r, 20)));
+  /**
+   * Lets the server confirm the join, and waits for the reload that follows it (it marks the query
+   * invalidated; with no data yet it joins the read in flight rather than starting another).
+   */
+  const completeJoin = async (client: QueryClient, releaseJoin: () => void) => {
+    act(() => releaseJoin());
+    await waitFor(() => expect(client.getQueryState(["counter"])?.isInvalidated).toBe(true));
+  };
+  /** Waits until no REST read is in flight, so every answer has landed in the cache. */
+  const waitForIdle = (client: QueryClient) => waitFor(() => expect(client.isFetching()).toBe(0));
 
   beforeEach(() => {
     live = createFakeLiveSocket();
@@ -73,20 +86,20 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("keeps a live value that arrived after the REST request started and before its older answer", async () => {
-    const { result } = renderCounter();
+    const { result, client, releaseJoin } = renderCounter();
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await settle(); // the reload that follows the join
+    await completeJoin(client, releaseJoin);
     act(() => live.deliver("movers:updated", event(2)));
     answerAll(1);
-    await settle();
-    expect(result.current.data).toEqual({ version: 2 });
+    await waitForIdle(client);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 2 }));
     expect(result.current.liveAt).not.toBeNull();
   });
 
   it("shows the REST answer when the live value arrived before the request started", async () => {
-    const { result } = renderCounter();
+    const { result, client, releaseJoin } = renderCounter();
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await settle();
+    await completeJoin(client, releaseJoin);
     answerAll(1);
     await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
     act(() => live.deliver("movers:updated", event(2)));
@@ -100,9 +113,9 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("applies a live value that arrives after the REST answer", async () => {
-    const { result } = renderCounter();
+    const { result, client, releaseJoin } = renderCounter();
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await settle();
+    await completeJoin(client, releaseJoin);
     answerAll(1);
     await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
     expect(result.current.liveAt).toBeNull();
@@ -112,9 +125,9 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("keeps the last good value and reports the error when a reload fails", async () => {
-    const { result } = renderCounter();
+    const { result, client, releaseJoin } = renderCounter();
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await settle();
+    await completeJoin(client, releaseJoin);
     answerAll(1);
     await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
     act(() => live.reconnect());

@@ -128,8 +128,13 @@ export function useLiveResource<T, E extends LiveEventName>(
     };
     const onConnect = () => {
       const joined = latest.current.join?.(socket) ?? Promise.resolve();
-      // Reload even when joining failed: the page then shows REST data without live updates.
-      void joined.catch(() => undefined).then(reload);
+      // Reload even when joining failed: the page then shows REST data without live updates, and the
+      // console says why (the next reconnect joins again).
+      void joined
+        .catch((error: unknown) =>
+          console.warn(`live updates of ${event} unavailable: joining failed`, error),
+        )
+        .then(reload);
     };
     // socket.io's typed `on` cannot follow a generic event name to its listener type.
     const name: LiveEventName = event;

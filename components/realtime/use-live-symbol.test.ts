@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { applySymbolUpdate, type SymbolView } from "@/components/realtime/use-live-symbol";
+import type { SymbolView } from "@/components/realtime/symbol-view";
+import { applySymbolUpdate } from "@/components/realtime/use-live-symbol";
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 

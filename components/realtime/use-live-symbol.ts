@@ -3,23 +3,14 @@
 import { DAILY_HISTORY_DAYS } from "@/components/kpi/daily-history";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { mergeBars } from "@/components/realtime/merge-bars";
+import { composeSymbolView, type SymbolView } from "@/components/realtime/symbol-view";
 import { joinSymbolRoom, leaveSymbolRoom } from "@/components/realtime/socket";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { dailyResponseSchema, pricesResponseSchema, snapshotSchema } from "@/lib/events/api-market";
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { clipToRange, type TimeRange } from "@/lib/kpi/time-range";
-import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
-
-/** Everything the dashboard shows of one symbol. */
-export type SymbolView = {
-  bars: FactBar[];
-  /** The newest trading day. */
-  day: DailyStat | null;
-  /** The newest window of each length, shortest first. */
-  windows: WindowKpi[];
-  /** The last trading days, oldest first. */
-  days: DailyStat[];
-};
+import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
+import type { DailyStat, WindowKpi } from "@/lib/kpi/types";
 
 export type LiveSymbolState = SymbolView & {
   status: "loading" | "ready" | "error";
@@ -31,13 +22,9 @@ export type LiveSymbolState = SymbolView & {
 const EMPTY: SymbolView = { bars: [], day: null, windows: [], days: [] };
 
 function mergeWindows(current: WindowKpi[], incoming: WindowKpi[]): WindowKpi[] {
+  // The same array when nothing arrived, so an update of bars alone keeps the windows' identity.
   if (incoming.length === 0) return current;
-  const byLength = new Map(current.map((w) => [w.windowMinutes, w]));
-  for (const w of incoming) {
-    const seen = byLength.get(w.windowMinutes);
-    if (!seen || seen.windowStart <= w.windowStart) byLength.set(w.windowMinutes, w);
-  }
-  return [...byLength.values()].sort((a, b) => a.windowMinutes - b.windowMinutes);
+  return keepNewestWindowPerLength(current, incoming);
 }
 
 function mergeDays(days: DailyStat[], day: DailyStat): DailyStat[] {
@@ -66,12 +53,7 @@ async function loadSymbolView(symbol: string, range: TimeRange, signal: AbortSig
     fetchJson(`/api/snapshot?symbol=${q}`, snapshotSchema, { signal }),
     fetchJson(`/api/daily?symbol=${q}&days=${DAILY_HISTORY_DAYS}`, dailyResponseSchema, { signal }),
   ]);
-  return {
-    bars: clipToRange(prices.bars, range),
-    day: snapshot.day,
-    windows: snapshot.windows,
-    days: daily.days,
-  };
+  return composeSymbolView({ bars: prices.bars, snapshot, days: daily.days }, range);
 }
 
 /**

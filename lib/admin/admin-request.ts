@@ -2,6 +2,7 @@ import type { z } from "zod";
 
 import { ApiError } from "@/lib/api/errors";
 import { MAX_ADMIN_BODY_BYTES } from "@/lib/events/api-admin-requests";
+import { parseJson } from "@/lib/events/parse-json";
 
 /**
  * Reads and validates a JSON body of at most `maxBytes`: 413 when Content-Length or the bytes actually
@@ -29,6 +30,7 @@ export async function readJsonBody<S extends z.ZodType>(
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
+        // The 413 below is the answer either way; a stream that fails to cancel has nothing more to send.
         await reader.cancel().catch(() => undefined);
         throw tooLarge();
       }
@@ -36,16 +38,13 @@ export async function readJsonBody<S extends z.ZodType>(
     }
   }
   const text = Buffer.concat(chunks).toString("utf8");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
+  const json = parseJson(text);
+  if (!json.ok)
     throw new ApiError(
       "bad_request",
       text.trim() ? "the request body is not valid JSON" : "the request body is empty; send a JSON object",
     );
-  }
-  return schema.parse(json);
+  return schema.parse(json.data);
 }
 
 /** Whether the request reached us over https (directly or, per x-forwarded-proto, through a proxy). */

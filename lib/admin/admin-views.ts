@@ -1,5 +1,6 @@
+import { toSymbolSummary } from "@/lib/api/symbol-summary";
 import type { AdminAuditLogRow } from "@/lib/db/queries/audit-log";
-import type { AdminSymbol, AuditEntry } from "@/lib/events/api-admin";
+import { auditStateSchema, type AdminSymbol, type AuditEntry, type AuditState } from "@/lib/events/api-admin";
 import type { SymbolActivityRow, SymbolRow, SymbolSource, SymbolStatus } from "@/lib/db/queries/symbols";
 
 /** A symbol as the admin API and page show it (times in epoch ms) (lib/events/api-admin.ts). */
@@ -7,18 +8,9 @@ export type AdminSymbolView = AdminSymbol & { status: SymbolStatus; source: Symb
 export type AuditEntryView = AuditEntry;
 
 export function toAdminSymbolView(row: SymbolActivityRow, defaultSource: SymbolSource): AdminSymbolView {
-  const stored = row.latestBarAt?.getTime() ?? null;
-  const published = row.lastTickAt?.getTime() ?? null;
   return {
-    symbol: row.symbol,
-    displayName: row.displayName,
-    status: row.status,
-    statusReason: row.statusReason,
-    source: row.source ?? defaultSource,
+    ...toSymbolSummary(row, defaultSource),
     pollIntervalSeconds: row.pollIntervalSeconds,
-    exchangeTimezone: row.exchangeTimezone,
-    marketState: row.marketState,
-    lastTickAt: published === null ? stored : stored === null ? published : Math.max(published, stored),
     latestTradeDate: row.latestTradeDate,
     ticksToday: row.latestDayBars,
     lastError: row.lastError,
@@ -41,13 +33,7 @@ export function toAuditEntryView(row: AdminAuditLogRow): AuditEntryView {
   };
 }
 
-/** The fields of a symbol an audit entry records before and after a change. */
-export function toAuditState(row: SymbolRow) {
-  return {
-    status: row.status,
-    statusReason: row.statusReason,
-    pollIntervalSeconds: row.pollIntervalSeconds,
-    source: row.source,
-    displayName: row.displayName,
-  };
+/** The fields of a symbol an audit entry records before and after a change (the schema picks them). */
+export function toAuditState(row: SymbolRow): AuditState {
+  return auditStateSchema.parse(row);
 }

@@ -16,6 +16,7 @@ import {
   type SymbolSource,
   type SymbolStatus,
 } from "@/lib/db/queries/symbols";
+import type { AuditAction, AuditPurge, AuditState } from "@/lib/events/api-admin";
 import { isPollingSource, normalizeSymbolInput } from "@/lib/events/symbol";
 
 /** Who makes a change, for the audit log. */
@@ -59,10 +60,10 @@ function assertPollable(symbols: { symbol: string; source: SymbolSource }[]): vo
 async function audit(
   tx: DbOrTx,
   actor: AdminActor,
-  action: string,
+  action: AuditAction,
   symbol: string,
-  before: unknown,
-  after: unknown,
+  before: AuditState | null,
+  after: AuditState | AuditPurge,
 ): Promise<void> {
   await insertAuditEntry(tx, {
     actor: actor.username,
@@ -199,7 +200,7 @@ export async function updateSymbolSettings(
   });
 }
 
-function describeUpdate(patch: SymbolPatch): string {
+function describeUpdate(patch: SymbolPatch): AuditAction {
   const statusAction =
     patch.status === "paused" ? "symbol.pause" : patch.status === "active" ? "symbol.resume" : null;
   if (statusAction && patch.pollIntervalSeconds !== undefined) return "symbol.update";

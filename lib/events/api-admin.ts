@@ -1,20 +1,13 @@
 import { z } from "zod";
 
+import { symbolSummarySchema } from "@/lib/events/api-market";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
 
 /** The bodies of the admin REST API (app/api/admin/*, built in lib/admin), parsed by the admin page. */
 
-/** A symbol as the admin API and page show it (times in epoch ms). */
-export const adminSymbolSchema = z.object({
-  symbol: symbolSchema,
-  displayName: z.string().nullable(),
-  status: symbolStatusSchema,
-  statusReason: z.string().nullable(),
-  source: symbolSourceSchema,
+/** A symbol as the admin API and page show it: the dashboard's summary and what an admin manages. */
+export const adminSymbolSchema = symbolSummarySchema.extend({
   pollIntervalSeconds: z.number().int().positive(),
-  exchangeTimezone: z.string(),
-  marketState: z.string().nullable(),
-  lastTickAt: z.number().int().nullable(),
   latestTradeDate: z.string().nullable(),
   ticksToday: z.number().int().nonnegative(),
   lastError: z.string().nullable(),
@@ -23,7 +16,36 @@ export const adminSymbolSchema = z.object({
   updatedAt: z.number().int(),
 });
 
-/** One audit log row; `before` and `after` are the symbol's audited fields (any JSON). */
+/** Every action the admin code writes to the audit log (lib/admin). */
+export const auditActionSchema = z.enum([
+  "symbol.add",
+  "symbol.reactivate",
+  "symbol.pause",
+  "symbol.resume",
+  "symbol.poll_interval",
+  "symbol.update",
+  "symbol.remove",
+  "symbol.purge",
+  "session.login",
+  "session.logout",
+  "session.login_failed",
+]);
+
+/** The fields of a symbol an audit entry records before and after a change (`source` null: the default). */
+export const auditStateSchema = z.object({
+  status: symbolStatusSchema,
+  statusReason: z.string().nullable(),
+  pollIntervalSeconds: z.number().int().positive(),
+  source: symbolSourceSchema.nullable(),
+  displayName: z.string().nullable(),
+});
+
+/**
+ * One audit log row. The log is history: rows written by older versions may carry actions and states
+ * this version no longer writes, so the wire keeps them as stored (any string, any JSON) and readers
+ * narrow them with auditActionSchema, auditStateSchema and purgedHistorySchema, showing what does not
+ * parse as unavailable rather than failing the page.
+ */
 export const auditEntrySchema = z.object({
   id: z.number().int(),
   at: z.number().int(),
@@ -77,6 +99,9 @@ export const purgedHistorySchema = z.strictObject({
   ingestCursors: rowCount,
 });
 
+/** What a purge's audit entry records after it: POST …/purge's answer, rows deleted per table. */
+export const auditPurgeSchema = z.object({ deleted: purgedHistorySchema });
+
 /** POST /api/admin/symbols/[symbol]/purge: rows deleted per table. */
 export const purgeResponseSchema = z.object({
   symbol: symbolSchema,
@@ -90,6 +115,9 @@ export const auditPageSchema = z.object({
 });
 
 export type AdminSymbol = z.infer<typeof adminSymbolSchema>;
+export type AuditAction = z.infer<typeof auditActionSchema>;
+export type AuditState = z.infer<typeof auditStateSchema>;
+export type AuditPurge = z.infer<typeof auditPurgeSchema>;
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AdminSessionResponse = z.infer<typeof adminSessionResponseSchema>;
 export type SignOutResponse = z.infer<typeof signOutResponseSchema>;

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   formatAgo,
   formatBarTime,
+  formatCount,
   formatPercent,
   formatPrice,
   formatVolume,
@@ -40,6 +41,11 @@ describe("finance formatting", () => {
     expect(formatVolume(1169548)).toBe("1,169,548");
     expect(formatVolume(1169548, true)).toBe("1.17M");
     expect(formatVolume(0)).toBe("0");
+  });
+
+  it("formats counts with separators, never compactly", () => {
+    expect(formatCount(1234567)).toBe("1,234,567");
+    expect(formatCount(0)).toBe("0");
   });
 
   it("shows bar times in the exchange's zone", () => {

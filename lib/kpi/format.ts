@@ -42,6 +42,11 @@ export function formatVolume(value: number | null | undefined, compact = false):
   return compact ? compactFormat.format(value) : integerFormat.format(value);
 }
 
+/** A count of things (events, bars, batches): 1234567 → "1,234,567". */
+export function formatCount(value: number): string {
+  return integerFormat.format(value);
+}
+
 function getTimeFormatter(timeZone: string, withDate: boolean): Intl.DateTimeFormat {
   return getDateTimeFormat("en-US", {
     timeZone,

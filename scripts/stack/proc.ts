@@ -114,9 +114,6 @@ export function removePidFile(name: string): void {
   rmSync(pidFile(name), { force: true });
 }
 
-// scripts/start.ts still imports sleep from here.
-export { sleep } from "@/lib/retry";
-
 /** True when something accepts TCP connections at host:port within `timeoutMs`. */
 export function isPortOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {

@@ -177,7 +177,9 @@ test.describe("live dashboard", () => {
       await dashboard.open("SPY");
       await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
       await expect(dashboard.chart).toBeVisible();
-      await page.waitForTimeout(500);
+      // Drawn, not just mounted: the chart holds the bars and recharts has measured it and drawn them.
+      await expect.poll(() => dashboard.chartPoints()).toBeGreaterThan(60);
+      await expect(dashboard.chart.locator(".recharts-line-curve").first()).toBeVisible();
       await page.screenshot({ path: `test-results/screenshots/dashboard-${theme}.png`, fullPage: true });
     }
   });

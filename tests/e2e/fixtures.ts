@@ -7,6 +7,7 @@ import type { TickV1 } from "@/lib/events/tick-v1";
 import { createKafkaClient, createProducer, type Producer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { createLogger } from "@/lib/log";
+import { pollUntil } from "@/lib/retry";
 
 import { readE2eState, spawnProductProcess, stopProcess, type E2eState } from "./stack";
 
@@ -23,16 +24,19 @@ async function getFreePort(): Promise<number> {
 }
 
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
+  await pollUntil(
+    async () => {
       await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      return true;
+    },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      what: `${url} to answer`,
+      // fetch rejects with a TypeError while nothing listens yet.
+      isRetriable: (error) => error instanceof TypeError,
+    },
+  );
 }
 
 /** The running product for one test worker: a web server it can restart, and a deterministic producer. */

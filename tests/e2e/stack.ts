@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { pollUntil, PollTimeoutError } from "@/lib/retry";
+
 /** What global setup started, shared with the test workers through a file. */
 export type E2eState = {
   databaseUrl: string;
@@ -48,14 +50,20 @@ export async function stopProcess(pid: number, timeoutMs = 15_000): Promise<void
   } catch {
     return;
   }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const isGone = () => {
     try {
       process.kill(pid, 0);
+      return false;
     } catch {
-      return;
+      return true; // signal 0 fails once the process no longer exists
     }
-    await new Promise((r) => setTimeout(r, 100));
+  };
+  try {
+    await pollUntil(isGone, { timeoutMs, intervalMs: 100, what: `process ${pid} to exit` });
+    return;
+  } catch (error) {
+    // Still running after the grace period: killed below.
+    if (!(error instanceof PollTimeoutError)) throw error;
   }
   try {
     process.kill(pid, "SIGKILL");

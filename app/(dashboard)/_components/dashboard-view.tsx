@@ -14,9 +14,10 @@ import { ConnectionIndicator } from "@/components/realtime/connection-indicator"
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { useConnectionState } from "@/components/realtime/use-connection-state";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
-import { useLiveSymbol, type SymbolView } from "@/components/realtime/use-live-symbol";
+import type { SymbolView } from "@/components/realtime/symbol-view";
+import { useLiveSymbol } from "@/components/realtime/use-live-symbol";
 import { Card } from "@/components/ui/card";
-import { useDisplayTimeZone } from "@/components/ui/display-zone-provider";
+import { useDisplayTimeZone, useDisplayZone } from "@/components/ui/display-zone-provider";
 import { symbolsResponseSchema, type SymbolSummary } from "@/lib/events/api-market";
 import type { TimeRange } from "@/lib/kpi/time-range";
 
@@ -56,7 +57,8 @@ export function DashboardView({
   const connection = useConnectionState();
   const live = useLiveSymbol(symbol, range, initial);
   const current = symbols.find((s) => s.symbol === symbol) ?? null;
-  const exchangeTimeZone = current?.exchangeTimezone ?? "America/New_York";
+  const { deploymentTimeZone } = useDisplayZone();
+  const exchangeTimeZone = current?.exchangeTimezone ?? deploymentTimeZone;
   const chartTimeZone = useDisplayTimeZone(exchangeTimeZone);
   const sources = useMemo(() => new Map(symbols.map((s) => [s.symbol, s.source])), [symbols]);
   const latestBar = live.bars[live.bars.length - 1] ?? null;
@@ -174,12 +176,7 @@ export function DashboardView({
           )}
         </Card>
         <Card title="Top gainers and losers">
-          <MoversTable
-            windows={moversWindows}
-            exchangeTimeZone={exchangeTimeZone}
-            sources={sources}
-            onPick={pickSymbol}
-          />
+          <MoversTable windows={moversWindows} sources={sources} onPick={pickSymbol} />
         </Card>
       </div>
       <Card title="Daily high vs low">

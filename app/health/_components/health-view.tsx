@@ -8,6 +8,7 @@ import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
 import { healthReportSchema, type ComponentStatus, type HealthReport } from "@/lib/events/api-health";
 import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
+import { formatCount } from "@/lib/kpi/format";
 import { cn } from "@/lib/utils";
 
 const REFRESH_MS = 2_000;
@@ -56,13 +57,12 @@ function WorkerFigures({
   if (info?.kind === "ingest") {
     const { publisher } = info;
     const published = Object.entries(publisher.published).map(
-      ([source, bySymbol]) =>
-        [`published (${source})`, sum(bySymbol).toLocaleString("en-US")] as [string, string],
+      ([source, bySymbol]) => [`published (${source})`, formatCount(sum(bySymbol))] as [string, string],
     );
     const errors = readYahooSourceMetrics(info)?.errors ?? {};
     rows = [
       ...published,
-      ["held while Kafka is away", publisher.buffered.toLocaleString("en-US")],
+      ["held while Kafka is away", formatCount(publisher.buffered)],
       ["failed sends (retried)", String(publisher.sendFailures)],
       ...(Object.keys(errors).length
         ? [
@@ -77,8 +77,8 @@ function WorkerFigures({
     ];
   } else if (info?.kind === "stream") {
     rows = [
-      ["events applied", info.applied.toLocaleString("en-US")],
-      ["batches committed", info.batches.toLocaleString("en-US")],
+      ["events applied", formatCount(info.applied)],
+      ["batches committed", formatCount(info.batches)],
       ["dead letters", String(info.deadLettered)],
       ["batches retried", String(info.failedBatches)],
     ];
@@ -204,7 +204,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
                 {report.pipeline.partitions}
               </dd>
               <dt>events behind (lag)</dt>
-              <dd className="text-right">{report.pipeline.totalLag.toLocaleString("en-US")}</dd>
+              <dd className="text-right">{formatCount(report.pipeline.totalLag)}</dd>
               <dt>applied per second</dt>
               <dd className="text-right">{report.pipeline.appliedPerSecond?.toFixed(1) ?? "—"}</dd>
               <dt>active symbols with recent bars</dt>

@@ -2,6 +2,7 @@ import { Card } from "@/components/ui/card";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 
 import { OpsTime } from "./ops-time";
+import { formatCount } from "@/lib/kpi/format";
 
 /** Dead letters: the total on the DLQ topic, counts by reason and the last reasons seen here. */
 export function DeadLettersCard({
@@ -18,9 +19,7 @@ export function DeadLettersCard({
       testId="ops-dead-letters"
       actions={
         <span className="tabular text-sm" data-testid="ops-dead-letters-total">
-          {deadLetters.total === null
-            ? "total unknown"
-            : `${deadLetters.total.toLocaleString("en-US")} in all`}
+          {deadLetters.total === null ? "total unknown" : `${formatCount(deadLetters.total)} in all`}
         </span>
       }
     >

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import type { LatencySummary, OpsSnapshot } from "@/lib/events/ops-snapshot";
+import { formatCount } from "@/lib/kpi/format";
 
 function formatMs(value: number | null): string {
   if (value === null) return "—";
@@ -34,7 +35,7 @@ function Row({
           </div>
           <div>
             <dt className="text-xs text-slate-500">updates</dt>
-            <dd className="text-xl font-semibold">{summary.count.toLocaleString("en-US")}</dd>
+            <dd className="text-xl font-semibold">{formatCount(summary.count)}</dd>
           </div>
         </dl>
       )}

@@ -2,8 +2,10 @@ import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { adminAuditLog, type AdminAuditLogRow } from "@/lib/db/schema";
+import type { AuditAction } from "@/lib/events/api-admin";
 
-export type NewAuditEntry = typeof adminAuditLog.$inferInsert;
+/** A row to write: its action is one this version writes (the column keeps older ones as text). */
+export type NewAuditEntry = Omit<typeof adminAuditLog.$inferInsert, "action"> & { action: AuditAction };
 
 export async function insertAuditEntry(db: DbOrTx, entry: NewAuditEntry): Promise<AdminAuditLogRow> {
   const [row] = await db.insert(adminAuditLog).values(entry).returning();

@@ -11,6 +11,7 @@ import { SymbolsTable } from "@/components/admin/symbols-table";
 import { ApiResponseError } from "@/components/realtime/fetch-json";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { Card } from "@/components/ui/card";
+import { useNow } from "@/components/ui/use-now";
 import type { PollIntervalBounds } from "@/lib/events/api-admin";
 import type { AddSymbolsOutcome, AdminSymbol, AuditEntry, AuditPage } from "@/lib/events/api-admin";
 import type { SymbolSource } from "@/lib/events/symbol";
@@ -81,7 +82,7 @@ export function AdminConsole({
   const [notice, setNotice] = useState<Notice | null>(null);
   const [purgeTarget, setPurgeTarget] = useState<string | null>(null);
   // Server render and hydration share renderedAt; the browser's clock takes over after.
-  const [now, setNow] = useState(renderedAt);
+  const now = useNow(1_000, renderedAt);
 
   const handleError = useCallback(
     (error: unknown) => {
@@ -107,11 +108,6 @@ export function AdminConsole({
     () => Promise.all([reloadSymbols(), reloadAudit()]).then(() => undefined),
     [reloadSymbols, reloadAudit],
   );
-
-  useEffect(() => {
-    const clock = setInterval(() => setNow(Date.now()), 1_000);
-    return () => clearInterval(clock);
-  }, []);
 
   /** Runs one change on a symbol: its buttons are disabled meanwhile, the outcome is announced. */
   const act = async (symbol: string, run: () => Promise<unknown>, success: string): Promise<boolean> => {
@@ -149,7 +145,16 @@ export function AdminConsole({
   };
 
   const signOut = async () => {
-    await client.signOut().catch(() => undefined);
+    try {
+      await client.signOut();
+    } catch (error) {
+      // A session that is already gone is signed out; any other failure may leave it valid, so the
+      // admin is told and stays here rather than being shown the sign-in page while still signed in.
+      if (!isSignedOut(error)) {
+        handleError(error);
+        return;
+      }
+    }
     router.replace("/admin/login");
     router.refresh();
   };
