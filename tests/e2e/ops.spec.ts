@@ -57,7 +57,13 @@ test.describe("/ops and /health", () => {
     for (const theme of ["light", "dark"] as const) {
       await page.goto("/ops");
       await useTheme(page, theme);
-      await page.waitForTimeout(4_500); // a few samples, so that the sparklines have a shape
+      // A few samples, so that the sparklines have a shape.
+      const firstSample = Number(await page.getByTestId("ops-page").getAttribute("data-sampled-at"));
+      await expect
+        .poll(async () => Number(await page.getByTestId("ops-page").getAttribute("data-sampled-at")), {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(firstSample + 4_000);
       await page.screenshot({ path: `${SHOTS}/ops-${theme}.png`, fullPage: true });
       await page.goto("/health");
       await expect(page.getByTestId("health-overall")).toHaveAttribute("data-status", "ok", {

@@ -6,37 +6,12 @@ import Link from "next/link";
 import { OpsTime } from "@/app/ops/_components/ops-time";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
-import { healthReportSchema, type ComponentStatus, type HealthReport } from "@/lib/events/api-health";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { healthReportSchema, type HealthReport } from "@/lib/events/api-health";
 import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
 import { formatCount } from "@/lib/kpi/format";
-import { cn } from "@/lib/utils";
 
 const REFRESH_MS = 2_000;
-
-const BADGE: Record<ComponentStatus, string> = {
-  ok: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-200",
-  degraded: "bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200",
-  down: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200",
-  unknown: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
-};
-const WORDS: Record<ComponentStatus, string> = {
-  ok: "OK",
-  degraded: "Degraded",
-  down: "Down",
-  unknown: "Unknown",
-};
-
-function Badge({ status, testId }: { status: ComponentStatus; testId?: string }) {
-  return (
-    <span
-      data-testid={testId}
-      data-status={status}
-      className={cn("rounded-full px-2.5 py-0.5 text-xs font-semibold", BADGE[status])}
-    >
-      {WORDS[status]}
-    </span>
-  );
-}
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, v) => a + v, 0);
 
@@ -156,7 +131,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
     <div className="space-y-4" data-testid="health-page">
       <div className="flex items-center gap-3">
         <h1 className="text-2xl font-bold">System health</h1>
-        <Badge status={report.status} testId="health-overall" />
+        <StatusBadge status={report.status} testId="health-overall" />
       </div>
       {error && <p className="text-red-600">Could not refresh: {error.message}</p>}
       <Problems problems={report.problems} />
@@ -169,14 +144,17 @@ export function HealthView({ initial }: { initial: HealthReport }) {
           ))}
       </ul>
       <div className="grid gap-4 md:grid-cols-2">
-        <Card title="PostgreSQL" actions={<Badge status={report.postgres.status} testId="health-postgres" />}>
+        <Card
+          title="PostgreSQL"
+          actions={<StatusBadge status={report.postgres.status} testId="health-postgres" />}
+        >
           <p className="text-sm">
             {report.postgres.status === "ok"
               ? `Answered in ${report.postgres.latencyMs} ms.`
               : report.postgres.error}
           </p>
         </Card>
-        <Card title="Kafka" actions={<Badge status={report.kafka.status} testId="health-kafka" />}>
+        <Card title="Kafka" actions={<StatusBadge status={report.kafka.status} testId="health-kafka" />}>
           {report.kafka.error && <p className="text-sm">{report.kafka.error}</p>}
           <ul className="text-sm">
             {report.kafka.topics.map((t) => (
@@ -221,7 +199,7 @@ export function HealthView({ initial }: { initial: HealthReport }) {
           <Card
             key={kind}
             title={`${kind} worker`}
-            actions={<Badge status={w.status} testId={`health-worker-${kind}`} />}
+            actions={<StatusBadge status={w.status} testId={`health-worker-${kind}`} />}
           >
             <p className="text-sm">
               {w.status === "ok"

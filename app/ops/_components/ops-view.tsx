@@ -12,7 +12,7 @@ import { LatencyCard } from "./latency-card";
 import { OpsTime } from "./ops-time";
 import { PartitionsCard } from "./partitions-card";
 import { ServicesCard } from "./services-card";
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 import { ThroughputCard } from "./throughput-card";
 import { WorkersCard } from "./workers-card";
 

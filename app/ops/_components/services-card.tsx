@@ -1,7 +1,7 @@
 import { Card } from "@/components/ui/card";
 import type { OpsSnapshot, ServiceStatus } from "@/lib/events/ops-snapshot";
 
-import { StatusBadge } from "./status-badge";
+import { StatusBadge } from "@/components/ui/status-badge";
 
 function Service({ name, service, testId }: { name: string; service: ServiceStatus; testId: string }) {
   return (
