@@ -28,9 +28,11 @@ export async function listSymbolFreshness(db: DbOrTx): Promise<SymbolFreshnessRo
       pollIntervalSeconds: symbols.pollIntervalSeconds,
       lastTickAt: symbols.lastTickAt,
       updatedAt: symbols.updatedAt,
+      // Spelled with an alias: inside sql`` drizzle renders both columns as a bare "symbol", which the
+      // subquery would read as fact_prices.symbol = fact_prices.symbol (every symbol's newest bar).
       newestBarAt: sql<
         Date | string | null
-      >`(select max(${factPrices.ts}) from ${factPrices} where ${factPrices.symbol} = ${symbols.symbol})`,
+      >`(select max(fp.ts) from ${factPrices} fp where fp.symbol = ${symbols}.symbol)`,
     })
     .from(symbols)
     .where(eq(symbols.status, "active"))
