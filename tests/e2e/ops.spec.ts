@@ -4,7 +4,7 @@ import type { Page } from "@playwright/test";
 
 import { expect, test } from "./fixtures";
 
-const SHOTS = "docs/screenshots";
+const SHOTS = "test-results/screenshots";
 
 /** The stream worker global setup started (first of its pids). */
 function getStreamWorkerPid(app: { state: { workerPids: number[] } }): number {
