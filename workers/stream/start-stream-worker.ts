@@ -5,6 +5,7 @@ import { listenForNotifications } from "@/lib/db/listen";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
+import { readDeadLetterReasonClass } from "@/lib/events/dead-letter";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
@@ -12,13 +13,7 @@ import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
 import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
-import {
-  classifyDeadLetterReason,
-  createStreamMetrics,
-  forgetPartitions,
-  recordAppliedBatch,
-} from "@/lib/metrics/stream-metrics";
-import { DLQ_HEADERS } from "@/lib/events/topics";
+import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
@@ -87,7 +82,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     sendDeadLetters: async (messages) => {
       await sendJsonBatch(producer, topics.ticksDlq, messages);
       for (const m of messages)
-        observed.deadLetters.inc({ reason: classifyDeadLetterReason(m.headers?.[DLQ_HEADERS.reason] ?? "") });
+        observed.deadLetters.inc({ reason: readDeadLetterReasonClass(m.headers ?? {}) });
     },
   });
 
