@@ -139,7 +139,10 @@ export function startHeartbeat(
   const timer = setInterval(() => void beat(), intervalMs);
   return async () => {
     clearInterval(timer);
-    await deleteHeartbeat(db, ctx.workerId).catch(() => undefined);
+    // A heartbeat left behind goes stale, and the health check counts only live ones.
+    await deleteHeartbeat(db, ctx.workerId).catch((err: unknown) =>
+      ctx.logger.warn({ err: describeError(err) }, "deleting the heartbeat failed"),
+    );
   };
 }
 

@@ -1,7 +1,7 @@
 import type { TickSource, TickV1 } from "@/lib/events/tick-v1";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import type { TickPublisher } from "@/lib/ingest/tick-publisher";
-import type { Logger } from "@/lib/log";
+import { describeError, type Logger } from "@/lib/log";
 
 /** A source of bars for the symbols assigned to it. */
 export type SourceDriver = {
@@ -136,7 +136,15 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     }
     if (now - lastSaved >= 2_000) {
       lastSaved = now;
-      void deps.saveState(options.stateKey, clock).catch(() => undefined);
+      // The next save two seconds on retries it; a lost save only replays a few bars after a restart.
+      void deps
+        .saveState(options.stateKey, clock)
+        .catch((err: unknown) =>
+          deps.logger.warn(
+            { err: describeError(err), source: options.source },
+            "saving the driver clock failed",
+          ),
+        );
     }
   }
 
@@ -154,7 +162,15 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     },
     async stop() {
       clearInterval(timer);
-      if (clock) await deps.saveState(options.stateKey, clock).catch(() => undefined);
+      if (clock)
+        await deps
+          .saveState(options.stateKey, clock)
+          .catch((err: unknown) =>
+            deps.logger.warn(
+              { err: describeError(err), source: options.source },
+              "saving the driver clock on stop failed; the next start resumes from the previous save",
+            ),
+          );
     },
     metrics: () => ({ position: clock?.position ?? null, held, symbols: next.size, produced }),
   };

@@ -169,7 +169,8 @@ export function createTickPublisher(deps: TickPublisherDeps) {
         if (queue.length === 0 || dirtyCursors.size > 500) await flushCursors();
       } else {
         if (!running) break; // stopping with Kafka down: what is left stays unsent, cursors say so
-        // stop() cuts the wait short: the loop then makes its one last attempt.
+        // stop() cuts the wait short by aborting it (the rejection is that, not a failure): the loop
+        // then makes its one last attempt.
         await wait(backoff.next(), stopped.signal).catch(() => undefined);
       }
     }

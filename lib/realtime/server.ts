@@ -150,7 +150,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
             { err: describeError(error), retryInMs: delayMs },
             "live updates unavailable (Kafka unreachable?); retrying",
           );
-          await consumer.disconnect().catch(() => undefined);
+          await consumer
+            .disconnect()
+            .catch((err: unknown) =>
+              logger.debug(
+                { err: describeError(err) },
+                "disconnecting the failed live-update consumer failed",
+              ),
+            );
         },
       });
     } catch {
@@ -183,7 +190,11 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     async close(): Promise<void> {
       stopping.abort();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await consumer.disconnect().catch(() => undefined);
+      await consumer
+        .disconnect()
+        .catch((err: unknown) =>
+          logger.warn({ err: describeError(err) }, "disconnecting the live-update consumer failed"),
+        );
     },
   };
 }
