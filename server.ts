@@ -9,6 +9,7 @@ import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
+import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
@@ -63,7 +64,7 @@ void runWorker(
       groupId: env.STREAM_GROUP_ID,
       defaultSource: env.INGEST_SOURCE,
       heartbeatSeconds: env.HEARTBEAT_SECONDS,
-      expectedWorkers: ["ingest", "stream"],
+      expectedWorkers: workerKindSchema.options,
       getRelayStats: () => {
         const stats = realtime.stats();
         return { emitted: stats.relayed, sockets: stats.sockets };

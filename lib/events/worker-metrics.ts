@@ -51,6 +51,9 @@ export const streamWorkerMetricsSchema = z.object({
   cachedSymbols: count,
 });
 
+/** The kinds of worker process; each writes a heartbeat with its own figures. */
+export const workerKindSchema = z.enum(["ingest", "stream"]);
+
 export const workerMetricsSchema = z.discriminatedUnion("kind", [
   ingestWorkerMetricsSchema,
   streamWorkerMetricsSchema,
@@ -61,10 +64,10 @@ export type IngestWorkerMetrics = z.infer<typeof ingestWorkerMetricsSchema>;
 export type YahooSourceMetrics = z.infer<typeof yahooSourceMetricsSchema>;
 export type StreamWorkerMetrics = z.infer<typeof streamWorkerMetricsSchema>;
 export type WorkerMetrics = z.infer<typeof workerMetricsSchema>;
-export type WorkerKind = WorkerMetrics["kind"];
+export type WorkerKind = z.infer<typeof workerKindSchema>;
 
 /** The figures of a heartbeat of a `kind` worker, or null when they are missing or do not match. */
-export function readWorkerMetrics(kind: string, info: unknown): WorkerMetrics | null {
+export function readWorkerMetrics(kind: WorkerKind, info: unknown): WorkerMetrics | null {
   const parsed = workerMetricsSchema.safeParse(info);
   return parsed.success && parsed.data.kind === kind ? parsed.data : null;
 }

@@ -12,6 +12,7 @@ import {
   type StageCounters,
 } from "@/lib/events/ops-snapshot";
 import type { TopicNames } from "@/lib/events/topics";
+import type { WorkerKind } from "@/lib/events/worker-metrics";
 import { createDeadLetterTracker } from "@/lib/health/dead-letter-tracker";
 import { describeMonitorProblems, summarizeWorkers } from "@/lib/health/describe-problems";
 import { createLatencyTracker } from "@/lib/health/latency-tracker";
@@ -42,7 +43,7 @@ export type PipelineMonitorDeps = {
   /** Source of symbols whose `source` column is null (INGEST_SOURCE). */
   defaultSource: string;
   heartbeatSeconds: number;
-  expectedWorkers: readonly string[];
+  expectedWorkers: readonly WorkerKind[];
   /** This process's Socket.IO relay: updates emitted so far and connected clients; null without one. */
   getRelayStats?: () => { emitted: number; sockets: number } | null;
   sampleMs?: number;
