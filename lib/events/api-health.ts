@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { realtimeStatsSchema } from "@/lib/events/realtime-stats";
 import { workerKindSchema, workerMetricsSchema } from "@/lib/events/worker-metrics";
 
 /** GET /api/health (200 when everything is up, 503 otherwise, same body): lib/health builds it. */
@@ -43,7 +44,7 @@ export const healthReportSchema = z.object({
   /** By worker kind: the kinds the deployment expects. */
   workers: z.partialRecord(workerKindSchema, workerHealthSchema),
   /** The web process's Socket.IO relay figures; null where no relay runs. */
-  realtime: z.record(z.string(), z.unknown()).nullable(),
+  realtime: realtimeStatsSchema.nullable(),
   /** One plain sentence per part. */
   summary: z.array(z.string()),
   /** What the pipeline monitor saw in its newest sample; null where no monitor runs. */

@@ -47,7 +47,7 @@ const healthy: Omit<HealthReport, "status" | "summary"> = {
       },
     },
   },
-  realtime: { sockets: 3 },
+  realtime: { connections: 3, relayed: 12, invalid: 0, consumerRunning: true, sockets: 3 },
   pipeline: {
     sampledAt: 1_700_000_000_000,
     partitions: 3,

@@ -7,6 +7,7 @@ import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
+import type { RealtimeStats } from "@/lib/events/realtime-stats";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
@@ -55,7 +56,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       pingTimeout: 10_000,
     },
   );
-  const stats = { connections: 0, relayed: 0, invalid: 0, consumerRunning: false };
+  const stats: Omit<RealtimeStats, "sockets"> = {
+    connections: 0,
+    relayed: 0,
+    invalid: 0,
+    consumerRunning: false,
+  };
 
   io.on("connection", (socket) => {
     stats.connections++;
@@ -177,7 +183,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   return {
     io,
-    stats: () => ({ ...stats, sockets: io.engine.clientsCount }),
+    stats: (): RealtimeStats => ({ ...stats, sockets: io.engine.clientsCount }),
     /** Tells every browser that the symbol list changed (from the PostgreSQL NOTIFY). */
     emitSymbolsChanged(change: SymbolsChanged): void {
       io.emit("symbols:changed", change);
