@@ -1,3 +1,6 @@
+import type { z } from "zod";
+
+import type { ParseResult } from "@/lib/events/parse-json";
 import type { TickSource, TickV1 } from "@/lib/events/tick-v1";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import type { TickPublisher } from "@/lib/ingest/tick-publisher";
@@ -22,8 +25,8 @@ export type DriverDeps = {
   logger: Logger;
   /** The last bar of a symbol that reached Kafka (durable), or null. */
   getCursor: (symbol: string) => Promise<IngestCursor | null>;
-  /** Durable small state of the driver (its clock). */
-  loadState: <T>(key: string) => Promise<T | null>;
+  /** Durable small state of the driver (its clock): null when absent, a reason when it fails `schema`. */
+  loadState: <T>(key: string, schema: z.ZodType<T>) => Promise<ParseResult<T> | null>;
   saveState: (key: string, value: unknown) => Promise<void>;
   /** Reports what the admin sees on the symbol: market state, last error, or invalid with a reason. */
   reportStatus: (symbol: string, status: { marketState?: string; lastError?: string | null }) => void;
@@ -37,6 +40,8 @@ type ClockedOptions<S extends DriverClock> = {
   source: TickSource;
   deps: DriverDeps;
   stateKey: string;
+  /** The schema of the stored clock (lib/events/app-state.ts). */
+  clockSchema: z.ZodType<S>;
   positionsPerSecond: number;
   /** The clock on first start (no saved state). */
   initialClock: (now: number) => S;
@@ -152,8 +157,13 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     source: options.source,
     setSymbols,
     async start() {
-      const saved = await deps.loadState<S>(options.stateKey);
-      clock = saved ?? options.initialClock(deps.clock());
+      const saved = await deps.loadState(options.stateKey, options.clockSchema);
+      if (saved && !saved.ok)
+        deps.logger.warn(
+          { key: options.stateKey, reason: saved.reason },
+          "the stored driver clock does not match its schema; starting a new clock",
+        );
+      clock = saved?.ok ? saved.data : options.initialClock(deps.clock());
       await deps.saveState(options.stateKey, clock);
       wallStart = deps.clock();
       positionStart = clock.position;

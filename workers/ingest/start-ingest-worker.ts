@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { getAppState, initAppState, setAppState } from "@/lib/db/queries/app-state";
 import { getIngestCursor, saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
 import { insertSymbols } from "@/lib/db/queries/symbols";
+import { SYMBOLS_SEEDED_KEY, symbolsSeededSchema } from "@/lib/events/app-state";
 import type { TickSource } from "@/lib/events/tick-v1";
 import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
@@ -50,13 +51,15 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   const { db, logger } = options;
   const clock = options.clock ?? Date.now;
 
-  const seeded = await getAppState<boolean>(db, "symbols.seeded");
-  if (!seeded) {
+  const seeded = await getAppState(db, SYMBOLS_SEEDED_KEY, symbolsSeededSchema);
+  if (seeded && !seeded.ok)
+    logger.warn({ reason: seeded.reason }, "symbols.seeded holds an unexpected value; seeding again");
+  if (!seeded?.ok) {
     const added = await insertSymbols(
       db,
       options.seedSymbols.map((symbol) => ({ symbol, exchangeTimezone: options.exchangeTimeZone })),
     );
-    await initAppState(db, "symbols.seeded", true);
+    await initAppState(db, SYMBOLS_SEEDED_KEY, true);
     if (added.length > 0) logger.info({ symbols: added.map((s) => s.symbol) }, "seeded the default symbols");
   }
 
@@ -77,7 +80,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     clock,
     logger: logger.child({ source }),
     getCursor: (symbol) => getIngestCursor(db, symbol),
-    loadState: (key) => getAppState(db, key),
+    loadState: (key, schema) => getAppState(db, key, schema),
     saveState: (key, value) => setAppState(db, key, value),
     reportStatus: status.report,
     markInvalid: status.markInvalid,

@@ -1,9 +1,7 @@
+import { syntheticClockSchema, type SyntheticClock } from "@/lib/events/app-state";
 import { createClockedDriver, type DriverDeps, type SourceDriver } from "@/lib/ingest/driver";
 import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { floorToMinute, MINUTE_MS } from "@/lib/kpi/durations";
-
-/** Clock of the synthetic feed: bar `position` starts at `startTs + position` minutes. */
-export type SyntheticClock = { startTs: number; position: number };
 
 /** How far back a new synthetic feed starts, so that `barsPerSecond` has a past to fast-forward through. */
 const HISTORY_MS = 24 * 60 * MINUTE_MS;
@@ -30,6 +28,7 @@ export function createSyntheticDriver(options: {
     source: "synthetic",
     deps: options.deps,
     stateKey: `synthetic.clock.${options.seed}`,
+    clockSchema: syntheticClockSchema,
     positionsPerSecond: options.barsPerSecond,
     marketState: "synthetic",
     initialClock: (now) => ({ startTs: floorToMinute(now) - HISTORY_MS, position: 0 }),
