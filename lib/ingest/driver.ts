@@ -1,19 +1,20 @@
 import type { z } from "zod";
 
 import type { ParseResult } from "@/lib/events/parse-json";
+import type { SyntheticSourceMetrics } from "@/lib/events/source-metrics";
 import type { TickSource, TickV1 } from "@/lib/events/tick-v1";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import type { TickPublisher } from "@/lib/ingest/tick-publisher";
 import { describeError, type Logger } from "@/lib/log";
 
-/** A source of bars for the symbols assigned to it. */
-export type SourceDriver = {
+/** A source of bars for the symbols assigned to it; `M` is its figures' schema type (lib/events/source-metrics.ts). */
+export type SourceDriver<M> = {
   source: TickSource;
   /** The symbols this driver follows from now on (all of them, every time). */
   setSymbols: (symbols: readonly IngestSymbol[]) => void;
   start: () => Promise<void>;
   stop: () => Promise<void>;
-  metrics: () => Record<string, unknown>;
+  metrics: () => M;
 };
 
 export type IngestCursor = { lastTs: number; replaySeq: number | null };
@@ -68,7 +69,9 @@ type ClockedOptions<S extends DriverClock> = {
  * every symbol, in order. When the publisher's buffer is full (Kafka away) the clock holds, so the feed
  * resumes where it stopped instead of skipping.
  */
-export function createClockedDriver<S extends DriverClock>(options: ClockedOptions<S>): SourceDriver {
+export function createClockedDriver<S extends DriverClock>(
+  options: ClockedOptions<S>,
+): SourceDriver<SyntheticSourceMetrics> {
   const { deps } = options;
   const next = new Map<string, number | "loading">();
   let clock: S | null = null;

@@ -87,7 +87,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   });
 
   const recorded = loadRecordedBars(path.resolve(options.replay.dataDir));
-  const drivers: Record<TickSource, SourceDriver> = {
+  const drivers = {
     replay: createReplayDriver({
       recorded,
       backfillDays: options.replay.backfillDays,
@@ -95,7 +95,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     }),
     synthetic: createSyntheticDriver({ ...options.synthetic, deps: depsFor("synthetic") }),
     yahoo: createYahooDriver({ ...options.yahoo, deps: depsFor("yahoo"), metrics }),
-  };
+  } satisfies Record<TickSource, SourceDriver<unknown>>;
   publisher.start();
   for (const driver of Object.values(drivers)) await driver.start();
 
@@ -116,7 +116,11 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     metrics: () => ({
       kind: "ingest" as const,
       publisher: publisher.metrics(),
-      sources: Object.fromEntries(Object.entries(drivers).map(([name, d]) => [name, d.metrics()])),
+      sources: {
+        replay: drivers.replay.metrics(),
+        synthetic: drivers.synthetic.metrics(),
+        yahoo: drivers.yahoo.metrics(),
+      },
     }),
     /** Stops watching and producing, flushes the buffer (one try if Kafka is down), saves cursors, disconnects. */
     async stop(): Promise<void> {

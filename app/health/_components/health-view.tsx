@@ -7,7 +7,7 @@ import { OpsTime } from "@/app/ops/_components/ops-time";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
 import { healthReportSchema, type ComponentStatus, type HealthReport } from "@/lib/events/api-health";
-import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
+import type { WorkerMetrics } from "@/lib/events/worker-metrics";
 import { cn } from "@/lib/utils";
 
 const REFRESH_MS = 2_000;
@@ -59,7 +59,7 @@ function WorkerFigures({
       ([source, bySymbol]) =>
         [`published (${source})`, sum(bySymbol).toLocaleString("en-US")] as [string, string],
     );
-    const errors = readYahooSourceMetrics(info)?.errors ?? {};
+    const { errors } = info.sources.yahoo;
     rows = [
       ...published,
       ["held while Kafka is away", publisher.buffered.toLocaleString("en-US")],

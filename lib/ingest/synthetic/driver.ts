@@ -1,4 +1,5 @@
 import { syntheticClockSchema, type SyntheticClock } from "@/lib/events/app-state";
+import type { SyntheticSourceMetrics } from "@/lib/events/source-metrics";
 import { createClockedDriver, type DriverDeps, type SourceDriver } from "@/lib/ingest/driver";
 import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { floorToMinute, MINUTE_MS } from "@/lib/kpi/durations";
@@ -17,7 +18,7 @@ export function createSyntheticDriver(options: {
   seed: number;
   barsPerSecond: number;
   deps: DriverDeps;
-}): SourceDriver {
+}): SourceDriver<SyntheticSourceMetrics> {
   const walks = new Map<string, SyntheticWalk>();
   const walkOf = (symbol: string) => {
     let walk = walks.get(symbol);
