@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterReasonClassSchema } from "@/lib/events/dead-letter";
 import { DLQ_HEADERS } from "@/lib/events/topics";
 import { createConsumer, createKafkaClient, createProducer } from "@/lib/kafka/client";
-import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
+import { tickV1Schema } from "@/lib/events/tick-v1";
+import { decodeHeaders, sendJsonBatch, sendTextBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
@@ -77,7 +78,15 @@ describe("dead letters", () => {
     });
     const producer = createProducer(kafka);
     await producer.connect();
-    await sendJsonBatch(producer, topics.ticks, messages);
+    // Malformed events on purpose: sent as text, past the schema a real producer parses with.
+    await sendTextBatch(
+      producer,
+      topics.ticks,
+      messages.map((m) => ({
+        key: m.key,
+        value: typeof m.value === "string" ? m.value : JSON.stringify(m.value),
+      })),
+    );
     await producer.disconnect();
 
     await waitFor(
@@ -170,7 +179,7 @@ describe("dead letters", () => {
     const producer = createProducer(kafka);
     await producer.connect();
     // A +50 % riser in 2099 would top every movers table; the current minute's bar is a normal one.
-    await sendJsonBatch(producer, topics.ticks, [bar(future, 100, 150), bar(minute, 100, 101)]);
+    await sendJsonBatch(producer, topics.ticks, tickV1Schema, [bar(future, 100, 150), bar(minute, 100, 101)]);
     await producer.disconnect();
 
     const dead: { reasonClass: string; reason: string; value: string }[] = [];

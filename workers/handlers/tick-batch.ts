@@ -46,7 +46,7 @@ export type TickBatchDeps = {
    * no invalid event is skipped without its dead letter. Delivery is at-least-once: if the commit fails
    * after the send, the batch is retried and its dead letters are sent again.
    */
-  sendDeadLetters: (messages: OutMessage[]) => Promise<void>;
+  sendDeadLetters: (messages: OutMessage<string>[]) => Promise<void>;
 };
 
 export type TickBatch = { topic: string; partition: number; messages: readonly InMessage[] };
@@ -90,7 +90,8 @@ function parse(message: InMessage, now: number, futureToleranceMs: number): Pars
   return { message, tick: result.tick };
 }
 
-function toDeadLetter(batch: TickBatch, item: Rejected, now: number): OutMessage {
+/** A dead letter carries the bytes it received (as text), whatever they were. */
+function toDeadLetter(batch: TickBatch, item: Rejected, now: number): OutMessage<string> {
   return {
     key: item.message.key ?? "",
     value: item.message.value?.toString("utf8") ?? "",

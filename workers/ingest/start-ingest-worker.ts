@@ -7,7 +7,7 @@ import { getAppState, initAppState, setAppState } from "@/lib/db/queries/app-sta
 import { getIngestCursor, saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { SYMBOLS_SEEDED_KEY, symbolsSeededSchema } from "@/lib/events/app-state";
-import type { TickSource } from "@/lib/events/tick-v1";
+import { tickV1Schema, type TickSource } from "@/lib/events/tick-v1";
 import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import { createReplayDriver } from "@/lib/ingest/replay/driver";
@@ -68,7 +68,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   const producer = createProducer(options.kafka, { idempotent: true });
   await producer.connect();
   const publisher = createTickPublisher({
-    send: (messages) => sendJsonBatch(producer, options.ticksTopic, messages),
+    send: (messages) => sendJsonBatch(producer, options.ticksTopic, tickV1Schema, messages),
     saveCursors: (cursors) => saveIngestCursors(db, cursors),
     logger: logger.child({ component: "publisher" }),
     maxBuffered: options.bufferMax,
