@@ -6,19 +6,20 @@ import os from "node:os";
 import next from "next";
 
 import { getEnv, getKafkaBrokers } from "@/lib/env";
-import { closeDb, createDb } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
+import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { setPipelineMonitor } from "@/lib/health/monitor-registry";
-import { createAdmin, createConsumer, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { createAdmin, createConsumer, createKafkaClient } from "@/lib/kafka/client";
+import { deleteConsumerGroups } from "@/lib/kafka/consumer-groups";
 import { decodeHeaders } from "@/lib/kafka/messages";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
-import { runWorker } from "@/workers/run-worker";
+import { createWorkerDb, runWorker } from "@/workers/run-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -48,11 +49,7 @@ void runWorker(
     // A group per instance: every web instance receives every update (fan-out, not load sharing).
     const groupId = `tickstream-web-${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
     const deadLetterGroupId = `${groupId}-dlq`;
-    const monitorDb = createDb(env.DATABASE_URL, {
-      max: 2,
-      applicationName: "tickstream-web-monitor",
-      onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
-    });
+    const monitorDb = createWorkerDb(ctx, env.DATABASE_URL, "web-monitor", 2);
     const monitor = createPipelineMonitor({
       db: monitorDb,
       admin: createAdmin(kafka),
@@ -63,7 +60,7 @@ void runWorker(
       groupId: env.STREAM_GROUP_ID,
       defaultSource: env.INGEST_SOURCE,
       heartbeatSeconds: env.HEARTBEAT_SECONDS,
-      expectedWorkers: ["ingest", "stream"],
+      expectedWorkers: workerKindSchema.options,
       getRelayStats: () => {
         const stats = realtime.stats();
         return { emitted: stats.relayed, sockets: stats.sockets };
@@ -74,8 +71,11 @@ void runWorker(
       topic: env.TOPIC_KPIS,
       logger: logger.child({ component: "realtime" }),
       moversWindows: listMoversWindows(env.KPI_WINDOWS),
-      onEmitted: metrics.onEmitted,
-      onRelayed: (relayed) => monitor.observeRelay({ ...relayed, headers: decodeHeaders(relayed.headers) }),
+      onEmitted: (emitted) => {
+        metrics.onEmitted(emitted);
+        if (emitted.event !== "symbols:changed")
+          monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
+      },
     });
     setRealtimeStats(realtime.stats);
     metrics.watchRealtime(realtime);
@@ -104,10 +104,9 @@ void runWorker(
     });
 
     // Hooks run last-registered first: the listener stops, Socket.IO closes the sockets, the http server
-    // and the live consumer, the pipeline monitor stops and its pool closes, this instance's consumer
-    // groups are dropped, and Next closes last.
-    ctx.onShutdown(() => deleteConsumerGroups(kafka, [groupId, deadLetterGroupId]));
-    ctx.onShutdown(() => closeDb(monitorDb));
+    // and the live consumer, the pipeline monitor stops, this instance's consumer groups are dropped,
+    // the monitor's pool closes (registered by createWorkerDb), and Next closes last.
+    ctx.onShutdown(() => deleteConsumerGroups(kafka, [groupId, deadLetterGroupId], logger));
     ctx.onShutdown(() => monitor.stop());
     ctx.onShutdown(() => realtime.close());
     ctx.onShutdown(() => symbolsListener.stop());
@@ -115,16 +114,3 @@ void runWorker(
   // Next.js reports errors of route code itself; one failed request must not stop the web process.
   { shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, shouldExitOnUncaught: false },
 );
-
-/** Drops the per-instance groups, so that groups of stopped instances do not pile up in the broker. */
-async function deleteConsumerGroups(kafka: KafkaClient, groupIds: string[]): Promise<void> {
-  const admin = createAdmin(kafka);
-  try {
-    await admin.connect();
-    await admin.deleteGroups(groupIds);
-  } finally {
-    // The process is stopping: a connection that fails to close goes with it, and the outcome that
-    // matters (deleteGroups, or its error) has already been decided.
-    await admin.disconnect().catch(() => undefined);
-  }
-}

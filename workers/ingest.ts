@@ -2,21 +2,15 @@
 // each symbol's source (yahoo, replay, synthetic) and publishes them to market.ticks, keyed by symbol,
 // with an idempotent producer. Start with `tsx workers/ingest.ts` (npm start runs it).
 import { getEnv, getKafkaBrokers } from "@/lib/env";
-import { closeDb, createDb } from "@/lib/db/client";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { startIngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
-import { runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
+import { createWorkerDb, runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
 
 void runWorker("ingest", async (ctx) => {
   const env = getEnv();
   const { logger } = ctx;
-  const db = createDb(env.DATABASE_URL, {
-    max: 4,
-    applicationName: "tickstream-ingest",
-    onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
-  });
-  ctx.onShutdown(() => closeDb(db));
+  const db = createWorkerDb(ctx, env.DATABASE_URL, "ingest");
   const registry = createMetricsRegistry("ingest");
   await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.INGEST_METRICS_PORT });
   const worker = await startIngestWorker({

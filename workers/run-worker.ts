@@ -3,7 +3,7 @@ import os from "node:os";
 
 import type { Registry } from "prom-client";
 
-import type { Db } from "@/lib/db/client";
+import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { deleteHeartbeat, upsertHeartbeat } from "@/lib/db/queries/heartbeats";
 import type { WorkerKind, WorkerMetrics } from "@/lib/events/worker-metrics";
 import { createLogger, describeError, type Logger } from "@/lib/log";
@@ -139,7 +139,10 @@ export function startHeartbeat(
   const timer = setInterval(() => void beat(), intervalMs);
   return async () => {
     clearInterval(timer);
-    await deleteHeartbeat(db, ctx.workerId).catch(() => undefined);
+    // A heartbeat left behind goes stale, and the health check counts only live ones.
+    await deleteHeartbeat(db, ctx.workerId).catch((err: unknown) =>
+      ctx.logger.warn({ err: describeError(err) }, "deleting the heartbeat failed"),
+    );
   };
 }
 
@@ -167,4 +170,23 @@ export async function serveWorkerMetrics(
       "metrics endpoint unavailable (port in use?); running without it",
     );
   }
+}
+
+/**
+ * The database pool of a long-running process (`tickstream-<name>` in pg_stat_activity), closed by its
+ * shutdown hooks. An idle connection that fails only logs: the pool replaces it on the next query.
+ */
+export function createWorkerDb(
+  ctx: Pick<WorkerContext, "logger" | "onShutdown">,
+  databaseUrl: string,
+  name: string,
+  maxConnections = 4,
+): Db {
+  const db = createDb(databaseUrl, {
+    max: maxConnections,
+    applicationName: `tickstream-${name}`,
+    onPoolError: (error) => ctx.logger.warn({ err: describeError(error) }, "idle database connection failed"),
+  });
+  ctx.onShutdown(() => closeDb(db));
+  return db;
 }

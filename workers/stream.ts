@@ -2,21 +2,15 @@
 // (rows and offsets in one transaction), dead-letters invalid events and publishes live updates to
 // market.kpis after each commit. Start with `tsx workers/stream.ts` (npm start runs it).
 import { getEnv, getKafkaBrokers } from "@/lib/env";
-import { closeDb, createDb } from "@/lib/db/client";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
-import { runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
+import { createWorkerDb, runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
 import { startStreamWorker } from "@/workers/stream/start-stream-worker";
 
 void runWorker("stream", async (ctx) => {
   const env = getEnv();
   const { logger } = ctx;
-  const db = createDb(env.DATABASE_URL, {
-    max: 4,
-    applicationName: "tickstream-stream",
-    onPoolError: (error) => logger.warn({ err: error.message }, "idle database connection failed"),
-  });
-  ctx.onShutdown(() => closeDb(db));
+  const db = createWorkerDb(ctx, env.DATABASE_URL, "stream");
   const registry = createMetricsRegistry("stream");
   await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.STREAM_METRICS_PORT });
   const kafka = createKafkaClient({

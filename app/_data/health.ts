@@ -1,6 +1,7 @@
 import "server-only";
 
 import { getEnv } from "@/lib/env";
+import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { checkHealth, type HealthReport } from "@/lib/health/check-health";
 import { getRealtimeStats } from "@/lib/realtime/stats";
 
@@ -22,7 +23,7 @@ export function getHealthReport(): Promise<HealthReport> {
           brokers: getBrokers(),
           topics: [topics.ticks, topics.kpis, topics.ticksDlq],
           heartbeatSeconds: getEnv().HEARTBEAT_SECONDS,
-          expectedWorkers: ["ingest", "stream"],
+          expectedWorkers: workerKindSchema.options,
           realtime: getRealtimeStats(),
           pipeline,
           now,

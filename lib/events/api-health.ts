@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-import { workerMetricsSchema } from "@/lib/events/worker-metrics";
+import { realtimeStatsSchema } from "@/lib/events/realtime-stats";
+import { workerKindSchema, workerMetricsSchema } from "@/lib/events/worker-metrics";
 
 /** GET /api/health (200 when everything is up, 503 otherwise, same body): lib/health builds it. */
 
@@ -40,10 +41,10 @@ export const healthReportSchema = z.object({
     error: z.string().optional(),
     topics: z.array(z.object({ topic: z.string(), partitions: z.number().int(), present: z.boolean() })),
   }),
-  /** By worker kind (ingest, stream). */
-  workers: z.record(z.string(), workerHealthSchema),
+  /** By worker kind: the kinds the deployment expects. */
+  workers: z.partialRecord(workerKindSchema, workerHealthSchema),
   /** The web process's Socket.IO relay figures; null where no relay runs. */
-  realtime: z.record(z.string(), z.unknown()).nullable(),
+  realtime: realtimeStatsSchema.nullable(),
   /** One plain sentence per part. */
   summary: z.array(z.string()),
   /** What the pipeline monitor saw in its newest sample; null where no monitor runs. */
@@ -66,5 +67,4 @@ export const healthReportSchema = z.object({
 export type ComponentStatus = z.infer<typeof componentStatusSchema>;
 export type HealthCheck = z.infer<typeof healthCheckSchema>;
 export type HealthProblem = z.infer<typeof healthProblemSchema>;
-export type WorkerHealth = z.infer<typeof workerHealthSchema>;
 export type HealthReport = z.infer<typeof healthReportSchema>;

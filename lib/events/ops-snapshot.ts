@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { componentStatusSchema, healthProblemSchema } from "@/lib/events/api-health";
+import { deadLetterReasonClassSchema } from "@/lib/events/dead-letter";
 
 // What the web process's pipeline monitor (lib/health/pipeline-monitor.ts) knows after each sample:
 // the body of GET /api/ops and the payload of the Socket.IO event `ops:updated`. Times are epoch ms.
@@ -54,6 +55,7 @@ export const symbolFreshnessSchema = z.object({
 export const deadLetterSchema = z.object({
   /** When the stream worker dead-lettered it (header), else when this process received it. */
   at: z.number(),
+  reasonClass: deadLetterReasonClassSchema,
   reason: z.string(),
   key: z.string().nullable(),
   sourcePartition: z.number().int().nullable(),
@@ -107,8 +109,8 @@ export const opsSnapshotSchema = z.object({
   deadLetters: z.object({
     /** Every dead letter ever (the DLQ topic's high watermarks); null while the broker is away. */
     total: count.nullable(),
-    /** Received since this web process started, by reason. */
-    byReason: z.record(z.string(), count),
+    /** Received since this web process started, by reason class. */
+    byReason: z.partialRecord(deadLetterReasonClassSchema, count),
     recent: z.array(deadLetterSchema),
   }),
   workers: z.array(workerInstanceSchema),

@@ -23,22 +23,23 @@ describe("tick v1 contract", () => {
   });
 
   it.each([
-    ["not JSON", "{", /not JSON/],
-    ["empty", "", /empty/],
-    ["another version", { ...good, v: 2 }, /unknown schema version v=2/],
-    ["high below low", { ...good, high: 1, low: 2 }, /high 1 is below low 2/],
-    ["close outside the range", { ...good, close: 300 }, /close 300 is outside/],
-    ["NaN as a string", { ...good, open: "NaN" }, /open/],
-    ["negative volume", { ...good, volume: -5 }, /volume/],
-    ["fractional volume", { ...good, volume: 1.5 }, /volume/],
-    ["seconds instead of ms", { ...good, ts: 1_773_322_200 }, /ts must be epoch milliseconds/],
-    ["not minute-aligned", { ...good, ts: good.ts + 30_000 }, /whole minute/],
-    ["unknown source", { ...good, source: "bloomberg" }, /source/],
-    ["bad symbol", { ...good, symbol: "AAPL; DROP TABLE" }, /symbol/],
-    ["missing field", { ...good, close: undefined }, /close/],
-  ])("rejects %s with a reason", (_name, value, reason) => {
+    ["not JSON", "{", "not_json", /not JSON/],
+    ["empty", "", "empty", /empty/],
+    ["another version", { ...good, v: 2 }, "unknown_version", /unknown schema version v=2/],
+    ["high below low", { ...good, high: 1, low: 2 }, "schema", /high 1 is below low 2/],
+    ["close outside the range", { ...good, close: 300 }, "schema", /close 300 is outside/],
+    ["NaN as a string", { ...good, open: "NaN" }, "schema", /open/],
+    ["negative volume", { ...good, volume: -5 }, "schema", /volume/],
+    ["fractional volume", { ...good, volume: 1.5 }, "schema", /volume/],
+    ["seconds instead of ms", { ...good, ts: 1_773_322_200 }, "schema", /ts must be epoch milliseconds/],
+    ["not minute-aligned", { ...good, ts: good.ts + 30_000 }, "schema", /whole minute/],
+    ["unknown source", { ...good, source: "bloomberg" }, "schema", /source/],
+    ["bad symbol", { ...good, symbol: "AAPL; DROP TABLE" }, "schema", /symbol/],
+    ["missing field", { ...good, close: undefined }, "schema", /close/],
+    ["a number, not an object", 42, "schema", /expected object/],
+  ])("rejects %s with its class and a reason", (_name, value, reasonClass, reason) => {
     const result = parse(value);
-    expect(result.ok).toBe(false);
+    expect(result).toMatchObject({ ok: false, reasonClass });
     if (!result.ok) expect(result.reason).toMatch(reason);
   });
 });

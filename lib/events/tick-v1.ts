@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import type { DeadLetterRejection } from "@/lib/events/dead-letter";
 import { symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
 import { parseJson, parseWith } from "@/lib/events/parse-json";
 import { isMinuteAligned } from "@/lib/kpi/durations";
@@ -54,20 +55,25 @@ export const tickV1Schema = z
 
 export type TickV1 = z.infer<typeof tickV1Schema>;
 
-export type TickParseResult = { ok: true; tick: TickV1 } | { ok: false; reason: string };
+export type TickParseResult = { ok: true; tick: TickV1 } | ({ ok: false } & DeadLetterRejection);
 
-/** Parses raw bytes of a `market.ticks` message; never throws, returns a reason a person can read. */
+/**
+ * Parses raw bytes of a `market.ticks` message; never throws. A rejection names its class and a reason
+ * a person can read.
+ */
 export function parseTickMessage(value: Buffer | string | null): TickParseResult {
-  if (value === null || value.length === 0) return { ok: false, reason: "empty message value" };
+  if (value === null || value.length === 0)
+    return { ok: false, reasonClass: "empty", reason: "empty message value" };
   const json = parseJson(typeof value === "string" ? value : value.toString("utf8"));
-  if (!json.ok) return json;
+  if (!json.ok) return { ok: false, reasonClass: "not_json", reason: json.reason };
   const { data } = json;
   if (typeof data === "object" && data !== null && "v" in data && data.v !== 1) {
     return {
       ok: false,
+      reasonClass: "unknown_version",
       reason: `unknown schema version v=${JSON.stringify(data.v)} (this worker reads v=1)`,
     };
   }
   const tick = parseWith(tickV1Schema, data);
-  return tick.ok ? { ok: true, tick: tick.data } : tick;
+  return tick.ok ? { ok: true, tick: tick.data } : { ok: false, reasonClass: "schema", reason: tick.reason };
 }

@@ -10,6 +10,8 @@ export type TopicNames = { ticks: string; kpis: string; ticksDlq: string };
 /** Header names the stream worker sets on a dead-lettered event. */
 export const DLQ_HEADERS = {
   reason: "x-dlq-reason",
+  /** The reason's class (lib/events/dead-letter.ts), so that readers count letters without parsing text. */
+  reasonClass: "x-dlq-reason-class",
   sourceTopic: "x-dlq-source-topic",
   sourcePartition: "x-dlq-source-partition",
   sourceOffset: "x-dlq-source-offset",

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 
 import {
   readWorkerMetrics,
-  readYahooSourceMetrics,
   type IngestWorkerMetrics,
   type StreamWorkerMetrics,
 } from "@/lib/events/worker-metrics";
@@ -32,7 +31,20 @@ const INGEST: IngestWorkerMetrics = {
     buffered: 0,
     pendingCursors: 0,
   },
-  sources: { replay: { position: 12 }, yahoo: { held: false, errors: { timeout: 2 }, lastSuccess: {} } },
+  sources: {
+    replay: { symbols: 9, behind: 0, held: false, produced: { AAPL: 3 } },
+    synthetic: { position: null, held: false, symbols: 0, produced: {} },
+    yahoo: {
+      held: false,
+      circuit: { state: "closed", consecutiveFailures: 0, openedAt: null, retryAt: null, lastFailure: null },
+      errors: { timeout: 2 },
+      symbols: 0,
+      produced: {},
+      lastSuccess: {},
+      marketState: {},
+      invalid: [],
+    },
+  },
 };
 
 describe("readWorkerMetrics", () => {
@@ -58,9 +70,15 @@ describe("readWorkerMetrics", () => {
   });
 });
 
-describe("readYahooSourceMetrics", () => {
-  it("reads the Yahoo driver's error counts, or null when the driver reports none", () => {
-    expect(readYahooSourceMetrics(INGEST)?.errors).toEqual({ timeout: 2 });
-    expect(readYahooSourceMetrics({ ...INGEST, sources: { replay: {} } })).toBeNull();
+describe("source figures of an ingest heartbeat", () => {
+  it("treats the heartbeat as unknown when one source's figures do not match their schema", () => {
+    const { yahoo: _yahoo, ...withoutYahoo } = INGEST.sources;
+    expect(readWorkerMetrics("ingest", { ...INGEST, sources: withoutYahoo })).toBeNull();
+    expect(
+      readWorkerMetrics("ingest", {
+        ...INGEST,
+        sources: { ...INGEST.sources, replay: { ...INGEST.sources.replay, behind: "2" } },
+      }),
+    ).toBeNull();
   });
 });

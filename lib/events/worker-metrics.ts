@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { sourceMetricsSchema } from "@/lib/events/source-metrics";
+
 // The figures each worker writes into its heartbeat (worker_heartbeats.info): the compact status the
 // health page reads back (Prometheus scrapes each process's own /metrics instead). Writers are typed with these schemas; readers safeParse and treat figures that
 // do not match as unknown, never as zeros. Unknown keys are stripped on read rather than rejected, so a
@@ -26,16 +28,8 @@ export const tickPublisherMetricsSchema = z.object({
 export const ingestWorkerMetricsSchema = z.object({
   kind: z.literal("ingest"),
   publisher: tickPublisherMetricsSchema,
-  /** Each source driver's own figures, by source; {@link readYahooSourceMetrics} reads Yahoo's. */
-  sources: z.record(z.string(), z.record(z.string(), z.unknown())),
-});
-
-/** The figures of the Yahoo driver that the health page shows. */
-export const yahooSourceMetricsSchema = z.object({
-  /** Fetch errors by kind. */
-  errors: countsSchema,
-  /** Epoch ms of the last successful fetch, by symbol. */
-  lastSuccess: z.record(z.string(), instant),
+  /** Each source driver's own figures, by source (lib/events/source-metrics.ts). */
+  sources: sourceMetricsSchema,
 });
 
 export const streamWorkerMetricsSchema = z.object({
@@ -51,6 +45,9 @@ export const streamWorkerMetricsSchema = z.object({
   cachedSymbols: count,
 });
 
+/** The kinds of worker process; each writes a heartbeat with its own figures. */
+export const workerKindSchema = z.enum(["ingest", "stream"]);
+
 export const workerMetricsSchema = z.discriminatedUnion("kind", [
   ingestWorkerMetricsSchema,
   streamWorkerMetricsSchema,
@@ -58,19 +55,12 @@ export const workerMetricsSchema = z.discriminatedUnion("kind", [
 
 export type TickPublisherMetrics = z.infer<typeof tickPublisherMetricsSchema>;
 export type IngestWorkerMetrics = z.infer<typeof ingestWorkerMetricsSchema>;
-export type YahooSourceMetrics = z.infer<typeof yahooSourceMetricsSchema>;
 export type StreamWorkerMetrics = z.infer<typeof streamWorkerMetricsSchema>;
 export type WorkerMetrics = z.infer<typeof workerMetricsSchema>;
-export type WorkerKind = WorkerMetrics["kind"];
+export type WorkerKind = z.infer<typeof workerKindSchema>;
 
 /** The figures of a heartbeat of a `kind` worker, or null when they are missing or do not match. */
-export function readWorkerMetrics(kind: string, info: unknown): WorkerMetrics | null {
+export function readWorkerMetrics(kind: WorkerKind, info: unknown): WorkerMetrics | null {
   const parsed = workerMetricsSchema.safeParse(info);
   return parsed.success && parsed.data.kind === kind ? parsed.data : null;
-}
-
-/** The Yahoo driver's figures of an ingest heartbeat, or null when missing or malformed. */
-export function readYahooSourceMetrics(ingest: IngestWorkerMetrics): YahooSourceMetrics | null {
-  const parsed = yahooSourceMetricsSchema.safeParse(ingest.sources.yahoo);
-  return parsed.success ? parsed.data : null;
 }

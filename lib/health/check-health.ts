@@ -4,7 +4,8 @@ import type { Db } from "@/lib/db/client";
 import type { ComponentStatus, HealthProblem, HealthReport } from "@/lib/events/api-health";
 import { listHeartbeats } from "@/lib/db/queries/heartbeats";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
-import { readWorkerMetrics } from "@/lib/events/worker-metrics";
+import type { RealtimeStats } from "@/lib/events/realtime-stats";
+import { readWorkerMetrics, type WorkerKind } from "@/lib/events/worker-metrics";
 import { describeWorkerProblem, formatDuration } from "@/lib/health/describe-problems";
 import { isHeartbeatStale } from "@/lib/kpi/pipeline-health";
 import { probeKafka } from "@/lib/kafka/probe";
@@ -19,8 +20,8 @@ export type HealthDeps = {
   brokers: string[];
   topics: string[];
   heartbeatSeconds: number;
-  expectedWorkers: readonly string[];
-  realtime: Record<string, unknown> | null;
+  expectedWorkers: readonly WorkerKind[];
+  realtime: RealtimeStats | null;
   /** The pipeline monitor's newest snapshot (lag, progress, freshness); null where none runs. */
   pipeline: OpsSnapshot | null;
   /** Current time (epoch ms), to tell how old the monitor's snapshot is. */

@@ -1,4 +1,5 @@
 import type { HealthProblem } from "@/lib/events/api-health";
+import type { WorkerKind } from "@/lib/events/worker-metrics";
 import type {
   PartitionState,
   ServiceStatus,
@@ -98,7 +99,7 @@ export function describeMonitorProblems(input: {
   freshness: readonly SymbolFreshnessState[];
   /** null when the heartbeats could not be read (the database problem says why). */
   workers: readonly WorkerInstance[] | null;
-  expectedWorkers: readonly string[];
+  expectedWorkers: readonly WorkerKind[];
   heartbeatSeconds: number;
 }): HealthProblem[] {
   const problems: HealthProblem[] = [];

@@ -12,6 +12,7 @@ import {
   type StageCounters,
 } from "@/lib/events/ops-snapshot";
 import type { TopicNames } from "@/lib/events/topics";
+import type { WorkerKind } from "@/lib/events/worker-metrics";
 import { createDeadLetterTracker } from "@/lib/health/dead-letter-tracker";
 import { describeMonitorProblems, summarizeWorkers } from "@/lib/health/describe-problems";
 import { createLatencyTracker } from "@/lib/health/latency-tracker";
@@ -42,7 +43,7 @@ export type PipelineMonitorDeps = {
   /** Source of symbols whose `source` column is null (INGEST_SOURCE). */
   defaultSource: string;
   heartbeatSeconds: number;
-  expectedWorkers: readonly string[];
+  expectedWorkers: readonly WorkerKind[];
   /** This process's Socket.IO relay: updates emitted so far and connected clients; null without one. */
   getRelayStats?: () => { emitted: number; sockets: number } | null;
   sampleMs?: number;
@@ -99,7 +100,12 @@ export function createPipelineMonitor(deps: PipelineMonitorDeps) {
       return { status, ticks: ticks ?? null, kpis: kpis ?? null, dlq: dlq ?? null };
     } catch (error) {
       isAdminConnected = false;
-      void admin.disconnect().catch(() => undefined);
+      // The sample already says the broker is down; the next one reconnects from scratch.
+      void admin
+        .disconnect()
+        .catch((err: unknown) =>
+          logger.debug({ err: describeError(err) }, "disconnecting the monitor's Kafka admin failed"),
+        );
       const status: ServiceStatus = { status: "down", error: describeError(error) };
       return { status, ticks: null, kpis: null, dlq: null };
     }
@@ -262,7 +268,11 @@ export function createPipelineMonitor(deps: PipelineMonitorDeps) {
         signal: stopping.signal,
         onRetry: async (error, _attempt, delayMs) => {
           logger.warn({ err: describeError(error), retryInMs: delayMs }, "dead-letter reader unavailable");
-          await consumer.disconnect().catch(() => undefined);
+          await consumer
+            .disconnect()
+            .catch((err: unknown) =>
+              logger.debug({ err: describeError(err) }, "disconnecting the failed dead-letter reader failed"),
+            );
         },
       });
     } catch {
@@ -303,9 +313,12 @@ export function createPipelineMonitor(deps: PipelineMonitorDeps) {
     async stop(): Promise<void> {
       stopping.abort();
       clearTimeout(timer);
+      // stop only waits for the sample in flight to end; whoever asked for it sees its failure.
       await inFlight?.catch(() => undefined);
-      await deps.deadLetterConsumer?.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
+      const warnDisconnect = (what: string) => (err: unknown) =>
+        logger.warn({ err: describeError(err) }, `disconnecting the monitor's ${what} failed`);
+      await deps.deadLetterConsumer?.disconnect().catch(warnDisconnect("dead-letter reader"));
+      await admin.disconnect().catch(warnDisconnect("Kafka admin"));
     },
   };
 }

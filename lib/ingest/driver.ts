@@ -1,16 +1,20 @@
+import type { z } from "zod";
+
+import type { ParseResult } from "@/lib/events/parse-json";
+import type { SyntheticSourceMetrics } from "@/lib/events/source-metrics";
 import type { TickSource, TickV1 } from "@/lib/events/tick-v1";
 import type { IngestSymbol } from "@/lib/ingest/symbol-registry";
 import type { TickPublisher } from "@/lib/ingest/tick-publisher";
-import type { Logger } from "@/lib/log";
+import { describeError, type Logger } from "@/lib/log";
 
-/** A source of bars for the symbols assigned to it. */
-export type SourceDriver = {
+/** A source of bars for the symbols assigned to it; `M` is its figures' schema type (lib/events/source-metrics.ts). */
+export type SourceDriver<M> = {
   source: TickSource;
   /** The symbols this driver follows from now on (all of them, every time). */
   setSymbols: (symbols: readonly IngestSymbol[]) => void;
   start: () => Promise<void>;
   stop: () => Promise<void>;
-  metrics: () => Record<string, unknown>;
+  metrics: () => M;
 };
 
 export type IngestCursor = { lastTs: number; replaySeq: number | null };
@@ -22,8 +26,8 @@ export type DriverDeps = {
   logger: Logger;
   /** The last bar of a symbol that reached Kafka (durable), or null. */
   getCursor: (symbol: string) => Promise<IngestCursor | null>;
-  /** Durable small state of the driver (its clock). */
-  loadState: <T>(key: string) => Promise<T | null>;
+  /** Durable small state of the driver (its clock): null when absent, a reason when it fails `schema`. */
+  loadState: <T>(key: string, schema: z.ZodType<T>) => Promise<ParseResult<T> | null>;
   saveState: (key: string, value: unknown) => Promise<void>;
   /** Reports what the admin sees on the symbol: market state, last error, or invalid with a reason. */
   reportStatus: (symbol: string, status: { marketState?: string; lastError?: string | null }) => void;
@@ -37,6 +41,8 @@ type ClockedOptions<S extends DriverClock> = {
   source: TickSource;
   deps: DriverDeps;
   stateKey: string;
+  /** The schema of the stored clock (lib/events/app-state.ts). */
+  clockSchema: z.ZodType<S>;
   positionsPerSecond: number;
   /** The clock on first start (no saved state). */
   initialClock: (now: number) => S;
@@ -63,7 +69,9 @@ type ClockedOptions<S extends DriverClock> = {
  * every symbol, in order. When the publisher's buffer is full (Kafka away) the clock holds, so the feed
  * resumes where it stopped instead of skipping.
  */
-export function createClockedDriver<S extends DriverClock>(options: ClockedOptions<S>): SourceDriver {
+export function createClockedDriver<S extends DriverClock>(
+  options: ClockedOptions<S>,
+): SourceDriver<SyntheticSourceMetrics> {
   const { deps } = options;
   const next = new Map<string, number | "loading">();
   let clock: S | null = null;
@@ -136,7 +144,15 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     }
     if (now - lastSaved >= 2_000) {
       lastSaved = now;
-      void deps.saveState(options.stateKey, clock).catch(() => undefined);
+      // The next save two seconds on retries it; a lost save only replays a few bars after a restart.
+      void deps
+        .saveState(options.stateKey, clock)
+        .catch((err: unknown) =>
+          deps.logger.warn(
+            { err: describeError(err), source: options.source },
+            "saving the driver clock failed",
+          ),
+        );
     }
   }
 
@@ -144,8 +160,13 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     source: options.source,
     setSymbols,
     async start() {
-      const saved = await deps.loadState<S>(options.stateKey);
-      clock = saved ?? options.initialClock(deps.clock());
+      const saved = await deps.loadState(options.stateKey, options.clockSchema);
+      if (saved && !saved.ok)
+        deps.logger.warn(
+          { key: options.stateKey, reason: saved.reason },
+          "the stored driver clock does not match its schema; starting a new clock",
+        );
+      clock = saved?.ok ? saved.data : options.initialClock(deps.clock());
       await deps.saveState(options.stateKey, clock);
       wallStart = deps.clock();
       positionStart = clock.position;
@@ -154,7 +175,15 @@ export function createClockedDriver<S extends DriverClock>(options: ClockedOptio
     },
     async stop() {
       clearInterval(timer);
-      if (clock) await deps.saveState(options.stateKey, clock).catch(() => undefined);
+      if (clock)
+        await deps
+          .saveState(options.stateKey, clock)
+          .catch((err: unknown) =>
+            deps.logger.warn(
+              { err: describeError(err), source: options.source },
+              "saving the driver clock on stop failed; the next start resumes from the previous save",
+            ),
+          );
     },
     metrics: () => ({ position: clock?.position ?? null, held, symbols: next.size, produced }),
   };

@@ -23,7 +23,7 @@ const tick = (symbol: string, minute: number): TickV1 => ({
 
 function setup(failures: number) {
   const registry = createMetricsRegistry("ingest", { withProcessMetrics: false });
-  const sent: OutMessage[][] = [];
+  const sent: OutMessage<TickV1>[][] = [];
   const saved: PublishedCursor[][] = [];
   let attempts = 0;
   const publisher = createTickPublisher({
@@ -72,7 +72,7 @@ describe("tick publisher", () => {
     while (sent.flat().length < 4) await new Promise((r) => setTimeout(r, 5));
     await publisher.stop();
     expect(attempts()).toBe(5); // 3 failures, then two batches of two
-    expect(sent.flat().map((m) => `${m.key}@${(m.value as TickV1).ts}`)).toEqual(
+    expect(sent.flat().map((m) => `${m.key}@${m.value.ts}`)).toEqual(
       [tick("AAPL", 0), tick("AAPL", 1), tick("AAPL", 2), tick("MSFT", 0)].map((t) => `${t.symbol}@${t.ts}`),
     );
     const lastSaved = new Map(saved.flat().map((c) => [c.symbol, c]));

@@ -1,5 +1,6 @@
 import { tickV1Schema, type TickSource, type TickV1 } from "@/lib/events/tick-v1";
 import { formatIssues } from "@/lib/events/format-issues";
+import type { TickPublisherMetrics } from "@/lib/events/worker-metrics";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { describeError, type Logger } from "@/lib/log";
 import type { IngestMetrics } from "@/lib/metrics/ingest-metrics";
@@ -15,7 +16,7 @@ export type PublishedCursor = {
 
 export type TickPublisherDeps = {
   /** Sends one batch to `market.ticks` (keyed by symbol); rejects if Kafka did not take all of it. */
-  send: (messages: OutMessage[]) => Promise<void>;
+  send: (messages: OutMessage<TickV1>[]) => Promise<void>;
   /** Persists cursors of bars Kafka acknowledged; may fail (database down), then it is retried. */
   saveCursors: (cursors: PublishedCursor[]) => Promise<void>;
   logger: Logger;
@@ -41,13 +42,13 @@ export function createTickPublisher(deps: TickPublisherDeps) {
   // A send failure waits 250–500 ms at first, doubling up to 5–10 s while Kafka stays away.
   const backoff = createBackoff({ baseMs: 500, maxMs: 10_000 });
   const dirtyCursors = new Map<string, PublishedCursor>();
-  const metrics = {
-    published: {} as Record<string, Record<string, number>>,
+  const metrics: Omit<TickPublisherMetrics, "buffered" | "pendingCursors"> = {
+    published: {},
     rejected: 0,
     sendFailures: 0,
     lastSendAt: 0,
     kafkaAvailable: true,
-    lastError: null as string | null,
+    lastError: null,
   };
   let running = false;
   let cursorsFailing = false;
@@ -169,7 +170,8 @@ export function createTickPublisher(deps: TickPublisherDeps) {
         if (queue.length === 0 || dirtyCursors.size > 500) await flushCursors();
       } else {
         if (!running) break; // stopping with Kafka down: what is left stays unsent, cursors say so
-        // stop() cuts the wait short: the loop then makes its one last attempt.
+        // stop() cuts the wait short by aborting it (the rejection is that, not a failure): the loop
+        // then makes its one last attempt.
         await wait(backoff.next(), stopped.signal).catch(() => undefined);
       }
     }
@@ -183,7 +185,11 @@ export function createTickPublisher(deps: TickPublisherDeps) {
     get buffered() {
       return queue.length;
     },
-    metrics: () => ({ ...metrics, buffered: queue.length, pendingCursors: dirtyCursors.size }),
+    metrics: (): TickPublisherMetrics => ({
+      ...metrics,
+      buffered: queue.length,
+      pendingCursors: dirtyCursors.size,
+    }),
     start(): void {
       if (running) return;
       running = true;

@@ -1,6 +1,9 @@
+import type { z } from "zod";
+
 import type { IHeaders, KafkaMessage, Producer } from "@/lib/kafka/client";
 
-export type OutMessage = { key: string; value: unknown; headers?: Record<string, string> };
+/** A message to produce: `value` is an event of the topic's schema, or text already encoded. */
+export type OutMessage<T> = { key: string; value: T; headers?: Record<string, string> };
 
 /** Most messages and bytes per produce request. The broker refuses a partition's record batch over
  * message.max.bytes (1 MiB by default), so requests stay well under it even if one partition gets all. */
@@ -8,14 +11,29 @@ const MAX_BATCH_MESSAGES = 5_000;
 const MAX_BATCH_BYTES = 768 * 1024;
 
 /**
- * Sends JSON messages to one topic in produce requests bounded by count and size (kafkajs does no
- * batching of its own), waiting for all in-sync replicas. Rejects if a request fails after kafkajs'
- * retries: the caller keeps the messages.
+ * Sends events to one topic as JSON, each parsed with the topic's `schema` first (a producer never
+ * sends what its consumers would reject; a value that fails throws before anything is sent).
  */
-export async function sendJsonBatch(
+export async function sendJsonBatch<T>(
   producer: Producer,
   topic: string,
-  messages: readonly OutMessage[],
+  schema: z.ZodType<T>,
+  messages: readonly OutMessage<T>[],
+): Promise<void> {
+  const encoded = messages.map((m) => ({ ...m, value: JSON.stringify(schema.parse(m.value)) }));
+  await sendTextBatch(producer, topic, encoded);
+}
+
+/**
+ * Sends messages whose values are already text (dead letters carry the bytes they received) to one
+ * topic in produce requests bounded by count and size (kafkajs does no batching of its own), waiting
+ * for all in-sync replicas. Rejects if a request fails after kafkajs' retries: the caller keeps the
+ * messages.
+ */
+export async function sendTextBatch(
+  producer: Producer,
+  topic: string,
+  messages: readonly OutMessage<string>[],
 ): Promise<void> {
   let chunk: { key: string; value: string; headers?: Record<string, string> }[] = [];
   let bytes = 0;
@@ -26,7 +44,7 @@ export async function sendJsonBatch(
     bytes = 0;
   };
   for (const m of messages) {
-    const value = typeof m.value === "string" ? m.value : JSON.stringify(m.value);
+    const { value } = m;
     const size = value.length + m.key.length + 64;
     if (chunk.length >= MAX_BATCH_MESSAGES || (bytes + size > MAX_BATCH_BYTES && chunk.length > 0))
       await flush();

@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import {
-  addWeekdays,
-  computeLocalMinuteOfDay,
-  computeTradingDayWindow,
-  computeTradingDate,
-  computeUtcOffsetMinutes,
-  computeZonedTimestamp,
-  isWeekend,
-} from "@/lib/kpi/trading-day";
+import { computeTradingDayWindow, computeTradingDate, computeZonedTimestamp } from "@/lib/kpi/trading-day";
 
 const NY = "America/New_York";
 
@@ -31,36 +23,28 @@ describe("computeTradingDate", () => {
   });
 });
 
-describe("computeLocalMinuteOfDay", () => {
-  it("gives 570 for the 09:30 New York open", () => {
-    expect(computeLocalMinuteOfDay(Date.parse("2026-03-12T13:30:00Z"), NY)).toBe(570);
-  });
-});
-
-describe("zoned time helpers", () => {
-  it("knows New York's offset in summer and winter", () => {
-    expect(computeUtcOffsetMinutes(Date.parse("2026-03-12T13:30:00Z"), NY)).toBe(-240);
-    expect(computeUtcOffsetMinutes(Date.parse("2026-11-23T13:30:00Z"), NY)).toBe(-300);
-  });
+describe("computeZonedTimestamp", () => {
+  const iso = (date: string, minuteOfDay: number, timeZone = NY) =>
+    new Date(computeZonedTimestamp(date, minuteOfDay, timeZone)).toISOString();
 
   it("turns a local session time into the instant, on both sides of DST", () => {
-    expect(new Date(computeZonedTimestamp("2026-03-12", 570, NY)).toISOString()).toBe(
-      "2026-03-12T13:30:00.000Z",
-    );
-    expect(new Date(computeZonedTimestamp("2026-11-23", 570, NY)).toISOString()).toBe(
-      "2026-11-23T14:30:00.000Z",
-    );
-    expect(new Date(computeZonedTimestamp("2026-03-08", 180, NY)).toISOString()).toBe(
-      "2026-03-08T07:00:00.000Z",
-    );
+    expect(iso("2026-03-12", 570)).toBe("2026-03-12T13:30:00.000Z");
+    expect(iso("2026-11-23", 570)).toBe("2026-11-23T14:30:00.000Z");
+    expect(iso("2026-03-08", 180)).toBe("2026-03-08T07:00:00.000Z");
+    expect(iso("2026-08-04", 540, "Europe/Berlin")).toBe("2026-08-04T07:00:00.000Z");
   });
 
-  it("adds weekdays across weekends", () => {
-    expect(addWeekdays("2026-03-13", 1)).toBe("2026-03-16"); // Friday → Monday
-    expect(addWeekdays("2026-03-16", -1)).toBe("2026-03-13");
-    expect(addWeekdays("2026-03-12", 0)).toBe("2026-03-12");
-    expect(isWeekend("2026-03-14")).toBe(true);
-    expect(isWeekend("2026-03-16")).toBe(false);
+  it("moves a local time in the spring-forward gap forward by the hour skipped", () => {
+    // 2026-03-08 02:30 does not exist in New York: clocks jump from 01:59:59 EST to 03:00 EDT.
+    expect(iso("2026-03-08", 119)).toBe("2026-03-08T06:59:00.000Z"); // 01:59 EST
+    expect(iso("2026-03-08", 150)).toBe("2026-03-08T07:30:00.000Z"); // 03:30 EDT
+    expect(iso("2026-03-08", 180)).toBe("2026-03-08T07:00:00.000Z"); // 03:00 EDT
+  });
+
+  it("takes the first of the two instants of a local time in the fall-back overlap", () => {
+    // 2026-11-01 01:30 happens twice in New York: at 05:30 UTC (EDT) and at 06:30 UTC (EST).
+    expect(iso("2026-11-01", 90)).toBe("2026-11-01T05:30:00.000Z");
+    expect(iso("2026-11-01", 150)).toBe("2026-11-01T07:30:00.000Z"); // 02:30 EST, after the overlap
   });
 });
 

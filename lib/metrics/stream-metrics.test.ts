@@ -1,51 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { parseTickMessage } from "@/lib/events/tick-v1";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { readSample } from "@/lib/metrics/testing/read-sample";
-import {
-  classifyDeadLetterReason,
-  createStreamMetrics,
-  forgetPartitions,
-  recordAppliedBatch,
-} from "@/lib/metrics/stream-metrics";
-
-const reasonOf = (value: string | null) => {
-  const result = parseTickMessage(value);
-  if (result.ok) throw new Error("expected a rejected message");
-  return result.reason;
-};
-const validTick = {
-  v: 1,
-  symbol: "AAPL",
-  ts: 1_773_322_200_000,
-  open: 10,
-  high: 11,
-  low: 9,
-  close: 10.5,
-  volume: 100,
-  source: "replay",
-  producedAt: 1_773_322_201_000,
-};
-
-describe("classifyDeadLetterReason", () => {
-  it("sorts the reasons parseTickMessage gives into bounded classes", () => {
-    expect(classifyDeadLetterReason(reasonOf(null))).toBe("empty");
-    expect(classifyDeadLetterReason(reasonOf("{nope"))).toBe("not_json");
-    expect(classifyDeadLetterReason(reasonOf(JSON.stringify({ ...validTick, v: 2 })))).toBe(
-      "unknown_version",
-    );
-    expect(classifyDeadLetterReason(reasonOf(JSON.stringify({ ...validTick, high: 1 })))).toBe("schema");
-    expect(classifyDeadLetterReason(reasonOf(JSON.stringify({ ...validTick, ts: 1 })))).toBe("schema");
-    expect(classifyDeadLetterReason(reasonOf("42"))).toBe("schema");
-  });
-
-  it("knows the batch handler's key mismatch and keeps unknown texts apart as other", () => {
-    expect(classifyDeadLetterReason('message key "MSFT" does not match symbol AAPL')).toBe("key_mismatch");
-    expect(classifyDeadLetterReason("bar ts is in the future beyond the tolerance")).toBe("future_bar");
-    expect(classifyDeadLetterReason("something nobody planned")).toBe("other");
-  });
-});
+import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
 
 describe("recordAppliedBatch", () => {
   const batch = {

@@ -1,19 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
+import { deadLetterReasonClassSchema } from "@/lib/events/dead-letter";
 import { tickSourceSchema } from "@/lib/events/tick-v1";
 import { LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
-
-/** The bounded set of dead-letter reasons: the raw reason text stays in the DLQ header and the log. */
-export const DEAD_LETTER_REASONS = [
-  "empty",
-  "not_json",
-  "unknown_version",
-  "schema",
-  "key_mismatch",
-  "future_bar",
-  "other",
-] as const;
-export type DeadLetterReason = (typeof DEAD_LETTER_REASONS)[number];
 
 /** The KPI tables (and the offsets table) a batch writes to. */
 export const WRITTEN_TABLES = [
@@ -37,7 +26,7 @@ export function createStreamMetrics(registry: Registry) {
     labelNames: ["reason"] as const,
     registers,
   });
-  for (const reason of DEAD_LETTER_REASONS) deadLetters.inc({ reason }, 0);
+  for (const reason of deadLetterReasonClassSchema.options) deadLetters.inc({ reason }, 0);
   const rowsWritten = new Counter({
     name: "tickstream_stream_rows_written_total",
     help: "Rows inserted or updated in PostgreSQL by committed batches, by table",
@@ -136,21 +125,6 @@ export function createStreamMetrics(registry: Registry) {
 }
 
 export type StreamMetrics = ReturnType<typeof createStreamMetrics>;
-
-/**
- * The class of a dead-letter reason (the texts of parseTickMessage and of the batch handler). A reason
- * no pattern knows is "other", so a new kind of failure shows up there rather than not at all.
- */
-export function classifyDeadLetterReason(reason: string): DeadLetterReason {
-  if (/^empty message/i.test(reason)) return "empty";
-  if (/^not JSON/i.test(reason)) return "not_json";
-  if (/^unknown schema version/i.test(reason)) return "unknown_version";
-  if (/^message key .* does not match/i.test(reason)) return "key_mismatch";
-  if (/\bfuture\b|after the wall clock|ahead of (the )?(wall )?clock/i.test(reason)) return "future_bar";
-  // formatIssues renders zod issues as "path: message; …".
-  if (/^[\w.[\]]*: /.test(reason) || /^invalid/i.test(reason)) return "schema";
-  return "other";
-}
 
 /** What a committed batch did, as the stream worker observes it. */
 export type AppliedBatch = {

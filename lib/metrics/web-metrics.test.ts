@@ -43,9 +43,12 @@ describe("web metrics", () => {
   it("observes producedAt → emitted from the update's headers, for its oldest and newest tick", async () => {
     const registry = createMetricsRegistry("web", { withProcessMetrics: false });
     const metrics = createWebMetrics(registry, () => 10_000);
-    metrics.onEmitted("symbol:updated", toProducedAtHeaders({ oldest: 7_000, newest: 9_950 }));
-    metrics.onEmitted("movers:updated");
-    metrics.onEmitted("symbols:changed");
+    metrics.onEmitted({
+      event: "symbol:updated",
+      headers: toProducedAtHeaders({ oldest: 7_000, newest: 9_950 }),
+    });
+    metrics.onEmitted({ event: "movers:updated" });
+    metrics.onEmitted({ event: "symbols:changed" });
     const latency = (suffix: string, update: string, bound: string, le?: number) =>
       readSample(registry, `tickstream_web_produced_to_emitted_seconds_${suffix}`, {
         update,

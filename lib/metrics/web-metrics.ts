@@ -95,7 +95,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
       watched = realtime;
     },
     /** An event went out; `headers` are those of the Kafka message behind it (live updates). */
-    onEmitted: (event: string, headers?: IHeaders): void => {
+    onEmitted: ({ event, headers }: { event: string; headers?: IHeaders }): void => {
       emits.inc({ event });
       if (event !== "symbol:updated" && event !== "movers:updated") return;
       const now = clock();

@@ -7,6 +7,7 @@ import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
+import type { RealtimeStats } from "@/lib/events/realtime-stats";
 import type { SymbolsChanged } from "@/lib/events/symbols-changed";
 import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
@@ -29,11 +30,22 @@ export type RealtimeDeps = {
   logger: Logger;
   /** Allowed movers windows (minutes; 0 = day). */
   moversWindows: readonly number[];
-  /** Told of each emit, with the headers of the Kafka message behind it (the web process's metrics). */
-  onEmitted?: (event: keyof ServerToClientEvents, headers?: IHeaders) => void;
-  /** Called for each update relayed, with its Kafka headers (the pipeline monitor's latency). */
-  onRelayed?: (relayed: { publishedAt: number; headers: IHeaders | undefined; receivedAt: number }) => void;
+  /** Told of each emit to the browsers (the web process's metrics, the pipeline monitor's latency). */
+  onEmitted?: (emitted: Emitted) => void;
 };
+
+/**
+ * One emit to the browsers. A live update also carries when the stream worker published it, when this
+ * process received it, and the headers of the Kafka message behind it.
+ */
+export type Emitted =
+  | { event: "symbols:changed" }
+  | {
+      event: "symbol:updated" | "movers:updated";
+      publishedAt: number;
+      receivedAt: number;
+      headers: IHeaders | undefined;
+    };
 
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
 
@@ -55,7 +67,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       pingTimeout: 10_000,
     },
   );
-  const stats = { connections: 0, relayed: 0, invalid: 0, consumerRunning: false };
+  const stats: Omit<RealtimeStats, "sockets"> = {
+    connections: 0,
+    relayed: 0,
+    invalid: 0,
+    consumerRunning: false,
+  };
 
   io.on("connection", (socket) => {
     stats.connections++;
@@ -130,9 +147,13 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           const u = update.data;
           if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
           else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
-          deps.onEmitted?.(u.type === "symbol" ? "symbol:updated" : "movers:updated", message.headers);
           stats.relayed++;
-          deps.onRelayed?.({ publishedAt: u.publishedAt, headers: message.headers, receivedAt: Date.now() });
+          deps.onEmitted?.({
+            event: u.type === "symbol" ? "symbol:updated" : "movers:updated",
+            publishedAt: u.publishedAt,
+            receivedAt: Date.now(),
+            headers: message.headers,
+          });
         }
         return Promise.resolve();
       },
@@ -150,7 +171,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
             { err: describeError(error), retryInMs: delayMs },
             "live updates unavailable (Kafka unreachable?); retrying",
           );
-          await consumer.disconnect().catch(() => undefined);
+          await consumer
+            .disconnect()
+            .catch((err: unknown) =>
+              logger.debug(
+                { err: describeError(err) },
+                "disconnecting the failed live-update consumer failed",
+              ),
+            );
         },
       });
     } catch {
@@ -170,11 +198,11 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   return {
     io,
-    stats: () => ({ ...stats, sockets: io.engine.clientsCount }),
+    stats: (): RealtimeStats => ({ ...stats, sockets: io.engine.clientsCount }),
     /** Tells every browser that the symbol list changed (from the PostgreSQL NOTIFY). */
     emitSymbolsChanged(change: SymbolsChanged): void {
       io.emit("symbols:changed", change);
-      deps.onEmitted?.("symbols:changed");
+      deps.onEmitted?.({ event: "symbols:changed" });
     },
     /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
     emitOpsUpdated(snapshot: OpsSnapshot): void {
@@ -183,7 +211,11 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     async close(): Promise<void> {
       stopping.abort();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await consumer.disconnect().catch(() => undefined);
+      await consumer
+        .disconnect()
+        .catch((err: unknown) =>
+          logger.warn({ err: describeError(err) }, "disconnecting the live-update consumer failed"),
+        );
     },
   };
 }

@@ -4,7 +4,7 @@ import { chromium } from "@playwright/test";
 import pg from "pg";
 
 import { getEnv, getKafkaBrokers } from "@/lib/env";
-import type { TickV1 } from "@/lib/events/tick-v1";
+import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import { createSyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
@@ -132,6 +132,7 @@ export async function benchDashboard(): Promise<void> {
   await sendJsonBatch(
     producer,
     topics.ticks,
+    tickV1Schema,
     ticks.map((t) => ({ key: t.symbol, value: t })),
   );
 
@@ -214,6 +215,7 @@ export async function benchDashboard(): Promise<void> {
       await sendJsonBatch(
         producer,
         topics.ticks,
+        tickV1Schema,
         symbols.map((symbol) => {
           const c = 100 + Math.sin(s + symbol.length) * 2;
           return {

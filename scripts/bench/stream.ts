@@ -1,6 +1,6 @@
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
-import type { TickV1 } from "@/lib/events/tick-v1";
+import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { createSyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
@@ -59,6 +59,7 @@ export async function benchStream(): Promise<void> {
   await sendJsonBatch(
     producer,
     topics.ticks,
+    tickV1Schema,
     ticks.map((t) => ({ key: t.symbol, value: t })),
   );
   const produceMs = performance.now() - t0;

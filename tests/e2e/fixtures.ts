@@ -3,7 +3,7 @@ import net from "node:net";
 import { test as base, expect } from "@playwright/test";
 import pg from "pg";
 
-import type { TickV1 } from "@/lib/events/tick-v1";
+import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { createKafkaClient, createProducer, type Producer } from "@/lib/kafka/client";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { createLogger } from "@/lib/log";
@@ -84,6 +84,7 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
           await sendJsonBatch(
             producer,
             state.topics.ticks,
+            tickV1Schema,
             bars.map((b) => ({
               key: symbol,
               value: { v: 1, symbol, source: "synthetic", producedAt: now, ...b } satisfies TickV1,

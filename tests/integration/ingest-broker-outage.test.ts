@@ -83,7 +83,7 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
       SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })),
     );
     worker = await startTestIngestWorker(db, topic, { kafka: kafka() });
-    const isCaughtUp = () => (worker!.metrics().sources.replay as { behind: number }).behind === 0;
+    const isCaughtUp = () => worker!.metrics().sources.replay.behind === 0;
     await waitFor(
       "backfill sent and revisions flowing",
       () => isCaughtUp() && (worker!.metrics().publisher.published.replay?.AAPL ?? 0) > 0,

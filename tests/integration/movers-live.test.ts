@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { listDayMovers, upsertDailyStats } from "@/lib/db/queries/daily-stats";
 import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
-import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { MOVERS_LIMIT, rankMovers, toDayMoverCandidate, toMoverCandidate } from "@/lib/kpi/movers";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
@@ -60,7 +59,7 @@ describe("day movers and live movers updates", () => {
 
     const updates = await buildKpiUpdates(database.db, changes, BASE, "America/New_York");
     const movers = toKpiMessages(updates)
-      .map((m) => m.value as KpiUpdateV1)
+      .map((m) => m.value)
       .filter((u) => u.type === "movers");
     expect(movers).toEqual([
       {

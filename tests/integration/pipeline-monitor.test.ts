@@ -7,6 +7,7 @@ import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import { checkHealth } from "@/lib/health/check-health";
 import { createPipelineMonitor, type PipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { createAdmin, createConsumer, createProducer, type Producer } from "@/lib/kafka/client";
+import { tickV1Schema } from "@/lib/events/tick-v1";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 
 import {
@@ -77,6 +78,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
     await sendJsonBatch(
       producer,
       topics.ticks,
+      tickV1Schema,
       ticks.map((t) => ({ key: t.symbol, value: t })),
     );
     producing = (async () => {
@@ -85,6 +87,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
         await sendJsonBatch(
           producer,
           topics.ticks,
+          tickV1Schema,
           slice.map((t) => ({ key: t.symbol, value: t })),
         );
         await new Promise((r) => setTimeout(r, 200));
@@ -189,8 +192,9 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       2_000,
     );
     expect(seen.deadLetters.recent[0]?.reason).toMatch(/^not JSON/);
+    expect(seen.deadLetters.recent[0]?.reasonClass).toBe("not_json");
     expect(seen.deadLetters.recent[0]?.key).toBe("AAPL");
-    expect(Object.keys(seen.deadLetters.byReason).some((r) => r.startsWith("not JSON"))).toBe(true);
+    expect(seen.deadLetters.byReason.not_json).toBeGreaterThanOrEqual(1);
     expect(seen.deadLetters.total).toBeGreaterThanOrEqual(1);
   });
 });

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { tickV1Schema } from "@/lib/events/tick-v1";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 
 import {
@@ -64,6 +65,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     await sendJsonBatch(
       producer,
       topics.ticks,
+      tickV1Schema,
       ticks.map((t) => ({ key: t.symbol, value: t })),
     );
     await producer.disconnect();

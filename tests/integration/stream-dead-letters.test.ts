@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { deadLetterReasonClassSchema } from "@/lib/events/dead-letter";
 import { DLQ_HEADERS } from "@/lib/events/topics";
 import { createConsumer, createKafkaClient, createProducer } from "@/lib/kafka/client";
-import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
+import { tickV1Schema } from "@/lib/events/tick-v1";
+import { decodeHeaders, sendJsonBatch, sendTextBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
@@ -76,7 +78,15 @@ describe("dead letters", () => {
     });
     const producer = createProducer(kafka);
     await producer.connect();
-    await sendJsonBatch(producer, topics.ticks, messages);
+    // Malformed events on purpose: sent as text, past the schema a real producer parses with.
+    await sendTextBatch(
+      producer,
+      topics.ticks,
+      messages.map((m) => ({
+        key: m.key,
+        value: typeof m.value === "string" ? m.value : JSON.stringify(m.value),
+      })),
+    );
     await producer.disconnect();
 
     await waitFor(
@@ -90,7 +100,7 @@ describe("dead letters", () => {
       60_000,
     );
 
-    const dead: { reason: string; offset: string; value: string }[] = [];
+    const dead: { reasonClass: string; reason: string; offset: string; value: string }[] = [];
     const consumer = createConsumer(kafka, { groupId: uniqueId("dlq-reader") });
     await consumer.connect();
     await consumer.subscribe({ topics: [topics.ticksDlq], fromBeginning: true });
@@ -98,6 +108,7 @@ describe("dead letters", () => {
       eachMessage: ({ message }) => {
         const headers = decodeHeaders(message.headers);
         dead.push({
+          reasonClass: headers[DLQ_HEADERS.reasonClass] ?? "",
           reason: headers[DLQ_HEADERS.reason] ?? "",
           offset: headers[DLQ_HEADERS.sourceOffset] ?? "",
           value: message.value?.toString() ?? "",
@@ -121,16 +132,21 @@ describe("dead letters", () => {
       ]),
     );
     expect(worker.metrics().deadLettered).toBe(100);
-    // Prometheus counts them by reason class; every reason here belongs to a known class.
-    const byReason = Object.fromEntries(
-      (await worker.registry.getSingleMetric("tickstream_stream_dead_letters_total")!.get()).values.map(
-        (v) => [String(v.labels.reason), v.value],
-      ),
+    // Each letter names its class in a header, and Prometheus counts the same classes.
+    const fromHeaders: Record<string, number> = {};
+    for (const d of dead) fromHeaders[d.reasonClass] = (fromHeaders[d.reasonClass] ?? 0) + 1;
+    for (const reasonClass of ["not_json", "unknown_version", "schema", "key_mismatch", "empty"])
+      expect(fromHeaders[reasonClass], reasonClass).toBeGreaterThan(0);
+    expect(Object.keys(fromHeaders).every((c) => deadLetterReasonClassSchema.safeParse(c).success)).toBe(
+      true,
     );
-    expect(Object.values(byReason).reduce((a, b) => a + b, 0)).toBe(100);
-    expect(byReason.other).toBe(0);
-    for (const reason of ["not_json", "unknown_version", "schema", "key_mismatch", "empty"])
-      expect(byReason[reason], reason).toBeGreaterThan(0);
+    expect(fromHeaders.other).toBeUndefined();
+    const byReason = Object.fromEntries(
+      (await worker.registry.getSingleMetric("tickstream_stream_dead_letters_total")!.get()).values
+        .filter((v) => v.value > 0)
+        .map((v) => [String(v.labels.reason), v.value]),
+    );
+    expect(byReason).toEqual(fromHeaders);
   });
 
   it("dead-letters a bar dated after the clock (2099) with the reason, stores the current minute's bar, and ranks no future mover", async () => {
@@ -163,18 +179,23 @@ describe("dead letters", () => {
     const producer = createProducer(kafka);
     await producer.connect();
     // A +50 % riser in 2099 would top every movers table; the current minute's bar is a normal one.
-    await sendJsonBatch(producer, topics.ticks, [bar(future, 100, 150), bar(minute, 100, 101)]);
+    await sendJsonBatch(producer, topics.ticks, tickV1Schema, [bar(future, 100, 150), bar(minute, 100, 101)]);
     await producer.disconnect();
 
-    const dead: { reason: string; value: string }[] = [];
+    const dead: { reasonClass: string; reason: string; value: string }[] = [];
     const consumer = createConsumer(kafka, { groupId: uniqueId("dlq-future") });
     await consumer.connect();
     await consumer.subscribe({ topics: [topics.ticksDlq], fromBeginning: true });
     await consumer.run({
       eachMessage: ({ message }) => {
         const value = message.value?.toString() ?? "";
+        const headers = decodeHeaders(message.headers);
         if (value.includes(symbol))
-          dead.push({ reason: decodeHeaders(message.headers)[DLQ_HEADERS.reason] ?? "", value });
+          dead.push({
+            reasonClass: headers[DLQ_HEADERS.reasonClass] ?? "",
+            reason: headers[DLQ_HEADERS.reason] ?? "",
+            value,
+          });
         return Promise.resolve();
       },
     });
@@ -188,6 +209,7 @@ describe("dead letters", () => {
     );
     await consumer.disconnect();
     expect(dead).toHaveLength(1);
+    expect(dead[0]!.reasonClass).toBe("future_bar");
     expect(dead[0]!.reason).toMatch(/bar starts in the future: ts 2099-01-02T15:00:00.000Z/);
     expect((JSON.parse(dead[0]!.value) as { ts: number }).ts).toBe(future);
     const q = (sql: string) =>

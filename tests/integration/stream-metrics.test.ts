@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { createConsumer, createProducer } from "@/lib/kafka/client";
+import { tickV1Schema } from "@/lib/events/tick-v1";
 import { decodeHeaders, sendJsonBatch } from "@/lib/kafka/messages";
 import { readProducedAtHeaders, type ProducedRange } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
@@ -67,6 +68,7 @@ describe("stream worker metrics and the producedAt headers of market.kpis", () =
       await sendJsonBatch(
         producer,
         topics.ticks,
+        tickV1Schema,
         ticks.map((t) => ({ key: t.symbol, value: t })),
       );
       await producer.disconnect();

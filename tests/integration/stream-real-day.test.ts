@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { tickV1Schema } from "@/lib/events/tick-v1";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
@@ -42,6 +43,7 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
     await sendJsonBatch(
       producer,
       topics.ticks,
+      tickV1Schema,
       ticks.map((t) => ({ key: t.symbol, value: t })),
     );
     await producer.disconnect();

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
+import { tickV1Schema } from "@/lib/events/tick-v1";
 import { sendJsonBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
@@ -51,6 +52,7 @@ describe("several stream workers in one group", () => {
     await sendJsonBatch(
       producer,
       topics.ticks,
+      tickV1Schema,
       getRecordedTicks(SYMBOLS, [days[0]!]).map((t) => ({ key: t.symbol, value: t })),
     );
     await waitFor("first day processed", async () => (await stored()) > 1_000, 60_000);
@@ -60,6 +62,7 @@ describe("several stream workers in one group", () => {
     await sendJsonBatch(
       producer,
       topics.ticks,
+      tickV1Schema,
       getRecordedTicks(SYMBOLS, [days[1]!]).map((t) => ({ key: t.symbol, value: t })),
     );
     await waitFor(
@@ -74,6 +77,7 @@ describe("several stream workers in one group", () => {
     await sendJsonBatch(
       producer,
       topics.ticks,
+      tickV1Schema,
       getRecordedTicks(SYMBOLS, [days[2]!]).map((t) => ({ key: t.symbol, value: t })),
     );
     await first.stop(); // leaves mid-stream: the second takes everything over

@@ -57,6 +57,6 @@ export async function buildKpiUpdates(
 }
 
 /** Validates each update against the v1 contract and keys it for the topic. */
-export function toKpiMessages(updates: readonly KpiUpdateV1[]): OutMessage[] {
+export function toKpiMessages(updates: readonly KpiUpdateV1[]): OutMessage<KpiUpdateV1>[] {
   return updates.map((u) => ({ key: getKpiUpdateKey(u), value: kpiUpdateV1Schema.parse(u) }));
 }

@@ -5,6 +5,7 @@ import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
 import { insertRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { lockStreamOffset, saveStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
 import { getSymbolTimeZones, registerExternalSymbols } from "@/lib/db/queries/symbols";
+import type { DeadLetterRejection } from "@/lib/events/dead-letter";
 import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
 import { DLQ_HEADERS } from "@/lib/events/topics";
 import type { InMessage, OutMessage } from "@/lib/kafka/messages";
@@ -45,7 +46,7 @@ export type TickBatchDeps = {
    * no invalid event is skipped without its dead letter. Delivery is at-least-once: if the commit fails
    * after the send, the batch is retried and its dead letters are sent again.
    */
-  sendDeadLetters: (messages: OutMessage[]) => Promise<void>;
+  sendDeadLetters: (messages: OutMessage<string>[]) => Promise<void>;
 };
 
 export type TickBatch = { topic: string; partition: number; messages: readonly InMessage[] };
@@ -66,36 +67,37 @@ export type TickBatchResult =
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
 
-type Parsed = { message: InMessage; tick: TickV1 } | { message: InMessage; reason: string };
+type Rejected = { message: InMessage } & DeadLetterRejection;
+type Parsed = { message: InMessage; tick: TickV1 } | Rejected;
 
 function parse(message: InMessage, now: number, futureToleranceMs: number): Parsed {
   const result = parseTickMessage(message.value);
-  if (!result.ok) return { message, reason: result.reason };
+  if (!result.ok) return { message, reasonClass: result.reasonClass, reason: result.reason };
   if (isFutureBar(result.tick.ts, now, futureToleranceMs)) {
     return {
       message,
+      reasonClass: "future_bar",
       reason: `bar starts in the future: ts ${new Date(result.tick.ts).toISOString()} is more than ${futureToleranceMs / 1000} s after the clock (${new Date(now).toISOString()})`,
     };
   }
   if (message.key !== null && message.key !== result.tick.symbol) {
     return {
       message,
+      reasonClass: "key_mismatch",
       reason: `message key ${JSON.stringify(message.key)} does not match symbol ${result.tick.symbol}`,
     };
   }
   return { message, tick: result.tick };
 }
 
-function toDeadLetter(
-  batch: TickBatch,
-  item: { message: InMessage; reason: string },
-  now: number,
-): OutMessage {
+/** A dead letter carries the bytes it received (as text), whatever they were. */
+function toDeadLetter(batch: TickBatch, item: Rejected, now: number): OutMessage<string> {
   return {
     key: item.message.key ?? "",
     value: item.message.value?.toString("utf8") ?? "",
     headers: {
       [DLQ_HEADERS.reason]: item.reason.slice(0, 1000),
+      [DLQ_HEADERS.reasonClass]: item.reasonClass,
       [DLQ_HEADERS.sourceTopic]: batch.topic,
       [DLQ_HEADERS.sourcePartition]: String(batch.partition),
       [DLQ_HEADERS.sourceOffset]: String(item.message.offset),
@@ -175,7 +177,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           } as const;
 
         const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
-        const dead = parsed.filter((p): p is { message: InMessage; reason: string } => "reason" in p);
+        const dead = parsed.filter((p): p is Rejected => "reason" in p);
         const good = parsed.filter((p): p is { message: InMessage; tick: TickV1 } => "tick" in p);
 
         // Coalesce revisions: per symbol and minute the highest offset wins (messages are in offset order).
@@ -221,7 +223,12 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         if (dead.length > 0) {
           for (const d of dead)
             logger.warn(
-              { partition: batch.partition, offset: d.message.offset, reason: d.reason },
+              {
+                partition: batch.partition,
+                offset: d.message.offset,
+                reasonClass: d.reasonClass,
+                reason: d.reason,
+              },
               "dead-lettering an invalid tick",
             );
           await deps.sendDeadLetters(dead.map((d) => toDeadLetter(batch, d, now)));
@@ -262,5 +269,3 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     },
   };
 }
-
-export type TickBatchHandler = ReturnType<typeof createTickBatchHandler>;

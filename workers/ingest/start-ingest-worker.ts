@@ -6,7 +6,8 @@ import type { Db } from "@/lib/db/client";
 import { getAppState, initAppState, setAppState } from "@/lib/db/queries/app-state";
 import { getIngestCursor, saveIngestCursors } from "@/lib/db/queries/ingest-cursors";
 import { insertSymbols } from "@/lib/db/queries/symbols";
-import type { TickSource } from "@/lib/events/tick-v1";
+import { SYMBOLS_SEEDED_KEY, symbolsSeededSchema } from "@/lib/events/app-state";
+import { tickV1Schema, type TickSource } from "@/lib/events/tick-v1";
 import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import { createReplayDriver } from "@/lib/ingest/replay/driver";
@@ -50,13 +51,15 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   const { db, logger } = options;
   const clock = options.clock ?? Date.now;
 
-  const seeded = await getAppState<boolean>(db, "symbols.seeded");
-  if (!seeded) {
+  const seeded = await getAppState(db, SYMBOLS_SEEDED_KEY, symbolsSeededSchema);
+  if (seeded && !seeded.ok)
+    logger.warn({ reason: seeded.reason }, "symbols.seeded holds an unexpected value; seeding again");
+  if (!seeded?.ok) {
     const added = await insertSymbols(
       db,
       options.seedSymbols.map((symbol) => ({ symbol, exchangeTimezone: options.exchangeTimeZone })),
     );
-    await initAppState(db, "symbols.seeded", true);
+    await initAppState(db, SYMBOLS_SEEDED_KEY, true);
     if (added.length > 0) logger.info({ symbols: added.map((s) => s.symbol) }, "seeded the default symbols");
   }
 
@@ -65,7 +68,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
   const producer = createProducer(options.kafka, { idempotent: true });
   await producer.connect();
   const publisher = createTickPublisher({
-    send: (messages) => sendJsonBatch(producer, options.ticksTopic, messages),
+    send: (messages) => sendJsonBatch(producer, options.ticksTopic, tickV1Schema, messages),
     saveCursors: (cursors) => saveIngestCursors(db, cursors),
     logger: logger.child({ component: "publisher" }),
     maxBuffered: options.bufferMax,
@@ -77,14 +80,14 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     clock,
     logger: logger.child({ source }),
     getCursor: (symbol) => getIngestCursor(db, symbol),
-    loadState: (key) => getAppState(db, key),
+    loadState: (key, schema) => getAppState(db, key, schema),
     saveState: (key, value) => setAppState(db, key, value),
     reportStatus: status.report,
     markInvalid: status.markInvalid,
   });
 
   const recorded = loadRecordedBars(path.resolve(options.replay.dataDir));
-  const drivers: Record<TickSource, SourceDriver> = {
+  const drivers = {
     replay: createReplayDriver({
       recorded,
       backfillDays: options.replay.backfillDays,
@@ -92,7 +95,7 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     }),
     synthetic: createSyntheticDriver({ ...options.synthetic, deps: depsFor("synthetic") }),
     yahoo: createYahooDriver({ ...options.yahoo, deps: depsFor("yahoo"), metrics }),
-  };
+  } satisfies Record<TickSource, SourceDriver<unknown>>;
   publisher.start();
   for (const driver of Object.values(drivers)) await driver.start();
 
@@ -113,7 +116,11 @@ export async function startIngestWorker(options: IngestWorkerOptions) {
     metrics: () => ({
       kind: "ingest" as const,
       publisher: publisher.metrics(),
-      sources: Object.fromEntries(Object.entries(drivers).map(([name, d]) => [name, d.metrics()])),
+      sources: {
+        replay: drivers.replay.metrics(),
+        synthetic: drivers.synthetic.metrics(),
+        yahoo: drivers.yahoo.metrics(),
+      },
     }),
     /** Stops watching and producing, flushes the buffer (one try if Kafka is down), saves cursors, disconnects. */
     async stop(): Promise<void> {

@@ -5,20 +5,17 @@ import { listenForNotifications } from "@/lib/db/listen";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
+import { readDeadLetterReasonClass } from "@/lib/events/dead-letter";
+import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
-import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
+import { sendJsonBatch, sendTextBatch, toInMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
 import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
-import {
-  classifyDeadLetterReason,
-  createStreamMetrics,
-  forgetPartitions,
-  recordAppliedBatch,
-} from "@/lib/metrics/stream-metrics";
-import { DLQ_HEADERS } from "@/lib/events/topics";
+import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
@@ -58,15 +55,15 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   // own producer, so that a failed update can never disturb the dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
   const liveProducer = createProducer(options.kafka);
-  const metrics = {
+  const metrics: Omit<StreamWorkerMetrics, "kind" | "cachedSymbols"> = {
     batches: 0,
     applied: 0,
     deadLettered: 0,
     skipped: 0,
     failedBatches: 0,
     lastBatchAt: 0,
-    lastError: null as string | null,
-    partitions: [] as number[],
+    lastError: null,
+    partitions: [],
   };
 
   const registry = options.registry ?? createMetricsRegistry("stream", { withProcessMetrics: false });
@@ -85,9 +82,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
     sendDeadLetters: async (messages) => {
-      await sendJsonBatch(producer, topics.ticksDlq, messages);
+      await sendTextBatch(producer, topics.ticksDlq, messages);
       for (const m of messages)
-        observed.deadLetters.inc({ reason: classifyDeadLetterReason(m.headers?.[DLQ_HEADERS.reason] ?? "") });
+        observed.deadLetters.inc({ reason: readDeadLetterReasonClass(m.headers ?? {}) });
     },
   });
 
@@ -217,7 +214,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
             const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : produced.all;
             return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
           });
-          await sendJsonBatch(liveProducer, topics.kpis, messages);
+          await sendJsonBatch(liveProducer, topics.kpis, kpiUpdateV1Schema, messages);
           observed.kpiUpdates.inc({ outcome: "sent" }, updates.length);
         }
       } catch (error) {
@@ -259,7 +256,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
 
   return {
     registry,
-    metrics: () => ({ kind: "stream" as const, ...metrics, cachedSymbols: handler.cachedSymbols }),
+    metrics: (): StreamWorkerMetrics => ({
+      kind: "stream",
+      ...metrics,
+      cachedSymbols: handler.cachedSymbols,
+    }),
     /** Resolves with the error if the consumer gives up for good. */
     failed: new Promise<Error>((resolve) => (crashed = resolve)),
     /** Finishes the batch in flight (or abandons it atomically), then disconnects. */

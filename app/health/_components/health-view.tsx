@@ -8,7 +8,7 @@ import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { healthReportSchema, type HealthReport } from "@/lib/events/api-health";
-import { readYahooSourceMetrics, type WorkerMetrics } from "@/lib/events/worker-metrics";
+import type { WorkerMetrics } from "@/lib/events/worker-metrics";
 import { formatCount } from "@/lib/kpi/format";
 
 const REFRESH_MS = 2_000;
@@ -34,7 +34,7 @@ function WorkerFigures({
     const published = Object.entries(publisher.published).map(
       ([source, bySymbol]) => [`published (${source})`, formatCount(sum(bySymbol))] as [string, string],
     );
-    const errors = readYahooSourceMetrics(info)?.errors ?? {};
+    const { errors } = info.sources.yahoo;
     rows = [
       ...published,
       ["held while Kafka is away", formatCount(publisher.buffered)],

@@ -167,6 +167,35 @@ describe("synthetic source", () => {
     await driver.stop();
   });
 
+  it("resumes from its stored clock, and starts a new clock when the stored one fails its schema", async () => {
+    const startTs = Date.parse("2026-11-23T14:00:00Z");
+    const resumed = createFakeDriverDeps({
+      clock: Date.now,
+      state: { "synthetic.clock.42": { startTs, position: 50 } },
+    });
+    const driver = createSyntheticDriver({ seed: 42, barsPerSecond: 1_000, deps: resumed.deps });
+    await driver.start();
+    driver.setSymbols([symbol("SYN0", "synthetic")]);
+    await flush();
+    await driver.stop();
+    expect(resumed.publishedFor("SYN0")[0]!.ts).toBe(startTs + 50 * 60_000);
+
+    const broken = createFakeDriverDeps({
+      clock: Date.now,
+      state: { "synthetic.clock.42": { startTs: "yesterday", position: 50 } },
+    });
+    const fresh = createSyntheticDriver({ seed: 42, barsPerSecond: 1_000, deps: broken.deps });
+    await fresh.start();
+    fresh.setSymbols([symbol("SYN0", "synthetic")]);
+    await flush();
+    await fresh.stop();
+    // A new clock starts a day before now, like a first start, and replaces the broken value.
+    expect(broken.publishedFor("SYN0")[0]!.ts).toBe(Date.parse("2026-11-22T15:00:00Z"));
+    expect(broken.state.get("synthetic.clock.42")).toMatchObject({
+      startTs: Date.parse("2026-11-22T15:00:00Z"),
+    });
+  });
+
   it("never passes the wall clock: once caught up, one bar as each minute starts", async () => {
     const fake = createFakeDriverDeps({ clock: Date.now });
     const driver = createSyntheticDriver({ seed: 42, barsPerSecond: 1_000, deps: fake.deps });

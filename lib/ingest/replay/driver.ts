@@ -1,3 +1,4 @@
+import type { ReplaySourceMetrics } from "@/lib/events/source-metrics";
 import type { DriverDeps, IngestCursor, SourceDriver } from "@/lib/ingest/driver";
 import { computePartialBar } from "@/lib/ingest/replay/intra-minute-path";
 import { computeReplayBackfillStart, getReplayBar } from "@/lib/ingest/replay/wall-clock";
@@ -28,7 +29,7 @@ type SymbolState = { next: number; timeZone: string } | "loading";
  * `backfillDays` days ago when it has none (or an older one, or one from the replay before this one,
  * whose small position numbers fall before any backfill start).
  */
-export function createReplayDriver(options: ReplayDriverOptions): SourceDriver {
+export function createReplayDriver(options: ReplayDriverOptions): SourceDriver<ReplaySourceMetrics> {
   const { deps, recorded } = options;
   const chunkSize = options.chunkSize ?? 1_000;
   const known = [...recorded.keys()].sort().join(", ");

@@ -4,7 +4,7 @@ import {
   listRecordedSymbols,
   loadRecordedBars,
   parseRecordedBarsCsv,
-  symbolOfRecordedFile,
+  parseRecordedFileSymbol,
 } from "@/lib/ingest/replay/recorded-bars";
 
 describe("recorded bars", () => {
@@ -29,7 +29,7 @@ describe("recorded bars", () => {
   });
 
   it("ships nine symbols of 2,730 real bars", () => {
-    expect(symbolOfRecordedFile("AAPL_1m.csv")).toBe("AAPL");
+    expect(parseRecordedFileSymbol("AAPL_1m.csv")).toBe("AAPL");
     expect(listRecordedSymbols("data/minute-bars")).toEqual([
       "AAPL",
       "AMZN",

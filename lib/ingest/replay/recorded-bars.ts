@@ -44,7 +44,7 @@ export function parseRecordedBarsCsv(text: string, fileName = "csv"): Bar[] {
 }
 
 /** Symbol of a recorded file: `AAPL_1m.csv` → AAPL. */
-export function symbolOfRecordedFile(fileName: string): string | null {
+export function parseRecordedFileSymbol(fileName: string): string | null {
   const match = /^(.+)_1m\.csv$/i.exec(fileName);
   return match?.[1] ? match[1].toUpperCase() : null;
 }
@@ -52,7 +52,7 @@ export function symbolOfRecordedFile(fileName: string): string | null {
 /** Symbols that have a recording in `dir`. */
 export function listRecordedSymbols(dir: string): string[] {
   return readdirSync(dir)
-    .map(symbolOfRecordedFile)
+    .map(parseRecordedFileSymbol)
     .filter((s): s is string => s !== null)
     .sort();
 }
@@ -61,7 +61,7 @@ export function listRecordedSymbols(dir: string): string[] {
 export function loadRecordedBars(dir: string): Map<string, Bar[]> {
   const out = new Map<string, Bar[]>();
   for (const file of readdirSync(dir).sort()) {
-    const symbol = symbolOfRecordedFile(file);
+    const symbol = parseRecordedFileSymbol(file);
     if (!symbol) continue;
     const bars = parseRecordedBarsCsv(readFileSync(path.join(dir, file), "utf8"), file).sort(
       (a, b) => a.ts - b.ts,

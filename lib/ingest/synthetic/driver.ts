@@ -1,9 +1,8 @@
+import { syntheticClockSchema, type SyntheticClock } from "@/lib/events/app-state";
+import type { SyntheticSourceMetrics } from "@/lib/events/source-metrics";
 import { createClockedDriver, type DriverDeps, type SourceDriver } from "@/lib/ingest/driver";
 import { createSyntheticWalk, type SyntheticWalk } from "@/lib/ingest/synthetic/walk";
 import { floorToMinute, MINUTE_MS } from "@/lib/kpi/durations";
-
-/** Clock of the synthetic feed: bar `position` starts at `startTs + position` minutes. */
-export type SyntheticClock = { startTs: number; position: number };
 
 /** How far back a new synthetic feed starts, so that `barsPerSecond` has a past to fast-forward through. */
 const HISTORY_MS = 24 * 60 * MINUTE_MS;
@@ -19,7 +18,7 @@ export function createSyntheticDriver(options: {
   seed: number;
   barsPerSecond: number;
   deps: DriverDeps;
-}): SourceDriver {
+}): SourceDriver<SyntheticSourceMetrics> {
   const walks = new Map<string, SyntheticWalk>();
   const walkOf = (symbol: string) => {
     let walk = walks.get(symbol);
@@ -30,6 +29,7 @@ export function createSyntheticDriver(options: {
     source: "synthetic",
     deps: options.deps,
     stateKey: `synthetic.clock.${options.seed}`,
+    clockSchema: syntheticClockSchema,
     positionsPerSecond: options.barsPerSecond,
     marketState: "synthetic",
     initialClock: (now) => ({ startTs: floorToMinute(now) - HISTORY_MS, position: 0 }),

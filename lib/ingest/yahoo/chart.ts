@@ -1,4 +1,10 @@
 import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
+import {
+  yahooChartPointSchema,
+  yahooChartSchema,
+  type YahooChartMeta,
+  type YahooChartPoint,
+} from "@/lib/ingest/yahoo/payloads";
 import type { YahooClient } from "@/lib/ingest/yahoo/client";
 import type { Bar } from "@/lib/kpi/types";
 import { isMinuteAligned } from "@/lib/kpi/durations";
@@ -53,15 +59,16 @@ export async function fetchYahooChart(
  * absorbed by widening high/low.
  */
 export function extractYahooBars(result: unknown, period2: number): YahooChartBars {
-  if (!isRecord(result) || !Array.isArray(result.quotes))
-    throw new Error("unexpected chart result from Yahoo: no quotes array");
-  const meta = isRecord(result.meta) ? result.meta : {};
+  const chart = yahooChartSchema.safeParse(result);
+  if (!chart.success) throw new Error("unexpected chart result from Yahoo: no quotes array");
+  const { meta } = chart.data;
   const sessionEnds = collectRegularSessionEnds(meta);
   const dropped = { gaps: 0, offGrid: 0, afterPeriod2: 0, sessionEnd: 0 };
   const byTs = new Map<number, Bar>();
-  for (const point of result.quotes as unknown[]) {
-    if (!isRecord(point)) continue;
-    const ts = toEpochMs(point.date);
+  for (const item of chart.data.quotes) {
+    const point = yahooChartPointSchema.safeParse(item);
+    if (!point.success) continue;
+    const ts = point.data.date;
     if (ts === null || !isMinuteAligned(ts)) {
       dropped.offGrid++;
       continue;
@@ -74,72 +81,38 @@ export function extractYahooBars(result: unknown, period2: number): YahooChartBa
       dropped.sessionEnd++;
       continue;
     }
-    const bar = toBar(ts, point);
+    const bar = toBar(ts, point.data);
     if (!bar) {
       dropped.gaps++;
       continue;
     }
     byTs.set(ts, bar);
   }
-  const regular =
-    isRecord(meta.currentTradingPeriod) && isRecord(meta.currentTradingPeriod.regular)
-      ? meta.currentTradingPeriod.regular
-      : null;
   return {
     bars: [...byTs.values()].sort((a, b) => a.ts - b.ts),
-    exchangeTimeZone: typeof meta.exchangeTimezoneName === "string" ? meta.exchangeTimezoneName : null,
-    regularStart: regular ? toEpochMs(regular.start) : null,
+    exchangeTimeZone: meta.exchangeTimezoneName,
+    regularStart: meta.currentTradingPeriod?.regular?.start ?? null,
     dropped,
   };
 }
 
-function toBar(ts: number, point: Record<string, unknown>): Bar | null {
-  const prices = [point.open, point.high, point.low, point.close].map(toPrice);
-  const [open, high, low, close] = prices;
-  if (open == null || high == null || low == null || close == null) return null;
-  const volume =
-    typeof point.volume === "number" && Number.isFinite(point.volume)
-      ? Math.max(0, Math.round(point.volume))
-      : 0;
+function toBar(ts: number, point: YahooChartPoint): Bar | null {
+  const { open, high, low, close } = point;
+  if (open === null || high === null || low === null || close === null) return null;
   return {
     ts,
     open,
     high: Math.max(open, high, low, close),
     low: Math.min(open, high, low, close),
     close,
-    volume,
+    volume: point.volume === null ? 0 : Math.max(0, Math.round(point.volume)),
   };
 }
 
-function toPrice(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : null;
-}
-
-/** Regular session ends from `meta.tradingPeriods` (array of arrays, or `{ regular }`) and `currentTradingPeriod`. */
-function collectRegularSessionEnds(meta: Record<string, unknown>): Set<number> {
+/** Regular session ends from `meta.tradingPeriods` and `currentTradingPeriod`. */
+function collectRegularSessionEnds(meta: YahooChartMeta): Set<number> {
   const ends = new Set<number>();
-  const add = (period: unknown) => {
-    const end = isRecord(period) ? toEpochMs(period.end) : null;
-    if (end !== null) ends.add(end);
-  };
-  const periods = meta.tradingPeriods;
-  const regular = Array.isArray(periods)
-    ? periods
-    : isRecord(periods) && Array.isArray(periods.regular)
-      ? periods.regular
-      : [];
-  for (const day of regular) for (const period of Array.isArray(day) ? day : [day]) add(period);
-  if (isRecord(meta.currentTradingPeriod)) add(meta.currentTradingPeriod.regular);
+  const periods = [...meta.tradingPeriods.flat(), meta.currentTradingPeriod?.regular ?? null];
+  for (const period of periods) if (period?.end != null) ends.add(period.end);
   return ends;
-}
-
-/** yahoo-finance2 coerces epoch seconds to `Date` where its schema says so; raw answers keep seconds. */
-function toEpochMs(value: unknown): number | null {
-  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
-  if (typeof value === "number" && Number.isFinite(value)) return value * 1_000;
-  return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }

@@ -1,3 +1,4 @@
+import type { YahooSourceMetrics } from "@/lib/events/source-metrics";
 import type { DriverDeps, SourceDriver } from "@/lib/ingest/driver";
 import { runEach } from "@/lib/ingest/run-each";
 import { DEFAULT_CIRCUIT_OPTIONS, type YahooCircuitOptions } from "@/lib/ingest/yahoo/circuit";
@@ -52,7 +53,7 @@ const SYMBOL_BACKOFF_MAX_MS = 15 * 60_000;
  * ones back the whole source off and may open its circuit; a symbol Yahoo does not know is marked
  * invalid once; one symbol's failure never holds up the others for longer than a backoff step.
  */
-export function createYahooDriver(options: YahooDriverOptions): SourceDriver {
+export function createYahooDriver(options: YahooDriverOptions): SourceDriver<YahooSourceMetrics> {
   const { deps } = options;
   const { logger } = deps;
   const random = options.random ?? Math.random;

@@ -1,3 +1,4 @@
+import type { YahooSourceMetrics } from "@/lib/events/source-metrics";
 import { createYahooCircuit, type YahooCircuitOptions } from "@/lib/ingest/yahoo/circuit";
 import {
   classifyYahooError,
@@ -62,6 +63,9 @@ export function createYahooHealth(options: {
       }
       return kind;
     },
-    snapshot: () => ({ circuit: circuit.snapshot(), errors: { ...errors } }),
+    snapshot: (): Pick<YahooSourceMetrics, "circuit" | "errors"> => ({
+      circuit: circuit.snapshot(),
+      errors: { ...errors },
+    }),
   };
 }

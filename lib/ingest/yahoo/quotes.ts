@@ -1,5 +1,6 @@
 import type { YahooClient } from "@/lib/ingest/yahoo/client";
 import { isYahooValidationError } from "@/lib/ingest/yahoo/errors";
+import { yahooQuoteSchema } from "@/lib/ingest/yahoo/payloads";
 
 /** Yahoo's quote endpoint takes a comma-separated list; much more than 100 symbols gets refused. */
 const QUOTE_BATCH_SIZE = 100;
@@ -64,22 +65,15 @@ export async function getYahooQuotes(
 }
 
 function toQuoteInfo(item: unknown): YahooQuoteInfo | null {
-  if (typeof item !== "object" || item === null) return null;
-  const q = item as Record<string, unknown>;
-  if (typeof q.symbol !== "string" || q.symbol.length === 0) return null;
-  const text = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim() : null);
+  const parsed = yahooQuoteSchema.safeParse(item);
+  if (!parsed.success) return null;
+  const q = parsed.data;
   return {
     symbol: q.symbol,
-    name: text(q.longName) ?? text(q.shortName) ?? text(q.displayName),
-    quoteType: text(q.quoteType),
-    exchangeTimezone: text(q.exchangeTimezoneName),
-    marketState: text(q.marketState),
-    regularMarketTime: toEpochMs(q.regularMarketTime),
+    name: q.longName ?? q.shortName ?? q.displayName,
+    quoteType: q.quoteType,
+    exchangeTimezone: q.exchangeTimezoneName,
+    marketState: q.marketState,
+    regularMarketTime: q.regularMarketTime,
   };
-}
-
-function toEpochMs(value: unknown): number | null {
-  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.getTime() : null;
-  if (typeof value === "number" && Number.isFinite(value)) return value * 1_000;
-  return null;
 }

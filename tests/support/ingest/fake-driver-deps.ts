@@ -2,6 +2,7 @@ import { pino } from "pino";
 
 import type { TickV1 } from "@/lib/events/tick-v1";
 import { tickV1Schema } from "@/lib/events/tick-v1";
+import { parseWith } from "@/lib/events/parse-json";
 import type { DriverDeps, IngestCursor } from "@/lib/ingest/driver";
 
 type Status = { marketState?: string; lastError?: string | null };
@@ -13,12 +14,14 @@ type Status = { marketState?: string; lastError?: string | null };
 export function createFakeDriverDeps(options: {
   clock: () => number;
   cursors?: Record<string, IngestCursor>;
+  /** Durable driver state as stored before the driver starts (key → JSON value). */
+  state?: Record<string, unknown>;
 }) {
   const published: TickV1[] = [];
   const rejected: unknown[] = [];
   const statuses: { symbol: string; status: Status }[] = [];
   const invalid: { symbol: string; reason: string }[] = [];
-  const state = new Map<string, unknown>();
+  const state = new Map<string, unknown>(Object.entries(options.state ?? {}));
   const control = { accepting: true };
 
   const deps: DriverDeps = {
@@ -38,7 +41,7 @@ export function createFakeDriverDeps(options: {
     clock: options.clock,
     logger: pino({ level: "silent" }),
     getCursor: (symbol) => Promise.resolve(options.cursors?.[symbol] ?? null),
-    loadState: <T>(key: string) => Promise.resolve((state.get(key) as T | undefined) ?? null),
+    loadState: (key, schema) => Promise.resolve(state.has(key) ? parseWith(schema, state.get(key)) : null),
     saveState: (key, value) => {
       state.set(key, value);
       return Promise.resolve();
@@ -54,6 +57,7 @@ export function createFakeDriverDeps(options: {
     rejected,
     statuses,
     invalid,
+    state,
     publishedFor: (symbol: string) => published.filter((t) => t.symbol === symbol),
     lastErrorsFor: (symbol: string) =>
       statuses.filter((s) => s.symbol === symbol && "lastError" in s.status).map((s) => s.status.lastError),

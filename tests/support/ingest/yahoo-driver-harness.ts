@@ -41,17 +41,6 @@ export function createTestSymbol(symbol: string, pollIntervalSeconds = 60): Inge
   return { symbol, source: "yahoo", pollIntervalSeconds, timeZone: "America/New_York" };
 }
 
-export type YahooDriverMetrics = {
-  symbols: number;
-  held: boolean;
-  circuit: { state: string; consecutiveFailures: number };
-  produced: Record<string, number>;
-  errors: Record<string, number>;
-  lastSuccess: Record<string, number>;
-  marketState: Record<string, string | null>;
-  invalid: string[];
-};
-
 const started: { stop: () => Promise<void> }[] = [];
 
 /**
@@ -83,7 +72,7 @@ export function createYahooDriverHarness(
     fake,
     yahoo,
     driver,
-    metrics: () => driver.metrics() as YahooDriverMetrics,
+    metrics: () => driver.metrics(),
     /** Starts the driver and returns once its first cycle is over (it sleeps). */
     async start(): Promise<void> {
       started.push(driver);
