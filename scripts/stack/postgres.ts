@@ -92,6 +92,21 @@ export function findPostgresBinDir(): string {
 }
 
 /**
+ * util-linux's runuser, which runs initdb and postgres as the `postgres` user when we are root. It lives
+ * in /usr/sbin, which a root shell's PATH usually has and a service's or a CI runner's may not.
+ */
+function findRunuser(): string {
+  for (const candidate of ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  if (commandExists("runuser")) return "runuser";
+  throw new StackError(
+    "running as root, the private PostgreSQL cluster must run as the `postgres` user, and runuser (util-linux) is missing;\n" +
+      "  install util-linux, run as another user, or set DATABASE_URL to a running server.",
+  );
+}
+
+/**
  * Where the private cluster lives: .data/postgres, unless the process is root and the `postgres` user
  * (which initdb and postgres must run as) cannot reach the checkout; then a folder under /var/tmp.
  */
@@ -101,7 +116,7 @@ export function getClusterDir(): string {
   const reachable =
     run("sh", [
       "-c",
-      `runuser -u postgres -- test -x ${JSON.stringify(DATA_DIR)} -o -x ${JSON.stringify(ROOT_DIR)} && echo yes || echo no`,
+      `${findRunuser()} -u postgres -- test -x ${JSON.stringify(DATA_DIR)} -o -x ${JSON.stringify(ROOT_DIR)} && echo yes || echo no`,
     ]).stdout.trim() === "yes";
   return reachable ? inProject : path.join("/var/tmp", `tickstream-${CHECKOUT_ID}`, "postgres");
 }
@@ -118,7 +133,7 @@ export function getClusterLogFile(clusterDir: string): string {
 
 function asClusterOwner(binDir: string, tool: string, args: string[]): string[] {
   const bin = path.join(binDir, tool);
-  return isRoot() ? ["runuser", "-u", "postgres", "--", bin, ...args] : [bin, ...args];
+  return isRoot() ? [findRunuser(), "-u", "postgres", "--", bin, ...args] : [bin, ...args];
 }
 
 function runAsOwner(binDir: string, tool: string, args: string[], what: string): void {
