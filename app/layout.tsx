@@ -11,6 +11,13 @@ import { getEnv } from "@/lib/env";
 
 import "./globals.css";
 
+const NAV = [
+  { href: "/", label: "Dashboard" },
+  { href: "/health", label: "Health" },
+  { href: "/ops", label: "Ops" },
+  { href: "/admin", label: "Admin" },
+];
+
 export const metadata: Metadata = {
   title: "Tickstream",
   description: "Live market KPIs from a Kafka stream",
@@ -39,18 +46,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/" className="text-lg font-bold tracking-tight text-brand">
                 Tickstream
               </Link>
-              <Link href="/" className="text-sm hover:underline">
-                Dashboard
-              </Link>
-              <Link href="/health" className="text-sm hover:underline">
-                Health
-              </Link>
-              <Link href="/ops" className="text-sm hover:underline">
-                Ops
-              </Link>
-              <Link href="/admin" className="text-sm hover:underline">
-                Admin
-              </Link>
+              {NAV.map(({ href, label }) => (
+                <Link key={href} href={href} className="text-sm hover:underline">
+                  {label}
+                </Link>
+              ))}
               <div className="ml-auto flex flex-wrap items-center gap-2">
                 <DisplayZoneSwitch />
                 <ThemeToggle />
