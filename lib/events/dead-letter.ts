@@ -10,6 +10,7 @@ import { DLQ_HEADERS } from "@/lib/events/topics";
  */
 export const deadLetterReasonClassSchema = z.enum([
   "empty",
+  "too_large",
   "not_json",
   "unknown_version",
   "schema",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parseTickMessage } from "@/lib/events/tick-v1";
+import { MAX_TICK_BYTES, parseTickMessage } from "@/lib/events/tick-v1";
 
 const good = {
   v: 1,
@@ -37,9 +37,29 @@ describe("tick v1 contract", () => {
     ["bad symbol", { ...good, symbol: "AAPL; DROP TABLE" }, "schema", /symbol/],
     ["missing field", { ...good, close: undefined }, "schema", /close/],
     ["a number, not an object", 42, "schema", /expected object/],
+    ["an unknown field", { ...good, note: "hi" }, "schema", /Unrecognized key.*note/],
+    ["a price beyond any listed instrument", { ...good, high: 2e7 }, "schema", /price must be at most/],
+    ["a minute volume beyond any market", { ...good, volume: 2e12 }, "schema", /volume must be at most/],
   ])("rejects %s with its class and a reason", (_name, value, reasonClass, reason) => {
     const result = parse(value);
     expect(result).toMatchObject({ ok: false, reasonClass });
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+});
+
+describe("tick v1 size limit", () => {
+  it("refuses a value over MAX_TICK_BYTES before parsing it, whatever it holds", () => {
+    const padded = JSON.stringify({ ...good, pad: "x".repeat(MAX_TICK_BYTES) });
+    expect(parse(padded)).toMatchObject({
+      ok: false,
+      reasonClass: "too_large",
+      reason: /exceeds the 2048-byte limit/,
+    });
+    expect(parseTickMessage(Buffer.from(padded))).toMatchObject({ ok: false, reasonClass: "too_large" });
+  });
+
+  it("reads a real tick, far below the limit", () => {
+    expect(JSON.stringify(good).length).toBeLessThan(MAX_TICK_BYTES / 4);
+    expect(parse(good).ok).toBe(true);
   });
 });

@@ -13,14 +13,30 @@ export type TickSource = z.infer<typeof tickSourceSchema>;
 const MIN_TS = 946_684_800_000;
 const MAX_TS = 4_102_444_800_000;
 
-const priceSchema = z.number().finite().positive();
+/**
+ * Largest `market.ticks` message value the stream worker reads, in bytes. A real tick is about 200 bytes
+ * of JSON; anything near this limit carries something else (padding, an embedded document) and is
+ * dead-lettered before it is parsed.
+ */
+export const MAX_TICK_BYTES = 2_048;
+/** Sane bounds: no listed instrument trades above this price, or this many units in one minute. */
+export const MAX_PRICE = 10_000_000;
+export const MAX_MINUTE_VOLUME = 1_000_000_000_000;
+
+const priceSchema = z
+  .number()
+  .finite()
+  .positive()
+  .max(MAX_PRICE, `a price must be at most ${MAX_PRICE.toLocaleString("en-US")}`);
 
 /**
  * Version 1 of the `market.ticks` event: one snapshot of one 1-minute OHLCV bar. The same (symbol, ts)
- * may be sent many times while the minute is open; the event with the highest offset wins.
+ * may be sent many times while the minute is open; the event with the highest offset wins. The object
+ * is closed: an unknown field is refused (dead-lettered with its name), never stripped and stored, so
+ * a producer's mistake is seen at once and a new field comes with a new version of the event.
  */
 export const tickV1Schema = z
-  .object({
+  .strictObject({
     v: z.literal(1),
     symbol: symbolSchema,
     ts: z
@@ -33,7 +49,14 @@ export const tickV1Schema = z
     high: priceSchema,
     low: priceSchema,
     close: priceSchema,
-    volume: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    volume: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(
+        MAX_MINUTE_VOLUME,
+        `volume must be at most ${MAX_MINUTE_VOLUME.toLocaleString("en-US")} in one minute`,
+      ),
     source: tickSourceSchema,
     producedAt: z.number().int().nonnegative(),
   })
@@ -64,6 +87,14 @@ export type TickParseResult = { ok: true; tick: TickV1 } | ({ ok: false } & Dead
 export function parseTickMessage(value: Buffer | string | null): TickParseResult {
   if (value === null || value.length === 0)
     return { ok: false, reasonClass: "empty", reason: "empty message value" };
+  const bytes = typeof value === "string" ? Buffer.byteLength(value, "utf8") : value.length;
+  if (bytes > MAX_TICK_BYTES) {
+    return {
+      ok: false,
+      reasonClass: "too_large",
+      reason: `message value of ${bytes} bytes exceeds the ${MAX_TICK_BYTES}-byte limit of a tick`,
+    };
+  }
   const json = parseJson(typeof value === "string" ? value : value.toString("utf8"));
   if (!json.ok) return { ok: false, reasonClass: "not_json", reason: json.reason };
   const { data } = json;

@@ -45,6 +45,9 @@ function malformed(i: number, good: { symbol: string; ts: number }): { key: stri
     { key: good.symbol, value: { ...base, symbol: "bad symbol!" } },
     { key: "OTHER", value: base }, // key does not match the symbol
     { key: good.symbol, value: "" },
+    { key: good.symbol, value: { ...base, pad: "x".repeat(4_000) } }, // valid fields plus padding: too large
+    { key: good.symbol, value: { ...base, note: "extra" } }, // an unknown field
+    { key: good.symbol, value: { ...base, high: 5e7 } }, // a price no instrument trades at
   ];
   return variants[i % variants.length]!;
 }
@@ -135,7 +138,7 @@ describe("dead letters", () => {
     // Each letter names its class in a header, and Prometheus counts the same classes.
     const fromHeaders: Record<string, number> = {};
     for (const d of dead) fromHeaders[d.reasonClass] = (fromHeaders[d.reasonClass] ?? 0) + 1;
-    for (const reasonClass of ["not_json", "unknown_version", "schema", "key_mismatch", "empty"])
+    for (const reasonClass of ["not_json", "unknown_version", "schema", "key_mismatch", "empty", "too_large"])
       expect(fromHeaders[reasonClass], reasonClass).toBeGreaterThan(0);
     expect(Object.keys(fromHeaders).every((c) => deadLetterReasonClassSchema.safeParse(c).success)).toBe(
       true,
