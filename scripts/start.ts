@@ -5,9 +5,12 @@
 //   --no-web   workers only (`npm run dev:workers`)
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import { z } from "zod";
+
+import { parseJsonWith } from "@/lib/events/parse-json";
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
 import { hashPassword } from "@/lib/auth/password";
 import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
@@ -15,8 +18,8 @@ import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
 import { ensureBuilt } from "./stack/build";
 import { loadEnvFiles } from "./stack/env-file";
 import { bringDownInfra, bringUpInfra } from "./stack/infra";
-import { DATA_DIR, ROOT_DIR } from "./stack/paths";
-import { say, StackError } from "./stack/proc";
+import { DATA_DIR, ROOT_DIR, RUN_DIR } from "./stack/paths";
+import { isAlive, say, StackError } from "./stack/proc";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -121,9 +124,41 @@ async function waitForWeb(port: number, child: ChildProcess): Promise<boolean> {
   }
 }
 
+/** Who runs the product in this checkout: one `npm start` at a time. */
+const START_FILE = path.join(RUN_DIR, "start.json");
+const startRecordSchema = z.object({ pid: z.number().int().positive(), url: z.string() });
+
+/**
+ * Claims the checkout for this `npm start`, or refuses: a second one would find the ports taken, restart
+ * its web server forever and join its workers to the running pipeline. A record left by a process that
+ * is gone (kill -9, a crash) is taken over.
+ */
+function readStartRecord(): z.infer<typeof startRecordSchema> | null {
+  if (!existsSync(START_FILE)) return null;
+  const record = parseJsonWith(startRecordSchema, readFileSync(START_FILE, "utf8"));
+  return record.ok ? record.data : null;
+}
+
+function claimCheckout(url: string): void {
+  const running = readStartRecord();
+  if (running && running.pid !== process.pid && isAlive(running.pid)) {
+    throw new StackError(
+      `Tickstream is already running in this checkout (pid ${running.pid}): ${running.url}\n` +
+        `  Stop it first (Ctrl-C in its terminal, or kill ${running.pid}).`,
+    );
+  }
+  mkdirSync(RUN_DIR, { recursive: true });
+  writeFileSync(START_FILE, JSON.stringify({ pid: process.pid, url }));
+}
+
+function releaseCheckout(): void {
+  if (readStartRecord()?.pid === process.pid) rmSync(START_FILE, { force: true });
+}
+
 async function main(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
+  claimCheckout(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
   const infra = await bringUpInfra(env);
   let stopping = false;
   const services: Service[] = [];
@@ -153,6 +188,7 @@ async function main(): Promise<void> {
       }
     }
     await bringDownInfra({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere });
+    releaseCheckout();
     say("stopped");
     process.exit(code);
   };
@@ -265,5 +301,6 @@ function report(error: unknown): void {
 
 main().catch((error: unknown) => {
   report(error);
+  releaseCheckout();
   process.exit(1);
 });
