@@ -194,6 +194,15 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
+  // npm does not pass a SIGTERM on to its script: when npm (or the shell it ran us from) is killed,
+  // this process is re-parented, and it stops everything it started instead of living on as an orphan.
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid && !stopping) {
+      say("the process that started this one is gone: stopping");
+      void stopAll(0);
+    }
+  }, 1_000).unref();
 
   try {
     if (!dev) ensureBuilt(say);
