@@ -53,8 +53,14 @@ export const envSchema = {
   TOPIC_TICKS_DLQ: z.string().min(1).default(DEFAULT_TOPICS.ticksDlq),
   TICKS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
   STREAM_GROUP_ID: z.string().min(1).default("tickstream-stream"),
-  /** How long the group waits for a silent member before moving its partitions (broker minimum: 6 s). */
-  STREAM_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /**
+   * How long the group waits for a silent member before moving its partitions (broker minimum: 6 s).
+   * kafkajs has no static membership, so after a kill -9 the restarted worker waits this long for the
+   * dead member's partitions: the broker's minimum keeps that failover under 10 s. A batch must finish
+   * within it (batches take well under a second); a member that misses it only causes a rebalance, and
+   * the offsets stored with the rows keep every batch exactly once.
+   */
+  STREAM_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(6_000),
 
   INGEST_SOURCE: z.enum(["replay", "yahoo", "synthetic"]).default("replay"),
   DEFAULT_SYMBOLS: symbolListSchema.default([

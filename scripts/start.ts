@@ -266,8 +266,9 @@ async function main(): Promise<void> {
       pipeLines(service.name, child.stderr);
       child.on("exit", (code, signal) => {
         if (stopping) return;
-        // A crash loop backs off; a process that ran a while restarts at once.
-        service.restarts = Date.now() - service.startedAt > 60_000 ? 0 : service.restarts + 1;
+        // A crash loop (exits within seconds of starting) backs off; a process that ran a while — one
+        // killed by a signal or an OOM in the middle of its work — restarts within 1–2 s.
+        service.restarts = Date.now() - service.startedAt > 10_000 ? 0 : service.restarts + 1;
         const delay = computeBackoffMs(service.restarts, { baseMs: 2_000, maxMs: 30_000 });
         say(
           `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s`,

@@ -91,7 +91,8 @@ export function createConsumer(client: KafkaClient, options: CreateConsumerOptio
   return client.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 3)),
+    // Six beats per session: a member is declared dead only after several missed beats.
+    heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 6)),
     rebalanceTimeout: 60_000,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
     maxWaitTimeInMs: 250,

@@ -35,7 +35,17 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   let isProducing = true;
   let producing: Promise<void> = Promise.resolve();
   const groupId = uniqueId("monitor-group");
-  const ticks = getRecordedTicks(SYMBOLS, ["2026-03-16", "2026-03-17"]);
+  // Every recorded day (about 24,000 events): a backlog that takes the worker more than one monitor
+  // sample to drain on any machine, so that "lag with progress" is observed and not raced past.
+  const ticks = getRecordedTicks(SYMBOLS, [
+    "2026-03-12",
+    "2026-03-13",
+    "2026-03-16",
+    "2026-03-17",
+    "2026-03-18",
+    "2026-03-19",
+    "2026-03-20",
+  ]);
 
   const startWorker = () => {
     child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
@@ -104,6 +114,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       defaultSource: "replay",
       heartbeatSeconds: HEARTBEAT_SECONDS,
       expectedWorkers: ["stream"],
+      sampleMs: 500,
     });
     monitor.start();
   });
