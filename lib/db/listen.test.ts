@@ -1,10 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 
-import { createNotificationHandler } from "@/lib/db/listen";
+import { createNotificationHandler, INVALID_NOTIFICATION_LOG_INTERVAL_MS } from "@/lib/db/listen";
 import { symbolsChangedSchema, type SymbolsChanged } from "@/lib/events/symbols-changed";
 
-function setup(onNotify: (change: SymbolsChanged) => void = () => undefined) {
+function setup(onNotify: (change: SymbolsChanged) => void = () => undefined, clock = () => 0) {
   const logged: Record<string, unknown>[] = [];
   const logger = pino(
     { level: "debug" },
@@ -15,6 +15,7 @@ function setup(onNotify: (change: SymbolsChanged) => void = () => undefined) {
     channel: "symbols_changed",
     schema: symbolsChangedSchema,
     logger,
+    clock: () => clock(),
     onNotify: (change) => {
       received.push(change);
       onNotify(change);
@@ -52,6 +53,24 @@ describe("notification payloads", () => {
     });
     expect(() => handle('{"op":"UPDATE","symbol":"MSFT"}')).not.toThrow();
     expect(logged).toMatchObject([{ level: 50, msg: "notification handler failed", err: "socket gone" }]);
+  });
+
+  it("logs the first invalid payload, then at most one summary a minute with the count ignored meanwhile", () => {
+    let now = 1_000;
+    const { handle, logged, received } = setup(undefined, () => now);
+    handle("x");
+    for (let i = 0; i < 500; i++) handle(`x${i}`);
+    expect(logged).toHaveLength(1);
+    now += INVALID_NOTIFICATION_LOG_INTERVAL_MS - 1;
+    handle("still inside the minute");
+    expect(logged).toHaveLength(1);
+    handle('{"op":"UPDATE","symbol":"MSFT"}');
+    expect(received).toEqual([{ op: "UPDATE", symbol: "MSFT" }]);
+    now += 1;
+    handle("y".repeat(10_000));
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toMatchObject({ payload: "x", ignoredSinceLastLog: 0 });
+    expect(logged[1]).toMatchObject({ payload: "y".repeat(200), ignoredSinceLastLog: 501 });
   });
 
   it("keeps handling payloads after a bad one", () => {

@@ -12,20 +12,42 @@ type NotificationOptions<T> = {
   /** The payload's schema (lib/events); a payload that is not JSON or fails it is logged and dropped. */
   schema: z.ZodType<T>;
   logger: Logger;
+  /**
+   * Called with a parsed payload. A payload is only a hint that something may have changed: anyone
+   * connected can NOTIFY anything, so whatever is acted upon must be read from the tables.
+   */
   onNotify: (payload: T) => void;
+  clock?: () => number;
 };
+
+/** How often a stream of invalid payloads is summarised in the log after the first one is logged. */
+export const INVALID_NOTIFICATION_LOG_INTERVAL_MS = 60_000;
 
 /**
  * Turns a raw notification payload into a call of `onNotify` with the parsed payload. Never throws:
  * it runs inside pg's event emitter, where an exception would crash the process, and anyone allowed
- * to NOTIFY can send any text.
+ * to NOTIFY can send any text. Invalid payloads are ignored; the first is logged with its reason and
+ * later ones are counted and summarised at most once a minute, so a flood cannot flood the log.
  */
 export function createNotificationHandler<T>(options: NotificationOptions<T>): (payload: string) => void {
   const { channel, logger } = options;
+  const clock = options.clock ?? Date.now;
+  let lastLoggedAt: number | null = null;
+  let suppressed = 0;
   return (payload) => {
     const parsed = parseJsonWith(options.schema, payload);
     if (!parsed.ok) {
-      logger.warn({ channel, payload, reason: parsed.reason }, "invalid notification payload; ignored");
+      const now = clock();
+      if (lastLoggedAt !== null && now - lastLoggedAt < INVALID_NOTIFICATION_LOG_INTERVAL_MS) {
+        suppressed++;
+        return;
+      }
+      logger.warn(
+        { channel, payload: payload.slice(0, 200), reason: parsed.reason, ignoredSinceLastLog: suppressed },
+        "invalid notification payload; ignored",
+      );
+      lastLoggedAt = now;
+      suppressed = 0;
       return;
     }
     try {
