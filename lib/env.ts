@@ -124,6 +124,13 @@ export const envSchema = {
   STREAM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 
   BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),
+  /**
+   * Longest a BI statement may run: the role's statement_timeout, and a watchdog in the ingest worker
+   * that cancels statements past it (a role can always lift its own statement_timeout).
+   */
+  BI_STATEMENT_LIMIT_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  /** Most concurrent connections of the BI role (its CONNECTION LIMIT). */
+  BI_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000).default(10),
   /** Workers beat this often; health calls one stale after three missed beats (lib/kpi/pipeline-health). */
   HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(2),
 };

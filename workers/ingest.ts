@@ -1,6 +1,7 @@
 // Ingest worker: follows the active symbols (PostgreSQL LISTEN/NOTIFY), produces 1-minute bars from
 // each symbol's source (yahoo, replay, synthetic) and publishes them to market.ticks, keyed by symbol,
 // with an idempotent producer. Start with `tsx workers/ingest.ts` (npm start runs it).
+import { startBiWatchdog } from "@/lib/db/bi-watchdog";
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { startIngestWorker } from "@/workers/ingest/start-ingest-worker";
@@ -37,6 +38,8 @@ void runWorker("ingest", async (ctx) => {
     },
   });
   ctx.onShutdown(() => worker.stop());
+  // One watchdog per installation is enough; the ingest worker is the process that runs once.
+  ctx.onShutdown(startBiWatchdog({ db, logger, limitSeconds: env.BI_STATEMENT_LIMIT_SECONDS }));
   ctx.onShutdown(startHeartbeat(db, ctx, "ingest", env.HEARTBEAT_SECONDS * 1000, worker.metrics));
   logger.info({ defaultSource: env.INGEST_SOURCE }, "ingest worker running");
 });

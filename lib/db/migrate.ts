@@ -4,7 +4,9 @@ import { sql } from "drizzle-orm";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 
+import { BI_ROLE } from "@/lib/db/bi-watchdog";
 import { closeDb, createDb, type DbOrTx } from "@/lib/db/client";
+import type { Env } from "@/lib/env";
 
 /** Arbitrary constant: serialises concurrent migrators (several processes starting at once). */
 const MIGRATION_LOCK_KEY = 7_245_311_001;
@@ -13,7 +15,22 @@ export type MigrateOptions = {
   migrationsFolder?: string;
   /** Password of the read-only BI role (`tickstream_bi`), set from configuration after migrating. */
   biPassword?: string;
+  /** The BI role's statement_timeout (the ingest worker's watchdog enforces it too). */
+  biStatementLimitSeconds?: number;
+  /** The BI role's CONNECTION LIMIT. */
+  biMaxConnections?: number;
 };
+
+/** The migrate options that come from configuration: the BI role's password and limits. */
+export function getMigrateOptions(
+  env: Pick<Env, "BI_READONLY_PASSWORD" | "BI_STATEMENT_LIMIT_SECONDS" | "BI_MAX_CONNECTIONS">,
+): MigrateOptions {
+  return {
+    biPassword: env.BI_READONLY_PASSWORD,
+    biStatementLimitSeconds: env.BI_STATEMENT_LIMIT_SECONDS,
+    biMaxConnections: env.BI_MAX_CONNECTIONS,
+  };
+}
 
 /** Applies the SQL migrations in drizzle/ (those not applied yet), under an advisory lock. */
 export async function migrateDatabase(url: string, options: MigrateOptions = {}): Promise<void> {
@@ -23,6 +40,7 @@ export async function migrateDatabase(url: string, options: MigrateOptions = {})
     try {
       await migrate(db, { migrationsFolder: options.migrationsFolder ?? path.resolve("drizzle") });
       await applyDatabaseGrants(db);
+      await applyBiRoleLimits(db, options);
       if (options.biPassword) {
         // ALTER ROLE takes no bind parameters: the password goes in as an escaped literal.
         await db.execute(
@@ -54,6 +72,29 @@ export async function applyDatabaseGrants(db: DbOrTx): Promise<void> {
       exception when insufficient_privilege then
         raise notice 'pg_notify stays executable by PUBLIC (not a superuser)';
       end;
+    end $$`),
+  );
+}
+
+/**
+ * The BI role's limits, which are role attributes (cluster-wide, so they need CREATEROLE): its
+ * statement_timeout and its connection limit. A migrating user without the privilege leaves them as
+ * they are and says so; the watchdog still enforces the statement limit.
+ */
+async function applyBiRoleLimits(db: DbOrTx, options: MigrateOptions): Promise<void> {
+  const statements: string[] = [];
+  if (options.biStatementLimitSeconds !== undefined)
+    statements.push(
+      `alter role ${BI_ROLE} set statement_timeout = ${pg.escapeLiteral(`${options.biStatementLimitSeconds}s`)}`,
+    );
+  if (options.biMaxConnections !== undefined)
+    statements.push(`alter role ${BI_ROLE} connection limit ${Math.trunc(options.biMaxConnections)}`);
+  if (statements.length === 0) return;
+  await db.execute(
+    sql.raw(`do $$ begin
+      ${statements.map((s) => `execute ${pg.escapeLiteral(s)};`).join("\n      ")}
+    exception when insufficient_privilege then
+      raise notice 'the BI role''s limits are unchanged (the migrating user lacks CREATEROLE)';
     end $$`),
   );
 }

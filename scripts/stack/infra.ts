@@ -1,7 +1,7 @@
 import { getEnv, getKafkaBrokers, type Env } from "@/lib/env";
 import { createKafkaClient, createAdmin } from "@/lib/kafka/client";
 import { ensureTopics, type TopicState } from "@/lib/kafka/topics";
-import { migrateDatabase } from "@/lib/db/migrate";
+import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
 import { createLogger } from "@/lib/log";
 
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
@@ -33,7 +33,7 @@ export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
   say(
     `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}`,
   );
-  await migrateDatabase(env.DATABASE_URL, { biPassword: env.BI_READONLY_PASSWORD });
+  await migrateDatabase(env.DATABASE_URL, getMigrateOptions(env));
   say("PostgreSQL: migrations applied");
   return { postgres, kafka, topics };
 }

@@ -66,6 +66,22 @@ async function createDatabase(target: PostgresTarget): Promise<void> {
   }
 }
 
+/**
+ * In the private cluster, which this checkout owns, only superusers may connect to the maintenance
+ * databases: PUBLIC loses CONNECT on `postgres` and `template1` (a server brought by the user is left
+ * as it is). The product's database grants CONNECT to its roles itself (lib/db/migrate.ts).
+ */
+async function closeMaintenanceDatabases(target: PostgresTarget): Promise<void> {
+  const client = new pg.Client({ ...target, database: "postgres", connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    await client.query("revoke connect on database postgres from public");
+    await client.query("revoke connect on database template1 from public");
+  } finally {
+    await client.end();
+  }
+}
+
 /** Directory of initdb/pg_ctl: PG_BIN_DIR, else the newest /usr/lib/postgresql/<v>/bin, else PATH. */
 export function findPostgresBinDir(): string {
   const fromEnv = process.env.PG_BIN_DIR;
@@ -237,6 +253,7 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     throw error instanceof PollTimeoutError ? new StackError(error.message) : error;
   });
   if (state.state === "no-database") await createDatabase(target);
+  await closeMaintenanceDatabases(target);
   return { startedHere: true, clusterDir, binDir };
 }
 

@@ -2,7 +2,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 
 import { getEnv } from "@/lib/env";
-import { migrateDatabase } from "@/lib/db/migrate";
+import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
@@ -60,7 +60,7 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   const templateUrl = new URL(env.DATABASE_URL);
   templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
-  await migrateDatabase(templateUrl.toString(), { biPassword: env.BI_READONLY_PASSWORD });
+  await migrateDatabase(templateUrl.toString(), getMigrateOptions(env));
 
   project.provide("adminDatabaseUrl", admin.toString());
   project.provide("templateDatabase", TEMPLATE_DATABASE);
