@@ -139,10 +139,9 @@ export function createDeadLetterRelay(options: DeadLetterRelayOptions) {
           logger.debug({ err: describeError(err) }, "could not record the failed dead-letter attempt"),
         );
       } else {
-        logger.warn(
-          { err: describeError(error) },
-          "dead-letter relay could not read the outbox; it tries again",
-        );
+        // Before a send: nothing left PostgreSQL. After one (the mark failed to commit): the broker has
+        // the letters, and the next pass sends them again with the same source coordinates.
+        logger.warn({ err: describeError(error) }, "dead-letter relay pass failed; it tries again");
       }
     }
     await updateGauges().catch((err: unknown) =>
