@@ -4,8 +4,9 @@ import { DLQ_HEADERS } from "@/lib/events/topics";
 import { createAdmin, createProducer, type KafkaClient, type Producer } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
 import { sendTextBatch, type InMessage } from "@/lib/kafka/messages";
+import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
-import { createDeadLetterRelay } from "@/workers/stream/dead-letter-relay";
+import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
 import type { StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
@@ -297,6 +298,33 @@ describe("dead-letter outbox", () => {
           "drop trigger fail_first_mark on dead_letters; drop function fail_first_mark()",
         );
       }
+    });
+
+    it("retention deletes letters published before the cutoff and never an unpublished one, however old", async () => {
+      const topics = await createTestTopics(1);
+      await recordLetters(topics.ticks, [0, 1, 2, 3]);
+      const day = 24 * 3_600_000;
+      // 0: published 8 days ago; 1: published 6 days ago; 2: failed 30 days ago, never published; 3: new.
+      await database.db.$client.query(
+        `update dead_letters set failed_at = now() - interval '30 days',
+                published_at = case source_offset when 0 then now() - interval '8 days'
+                                                  when 1 then now() - interval '6 days' end
+          where source_topic = $1 and source_offset in (0, 1, 2)`,
+        [topics.ticks],
+      );
+      const deleted = await deleteDeadLettersPublishedBefore(
+        database.db,
+        Date.now() - DEAD_LETTER_RETENTION_MS,
+      );
+      expect(DEAD_LETTER_RETENTION_MS).toBe(7 * day);
+      expect(deleted).toBe(1);
+      const left = await listOutbox(database, topics.ticks);
+      expect(left.map((r) => [r.coordinates.split("/").at(-1), r.published])).toEqual([
+        ["1", true],
+        ["2", false],
+        ["3", false],
+      ]);
+      await database.db.$client.query("delete from dead_letters where source_topic = $1", [topics.ticks]);
     });
 
     it("publishes each letter once and in recording order when two relays drain at the same time", async () => {

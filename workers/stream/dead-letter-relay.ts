@@ -174,9 +174,9 @@ export function createDeadLetterRelay(options: DeadLetterRelayOptions) {
       return drain();
     },
     /**
-     * Stops kicking and waits up to `graceMs` for the pass in flight. A pass still sending after that
-     * fails once the caller disconnects the producer, and its letters stay unpublished for the next
-     * start: nothing is lost.
+     * Stops kicking and waits up to `graceMs` for the pass in flight (idempotent). A pass still sending
+     * after that fails once the caller disconnects the producer, and its letters stay unpublished for
+     * the next start: nothing is lost.
      */
     async stop(graceMs = 5_000): Promise<void> {
       isStopping = true;
@@ -184,8 +184,6 @@ export function createDeadLetterRelay(options: DeadLetterRelayOptions) {
       await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
     },
-    /** Resolves when no pass is in flight. */
-    idle: (): Promise<void> => running ?? Promise.resolve(),
   };
 }
 

@@ -287,7 +287,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       await consumer.disconnect();
       await relay.stop();
       await producer.disconnect();
-      await relay.idle();
+      // A pass that was still sending fails now; its letters stay unpublished for the next start.
+      await relay.stop(2_000);
       await liveProducer.disconnect();
     },
   };
