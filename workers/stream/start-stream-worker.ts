@@ -255,7 +255,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         }, housekeepingMs)
       : undefined;
 
-  // Letters left unpublished by a crash, a Kafka outage or another worker's relay pass get published here.
+  // The timer publishes what no kick did: letters left by a crash or a Kafka outage, and those recorded
+  // while another worker's relay held the lock.
   relay.kick();
   const relayTimer = setInterval(() => relay.kick(), options.deadLetterRelayMs ?? 5_000);
 
