@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   doublePrecision,
   index,
@@ -15,8 +16,11 @@ import {
   timestamp,
 } from "drizzle-orm/pg-core";
 
+import type { DeadLetterReasonClass } from "@/lib/events/dead-letter";
 import type { SymbolSource, SymbolStatus } from "@/lib/events/symbol";
 
+/** Raw bytes (node-postgres reads and writes bytea as Buffer). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => tstz("created_at").notNull().defaultNow();
 const updatedAt = () => tstz("updated_at").notNull().defaultNow();
@@ -206,6 +210,44 @@ export const streamOffsets = pgTable(
   (t) => [primaryKey({ columns: [t.consumerGroup, t.topic, t.partition] })],
 );
 
+/**
+ * The dead-letter outbox: one row per rejected event, keyed by where it was read (topic, partition,
+ * offset) and written in the transaction of its batch, so a retried batch can neither lose nor double
+ * one. The relay (workers/stream/dead-letter-relay.ts) publishes unpublished rows to the DLQ topic in
+ * `seq` order and then sets `published_at`; published rows are deleted after the retention period.
+ */
+export const deadLetters = pgTable(
+  "dead_letters",
+  {
+    sourceTopic: text("source_topic").notNull(),
+    sourcePartition: integer("source_partition").notNull(),
+    sourceOffset: bigint("source_offset", { mode: "number" }).notNull(),
+    /** Recording order (per source partition it is offset order): the relay publishes in it. */
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
+    /** The message key as received; null when the message had none. */
+    messageKey: text("message_key"),
+    /** The value bytes as received, cut to MAX_DEAD_LETTER_VALUE_BYTES; null when the value was null. */
+    value: bytea("value"),
+    /** Size in bytes of the value as received (larger than `value` when it was cut). */
+    valueBytes: integer("value_bytes").notNull(),
+    reasonClass: text("reason_class").$type<DeadLetterReasonClass>().notNull(),
+    reason: text("reason").notNull(),
+    failedAt: tstz("failed_at").notNull(),
+    /** When the broker acknowledged the letter on the DLQ topic; null until then. */
+    publishedAt: tstz("published_at"),
+    /** Failed publish attempts and the last one's error (a broker outage, a missing topic). */
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sourceTopic, t.sourcePartition, t.sourceOffset] }),
+    index("dead_letters_unpublished_idx")
+      .on(t.seq)
+      .where(sql`${t.publishedAt} is null`),
+    index("dead_letters_published_at_idx").on(t.publishedAt),
+  ],
+);
+
 /** Signed-in admin sessions; the cookie carries the token, the table its SHA-256. */
 export const adminSessions = pgTable("admin_sessions", {
   tokenHash: text("token_hash").primaryKey(),
@@ -239,4 +281,6 @@ export type FactPriceRow = typeof factPrices.$inferSelect;
 export type DailyStatRow = typeof dailyStats.$inferSelect;
 export type KpiSnapshotRow = typeof kpiSnapshots.$inferSelect;
 export type AdminAuditLogRow = typeof adminAuditLog.$inferSelect;
+export type DeadLetterRow = typeof deadLetters.$inferSelect;
+export type NewDeadLetterRow = typeof deadLetters.$inferInsert;
 export type WorkerHeartbeatRow = typeof workerHeartbeats.$inferSelect;

@@ -28,3 +28,18 @@ export function readDeadLetterReasonClass(headers: Readonly<Record<string, strin
   const parsed = deadLetterReasonClassSchema.safeParse(headers[DLQ_HEADERS.reasonClass]);
   return parsed.success ? parsed.data : "other";
 }
+
+/**
+ * Most bytes of a rejected value that the dead-letter outbox stores and the DLQ topic carries: four
+ * times the tick limit (MAX_TICK_BYTES), enough to see what was sent. Only `too_large` letters are
+ * longer; their first bytes are kept, the `x-dlq-value-bytes` header says how long the value was, and
+ * the whole value stays on the source topic at the letter's coordinates for that topic's retention. A
+ * flood of megabyte events thus costs 8 KiB per letter, never the full size.
+ */
+export const MAX_DEAD_LETTER_VALUE_BYTES = 8_192;
+
+/** The value a dead letter keeps (a prefix of at most MAX_DEAD_LETTER_VALUE_BYTES) and its full size. */
+export function boundDeadLetterValue(value: Buffer | null): { value: Buffer | null; valueBytes: number } {
+  if (value === null) return { value: null, valueBytes: 0 };
+  return { value: value.subarray(0, MAX_DEAD_LETTER_VALUE_BYTES), valueBytes: value.length };
+}

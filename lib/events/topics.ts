@@ -16,6 +16,8 @@ export const DLQ_HEADERS = {
   sourcePartition: "x-dlq-source-partition",
   sourceOffset: "x-dlq-source-offset",
   failedAt: "x-dlq-failed-at",
+  /** Size in bytes of the value as received; the letter carries at most MAX_DEAD_LETTER_VALUE_BYTES of it. */
+  valueBytes: "x-dlq-value-bytes",
 } as const;
 
 /**

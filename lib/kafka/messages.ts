@@ -25,17 +25,17 @@ export async function sendJsonBatch<T>(
 }
 
 /**
- * Sends messages whose values are already text (dead letters carry the bytes they received) to one
- * topic in produce requests bounded by count and size (kafkajs does no batching of its own), waiting
- * for all in-sync replicas. Rejects if a request fails after kafkajs' retries: the caller keeps the
- * messages.
+ * Sends messages whose values are already encoded, as text or bytes (dead letters carry the bytes they
+ * received), to one topic in produce requests bounded by count and size (kafkajs does no batching of
+ * its own), waiting for all in-sync replicas. Rejects if a request fails after kafkajs' retries: the
+ * caller keeps the messages.
  */
 export async function sendTextBatch(
   producer: Producer,
   topic: string,
-  messages: readonly OutMessage<string>[],
+  messages: readonly OutMessage<string | Buffer>[],
 ): Promise<void> {
-  let chunk: { key: string; value: string; headers?: Record<string, string> }[] = [];
+  let chunk: { key: string; value: string | Buffer; headers?: Record<string, string> }[] = [];
   let bytes = 0;
   const flush = async () => {
     if (chunk.length === 0) return;
@@ -45,7 +45,9 @@ export async function sendTextBatch(
   };
   for (const m of messages) {
     const { value } = m;
-    const size = value.length + m.key.length + 64;
+    let size = Buffer.byteLength(value) + Buffer.byteLength(m.key) + 64;
+    for (const [name, text] of Object.entries(m.headers ?? {}))
+      size += Buffer.byteLength(name) + Buffer.byteLength(text);
     if (chunk.length >= MAX_BATCH_MESSAGES || (bytes + size > MAX_BATCH_BYTES && chunk.length > 0))
       await flush();
     chunk.push({ key: m.key, value, ...(m.headers ? { headers: m.headers } : {}) });

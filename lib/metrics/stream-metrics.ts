@@ -22,7 +22,7 @@ export function createStreamMetrics(registry: Registry) {
   const registers = [registry];
   const deadLetters = new Counter({
     name: "tickstream_stream_dead_letters_total",
-    help: "Invalid events sent to the dead-letter topic, by reason class",
+    help: "Invalid events recorded as dead letters (in PostgreSQL, with their batch), by reason class",
     labelNames: ["reason"] as const,
     registers,
   });
@@ -115,6 +115,21 @@ export function createStreamMetrics(registry: Registry) {
       newestBarTs = ts;
       newestBar.set(ts / 1000);
     },
+    deadLettersPublished: new Counter({
+      name: "tickstream_stream_dead_letters_published_total",
+      help: "Dead letters this worker's relay published to the dead-letter topic (acknowledged by the broker)",
+      registers,
+    }),
+    deadLettersUnpublished: new Gauge({
+      name: "tickstream_stream_dead_letters_unpublished",
+      help: "Dead letters recorded in PostgreSQL and not yet published to the dead-letter topic (all workers)",
+      registers,
+    }),
+    deadLettersOldestUnpublishedAge: new Gauge({
+      name: "tickstream_stream_dead_letters_oldest_unpublished_age_seconds",
+      help: "Age of the oldest dead letter not yet published to the dead-letter topic (0 when none waits)",
+      registers,
+    }),
     kpiUpdates: new Counter({
       name: "tickstream_stream_kpi_updates_total",
       help: "Live KPI updates published to market.kpis after commits, by outcome (sent, failed)",

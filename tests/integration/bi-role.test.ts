@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { insertDeadLetters } from "@/lib/db/queries/dead-letters";
+
 import { BI_ROLE, BI_VIEWS, connectAsBiRole, fillWithRecordedBars, getErrorCode } from "./bi-helpers";
 import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
 
@@ -77,6 +79,17 @@ const DOCUMENTED_COLUMNS: Record<(typeof BI_VIEWS)[number], string[]> = {
     "gainer_rank bigint",
     "loser_rank bigint",
   ],
+  dead_letters: [
+    "source_topic text",
+    "source_partition integer",
+    "source_offset bigint",
+    "message_key text",
+    "reason_class text",
+    "reason text",
+    "value_bytes integer",
+    "failed_at timestamp with time zone",
+    "published_at timestamp with time zone",
+  ],
   latest_movers: [
     "window_minutes integer",
     "window_start timestamp with time zone",
@@ -112,6 +125,20 @@ let firstColumns: Map<string, string>;
 beforeAll(async () => {
   database = await createTestDatabase();
   await fillWithRecordedBars(database.db, { symbols: ["AAPL", "MSFT"], days: 2 });
+  // The recorded bars are all valid: one rejected event, as the stream worker records it.
+  await insertDeadLetters(database.db, [
+    {
+      sourceTopic: "market.ticks",
+      sourcePartition: 0,
+      sourceOffset: 7,
+      messageKey: "AAPL",
+      value: Buffer.from("{not json"),
+      valueBytes: 9,
+      reasonClass: "not_json",
+      reason: "not JSON",
+      failedAt: new Date(),
+    },
+  ]);
   const rows = await database.db.$client.query<{ schema: string; name: string; kind: string }>(
     `select n.nspname as schema, c.relname as name, c.relkind::text as kind
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -178,7 +205,7 @@ describe("the read-only BI role", () => {
     expect(memberships.rowCount).toBe(0);
   });
 
-  it("sees exactly the seven documented bi views, with the documented columns and types", async () => {
+  it("sees exactly the eight documented bi views, with the documented columns and types", async () => {
     const views = await bi.query<{ table_name: string }>(
       "select table_name from information_schema.views where table_schema = 'bi' order by 1",
     );

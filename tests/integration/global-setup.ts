@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 
@@ -7,7 +11,15 @@ import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
 
-export const TEMPLATE_DATABASE = "tickstream_test_template";
+/**
+ * The template is named after the migrations it holds: drizzle's migrator skips a migration older than
+ * the newest one applied, so checkouts with different migrations (branches, worktrees) sharing one
+ * template would each miss the other's. Same migrations, same template.
+ */
+export const TEMPLATE_DATABASE = `tickstream_test_template_${createHash("sha256")
+  .update(readFileSync(path.resolve("drizzle/meta/_journal.json")))
+  .digest("hex")
+  .slice(0, 12)}`;
 
 declare module "vitest" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface

@@ -4,11 +4,15 @@ import { loadSymbolHistory, upsertFactPrices } from "@/lib/db/queries/fact-price
 import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
 import { insertRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { lockStreamOffset, saveStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
+import { insertDeadLetters, type RecordedDeadLetter } from "@/lib/db/queries/dead-letters";
 import { getSymbolTimeZones, registerExternalSymbols } from "@/lib/db/queries/symbols";
-import type { DeadLetterRejection } from "@/lib/events/dead-letter";
+import {
+  boundDeadLetterValue,
+  type DeadLetterReasonClass,
+  type DeadLetterRejection,
+} from "@/lib/events/dead-letter";
 import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
-import { DLQ_HEADERS } from "@/lib/events/topics";
-import type { InMessage, OutMessage } from "@/lib/kafka/messages";
+import type { InMessage } from "@/lib/kafka/messages";
 import {
   applyRevisions,
   canRecomputeFrom,
@@ -41,12 +45,6 @@ export type TickBatchDeps = {
   logger: Logger;
   clock: () => number;
   config: TickBatchConfig;
-  /**
-   * Sends dead letters; called inside the transaction so that a failed send rolls the batch back and
-   * no invalid event is skipped without its dead letter. Delivery is at-least-once: if the commit fails
-   * after the send, the batch is retried and its dead letters are sent again.
-   */
-  sendDeadLetters: (messages: OutMessage<string>[]) => Promise<void>;
 };
 
 export type TickBatch = { topic: string; partition: number; messages: readonly InMessage[] };
@@ -62,7 +60,10 @@ export type TickBatchResult =
       ticks: readonly TickV1[];
       applied: number;
       skipped: number;
+      /** Dead letters recorded in `dead_letters` with the batch (the relay publishes them after commit). */
       deadLettered: number;
+      /** Their reason classes, one per letter, for the metrics. */
+      deadLetterClasses: readonly DeadLetterReasonClass[];
     }
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
@@ -90,19 +91,17 @@ function parse(message: InMessage, now: number, futureToleranceMs: number): Pars
   return { message, tick: result.tick };
 }
 
-/** A dead letter carries the bytes it received (as text), whatever they were. */
-function toDeadLetter(batch: TickBatch, item: Rejected, now: number): OutMessage<string> {
+/** A dead letter keeps the bytes it received, whatever they were (bounded: boundDeadLetterValue). */
+function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDeadLetter {
   return {
-    key: item.message.key ?? "",
-    value: item.message.value?.toString("utf8") ?? "",
-    headers: {
-      [DLQ_HEADERS.reason]: item.reason.slice(0, 1000),
-      [DLQ_HEADERS.reasonClass]: item.reasonClass,
-      [DLQ_HEADERS.sourceTopic]: batch.topic,
-      [DLQ_HEADERS.sourcePartition]: String(batch.partition),
-      [DLQ_HEADERS.sourceOffset]: String(item.message.offset),
-      [DLQ_HEADERS.failedAt]: new Date(now).toISOString(),
-    },
+    sourceTopic: batch.topic,
+    sourcePartition: batch.partition,
+    sourceOffset: item.message.offset,
+    messageKey: item.message.key,
+    ...boundDeadLetterValue(item.message.value),
+    reasonClass: item.reasonClass,
+    reason: item.reason.slice(0, 1000),
+    failedAt: new Date(now),
   };
 }
 
@@ -174,6 +173,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             applied: 0,
             skipped,
             deadLettered: 0,
+            deadLetterClasses: [],
           } as const;
 
         const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
@@ -218,8 +218,6 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           }));
           await insertRawTicks(tx, landed);
         }
-        const nextOffset = last.offset + 1;
-        await saveStreamOffset(tx, key, nextOffset);
         if (dead.length > 0) {
           for (const d of dead)
             logger.warn(
@@ -231,8 +229,15 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
               },
               "dead-lettering an invalid tick",
             );
-          await deps.sendDeadLetters(dead.map((d) => toDeadLetter(batch, d, now)));
+          // Recorded with the rows and the offset: a rolled-back attempt leaves none, a retry cannot
+          // double one (keyed by source coordinates), and a Kafka outage cannot hold the batch back.
+          await insertDeadLetters(
+            tx,
+            dead.map((d) => toDeadLetter(batch, d, now)),
+          );
         }
+        const nextOffset = last.offset + 1;
+        await saveStreamOffset(tx, key, nextOffset);
         return {
           kind: "applied",
           nextOffset,
@@ -241,6 +246,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           applied: good.length,
           skipped,
           deadLettered: dead.length,
+          deadLetterClasses: dead.map((d) => d.reasonClass),
         } as const;
       });
     } catch (error) {

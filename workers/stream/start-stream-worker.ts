@@ -3,14 +3,14 @@ import type { Registry } from "prom-client";
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
+import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
-import { readDeadLetterReasonClass } from "@/lib/events/dead-letter";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
-import { sendJsonBatch, sendTextBatch, toInMessage } from "@/lib/kafka/messages";
+import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
 import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/events/produced-at-headers";
@@ -18,6 +18,7 @@ import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
+import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
 
 export type StreamWorkerOptions = {
   db: Db;
@@ -37,22 +38,24 @@ export type StreamWorkerOptions = {
   futureBarToleranceSeconds?: number;
   /** Interval of the finality and retention sweeps (0 disables them). */
   housekeepingMs?: number;
+  /** Interval of the dead-letter relay's timer pass (besides its kick after each batch with letters). */
+  deadLetterRelayMs?: number;
   /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
   registry?: Registry;
 };
 
 /**
  * Runs the stream worker's consumer until `stop()`: market.ticks in consumer group `groupId`, one
- * PostgreSQL transaction per batch with the partition offsets, dead letters to the DLQ topic, live
- * updates to the KPI topic after each commit.
+ * PostgreSQL transaction per batch with the partition offsets and the batch's dead letters (relayed to
+ * the DLQ topic after the commit), live updates to the KPI topic after each commit.
  */
 export async function startStreamWorker(options: StreamWorkerOptions) {
   const { db, logger, topics } = options;
   const clock = options.clock ?? Date.now;
-  // Dead letters are at-least-once: they are sent inside the batch's transaction, before it commits, so
-  // a commit that fails after the send re-sends them with the retried batch. The idempotent producer
-  // only keeps its own retries from doubling them. Live updates are best effort and go through their
-  // own producer, so that a failed update can never disturb the dead-letter sequence.
+  // Dead letters are recorded with their batch (dead_letters) and published by the relay after commit,
+  // through the idempotent producer so that its own retries never double or reorder them. Live updates
+  // are best effort and go through their own producer, so that a failed update can never disturb the
+  // dead-letter sequence.
   const producer = createProducer(options.kafka, { idempotent: true });
   const liveProducer = createProducer(options.kafka);
   const metrics: Omit<StreamWorkerMetrics, "kind" | "cachedSymbols"> = {
@@ -81,11 +84,14 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       landRawTicks: options.rawTicksRetentionHours > 0,
       futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
-    sendDeadLetters: async (messages) => {
-      await sendTextBatch(producer, topics.ticksDlq, messages);
-      for (const m of messages)
-        observed.deadLetters.inc({ reason: readDeadLetterReasonClass(m.headers ?? {}) });
-    },
+  });
+  const relay = createDeadLetterRelay({
+    db,
+    producer,
+    topic: topics.ticksDlq,
+    logger: logger.child({ component: "dead-letter-relay" }),
+    clock,
+    metrics: observed,
   });
 
   const consumer = createConsumer(options.kafka, {
@@ -175,6 +181,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       metrics.batches++;
       metrics.applied += result.applied;
       metrics.deadLettered += result.deadLettered;
+      for (const reason of result.deadLetterClasses) observed.deadLetters.inc({ reason });
+      // The letters are committed: publish them now rather than at the relay's next timer pass.
+      if (result.deadLettered > 0) relay.kick();
       metrics.skipped += result.skipped;
       metrics.lastBatchAt = clock();
       metrics.lastError = null;
@@ -226,7 +235,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   });
 
   // Housekeeping: bars whose minute and grace are over become final even if no later bar comes (the
-  // last bar of a session); raw_ticks are kept for the retention period.
+  // last bar of a session); raw_ticks and published dead letters are kept for their retention periods.
   const graceMs = options.finalGraceSeconds * 1000;
   const housekeepingMs = options.housekeepingMs ?? 15_000;
   const housekeeping =
@@ -235,6 +244,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
           void finalizeFactPricesUpTo(db, computeLastFinalTs(clock(), graceMs)).catch((error: unknown) =>
             logger.debug({ err: describeError(error) }, "finalize sweep failed"),
           );
+          void deleteDeadLettersPublishedBefore(db, clock() - DEAD_LETTER_RETENTION_MS).catch(
+            (error: unknown) => logger.debug({ err: describeError(error) }, "dead_letters retention failed"),
+          );
           if (options.rawTicksRetentionHours > 0) {
             void deleteRawTicksBefore(db, clock() - options.rawTicksRetentionHours * 3_600_000).catch(
               (error: unknown) => logger.debug({ err: describeError(error) }, "raw_ticks retention failed"),
@@ -242,6 +254,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
           }
         }, housekeepingMs)
       : undefined;
+
+  // The timer publishes what no kick did: letters left by a crash or a Kafka outage, and those recorded
+  // while another worker's relay held the lock.
+  relay.kick();
+  const relayTimer = setInterval(() => relay.kick(), options.deadLetterRelayMs ?? 5_000);
 
   const symbolsListener = options.databaseUrl
     ? listenForNotifications({
@@ -266,9 +283,13 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     /** Finishes the batch in flight (or abandons it atomically), then disconnects. */
     async stop(): Promise<void> {
       clearInterval(housekeeping);
+      clearInterval(relayTimer);
       await symbolsListener?.stop();
       await consumer.disconnect();
+      await relay.stop();
       await producer.disconnect();
+      // A pass that was still sending fails now; its letters stay unpublished for the next start.
+      await relay.stop(2_000);
       await liveProducer.disconnect();
     },
   };

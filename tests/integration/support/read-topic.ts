@@ -1,8 +1,15 @@
 import { createAdmin, createConsumer, type KafkaClient } from "@/lib/kafka/client";
+import { decodeHeaders } from "@/lib/kafka/messages";
 
 import { uniqueId } from "../helpers";
 
-export type ReadMessage = { key: string | null; partition: number; offset: number; value: string };
+export type ReadMessage = {
+  key: string | null;
+  partition: number;
+  offset: number;
+  value: string;
+  headers: Record<string, string>;
+};
 
 /** Thrown when a topic read does not reach its goal in time: a test must fail, not check partial data. */
 export class TopicReadTimeoutError extends Error {}
@@ -34,6 +41,7 @@ async function readTopicWhile(
             partition: batch.partition,
             offset: Number(m.offset),
             value: m.value?.toString() ?? "",
+            headers: decodeHeaders(m.headers),
           });
         }
         if (goal.isReached(messages)) resolveReached();

@@ -1,0 +1,101 @@
+import { and, asc, count, inArray, isNull, lt, min, sql } from "drizzle-orm";
+
+import type { DbOrTx } from "@/lib/db/client";
+import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { deadLetters, type DeadLetterRow, type NewDeadLetterRow } from "@/lib/db/schema";
+
+/** A new outbox row: everything but the columns the database fills (`seq`, publishing state). */
+export type RecordedDeadLetter = Omit<NewDeadLetterRow, "seq" | "publishedAt" | "attempts" | "lastError">;
+
+/**
+ * Records dead letters in the caller's transaction. A letter already recorded for the same source
+ * coordinates (a retried batch, a partition taken over by another worker) is left as it is.
+ */
+export async function insertDeadLetters(tx: DbOrTx, letters: readonly RecordedDeadLetter[]): Promise<void> {
+  await bulkUpsert(
+    tx,
+    deadLetters,
+    letters.map((l) => ({
+      sourceTopic: l.sourceTopic,
+      sourcePartition: l.sourcePartition,
+      sourceOffset: l.sourceOffset,
+      messageKey: l.messageKey ?? null,
+      value: l.value ?? null,
+      valueBytes: l.valueBytes,
+      reasonClass: l.reasonClass,
+      reason: l.reason,
+      failedAt: l.failedAt,
+    })),
+    ["sourceTopic", "sourcePartition", "sourceOffset"],
+    "nothing",
+  );
+}
+
+/** Arbitrary constant (next to lib/db/migrate.ts's): the one dead-letter relay of a database at a time. */
+const RELAY_LOCK_KEY = 7_245_311_003;
+
+/**
+ * Takes the relay lock for the rest of the transaction; false when another relay (another stream
+ * worker) holds it. One relay at a time keeps the topic in recording order: two relays taking disjoint
+ * rows (SKIP LOCKED) could each publish part of a partition's letters and interleave them.
+ */
+export async function tryLockDeadLetterRelay(tx: DbOrTx): Promise<boolean> {
+  const result = await tx.execute<{ locked: boolean }>(
+    sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`,
+  );
+  return result.rows[0]?.locked === true;
+}
+
+/**
+ * The oldest `limit` unpublished letters in recording order, locked until the transaction ends (a
+ * retention sweep or a second relay that got past the relay lock cannot touch them meanwhile).
+ */
+export async function lockUnpublishedDeadLetters(tx: DbOrTx, limit: number): Promise<DeadLetterRow[]> {
+  return tx
+    .select()
+    .from(deadLetters)
+    .where(isNull(deadLetters.publishedAt))
+    .orderBy(asc(deadLetters.seq))
+    .limit(limit)
+    .for("update");
+}
+
+const bySeq = (seqs: readonly number[]) => inArray(deadLetters.seq, [...seqs]);
+
+export async function markDeadLettersPublished(tx: DbOrTx, seqs: readonly number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await tx
+    .update(deadLetters)
+    .set({ publishedAt: sql`now()`, lastError: null })
+    .where(and(bySeq(seqs), isNull(deadLetters.publishedAt)));
+}
+
+/** Counts a failed publish attempt on letters that are still unpublished. */
+export async function recordDeadLetterAttempt(
+  db: DbOrTx,
+  seqs: readonly number[],
+  error: string,
+): Promise<void> {
+  if (seqs.length === 0) return;
+  await db
+    .update(deadLetters)
+    .set({ attempts: sql`${deadLetters.attempts} + 1`, lastError: error.slice(0, 1000) })
+    .where(and(bySeq(seqs), isNull(deadLetters.publishedAt)));
+}
+
+/** How many letters wait for the relay, and when the oldest of them failed (null: none waits). */
+export async function getUnpublishedDeadLetterStats(
+  db: DbOrTx,
+): Promise<{ count: number; oldestFailedAt: Date | null }> {
+  const [row] = await db
+    .select({ count: count(), oldestFailedAt: min(deadLetters.failedAt) })
+    .from(deadLetters)
+    .where(isNull(deadLetters.publishedAt));
+  return { count: row?.count ?? 0, oldestFailedAt: row?.oldestFailedAt ?? null };
+}
+
+/** Retention: deletes letters published before `cutoff`; unpublished ones are never deleted. */
+export async function deleteDeadLettersPublishedBefore(db: DbOrTx, cutoff: number): Promise<number> {
+  const result = await db.delete(deadLetters).where(lt(deadLetters.publishedAt, new Date(cutoff)));
+  return result.rowCount ?? 0;
+}
