@@ -11,7 +11,7 @@ import type { Bar } from "@/lib/kpi/types";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
-import { testLogger } from "./helpers";
+import { DEFAULT_STREAM_SYMBOL_SETTINGS, testLogger } from "./helpers";
 
 export const BI_ROLE = "tickstream_bi";
 
@@ -100,6 +100,7 @@ export async function fillWithRecordedBars(
       defaultTimeZone: "America/New_York",
       landRawTicks: false,
       futureToleranceMs: 60_000,
+      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
     },
     sendDeadLetters: (messages) =>
       Promise.reject(new Error(`unexpected dead letters: ${JSON.stringify(messages.slice(0, 3))}`)),

@@ -4,8 +4,9 @@ import { loadSymbolHistory, upsertFactPrices } from "@/lib/db/queries/fact-price
 import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
 import { insertRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { lockStreamOffset, saveStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
-import { getSymbolTimeZones, registerExternalSymbols } from "@/lib/db/queries/symbols";
+import { getSymbolStatuses, registerExternalSymbolsUpTo } from "@/lib/db/queries/symbols";
 import type { DeadLetterRejection } from "@/lib/events/dead-letter";
+import { decideSymbolAdmission, describeSymbolLimit, type SymbolPolicy } from "@/lib/events/symbol-policy";
 import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
 import { DLQ_HEADERS } from "@/lib/events/topics";
 import type { InMessage, OutMessage } from "@/lib/kafka/messages";
@@ -22,14 +23,25 @@ import {
 import { toBar } from "@/lib/kpi/bar";
 import { isFutureBar } from "@/lib/kpi/future-bar";
 import type { Bar } from "@/lib/kpi/types";
+import type { SymbolStatus } from "@/lib/events/symbol";
 import type { Logger } from "@/lib/log";
+import { createLruCache } from "@/lib/lru-cache";
 
 export type TickBatchConfig = {
   groupId: string;
   windows: readonly number[];
   finalGraceMs: number;
-  /** Time zone of symbols that are not registered in `symbols`. */
+  /** Time zone of the symbols that register mode registers. */
   defaultTimeZone: string;
+  /** What happens to events of symbols that are not registered (lib/events/symbol-policy.ts). */
+  symbolPolicy: SymbolPolicy;
+  /**
+   * Symbols whose state stays in memory between batches; after each batch the least recently used
+   * beyond this are evicted (a batch with more symbols holds them all until it ends).
+   */
+  maxCachedSymbols: number;
+  /** How long a refused symbol is refused from memory before `symbols` is read again. */
+  refusalTtlMs: number;
   /** Land accepted events in raw_ticks. */
   landRawTicks: boolean;
   /** A bar starting more than this after the clock is dead-lettered (`isFutureBar`). */
@@ -63,12 +75,15 @@ export type TickBatchResult =
       applied: number;
       skipped: number;
       deadLettered: number;
+      /** Symbols this batch registered (register mode). */
+      registered: number;
     }
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
 
 type Rejected = { message: InMessage } & DeadLetterRejection;
-type Parsed = { message: InMessage; tick: TickV1 } | Rejected;
+type Accepted = { message: InMessage; tick: TickV1 };
+type Parsed = Accepted | Rejected;
 
 function parse(message: InMessage, now: number, futureToleranceMs: number): Parsed {
   const result = parseTickMessage(message.value);
@@ -110,12 +125,20 @@ function toDeadLetter(batch: TickBatch, item: Rejected, now: number): OutMessage
  * The stream worker's core: one Kafka batch of `market.ticks` (one partition) becomes one PostgreSQL
  * transaction holding the KPI rows it changes and the partition's next offset. Per-symbol state lives
  * in memory between batches and is rebuilt from PostgreSQL whenever it may be stale (first sight,
- * rebalance, failed batch, late bar older than what is loaded).
+ * rebalance, failed batch, late bar older than what is loaded, eviction). Events of symbols the symbol
+ * policy refuses are dead-lettered like invalid ones.
  */
 export function createTickBatchHandler(deps: TickBatchDeps) {
   const { db, logger, config } = deps;
-  const series = new Map<string, SeriesState>();
-  const timeZones = new Map<string, string>();
+  const { symbolPolicy } = config;
+  const series = createLruCache<string, SeriesState>(config.maxCachedSymbols);
+  // Accepted symbols with their exchange time zone, and refused ones with their rejection. A refusal
+  // expires (an admin may add the symbol, or make room under the limit); forget() drops it at once.
+  const admitted = createLruCache<string, string>(config.maxCachedSymbols);
+  const refused = createLruCache<string, { rejection: DeadLetterRejection; until: number }>(
+    config.maxCachedSymbols,
+  );
+  let evictedSymbols = 0;
 
   async function getSeries(
     tx: DbOrTx,
@@ -136,16 +159,75 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     return state;
   }
 
-  async function resolveTimeZones(tx: DbOrTx, symbols: string[]): Promise<void> {
-    const unknown = symbols.filter((s) => !timeZones.has(s));
-    if (unknown.length === 0) return;
-    const found = await getSymbolTimeZones(tx, unknown);
-    const unregistered = unknown.filter((s) => !found.has(s));
-    if (unregistered.length > 0) {
-      await registerExternalSymbols(tx, unregistered, config.defaultTimeZone);
-      logger.info({ symbols: unregistered }, "registered symbols first seen on the topic as external");
+  function refuse(symbol: string, rejection: DeadLetterRejection, now: number): DeadLetterRejection {
+    admitted.delete(symbol);
+    refused.set(symbol, { rejection, until: now + config.refusalTtlMs });
+    return rejection;
+  }
+
+  /**
+   * Applies the symbol policy to the batch's symbols: accepted ones get their time zone in `admitted`
+   * (kept until the batch ends), refused ones are returned with their rejection. Register mode registers
+   * new symbols in the batch's transaction, so a rolled-back batch registers nothing.
+   */
+  async function admitSymbols(
+    tx: DbOrTx,
+    list: readonly string[],
+    now: number,
+  ): Promise<{ refusals: Map<string, DeadLetterRejection>; registered: string[] }> {
+    const refusals = new Map<string, DeadLetterRejection>();
+    const toRead: string[] = [];
+    for (const symbol of list) {
+      if (admitted.get(symbol) !== undefined) continue;
+      const cached = refused.get(symbol);
+      if (cached && cached.until > now) refusals.set(symbol, cached.rejection);
+      else toRead.push(symbol);
     }
-    for (const s of unknown) timeZones.set(s, found.get(s) ?? config.defaultTimeZone);
+    if (toRead.length === 0) return { refusals, registered: [] };
+    const decide = (symbol: string, row: { status: SymbolStatus; timeZone: string } | undefined) => {
+      const decision = decideSymbolAdmission(symbol, row?.status ?? null, symbolPolicy.unknownSymbols);
+      if (decision.kind === "accepted") {
+        refused.delete(symbol);
+        admitted.set(symbol, row!.timeZone);
+      } else if (decision.kind === "rejected") {
+        refusals.set(symbol, refuse(symbol, decision, now));
+      }
+      return decision.kind;
+    };
+    const rows = await getSymbolStatuses(tx, toRead);
+    const toRegister = toRead.filter((symbol) => decide(symbol, rows.get(symbol)) === "register");
+    if (toRegister.length === 0) return { refusals, registered: [] };
+
+    const registered = await registerExternalSymbolsUpTo(
+      tx,
+      toRegister,
+      config.defaultTimeZone,
+      symbolPolicy.maxRegisteredSymbols,
+    );
+    if (registered.length > 0)
+      logger.info({ symbols: registered }, "registered symbols first seen on the topic as external");
+    for (const symbol of registered) admitted.set(symbol, config.defaultTimeZone);
+    // Not inserted: over the limit, or an admin added it since our read (then its row decides).
+    const isRegistered = new Set(registered);
+    const left = toRegister.filter((symbol) => !isRegistered.has(symbol));
+    const late = await getSymbolStatuses(tx, left);
+    for (const symbol of left) {
+      const row = late.get(symbol);
+      if (!row)
+        refusals.set(
+          symbol,
+          refuse(symbol, describeSymbolLimit(symbol, symbolPolicy.maxRegisteredSymbols), now),
+        );
+      else decide(symbol, row);
+    }
+    return { refusals, registered };
+  }
+
+  /** Drops every symbol's state and answer: the next batches rebuild them from PostgreSQL. */
+  function forgetAll(): void {
+    series.clear();
+    admitted.clear();
+    refused.clear();
   }
 
   async function handleBatch(batch: TickBatch): Promise<TickBatchResult> {
@@ -174,11 +256,23 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             applied: 0,
             skipped,
             deadLettered: 0,
+            registered: 0,
           } as const;
 
         const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
-        const dead = parsed.filter((p): p is Rejected => "reason" in p);
-        const good = parsed.filter((p): p is { message: InMessage; tick: TickV1 } => "tick" in p);
+        const symbols = new Set(parsed.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
+        const { refusals, registered } = await admitSymbols(tx, [...symbols], now);
+        const dead: Rejected[] = [];
+        const good: Accepted[] = [];
+        const invalid = new Set<Rejected>();
+        for (const p of parsed) {
+          const refusal = "tick" in p ? refusals.get(p.tick.symbol) : undefined;
+          if ("reason" in p) {
+            dead.push(p);
+            invalid.add(p);
+          } else if (refusal) dead.push({ message: p.message, ...refusal });
+          else good.push(p);
+        }
 
         // Coalesce revisions: per symbol and minute the highest offset wins (messages are in offset order).
         const bySymbol = new Map<string, Map<number, Bar>>();
@@ -187,13 +281,12 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           if (!bars) bySymbol.set(tick.symbol, (bars = new Map<number, Bar>()));
           bars.set(tick.ts, toBar(tick));
         }
-        await resolveTimeZones(tx, [...bySymbol.keys()]);
 
         const changes = new Map<string, SeriesChanges>();
         for (const [symbol, bars] of bySymbol) {
           const revisions = [...bars.values()];
           const fromTs = Math.min(...revisions.map((b) => b.ts));
-          const state = await getSeries(tx, symbol, timeZones.get(symbol)!, fromTs);
+          const state = await getSeries(tx, symbol, admitted.get(symbol)!, fromTs);
           changes.set(symbol, applyRevisions(state, revisions, now));
         }
         const all = [...changes.values()];
@@ -220,8 +313,19 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         }
         const nextOffset = last.offset + 1;
         await saveStreamOffset(tx, key, nextOffset);
+        if (refusals.size > 0)
+          // One line per batch, not per event: a flood of unknown symbols must not flood the log too.
+          logger.warn(
+            {
+              partition: batch.partition,
+              refusedSymbols: refusals.size,
+              symbols: [...refusals.keys()].slice(0, 20),
+              reasonClasses: [...new Set([...refusals.values()].map((r) => r.reasonClass))],
+            },
+            "dead-lettering events of symbols the symbol policy refuses",
+          );
         if (dead.length > 0) {
-          for (const d of dead)
+          for (const d of invalid)
             logger.warn(
               {
                 partition: batch.partition,
@@ -241,31 +345,40 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           applied: good.length,
           skipped,
           deadLettered: dead.length,
+          registered: registered.length,
         } as const;
       });
     } catch (error) {
-      // The transaction rolled back but the in-memory series may hold its changes: forget them all.
-      series.clear();
+      // The transaction rolled back, but the in-memory series may hold its changes and `admitted` the
+      // symbols it registered: forget them all.
+      forgetAll();
       throw error;
     } finally {
       for (const state of series.values()) trimSeries(state);
+      // Evicted only now, after the commit: within the batch every symbol's state stayed in memory.
+      evictedSymbols += series.trim();
+      admitted.trim();
+      refused.trim();
     }
   }
 
   return {
     handleBatch,
     /** Forgets all in-memory state (after a rebalance); it is rebuilt from PostgreSQL on demand. */
-    reset(): void {
-      series.clear();
-      timeZones.clear();
-    },
-    /** Forgets one symbol (an admin changed or purged it): rebuilt from PostgreSQL on its next bar. */
+    reset: forgetAll,
+    /** Forgets one symbol (an admin changed, added or purged it): read again from PostgreSQL on its next bar. */
     forget(symbol: string): void {
       series.delete(symbol);
-      timeZones.delete(symbol);
+      admitted.delete(symbol);
+      refused.delete(symbol);
     },
+    /** Symbols whose series state is in memory (at most `maxCachedSymbols` between batches). */
     get cachedSymbols(): number {
       return series.size;
+    },
+    /** Series states evicted by recency since the handler was created. */
+    get evictedSymbols(): number {
+      return evictedSymbols;
     },
   };
 }

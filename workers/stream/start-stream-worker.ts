@@ -7,6 +7,7 @@ import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import { readDeadLetterReasonClass } from "@/lib/events/dead-letter";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
@@ -27,7 +28,14 @@ export type StreamWorkerOptions = {
   groupId: string;
   windows: readonly number[];
   finalGraceSeconds: number;
+  /** Time zone of the symbols registered from the topic (register mode). */
   defaultTimeZone: string;
+  /** UNKNOWN_SYMBOLS and MAX_REGISTERED_SYMBOLS. */
+  symbolPolicy: SymbolPolicy;
+  /** STREAM_MAX_CACHED_SYMBOLS: symbols whose state stays in memory between batches. */
+  maxCachedSymbols: number;
+  /** How long a refused symbol is refused without asking PostgreSQL again; 30 s unless set. */
+  refusalTtlMs?: number;
   rawTicksRetentionHours: number;
   sessionTimeoutMs?: number;
   /** When set, the worker LISTENs for symbol changes (time zone, purge) and forgets their state. */
@@ -68,6 +76,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
 
   const registry = options.registry ?? createMetricsRegistry("stream", { withProcessMetrics: false });
   const observed = createStreamMetrics(registry);
+  observed.cachedSymbolsCapacity.set(options.maxCachedSymbols);
 
   const handler = createTickBatchHandler({
     db,
@@ -78,6 +87,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       windows: options.windows,
       finalGraceMs: options.finalGraceSeconds * 1000,
       defaultTimeZone: options.defaultTimeZone,
+      symbolPolicy: options.symbolPolicy,
+      maxCachedSymbols: options.maxCachedSymbols,
+      // Short enough that a symbol added by an admin, or room made under the limit, is seen within
+      // half a minute even if its NOTIFY was missed; long enough that a flood costs one read a while.
+      refusalTtlMs: options.refusalTtlMs ?? 30_000,
       landRawTicks: options.rawTicksRetentionHours > 0,
       futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
@@ -148,10 +162,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       let result;
       observed.batchSize.observe(messages.length);
       const endTimer = observed.batchDuration.startTimer();
+      const evictedBefore = handler.evictedSymbols;
       try {
         result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
       } catch (error) {
         endTimer();
+        observed.cachedSymbols.set(handler.cachedSymbols);
         observed.batches.inc({ outcome: "failed" });
         metrics.failedBatches++;
         metrics.lastError = describeError(error);
@@ -162,6 +178,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         throw error;
       }
       endTimer();
+      observed.evictedSymbols.inc(handler.evictedSymbols - evictedBefore);
+      observed.cachedSymbols.set(handler.cachedSymbols);
       if (result.kind === "gap") {
         observed.batches.inc({ outcome: "gap" });
         logger.warn(
@@ -176,6 +194,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       metrics.applied += result.applied;
       metrics.deadLettered += result.deadLettered;
       metrics.skipped += result.skipped;
+      observed.registeredSymbols.inc(result.registered);
       metrics.lastBatchAt = clock();
       metrics.lastError = null;
       const changes = [...result.changes.values()];
