@@ -275,6 +275,66 @@ describe("the stream worker's symbol policy", () => {
     expect((await storedSymbols(database, "fact_prices")).length).toBe(25);
   });
 
+  it("keeps no answer of a rolled-back batch or of one during which the symbol was forgotten", async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    const bars = getRecordedTicks(["AAPL"], ["2026-03-16"]).slice(0, 4);
+    let onDeadLetters: () => Promise<void> = () => Promise.resolve();
+    const makeHandler = (unknownSymbols: "reject" | "register") =>
+      createTickBatchHandler({
+        db: database.db,
+        logger: testLogger,
+        clock: () => NOW,
+        config: {
+          groupId: `answers-${unknownSymbols}`,
+          windows: [5],
+          finalGraceMs: 30_000,
+          defaultTimeZone: "America/New_York",
+          landRawTicks: false,
+          futureToleranceMs: 60_000,
+          ...DEFAULT_STREAM_SYMBOL_SETTINGS,
+          symbolPolicy: { unknownSymbols, maxRegisteredSymbols: 100 },
+          refusalTtlMs: 600_000,
+        },
+        sendDeadLetters: () => onDeadLetters(),
+      });
+    const count = async (sql: string, symbol: string) =>
+      (await database.db.$client.query<{ n: number }>(sql, [symbol])).rows[0]!.n;
+
+    // Register mode: the batch registers ROLL and fails at its dead letter (an invalid event): nothing
+    // stays registered, and the retried batch registers it again and stores its bar.
+    const register = makeHandler("register");
+    const batch = {
+      topic: "market.ticks",
+      partition: 0,
+      messages: [
+        toMessage(relabel(bars.slice(0, 1), "ROLL")[0]!, 0, 0),
+        { ...toMessage(bars[0]!, 0, 1), value: Buffer.from("{not json") },
+      ],
+    };
+    onDeadLetters = () => Promise.reject(new Error("the dead-letter topic is away"));
+    await expect(register.handleBatch(batch)).rejects.toThrow(/away/);
+    expect(await count("select count(*)::int as n from symbols where symbol = $1", "ROLL")).toBe(0);
+    onDeadLetters = () => Promise.resolve();
+    expect((await register.handleBatch(batch)).kind).toBe("applied");
+    expect(await count("select count(*)::int as n from symbols where symbol = $1", "ROLL")).toBe(1);
+    expect(await count("select count(*)::int as n from fact_prices where symbol = $1", "ROLL")).toBe(1);
+
+    // Reject mode: LATE is refused, and while that batch runs an operator registers it and its
+    // notification arrives (forget). The refusal must not be remembered for the next batch.
+    const reject = makeHandler("reject");
+    const late = relabel(bars, "LATE");
+    onDeadLetters = async () => {
+      await registerTestSymbols(database.db, ["LATE"]);
+      reject.forget("LATE");
+    };
+    await reject.handleBatch({ topic: "market.ticks", partition: 1, messages: [toMessage(late[0]!, 1, 0)] });
+    expect(await count("select count(*)::int as n from fact_prices where symbol = $1", "LATE")).toBe(0);
+    onDeadLetters = () => Promise.reject(new Error("no dead letters expected"));
+    await reject.handleBatch({ topic: "market.ticks", partition: 1, messages: [toMessage(late[1]!, 1, 1)] });
+    expect(await count("select count(*)::int as n from fact_prices where symbol = $1", "LATE")).toBe(1);
+  });
+
   it("with room for 5 symbols' state, 20 symbols give the tables of a run with room for all, and no more than 5 stay cached after a batch", async () => {
     const day = getRecordedTicks(
       ["AAPL", "AMZN", "GOOG", "META", "QQQ"],

@@ -82,6 +82,17 @@ export type TickBatchResult =
   | { kind: "gap"; seekTo: number };
 
 type Rejected = { message: InMessage } & DeadLetterRejection;
+
+/** What a batch knows about its symbols (lib/events/symbol-policy.ts decides). */
+type SymbolAnswers = {
+  /** Accepted symbols with their exchange time zone. */
+  timeZones: Map<string, string>;
+  refusals: Map<string, DeadLetterRejection>;
+  /** The symbols answered from PostgreSQL (not from memory) by this batch. */
+  read: Set<string>;
+  /** Registered by this batch (register mode). */
+  registered: string[];
+};
 type Accepted = { message: InMessage; tick: TickV1 };
 type Parsed = Accepted | Rejected;
 
@@ -139,6 +150,8 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     config.maxCachedSymbols,
   );
   let evictedSymbols = 0;
+  // Counts forget() and reset() calls, so that a batch can tell whether one happened while it ran.
+  let forgets = 0;
 
   async function getSeries(
     tx: DbOrTx,
@@ -159,72 +172,80 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     return state;
   }
 
-  function refuse(symbol: string, rejection: DeadLetterRejection, now: number): DeadLetterRejection {
-    admitted.delete(symbol);
-    refused.set(symbol, { rejection, until: now + config.refusalTtlMs });
-    return rejection;
-  }
-
   /**
-   * Applies the symbol policy to the batch's symbols: accepted ones get their time zone in `admitted`
-   * (kept until the batch ends), refused ones are returned with their rejection. Register mode registers
-   * new symbols in the batch's transaction, so a rolled-back batch registers nothing.
+   * Applies the symbol policy to the batch's symbols, from memory where it can and from `symbols`
+   * otherwise. Register mode registers new symbols in the batch's transaction, so a rolled-back batch
+   * registers nothing. The answers read here reach memory only after the commit (`remember`).
    */
-  async function admitSymbols(
-    tx: DbOrTx,
-    list: readonly string[],
-    now: number,
-  ): Promise<{ refusals: Map<string, DeadLetterRejection>; registered: string[] }> {
-    const refusals = new Map<string, DeadLetterRejection>();
+  async function admitSymbols(tx: DbOrTx, list: readonly string[], now: number): Promise<SymbolAnswers> {
+    const answers: SymbolAnswers = {
+      timeZones: new Map(),
+      refusals: new Map(),
+      read: new Set(),
+      registered: [],
+    };
     const toRead: string[] = [];
     for (const symbol of list) {
-      if (admitted.get(symbol) !== undefined) continue;
-      const cached = refused.get(symbol);
-      if (cached && cached.until > now) refusals.set(symbol, cached.rejection);
+      const timeZone = admitted.get(symbol);
+      const cached = timeZone === undefined ? refused.get(symbol) : undefined;
+      if (timeZone !== undefined) answers.timeZones.set(symbol, timeZone);
+      else if (cached && cached.until > now) answers.refusals.set(symbol, cached.rejection);
       else toRead.push(symbol);
     }
-    if (toRead.length === 0) return { refusals, registered: [] };
+    if (toRead.length === 0) return answers;
     const decide = (symbol: string, row: { status: SymbolStatus; timeZone: string } | undefined) => {
       const decision = decideSymbolAdmission(symbol, row?.status ?? null, symbolPolicy.unknownSymbols);
-      if (decision.kind === "accepted") {
-        refused.delete(symbol);
-        admitted.set(symbol, row!.timeZone);
-      } else if (decision.kind === "rejected") {
-        refusals.set(symbol, refuse(symbol, decision, now));
-      }
+      if (decision.kind === "accepted") answers.timeZones.set(symbol, row!.timeZone);
+      else if (decision.kind === "rejected") answers.refusals.set(symbol, decision);
+      answers.read.add(symbol);
       return decision.kind;
     };
     const rows = await getSymbolStatuses(tx, toRead);
     const toRegister = toRead.filter((symbol) => decide(symbol, rows.get(symbol)) === "register");
-    if (toRegister.length === 0) return { refusals, registered: [] };
+    if (toRegister.length === 0) return answers;
 
-    const registered = await registerExternalSymbolsUpTo(
+    answers.registered = await registerExternalSymbolsUpTo(
       tx,
       toRegister,
       config.defaultTimeZone,
       symbolPolicy.maxRegisteredSymbols,
     );
-    if (registered.length > 0)
-      logger.info({ symbols: registered }, "registered symbols first seen on the topic as external");
-    for (const symbol of registered) admitted.set(symbol, config.defaultTimeZone);
+    if (answers.registered.length > 0)
+      logger.info({ symbols: answers.registered }, "registered symbols first seen on the topic as external");
+    for (const symbol of answers.registered) answers.timeZones.set(symbol, config.defaultTimeZone);
     // Not inserted: over the limit, or an admin added it since our read (then its row decides).
-    const isRegistered = new Set(registered);
+    const isRegistered = new Set(answers.registered);
     const left = toRegister.filter((symbol) => !isRegistered.has(symbol));
     const late = await getSymbolStatuses(tx, left);
     for (const symbol of left) {
       const row = late.get(symbol);
-      if (!row)
-        refusals.set(
-          symbol,
-          refuse(symbol, describeSymbolLimit(symbol, symbolPolicy.maxRegisteredSymbols), now),
-        );
-      else decide(symbol, row);
+      if (row) decide(symbol, row);
+      else answers.refusals.set(symbol, describeSymbolLimit(symbol, symbolPolicy.maxRegisteredSymbols));
     }
-    return { refusals, registered };
+    return answers;
+  }
+
+  /**
+   * Keeps what a committed batch read about its symbols. Skipped when a symbol was forgotten while the
+   * batch ran: its answer may predate the change that the notification announced.
+   */
+  function remember(answers: SymbolAnswers, now: number): void {
+    for (const symbol of answers.read) {
+      const timeZone = answers.timeZones.get(symbol);
+      const rejection = answers.refusals.get(symbol);
+      if (timeZone !== undefined) {
+        refused.delete(symbol);
+        admitted.set(symbol, timeZone);
+      } else if (rejection) {
+        admitted.delete(symbol);
+        refused.set(symbol, { rejection, until: now + config.refusalTtlMs });
+      }
+    }
   }
 
   /** Drops every symbol's state and answer: the next batches rebuild them from PostgreSQL. */
   function forgetAll(): void {
+    forgets++;
     series.clear();
     admitted.clear();
     refused.clear();
@@ -236,8 +257,11 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     if (!first || !last) throw new Error("handleBatch needs at least one message");
     const key: OffsetKey = { consumerGroup: config.groupId, topic: batch.topic, partition: batch.partition };
     const now = deps.clock();
+    const forgetsBefore = forgets;
+    // Filled inside the transaction (an object, so that its type is not narrowed to its initial null).
+    const read: { answers: SymbolAnswers | null } = { answers: null };
     try {
-      return await db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const stored = await lockStreamOffset(tx, key, first.offset);
         if (stored < first.offset) return { kind: "gap", seekTo: stored } as const;
         const fresh = batch.messages.filter((m) => m.offset >= stored);
@@ -261,7 +285,9 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
 
         const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
         const symbols = new Set(parsed.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
-        const { refusals, registered } = await admitSymbols(tx, [...symbols], now);
+        const answers = await admitSymbols(tx, [...symbols], now);
+        read.answers = answers;
+        const { refusals, registered, timeZones } = answers;
         const dead: Rejected[] = [];
         const good: Accepted[] = [];
         const invalid = new Set<Rejected>();
@@ -286,7 +312,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         for (const [symbol, bars] of bySymbol) {
           const revisions = [...bars.values()];
           const fromTs = Math.min(...revisions.map((b) => b.ts));
-          const state = await getSeries(tx, symbol, admitted.get(symbol)!, fromTs);
+          const state = await getSeries(tx, symbol, timeZones.get(symbol)!, fromTs);
           changes.set(symbol, applyRevisions(state, revisions, now));
         }
         const all = [...changes.values()];
@@ -348,10 +374,11 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           registered: registered.length,
         } as const;
       });
+      if (read.answers && forgets === forgetsBefore) remember(read.answers, now);
+      return result;
     } catch (error) {
-      // The transaction rolled back, but the in-memory series may hold its changes and `admitted` the
-      // symbols it registered: forget them all.
-      forgetAll();
+      // The transaction rolled back but the in-memory series may hold its changes: forget them all.
+      series.clear();
       throw error;
     } finally {
       for (const state of series.values()) trimSeries(state);
@@ -368,6 +395,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     reset: forgetAll,
     /** Forgets one symbol (an admin changed, added or purged it): read again from PostgreSQL on its next bar. */
     forget(symbol: string): void {
+      forgets++;
       series.delete(symbol);
       admitted.delete(symbol);
       refused.delete(symbol);
