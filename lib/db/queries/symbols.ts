@@ -44,7 +44,8 @@ export async function getSymbolStatuses(
   const rows = await db
     .select({ symbol: symbols.symbol, status: symbols.status, timeZone: symbols.exchangeTimezone })
     .from(symbols)
-    .where(inArray(symbols.symbol, [...list]));
+    // One array parameter: a batch may name more symbols than a statement may have parameters (65,535).
+    .where(sql`${symbols.symbol} = any(cast(${sql.param([...list])} as text[]))`);
   return new Map(rows.map((r) => [r.symbol, { status: r.status, timeZone: r.timeZone }]));
 }
 
