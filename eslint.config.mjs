@@ -88,8 +88,8 @@ const boundary = (files, patterns, ignores = []) => ({
   rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, DOT_SEGMENT] }] },
 });
 
-const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry)$"];
-const BASE_LIB = ["lib/(env|log|retry)$", "lib/(events|kpi)/"];
+const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry|lru-cache)$"];
+const BASE_LIB = ["lib/(env|log|retry|lru-cache)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
   "lib/(db|kafka|ingest|admin|auth|health|metrics|api)/",
@@ -110,6 +110,7 @@ const TABLE_FILES = [
   "lib/realtime/server.ts",
   "lib/utils.ts",
   "lib/retry.ts",
+  "lib/lru-cache.ts",
 ];
 
 const BOUNDARIES = [
@@ -192,7 +193,7 @@ const BOUNDARIES = [
     ],
   ),
   boundary(
-    ["lib/utils.ts", "lib/retry.ts"],
+    ["lib/utils.ts", "lib/retry.ts", "lib/lru-cache.ts"],
     [only([], "runs-anywhere helpers import nothing else of the project"), NODE_OR_SERVER, NEXT, RELATIVE],
   ),
   // Any other module under lib/ (a new folder) gets the service row until the table names it.

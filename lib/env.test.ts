@@ -35,6 +35,19 @@ describe("parseEnv", () => {
     expect(error?.message).toMatch(/\.env\.example/);
   });
 
+  it("rejects unknown symbols by default, with a registration limit and a bounded stream cache", () => {
+    const env = parseEnv({});
+    expect(env.UNKNOWN_SYMBOLS).toBe("reject");
+    expect(env.MAX_REGISTERED_SYMBOLS).toBe(1_000);
+    expect(env.STREAM_MAX_CACHED_SYMBOLS).toBe(2_000);
+    const opted = parseEnv({ UNKNOWN_SYMBOLS: "register", MAX_REGISTERED_SYMBOLS: "50" });
+    expect(opted.UNKNOWN_SYMBOLS).toBe("register");
+    expect(opted.MAX_REGISTERED_SYMBOLS).toBe(50);
+    expect(() => parseEnv({ UNKNOWN_SYMBOLS: "accept" })).toThrow(/UNKNOWN_SYMBOLS/);
+    expect(() => parseEnv({ MAX_REGISTERED_SYMBOLS: "0" })).toThrow(/MAX_REGISTERED_SYMBOLS/);
+    expect(() => parseEnv({ STREAM_MAX_CACHED_SYMBOLS: "-1" })).toThrow(/STREAM_MAX_CACHED_SYMBOLS/);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "" }).PORT).toBe(3000);
   });

@@ -2,6 +2,7 @@ import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
 // Relative on purpose: next.config.ts loads this file and its loader resolves "@/" from the root.
+import { unknownSymbolsModeSchema } from "./events/symbol-policy";
 import { DEFAULT_TOPICS } from "./events/topics";
 
 /**
@@ -91,6 +92,12 @@ export const envSchema = {
   BAR_FINAL_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** The stream worker dead-letters a bar that starts more than this after its clock (host clock skew). */
   FUTURE_BAR_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Events for symbols not in `symbols`: dead-lettered (reject) or registered as external (register). */
+  UNKNOWN_SYMBOLS: unknownSymbolsModeSchema.default("reject"),
+  /** Register mode stops registering once this many symbols (not removed) are registered. */
+  MAX_REGISTERED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /** Symbols whose state the stream worker keeps in memory; the least recently used are evicted. */
+  STREAM_MAX_CACHED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
   RAW_TICKS_RETENTION_HOURS: z.coerce
     .number()
     .min(0)

@@ -27,6 +27,8 @@ void runWorker("stream", async (ctx) => {
     windows: env.KPI_WINDOWS,
     finalGraceSeconds: env.BAR_FINAL_GRACE_SECONDS,
     defaultTimeZone: env.EXCHANGE_TIMEZONE,
+    symbolPolicy: { unknownSymbols: env.UNKNOWN_SYMBOLS, maxRegisteredSymbols: env.MAX_REGISTERED_SYMBOLS },
+    maxCachedSymbols: env.STREAM_MAX_CACHED_SYMBOLS,
     rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
     futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,

@@ -16,6 +16,8 @@ export const deadLetterReasonClassSchema = z.enum([
   "schema",
   "key_mismatch",
   "future_bar",
+  "unknown_symbol",
+  "symbol_limit",
   "other",
 ]);
 export type DeadLetterReasonClass = z.infer<typeof deadLetterReasonClassSchema>;

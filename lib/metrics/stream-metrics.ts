@@ -130,6 +130,26 @@ export function createStreamMetrics(registry: Registry) {
       help: "Age of the oldest dead letter not yet published to the dead-letter topic (0 when none waits)",
       registers,
     }),
+    cachedSymbols: new Gauge({
+      name: "tickstream_stream_cached_symbols",
+      help: "Symbols whose state the worker holds in memory after its last batch (bounded by STREAM_MAX_CACHED_SYMBOLS)",
+      registers,
+    }),
+    cachedSymbolsCapacity: new Gauge({
+      name: "tickstream_stream_cached_symbols_capacity",
+      help: "STREAM_MAX_CACHED_SYMBOLS: symbols kept in memory between batches; the least recently used beyond it are evicted",
+      registers,
+    }),
+    evictedSymbols: new Counter({
+      name: "tickstream_stream_evicted_symbols_total",
+      help: "Symbol states evicted from memory by recency (rebuilt from PostgreSQL on the symbol's next bar)",
+      registers,
+    }),
+    registeredSymbols: new Counter({
+      name: "tickstream_stream_registered_symbols_total",
+      help: "Symbols registered as external because their events arrived unregistered (UNKNOWN_SYMBOLS=register)",
+      registers,
+    }),
     kpiUpdates: new Counter({
       name: "tickstream_stream_kpi_updates_total",
       help: "Live KPI updates published to market.kpis after commits, by outcome (sent, failed)",

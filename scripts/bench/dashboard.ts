@@ -146,6 +146,8 @@ export async function benchDashboard(): Promise<void> {
     TOPIC_KPIS: topics.kpis,
     TOPIC_TICKS_DLQ: topics.ticksDlq,
     STREAM_GROUP_ID: `bench-${run}`,
+    // The benchmark's own producer feeds symbols nobody registered: the stream worker registers them.
+    UNKNOWN_SYMBOLS: "register",
     PORT: String(port),
     HOST: "127.0.0.1",
     STREAM_METRICS_PORT: "0",

@@ -98,6 +98,11 @@ const ROWS: Record<string, Row> = {
     forbidden: [value("@/lib/kpi/format"), value("node:util"), value("util")],
     allowed: [value("clsx")],
   },
+  "lib/lru-cache.ts follows the same row": {
+    file: "lib/lru-cache.ts",
+    forbidden: [value("@/lib/log"), value("node:util")],
+    allowed: [value("zod")],
+  },
   "lib/db imports only lib/env, lib/log, lib/events and lib/kpi": {
     file: "lib/db/queries/new-table.ts",
     forbidden: [

@@ -45,7 +45,11 @@ export type App = {
   state: E2eState;
   /** Stops the web server (SIGTERM, like a deploy), runs `whileDown`, and starts it again. */
   restartWeb: (whileDown?: () => Promise<void>) => Promise<void>;
-  /** Produces bars to the run's ticks topic, keyed by symbol, as a source would. */
+  /**
+   * Produces bars to the run's ticks topic, keyed by symbol, as an outside feed would: its symbol is
+   * registered first (as an operator registers a feed), since the stream worker dead-letters the
+   * events of unregistered symbols.
+   */
   produceBars: (
     symbol: string,
     bars: Omit<TickV1, "v" | "symbol" | "source" | "producedAt">[],
@@ -80,6 +84,10 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
           await waitForHttp(`${baseURL}/api/health`);
         },
         async produceBars(symbol, bars) {
+          await pool.query(
+            "insert into symbols (symbol, source, status) values ($1, 'external', 'active') on conflict (symbol) do nothing",
+            [symbol],
+          );
           const now = Date.now();
           await sendJsonBatch(
             producer,

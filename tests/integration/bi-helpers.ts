@@ -11,7 +11,7 @@ import type { Bar } from "@/lib/kpi/types";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
-import { testLogger } from "./helpers";
+import { DEFAULT_STREAM_SYMBOL_SETTINGS, testLogger } from "./helpers";
 
 export const BI_ROLE = "tickstream_bi";
 
@@ -101,6 +101,7 @@ export async function fillWithRecordedBars(
       defaultTimeZone: "America/New_York",
       landRawTicks: false,
       futureToleranceMs: 60_000,
+      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
     },
   });
   // One partition in bar order, as the ingest worker would produce it, in batches like kafkajs hands out.

@@ -10,6 +10,8 @@ import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/strea
 import type { StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
+  DEFAULT_STREAM_SYMBOL_SETTINGS,
+  registerTestSymbols,
   createTestDatabase,
   createTestKafka,
   createTestTopics,
@@ -79,6 +81,8 @@ describe("dead-letter outbox", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // Registered, so that only the bad events become letters (the symbol policy refuses unknown ones).
+    await registerTestSymbols(database.db, ["AAPL", "MSFT"]);
     kafka = createTestKafka();
   });
 
@@ -230,6 +234,7 @@ describe("dead-letter outbox", () => {
           defaultTimeZone: "America/New_York",
           landRawTicks: false,
           futureToleranceMs: 60_000,
+          ...DEFAULT_STREAM_SYMBOL_SETTINGS,
         },
       });
       const messages: InMessage[] = offsets.map((offset) => ({

@@ -3,8 +3,10 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 
-import { closeDb, createDb, type Db } from "@/lib/db/client";
+import { closeDb, createDb, type Db, type DbOrTx } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
+import { insertSymbols } from "@/lib/db/queries/symbols";
+import { parseEnv } from "@/lib/env";
 import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import { createLogger, describeError } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
@@ -110,6 +112,29 @@ export function waitFor<T>(
   return pollUntil(check, { what, timeoutMs, intervalMs, isRetriable: () => true });
 }
 
+const defaults = parseEnv({});
+
+/** The stream worker's symbol settings as a deployment gets them by default (unknown symbols rejected). */
+export const DEFAULT_STREAM_SYMBOL_SETTINGS = {
+  symbolPolicy: {
+    unknownSymbols: defaults.UNKNOWN_SYMBOLS,
+    maxRegisteredSymbols: defaults.MAX_REGISTERED_SYMBOLS,
+  },
+  maxCachedSymbols: defaults.STREAM_MAX_CACHED_SYMBOLS,
+  refusalTtlMs: 30_000,
+};
+
+/**
+ * Registers symbols a test produces bars for, as an operator would for a feed from outside: the stream
+ * worker dead-letters events of unregistered symbols by default. Existing rows stay as they are.
+ */
+export async function registerTestSymbols(db: DbOrTx, list: readonly string[]): Promise<void> {
+  await insertSymbols(
+    db,
+    [...new Set(list)].map((symbol) => ({ symbol, source: "external" as const, status: "active" as const })),
+  );
+}
+
 /** The stream worker in this process against a test database and topics (options override). */
 export function startTestStreamWorker(
   database: TestDatabase,
@@ -125,6 +150,8 @@ export function startTestStreamWorker(
     windows: [5, 15, 60],
     finalGraceSeconds: 30,
     defaultTimeZone: "America/New_York",
+    symbolPolicy: DEFAULT_STREAM_SYMBOL_SETTINGS.symbolPolicy,
+    maxCachedSymbols: DEFAULT_STREAM_SYMBOL_SETTINGS.maxCachedSymbols,
     rawTicksRetentionHours: 48,
     housekeepingMs: 0,
     ...overrides,

@@ -13,7 +13,7 @@ import { insertSymbols } from "@/lib/db/queries/symbols";
 import type { TickV1 } from "@/lib/events/tick-v1";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
-import { testLogger, uniqueId } from "./helpers";
+import { DEFAULT_STREAM_SYMBOL_SETTINGS, testLogger, uniqueId } from "./helpers";
 
 const MIN = 60_000;
 const REPAIR = "0004_repair_future_replay_bars";
@@ -119,6 +119,7 @@ describe("migration 0004: repair of future-dated bars left by the earlier replay
         defaultTimeZone: "America/New_York",
         landRawTicks: true,
         futureToleranceMs: 60_000,
+        ...DEFAULT_STREAM_SYMBOL_SETTINGS,
       },
     });
     const all = Object.values(history).flat();

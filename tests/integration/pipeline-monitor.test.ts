@@ -15,6 +15,7 @@ import {
   createTestKafka,
   createTestTopics,
   getTestBrokers,
+  registerTestSymbols,
   testLogger,
   uniqueId,
   waitFor,
@@ -80,6 +81,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
+    await registerTestSymbols(database.db, SYMBOLS);
     const kafka = createTestKafka(uniqueId("monitor"));
     producer = createProducer(kafka, { idempotent: true });
     await producer.connect();

@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   createTestTopics,
   getTestBrokers,
+  registerTestSymbols,
   testLogger,
   uniqueId,
   waitFor,
@@ -57,6 +58,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
+    await registerTestSymbols(database.db, SYMBOLS);
     const producer = createProducer(
       createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
       { idempotent: true },

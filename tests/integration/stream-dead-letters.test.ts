@@ -11,6 +11,7 @@ import {
   createTestDatabase,
   createTestTopics,
   getTestBrokers,
+  registerTestSymbols,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
@@ -60,6 +61,7 @@ describe("dead letters", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
+    await registerTestSymbols(database.db, ["AAPL", "MSFT"]);
     worker = await startTestStreamWorker(database, topics, { windows: [5], rawTicksRetentionHours: 0 });
   });
 
@@ -222,6 +224,7 @@ describe("dead letters", () => {
       },
     });
     const future = Date.parse("2099-01-02T15:00:00Z");
+    await registerTestSymbols(database.db, [symbol]);
     const kafka = createKafkaClient({
       brokers: getTestBrokers(),
       clientId: uniqueId("p"),

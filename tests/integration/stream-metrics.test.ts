@@ -13,6 +13,7 @@ import {
   createTestDatabase,
   createTestKafka,
   createTestTopics,
+  registerTestSymbols,
   startTestStreamWorker,
   type TestDatabase,
   type TestTopics,
@@ -31,6 +32,7 @@ describe("stream worker metrics and the producedAt headers of market.kpis", () =
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(2);
+    await registerTestSymbols(database.db, ["AAPL", "MSFT"]);
     worker = await startTestStreamWorker(database, topics, { registry, windows: [5] });
   });
 

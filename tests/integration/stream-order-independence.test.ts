@@ -5,7 +5,13 @@ import type { TickV1 } from "@/lib/events/tick-v1";
 import type { InMessage } from "@/lib/kafka/messages";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
-import { createTestDatabase, testLogger, type TestDatabase } from "./helpers";
+import {
+  createTestDatabase,
+  DEFAULT_STREAM_SYMBOL_SETTINGS,
+  registerTestSymbols,
+  testLogger,
+  type TestDatabase,
+} from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference, dumpKpiTables } from "./support/tables";
 
@@ -27,6 +33,7 @@ function toMessage(tick: TickV1, offset: number): InMessage {
 
 /** Feeds events to the real batch handler against a real database, in batches of the given sizes. */
 async function feed(database: TestDatabase, events: TickV1[], batchSizes: number[]): Promise<void> {
+  await registerTestSymbols(database.db, SYMBOLS);
   const handler = createTickBatchHandler({
     db: database.db,
     logger: testLogger,
@@ -38,6 +45,7 @@ async function feed(database: TestDatabase, events: TickV1[], batchSizes: number
       defaultTimeZone: "America/New_York",
       landRawTicks: false,
       futureToleranceMs: 60_000,
+      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
     },
   });
   let offset = 0;

@@ -9,6 +9,7 @@ import {
   createTestDatabase,
   createTestTopics,
   getTestBrokers,
+  registerTestSymbols,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
@@ -33,6 +34,7 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
+    await registerTestSymbols(database.db, SYMBOLS);
     const kafka = createKafkaClient({
       brokers: getTestBrokers(),
       clientId: uniqueId("producer"),

@@ -9,6 +9,7 @@ import {
   createTestDatabase,
   createTestTopics,
   getTestBrokers,
+  registerTestSymbols,
   runCleanup,
   startTestStreamWorker,
   type TestDatabase,
@@ -34,6 +35,7 @@ describe("several stream workers in one group", () => {
     database = await createTestDatabase();
     const db = database;
     const topics = await createTestTopics(6);
+    await registerTestSymbols(db.db, SYMBOLS);
     const groupId = uniqueId("group");
     const start = () =>
       startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });

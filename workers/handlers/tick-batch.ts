@@ -5,12 +5,13 @@ import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
 import { insertRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { lockStreamOffset, saveStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
 import { insertDeadLetters, type RecordedDeadLetter } from "@/lib/db/queries/dead-letters";
-import { getSymbolTimeZones, registerExternalSymbols } from "@/lib/db/queries/symbols";
+import { getSymbolStatuses, registerExternalSymbolsUpTo } from "@/lib/db/queries/symbols";
 import {
   boundDeadLetterValue,
   type DeadLetterReasonClass,
   type DeadLetterRejection,
 } from "@/lib/events/dead-letter";
+import { decideSymbolAdmission, describeSymbolLimit, type SymbolPolicy } from "@/lib/events/symbol-policy";
 import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
 import type { InMessage } from "@/lib/kafka/messages";
 import {
@@ -26,14 +27,25 @@ import {
 import { toBar } from "@/lib/kpi/bar";
 import { isFutureBar } from "@/lib/kpi/future-bar";
 import type { Bar } from "@/lib/kpi/types";
+import type { SymbolStatus } from "@/lib/events/symbol";
 import type { Logger } from "@/lib/log";
+import { createLruCache } from "@/lib/lru-cache";
 
 export type TickBatchConfig = {
   groupId: string;
   windows: readonly number[];
   finalGraceMs: number;
-  /** Time zone of symbols that are not registered in `symbols`. */
+  /** Time zone of the symbols that register mode registers. */
   defaultTimeZone: string;
+  /** What happens to events of symbols that are not registered (lib/events/symbol-policy.ts). */
+  symbolPolicy: SymbolPolicy;
+  /**
+   * Symbols whose state stays in memory between batches; after each batch the least recently used
+   * beyond this are evicted (a batch with more symbols holds them all until it ends).
+   */
+  maxCachedSymbols: number;
+  /** How long a refused symbol is refused from memory before `symbols` is read again. */
+  refusalTtlMs: number;
   /** Land accepted events in raw_ticks. */
   landRawTicks: boolean;
   /** A bar starting more than this after the clock is dead-lettered (`isFutureBar`). */
@@ -45,6 +57,12 @@ export type TickBatchDeps = {
   logger: Logger;
   clock: () => number;
   config: TickBatchConfig;
+  /**
+   * Runs inside the batch's transaction right after its dead letters are recorded (only when there
+   * are some); a rejection rolls the whole batch back. A seam for tests that race or fail a batch at
+   * that point; the worker passes none.
+   */
+  afterDeadLettersRecorded?: (letters: readonly RecordedDeadLetter[]) => Promise<void>;
 };
 
 export type TickBatch = { topic: string; partition: number; messages: readonly InMessage[] };
@@ -64,12 +82,26 @@ export type TickBatchResult =
       deadLettered: number;
       /** Their reason classes, one per letter, for the metrics. */
       deadLetterClasses: readonly DeadLetterReasonClass[];
+      /** Symbols this batch registered (register mode). */
+      registered: number;
     }
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
 
 type Rejected = { message: InMessage } & DeadLetterRejection;
-type Parsed = { message: InMessage; tick: TickV1 } | Rejected;
+
+/** What a batch knows about its symbols (lib/events/symbol-policy.ts decides). */
+type SymbolAnswers = {
+  /** Accepted symbols with their exchange time zone. */
+  timeZones: Map<string, string>;
+  refusals: Map<string, DeadLetterRejection>;
+  /** The symbols answered from PostgreSQL (not from memory) by this batch. */
+  read: Set<string>;
+  /** Registered by this batch (register mode). */
+  registered: string[];
+};
+type Accepted = { message: InMessage; tick: TickV1 };
+type Parsed = Accepted | Rejected;
 
 function parse(message: InMessage, now: number, futureToleranceMs: number): Parsed {
   const result = parseTickMessage(message.value);
@@ -109,12 +141,22 @@ function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDe
  * The stream worker's core: one Kafka batch of `market.ticks` (one partition) becomes one PostgreSQL
  * transaction holding the KPI rows it changes and the partition's next offset. Per-symbol state lives
  * in memory between batches and is rebuilt from PostgreSQL whenever it may be stale (first sight,
- * rebalance, failed batch, late bar older than what is loaded).
+ * rebalance, failed batch, late bar older than what is loaded, eviction). Events of symbols the symbol
+ * policy refuses are dead-lettered like invalid ones.
  */
 export function createTickBatchHandler(deps: TickBatchDeps) {
   const { db, logger, config } = deps;
-  const series = new Map<string, SeriesState>();
-  const timeZones = new Map<string, string>();
+  const { symbolPolicy } = config;
+  const series = createLruCache<string, SeriesState>(config.maxCachedSymbols);
+  // Accepted symbols with their exchange time zone, and refused ones with their rejection. A refusal
+  // expires (an admin may add the symbol, or make room under the limit); forget() drops it at once.
+  const admitted = createLruCache<string, string>(config.maxCachedSymbols);
+  const refused = createLruCache<string, { rejection: DeadLetterRejection; until: number }>(
+    config.maxCachedSymbols,
+  );
+  let evictedSymbols = 0;
+  // Counts forget() and reset() calls, so that a batch can tell whether one happened while it ran.
+  let forgets = 0;
 
   async function getSeries(
     tx: DbOrTx,
@@ -135,16 +177,83 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     return state;
   }
 
-  async function resolveTimeZones(tx: DbOrTx, symbols: string[]): Promise<void> {
-    const unknown = symbols.filter((s) => !timeZones.has(s));
-    if (unknown.length === 0) return;
-    const found = await getSymbolTimeZones(tx, unknown);
-    const unregistered = unknown.filter((s) => !found.has(s));
-    if (unregistered.length > 0) {
-      await registerExternalSymbols(tx, unregistered, config.defaultTimeZone);
-      logger.info({ symbols: unregistered }, "registered symbols first seen on the topic as external");
+  /**
+   * Applies the symbol policy to the batch's symbols, from memory where it can and from `symbols`
+   * otherwise. Register mode registers new symbols in the batch's transaction, so a rolled-back batch
+   * registers nothing. The answers read here reach memory only after the commit (`remember`).
+   */
+  async function admitSymbols(tx: DbOrTx, list: readonly string[], now: number): Promise<SymbolAnswers> {
+    const answers: SymbolAnswers = {
+      timeZones: new Map(),
+      refusals: new Map(),
+      read: new Set(),
+      registered: [],
+    };
+    const toRead: string[] = [];
+    for (const symbol of list) {
+      const timeZone = admitted.get(symbol);
+      const cached = timeZone === undefined ? refused.get(symbol) : undefined;
+      if (timeZone !== undefined) answers.timeZones.set(symbol, timeZone);
+      else if (cached && cached.until > now) answers.refusals.set(symbol, cached.rejection);
+      else toRead.push(symbol);
     }
-    for (const s of unknown) timeZones.set(s, found.get(s) ?? config.defaultTimeZone);
+    if (toRead.length === 0) return answers;
+    const decide = (symbol: string, row: { status: SymbolStatus; timeZone: string } | undefined) => {
+      const decision = decideSymbolAdmission(symbol, row?.status ?? null, symbolPolicy.unknownSymbols);
+      if (decision.kind === "accepted") answers.timeZones.set(symbol, row!.timeZone);
+      else if (decision.kind === "rejected") answers.refusals.set(symbol, decision);
+      answers.read.add(symbol);
+      return decision.kind;
+    };
+    const rows = await getSymbolStatuses(tx, toRead);
+    const toRegister = toRead.filter((symbol) => decide(symbol, rows.get(symbol)) === "register");
+    if (toRegister.length === 0) return answers;
+
+    answers.registered = await registerExternalSymbolsUpTo(
+      tx,
+      toRegister,
+      config.defaultTimeZone,
+      symbolPolicy.maxRegisteredSymbols,
+    );
+    if (answers.registered.length > 0)
+      logger.info({ symbols: answers.registered }, "registered symbols first seen on the topic as external");
+    for (const symbol of answers.registered) answers.timeZones.set(symbol, config.defaultTimeZone);
+    // Not inserted: over the limit, or an admin added it since our read (then its row decides).
+    const isRegistered = new Set(answers.registered);
+    const left = toRegister.filter((symbol) => !isRegistered.has(symbol));
+    const late = await getSymbolStatuses(tx, left);
+    for (const symbol of left) {
+      const row = late.get(symbol);
+      if (row) decide(symbol, row);
+      else answers.refusals.set(symbol, describeSymbolLimit(symbol, symbolPolicy.maxRegisteredSymbols));
+    }
+    return answers;
+  }
+
+  /**
+   * Keeps what a committed batch read about its symbols. Skipped when a symbol was forgotten while the
+   * batch ran: its answer may predate the change that the notification announced.
+   */
+  function remember(answers: SymbolAnswers, now: number): void {
+    for (const symbol of answers.read) {
+      const timeZone = answers.timeZones.get(symbol);
+      const rejection = answers.refusals.get(symbol);
+      if (timeZone !== undefined) {
+        refused.delete(symbol);
+        admitted.set(symbol, timeZone);
+      } else if (rejection) {
+        admitted.delete(symbol);
+        refused.set(symbol, { rejection, until: now + config.refusalTtlMs });
+      }
+    }
+  }
+
+  /** Drops every symbol's state and answer: the next batches rebuild them from PostgreSQL. */
+  function forgetAll(): void {
+    forgets++;
+    series.clear();
+    admitted.clear();
+    refused.clear();
   }
 
   async function handleBatch(batch: TickBatch): Promise<TickBatchResult> {
@@ -153,8 +262,11 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     if (!first || !last) throw new Error("handleBatch needs at least one message");
     const key: OffsetKey = { consumerGroup: config.groupId, topic: batch.topic, partition: batch.partition };
     const now = deps.clock();
+    const forgetsBefore = forgets;
+    // Filled inside the transaction (an object, so that its type is not narrowed to its initial null).
+    const read: { answers: SymbolAnswers | null } = { answers: null };
     try {
-      return await db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx) => {
         const stored = await lockStreamOffset(tx, key, first.offset);
         if (stored < first.offset) return { kind: "gap", seekTo: stored } as const;
         const fresh = batch.messages.filter((m) => m.offset >= stored);
@@ -174,11 +286,25 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             skipped,
             deadLettered: 0,
             deadLetterClasses: [],
+            registered: 0,
           } as const;
 
         const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
-        const dead = parsed.filter((p): p is Rejected => "reason" in p);
-        const good = parsed.filter((p): p is { message: InMessage; tick: TickV1 } => "tick" in p);
+        const symbols = new Set(parsed.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
+        const answers = await admitSymbols(tx, [...symbols], now);
+        read.answers = answers;
+        const { refusals, registered, timeZones } = answers;
+        const dead: Rejected[] = [];
+        const good: Accepted[] = [];
+        const invalid = new Set<Rejected>();
+        for (const p of parsed) {
+          const refusal = "tick" in p ? refusals.get(p.tick.symbol) : undefined;
+          if ("reason" in p) {
+            dead.push(p);
+            invalid.add(p);
+          } else if (refusal) dead.push({ message: p.message, ...refusal });
+          else good.push(p);
+        }
 
         // Coalesce revisions: per symbol and minute the highest offset wins (messages are in offset order).
         const bySymbol = new Map<string, Map<number, Bar>>();
@@ -187,7 +313,6 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           if (!bars) bySymbol.set(tick.symbol, (bars = new Map<number, Bar>()));
           bars.set(tick.ts, toBar(tick));
         }
-        await resolveTimeZones(tx, [...bySymbol.keys()]);
 
         const changes = new Map<string, SeriesChanges>();
         for (const [symbol, bars] of bySymbol) {
@@ -218,8 +343,19 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           }));
           await insertRawTicks(tx, landed);
         }
+        if (refusals.size > 0)
+          // One line per batch, not per event: a flood of unknown symbols must not flood the log too.
+          logger.warn(
+            {
+              partition: batch.partition,
+              refusedSymbols: refusals.size,
+              symbols: [...refusals.keys()].slice(0, 20),
+              reasonClasses: [...new Set([...refusals.values()].map((r) => r.reasonClass))],
+            },
+            "dead-lettering events of symbols the symbol policy refuses",
+          );
         if (dead.length > 0) {
-          for (const d of dead)
+          for (const d of invalid)
             logger.warn(
               {
                 partition: batch.partition,
@@ -231,10 +367,9 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             );
           // Recorded with the rows and the offset: a rolled-back attempt leaves none, a retry cannot
           // double one (keyed by source coordinates), and a Kafka outage cannot hold the batch back.
-          await insertDeadLetters(
-            tx,
-            dead.map((d) => toDeadLetter(batch, d, now)),
-          );
+          const letters = dead.map((d) => toDeadLetter(batch, d, now));
+          await insertDeadLetters(tx, letters);
+          await deps.afterDeadLettersRecorded?.(letters);
         }
         const nextOffset = last.offset + 1;
         await saveStreamOffset(tx, key, nextOffset);
@@ -247,31 +382,42 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           skipped,
           deadLettered: dead.length,
           deadLetterClasses: dead.map((d) => d.reasonClass),
+          registered: registered.length,
         } as const;
       });
+      if (read.answers && forgets === forgetsBefore) remember(read.answers, now);
+      return result;
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.
       series.clear();
       throw error;
     } finally {
       for (const state of series.values()) trimSeries(state);
+      // Evicted only now, after the commit: within the batch every symbol's state stayed in memory.
+      evictedSymbols += series.trim();
+      admitted.trim();
+      refused.trim();
     }
   }
 
   return {
     handleBatch,
     /** Forgets all in-memory state (after a rebalance); it is rebuilt from PostgreSQL on demand. */
-    reset(): void {
-      series.clear();
-      timeZones.clear();
-    },
-    /** Forgets one symbol (an admin changed or purged it): rebuilt from PostgreSQL on its next bar. */
+    reset: forgetAll,
+    /** Forgets one symbol (an admin changed, added or purged it): read again from PostgreSQL on its next bar. */
     forget(symbol: string): void {
+      forgets++;
       series.delete(symbol);
-      timeZones.delete(symbol);
+      admitted.delete(symbol);
+      refused.delete(symbol);
     },
+    /** Symbols whose series state is in memory (at most `maxCachedSymbols` between batches). */
     get cachedSymbols(): number {
       return series.size;
+    },
+    /** Series states evicted by recency since the handler was created. */
+    get evictedSymbols(): number {
+      return evictedSymbols;
     },
   };
 }

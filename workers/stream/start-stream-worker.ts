@@ -7,6 +7,7 @@ import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters"
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
@@ -28,7 +29,14 @@ export type StreamWorkerOptions = {
   groupId: string;
   windows: readonly number[];
   finalGraceSeconds: number;
+  /** Time zone of the symbols registered from the topic (register mode). */
   defaultTimeZone: string;
+  /** UNKNOWN_SYMBOLS and MAX_REGISTERED_SYMBOLS. */
+  symbolPolicy: SymbolPolicy;
+  /** STREAM_MAX_CACHED_SYMBOLS: symbols whose state stays in memory between batches. */
+  maxCachedSymbols: number;
+  /** How long a refused symbol is refused without asking PostgreSQL again; 30 s unless set. */
+  refusalTtlMs?: number;
   rawTicksRetentionHours: number;
   sessionTimeoutMs?: number;
   /** When set, the worker LISTENs for symbol changes (time zone, purge) and forgets their state. */
@@ -71,6 +79,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
 
   const registry = options.registry ?? createMetricsRegistry("stream", { withProcessMetrics: false });
   const observed = createStreamMetrics(registry);
+  observed.cachedSymbolsCapacity.set(options.maxCachedSymbols);
 
   const handler = createTickBatchHandler({
     db,
@@ -81,6 +90,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       windows: options.windows,
       finalGraceMs: options.finalGraceSeconds * 1000,
       defaultTimeZone: options.defaultTimeZone,
+      symbolPolicy: options.symbolPolicy,
+      maxCachedSymbols: options.maxCachedSymbols,
+      // Short enough that a symbol added by an admin, or room made under the limit, is seen within
+      // half a minute even if its NOTIFY was missed; long enough that a flood costs one read a while.
+      refusalTtlMs: options.refusalTtlMs ?? 30_000,
       landRawTicks: options.rawTicksRetentionHours > 0,
       futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
@@ -154,10 +168,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       let result;
       observed.batchSize.observe(messages.length);
       const endTimer = observed.batchDuration.startTimer();
+      const evictedBefore = handler.evictedSymbols;
       try {
         result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
       } catch (error) {
         endTimer();
+        observed.cachedSymbols.set(handler.cachedSymbols);
         observed.batches.inc({ outcome: "failed" });
         metrics.failedBatches++;
         metrics.lastError = describeError(error);
@@ -168,6 +184,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         throw error;
       }
       endTimer();
+      observed.evictedSymbols.inc(handler.evictedSymbols - evictedBefore);
+      observed.cachedSymbols.set(handler.cachedSymbols);
       if (result.kind === "gap") {
         observed.batches.inc({ outcome: "gap" });
         logger.warn(
@@ -185,6 +203,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       // The letters are committed: publish them now rather than at the relay's next timer pass.
       if (result.deadLettered > 0) relay.kick();
       metrics.skipped += result.skipped;
+      observed.registeredSymbols.inc(result.registered);
       metrics.lastBatchAt = clock();
       metrics.lastError = null;
       const changes = [...result.changes.values()];

@@ -35,38 +35,50 @@ export async function getSymbol(db: DbOrTx, symbol: string): Promise<SymbolRow |
   return row ?? null;
 }
 
-/** Exchange time zone by symbol for the given symbols (those not registered are absent). */
-export async function getSymbolTimeZones(db: DbOrTx, list: readonly string[]): Promise<Map<string, string>> {
-  if (list.length === 0) return new Map();
-  const rows = await db
-    .select({ symbol: symbols.symbol, tz: symbols.exchangeTimezone })
-    .from(symbols)
-    .where(inArray(symbols.symbol, [...list]));
-  return new Map(rows.map((r) => [r.symbol, r.tz]));
-}
-
-/**
- * Registers symbols that arrived on the topic without being managed here, as `external` (fed from
- * outside; the ingest worker leaves them alone). Existing rows are untouched.
- */
-export async function registerExternalSymbols(
+/** Status and exchange time zone of the given symbols (those not registered are absent). */
+export async function getSymbolStatuses(
   db: DbOrTx,
   list: readonly string[],
+): Promise<Map<string, { status: SymbolStatus; timeZone: string }>> {
+  if (list.length === 0) return new Map();
+  const rows = await db
+    .select({ symbol: symbols.symbol, status: symbols.status, timeZone: symbols.exchangeTimezone })
+    .from(symbols)
+    // One array parameter: a batch may name more symbols than a statement may have parameters (65,535).
+    .where(sql`${symbols.symbol} = any(cast(${sql.param([...list])} as text[]))`);
+  return new Map(rows.map((r) => [r.symbol, { status: r.status, timeZone: r.timeZone }]));
+}
+
+/** Key of the transaction-scoped advisory lock that serialises registrations from the topic. */
+const EXTERNAL_REGISTRATION_LOCK_KEY = 7_245_311_002;
+
+/**
+ * Registers symbols first seen on the topic as `external` (fed from outside; the ingest worker leaves
+ * them alone), in list order, while fewer than `max` symbols that are not removed are registered.
+ * Returns the symbols it inserted; existing rows are untouched. Call it inside the batch transaction:
+ * the advisory lock it takes is held until that transaction ends, so concurrent stream workers register
+ * one after the other and each one's count includes the others' committed inserts (READ COMMITTED
+ * takes a new snapshot per statement). The cap therefore holds exactly against other workers; only an
+ * admin adding symbols at the same moment can go past it, as admins may.
+ */
+export async function registerExternalSymbolsUpTo(
+  tx: DbOrTx,
+  list: readonly string[],
   timeZone: string,
-): Promise<void> {
-  if (list.length === 0) return;
-  await db
-    .insert(symbols)
-    .values(
-      list.map((symbol) => ({
-        symbol,
-        source: "external" as const,
-        status: "active" as const,
-        exchangeTimezone: timeZone,
-        statusReason: "first seen on the ticks topic",
-      })),
-    )
-    .onConflictDoNothing();
+  max: number,
+): Promise<string[]> {
+  if (list.length === 0) return [];
+  await tx.execute(sql`select pg_advisory_xact_lock(${EXTERNAL_REGISTRATION_LOCK_KEY})`);
+  const result = await tx.execute<{ symbol: string }>(sql`
+    insert into ${symbols} (symbol, source, status, exchange_timezone, status_reason)
+    select s.symbol, 'external', 'active', ${timeZone}, 'first seen on the ticks topic'
+    from unnest(cast(${sql.param([...list])} as text[])) with ordinality as s(symbol, n)
+    where not exists (select 1 from ${symbols} as known where known.symbol = s.symbol)
+    order by s.n
+    limit greatest(0, ${max}::int - (select count(*)::int from ${symbols} as counted where counted.status <> 'removed'))
+    on conflict (symbol) do nothing
+    returning symbol`);
+  return result.rows.map((r) => r.symbol);
 }
 
 /** Inserts symbols that do not exist yet; returns the ones inserted. */
