@@ -1,8 +1,9 @@
 // Ingest worker: follows the active symbols (PostgreSQL LISTEN/NOTIFY), produces 1-minute bars from
 // each symbol's source (yahoo, replay, synthetic) and publishes them to market.ticks, keyed by symbol,
 // with an idempotent producer. Start with `tsx workers/ingest.ts` (npm start runs it).
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { createKafkaClient } from "@/lib/kafka/client";
+import { getKafkaConnection } from "@/lib/kafka/connection";
 import { startIngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createWorkerDb, runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
@@ -17,7 +18,7 @@ void runWorker("ingest", async (ctx) => {
     db,
     databaseUrl: env.DATABASE_URL,
     kafka: createKafkaClient({
-      brokers: getKafkaBrokers(env),
+      ...getKafkaConnection(env),
       clientId: `${env.KAFKA_CLIENT_ID}-ingest`,
       logger,
     }),

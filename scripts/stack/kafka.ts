@@ -1,10 +1,20 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import type { Env } from "@/lib/env";
+import type { KafkaConnection, KafkaConnectionEnv } from "@/lib/kafka/connection";
 import { probeKafka } from "@/lib/kafka/probe";
 import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
+import {
+  connectAs,
+  generateKafkaCredentials,
+  getConfiguredConnection,
+  readKafkaCredentials,
+  writeKafkaCredentials,
+  type KafkaCredentials,
+} from "./kafka-credentials";
 import { DATA_DIR, ROOT_DIR, TOOLS_DIR } from "./paths";
 import {
   commandExists,
@@ -90,18 +100,55 @@ function checkJava(): void {
     throw new StackError(`Kafka ${kafkaVersion()} needs Java 17 or newer; found: ${out.split("\n")[0]}`);
 }
 
-function writeServerProperties(broker: LocalBroker, host: string, port: number): string {
+/** The local broker's users, generated when its storage is formatted (owner-only file). */
+export function getCredentialsFile(broker: LocalBroker): string {
+  return path.join(broker.dir, "credentials.json");
+}
+
+const SCRAM = "SCRAM-SHA-512";
+
+function quoteJaas(value: string): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * Clients connect to a SASL_PLAINTEXT listener with SCRAM users stored in the cluster's metadata, and
+ * the StandardAuthorizer allows only what an ACL grants (the admin is the one super user). KRaft cannot
+ * check SCRAM on the controller listener (its credentials live in the metadata the controller serves),
+ * so that internal listener uses PLAIN with a generated user of its own, never anonymous access: an
+ * anonymous principal there would have to be a super user.
+ */
+function writeServerProperties(
+  broker: LocalBroker,
+  host: string,
+  port: number,
+  credentials: KafkaCredentials,
+): string {
   const file = path.join(broker.dir, "server.properties");
   const controllerPort = port + 1;
+  const { admin } = credentials.users;
+  const controller = credentials.controller;
+  if (!controller) throw new StackError(`${getCredentialsFile(broker)} has no controller user`);
   const props = [
-    "# Written by scripts/stack/kafka.ts: a single-node KRaft broker for local use.",
+    "# Written by scripts/stack/kafka.ts at every start: a single-node KRaft broker for local use.",
     "process.roles=broker,controller",
     "node.id=1",
     `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `listeners=CLIENT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
+    `advertised.listeners=CLIENT://${host}:${port}`,
     "controller.listener.names=CONTROLLER",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+    "inter.broker.listener.name=CLIENT",
+    "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+    `sasl.enabled.mechanisms=${SCRAM}`,
+    `sasl.mechanism.inter.broker.protocol=${SCRAM}`,
+    `listener.name.client.sasl.enabled.mechanisms=${SCRAM}`,
+    `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)};`,
+    "sasl.mechanism.controller.protocol=PLAIN",
+    "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+    `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(controller.username)} password=${quoteJaas(controller.password)} user_${controller.username}=${quoteJaas(controller.password)};`,
+    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    `super.users=User:${admin.username};User:${controller.username}`,
+    "allow.everyone.if.no.acl.found=false",
     `log.dirs=${path.join(broker.dir, "data")}`,
     "num.partitions=3",
     "auto.create.topics.enable=false",
@@ -116,54 +163,178 @@ function writeServerProperties(broker: LocalBroker, host: string, port: number):
     "log.segment.bytes=268435456",
     "",
   ].join("\n");
-  mkdirSync(broker.dir, { recursive: true });
-  writeFileSync(file, props);
+  mkdirSync(broker.dir, { recursive: true, mode: 0o700 });
+  chmodSync(broker.dir, 0o700);
+  // It holds the admin's and the controller user's passwords.
+  writeFileSync(file, props, { mode: 0o600 });
+  chmodSync(file, 0o600);
   return file;
 }
 
-async function isKafkaReady(brokers: string[]): Promise<boolean> {
-  return (await probeKafka(brokers, [], 2_500)).ok;
+function listScramUsers(credentials: KafkaCredentials): { username: string; password: string }[] {
+  return Object.values(credentials.users);
 }
 
-export type KafkaHandle = { startedHere: boolean; pid?: number };
+/**
+ * Storage written before the broker had users (a checkout from before SCRAM): its topics and offsets
+ * are kept, and the users are added to the running cluster through the controller listener, the one
+ * way in while no SCRAM user exists yet (kafka-configs, which KRaft supports since 3.5).
+ */
+async function addScramUsers(
+  classpath: string,
+  broker: LocalBroker,
+  host: string,
+  port: number,
+  credentials: KafkaCredentials,
+  pid: number,
+): Promise<void> {
+  const controller = credentials.controller!;
+  const clientConfig = path.join(broker.dir, "controller-client.properties");
+  writeFileSync(
+    clientConfig,
+    [
+      "security.protocol=SASL_PLAINTEXT",
+      "sasl.mechanism=PLAIN",
+      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(controller.username)} password=${quoteJaas(controller.password)};`,
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  try {
+    for (const user of listScramUsers(credentials)) {
+      await pollUntil(
+        () => {
+          if (!isAlive(pid))
+            throw new StackError(
+              `the Kafka broker exited while its users were added. Last lines of .data/logs/${broker.name}.log:\n${tailLog(broker.name)}`,
+            );
+          try {
+            run(
+              "java",
+              [
+                "-cp",
+                classpath,
+                `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+                "kafka.admin.ConfigCommand",
+                "--bootstrap-controller",
+                `${host}:${port + 1}`,
+                "--command-config",
+                clientConfig,
+                "--alter",
+                "--add-config",
+                `${SCRAM}=[password=${user.password}]`,
+                "--entity-type",
+                "users",
+                "--entity-name",
+                user.username,
+              ],
+              { what: `kafka-configs (SCRAM user ${user.username})` },
+            );
+            return true;
+          } catch (error) {
+            // The controller listener refuses connections until the broker has started.
+            if (error instanceof StackError) return false;
+            throw error;
+          }
+        },
+        { timeoutMs: 90_000, intervalMs: 1_000, what: `the SCRAM user ${user.username}` },
+      );
+    }
+  } finally {
+    rmSync(clientConfig, { force: true });
+  }
+}
+
+async function isKafkaReady(connection: KafkaConnection): Promise<boolean> {
+  return (await probeKafka(connection, [], 2_500)).ok;
+}
 
 /**
- * Makes a broker available at `brokerList`: reuses one that answers; otherwise, for a local address,
+ * `credentials`: the users to connect as (the local broker's, or KAFKA_CREDENTIALS_FILE's; null when
+ * the configuration names one user for everything, or none). `admin`: the stack scripts' connection.
+ */
+export type KafkaHandle = {
+  startedHere: boolean;
+  pid?: number;
+  credentials: KafkaCredentials | null;
+  admin: KafkaConnection;
+};
+
+export type StackKafkaEnv = KafkaConnectionEnv & Pick<Env, "KAFKA_CREDENTIALS_FILE">;
+
+/**
+ * Whom the stack connects as: the users of KAFKA_CREDENTIALS_FILE, else (for a local address and no
+ * security configured by hand) the local broker's generated users, else the configuration as it is.
+ */
+function resolveKafkaAccess(env: StackKafkaEnv, broker: LocalBroker) {
+  const configured = getConfiguredConnection(env);
+  const brokers = parseBrokers(env.KAFKA_BROKERS);
+  const isLocal = brokers.length === 1 && isLocalHost(brokers[0]!.host);
+  const hasOwnSecurity = Boolean(
+    configured.credentials ?? configured.connection.sasl ?? configured.connection.ssl,
+  );
+  const stored = isLocal && !hasOwnSecurity ? readKafkaCredentials(getCredentialsFile(broker)) : null;
+  const credentials = configured.credentials ?? stored;
+  const admin = connectAs(configured.connection, credentials, "admin");
+  return { configured, isLocal, hasOwnSecurity, stored, credentials, admin };
+}
+
+/** The stack's users and admin connection for KAFKA_BROKERS, without starting anything. */
+export function getKafkaAccess(
+  env: StackKafkaEnv,
+  broker: LocalBroker = DEFAULT_BROKER,
+): { credentials: KafkaCredentials | null; admin: KafkaConnection } {
+  const { credentials, admin } = resolveKafkaAccess(env, broker);
+  return { credentials, admin };
+}
+
+/**
+ * Makes a broker available at KAFKA_BROKERS: reuses one that answers; otherwise, for a local address,
  * runs a single-node Apache Kafka broker in KRaft mode from the official jars (resolved with Maven
- * once), storing its data under .data/kafka.
+ * once), storing its data under .data/kafka, with SCRAM users generated when its storage is formatted.
  */
 export async function ensureKafka(
-  brokerList: string,
+  env: StackKafkaEnv,
   broker: LocalBroker = DEFAULT_BROKER,
 ): Promise<KafkaHandle> {
   const processName = broker.name;
-  const brokers = parseBrokers(brokerList);
+  const { configured, isLocal, hasOwnSecurity, stored, credentials, admin } = resolveKafkaAccess(env, broker);
+  const brokers = parseBrokers(env.KAFKA_BROKERS);
   const first = brokers[0]!;
   const addresses = brokers.map((b) => `${b.host}:${b.port}`);
-  if (await isKafkaReady(addresses)) {
+  if (await isKafkaReady(admin)) {
     say(`Kafka: using the broker at ${addresses.join(",")}`);
-    return { startedHere: false };
+    return { startedHere: false, credentials, admin };
   }
   if (readPid(processName)) {
     say("Kafka: the local broker is starting; waiting for it");
-    await waitForKafka(addresses, readPid(processName)!, processName);
-    return { startedHere: false };
+    await waitForKafka(admin, readPid(processName)!, processName);
+    return { startedHere: false, credentials, admin };
   }
-  if (brokers.length > 1 || !isLocalHost(first.host)) {
-    throw new StackError(`Kafka at ${addresses.join(",")} is not reachable; start it or fix KAFKA_BROKERS.`);
+  if (!isLocal || hasOwnSecurity) {
+    throw new StackError(
+      `Kafka at ${addresses.join(",")} is not reachable with the configured credentials; start it or fix KAFKA_BROKERS` +
+        " (and KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SSL or KAFKA_CREDENTIALS_FILE).",
+    );
   }
   if (await isPortOpen(first.host, first.port)) {
     throw new StackError(
-      `Port ${first.port} is in use by something that is not a Kafka broker; free it or set KAFKA_BROKERS to another port.`,
+      `Port ${first.port} is in use by something that does not answer as this checkout's Kafka broker (with the users in ${path.relative(ROOT_DIR, getCredentialsFile(broker))});` +
+        " stop it, or set KAFKA_BROKERS to another port.",
     );
   }
   checkJava();
   const libs = resolveKafkaJars();
   const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;
-  const config = writeServerProperties(broker, host, first.port);
   const classpath = `${libs}/*`;
-  if (!existsSync(path.join(broker.dir, "data", "meta.properties"))) {
-    say("Kafka: formatting the KRaft storage (first run)");
+  const isFormatted = existsSync(path.join(broker.dir, "data", "meta.properties"));
+  const local = stored ?? generateKafkaCredentials();
+  const config = writeServerProperties(broker, host, first.port, local);
+  if (!isFormatted) {
+    writeKafkaCredentials(getCredentialsFile(broker), local);
+    say(
+      `Kafka: formatting the KRaft storage with new SCRAM users (first run; passwords in ${path.relative(ROOT_DIR, getCredentialsFile(broker))})`,
+    );
     run(
       "java",
       [
@@ -176,13 +347,17 @@ export async function ensureKafka(
         "-c",
         config,
         "--ignore-formatted",
+        ...listScramUsers(local).flatMap((user) => [
+          "--add-scram",
+          `${SCRAM}=[name=${user.username},password=${user.password}]`,
+        ]),
       ],
       {
         what: "kafka-storage format",
       },
     );
   }
-  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port}`);
+  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port} (SASL/SCRAM, ACLs)`);
   const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
   const pid = spawnDetached(processName, "java", [
     ...heap.split(" "),
@@ -195,16 +370,25 @@ export async function ensureKafka(
     "kafka.Kafka",
     config,
   ]);
-  await waitForKafka([`${host}:${first.port}`], pid, processName);
-  return { startedHere: true, pid };
+  if (!stored) {
+    if (isFormatted) {
+      say("Kafka: this broker's storage predates its users; adding them (topics and offsets are kept)");
+      await addScramUsers(classpath, broker, host, first.port, local, pid);
+    }
+    // Written once the users exist: an upgrade cut short starts over with new passwords next time.
+    writeKafkaCredentials(getCredentialsFile(broker), local);
+  }
+  const localAdmin = connectAs(configured.connection, local, "admin");
+  await waitForKafka(localAdmin, pid, processName);
+  return { startedHere: true, pid, credentials: local, admin: localAdmin };
 }
 
-async function waitForKafka(addresses: string[], pid: number, processName: string): Promise<void> {
+async function waitForKafka(connection: KafkaConnection, pid: number, processName: string): Promise<void> {
   const lastLines = () => `Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`;
   try {
     await pollUntil(
       async () => {
-        if (await isKafkaReady(addresses)) return true;
+        if (await isKafkaReady(connection)) return true;
         if (!isAlive(pid)) {
           removePidFile(processName);
           throw new StackError(`the Kafka broker exited during start-up. ${lastLines()}`);

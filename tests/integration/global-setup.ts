@@ -3,6 +3,8 @@ import type { TestProject } from "vitest/node";
 
 import { getEnv } from "@/lib/env";
 import { migrateDatabase } from "@/lib/db/migrate";
+import type { KafkaConnection } from "@/lib/kafka/connection";
+import type { KafkaCredentials } from "@/scripts/stack/kafka-credentials";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
@@ -15,6 +17,10 @@ declare module "vitest" {
     adminDatabaseUrl: string;
     templateDatabase: string;
     kafkaBrokers: string;
+    /** The admin's connection: the broker's super user when it has users. */
+    kafkaAdmin: KafkaConnection;
+    /** The users each process connects as (null: the configured connection for everything). */
+    kafkaCredentials: KafkaCredentials | null;
   }
 }
 
@@ -27,7 +33,7 @@ export default async function setup(project: TestProject): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   await ensurePostgres(env.DATABASE_URL);
-  await ensureKafka(env.KAFKA_BROKERS);
+  const kafka = await ensureKafka(env);
 
   const admin = new URL(env.DATABASE_URL);
   admin.pathname = "/postgres";
@@ -65,4 +71,6 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide("adminDatabaseUrl", admin.toString());
   project.provide("templateDatabase", TEMPLATE_DATABASE);
   project.provide("kafkaBrokers", env.KAFKA_BROKERS);
+  project.provide("kafkaAdmin", kafka.admin);
+  project.provide("kafkaCredentials", kafka.credentials);
 }

@@ -5,7 +5,9 @@ import { inject } from "vitest";
 
 import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
+import type { PipelineAclSpec } from "@/lib/kafka/acls";
 import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import type { KafkaConnection } from "@/lib/kafka/connection";
 import { createLogger, describeError } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
 import {
@@ -18,6 +20,7 @@ import {
   type StreamWorker,
   type StreamWorkerOptions,
 } from "@/workers/stream/start-stream-worker";
+import { connectAs, getKafkaRoleEnv, type KafkaRole } from "@/scripts/stack/kafka-credentials";
 import { createPipelineTopics } from "@/scripts/stack/scratch";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -79,9 +82,31 @@ export function getTestBrokers(): string[] {
   return inject("kafkaBrokers").split(",");
 }
 
-export function createTestKafka(clientId = uniqueId("client")): KafkaClient {
-  return createKafkaClient({ brokers: getTestBrokers(), clientId, logger: testLogger, retries: 5 });
+/**
+ * The test broker as `role`: the workers under test connect as their process's user, so that they run
+ * with the ACLs production grants; tests feed and inspect topics as the admin.
+ */
+export function getTestKafkaConnection(role: KafkaRole = "admin"): KafkaConnection {
+  return connectAs(inject("kafkaAdmin"), inject("kafkaCredentials"), role);
 }
+
+/** Environment for a product process spawned by a test, connecting as `role`. */
+export function getTestKafkaEnv(role: KafkaRole): Record<string, string> {
+  return { KAFKA_BROKERS: getTestBrokers().join(","), ...getKafkaRoleEnv(inject("kafkaCredentials"), role) };
+}
+
+export function createTestKafka(clientId = uniqueId("client"), role: KafkaRole = "admin"): KafkaClient {
+  return createKafkaClient({ ...getTestKafkaConnection(role), clientId, logger: testLogger, retries: 5 });
+}
+
+/**
+ * Consumer groups of the processes in tests. Topics are granted one by one as in production; group ids
+ * differ in every test (and tests name them freely), so the users may use any group here.
+ */
+const TEST_GROUPS: PipelineAclSpec["groups"] = {
+  stream: { name: "*", isPrefix: false },
+  web: { name: "*", isPrefix: false },
+};
 
 export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
 
@@ -93,7 +118,10 @@ export async function createTestTopics(partitions = 3): Promise<TestTopics> {
     kpis: `${id}.market.kpis`,
     ticksDlq: `${id}.market.ticks.dlq`,
   };
-  await createPipelineTopics(getTestBrokers(), topics, partitions);
+  await createPipelineTopics(getTestKafkaConnection("admin"), topics, partitions, {
+    credentials: inject("kafkaCredentials"),
+    groups: TEST_GROUPS,
+  });
   return topics;
 }
 
@@ -118,7 +146,7 @@ export function startTestStreamWorker(
 ): Promise<StreamWorker> {
   return startStreamWorker({
     db: database.db,
-    kafka: createTestKafka(uniqueId("stream")),
+    kafka: createTestKafka(uniqueId("stream"), "stream"),
     logger: testLogger,
     topics,
     groupId: uniqueId("group"),
@@ -140,7 +168,7 @@ export function startTestIngestWorker(
   return startIngestWorker({
     db: database.db,
     databaseUrl: database.url,
-    kafka: createTestKafka(),
+    kafka: createTestKafka(uniqueId("ingest"), "ingest"),
     logger: testLogger,
     ticksTopic,
     defaultSource: "replay",

@@ -14,7 +14,8 @@ import {
   createTestDatabase,
   createTestKafka,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
+  getTestKafkaEnv,
   testLogger,
   uniqueId,
   waitFor,
@@ -52,7 +53,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       env: {
         ...process.env,
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: getTestBrokers().join(","),
+        ...getTestKafkaEnv("stream"),
         TOPIC_TICKS: topics.ticks,
         TOPIC_KPIS: topics.kpis,
         TOPIC_TICKS_DLQ: topics.ticksDlq,
@@ -68,7 +69,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   const health = (): Promise<HealthReport> =>
     checkHealth({
       db: database.db,
-      brokers: getTestBrokers(),
+      kafka: getTestKafkaConnection("web"),
       topics: [topics.ticks, topics.kpis, topics.ticksDlq],
       heartbeatSeconds: HEARTBEAT_SECONDS,
       expectedWorkers: ["stream"],
@@ -80,8 +81,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   beforeAll(async () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
-    const kafka = createTestKafka(uniqueId("monitor"));
-    producer = createProducer(kafka, { idempotent: true });
+    producer = createProducer(createTestKafka(uniqueId("producer"), "ingest"), { idempotent: true });
     await producer.connect();
     // A backlog, so that the worker starts behind, then a steady trickle of revisions for as long as
     // the test runs: a stopped worker then leaves lag that does not move.
@@ -103,10 +103,12 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
+    const monitorKafka = createTestKafka(uniqueId("monitor"), "web");
     monitor = createPipelineMonitor({
       db: database.db,
-      admin: createAdmin(kafka),
-      deadLetterConsumer: createConsumer(kafka, { groupId: uniqueId("monitor-dlq") }),
+      // The monitor runs in the web process, as the web user.
+      admin: createAdmin(monitorKafka),
+      deadLetterConsumer: createConsumer(monitorKafka, { groupId: uniqueId("monitor-dlq") }),
       clock: Date.now,
       logger: testLogger,
       topics,

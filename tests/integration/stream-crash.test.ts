@@ -9,7 +9,8 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
+  getTestKafkaEnv,
   testLogger,
   uniqueId,
   waitFor,
@@ -35,7 +36,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
       env: {
         ...process.env,
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: getTestBrokers().join(","),
+        ...getTestKafkaEnv("stream"),
         TOPIC_TICKS: topics.ticks,
         TOPIC_KPIS: topics.kpis,
         TOPIC_TICKS_DLQ: topics.ticksDlq,
@@ -58,7 +59,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     database = await createTestDatabase();
     topics = await createTestTopics(3);
     const producer = createProducer(
-      createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
+      createKafkaClient({ ...getTestKafkaConnection(), clientId: uniqueId("producer"), logger: testLogger }),
       { idempotent: true },
     );
     await producer.connect();

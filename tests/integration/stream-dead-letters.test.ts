@@ -10,7 +10,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
@@ -75,7 +75,7 @@ describe("dead letters", () => {
     );
     expect(messages.length - good.length).toBe(100);
     const kafka = createKafkaClient({
-      brokers: getTestBrokers(),
+      ...getTestKafkaConnection(),
       clientId: uniqueId("producer"),
       logger: testLogger,
     });
@@ -175,7 +175,7 @@ describe("dead letters", () => {
     });
     const future = Date.parse("2099-01-02T15:00:00Z");
     const kafka = createKafkaClient({
-      brokers: getTestBrokers(),
+      ...getTestKafkaConnection(),
       clientId: uniqueId("p"),
       logger: testLogger,
     });

@@ -8,7 +8,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
@@ -34,7 +34,7 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
     database = await createTestDatabase();
     topics = await createTestTopics(3);
     const kafka = createKafkaClient({
-      brokers: getTestBrokers(),
+      ...getTestKafkaConnection(),
       clientId: uniqueId("producer"),
       logger: testLogger,
     });

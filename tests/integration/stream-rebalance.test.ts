@@ -8,7 +8,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   runCleanup,
   startTestStreamWorker,
   type TestDatabase,
@@ -38,7 +38,7 @@ describe("several stream workers in one group", () => {
     const start = () =>
       startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
     const producer = createProducer(
-      createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
+      createKafkaClient({ ...getTestKafkaConnection(), clientId: uniqueId("producer"), logger: testLogger }),
       { idempotent: true },
     );
     await producer.connect();
