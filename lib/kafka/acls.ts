@@ -1,4 +1,4 @@
-import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from "kafkajs";
+import kafkajs from "kafkajs";
 
 import type { TopicNames } from "@/lib/events/topics";
 import type { Admin } from "@/lib/kafka/client";
@@ -65,7 +65,11 @@ export function listPipelineGrants(spec: PipelineAclSpec): PipelineGrant[] {
   ];
 }
 
-const OPERATIONS: Record<PipelineOperation, AclOperationTypes> = {
+// Node's ESM loader finds only the first few named exports of kafkajs's CommonJS index; these enums come
+// after them, so they are read from the default export.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+const OPERATIONS: Record<PipelineOperation, kafkajs.AclOperationTypes> = {
   read: AclOperationTypes.READ,
   write: AclOperationTypes.WRITE,
   describe: AclOperationTypes.DESCRIBE,

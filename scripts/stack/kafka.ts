@@ -123,6 +123,7 @@ function writeServerProperties(
   host: string,
   port: number,
   credentials: KafkaCredentials,
+  isAddingUsers = false,
 ): string {
   const file = path.join(broker.dir, "server.properties");
   const controllerPort = port + 1;
@@ -140,9 +141,16 @@ function writeServerProperties(
     "inter.broker.listener.name=CLIENT",
     "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
     `sasl.enabled.mechanisms=${SCRAM}`,
-    `sasl.mechanism.inter.broker.protocol=${SCRAM}`,
-    `listener.name.client.sasl.enabled.mechanisms=${SCRAM}`,
+    // While users are being added to older storage, no SCRAM user exists yet: the admin signs in with
+    // PLAIN, checked against this file, for that one start only.
+    `sasl.mechanism.inter.broker.protocol=${isAddingUsers ? "PLAIN" : SCRAM}`,
+    `listener.name.client.sasl.enabled.mechanisms=${isAddingUsers ? `${SCRAM},PLAIN` : SCRAM}`,
     `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)};`,
+    ...(isAddingUsers
+      ? [
+          `listener.name.client.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)} user_${admin.username}=${quoteJaas(admin.password)};`,
+        ]
+      : []),
     "sasl.mechanism.controller.protocol=PLAIN",
     "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
     `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(controller.username)} password=${quoteJaas(controller.password)} user_${controller.username}=${quoteJaas(controller.password)};`,
@@ -176,26 +184,26 @@ function listScramUsers(credentials: KafkaCredentials): { username: string; pass
 }
 
 /**
- * Storage written before the broker had users (a checkout from before SCRAM): its topics and offsets
- * are kept, and the users are added to the running cluster through the controller listener, the one
- * way in while no SCRAM user exists yet (kafka-configs, which KRaft supports since 3.5).
+ * Storage written before the broker had users (a checkout from before SCRAM): its topics and offsets are
+ * kept. The broker runs once with PLAIN enabled for the admin (no SCRAM user exists yet), which adds the
+ * SCRAM users with kafka-configs (KRaft stores them since 3.5; its controller listener does not take
+ * that request); the caller then restarts it with SCRAM only.
  */
 async function addScramUsers(
   classpath: string,
   broker: LocalBroker,
-  host: string,
-  port: number,
+  address: string,
   credentials: KafkaCredentials,
   pid: number,
 ): Promise<void> {
-  const controller = credentials.controller!;
-  const clientConfig = path.join(broker.dir, "controller-client.properties");
+  const { admin } = credentials.users;
+  const clientConfig = path.join(broker.dir, "admin-client.properties");
   writeFileSync(
     clientConfig,
     [
       "security.protocol=SASL_PLAINTEXT",
       "sasl.mechanism=PLAIN",
-      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(controller.username)} password=${quoteJaas(controller.password)};`,
+      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)};`,
       "",
     ].join("\n"),
     { mode: 0o600 },
@@ -216,8 +224,8 @@ async function addScramUsers(
                 classpath,
                 `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
                 "kafka.admin.ConfigCommand",
-                "--bootstrap-controller",
-                `${host}:${port + 1}`,
+                "--bootstrap-server",
+                address,
                 "--command-config",
                 clientConfig,
                 "--alter",
@@ -232,7 +240,7 @@ async function addScramUsers(
             );
             return true;
           } catch (error) {
-            // The controller listener refuses connections until the broker has started.
+            // The listener refuses connections until the broker has started.
             if (error instanceof StackError) return false;
             throw error;
           }
@@ -243,6 +251,21 @@ async function addScramUsers(
   } finally {
     rmSync(clientConfig, { force: true });
   }
+}
+
+function spawnBroker(broker: LocalBroker, classpath: string, config: string): number {
+  const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
+  return spawnDetached(broker.name, "java", [
+    ...heap.split(" "),
+    "-XX:+UseG1GC",
+    "-Djava.awt.headless=true",
+    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+    `-Dkafka.logs.dir=${path.join(broker.dir, "logs")}`,
+    "-cp",
+    classpath,
+    "kafka.Kafka",
+    config,
+  ]);
 }
 
 async function isKafkaReady(connection: KafkaConnection): Promise<boolean> {
@@ -357,27 +380,22 @@ export async function ensureKafka(
       },
     );
   }
-  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port} (SASL/SCRAM, ACLs)`);
-  const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
-  const pid = spawnDetached(processName, "java", [
-    ...heap.split(" "),
-    "-XX:+UseG1GC",
-    "-Djava.awt.headless=true",
-    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
-    `-Dkafka.logs.dir=${path.join(broker.dir, "logs")}`,
-    "-cp",
-    classpath,
-    "kafka.Kafka",
-    config,
-  ]);
-  if (!stored) {
-    if (isFormatted) {
-      say("Kafka: this broker's storage predates its users; adding them (topics and offsets are kept)");
-      await addScramUsers(classpath, broker, host, first.port, local, pid);
-    }
-    // Written once the users exist: an upgrade cut short starts over with new passwords next time.
-    writeKafkaCredentials(getCredentialsFile(broker), local);
+  if (!stored && isFormatted) {
+    say("Kafka: this broker's storage predates its users; adding them (topics and offsets are kept)");
+    const upgrading = spawnBroker(
+      broker,
+      classpath,
+      writeServerProperties(broker, host, first.port, local, true),
+    );
+    await addScramUsers(classpath, broker, `${host}:${first.port}`, local, upgrading);
+    await stopProcessGroup(upgrading, 30_000);
+    removePidFile(processName);
+    writeServerProperties(broker, host, first.port, local);
   }
+  // Written once the users exist: an upgrade cut short starts over with new passwords next time.
+  if (!stored) writeKafkaCredentials(getCredentialsFile(broker), local);
+  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port} (SASL/SCRAM, ACLs)`);
+  const pid = spawnBroker(broker, classpath, config);
   const localAdmin = connectAs(configured.connection, local, "admin");
   await waitForKafka(localAdmin, pid, processName);
   return { startedHere: true, pid, credentials: local, admin: localAdmin };
