@@ -8,6 +8,7 @@ import { applyDatabaseGrants } from "@/lib/db/migrate";
 import type { PipelineAclSpec } from "@/lib/kafka/acls";
 import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import type { KafkaConnection } from "@/lib/kafka/connection";
+import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { createLogger, describeError } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
 import {
@@ -100,13 +101,19 @@ export function createTestKafka(clientId = uniqueId("client"), role: KafkaRole =
 }
 
 /**
- * Consumer groups of the processes in tests. Topics are granted one by one as in production; group ids
- * differ in every test (and tests name them freely), so the users may use any group here.
+ * Consumer groups of the processes in tests: every test's own, by prefix (ACLs are broker-wide, so a
+ * grant of any group would let every user of the test broker use every group).
  */
 const TEST_GROUPS: PipelineAclSpec["groups"] = {
-  stream: { name: "*", isPrefix: false },
-  web: { name: "*", isPrefix: false },
+  stream: { name: "it-stream-", isPrefix: true },
+  web: { name: WEB_GROUP_PREFIX, isPrefix: true },
 };
+
+/** A fresh group id that the process `role` may consume in (see TEST_GROUPS). */
+export function createTestGroupId(role: "stream" | "web"): string {
+  const prefix = role === "stream" ? TEST_GROUPS.stream.name : TEST_GROUPS.web.name;
+  return `${prefix}${uniqueId("g")}`;
+}
 
 export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
 
@@ -149,7 +156,7 @@ export function startTestStreamWorker(
     kafka: createTestKafka(uniqueId("stream"), "stream"),
     logger: testLogger,
     topics,
-    groupId: uniqueId("group"),
+    groupId: createTestGroupId("stream"),
     windows: [5, 15, 60],
     finalGraceSeconds: 30,
     defaultTimeZone: "America/New_York",

@@ -13,7 +13,7 @@ import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { ensureKafka, stopLocalKafka, type LocalBroker } from "@/scripts/stack/kafka";
 import { connectAs, type KafkaRole } from "@/scripts/stack/kafka-credentials";
 import { DATA_DIR } from "@/scripts/stack/paths";
-import { createPipelineTopics } from "@/scripts/stack/scratch";
+import { createPipelineTopics, getProcessGroups } from "@/scripts/stack/scratch";
 
 import {
   createTestDatabase,
@@ -82,10 +82,7 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
       local.admin,
       { ticks: topic, kpis: "market.kpis", ticksDlq: "market.ticks.dlq" },
       3,
-      {
-        credentials: local.credentials,
-        groups: { stream: { name: "*", isPrefix: false }, web: { name: "*", isPrefix: false } },
-      },
+      { credentials: local.credentials, groups: getProcessGroups("tickstream-stream") },
     );
 
     const db = (database = await createTestDatabase());

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
-import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
+import { deleteConsumerGroups, WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { withKafkaUser } from "@/lib/kafka/connection";
 import { probeKafka } from "@/lib/kafka/probe";
 import { deleteTopics, createPipelineTopics, getProcessGroups } from "@/scripts/stack/scratch";
 import type { KafkaRole } from "@/scripts/stack/kafka-credentials";
 
-import { createTestKafka, getTestKafkaConnection, runCleanup, uniqueId } from "./helpers";
+import { createTestKafka, getTestKafkaConnection, runCleanup, testLogger, uniqueId } from "./helpers";
 
 type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
 
@@ -134,7 +134,12 @@ describe("Kafka authentication and per-process ACLs", () => {
     await send(as("stream"), topics.kpis, "kpi for web");
     await send(as("stream"), topics.ticksDlq, "letter for web");
     const group = () => `${WEB_GROUP_PREFIX}${uniqueId("test")}`;
-    expect(await consumeFirst(as("web"), topics.kpis, group())).toHaveProperty("value");
+    const ownGroup = group();
+    expect(await consumeFirst(as("web"), topics.kpis, ownGroup)).toHaveProperty("value");
+    // A web instance drops its groups when it stops; it cannot drop the stream's.
+    await deleteConsumerGroups(as("web"), [ownGroup], testLogger);
+    await expect(deleteConsumerGroups(as("web"), [streamGroupId], testLogger)).rejects.toThrow();
+    await deleteConsumerGroups(as("admin"), [streamGroupId], testLogger);
     expect(await consumeFirst(as("web"), topics.ticksDlq, group())).toHaveProperty("value");
     await expect(send(as("web"), topics.ticks, "forged tick")).rejects.toThrow(AUTHORIZATION_FAILED);
     await expect(send(as("web"), topics.kpis, "forged kpi")).rejects.toThrow(AUTHORIZATION_FAILED);

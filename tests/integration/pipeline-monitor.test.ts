@@ -13,6 +13,7 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 import {
   createTestDatabase,
   createTestKafka,
+  createTestGroupId,
   createTestTopics,
   getTestKafkaConnection,
   getTestKafkaEnv,
@@ -35,7 +36,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   let child: ChildProcess | null = null;
   let isProducing = true;
   let producing: Promise<void> = Promise.resolve();
-  const groupId = uniqueId("monitor-group");
+  const groupId = createTestGroupId("stream");
   // Every recorded day (about 24,000 events): a backlog that takes the worker more than one monitor
   // sample to drain on any machine, so that "lag with progress" is observed and not raced past.
   const ticks = getRecordedTicks(SYMBOLS, [
@@ -108,7 +109,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       db: database.db,
       // The monitor runs in the web process, as the web user.
       admin: createAdmin(monitorKafka),
-      deadLetterConsumer: createConsumer(monitorKafka, { groupId: uniqueId("monitor-dlq") }),
+      deadLetterConsumer: createConsumer(monitorKafka, { groupId: createTestGroupId("web") }),
       clock: Date.now,
       logger: testLogger,
       topics,

@@ -8,6 +8,7 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 
 import {
   createTestDatabase,
+  createTestGroupId,
   createTestTopics,
   getTestKafkaConnection,
   getTestKafkaEnv,
@@ -29,7 +30,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
   let topics: TestTopics;
   let child: ChildProcess | null = null;
   const ticks = getRecordedTicks(SYMBOLS, DATES);
-  const groupId = uniqueId("crash-group");
+  const groupId = createTestGroupId("stream");
 
   const startWorker = () => {
     child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {

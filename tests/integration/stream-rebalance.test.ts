@@ -7,6 +7,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
   createTestDatabase,
+  createTestGroupId,
   createTestTopics,
   getTestKafkaConnection,
   runCleanup,
@@ -34,7 +35,7 @@ describe("several stream workers in one group", () => {
     database = await createTestDatabase();
     const db = database;
     const topics = await createTestTopics(6);
-    const groupId = uniqueId("group");
+    const groupId = createTestGroupId("stream");
     const start = () =>
       startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
     const producer = createProducer(
