@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import type { Env } from "@/lib/env";
@@ -7,6 +7,13 @@ import type { KafkaConnection, KafkaConnectionEnv } from "@/lib/kafka/connection
 import { probeKafka } from "@/lib/kafka/probe";
 import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
+import {
+  addScramUsers,
+  listScramUsers,
+  LOG4J_CONFIG,
+  SCRAM,
+  writeServerProperties,
+} from "./kafka-broker-config";
 import {
   connectAs,
   generateKafkaCredentials,
@@ -32,7 +39,6 @@ import {
 } from "./proc";
 
 const MANIFEST = path.join(ROOT_DIR, "scripts/stack/kafka/pom.xml");
-const LOG4J_CONFIG = path.join(ROOT_DIR, "scripts/stack/kafka/log4j2.properties");
 /** A local broker: its process name (pid and log files) and data folder. Tests run extra ones. */
 export type LocalBroker = { name: string; dir: string };
 export const DEFAULT_BROKER: LocalBroker = { name: "kafka", dir: path.join(DATA_DIR, "kafka") };
@@ -103,154 +109,6 @@ function checkJava(): void {
 /** The local broker's users, generated when its storage is formatted (owner-only file). */
 export function getCredentialsFile(broker: LocalBroker): string {
   return path.join(broker.dir, "credentials.json");
-}
-
-const SCRAM = "SCRAM-SHA-512";
-
-function quoteJaas(value: string): string {
-  return JSON.stringify(value);
-}
-
-/**
- * Clients connect to a SASL_PLAINTEXT listener with SCRAM users stored in the cluster's metadata, and
- * the StandardAuthorizer allows only what an ACL grants (the admin is the one super user). KRaft cannot
- * check SCRAM on the controller listener (its credentials live in the metadata the controller serves),
- * so that internal listener uses PLAIN with a generated user of its own, never anonymous access: an
- * anonymous principal there would have to be a super user.
- */
-function writeServerProperties(
-  broker: LocalBroker,
-  host: string,
-  port: number,
-  credentials: KafkaCredentials,
-  isAddingUsers = false,
-): string {
-  const file = path.join(broker.dir, "server.properties");
-  const controllerPort = port + 1;
-  const { admin } = credentials.users;
-  const controller = credentials.controller;
-  if (!controller) throw new StackError(`${getCredentialsFile(broker)} has no controller user`);
-  const props = [
-    "# Written by scripts/stack/kafka.ts at every start: a single-node KRaft broker for local use.",
-    "process.roles=broker,controller",
-    "node.id=1",
-    `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=CLIENT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=CLIENT://${host}:${port}`,
-    "controller.listener.names=CONTROLLER",
-    "inter.broker.listener.name=CLIENT",
-    "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
-    `sasl.enabled.mechanisms=${SCRAM}`,
-    // While users are being added to older storage, no SCRAM user exists yet: the admin signs in with
-    // PLAIN, checked against this file, for that one start only.
-    `sasl.mechanism.inter.broker.protocol=${isAddingUsers ? "PLAIN" : SCRAM}`,
-    `listener.name.client.sasl.enabled.mechanisms=${isAddingUsers ? `${SCRAM},PLAIN` : SCRAM}`,
-    `listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)};`,
-    ...(isAddingUsers
-      ? [
-          `listener.name.client.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)} user_${admin.username}=${quoteJaas(admin.password)};`,
-        ]
-      : []),
-    "sasl.mechanism.controller.protocol=PLAIN",
-    "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
-    `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(controller.username)} password=${quoteJaas(controller.password)} user_${controller.username}=${quoteJaas(controller.password)};`,
-    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-    `super.users=User:${admin.username};User:${controller.username}`,
-    "allow.everyone.if.no.acl.found=false",
-    `log.dirs=${path.join(broker.dir, "data")}`,
-    "num.partitions=3",
-    "auto.create.topics.enable=false",
-    "offsets.topic.replication.factor=1",
-    "offsets.topic.num.partitions=10",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
-    "transaction.state.log.num.partitions=5",
-    "share.coordinator.state.topic.replication.factor=1",
-    "group.initial.rebalance.delay.ms=0",
-    "log.retention.hours=168",
-    "log.segment.bytes=268435456",
-    "",
-  ].join("\n");
-  mkdirSync(broker.dir, { recursive: true, mode: 0o700 });
-  chmodSync(broker.dir, 0o700);
-  // It holds the admin's and the controller user's passwords.
-  writeFileSync(file, props, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return file;
-}
-
-function listScramUsers(credentials: KafkaCredentials): { username: string; password: string }[] {
-  return Object.values(credentials.users);
-}
-
-/**
- * Storage written before the broker had users (a checkout from before SCRAM): its topics and offsets are
- * kept. The broker runs once with PLAIN enabled for the admin (no SCRAM user exists yet), which adds the
- * SCRAM users with kafka-configs (KRaft stores them since 3.5; its controller listener does not take
- * that request); the caller then restarts it with SCRAM only.
- */
-async function addScramUsers(
-  classpath: string,
-  broker: LocalBroker,
-  address: string,
-  credentials: KafkaCredentials,
-  pid: number,
-): Promise<void> {
-  const { admin } = credentials.users;
-  const clientConfig = path.join(broker.dir, "admin-client.properties");
-  writeFileSync(
-    clientConfig,
-    [
-      "security.protocol=SASL_PLAINTEXT",
-      "sasl.mechanism=PLAIN",
-      `sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=${quoteJaas(admin.username)} password=${quoteJaas(admin.password)};`,
-      "",
-    ].join("\n"),
-    { mode: 0o600 },
-  );
-  try {
-    for (const user of listScramUsers(credentials)) {
-      await pollUntil(
-        () => {
-          if (!isAlive(pid))
-            throw new StackError(
-              `the Kafka broker exited while its users were added. Last lines of .data/logs/${broker.name}.log:\n${tailLog(broker.name)}`,
-            );
-          try {
-            run(
-              "java",
-              [
-                "-cp",
-                classpath,
-                `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
-                "kafka.admin.ConfigCommand",
-                "--bootstrap-server",
-                address,
-                "--command-config",
-                clientConfig,
-                "--alter",
-                "--add-config",
-                `${SCRAM}=[password=${user.password}]`,
-                "--entity-type",
-                "users",
-                "--entity-name",
-                user.username,
-              ],
-              { what: `kafka-configs (SCRAM user ${user.username})` },
-            );
-            return true;
-          } catch (error) {
-            // The listener refuses connections until the broker has started.
-            if (error instanceof StackError) return false;
-            throw error;
-          }
-        },
-        { timeoutMs: 90_000, intervalMs: 1_000, what: `the SCRAM user ${user.username}` },
-      );
-    }
-  } finally {
-    rmSync(clientConfig, { force: true });
-  }
 }
 
 function spawnBroker(broker: LocalBroker, classpath: string, config: string): number {
