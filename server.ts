@@ -5,14 +5,15 @@ import os from "node:os";
 
 import next from "next";
 
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient } from "@/lib/kafka/client";
-import { deleteConsumerGroups } from "@/lib/kafka/consumer-groups";
+import { getKafkaConnection } from "@/lib/kafka/connection";
+import { deleteConsumerGroups, WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { decodeHeaders } from "@/lib/kafka/messages";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
@@ -41,13 +42,13 @@ void runWorker(
       void handle(req, res);
     });
     const kafka = createKafkaClient({
-      brokers: getKafkaBrokers(env),
+      ...getKafkaConnection(env),
       clientId: `${env.KAFKA_CLIENT_ID}-web`,
       logger,
     });
     const metrics = getWebMetrics();
     // A group per instance: every web instance receives every update (fan-out, not load sharing).
-    const groupId = `tickstream-web-${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
+    const groupId = `${WEB_GROUP_PREFIX}${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
     const deadLetterGroupId = `${groupId}-dlq`;
     const monitorDb = createWorkerDb(ctx, env.DATABASE_URL, "web-monitor", 2);
     const monitor = createPipelineMonitor({

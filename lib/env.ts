@@ -49,6 +49,19 @@ export const envSchema = {
     .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, "comma-separated host:port list, e.g. 127.0.0.1:9092")
     .default("127.0.0.1:9092"),
   KAFKA_CLIENT_ID: z.string().min(1).default("tickstream"),
+  /**
+   * SASL for this process's connections (lib/kafka/connection.ts); with it, KAFKA_USERNAME and
+   * KAFKA_PASSWORD. npm start sets all three per process for the local broker (or from
+   * KAFKA_CREDENTIALS_FILE); set them yourself only to run one process by hand.
+   */
+  KAFKA_SASL_MECHANISM: z.enum(["scram-sha-256", "scram-sha-512", "plain"]).optional(),
+  KAFKA_USERNAME: z.string().min(1).optional(),
+  KAFKA_PASSWORD: z.string().min(1).optional(),
+  /** TLS to the brokers; KAFKA_SSL_CA_FILE adds a PEM file of CAs to trust besides the system's. */
+  KAFKA_SSL: booleanSchema.default(false),
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  /** JSON file of the users of an external broker, one per process (README, "Kafka security"). */
+  KAFKA_CREDENTIALS_FILE: z.string().min(1).optional(),
   TOPIC_TICKS: z.string().min(1).default(DEFAULT_TOPICS.ticks),
   TOPIC_KPIS: z.string().min(1).default(DEFAULT_TOPICS.kpis),
   TOPIC_TICKS_DLQ: z.string().min(1).default(DEFAULT_TOPICS.ticksDlq),

@@ -16,6 +16,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
 
 import { ensureBuilt } from "./stack/build";
+import { getKafkaRoleEnv } from "./stack/kafka-credentials";
 import { loadEnvFiles } from "./stack/env-file";
 import { bringDownInfra, bringUpInfra } from "./stack/infra";
 import { DATA_DIR, ROOT_DIR, RUN_DIR } from "./stack/paths";
@@ -221,7 +222,7 @@ async function main(): Promise<void> {
         name: "web",
         command: process.execPath,
         args: [...runtime, file("server")],
-        env: { ...baseEnv, ...admin.extraEnv },
+        env: { ...baseEnv, ...admin.extraEnv, ...getKafkaRoleEnv(infra.kafka.credentials, "web") },
         restarts: 0,
         startedAt: 0,
       });
@@ -231,6 +232,7 @@ async function main(): Promise<void> {
       args: [...runtime, file("workers/ingest")],
       env: {
         ...baseEnv,
+        ...getKafkaRoleEnv(infra.kafka.credentials, "ingest"),
         METRICS_HOST: env.METRICS_HOST,
         INGEST_METRICS_PORT: String(env.INGEST_METRICS_PORT),
       },
@@ -243,6 +245,7 @@ async function main(): Promise<void> {
       args: [...runtime, file("workers/stream")],
       env: {
         ...baseEnv,
+        ...getKafkaRoleEnv(infra.kafka.credentials, "stream"),
         METRICS_HOST: env.METRICS_HOST,
         STREAM_METRICS_PORT: String(env.STREAM_METRICS_PORT),
       },

@@ -2,8 +2,9 @@
 // each symbol's source (yahoo, replay, synthetic) and publishes them to market.ticks, keyed by symbol,
 // with an idempotent producer. Start with `tsx workers/ingest.ts` (npm start runs it).
 import { startBiWatchdog } from "@/lib/db/bi-watchdog";
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { createKafkaClient } from "@/lib/kafka/client";
+import { getKafkaConnection } from "@/lib/kafka/connection";
 import { startIngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createWorkerDb, runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
@@ -18,7 +19,7 @@ void runWorker("ingest", async (ctx) => {
     db,
     databaseUrl: env.DATABASE_URL,
     kafka: createKafkaClient({
-      brokers: getKafkaBrokers(env),
+      ...getKafkaConnection(env),
       clientId: `${env.KAFKA_CLIENT_ID}-ingest`,
       logger,
     }),

@@ -1,8 +1,9 @@
 // Stream worker: consumes market.ticks in a consumer group, writes KPIs to PostgreSQL exactly once
 // (rows and offsets in one transaction), dead-letters invalid events and publishes live updates to
 // market.kpis after each commit. Start with `tsx workers/stream.ts` (npm start runs it).
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { createKafkaClient } from "@/lib/kafka/client";
+import { getKafkaConnection } from "@/lib/kafka/connection";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createWorkerDb, runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
 import { startStreamWorker } from "@/workers/stream/start-stream-worker";
@@ -14,7 +15,7 @@ void runWorker("stream", async (ctx) => {
   const registry = createMetricsRegistry("stream");
   await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.STREAM_METRICS_PORT });
   const kafka = createKafkaClient({
-    brokers: getKafkaBrokers(env),
+    ...getKafkaConnection(env),
     clientId: `${env.KAFKA_CLIENT_ID}-stream`,
     logger,
   });

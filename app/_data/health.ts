@@ -6,7 +6,7 @@ import { checkHealth, type HealthReport } from "@/lib/health/check-health";
 import { getRealtimeStats } from "@/lib/realtime/stats";
 
 import { getOpsSnapshot } from "./ops";
-import { getBrokers, getDb, getTopics } from "./server-context";
+import { getDb, getKafkaConnectionOnce, getTopics } from "./server-context";
 
 let cached: { at: number; report: Promise<HealthReport> } | null = null;
 
@@ -20,7 +20,7 @@ export function getHealthReport(): Promise<HealthReport> {
       report: getOpsSnapshot().then((pipeline) =>
         checkHealth({
           db: getDb(),
-          brokers: getBrokers(),
+          kafka: getKafkaConnectionOnce(),
           topics: [topics.ticks, topics.kpis, topics.ticksDlq],
           heartbeatSeconds: getEnv().HEARTBEAT_SECONDS,
           expectedWorkers: workerKindSchema.options,

@@ -1,7 +1,8 @@
 import "server-only";
 
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { createDb, type Db } from "@/lib/db/client";
+import { getKafkaConnection, type KafkaConnection } from "@/lib/kafka/connection";
 import { createLogger } from "@/lib/log";
 
 const KEY = Symbol.for("tickstream.webDb");
@@ -23,6 +24,10 @@ export function getTopics() {
   return { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ };
 }
 
-export function getBrokers(): string[] {
-  return getKafkaBrokers(getEnv());
+let kafkaConnection: KafkaConnection | undefined;
+
+/** The web process's Kafka connection (its own user; the CA file is read once). */
+export function getKafkaConnectionOnce(): KafkaConnection {
+  kafkaConnection ??= getKafkaConnection(getEnv());
+  return kafkaConnection;
 }

@@ -8,6 +8,7 @@ import type { RealtimeStats } from "@/lib/events/realtime-stats";
 import { readWorkerMetrics, type WorkerKind } from "@/lib/events/worker-metrics";
 import { describeWorkerProblem, formatDuration } from "@/lib/health/describe-problems";
 import { isHeartbeatStale } from "@/lib/kpi/pipeline-health";
+import type { KafkaConnection } from "@/lib/kafka/connection";
 import { probeKafka } from "@/lib/kafka/probe";
 import { describeError } from "@/lib/log";
 import { withTimeout } from "@/lib/retry";
@@ -17,7 +18,7 @@ export type { ComponentStatus, HealthReport } from "@/lib/events/api-health";
 
 export type HealthDeps = {
   db: Db;
-  brokers: string[];
+  kafka: KafkaConnection;
   topics: string[];
   heartbeatSeconds: number;
   expectedWorkers: readonly WorkerKind[];
@@ -45,7 +46,7 @@ export async function checkHealth(deps: HealthDeps): Promise<HealthReport> {
       () => ({ status: "ok" as const, latencyMs: Date.now() - pgStarted }),
       (error: unknown) => ({ status: "down" as const, error: describeError(error) }),
     ),
-    probeKafka(deps.brokers, deps.topics, timeoutMs),
+    probeKafka(deps.kafka, deps.topics, timeoutMs),
   ]);
 
   const kafkaPart: HealthReport["kafka"] = kafka.ok

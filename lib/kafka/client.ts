@@ -6,8 +6,11 @@ import {
   type Producer,
   type Consumer,
   type Admin,
+  type KafkaConfig,
+  type SASLOptions,
 } from "kafkajs";
 
+import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import type { Logger } from "@/lib/log";
 
@@ -15,8 +18,7 @@ import type { Logger } from "@/lib/log";
 
 export type KafkaClient = { kafka: Kafka; brokers: string[]; clientId: string };
 
-export type CreateKafkaClientOptions = {
-  brokers: string[];
+export type CreateKafkaClientOptions = KafkaConnection & {
   clientId: string;
   logger: Logger;
   /** How long one connection attempt may take; short so that a missing broker is reported quickly. */
@@ -32,12 +34,33 @@ const LEVEL_NAMES: Record<number, "error" | "warn" | "info" | "debug"> = {
   [logLevel.DEBUG]: "debug",
 };
 
+/** kafkajs's TLS and SASL settings for a connection (none: plaintext, anonymous). */
+export function toKafkajsSecurity(connection: KafkaConnection): Pick<KafkaConfig, "ssl" | "sasl"> {
+  const security: Pick<KafkaConfig, "ssl" | "sasl"> = {};
+  if (connection.ssl) security.ssl = connection.ssl.ca ? { ca: [connection.ssl.ca] } : true;
+  if (connection.sasl) security.sasl = toKafkajsSasl(connection.sasl);
+  return security;
+}
+
+function toKafkajsSasl({ mechanism, username, password }: KafkaSasl): SASLOptions {
+  // One case per mechanism: kafkajs's options are a union that a variable mechanism does not fit.
+  switch (mechanism) {
+    case "plain":
+      return { mechanism, username, password };
+    case "scram-sha-256":
+      return { mechanism, username, password };
+    case "scram-sha-512":
+      return { mechanism, username, password };
+  }
+}
+
 export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClient {
   silenceKafkajsTimeoutWarning();
   const log = options.logger.child({ component: "kafkajs" });
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...toKafkajsSecurity(options),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 300, retries: options.retries ?? 8, maxRetryTime: 10_000 },

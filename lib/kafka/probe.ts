@@ -1,5 +1,7 @@
 import { Kafka, logLevel } from "kafkajs";
 
+import { toKafkajsSecurity } from "@/lib/kafka/client";
+import type { KafkaConnection } from "@/lib/kafka/connection";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import { describeTopics, type TopicState } from "@/lib/kafka/topics";
 import { withTimeout } from "@/lib/retry";
@@ -11,14 +13,15 @@ export type KafkaProbe = { ok: true; topics: TopicState[]; latencyMs: number } |
  * health endpoint and the stack scripts use it to tell "up" from "down" quickly.
  */
 export async function probeKafka(
-  brokers: string[],
+  connection: KafkaConnection,
   topics: readonly string[],
   timeoutMs = 3_000,
 ): Promise<KafkaProbe> {
   silenceKafkajsTimeoutWarning();
   const started = Date.now();
   const kafka = new Kafka({
-    brokers,
+    brokers: connection.brokers,
+    ...toKafkajsSecurity(connection),
     clientId: "tickstream-probe",
     logLevel: logLevel.NOTHING,
     connectionTimeout: Math.min(timeoutMs, 2_000),

@@ -3,7 +3,7 @@ import net from "node:net";
 import { chromium } from "@playwright/test";
 import pg from "pg";
 
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import { createSyntheticWalk } from "@/lib/ingest/synthetic/walk";
@@ -13,9 +13,11 @@ import { createLogger } from "@/lib/log";
 import { ensureBuilt } from "@/scripts/stack/build";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
+import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
 import { ensurePostgres } from "@/scripts/stack/postgres";
 import {
   createPipelineTopics,
+  getProcessGroups,
   createScratchDatabase,
   deleteTopics,
   dropScratchDatabase,
@@ -94,14 +96,18 @@ export async function benchDashboard(): Promise<void> {
   const env = getEnv();
   ensureBuilt();
   await ensurePostgres(env.DATABASE_URL);
-  await ensureKafka(env.KAFKA_BROKERS);
+  const broker = await ensureKafka(env);
   const run = Date.now().toString(36);
   const dbName = `bench_dash_${run}`;
   const url = await createScratchDatabase(env.DATABASE_URL, dbName);
   const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
-  await createPipelineTopics(getKafkaBrokers(env), topics);
+  const streamGroupId = `bench-${run}`;
+  await createPipelineTopics(broker.admin, topics, 3, {
+    credentials: broker.credentials,
+    groups: getProcessGroups(streamGroupId),
+  });
   const kafka = createKafkaClient({
-    brokers: getKafkaBrokers(env),
+    ...broker.admin,
     clientId: "bench-dash",
     logger: createLogger("bench", "error"),
   });
@@ -145,7 +151,7 @@ export async function benchDashboard(): Promise<void> {
     TOPIC_TICKS: topics.ticks,
     TOPIC_KPIS: topics.kpis,
     TOPIC_TICKS_DLQ: topics.ticksDlq,
-    STREAM_GROUP_ID: `bench-${run}`,
+    STREAM_GROUP_ID: streamGroupId,
     // The benchmark's own producer feeds symbols nobody registered: the stream worker registers them.
     UNKNOWN_SYMBOLS: "register",
     PORT: String(port),
@@ -153,8 +159,14 @@ export async function benchDashboard(): Promise<void> {
     STREAM_METRICS_PORT: "0",
   };
   const pids = [
-    spawnProductProcess("bench-stream", "dist/workers/stream.js", productEnv),
-    spawnProductProcess("bench-web", "dist/server.js", productEnv),
+    spawnProductProcess("bench-stream", "dist/workers/stream.js", {
+      ...productEnv,
+      ...getKafkaRoleEnv(broker.credentials, "stream"),
+    }),
+    spawnProductProcess("bench-web", "dist/server.js", {
+      ...productEnv,
+      ...getKafkaRoleEnv(broker.credentials, "web"),
+    }),
   ];
   const base = `http://127.0.0.1:${port}`;
   try {

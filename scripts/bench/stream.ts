@@ -1,4 +1,4 @@
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { closeDb, createDb } from "@/lib/db/client";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
@@ -8,9 +8,11 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
+import { connectAs } from "@/scripts/stack/kafka-credentials";
 import { ensurePostgres } from "@/scripts/stack/postgres";
 import {
   createPipelineTopics,
+  getProcessGroups,
   createScratchDatabase,
   deleteTopics,
   dropScratchDatabase,
@@ -32,14 +34,18 @@ export async function benchStream(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   await ensurePostgres(env.DATABASE_URL);
-  await ensureKafka(env.KAFKA_BROKERS);
+  const broker = await ensureKafka(env);
   const logger = createLogger("bench", "warn");
   const run = Date.now().toString(36);
   const dbName = `bench_${run}`;
   const url = await createScratchDatabase(env.DATABASE_URL, dbName);
   const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
-  await createPipelineTopics(getKafkaBrokers(env), topics);
-  const kafka = createKafkaClient({ brokers: getKafkaBrokers(env), clientId: "bench", logger });
+  const groupId = `bench-${run}`;
+  await createPipelineTopics(broker.admin, topics, 3, {
+    credentials: broker.credentials,
+    groups: getProcessGroups(groupId),
+  });
+  const kafka = createKafkaClient({ ...broker.admin, clientId: "bench", logger });
 
   const start = Date.parse("2026-03-16T13:30:00Z");
   const ticks: TickV1[] = [];
@@ -78,10 +84,14 @@ export async function benchStream(): Promise<void> {
   t0 = performance.now();
   const worker = await startStreamWorker({
     db,
-    kafka,
+    kafka: createKafkaClient({
+      ...connectAs(broker.admin, broker.credentials, "stream"),
+      clientId: "bench-stream",
+      logger,
+    }),
     logger,
     topics,
-    groupId: `bench-${run}`,
+    groupId,
     windows: [5, 15, 60],
     finalGraceSeconds: 30,
     defaultTimeZone: "America/New_York",

@@ -2,12 +2,12 @@
 // `up` starts (or reuses) PostgreSQL and Kafka, creates the topics, migrates, and leaves them running.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-import { getEnv, getKafkaBrokers, InvalidEnvError } from "@/lib/env";
+import { getEnv, InvalidEnvError } from "@/lib/env";
 import { probeKafka } from "@/lib/kafka/probe";
 
 import { loadEnvFiles } from "./env-file";
 import { bringDownInfra, bringUpInfra, topicSpecs } from "./infra";
-import { isLocalKafkaRunning } from "./kafka";
+import { getKafkaAccess, isLocalKafkaRunning } from "./kafka";
 import { isPrivatePostgresRunning } from "./postgres";
 import { say, StackError } from "./proc";
 
@@ -48,7 +48,7 @@ async function main(command: string | undefined): Promise<void> {
     }
     case "topics": {
       const probe = await probeKafka(
-        getKafkaBrokers(env),
+        getKafkaAccess(env).admin,
         topicSpecs(env).map((t) => t.topic),
       );
       if (!probe.ok) throw new StackError(`Kafka at ${env.KAFKA_BROKERS} is not reachable: ${probe.error}`);

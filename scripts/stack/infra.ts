@@ -1,57 +1,44 @@
-import { getEnv, getKafkaBrokers, type Env } from "@/lib/env";
-import { createKafkaClient, createAdmin } from "@/lib/kafka/client";
-import { ensureTopics, type TopicState } from "@/lib/kafka/topics";
+import { getEnv, type Env } from "@/lib/env";
+import type { TopicState } from "@/lib/kafka/topics";
 import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
-import { createLogger } from "@/lib/log";
 
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
 import { ensurePostgres, stopPrivatePostgres, type PostgresHandle } from "./postgres";
 import { say } from "./proc";
-import { pipelineTopicSpecs } from "./scratch";
+import { createPipelineTopics, getProcessGroups, pipelineTopicSpecs } from "./scratch";
 
 export type Infra = { postgres: PostgresHandle; kafka: KafkaHandle; topics: TopicState[] };
 
 /** The topics of the pipeline as configured (market.ticks is keyed by symbol). */
 export function topicSpecs(env: Env) {
-  return pipelineTopicSpecs(
-    { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ },
-    env.TICKS_PARTITIONS,
-  );
+  return pipelineTopicSpecs(getTopicNames(env), env.TICKS_PARTITIONS);
 }
 
-/** Starts (or reuses) PostgreSQL and Kafka, creates the topics and applies the migrations. */
+function getTopicNames(env: Env) {
+  return { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ };
+}
+
+/** Starts (or reuses) PostgreSQL and Kafka, creates the topics and ACLs and applies the migrations. */
 export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
   const postgres = await ensurePostgres(env.DATABASE_URL);
   let kafka: KafkaHandle;
   try {
-    kafka = await ensureKafka(env.KAFKA_BROKERS);
+    kafka = await ensureKafka(env);
   } catch (error) {
     if (postgres.startedHere) stopPrivatePostgres();
     throw error;
   }
-  const topics = await createTopics(env);
+  const topics = await createPipelineTopics(kafka.admin, getTopicNames(env), env.TICKS_PARTITIONS, {
+    credentials: kafka.credentials,
+    groups: getProcessGroups(env.STREAM_GROUP_ID),
+  });
   say(
-    `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}`,
+    `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}` +
+      (kafka.credentials ? "; ACLs for the ingest, stream and web users" : ""),
   );
   await migrateDatabase(env.DATABASE_URL, getMigrateOptions(env));
   say("PostgreSQL: migrations applied");
   return { postgres, kafka, topics };
-}
-
-export async function createTopics(env: Env): Promise<TopicState[]> {
-  const client = createKafkaClient({
-    brokers: getKafkaBrokers(env),
-    clientId: "tickstream-stack",
-    logger: createLogger("stack", "error"),
-    retries: 3,
-  });
-  const admin = createAdmin(client);
-  await admin.connect();
-  try {
-    return await ensureTopics(admin, topicSpecs(env));
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Stops what this checkout runs itself: the local broker and the private PostgreSQL cluster. */

@@ -2,9 +2,26 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import type { Env } from "@/lib/env";
+import type { KafkaConnection, KafkaConnectionEnv } from "@/lib/kafka/connection";
 import { probeKafka } from "@/lib/kafka/probe";
 import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
+import {
+  addScramUsers,
+  listScramUsers,
+  LOG4J_CONFIG,
+  SCRAM,
+  writeServerProperties,
+} from "./kafka-broker-config";
+import {
+  connectAs,
+  generateKafkaCredentials,
+  getConfiguredConnection,
+  readKafkaCredentials,
+  writeKafkaCredentials,
+  type KafkaCredentials,
+} from "./kafka-credentials";
 import { DATA_DIR, ROOT_DIR, TOOLS_DIR } from "./paths";
 import {
   commandExists,
@@ -22,7 +39,6 @@ import {
 } from "./proc";
 
 const MANIFEST = path.join(ROOT_DIR, "scripts/stack/kafka/pom.xml");
-const LOG4J_CONFIG = path.join(ROOT_DIR, "scripts/stack/kafka/log4j2.properties");
 /** A local broker: its process name (pid and log files) and data folder. Tests run extra ones. */
 export type LocalBroker = { name: string; dir: string };
 export const DEFAULT_BROKER: LocalBroker = { name: "kafka", dir: path.join(DATA_DIR, "kafka") };
@@ -90,80 +106,116 @@ function checkJava(): void {
     throw new StackError(`Kafka ${kafkaVersion()} needs Java 17 or newer; found: ${out.split("\n")[0]}`);
 }
 
-function writeServerProperties(broker: LocalBroker, host: string, port: number): string {
-  const file = path.join(broker.dir, "server.properties");
-  const controllerPort = port + 1;
-  const props = [
-    "# Written by scripts/stack/kafka.ts: a single-node KRaft broker for local use.",
-    "process.roles=broker,controller",
-    "node.id=1",
-    `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
-    "controller.listener.names=CONTROLLER",
-    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-    `log.dirs=${path.join(broker.dir, "data")}`,
-    "num.partitions=3",
-    "auto.create.topics.enable=false",
-    "offsets.topic.replication.factor=1",
-    "offsets.topic.num.partitions=10",
-    "transaction.state.log.replication.factor=1",
-    "transaction.state.log.min.isr=1",
-    "transaction.state.log.num.partitions=5",
-    "share.coordinator.state.topic.replication.factor=1",
-    "group.initial.rebalance.delay.ms=0",
-    "log.retention.hours=168",
-    "log.segment.bytes=268435456",
-    "",
-  ].join("\n");
-  mkdirSync(broker.dir, { recursive: true });
-  writeFileSync(file, props);
-  return file;
+/** The local broker's users, generated when its storage is formatted (owner-only file). */
+export function getCredentialsFile(broker: LocalBroker): string {
+  return path.join(broker.dir, "credentials.json");
 }
 
-async function isKafkaReady(brokers: string[]): Promise<boolean> {
-  return (await probeKafka(brokers, [], 2_500)).ok;
+function spawnBroker(broker: LocalBroker, classpath: string, config: string): number {
+  const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
+  return spawnDetached(broker.name, "java", [
+    ...heap.split(" "),
+    "-XX:+UseG1GC",
+    "-Djava.awt.headless=true",
+    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
+    `-Dkafka.logs.dir=${path.join(broker.dir, "logs")}`,
+    "-cp",
+    classpath,
+    "kafka.Kafka",
+    config,
+  ]);
 }
 
-export type KafkaHandle = { startedHere: boolean; pid?: number };
+async function isKafkaReady(connection: KafkaConnection): Promise<boolean> {
+  return (await probeKafka(connection, [], 2_500)).ok;
+}
 
 /**
- * Makes a broker available at `brokerList`: reuses one that answers; otherwise, for a local address,
+ * `credentials`: the users to connect as (the local broker's, or KAFKA_CREDENTIALS_FILE's; null when
+ * the configuration names one user for everything, or none). `admin`: the stack scripts' connection.
+ */
+export type KafkaHandle = {
+  startedHere: boolean;
+  pid?: number;
+  credentials: KafkaCredentials | null;
+  admin: KafkaConnection;
+};
+
+export type StackKafkaEnv = KafkaConnectionEnv & Pick<Env, "KAFKA_CREDENTIALS_FILE">;
+
+/**
+ * Whom the stack connects as: the users of KAFKA_CREDENTIALS_FILE, else (for a local address and no
+ * security configured by hand) the local broker's generated users, else the configuration as it is.
+ */
+function resolveKafkaAccess(env: StackKafkaEnv, broker: LocalBroker) {
+  const configured = getConfiguredConnection(env);
+  const brokers = parseBrokers(env.KAFKA_BROKERS);
+  const isLocal = brokers.length === 1 && isLocalHost(brokers[0]!.host);
+  const hasOwnSecurity = Boolean(
+    configured.credentials ?? configured.connection.sasl ?? configured.connection.ssl,
+  );
+  const stored = isLocal && !hasOwnSecurity ? readKafkaCredentials(getCredentialsFile(broker)) : null;
+  const credentials = configured.credentials ?? stored;
+  const admin = connectAs(configured.connection, credentials, "admin");
+  return { configured, isLocal, hasOwnSecurity, stored, credentials, admin };
+}
+
+/** The stack's users and admin connection for KAFKA_BROKERS, without starting anything. */
+export function getKafkaAccess(
+  env: StackKafkaEnv,
+  broker: LocalBroker = DEFAULT_BROKER,
+): { credentials: KafkaCredentials | null; admin: KafkaConnection } {
+  const { credentials, admin } = resolveKafkaAccess(env, broker);
+  return { credentials, admin };
+}
+
+/**
+ * Makes a broker available at KAFKA_BROKERS: reuses one that answers; otherwise, for a local address,
  * runs a single-node Apache Kafka broker in KRaft mode from the official jars (resolved with Maven
- * once), storing its data under .data/kafka.
+ * once), storing its data under .data/kafka, with SCRAM users generated when its storage is formatted.
  */
 export async function ensureKafka(
-  brokerList: string,
+  env: StackKafkaEnv,
   broker: LocalBroker = DEFAULT_BROKER,
 ): Promise<KafkaHandle> {
   const processName = broker.name;
-  const brokers = parseBrokers(brokerList);
+  const { configured, isLocal, hasOwnSecurity, stored, credentials, admin } = resolveKafkaAccess(env, broker);
+  const brokers = parseBrokers(env.KAFKA_BROKERS);
   const first = brokers[0]!;
   const addresses = brokers.map((b) => `${b.host}:${b.port}`);
-  if (await isKafkaReady(addresses)) {
+  if (await isKafkaReady(admin)) {
     say(`Kafka: using the broker at ${addresses.join(",")}`);
-    return { startedHere: false };
+    return { startedHere: false, credentials, admin };
   }
   if (readPid(processName)) {
     say("Kafka: the local broker is starting; waiting for it");
-    await waitForKafka(addresses, readPid(processName)!, processName);
-    return { startedHere: false };
+    await waitForKafka(admin, readPid(processName)!, processName);
+    return { startedHere: false, credentials, admin };
   }
-  if (brokers.length > 1 || !isLocalHost(first.host)) {
-    throw new StackError(`Kafka at ${addresses.join(",")} is not reachable; start it or fix KAFKA_BROKERS.`);
+  if (!isLocal || hasOwnSecurity) {
+    throw new StackError(
+      `Kafka at ${addresses.join(",")} is not reachable with the configured credentials; start it or fix KAFKA_BROKERS` +
+        " (and KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SSL or KAFKA_CREDENTIALS_FILE).",
+    );
   }
   if (await isPortOpen(first.host, first.port)) {
     throw new StackError(
-      `Port ${first.port} is in use by something that is not a Kafka broker; free it or set KAFKA_BROKERS to another port.`,
+      `Port ${first.port} is in use by something that does not answer as this checkout's Kafka broker (with the users in ${path.relative(ROOT_DIR, getCredentialsFile(broker))});` +
+        " stop it, or set KAFKA_BROKERS to another port.",
     );
   }
   checkJava();
   const libs = resolveKafkaJars();
   const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;
-  const config = writeServerProperties(broker, host, first.port);
   const classpath = `${libs}/*`;
-  if (!existsSync(path.join(broker.dir, "data", "meta.properties"))) {
-    say("Kafka: formatting the KRaft storage (first run)");
+  const isFormatted = existsSync(path.join(broker.dir, "data", "meta.properties"));
+  const local = stored ?? generateKafkaCredentials();
+  const config = writeServerProperties(broker, host, first.port, local);
+  if (!isFormatted) {
+    writeKafkaCredentials(getCredentialsFile(broker), local);
+    say(
+      `Kafka: formatting the KRaft storage with new SCRAM users (first run; passwords in ${path.relative(ROOT_DIR, getCredentialsFile(broker))})`,
+    );
     run(
       "java",
       [
@@ -176,35 +228,43 @@ export async function ensureKafka(
         "-c",
         config,
         "--ignore-formatted",
+        ...listScramUsers(local).flatMap((user) => [
+          "--add-scram",
+          `${SCRAM}=[name=${user.username},password=${user.password}]`,
+        ]),
       ],
       {
         what: "kafka-storage format",
       },
     );
   }
-  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port}`);
-  const heap = process.env.KAFKA_HEAP ?? "-Xms256m -Xmx768m";
-  const pid = spawnDetached(processName, "java", [
-    ...heap.split(" "),
-    "-XX:+UseG1GC",
-    "-Djava.awt.headless=true",
-    `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
-    `-Dkafka.logs.dir=${path.join(broker.dir, "logs")}`,
-    "-cp",
-    classpath,
-    "kafka.Kafka",
-    config,
-  ]);
-  await waitForKafka([`${host}:${first.port}`], pid, processName);
-  return { startedHere: true, pid };
+  if (!stored && isFormatted) {
+    say("Kafka: this broker's storage predates its users; adding them (topics and offsets are kept)");
+    const upgrading = spawnBroker(
+      broker,
+      classpath,
+      writeServerProperties(broker, host, first.port, local, true),
+    );
+    await addScramUsers(classpath, broker, `${host}:${first.port}`, local, upgrading);
+    await stopProcessGroup(upgrading, 30_000);
+    removePidFile(processName);
+    writeServerProperties(broker, host, first.port, local);
+  }
+  // Written once the users exist: an upgrade cut short starts over with new passwords next time.
+  if (!stored) writeKafkaCredentials(getCredentialsFile(broker), local);
+  say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port} (SASL/SCRAM, ACLs)`);
+  const pid = spawnBroker(broker, classpath, config);
+  const localAdmin = connectAs(configured.connection, local, "admin");
+  await waitForKafka(localAdmin, pid, processName);
+  return { startedHere: true, pid, credentials: local, admin: localAdmin };
 }
 
-async function waitForKafka(addresses: string[], pid: number, processName: string): Promise<void> {
+async function waitForKafka(connection: KafkaConnection, pid: number, processName: string): Promise<void> {
   const lastLines = () => `Last lines of .data/logs/${processName}.log:\n${tailLog(processName)}`;
   try {
     await pollUntil(
       async () => {
-        if (await isKafkaReady(addresses)) return true;
+        if (await isKafkaReady(connection)) return true;
         if (!isAlive(pid)) {
           removePidFile(processName);
           throw new StackError(`the Kafka broker exited during start-up. ${lastLines()}`);

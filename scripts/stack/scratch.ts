@@ -2,9 +2,14 @@ import pg from "pg";
 
 import { migrateDatabase } from "@/lib/db/migrate";
 import type { TopicNames } from "@/lib/events/topics";
+import { grantPipelineAcls, type PipelineAclSpec } from "@/lib/kafka/acls";
 import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
-import { ensureTopics, type TopicSpec } from "@/lib/kafka/topics";
+import type { KafkaConnection } from "@/lib/kafka/connection";
+import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
+import { ensureTopics, type TopicSpec, type TopicState } from "@/lib/kafka/topics";
 import { createLogger } from "@/lib/log";
+
+import type { KafkaCredentials } from "./kafka-credentials";
 
 /** The pipeline's three topics: ticks and KPIs keyed by symbol over `partitions`, the DLQ on one. */
 export function pipelineTopicSpecs(topics: TopicNames, partitions: number): TopicSpec[] {
@@ -15,18 +20,47 @@ export function pipelineTopicSpecs(topics: TopicNames, partitions: number): Topi
   ];
 }
 
-/** Creates the pipeline's topics (for a test run or a benchmark under its own names). */
+/** The processes' consumer groups: the stream worker's one group, the web instances' by prefix. */
+export function getProcessGroups(streamGroupId: string): PipelineAclSpec["groups"] {
+  return {
+    stream: { name: streamGroupId, isPrefix: false },
+    web: { name: WEB_GROUP_PREFIX, isPrefix: true },
+  };
+}
+
+/** Who may use the pipeline's topics: the users of `credentials` (none: no ACLs) and their groups. */
+export type PipelineAccess = { credentials: KafkaCredentials | null; groups: PipelineAclSpec["groups"] };
+
+/**
+ * Creates the pipeline's topics (for the stack, a test run or a benchmark under its own names) as the
+ * admin of `connection`, and grants each process's user what it needs on them (lib/kafka/acls.ts).
+ */
 export async function createPipelineTopics(
-  brokers: string[],
+  connection: KafkaConnection,
   topics: TopicNames,
   partitions = 3,
-): Promise<void> {
+  access: PipelineAccess | null = null,
+): Promise<TopicState[]> {
   const admin = createAdmin(
-    createKafkaClient({ brokers, clientId: "tickstream-scratch", logger: createLogger("scratch", "silent") }),
+    createKafkaClient({
+      ...connection,
+      clientId: "tickstream-scratch",
+      logger: createLogger("scratch", "silent"),
+      retries: 3,
+    }),
   );
   await admin.connect();
   try {
-    await ensureTopics(admin, pipelineTopicSpecs(topics, partitions));
+    const state = await ensureTopics(admin, pipelineTopicSpecs(topics, partitions));
+    if (access?.credentials) {
+      const { admin: _admin, ...users } = access.credentials.users;
+      await grantPipelineAcls(admin, {
+        topics,
+        users: { ingest: users.ingest.username, stream: users.stream.username, web: users.web.username },
+        groups: access.groups,
+      });
+    }
+    return state;
   } finally {
     await admin.disconnect();
   }

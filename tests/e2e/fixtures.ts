@@ -63,11 +63,17 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
       const state = readE2eState();
       const port = await getFreePort();
       const baseURL = `http://127.0.0.1:${port}`;
-      const env = { ...state.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: baseURL };
+      const env = {
+        ...state.env,
+        ...state.kafkaEnv.web,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        PUBLIC_URL: baseURL,
+      };
       let pid = spawnProductProcess("web", "dist/server.js", env);
       await waitForHttp(`${baseURL}/api/health`);
       const kafka = createKafkaClient({
-        brokers: state.brokers.split(","),
+        ...state.kafkaAdmin,
         clientId: "e2e-producer",
         logger: createLogger("e2e", "silent"),
       });

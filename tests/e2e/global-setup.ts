@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 
-import { getEnv, getKafkaBrokers } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
+import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
 import { ensurePostgres } from "@/scripts/stack/postgres";
-import { createPipelineTopics, createScratchDatabase } from "@/scripts/stack/scratch";
+import { createPipelineTopics, createScratchDatabase, getProcessGroups } from "@/scripts/stack/scratch";
 import { ensureBuilt } from "@/scripts/stack/build";
 
 import { spawnProductProcess, writeE2eState, type E2eState } from "./stack";
@@ -22,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
   const env = getEnv();
   ensureBuilt();
   await ensurePostgres(env.DATABASE_URL);
-  await ensureKafka(env.KAFKA_BROKERS);
+  const broker = await ensureKafka(env);
   const databaseUrl = await createScratchDatabase(env.DATABASE_URL, E2E_DATABASE, env.BI_READONLY_PASSWORD);
   const run = randomUUID().slice(0, 8);
   const topics = {
@@ -30,7 +31,11 @@ export default async function globalSetup(): Promise<void> {
     kpis: `e2e.${run}.market.kpis`,
     ticksDlq: `e2e.${run}.market.ticks.dlq`,
   };
-  await createPipelineTopics(getKafkaBrokers(env), topics);
+  const streamGroupId = `e2e-${run}-stream`;
+  await createPipelineTopics(broker.admin, topics, 3, {
+    credentials: broker.credentials,
+    groups: getProcessGroups(streamGroupId),
+  });
 
   const adminPassword = `e2e-${randomUUID()}`;
   const productEnv: Record<string, string> = {
@@ -42,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
     TOPIC_TICKS: topics.ticks,
     TOPIC_KPIS: topics.kpis,
     TOPIC_TICKS_DLQ: topics.ticksDlq,
-    STREAM_GROUP_ID: `e2e-${run}-stream`,
+    STREAM_GROUP_ID: streamGroupId,
     INGEST_SOURCE: "replay",
     REPLAY_BACKFILL_DAYS: "1",
     // The movers test fabricates windows ahead of the replay (which never runs ahead of the clock).
@@ -56,9 +61,15 @@ export default async function globalSetup(): Promise<void> {
     INGEST_METRICS_PORT: "0",
     STREAM_METRICS_PORT: "0",
   };
+  // Each process connects as its own user; the fixtures produce test bars as the admin.
+  const kafkaEnv = {
+    ingest: getKafkaRoleEnv(broker.credentials, "ingest"),
+    stream: getKafkaRoleEnv(broker.credentials, "stream"),
+    web: getKafkaRoleEnv(broker.credentials, "web"),
+  };
   const workerPids = [
-    spawnProductProcess("stream", "dist/workers/stream.js", productEnv),
-    spawnProductProcess("ingest", "dist/workers/ingest.js", productEnv),
+    spawnProductProcess("stream", "dist/workers/stream.js", { ...productEnv, ...kafkaEnv.stream }),
+    spawnProductProcess("ingest", "dist/workers/ingest.js", { ...productEnv, ...kafkaEnv.ingest }),
   ];
   const state: E2eState = {
     databaseUrl,
@@ -67,6 +78,8 @@ export default async function globalSetup(): Promise<void> {
     adminUsername: "admin",
     adminPassword,
     env: productEnv,
+    kafkaEnv,
+    kafkaAdmin: broker.admin,
     workerPids,
   };
   writeE2eState(state);

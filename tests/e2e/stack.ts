@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
+import type { KafkaConnection } from "@/lib/kafka/connection";
 import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
 /** What global setup started, shared with the test workers through a file. */
@@ -13,6 +14,10 @@ export type E2eState = {
   adminPassword: string;
   /** Environment every product process of the run gets. */
   env: Record<string, string>;
+  /** Kafka user of each process, added to its environment. */
+  kafkaEnv: Record<"ingest" | "stream" | "web", Record<string, string>>;
+  /** The connection the fixtures produce test bars with. */
+  kafkaAdmin: KafkaConnection;
   workerPids: number[];
 };
 
@@ -21,7 +26,9 @@ const STATE_FILE = path.join(E2E_DIR, "state.json");
 
 export function writeE2eState(state: E2eState): void {
   mkdirSync(E2E_DIR, { recursive: true });
-  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  // It holds the run's passwords (admin sign-in, Kafka users).
+  writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
+  chmodSync(STATE_FILE, 0o600);
 }
 
 export function readE2eState(): E2eState {

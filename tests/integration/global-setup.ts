@@ -7,6 +7,8 @@ import type { TestProject } from "vitest/node";
 
 import { getEnv } from "@/lib/env";
 import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
+import type { KafkaConnection } from "@/lib/kafka/connection";
+import type { KafkaCredentials } from "@/scripts/stack/kafka-credentials";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
@@ -27,6 +29,10 @@ declare module "vitest" {
     adminDatabaseUrl: string;
     templateDatabase: string;
     kafkaBrokers: string;
+    /** The admin's connection: the broker's super user when it has users. */
+    kafkaAdmin: KafkaConnection;
+    /** The users each process connects as (null: the configured connection for everything). */
+    kafkaCredentials: KafkaCredentials | null;
   }
 }
 
@@ -39,7 +45,7 @@ export default async function setup(project: TestProject): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   await ensurePostgres(env.DATABASE_URL);
-  await ensureKafka(env.KAFKA_BROKERS);
+  const kafka = await ensureKafka(env);
 
   const admin = new URL(env.DATABASE_URL);
   admin.pathname = "/postgres";
@@ -77,4 +83,6 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide("adminDatabaseUrl", admin.toString());
   project.provide("templateDatabase", TEMPLATE_DATABASE);
   project.provide("kafkaBrokers", env.KAFKA_BROKERS);
+  project.provide("kafkaAdmin", kafka.admin);
+  project.provide("kafkaCredentials", kafka.credentials);
 }

@@ -7,7 +7,10 @@ import { closeDb, createDb, type Db, type DbOrTx } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { parseEnv } from "@/lib/env";
+import type { PipelineAclSpec } from "@/lib/kafka/acls";
 import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import type { KafkaConnection } from "@/lib/kafka/connection";
+import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { createLogger, describeError } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
 import {
@@ -20,6 +23,7 @@ import {
   type StreamWorker,
   type StreamWorkerOptions,
 } from "@/workers/stream/start-stream-worker";
+import { connectAs, getKafkaRoleEnv, type KafkaRole } from "@/scripts/stack/kafka-credentials";
 import { createPipelineTopics } from "@/scripts/stack/scratch";
 
 export const testLogger = createLogger("test", process.env.TEST_LOG_LEVEL ?? "silent");
@@ -81,8 +85,36 @@ export function getTestBrokers(): string[] {
   return inject("kafkaBrokers").split(",");
 }
 
-export function createTestKafka(clientId = uniqueId("client")): KafkaClient {
-  return createKafkaClient({ brokers: getTestBrokers(), clientId, logger: testLogger, retries: 5 });
+/**
+ * The test broker as `role`: the workers under test connect as their process's user, so that they run
+ * with the ACLs production grants; tests feed and inspect topics as the admin.
+ */
+export function getTestKafkaConnection(role: KafkaRole = "admin"): KafkaConnection {
+  return connectAs(inject("kafkaAdmin"), inject("kafkaCredentials"), role);
+}
+
+/** Environment for a product process spawned by a test, connecting as `role`. */
+export function getTestKafkaEnv(role: KafkaRole): Record<string, string> {
+  return { KAFKA_BROKERS: getTestBrokers().join(","), ...getKafkaRoleEnv(inject("kafkaCredentials"), role) };
+}
+
+export function createTestKafka(clientId = uniqueId("client"), role: KafkaRole = "admin"): KafkaClient {
+  return createKafkaClient({ ...getTestKafkaConnection(role), clientId, logger: testLogger, retries: 5 });
+}
+
+/**
+ * Consumer groups of the processes in tests: every test's own, by prefix (ACLs are broker-wide, so a
+ * grant of any group would let every user of the test broker use every group).
+ */
+const TEST_GROUPS: PipelineAclSpec["groups"] = {
+  stream: { name: "it-stream-", isPrefix: true },
+  web: { name: WEB_GROUP_PREFIX, isPrefix: true },
+};
+
+/** A fresh group id that the process `role` may consume in (see TEST_GROUPS). */
+export function createTestGroupId(role: "stream" | "web"): string {
+  const prefix = role === "stream" ? TEST_GROUPS.stream.name : TEST_GROUPS.web.name;
+  return `${prefix}${uniqueId("g")}`;
 }
 
 export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
@@ -95,7 +127,10 @@ export async function createTestTopics(partitions = 3): Promise<TestTopics> {
     kpis: `${id}.market.kpis`,
     ticksDlq: `${id}.market.ticks.dlq`,
   };
-  await createPipelineTopics(getTestBrokers(), topics, partitions);
+  await createPipelineTopics(getTestKafkaConnection("admin"), topics, partitions, {
+    credentials: inject("kafkaCredentials"),
+    groups: TEST_GROUPS,
+  });
   return topics;
 }
 
@@ -143,10 +178,10 @@ export function startTestStreamWorker(
 ): Promise<StreamWorker> {
   return startStreamWorker({
     db: database.db,
-    kafka: createTestKafka(uniqueId("stream")),
+    kafka: createTestKafka(uniqueId("stream"), "stream"),
     logger: testLogger,
     topics,
-    groupId: uniqueId("group"),
+    groupId: createTestGroupId("stream"),
     windows: [5, 15, 60],
     finalGraceSeconds: 30,
     defaultTimeZone: "America/New_York",
@@ -167,7 +202,7 @@ export function startTestIngestWorker(
   return startIngestWorker({
     db: database.db,
     databaseUrl: database.url,
-    kafka: createTestKafka(),
+    kafka: createTestKafka(uniqueId("ingest"), "ingest"),
     logger: testLogger,
     ticksTopic,
     defaultSource: "replay",

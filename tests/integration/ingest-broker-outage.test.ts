@@ -7,12 +7,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { tickV1Schema } from "@/lib/events/tick-v1";
 import { getReplayBar } from "@/lib/ingest/replay/wall-clock";
-import { createAdmin, createKafkaClient } from "@/lib/kafka/client";
-import { ensureTopics } from "@/lib/kafka/topics";
+import { createKafkaClient } from "@/lib/kafka/client";
 import { sleep } from "@/lib/retry";
 import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 import { ensureKafka, stopLocalKafka, type LocalBroker } from "@/scripts/stack/kafka";
+import { connectAs, type KafkaRole } from "@/scripts/stack/kafka-credentials";
 import { DATA_DIR } from "@/scripts/stack/paths";
+import { createPipelineTopics, getProcessGroups } from "@/scripts/stack/scratch";
 
 import {
   createTestDatabase,
@@ -68,21 +69,28 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
 
   it("holds the bars, and after the broker returns every bar arrives exactly once and in order per symbol", async () => {
     brokers = `127.0.0.1:${await findFreePortPair()}`;
-    await ensureKafka(brokers, broker);
-    const kafka = () =>
-      createKafkaClient({ brokers: [brokers], clientId: uniqueId("c"), logger: testLogger, retries: 2 });
+    const local = await ensureKafka({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, broker);
+    const kafka = (role: KafkaRole = "admin") =>
+      createKafkaClient({
+        ...connectAs(local.admin, local.credentials, role),
+        clientId: uniqueId("c"),
+        logger: testLogger,
+        retries: 2,
+      });
     const topic = "market.ticks";
-    const admin = createAdmin(kafka());
-    await admin.connect();
-    await ensureTopics(admin, [{ topic, numPartitions: 3 }]);
-    await admin.disconnect();
+    await createPipelineTopics(
+      local.admin,
+      { ticks: topic, kpis: "market.kpis", ticksDlq: "market.ticks.dlq" },
+      3,
+      { credentials: local.credentials, groups: getProcessGroups("tickstream-stream") },
+    );
 
     const db = (database = await createTestDatabase());
     await insertSymbols(
       db.db,
       SYMBOLS.map((symbol) => ({ symbol, source: "replay" as const })),
     );
-    worker = await startTestIngestWorker(db, topic, { kafka: kafka() });
+    worker = await startTestIngestWorker(db, topic, { kafka: kafka("ingest") });
     const isCaughtUp = () => worker!.metrics().sources.replay.behind === 0;
     await waitFor(
       "backfill sent and revisions flowing",
@@ -102,7 +110,7 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
     await sleep(Math.max(0, downAt + OUTAGE_MS - Date.now()));
     const heldWhileDown = worker.metrics().publisher.buffered;
     expect(worker.metrics().publisher.kafkaAvailable).toBe(false);
-    await ensureKafka(brokers, broker);
+    await ensureKafka({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, broker);
     const upAfterMs = Date.now() - downAt;
 
     await waitFor(

@@ -9,7 +9,7 @@ import { type IngestWorker } from "@/workers/ingest/start-ingest-worker";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   startTestIngestWorker,
   type TestDatabase,
   testLogger,
@@ -27,7 +27,7 @@ describe("ingest worker with the replay source, against the real broker and data
   let topics: TestTopics;
   let worker: IngestWorker;
   const kafka = () =>
-    createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("client"), logger: testLogger });
+    createKafkaClient({ ...getTestKafkaConnection(), clientId: uniqueId("client"), logger: testLogger });
 
   beforeAll(async () => {
     database = await createTestDatabase();

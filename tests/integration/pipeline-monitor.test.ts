@@ -13,8 +13,10 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 import {
   createTestDatabase,
   createTestKafka,
+  createTestGroupId,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
+  getTestKafkaEnv,
   registerTestSymbols,
   testLogger,
   uniqueId,
@@ -35,7 +37,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   let child: ChildProcess | null = null;
   let isProducing = true;
   let producing: Promise<void> = Promise.resolve();
-  const groupId = uniqueId("monitor-group");
+  const groupId = createTestGroupId("stream");
   // Every recorded day (about 24,000 events): a backlog that takes the worker more than one monitor
   // sample to drain on any machine, so that "lag with progress" is observed and not raced past.
   const ticks = getRecordedTicks(SYMBOLS, [
@@ -53,7 +55,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       env: {
         ...process.env,
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: getTestBrokers().join(","),
+        ...getTestKafkaEnv("stream"),
         TOPIC_TICKS: topics.ticks,
         TOPIC_KPIS: topics.kpis,
         TOPIC_TICKS_DLQ: topics.ticksDlq,
@@ -69,7 +71,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
   const health = (): Promise<HealthReport> =>
     checkHealth({
       db: database.db,
-      brokers: getTestBrokers(),
+      kafka: getTestKafkaConnection("web"),
       topics: [topics.ticks, topics.kpis, topics.ticksDlq],
       heartbeatSeconds: HEARTBEAT_SECONDS,
       expectedWorkers: ["stream"],
@@ -82,8 +84,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
     database = await createTestDatabase();
     topics = await createTestTopics(3);
     await registerTestSymbols(database.db, SYMBOLS);
-    const kafka = createTestKafka(uniqueId("monitor"));
-    producer = createProducer(kafka, { idempotent: true });
+    producer = createProducer(createTestKafka(uniqueId("producer"), "ingest"), { idempotent: true });
     await producer.connect();
     // A backlog, so that the worker starts behind, then a steady trickle of revisions for as long as
     // the test runs: a stopped worker then leaves lag that does not move.
@@ -105,10 +106,12 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
+    const monitorKafka = createTestKafka(uniqueId("monitor"), "web");
     monitor = createPipelineMonitor({
       db: database.db,
-      admin: createAdmin(kafka),
-      deadLetterConsumer: createConsumer(kafka, { groupId: uniqueId("monitor-dlq") }),
+      // The monitor runs in the web process, as the web user.
+      admin: createAdmin(monitorKafka),
+      deadLetterConsumer: createConsumer(monitorKafka, { groupId: createTestGroupId("web") }),
       clock: Date.now,
       logger: testLogger,
       topics,
@@ -199,7 +202,10 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       async () => {
         await producer.send({ topic: topics.ticks, messages: [{ key: "AAPL", value: "{not json" }] });
         const snapshot = await monitor.sampleNow();
-        return snapshot.deadLetters.recent.length > 0 ? snapshot : null;
+        // A letter can arrive between a sample's offset read and its reading of the letters seen.
+        return snapshot.deadLetters.recent.length > 0 && (snapshot.deadLetters.total ?? 0) > 0
+          ? snapshot
+          : null;
       },
       60_000,
       2_000,

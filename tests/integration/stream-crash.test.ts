@@ -8,8 +8,10 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 
 import {
   createTestDatabase,
+  createTestGroupId,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
+  getTestKafkaEnv,
   registerTestSymbols,
   testLogger,
   uniqueId,
@@ -29,14 +31,14 @@ describe("crash test: kill -9 the stream worker at random points during a replay
   let topics: TestTopics;
   let child: ChildProcess | null = null;
   const ticks = getRecordedTicks(SYMBOLS, DATES);
-  const groupId = uniqueId("crash-group");
+  const groupId = createTestGroupId("stream");
 
   const startWorker = () => {
     child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
       env: {
         ...process.env,
         DATABASE_URL: database.url,
-        KAFKA_BROKERS: getTestBrokers().join(","),
+        ...getTestKafkaEnv("stream"),
         TOPIC_TICKS: topics.ticks,
         TOPIC_KPIS: topics.kpis,
         TOPIC_TICKS_DLQ: topics.ticksDlq,
@@ -60,7 +62,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     topics = await createTestTopics(3);
     await registerTestSymbols(database.db, SYMBOLS);
     const producer = createProducer(
-      createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
+      createKafkaClient({ ...getTestKafkaConnection(), clientId: uniqueId("producer"), logger: testLogger }),
       { idempotent: true },
     );
     await producer.connect();

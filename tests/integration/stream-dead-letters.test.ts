@@ -10,7 +10,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   registerTestSymbols,
   startTestStreamWorker,
   type TestDatabase,
@@ -77,7 +77,7 @@ describe("dead letters", () => {
     );
     expect(messages.length - good.length).toBe(100);
     const kafka = createKafkaClient({
-      brokers: getTestBrokers(),
+      ...getTestKafkaConnection(),
       clientId: uniqueId("producer"),
       logger: testLogger,
     });
@@ -226,7 +226,7 @@ describe("dead letters", () => {
     const future = Date.parse("2099-01-02T15:00:00Z");
     await registerTestSymbols(database.db, [symbol]);
     const kafka = createKafkaClient({
-      brokers: getTestBrokers(),
+      ...getTestKafkaConnection(),
       clientId: uniqueId("p"),
       logger: testLogger,
     });

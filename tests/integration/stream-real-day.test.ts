@@ -8,7 +8,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 import {
   createTestDatabase,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   registerTestSymbols,
   startTestStreamWorker,
   type TestDatabase,
@@ -36,7 +36,7 @@ describe("stream worker on a real trading day replayed through Kafka", () => {
     topics = await createTestTopics(3);
     await registerTestSymbols(database.db, SYMBOLS);
     const kafka = createKafkaClient({
-      brokers: getTestBrokers(),
+      ...getTestKafkaConnection(),
       clientId: uniqueId("producer"),
       logger: testLogger,
     });

@@ -7,8 +7,9 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
   createTestDatabase,
+  createTestGroupId,
   createTestTopics,
-  getTestBrokers,
+  getTestKafkaConnection,
   registerTestSymbols,
   runCleanup,
   startTestStreamWorker,
@@ -36,11 +37,11 @@ describe("several stream workers in one group", () => {
     const db = database;
     const topics = await createTestTopics(6);
     await registerTestSymbols(db.db, SYMBOLS);
-    const groupId = uniqueId("group");
+    const groupId = createTestGroupId("stream");
     const start = () =>
       startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
     const producer = createProducer(
-      createKafkaClient({ brokers: getTestBrokers(), clientId: uniqueId("producer"), logger: testLogger }),
+      createKafkaClient({ ...getTestKafkaConnection(), clientId: uniqueId("producer"), logger: testLogger }),
       { idempotent: true },
     );
     await producer.connect();

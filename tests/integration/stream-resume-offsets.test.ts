@@ -7,6 +7,7 @@ import { sendJsonBatch } from "@/lib/kafka/messages";
 
 import {
   createTestDatabase,
+  createTestGroupId,
   createTestKafka,
   createTestTopics,
   startTestStreamWorker,
@@ -62,7 +63,7 @@ describe("a restarted stream worker resumes from the offsets stored in PostgreSQ
   });
 
   it("re-reads nothing it applied even when Kafka's committed offsets are behind (a crash between the two commits)", async () => {
-    const groupId = uniqueId("resume-group");
+    const groupId = createTestGroupId("stream");
     const first = getRecordedTicks(SYMBOLS, ["2026-03-16"]);
     const second = getRecordedTicks(SYMBOLS, ["2026-03-17"]);
     await produce(first);
