@@ -168,16 +168,16 @@ export function SymbolPicker({
                 onMouseDown={(e) => e.preventDefault()}
                 onClick={() => pick(s.symbol)}
                 className={cn(
-                  "cursor-pointer px-3 py-1.5",
+                  "flex cursor-pointer items-baseline justify-between gap-3 px-3 py-1.5",
                   s.symbol === active?.symbol && "bg-slate-100 dark:bg-slate-800",
                   s.symbol === value && "font-semibold",
                 )}
               >
-                <span className="font-mono">
+                <span className="font-mono whitespace-nowrap">
                   <OptionLabel summary={s} />
                 </span>
                 {s.displayName && (
-                  <span className="ml-2 truncate text-xs text-slate-500 dark:text-slate-400">
+                  <span className="min-w-0 truncate text-xs text-slate-500 dark:text-slate-400">
                     {s.displayName}
                   </span>
                 )}
