@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { memo, useId, useState, type KeyboardEvent } from "react";
 
 import { formatSourceSuffix } from "@/components/kpi/source-badge";
 import { fetchJson } from "@/components/realtime/fetch-json";
@@ -38,7 +38,8 @@ function OptionLabel({ summary }: { summary: SymbolSummary }) {
  * Arrow keys move through the options, Enter picks, Escape closes; replayed, paused or invalid symbols
  * say so.
  */
-export function SymbolPicker({
+// Memoized: the dashboard re-renders on every live bar, and nothing of the picker depends on bars.
+export const SymbolPicker = memo(function SymbolPicker({
   initialPage,
   value,
   onChange,
@@ -50,7 +51,6 @@ export function SymbolPicker({
 }) {
   const id = useId();
   const listId = `${id}-list`;
-  const inputRef = useRef<HTMLInputElement>(null);
   const [isOpen, setOpen] = useState(false);
   const [text, setText] = useState("");
   const [activeIndex, setActiveIndex] = useState(0);
@@ -121,7 +121,6 @@ export function SymbolPicker({
       </label>
       <input
         id={`${id}-input`}
-        ref={inputRef}
         type="text"
         role="combobox"
         aria-expanded={isOpen}
@@ -203,4 +202,4 @@ export function SymbolPicker({
       )}
     </div>
   );
-}
+});
