@@ -5,6 +5,7 @@ import os from "node:os";
 
 import next from "next";
 
+import { readSymbolSummaries } from "@/lib/api/symbol-summary";
 import { getEnv, getKafkaBrokers } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
@@ -19,9 +20,12 @@ import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
+import { createSymbolsRelay } from "@/lib/realtime/symbols-relay";
 import { createWorkerDb, runWorker } from "@/workers/run-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Symbol changes are gathered this long before one `symbols:changed` event goes to the browsers. */
+const SYMBOLS_DELTA_INTERVAL_MS = 500;
 
 void runWorker(
   "web",
@@ -83,13 +87,20 @@ void runWorker(
     monitor.onSample((snapshot) => realtime.emitOpsUpdated(snapshot));
     monitor.start();
 
+    const symbolsDb = createWorkerDb(ctx, env.DATABASE_URL, "web-symbols", 2);
+    const symbolsRelay = createSymbolsRelay({
+      readSummaries: (list) => readSymbolSummaries(symbolsDb, list, env.INGEST_SOURCE),
+      emit: (delta) => realtime.emitSymbolsChanged(delta),
+      logger: logger.child({ component: "symbols-relay" }),
+      intervalMs: SYMBOLS_DELTA_INTERVAL_MS,
+    });
     const symbolsListener = listenForNotifications({
       url: env.DATABASE_URL,
       channel: SYMBOLS_CHANGED_CHANNEL,
       schema: symbolsChangedSchema,
       logger,
-      onNotify: (change) => realtime.emitSymbolsChanged(change),
-      onReconnect: () => realtime.emitSymbolsChanged({ op: "UPDATE", symbol: "*" }),
+      onNotify: (hint) => symbolsRelay.notify(hint),
+      onReconnect: () => symbolsRelay.invalidateAll(),
     });
 
     server.on("error", (error: NodeJS.ErrnoException) => {
@@ -103,12 +114,14 @@ void runWorker(
       logger.info({ url, mode: dev ? "development" : "production" }, `Tickstream is up at ${url}`);
     });
 
-    // Hooks run last-registered first: the listener stops, Socket.IO closes the sockets, the http server
-    // and the live consumer, the pipeline monitor stops, this instance's consumer groups are dropped,
-    // the monitor's pool closes (registered by createWorkerDb), and Next closes last.
+    // Hooks run last-registered first: the listener stops, the symbols relay sends what it is building,
+    // Socket.IO closes the sockets, the http server and the live consumer, the pipeline monitor stops,
+    // this instance's consumer groups are dropped, the pools close (registered by createWorkerDb), and
+    // Next closes last.
     ctx.onShutdown(() => deleteConsumerGroups(kafka, [groupId, deadLetterGroupId], logger));
     ctx.onShutdown(() => monitor.stop());
     ctx.onShutdown(() => realtime.close());
+    ctx.onShutdown(() => symbolsRelay.stop());
     ctx.onShutdown(() => symbolsListener.stop());
   },
   // Next.js reports errors of route code itself; one failed request must not stop the web process.

@@ -32,7 +32,8 @@ import type {
 import { serializeCookie } from "@/lib/auth/http-cookies";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session-token";
 import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit-log";
-import { listSymbolsWithActivity } from "@/lib/db/queries/symbols";
+import { countSymbolsByStatus, listSymbolPage, listSymbolsWithActivity } from "@/lib/db/queries/symbols";
+import { formatSymbolCursor, symbolsQuerySchema, type SymbolsQuery } from "@/lib/events/symbol-page";
 
 type SymbolParams = { symbol: string };
 
@@ -61,6 +62,24 @@ function symbolDeps(deps: EnabledAdminDeps): SymbolAdminDeps {
 async function getSymbolView(deps: EnabledAdminDeps, symbol: string) {
   const [row] = await listSymbolsWithActivity(deps.db, { includeRemoved: true, symbol });
   return row ? toAdminSymbolView(row, deps.defaultSource) : null;
+}
+
+/** One page of the admin's symbol table (the API's answer, and the first render of /admin). */
+export async function getAdminSymbolPage(
+  deps: AdminDeps,
+  query: SymbolsQuery,
+): Promise<AdminSymbolsResponse> {
+  const [page, statusCounts] = await Promise.all([
+    listSymbolPage(deps.db, { q: query.q, limit: query.limit, after: query.cursor, includeRemoved: true }),
+    countSymbolsByStatus(deps.db),
+  ]);
+  return {
+    source: deps.defaultSource,
+    symbols: page.rows.map((r) => toAdminSymbolView(r, deps.defaultSource)),
+    nextCursor: page.next === null ? null : formatSymbolCursor(page.next),
+    total: page.total,
+    statusCounts,
+  };
 }
 
 /** The symbol of a `[symbol]` route: 400 for anything that is not a ticker (quotes, SQL, markup). */
@@ -146,13 +165,13 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       });
     }),
 
-    /** GET /api/admin/symbols: every symbol (removed ones too) with status, activity and last error. */
-    listSymbols: withAdminApi(getDeps, async ({ deps }) => {
-      const rows = await listSymbolsWithActivity(deps.db, { includeRemoved: true });
-      return json({
-        source: deps.defaultSource,
-        symbols: rows.map((r) => toAdminSymbolView(r, deps.defaultSource)),
-      } satisfies AdminSymbolsResponse);
+    /**
+     * GET /api/admin/symbols?q=&limit=&cursor=: one page of every symbol (removed ones too) with status,
+     * activity and last error, and the counts per status.
+     */
+    listSymbols: withAdminApi(getDeps, async ({ request, deps }) => {
+      const query = symbolsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+      return json((await getAdminSymbolPage(deps, query)) satisfies AdminSymbolsResponse);
     }),
 
     /** POST /api/admin/symbols: add symbols (checked at the source); 201 when any was added or reactivated. */
