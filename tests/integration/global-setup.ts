@@ -7,7 +7,9 @@ import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres } from "@/scripts/stack/postgres";
 
-export const TEMPLATE_DATABASE = "tickstream_test_template";
+// TEST_TEMPLATE_DATABASE gives a checkout whose migrations differ (a branch) a template of its own, so
+// that it never marks another checkout's migrations as applied in the shared one.
+export const TEMPLATE_DATABASE = process.env.TEST_TEMPLATE_DATABASE ?? "tickstream_test_template";
 
 declare module "vitest" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
