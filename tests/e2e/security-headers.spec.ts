@@ -149,7 +149,7 @@ test.describe("security headers and edges", () => {
     expect(await violations()).toEqual([]);
 
     await page.goto("/ops");
-    await expect(page.getByTestId("ops-rate-stream")).toBeVisible();
+    await expect(page.getByTestId("ops-rate-applied")).toBeVisible();
     expect(await violations()).toEqual([]);
 
     const admin = new AdminPage(page);
