@@ -148,7 +148,8 @@ test.describe("security headers and edges", () => {
     await expect(dashboard.chart).toHaveAttribute("data-last-ts", /\d+/, { timeout: 20_000 });
     expect(await violations()).toEqual([]);
 
-    await page.goto("/ops");
+    // A client-side navigation, then a full load below: both under the CSP.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ops" }).click();
     await expect(page.getByTestId("ops-rate-applied")).toBeVisible();
     expect(await violations()).toEqual([]);
 
@@ -158,5 +159,28 @@ test.describe("security headers and edges", () => {
     await expect(admin.root).toBeVisible();
     expect(await violations()).toEqual([]);
     expect(problems).toEqual([]);
+  });
+
+  test("the sign-in form says how long to wait after too many failures, and the right password then gets in", async ({
+    page,
+    app,
+  }) => {
+    const admin = new AdminPage(page);
+    await admin.open();
+    // One answer at a time, so that the server hears the attempts in this order.
+    const attempt = async (password: string) => {
+      const answer = page.waitForResponse((r) => r.url().endsWith("/api/admin/session"));
+      await admin.signIn(app.state.adminUsername, password);
+      return (await answer).status();
+    };
+    for (let i = 0; i < 5; i++) expect(await attempt(`wrong-${i}`)).toBe(401);
+    expect(await attempt(app.state.adminPassword)).toBe(429);
+    await expect(admin.loginError).toHaveText(
+      "too many failed sign-ins from your address; try again in 1 second",
+    );
+    await expect(async () => {
+      await admin.signIn(app.state.adminUsername, app.state.adminPassword);
+      await expect(admin.root).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 10_000 });
   });
 });
