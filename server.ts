@@ -13,6 +13,9 @@ import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient } from "@/lib/kafka/client";
+import { answerDisallowedMethod } from "@/lib/http/allowed-methods";
+import { createTrustedProxies } from "@/lib/http/forwarded-headers";
+import { getRequestPathname, prepareRequest } from "@/lib/http/prepare-request";
 import { deleteConsumerGroups } from "@/lib/kafka/consumer-groups";
 import { decodeHeaders } from "@/lib/kafka/messages";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
@@ -38,10 +41,9 @@ void runWorker(
     await app.prepare();
     ctx.onShutdown(() => app.close());
 
+    const trustedProxies = createTrustedProxies(env.TRUSTED_PROXIES);
     const server = createServer((req, res) => {
-      // Client addresses (login rate limits, audit) come from X-Forwarded-For; unless a trusted proxy
-      // sets it, a client could forge it, so the socket's address replaces it.
-      if (!env.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+      if (answerDisallowedMethod(req.method ?? "GET", getRequestPathname(req.url), res)) return;
       void handle(req, res);
     });
     const kafka = createKafkaClient({
@@ -81,6 +83,9 @@ void runWorker(
           monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
       },
     });
+    // First of every request listener, Socket.IO's included: forwarded headers are believed only from
+    // trusted proxies, and every answer (pages, API, /socket.io, 405) gets the security headers.
+    server.prependListener("request", (req, res) => prepareRequest(req, res, trustedProxies));
     setRealtimeStats(realtime.stats);
     metrics.watchRealtime(realtime);
     setPipelineMonitor(monitor);

@@ -30,6 +30,7 @@ import type {
   SymbolChangeResponse,
 } from "@/lib/events/api-admin";
 import { serializeCookie } from "@/lib/auth/http-cookies";
+import { describeSignInRefusal } from "@/lib/auth/sign-in-delay";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session-token";
 import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit-log";
 import { countSymbolsByStatus, listSymbolPage, listSymbolsWithActivity } from "@/lib/db/queries/symbols";
@@ -102,27 +103,14 @@ export function createAdminApi(getDeps: () => AdminDeps) {
     /** POST /api/admin/session: sign in. */
     login: withAdminPublicApi(getDeps, async (req) => {
       const { deps, clientIp, now } = req;
-      const clientKey = clientIp ?? "unknown";
-      for (const decision of [
-        deps.loginLimiter.perClient.check(clientKey, now),
-        deps.loginLimiter.overall.check("all", now),
-      ]) {
-        if (!decision.isAllowed) {
-          const minutes = Math.ceil(decision.retryAfterSeconds / 60);
-          throw new ApiError(
-            "rate_limited",
-            `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-            undefined,
-            {
-              "retry-after": String(decision.retryAfterSeconds),
-            },
-          );
-        }
-      }
       const body = await readJsonBody(req.request, loginBodySchema);
+      const attempt = { clientIp, username: body.username, now };
+      const decision = await deps.signInThrottle.claimAttempt(attempt);
+      if (!decision.isAllowed)
+        throw new ApiError("rate_limited", describeSignInRefusal(decision), undefined, {
+          "retry-after": String(Math.ceil(decision.retryAfterMs / 1000)),
+        });
       if (!deps.checkCredentials(body.username, body.password)) {
-        deps.loginLimiter.perClient.recordFailure(clientKey, now);
-        deps.loginLimiter.overall.recordFailure("all", now);
         deps.logger.warn({ clientIp, username: body.username.slice(0, 64) }, "admin sign-in failed");
         await insertAuditEntry(deps.db, {
           actor: body.username.slice(0, 64),
@@ -131,7 +119,7 @@ export function createAdminApi(getDeps: () => AdminDeps) {
         });
         throw new ApiError("unauthorized", "wrong username or password");
       }
-      deps.loginLimiter.perClient.reset(clientKey);
+      await deps.signInThrottle.recordSuccess(attempt);
       const { session, cookieValue } = await startAdminSession(deps.db, deps.config, {
         username: deps.config.credentials.username,
         clientIp,

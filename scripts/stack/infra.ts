@@ -6,6 +6,7 @@ import { createLogger } from "@/lib/log";
 
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
 import { ensurePostgres, stopPrivatePostgres, type PostgresHandle } from "./postgres";
+import { securePrivateDataDir } from "./private-files";
 import { say } from "./proc";
 import { pipelineTopicSpecs } from "./scratch";
 
@@ -19,8 +20,10 @@ export function topicSpecs(env: Env) {
   );
 }
 
-/** Starts (or reuses) PostgreSQL and Kafka, creates the topics and applies the migrations. */
+/** Makes .data private, starts (or reuses) PostgreSQL and Kafka, creates the topics and applies the migrations. */
 export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
+  // First: where the private cluster may live depends on who can traverse .data.
+  securePrivateDataDir();
   const postgres = await ensurePostgres(env.DATABASE_URL);
   let kafka: KafkaHandle;
   try {

@@ -116,8 +116,8 @@ function writeServerProperties(broker: LocalBroker, host: string, port: number):
     "log.segment.bytes=268435456",
     "",
   ].join("\n");
-  mkdirSync(broker.dir, { recursive: true });
-  writeFileSync(file, props);
+  mkdirSync(broker.dir, { recursive: true, mode: 0o700 });
+  writeFileSync(file, props, { mode: 0o600 });
   return file;
 }
 
