@@ -92,11 +92,18 @@ const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|
 const BASE_LIB = ["lib/(env|log|retry|lru-cache)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
-  "lib/(db|kafka|ingest|admin|auth|health|metrics|api)/",
+  "lib/(db|kafka|ingest|admin|auth|health|metrics|api|http)/",
   "lib/realtime/(events|stats)$",
   "lib/utils$",
 ];
-const SERVICE_DIRS = ["lib/ingest/**", "lib/admin/**", "lib/auth/**", "lib/health/**", "lib/metrics/**"];
+const SERVICE_DIRS = [
+  "lib/ingest/**",
+  "lib/admin/**",
+  "lib/auth/**",
+  "lib/health/**",
+  "lib/metrics/**",
+  "lib/http/**",
+];
 const TABLE_FILES = [
   "lib/kpi/**",
   "lib/events/**",

@@ -11,18 +11,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   serverExternalPackages: ["kafkajs", "pino", "pg", "yahoo-finance2"],
   typedRoutes: false,
-  headers() {
-    return Promise.resolve([
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "same-origin" },
-        ],
-      },
-    ]);
-  },
+  // Security headers are not set here: server.ts sets them on every answer (Socket.IO's too) and
+  // proxy.ts sets each page's CSP with its nonce (lib/http/security-headers.ts).
 };
 
 export default nextConfig;

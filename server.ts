@@ -5,6 +5,7 @@ import os from "node:os";
 
 import next from "next";
 
+import { readSymbolSummaries } from "@/lib/api/symbol-summary";
 import { getEnv } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
@@ -12,6 +13,9 @@ import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
 import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient } from "@/lib/kafka/client";
+import { answerDisallowedMethod } from "@/lib/http/allowed-methods";
+import { createTrustedProxies } from "@/lib/http/forwarded-headers";
+import { getRequestPathname, prepareRequest } from "@/lib/http/prepare-request";
 import { getKafkaConnection } from "@/lib/kafka/connection";
 import { deleteConsumerGroups, WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { decodeHeaders } from "@/lib/kafka/messages";
@@ -20,9 +24,12 @@ import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
+import { createSymbolsRelay } from "@/lib/realtime/symbols-relay";
 import { createWorkerDb, runWorker } from "@/workers/run-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Symbol changes are gathered this long before one `symbols:changed` event goes to the browsers. */
+const SYMBOLS_DELTA_INTERVAL_MS = 500;
 
 void runWorker(
   "web",
@@ -35,10 +42,9 @@ void runWorker(
     await app.prepare();
     ctx.onShutdown(() => app.close());
 
+    const trustedProxies = createTrustedProxies(env.TRUSTED_PROXIES);
     const server = createServer((req, res) => {
-      // Client addresses (login rate limits, audit) come from X-Forwarded-For; unless a trusted proxy
-      // sets it, a client could forge it, so the socket's address replaces it.
-      if (!env.TRUST_PROXY) req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+      if (answerDisallowedMethod(req.method ?? "GET", getRequestPathname(req.url), res)) return;
       void handle(req, res);
     });
     const kafka = createKafkaClient({
@@ -78,19 +84,29 @@ void runWorker(
           monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
       },
     });
+    // First of every request listener, Socket.IO's included: forwarded headers are believed only from
+    // trusted proxies, and every answer (pages, API, /socket.io, 405) gets the security headers.
+    server.prependListener("request", (req, res) => prepareRequest(req, res, trustedProxies));
     setRealtimeStats(realtime.stats);
     metrics.watchRealtime(realtime);
     setPipelineMonitor(monitor);
     monitor.onSample((snapshot) => realtime.emitOpsUpdated(snapshot));
     monitor.start();
 
+    const symbolsDb = createWorkerDb(ctx, env.DATABASE_URL, "web-symbols", 2);
+    const symbolsRelay = createSymbolsRelay({
+      readSummaries: (list) => readSymbolSummaries(symbolsDb, list, env.INGEST_SOURCE),
+      emit: (delta) => realtime.emitSymbolsChanged(delta),
+      logger: logger.child({ component: "symbols-relay" }),
+      intervalMs: SYMBOLS_DELTA_INTERVAL_MS,
+    });
     const symbolsListener = listenForNotifications({
       url: env.DATABASE_URL,
       channel: SYMBOLS_CHANGED_CHANNEL,
       schema: symbolsChangedSchema,
       logger,
-      onNotify: (change) => realtime.emitSymbolsChanged(change),
-      onReconnect: () => realtime.emitSymbolsChanged({ op: "UPDATE", symbol: "*" }),
+      onNotify: (hint) => symbolsRelay.notify(hint),
+      onReconnect: () => symbolsRelay.invalidateAll(),
     });
 
     server.on("error", (error: NodeJS.ErrnoException) => {
@@ -104,12 +120,14 @@ void runWorker(
       logger.info({ url, mode: dev ? "development" : "production" }, `Tickstream is up at ${url}`);
     });
 
-    // Hooks run last-registered first: the listener stops, Socket.IO closes the sockets, the http server
-    // and the live consumer, the pipeline monitor stops, this instance's consumer groups are dropped,
-    // the monitor's pool closes (registered by createWorkerDb), and Next closes last.
+    // Hooks run last-registered first: the listener stops, the symbols relay sends what it is building,
+    // Socket.IO closes the sockets, the http server and the live consumer, the pipeline monitor stops,
+    // this instance's consumer groups are dropped, the pools close (registered by createWorkerDb), and
+    // Next closes last.
     ctx.onShutdown(() => deleteConsumerGroups(kafka, [groupId, deadLetterGroupId], logger));
     ctx.onShutdown(() => monitor.stop());
     ctx.onShutdown(() => realtime.close());
+    ctx.onShutdown(() => symbolsRelay.stop());
     ctx.onShutdown(() => symbolsListener.stop());
   },
   // Next.js reports errors of route code itself; one failed request must not stop the web process.

@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
@@ -118,8 +120,15 @@ export const envSchema = {
     .default(48),
 
   HOST: z.string().min(1).default("0.0.0.0"),
-  /** Behind a reverse proxy that sets X-Forwarded-For: keep the header (else the socket address wins). */
-  TRUST_PROXY: booleanSchema.default(false),
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For/-Proto/-Host are believed; from
+   * any other peer they are replaced by the socket's address and scheme (lib/http/forwarded-headers.ts).
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((value) => value.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrRange, "addresses or CIDR ranges, e.g. 127.0.0.1,10.0.0.0/8")))
+    .default([]),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   ADMIN_USERNAME: z.string().min(1).max(64).default("admin"),
@@ -156,6 +165,13 @@ export const envSchema = {
 };
 
 export type Env = ReturnType<typeof parseEnv>;
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = "", bits, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 function isValidTimeZone(tz: string): boolean {
   try {

@@ -4,7 +4,6 @@
 //   --dev      web in development mode (tsx + next dev), workers with tsx, no build
 //   --no-web   workers only (`npm run dev:workers`)
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -12,9 +11,9 @@ import { z } from "zod";
 
 import { parseJsonWith } from "@/lib/events/parse-json";
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
-import { hashPassword } from "@/lib/auth/password";
 import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
 
+import { prepareAdminCredentials } from "./stack/admin-credentials";
 import { ensureBuilt } from "./stack/build";
 import { getKafkaRoleEnv } from "./stack/kafka-credentials";
 import { loadEnvFiles } from "./stack/env-file";
@@ -67,38 +66,6 @@ function pipeLines(name: string, stream: NodeJS.ReadableStream | null): void {
     buffer = lines.pop() ?? "";
     for (const line of lines) if (line.trim()) process.stdout.write(`${formatLine(name, line)}\n`);
   });
-}
-
-/**
- * Admin sign-in for a local install: the configured credentials, or a generated password (and session
- * secret) kept in .data/admin-credentials.env and printed, so admin works out of the box but is never
- * open without a password.
- */
-function ensureAdminCredentials(env: Env): { extraEnv: Record<string, string>; notice: string | null } {
-  const extraEnv: Record<string, string> = {};
-  const file = path.join(DATA_DIR, "admin-credentials.env");
-  const stored: Record<string, string> = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (m?.[1] && m[2] !== undefined) stored[m[1]] = m[2];
-    }
-  }
-  let notice: string | null = null;
-  let password: string | null = null;
-  if (!env.ADMIN_PASSWORD && !env.ADMIN_PASSWORD_HASH) {
-    password = stored.GENERATED_ADMIN_PASSWORD ?? randomBytes(12).toString("base64url");
-    extraEnv.ADMIN_PASSWORD_HASH = hashPassword(password);
-    notice = `Admin sign-in: user "${env.ADMIN_USERNAME}", password "${password}" (generated; kept in .data/admin-credentials.env; set ADMIN_PASSWORD to choose one)`;
-  }
-  if (!env.SESSION_SECRET) extraEnv.SESSION_SECRET = stored.SESSION_SECRET ?? randomBytes(32).toString("hex");
-  mkdirSync(DATA_DIR, { recursive: true });
-  writeFileSync(
-    file,
-    `# Written by npm start; delete to regenerate.\n${password ? `GENERATED_ADMIN_PASSWORD=${password}\n` : ""}${extraEnv.SESSION_SECRET ? `SESSION_SECRET=${extraEnv.SESSION_SECRET}\n` : ""}`,
-    { mode: 0o600 },
-  );
-  return { extraEnv, notice };
 }
 
 /** Whether the web server answers within two minutes; false when it exits or stays silent meanwhile. */
@@ -207,7 +174,7 @@ async function main(): Promise<void> {
 
   try {
     if (!dev) ensureBuilt(say);
-    const admin = ensureAdminCredentials(env);
+    const admin = prepareAdminCredentials(env, path.join(DATA_DIR, "admin-credentials.env"));
     const runtime = dev ? ["--import", "tsx"] : [];
     const file = (name: string) => (dev ? `${name}.ts` : path.join("dist", `${name}.js`));
     const baseEnv: NodeJS.ProcessEnv = {
@@ -286,6 +253,7 @@ async function main(): Promise<void> {
       const url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
       say(`Tickstream is running: ${url}  (health: ${url}/health, admin: ${url}/admin)`);
       if (admin.notice) say(admin.notice);
+      admin.save();
       say(`metrics: ${describeMetricsEndpoints(env, url)}`);
       say("press Ctrl-C to stop everything this command started");
     }

@@ -1,7 +1,8 @@
-import { getSymbolSummaries, getSymbolView } from "@/app/_data/market";
+import { getSymbolPage, getSymbolSummary, getSymbolView } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
 import { getEnv } from "@/lib/env";
 import { normalizeSymbolInput } from "@/lib/events/symbol";
+import { SYMBOL_PICKER_LIMIT } from "@/lib/events/symbol-page";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
 
 import { DashboardView } from "./_components/dashboard-view";
@@ -13,23 +14,29 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 /** The REST API's range parameter; a page falls back to the default rather than failing on a bad one. */
 const rangeParamSchema = pricesQuerySchema.shape.range.catch("session");
 
-/** The live dashboard: the server renders the first snapshot, the browser keeps it live. */
+/**
+ * The live dashboard: the server renders the first snapshot, the browser keeps it live. Of the symbols
+ * it sends only the picker's first page and the selected one; the picker searches the rest.
+ */
 export default async function DashboardPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const symbols = await getSymbolSummaries();
   const requested = typeof params.symbol === "string" ? normalizeSymbolInput(params.symbol) : null;
   const range = rangeParamSchema.parse(params.range);
+  const [firstPage, requestedSummary] = await Promise.all([
+    getSymbolPage({ q: null, limit: SYMBOL_PICKER_LIMIT, cursor: undefined }),
+    requested ? getSymbolSummary(requested) : null,
+  ]);
   const selected =
-    symbols.find((s) => s.symbol === requested) ??
-    symbols.find((s) => s.status === "active") ??
-    symbols[0] ??
+    (requestedSummary?.status === "removed" ? null : requestedSummary) ??
+    firstPage.symbols.find((s) => s.status === "active") ??
+    firstPage.symbols[0] ??
     null;
   const initial = selected ? await getSymbolView(selected.symbol, range) : null;
   return (
     <DashboardView
       key={`${selected?.symbol ?? ""}|${range}`}
-      symbols={symbols}
-      symbol={selected?.symbol ?? null}
+      firstPage={firstPage}
+      current={selected}
       range={range}
       initial={initial}
       moversWindows={listMoversWindows(getEnv().KPI_WINDOWS)}

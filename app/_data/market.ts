@@ -8,7 +8,7 @@ import { getEnv } from "@/lib/env";
 import { getDayMoversRanking, getLatestTradeDate, listDailyStats } from "@/lib/db/queries/daily-stats";
 import { getLatestFactPrice, listFactPrices } from "@/lib/db/queries/fact-prices";
 import { getLatestWindowStart, listTopMovers, listWindowKpis } from "@/lib/db/queries/kpi-snapshots";
-import { getSymbol, listSymbolsWithActivity, type SymbolRow } from "@/lib/db/queries/symbols";
+import { getSymbol, listSymbolPage, listSymbolsWithActivity, type SymbolRow } from "@/lib/db/queries/symbols";
 import {
   formatMoversWindowParam,
   isMoversWindow,
@@ -17,17 +17,25 @@ import {
   type MoversWindow,
 } from "@/lib/kpi/movers-window";
 import { computeRangeStart, countRangeTradingDays, type TimeRange } from "@/lib/kpi/time-range";
-import type { MoversView, Snapshot, SymbolSummary } from "@/lib/events/api-market";
+import type { MoversView, Snapshot, SymbolsResponse, SymbolSummary } from "@/lib/events/api-market";
+import type { SymbolsQuery } from "@/lib/events/symbol-page";
+import { toSymbolsResponse } from "@/lib/api/symbol-page";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 
 import { getDb } from "./server-context";
 
 const MAX_BARS = 10_000;
 
-/** Symbols an analyst can pick (every status but removed). */
-export async function getSymbolSummaries(): Promise<SymbolSummary[]> {
-  const rows = await listSymbolsWithActivity(getDb());
-  return rows.map((row) => toSymbolSummary(row, getEnv().INGEST_SOURCE));
+/** One page of the symbols an analyst can pick (every status but removed). */
+export async function getSymbolPage(query: SymbolsQuery): Promise<SymbolsResponse> {
+  const page = await listSymbolPage(getDb(), { q: query.q, limit: query.limit, after: query.cursor });
+  return toSymbolsResponse(page, getEnv().INGEST_SOURCE);
+}
+
+/** A symbol as the dashboard describes it, whatever its status; null when it is not registered. */
+export async function getSymbolSummary(symbol: string): Promise<SymbolSummary | null> {
+  const [row] = await listSymbolsWithActivity(getDb(), { symbol, includeRemoved: true });
+  return row ? toSymbolSummary(row, getEnv().INGEST_SOURCE) : null;
 }
 
 export async function getSymbolOrThrow(symbol: string): Promise<SymbolRow> {

@@ -21,7 +21,10 @@ export type SymbolActions = {
 };
 
 type Props = SymbolActions & {
+  /** One page of symbols, in the API's order. */
   symbols: AdminSymbol[];
+  /** What an empty table says (no symbols at all, or none matching a search). */
+  emptyMessage: string;
   now: number;
   bounds: PollIntervalBounds;
   /** Symbols with a request in flight (their buttons are disabled). */
@@ -43,18 +46,14 @@ function LastTick({ row, now }: { row: AdminSymbol; now: number }) {
 }
 
 /** The managed symbols with their state and the actions an admin can take on each. */
-export function SymbolsTable({ symbols, now, bounds, busy, ...actions }: Props) {
+export function SymbolsTable({ symbols, emptyMessage, now, bounds, busy, ...actions }: Props) {
   if (symbols.length === 0) {
     return (
       <p className="py-6 text-center text-sm text-slate-500" data-testid="symbols-empty">
-        No symbols yet: add one above.
+        {emptyMessage}
       </p>
     );
   }
-  const ordered = [...symbols].sort(
-    (a, b) =>
-      Number(a.status === "removed") - Number(b.status === "removed") || a.symbol.localeCompare(b.symbol),
-  );
   return (
     <div className="-mx-4 overflow-x-auto px-4">
       <table className="w-full min-w-[56rem] text-sm" data-testid="symbols-table">
@@ -91,7 +90,7 @@ export function SymbolsTable({ symbols, now, bounds, busy, ...actions }: Props) 
           </tr>
         </thead>
         <tbody>
-          {ordered.map((row) => {
+          {symbols.map((row) => {
             const isBusy = busy.has(row.symbol);
             const isRemoved = row.status === "removed";
             return (

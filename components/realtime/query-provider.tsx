@@ -2,6 +2,12 @@
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { z } from "zod";
+
+// zod probes whether it may compile validators with `new Function`; under the page CSP (no eval) that
+// probe is refused and reported as a CSP violation. This module loads on every page before any
+// schema parses, so the browser's zod never probes.
+z.config({ jitless: true });
 
 /**
  * One query cache per page load (per request when the server renders), for the live resources of

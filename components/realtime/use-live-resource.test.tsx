@@ -37,7 +37,7 @@ const event = (n: number): MoversKpiUpdateV1 => ({
 });
 
 /** The hook on a counter resource; its first join waits until the test calls `releaseJoin`. */
-function renderCounter() {
+function renderCounter(reloadOn?: (data: Counter, e: MoversKpiUpdateV1) => boolean) {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={client}>{children}</QueryClientProvider>
@@ -53,6 +53,7 @@ function renderCounter() {
         join: () => joining,
         // Replaces the value with the event's version: only the order of arrival decides.
         merge: (_: Counter, e) => ({ version: e.publishedAt }),
+        reloadOn,
       }),
     { wrapper },
   );
@@ -110,6 +111,26 @@ describe("useLiveResource: REST answers and live events", () => {
     await waitFor(() => expect(http.pending("/api/counter").length).toBe(1));
     answerAll(3);
     await waitFor(() => expect(result.current.data).toEqual({ version: 3 }));
+  });
+
+  it("reloads instead of merging an event its reloadOn refuses, and merges the others", async () => {
+    // A negative version stands for "many changed": it cannot be merged.
+    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await completeJoin(client, releaseJoin);
+    answerAll(1);
+    await waitForIdle(client);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
+
+    act(() => live.deliver("movers:updated", event(-1)));
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    expect(result.current.data).toEqual({ version: 1 });
+    answerAll(5);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 5 }));
+
+    act(() => live.deliver("movers:updated", event(6)));
+    await waitFor(() => expect(result.current.data).toEqual({ version: 6 }));
+    expect(http.pending("/api/counter")).toHaveLength(0);
   });
 
   it("applies a live value that arrives after the REST answer", async () => {

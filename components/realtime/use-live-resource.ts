@@ -31,6 +31,11 @@ export type LiveResourceOptions<T, E extends LiveEventName> = {
    * it holds or about something else. Absent: the event only says "changed", and the resource reloads.
    */
   merge?: (data: T, event: LiveEvent<E>) => T;
+  /**
+   * Whether an event cannot be merged into what the page holds (it says "many changed" rather than
+   * what): the resource reloads instead. Absent: every event is merged (or reloads, without `merge`).
+   */
+  reloadOn?: (data: T, event: LiveEvent<E>) => boolean;
   /** Also reload on a timer, for figures that change without an event (ms). */
   refetchInterval?: number;
 };
@@ -112,8 +117,9 @@ export function useLiveResource<T, E extends LiveEventName>(
     const socket = getLiveSocket();
     const reload = () => queryClient.invalidateQueries({ queryKey, exact: true });
     const onEvent = (payload: LiveEvent<E>) => {
-      const { merge } = latest.current;
-      if (!merge) {
+      const { merge, reloadOn } = latest.current;
+      const held = queryClient.getQueryData<Entry<T>>(queryKey);
+      if (!merge || (held && reloadOn?.(held.value, payload))) {
         // Cancels a read in flight (it may predate the change) and reads again.
         void reload();
         return;

@@ -30,9 +30,11 @@ import type {
   SymbolChangeResponse,
 } from "@/lib/events/api-admin";
 import { serializeCookie } from "@/lib/auth/http-cookies";
+import { describeSignInRefusal } from "@/lib/auth/sign-in-delay";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session-token";
 import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit-log";
-import { listSymbolsWithActivity } from "@/lib/db/queries/symbols";
+import { countSymbolsByStatus, listSymbolPage, listSymbolsWithActivity } from "@/lib/db/queries/symbols";
+import { formatSymbolCursor, symbolsQuerySchema, type SymbolsQuery } from "@/lib/events/symbol-page";
 
 type SymbolParams = { symbol: string };
 
@@ -63,6 +65,24 @@ async function getSymbolView(deps: EnabledAdminDeps, symbol: string) {
   return row ? toAdminSymbolView(row, deps.defaultSource) : null;
 }
 
+/** One page of the admin's symbol table (the API's answer, and the first render of /admin). */
+export async function getAdminSymbolPage(
+  deps: AdminDeps,
+  query: SymbolsQuery,
+): Promise<AdminSymbolsResponse> {
+  const [page, statusCounts] = await Promise.all([
+    listSymbolPage(deps.db, { q: query.q, limit: query.limit, after: query.cursor, includeRemoved: true }),
+    countSymbolsByStatus(deps.db),
+  ]);
+  return {
+    source: deps.defaultSource,
+    symbols: page.rows.map((r) => toAdminSymbolView(r, deps.defaultSource)),
+    nextCursor: page.next === null ? null : formatSymbolCursor(page.next),
+    total: page.total,
+    statusCounts,
+  };
+}
+
 /** The symbol of a `[symbol]` route: 400 for anything that is not a ticker (quotes, SQL, markup). */
 function parseSymbolParam(params: SymbolParams): string {
   const parsed = symbolParamSchema.safeParse(params.symbol);
@@ -83,27 +103,14 @@ export function createAdminApi(getDeps: () => AdminDeps) {
     /** POST /api/admin/session: sign in. */
     login: withAdminPublicApi(getDeps, async (req) => {
       const { deps, clientIp, now } = req;
-      const clientKey = clientIp ?? "unknown";
-      for (const decision of [
-        deps.loginLimiter.perClient.check(clientKey, now),
-        deps.loginLimiter.overall.check("all", now),
-      ]) {
-        if (!decision.isAllowed) {
-          const minutes = Math.ceil(decision.retryAfterSeconds / 60);
-          throw new ApiError(
-            "rate_limited",
-            `too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
-            undefined,
-            {
-              "retry-after": String(decision.retryAfterSeconds),
-            },
-          );
-        }
-      }
       const body = await readJsonBody(req.request, loginBodySchema);
+      const attempt = { clientIp, username: body.username, now };
+      const decision = await deps.signInThrottle.claimAttempt(attempt);
+      if (!decision.isAllowed)
+        throw new ApiError("rate_limited", describeSignInRefusal(decision), undefined, {
+          "retry-after": String(Math.ceil(decision.retryAfterMs / 1000)),
+        });
       if (!deps.checkCredentials(body.username, body.password)) {
-        deps.loginLimiter.perClient.recordFailure(clientKey, now);
-        deps.loginLimiter.overall.recordFailure("all", now);
         deps.logger.warn({ clientIp, username: body.username.slice(0, 64) }, "admin sign-in failed");
         await insertAuditEntry(deps.db, {
           actor: body.username.slice(0, 64),
@@ -112,7 +119,7 @@ export function createAdminApi(getDeps: () => AdminDeps) {
         });
         throw new ApiError("unauthorized", "wrong username or password");
       }
-      deps.loginLimiter.perClient.reset(clientKey);
+      await deps.signInThrottle.recordSuccess(attempt);
       const { session, cookieValue } = await startAdminSession(deps.db, deps.config, {
         username: deps.config.credentials.username,
         clientIp,
@@ -146,13 +153,13 @@ export function createAdminApi(getDeps: () => AdminDeps) {
       });
     }),
 
-    /** GET /api/admin/symbols: every symbol (removed ones too) with status, activity and last error. */
-    listSymbols: withAdminApi(getDeps, async ({ deps }) => {
-      const rows = await listSymbolsWithActivity(deps.db, { includeRemoved: true });
-      return json({
-        source: deps.defaultSource,
-        symbols: rows.map((r) => toAdminSymbolView(r, deps.defaultSource)),
-      } satisfies AdminSymbolsResponse);
+    /**
+     * GET /api/admin/symbols?q=&limit=&cursor=: one page of every symbol (removed ones too) with status,
+     * activity and last error, and the counts per status.
+     */
+    listSymbols: withAdminApi(getDeps, async ({ request, deps }) => {
+      const query = symbolsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+      return json((await getAdminSymbolPage(deps, query)) satisfies AdminSymbolsResponse);
     }),
 
     /** POST /api/admin/symbols: add symbols (checked at the source); 201 when any was added or reactivated. */

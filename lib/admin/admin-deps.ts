@@ -1,20 +1,10 @@
 import type { AdminConfig, EnabledAdminConfig } from "@/lib/auth/admin-config";
 import { createCredentialCheck, type CredentialCheck } from "@/lib/auth/credentials";
-import { createRateLimiter, type RateLimiter } from "@/lib/auth/rate-limiter";
+import { createSignInThrottle, type SignInThrottle } from "@/lib/auth/sign-in-throttle";
 import type { Db } from "@/lib/db/client";
 import type { SymbolSource } from "@/lib/db/queries/symbols";
 import type { Logger } from "@/lib/log";
 import type { SymbolValidator } from "@/lib/admin/symbol-validator";
-
-/** Failed sign-ins one client may make per window before it gets 429. */
-export const LOGIN_FAILURES_PER_CLIENT = 5;
-/**
- * Failed sign-ins all clients together may make per window: a backstop for clients that rotate their
- * claimed address (x-forwarded-for) to dodge the per-client limit. It can lock the admin out for one
- * window while someone hammers the form; that is the price of bounding guesses.
- */
-export const LOGIN_FAILURES_PER_WINDOW = 50;
-export const LOGIN_WINDOW_MS = 15 * 60_000;
 
 /** What the admin API and pages need: passed in, so tests hand in a test database and fakes. */
 export type AdminDeps = {
@@ -23,7 +13,8 @@ export type AdminDeps = {
   /** null when admin is disabled. */
   checkCredentials: CredentialCheck | null;
   validator: SymbolValidator;
-  loginLimiter: { perClient: RateLimiter; overall: RateLimiter };
+  /** Failed sign-in delays per address and account, shared with every web instance through `db`. */
+  signInThrottle: SignInThrottle;
   /** INGEST_SOURCE: the source of symbols whose own source is null. */
   defaultSource: SymbolSource;
   /** EXCHANGE_TIMEZONE: the time zone of symbols the source does not describe. */
@@ -38,17 +29,14 @@ export function isAdminEnabled(deps: AdminDeps): deps is EnabledAdminDeps {
   return deps.config.isEnabled && deps.checkCredentials !== null;
 }
 
-/** Builds the deps of one process: credential check and sign-in limiters derived from `config`. */
+/** Builds the deps of one process: credential check from `config`, sign-in throttle over `db` from `config`. */
 export function createAdminDeps(
-  options: Omit<AdminDeps, "checkCredentials" | "loginLimiter" | "clock"> & { clock?: () => number },
+  options: Omit<AdminDeps, "checkCredentials" | "signInThrottle" | "clock"> & { clock?: () => number },
 ): AdminDeps {
   return {
     ...options,
     clock: options.clock ?? Date.now,
     checkCredentials: options.config.isEnabled ? createCredentialCheck(options.config.credentials) : null,
-    loginLimiter: {
-      perClient: createRateLimiter({ limit: LOGIN_FAILURES_PER_CLIENT, windowMs: LOGIN_WINDOW_MS }),
-      overall: createRateLimiter({ limit: LOGIN_FAILURES_PER_WINDOW, windowMs: LOGIN_WINDOW_MS, maxKeys: 1 }),
-    },
+    signInThrottle: createSignInThrottle(options.db),
   };
 }

@@ -1,4 +1,5 @@
-import type { SymbolActivityRow, SymbolSource } from "@/lib/db/queries/symbols";
+import type { DbOrTx } from "@/lib/db/client";
+import { listSymbolsWithActivity, type SymbolActivityRow, type SymbolSource } from "@/lib/db/queries/symbols";
 import type { SymbolSummary } from "@/lib/events/api-market";
 import { pickLastTickAt } from "@/lib/kpi/last-tick";
 
@@ -17,4 +18,14 @@ export function toSymbolSummary(row: SymbolActivityRow, defaultSource: SymbolSou
     exchangeTimezone: row.exchangeTimezone,
     lastTickAt: pickLastTickAt(row.lastTickAt?.getTime() ?? null, row.latestBarAt?.getTime() ?? null),
   };
+}
+
+/** The summaries of the given symbols, whatever their status; symbols without a row are absent. */
+export async function readSymbolSummaries(
+  db: DbOrTx,
+  list: readonly string[],
+  defaultSource: SymbolSource,
+): Promise<SymbolSummary[]> {
+  const rows = await listSymbolsWithActivity(db, { includeRemoved: true, symbols: list });
+  return rows.map((row) => toSymbolSummary(row, defaultSource));
 }

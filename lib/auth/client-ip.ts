@@ -1,10 +1,10 @@
 import { isIP } from "node:net";
 
 /**
- * The client address of a request, for rate limiting and the audit log. Next's server fills
- * `x-forwarded-for` with the socket's address when the request has none; behind a reverse proxy that
- * appends (nginx `$proxy_add_x_forwarded_for`) the last entry is the address that proxy saw. Only the
- * last entry is read: every entry before it is whatever the client chose to send.
+ * The client address of a request, for sign-in throttling and the audit log. server.ts has already
+ * replaced `x-forwarded-for` with the one address it believes (the socket's, or behind trusted proxies
+ * the client they name: lib/http/forwarded-headers.ts); the last entry is read so that a request
+ * handled without server.ts (tests) still cannot choose its address by prepending entries.
  */
 export function getClientIp(headers: Headers): string | null {
   const last =

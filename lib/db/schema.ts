@@ -259,6 +259,29 @@ export const adminSessions = pgTable("admin_sessions", {
   userAgent: text("user_agent"),
 });
 
+/**
+ * Failed sign-in counters shared by every web instance (lib/auth/sign-in-throttle.ts): one row per
+ * client address (`scope` address) and per submitted username (`scope` account). `last_attempt_at` is
+ * when that key was last heard or, for a new address, when it began to wait for the account's delay.
+ */
+export const signInThrottle = pgTable(
+  "sign_in_throttle",
+  {
+    scope: text("scope").$type<"address" | "account">().notNull(),
+    key: text("key").notNull(),
+    failures: integer("failures").notNull().default(0),
+    lastFailureAt: tstz("last_failure_at"),
+    lastAttemptAt: tstz("last_attempt_at"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.key] }),
+    index("sign_in_throttle_updated_at_idx").on(t.updatedAt),
+    check("sign_in_throttle_scope_check", sql`${t.scope} in ('address', 'account')`),
+    check("sign_in_throttle_failures_check", sql`${t.failures} >= 0`),
+  ],
+);
+
 /** Every admin change: who, what, before and after, when. */
 export const adminAuditLog = pgTable(
   "admin_audit_log",
@@ -284,3 +307,4 @@ export type AdminAuditLogRow = typeof adminAuditLog.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type NewDeadLetterRow = typeof deadLetters.$inferInsert;
 export type WorkerHeartbeatRow = typeof workerHeartbeats.$inferSelect;
+export type SignInThrottleRow = typeof signInThrottle.$inferSelect;

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { symbolSummarySchema } from "@/lib/events/api-market";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
+import { symbolPageFieldsSchema } from "@/lib/events/symbol-page";
 
 /** The bodies of the admin REST API (app/api/admin/*, built in lib/admin), parsed by the admin page. */
 
@@ -67,11 +68,15 @@ export const adminSessionResponseSchema = z.object({
 /** DELETE /api/admin/session */
 export const signOutResponseSchema = z.object({ signedOut: z.boolean() });
 
-/** GET /api/admin/symbols */
-export const adminSymbolsResponseSchema = z.object({
+/** Symbols per status, over the whole table (not only a search's matches). */
+export const symbolStatusCountsSchema = z.record(symbolStatusSchema, z.number().int().nonnegative());
+
+/** GET /api/admin/symbols?q=&limit=&cursor=: one page of every symbol, removed ones too (lib/events/symbol-page.ts). */
+export const adminSymbolsResponseSchema = symbolPageFieldsSchema.extend({
   /** The deployment's default source (INGEST_SOURCE), used by symbols without their own. */
   source: symbolSourceSchema,
   symbols: z.array(adminSymbolSchema),
+  statusCounts: symbolStatusCountsSchema,
 });
 
 /** POST /api/admin/symbols (also the `details` of its 400 when every symbol was rejected). */
@@ -122,6 +127,7 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type AdminSessionResponse = z.infer<typeof adminSessionResponseSchema>;
 export type SignOutResponse = z.infer<typeof signOutResponseSchema>;
 export type AdminSymbolsResponse = z.infer<typeof adminSymbolsResponseSchema>;
+export type SymbolStatusCounts = z.infer<typeof symbolStatusCountsSchema>;
 export type AddSymbolsOutcome = z.infer<typeof addSymbolsOutcomeSchema>;
 export type SymbolChangeResponse = z.infer<typeof symbolChangeResponseSchema>;
 export type PurgedHistory = z.infer<typeof purgedHistorySchema>;

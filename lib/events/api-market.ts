@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dailyStatSchema, factBarSchema, moverSchema, windowKpiSchema } from "@/lib/events/kpi-update-v1";
 import { tieSchema } from "@/lib/events/same-shape";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
+import { symbolPageFieldsSchema } from "@/lib/events/symbol-page";
 import type { TimeRange } from "@/lib/kpi/time-range";
 
 /** The bodies of the market REST API (app/api/*): route handlers answer them, the browser parses them. */
@@ -19,8 +20,8 @@ export const symbolSummarySchema = z.object({
   lastTickAt: z.number().int().nullable(),
 });
 
-/** GET /api/symbols */
-export const symbolsResponseSchema = z.object({ symbols: z.array(symbolSummarySchema) });
+/** GET /api/symbols?q=&limit=&cursor=: one page of the followed symbols (lib/events/symbol-page.ts). */
+export const symbolsResponseSchema = symbolPageFieldsSchema.extend({ symbols: z.array(symbolSummarySchema) });
 
 /** GET /api/snapshot: what the KPI cards show. */
 export const snapshotSchema = z.object({

@@ -1,8 +1,8 @@
 import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
-import type { SymbolsChanged } from "@/lib/events/symbols-changed";
+import type { SymbolsDelta } from "@/lib/events/symbols-changed";
 
-export type { SymbolsChanged };
+export type { SymbolsDelta };
 
 export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
 
@@ -13,7 +13,8 @@ export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; err
 export type ServerToClientEvents = {
   "symbol:updated": (update: SymbolKpiUpdateV1) => void;
   "movers:updated": (update: MoversKpiUpdateV1) => void;
-  "symbols:changed": (change: SymbolsChanged) => void;
+  /** Symbols added, changed or deleted, coalesced over a short interval (lib/realtime/symbols-relay.ts). */
+  "symbols:changed": (delta: SymbolsDelta) => void;
   "ops:updated": (snapshot: OpsSnapshot) => void;
 };
 

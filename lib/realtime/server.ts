@@ -8,7 +8,7 @@ import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { RealtimeStats } from "@/lib/events/realtime-stats";
-import type { SymbolsChanged } from "@/lib/events/symbols-changed";
+import type { SymbolsDelta } from "@/lib/events/symbols-changed";
 import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
 import { retry } from "@/lib/retry";
@@ -199,9 +199,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   return {
     io,
     stats: (): RealtimeStats => ({ ...stats, sockets: io.engine.clientsCount }),
-    /** Tells every browser that the symbol list changed (from the PostgreSQL NOTIFY). */
-    emitSymbolsChanged(change: SymbolsChanged): void {
-      io.emit("symbols:changed", change);
+    /** Tells every browser which symbols changed (built by lib/realtime/symbols-relay.ts). */
+    emitSymbolsChanged(delta: SymbolsDelta): void {
+      io.emit("symbols:changed", delta);
       deps.onEmitted?.({ event: "symbols:changed" });
     },
     /** Sends the pipeline monitor's snapshot to the pages showing /ops. */

@@ -166,6 +166,11 @@ const ROWS: Record<string, Row> = {
     forbidden: [value("@/workers/run-worker"), value("next/headers")],
     allowed: [value("@/lib/kafka/probe"), value("@/lib/db/client")],
   },
+  "lib/http follows the same row": {
+    file: "lib/http/new-header.ts",
+    forbidden: [value("@/app/layout"), value("@/workers/run-worker"), value("next/server")],
+    allowed: [value("@/lib/http/security-headers"), value("@/lib/events/api-error")],
+  },
   "lib/api follows the same row": {
     file: "lib/api/new-schema.ts",
     forbidden: [value("@/app/_data/market"), value("@/components/kpi/kpi-tile"), value("next/server")],

@@ -4,6 +4,7 @@ import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
 
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
 import { ensurePostgres, stopPrivatePostgres, type PostgresHandle } from "./postgres";
+import { securePrivateDataDir } from "./private-files";
 import { say } from "./proc";
 import { createPipelineTopics, getProcessGroups, pipelineTopicSpecs } from "./scratch";
 
@@ -18,8 +19,10 @@ function getTopicNames(env: Env) {
   return { ticks: env.TOPIC_TICKS, kpis: env.TOPIC_KPIS, ticksDlq: env.TOPIC_TICKS_DLQ };
 }
 
-/** Starts (or reuses) PostgreSQL and Kafka, creates the topics and ACLs and applies the migrations. */
+/** Makes .data private, starts (or reuses) PostgreSQL and Kafka, creates the topics and ACLs and applies the migrations. */
 export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
+  // First: where the private cluster may live depends on who can traverse .data.
+  securePrivateDataDir();
   const postgres = await ensurePostgres(env.DATABASE_URL);
   let kafka: KafkaHandle;
   try {

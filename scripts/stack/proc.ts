@@ -75,14 +75,15 @@ export function spawnDetached(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): number {
-  mkdirSync(RUN_DIR, { recursive: true });
-  mkdirSync(LOG_DIR, { recursive: true });
-  const fd = openSync(logFile(name), "a");
+  // Private from the start (private-files.ts fixes what existed before): logs and pid files are ours alone.
+  mkdirSync(RUN_DIR, { recursive: true, mode: 0o700 });
+  mkdirSync(LOG_DIR, { recursive: true, mode: 0o700 });
+  const fd = openSync(logFile(name), "a", 0o600);
   const child = spawn(command, args, { detached: true, stdio: ["ignore", fd, fd], env });
   closeSync(fd);
   if (!child.pid) throw new StackError(`could not start ${name} (${command})`);
   child.unref();
-  writeFileSync(pidFile(name), `${child.pid}\n`);
+  writeFileSync(pidFile(name), `${child.pid}\n`, { mode: 0o600 });
   return child.pid;
 }
 

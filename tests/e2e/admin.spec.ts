@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { App } from "./fixtures";
 import { expect, test } from "./fixtures";
 import { AdminPage } from "./pages/admin-page";
+import { DashboardPage } from "./pages/dashboard-page";
 
 /** NVDA is in the recorded data but not among the run's symbols (AAPL, MSFT, SPY). */
 const ADDED = "NVDA";
@@ -79,18 +80,23 @@ test.describe("admin", () => {
     await expect(admin.row("AAPL")).toBeVisible();
     expect(await admin.row(ADDED).count()).toBe(0);
 
-    // The dashboard, open in another tab, learns about the new symbol without a reload.
-    const dashboard = await context.newPage();
-    await dashboard.goto("/?symbol=AAPL");
-    await expect(dashboard.getByTestId("dashboard")).toBeVisible();
-    await expect(dashboard.getByTestId("connection-indicator")).toHaveAttribute("data-state", "live");
+    // The dashboard, open in another tab with its symbol picker open, learns about the new symbol
+    // without a reload: the change arrives as a delta, and the picker's list is not read again.
+    const dashboard = new DashboardPage(await context.newPage());
+    await dashboard.open("AAPL");
+    await expect(dashboard.connection).toHaveAttribute("data-state", "live");
+    await dashboard.picker.click();
+    await expect(dashboard.option("AAPL")).toBeVisible();
+    const symbolReads: string[] = [];
+    dashboard.page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/symbols") symbolReads.push(r.url());
+    });
 
     await admin.addSymbols(ADDED.toLowerCase());
     await expect(admin.addOutcome).toHaveText(`Added ${ADDED}.`);
     await expect(admin.status(ADDED)).toHaveAttribute("data-status", "active");
-    await expect(dashboard.locator(`[data-testid="symbol-picker"] option[value="${ADDED}"]`)).toHaveCount(1, {
-      timeout: 5_000,
-    });
+    await expect(dashboard.option(ADDED)).toHaveCount(1, { timeout: 5_000 });
+    expect(symbolReads).toEqual([]);
 
     // The ingest worker picks it up (NOTIFY) and replays its bars; the stream worker stores them.
     await expect
@@ -103,7 +109,7 @@ test.describe("admin", () => {
       .poll(() => admin.ticksToday(ADDED), { timeout: 15_000, message: "ticks today in the table" })
       .toBeGreaterThan(0);
     await expect(admin.lastTick(ADDED)).toBeVisible();
-    await dashboard.close();
+    await dashboard.page.close();
 
     await admin.pause(ADDED);
     await expect(admin.status(ADDED)).toHaveAttribute("data-status", "paused");
@@ -183,6 +189,52 @@ test.describe("admin", () => {
       await page.getByTestId("theme-system").click();
     } finally {
       await app.query("delete from symbols where symbol = $1", [invalid]);
+    }
+  });
+
+  test("the symbol table is paged and searchable by symbol and name, with counts", async ({ page, app }) => {
+    // 120 paused symbols of their own (no worker touches a paused replay symbol), one of them named.
+    const many = Array.from({ length: 120 }, (_, i) => `ZQ${String(i).padStart(3, "0")}`);
+    await app.query(
+      `insert into symbols (symbol, status, display_name)
+       select s, 'paused', case when s = 'ZQ077' then 'Quokka Quarries' end from unnest($1::text[]) as s`,
+      [many],
+    );
+    try {
+      const admin = new AdminPage(page);
+      await signIn(admin, app);
+      const total = Number(await admin.range.getAttribute("data-total"));
+      expect(total).toBeGreaterThanOrEqual(many.length);
+      await expect(admin.rows).toHaveCount(50);
+      await expect(page.getByTestId("symbols-card")).toContainText(/\d+ active of \d+/);
+
+      await admin.search.fill("zq");
+      await expect(admin.range).toHaveText("1–50 of 120");
+      const walked = await admin.rowSymbols();
+      await admin.nextPage.click();
+      await expect(admin.range).toHaveText("51–100 of 120");
+      walked.push(...(await admin.rowSymbols()));
+      await admin.nextPage.click();
+      await expect(admin.range).toHaveText("101–120 of 120");
+      walked.push(...(await admin.rowSymbols()));
+      await expect(admin.nextPage).toBeDisabled();
+      // Every match exactly once, in order, across the three pages.
+      expect(walked).toEqual(many);
+      await admin.previousPage.click();
+      await expect(admin.range).toHaveText("51–100 of 120");
+      expect(await admin.rowSymbols()).toEqual(many.slice(50, 100));
+
+      // A new search starts at its first page; a name matches too, whatever its case.
+      await admin.search.fill("QUOKKA");
+      await expect(admin.range).toHaveText("1–1 of 1");
+      expect(await admin.rowSymbols()).toEqual(["ZQ077"]);
+      await page.screenshot({ path: "test-results/screenshots/admin-search.png", fullPage: true });
+      await admin.search.fill("no such thing");
+      await expect(page.getByTestId("symbols-empty")).toHaveText("No symbol matches this search.");
+      await admin.search.fill("");
+      await expect(admin.rows).toHaveCount(50);
+    } finally {
+      await app.query("delete from symbols where symbol = any($1)", [many]);
     }
   });
 

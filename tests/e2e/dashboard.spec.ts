@@ -101,7 +101,7 @@ test.describe("live dashboard", () => {
       .toBeGreaterThan(60);
     const dashboard = new DashboardPage(page);
     await dashboard.open("MSFT");
-    await dashboard.picker.selectOption("AAPL");
+    await dashboard.pickSymbol("AAPL");
     await expect(dashboard.root).toHaveAttribute("data-symbol", "AAPL");
     await expect(page).toHaveURL(/symbol=AAPL/);
     await dashboard.chooseRange("1h");
@@ -196,7 +196,63 @@ test.describe("live dashboard", () => {
     );
     // A speed factor is no longer part of the replay: nothing says "60×".
     await expect(dashboard.root).not.toContainText("×");
-    await expect(dashboard.picker.locator('option[value="SPY"]')).toHaveText("SPY · replay");
+    await dashboard.searchSymbol("SPY");
+    await expect(dashboard.option("SPY").getByTestId("symbol-option-label")).toHaveText("SPY · replay");
+  });
+
+  test("the symbol picker searches symbols and names as one types, and is keyboard-usable", async ({
+    page,
+    app,
+    request,
+  }) => {
+    const named = uniqueSymbol();
+    await app.query("insert into symbols (symbol, status, display_name) values ($1, 'paused', $2)", [
+      named,
+      "Quokka Quarries",
+    ]);
+    try {
+      const dashboard = new DashboardPage(page);
+      await dashboard.open("SPY");
+      await expect(dashboard.connection).toHaveAttribute("data-state", "live");
+      await dashboard.picker.focus();
+      await expect(page.getByTestId("symbol-picker-list")).toBeVisible();
+      await expect(dashboard.picker).toHaveAttribute("aria-expanded", "true");
+
+      // By name, whatever its case; the match is announced and listed with its status.
+      await page.keyboard.type("quokka");
+      await expect(dashboard.option(named)).toBeVisible();
+      await expect(page.getByTestId("symbol-option")).toHaveCount(1);
+      await expect(dashboard.option(named)).toContainText("(paused)");
+      await expect(page.getByTestId("symbol-picker-count")).toHaveText("1 symbol");
+      await page.screenshot({ path: "test-results/screenshots/dashboard-picker.png" });
+
+      // By symbol: arrows move through the matches, Enter picks, Escape closes without picking.
+      await dashboard.picker.fill("");
+      await page.keyboard.type("aapl");
+      await expect(dashboard.option("AAPL")).toHaveAttribute("aria-selected", "true");
+      await page.keyboard.press("Escape");
+      await expect(page.getByTestId("symbol-picker-list")).toHaveCount(0);
+      await expect(dashboard.root).toHaveAttribute("data-symbol", "SPY");
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.type("msf");
+      await expect(dashboard.option("MSFT")).toHaveAttribute("aria-selected", "true");
+      await page.keyboard.press("Enter");
+      // The server renders the picked symbol's session: slow on a busy machine.
+      await expect(dashboard.root).toHaveAttribute("data-symbol", "MSFT", { timeout: 30_000 });
+      await expect(page).toHaveURL(/symbol=MSFT/);
+
+      // The API the picker reads: a page of matches, prefix matches first, and 400 for bad parameters.
+      const answer = await request.get("/api/symbols?q=s&limit=1");
+      expect(answer.status()).toBe(200);
+      const body = (await answer.json()) as { symbols: { symbol: string }[]; nextCursor: string | null };
+      expect(body.symbols.map((s) => s.symbol)).toEqual(["SPY"]);
+      expect(body.nextCursor).toMatch(/^[01]:/);
+      const bad = await request.get("/api/symbols?limit=0");
+      expect(bad.status()).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^limit: /);
+    } finally {
+      await app.query("delete from symbols where symbol = $1", [named]);
+    }
   });
 
   test("is keyboard-usable: the range can be chosen with Tab and Enter", async ({ page }) => {

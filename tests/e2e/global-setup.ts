@@ -57,6 +57,8 @@ export default async function globalSetup(): Promise<void> {
     ADMIN_PASSWORD: adminPassword,
     SESSION_SECRET: randomUUID() + randomUUID(),
     HEARTBEAT_SECONDS: "2",
+    // security-headers.spec.ts reaches the web server from 127.0.0.2 as "the reverse proxy".
+    TRUSTED_PROXIES: "127.0.0.2",
     // No worker metrics endpoints: their default ports may be taken by an `npm start` on this machine.
     INGEST_METRICS_PORT: "0",
     STREAM_METRICS_PORT: "0",

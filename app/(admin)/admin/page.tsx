@@ -4,9 +4,10 @@ import { getAdminDeps, getCurrentAdminSession } from "@/app/(admin)/_data/admin-
 import { AdminDisabled } from "@/components/admin/admin-disabled";
 import { isAdminEnabled } from "@/lib/admin/admin-deps";
 import { POLL_INTERVAL_MAX_SECONDS, POLL_INTERVAL_MIN_SECONDS } from "@/lib/events/api-admin-requests";
-import { toAdminSymbolView, toAuditEntryView } from "@/lib/admin/admin-views";
+import { getAdminSymbolPage } from "@/lib/admin/admin-api";
+import { toAuditEntryView } from "@/lib/admin/admin-views";
 import { listAuditEntries } from "@/lib/db/queries/audit-log";
-import { listSymbolsWithActivity } from "@/lib/db/queries/symbols";
+import { ADMIN_SYMBOLS_PAGE_LIMIT } from "@/lib/events/symbol-page";
 
 import { AdminConsole } from "./_components/admin-console";
 
@@ -22,8 +23,8 @@ export default async function AdminPage() {
     return <AdminDisabled reason={deps.config.isEnabled ? "no credentials" : deps.config.reason} />;
   const session = await getCurrentAdminSession();
   if (!session) redirect("/admin/login");
-  const [rows, auditRows] = await Promise.all([
-    listSymbolsWithActivity(deps.db, { includeRemoved: true }),
+  const [symbolPage, auditRows] = await Promise.all([
+    getAdminSymbolPage(deps, { q: null, limit: ADMIN_SYMBOLS_PAGE_LIMIT, cursor: undefined }),
     listAuditEntries(deps.db, { limit: AUDIT_PAGE + 1 }),
   ]);
   const page = auditRows.slice(0, AUDIT_PAGE);
@@ -31,9 +32,8 @@ export default async function AdminPage() {
     <AdminConsole
       username={session.username}
       csrfToken={session.csrfToken}
-      source={deps.defaultSource}
       bounds={{ min: POLL_INTERVAL_MIN_SECONDS, max: POLL_INTERVAL_MAX_SECONDS }}
-      initialSymbols={rows.map((r) => toAdminSymbolView(r, deps.defaultSource))}
+      initialSymbols={symbolPage}
       initialAudit={{
         entries: page.map(toAuditEntryView),
         nextBefore: auditRows.length > AUDIT_PAGE ? (page[page.length - 1]?.id ?? null) : null,

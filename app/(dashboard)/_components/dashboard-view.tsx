@@ -18,12 +18,15 @@ import type { SymbolView } from "@/components/realtime/symbol-view";
 import { useLiveSymbol } from "@/components/realtime/use-live-symbol";
 import { Card } from "@/components/ui/card";
 import { useDisplayTimeZone, useDisplayZone } from "@/components/ui/display-zone-provider";
-import { symbolsResponseSchema, type SymbolSummary } from "@/lib/events/api-market";
+import { symbolsResponseSchema, type SymbolSummary, type SymbolsResponse } from "@/lib/events/api-market";
+import { toSymbolsSearch } from "@/lib/events/symbol-page";
 import type { TimeRange } from "@/lib/kpi/time-range";
 
 type Props = {
-  symbols: SymbolSummary[];
-  symbol: string | null;
+  /** The picker's first page (no search). */
+  firstPage: SymbolsResponse;
+  /** The symbol shown; null when there is none to show. */
+  current: SymbolSummary | null;
   range: TimeRange;
   initial: SymbolView | null;
   moversWindows: number[];
@@ -31,20 +34,38 @@ type Props = {
   requestedSymbol: string | null;
 };
 
-/** Symbols list kept current: reloaded whenever an admin changes one (symbols:changed). */
-function useSymbols(initial: SymbolSummary[]): SymbolSummary[] {
+/**
+ * The shown symbol's summary, kept current by symbols:changed (null once it is deleted or removed);
+ * reloaded on a "many changed" event, as one row.
+ */
+function useCurrentSymbol(initial: SymbolSummary | null): SymbolSummary | null {
+  const symbol = initial?.symbol ?? null;
   const live = useLiveResource({
-    queryKey: ["symbols"],
+    queryKey: ["symbol", symbol],
     initialData: initial,
-    load: async (signal) => (await fetchJson("/api/symbols", symbolsResponseSchema, { signal })).symbols,
+    isEnabled: symbol !== null,
+    load: async (signal) => {
+      // A search for the symbol itself lists it first when it is listed.
+      const search = toSymbolsSearch({ q: symbol, limit: 1 });
+      const page = await fetchJson(`/api/symbols${search}`, symbolsResponseSchema, { signal });
+      return page.symbols.find((s) => s.symbol === symbol) ?? null;
+    },
     event: "symbols:changed",
+    merge: (shown, delta) => {
+      const change = delta.changes.findLast(
+        (c) => (c.op === "deleted" ? c.symbol : c.summary.symbol) === symbol,
+      );
+      if (!change) return shown;
+      return change.op === "deleted" || change.summary.status === "removed" ? null : change.summary;
+    },
+    reloadOn: (_, delta) => delta.isReloadNeeded,
   });
-  return live.data ?? initial;
+  return live.data === undefined ? initial : live.data;
 }
 
 export function DashboardView({
-  symbols: initialSymbols,
-  symbol,
+  firstPage,
+  current: initialCurrent,
   range,
   initial,
   moversWindows,
@@ -53,14 +74,19 @@ export function DashboardView({
   const router = useRouter();
   const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
-  const symbols = useSymbols(initialSymbols);
+  const symbol = initialCurrent?.symbol ?? null;
+  const current = useCurrentSymbol(initialCurrent);
   const connection = useConnectionState();
   const live = useLiveSymbol(symbol, range, initial);
-  const current = symbols.find((s) => s.symbol === symbol) ?? null;
   const { deploymentTimeZone } = useDisplayZone();
   const exchangeTimeZone = current?.exchangeTimezone ?? deploymentTimeZone;
   const chartTimeZone = useDisplayTimeZone(exchangeTimeZone);
-  const sources = useMemo(() => new Map(symbols.map((s) => [s.symbol, s.source])), [symbols]);
+  // Sources of the symbols this page knows (the picker's first page and the shown one): a mover outside
+  // them is shown without its source badge.
+  const sources = useMemo(
+    () => new Map([...firstPage.symbols, ...(current ? [current] : [])].map((s) => [s.symbol, s.source])),
+    [firstPage.symbols, current],
+  );
   const latestBar = live.bars[live.bars.length - 1] ?? null;
   // The cards show a live bar at once; the charts re-render at low priority, in slices React can
   // interrupt, so a burst of updates never blocks the page.
@@ -76,7 +102,7 @@ export function DashboardView({
   );
   const pickSymbol = useCallback((s: string) => navigate({ symbol: s }), [navigate]);
 
-  if (symbols.length === 0 || !symbol) {
+  if (!symbol) {
     return (
       <Card testId="empty-state">
         <p className="text-lg font-semibold">No symbols yet.</p>
@@ -107,7 +133,7 @@ export function DashboardView({
           )}
         </h1>
         <SourceBadge source={current?.source} />
-        <SymbolPicker symbols={symbols} value={symbol} onChange={(s) => navigate({ symbol: s })} />
+        <SymbolPicker initialPage={firstPage} value={symbol} onChange={pickSymbol} />
         <RangePicker value={range} onChange={(r) => navigate({ range: r })} />
         <div className="ml-auto flex items-center gap-3">
           <ConnectionIndicator state={connection} />

@@ -13,6 +13,11 @@ export class AdminPage {
   readonly purgeDialog: Locator;
   readonly addInterval: Locator;
   readonly zones: DisplayZoneSwitch;
+  readonly rows: Locator;
+  readonly search: Locator;
+  readonly range: Locator;
+  readonly nextPage: Locator;
+  readonly previousPage: Locator;
 
   constructor(readonly page: Page) {
     this.root = page.getByTestId("admin-page");
@@ -24,6 +29,16 @@ export class AdminPage {
     this.purgeDialog = page.getByTestId("purge-dialog");
     this.addInterval = page.getByTestId("add-symbols-interval");
     this.zones = new DisplayZoneSwitch(page);
+    this.rows = page.getByTestId("symbol-row");
+    this.search = page.getByTestId("symbols-search");
+    this.range = page.getByTestId("symbols-range");
+    this.nextPage = page.getByTestId("symbols-next");
+    this.previousPage = page.getByTestId("symbols-previous");
+  }
+
+  /** The symbols of the table's page, in order. */
+  async rowSymbols(): Promise<string[]> {
+    return this.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-symbol") ?? ""));
   }
 
   async open(): Promise<void> {

@@ -34,6 +34,23 @@ export class DashboardPage {
     await this.root.waitFor();
   }
 
+  /** An option of the picker's open list. */
+  option(symbol: string): Locator {
+    return this.page.locator(`[data-testid="symbol-option"][data-symbol="${symbol}"]`);
+  }
+
+  /** Opens the picker and types a search into it. */
+  async searchSymbol(text: string): Promise<void> {
+    await this.picker.click();
+    await this.picker.fill(text);
+  }
+
+  /** Picks a symbol with the mouse, searching for it first. */
+  async pickSymbol(symbol: string): Promise<void> {
+    await this.searchSymbol(symbol);
+    await this.option(symbol).click();
+  }
+
   async chartLastTs(): Promise<number> {
     return Number(await this.chart.getAttribute("data-last-ts"));
   }

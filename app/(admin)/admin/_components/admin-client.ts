@@ -16,6 +16,7 @@ import {
   type LoginBody,
   type updateSymbolBodySchema,
 } from "@/lib/events/api-admin-requests";
+import { toSymbolsSearch } from "@/lib/events/symbol-page";
 
 // Bodies as the browser sends them (before the server's transforms: a symbol list may be one string).
 type AddSymbolsRequest = z.input<typeof addSymbolsBodySchema>;
@@ -34,8 +35,8 @@ export function createAdminClient(csrfToken: string) {
   const headers = { [CSRF_HEADER]: csrfToken };
   return {
     signOut: () => fetchJson("/api/admin/session", signOutResponseSchema, { method: "DELETE", headers }),
-    listSymbols: (signal?: AbortSignal) =>
-      fetchJson("/api/admin/symbols", adminSymbolsResponseSchema, { signal }),
+    listSymbols: (query: { q: string | null; cursor: string | null; limit: number }, signal?: AbortSignal) =>
+      fetchJson(`/api/admin/symbols${toSymbolsSearch(query)}`, adminSymbolsResponseSchema, { signal }),
     addSymbols: (request: AddSymbolsRequest) =>
       fetchJson("/api/admin/symbols", addSymbolsOutcomeSchema, { method: "POST", headers, body: request }),
     updateSymbol: (symbol: string, change: UpdateSymbolRequest) =>
@@ -48,3 +49,5 @@ export function createAdminClient(csrfToken: string) {
       fetchJson(`/api/admin/audit?limit=20${before ? `&before=${before}` : ""}`, auditPageSchema, { signal }),
   };
 }
+
+export type AdminClient = ReturnType<typeof createAdminClient>;

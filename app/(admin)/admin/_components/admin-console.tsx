@@ -7,30 +7,32 @@ import { AddSymbolsForm } from "@/components/admin/add-symbols-form";
 import { AdminButton } from "@/components/admin/admin-button";
 import { AuditLogTable } from "@/components/admin/audit-log-table";
 import { PurgeDialog } from "@/components/admin/purge-dialog";
+import { SymbolsPager } from "@/components/admin/symbols-pager";
 import { SymbolsTable } from "@/components/admin/symbols-table";
 import { ApiResponseError } from "@/components/realtime/fetch-json";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { Card } from "@/components/ui/card";
 import { useNow } from "@/components/ui/use-now";
 import type { PollIntervalBounds } from "@/lib/events/api-admin";
-import type { AddSymbolsOutcome, AdminSymbol, AuditEntry, AuditPage } from "@/lib/events/api-admin";
-import type { SymbolSource } from "@/lib/events/symbol";
+import type { AddSymbolsOutcome, AdminSymbolsResponse, AuditEntry, AuditPage } from "@/lib/events/api-admin";
+import { formatCount } from "@/lib/kpi/format";
 
 import { createAdminClient } from "./admin-client";
+import { useAdminSymbols } from "./use-admin-symbols";
 
 type Props = {
   username: string;
   csrfToken: string;
-  source: SymbolSource;
   bounds: PollIntervalBounds;
-  initialSymbols: AdminSymbol[];
+  /** The table's first page (no search), with the deployment's source and the counts per status. */
+  initialSymbols: AdminSymbolsResponse;
   initialAudit: AuditPage;
   renderedAt: number;
 };
 
 type Notice = { tone: "ok" | "error"; text: string };
 
-/** How often the table re-reads last tick and ticks today (they change without a NOTIFY). */
+/** How often the audit log is re-read: sign-ins change it without a notification. */
 const REFRESH_MS = 3_000;
 
 function mergeAudit(fresh: AuditEntry[], current: AuditEntry[]): AuditEntry[] {
@@ -45,7 +47,6 @@ const isSignedOut = (error: unknown) => error instanceof ApiResponseError && err
 export function AdminConsole({
   username,
   csrfToken,
-  source,
   bounds,
   initialSymbols,
   initialAudit,
@@ -53,15 +54,12 @@ export function AdminConsole({
 }: Props) {
   const router = useRouter();
   const client = useMemo(() => createAdminClient(csrfToken), [csrfToken]);
-  // The symbols and the newest audit entries are live views of the symbols table (symbols:changed);
-  // activity figures and sign-ins change without a notification, hence the timer too.
-  const symbolsResource = useLiveResource({
-    queryKey: ["admin", "symbols"],
-    initialData: initialSymbols,
-    load: async (signal) => (await client.listSymbols(signal)).symbols,
-    event: "symbols:changed",
-    refetchInterval: REFRESH_MS,
-  });
+  // The symbols page and the newest audit entries are live views of the symbols table (symbols:changed);
+  // activity figures and sign-ins change without a notification, hence the timers too.
+  const table = useAdminSymbols(client, initialSymbols);
+  const symbolsResource = table.resource;
+  const { source, statusCounts } = table.page;
+  const symbols = table.page.symbols;
   const auditResource = useLiveResource({
     queryKey: ["admin", "audit"],
     initialData: initialAudit,
@@ -69,7 +67,6 @@ export function AdminConsole({
     event: "symbols:changed",
     refetchInterval: REFRESH_MS,
   });
-  const symbols = symbolsResource.data ?? initialSymbols;
   const newestAudit = auditResource.data ?? initialAudit;
   /** Pages loaded with "Load older entries", below the live first page. */
   const [older, setOlder] = useState<AuditPage | null>(null);
@@ -172,8 +169,7 @@ export function AdminConsole({
     }
   };
 
-  const activeCount = symbols.filter((s) => s.status === "active").length;
-  const followedCount = symbols.filter((s) => s.status !== "removed").length;
+  const followedCount = statusCounts.active + statusCounts.paused + statusCounts.invalid;
 
   return (
     <div className="space-y-4" data-testid="admin-page">
@@ -217,9 +213,27 @@ export function AdminConsole({
         <AddSymbolsForm source={source} bounds={bounds} onAdd={addSymbols} />
       </Card>
 
-      <Card title={`Symbols · ${activeCount} active of ${followedCount}`} testId="symbols-card">
+      <Card
+        title={`Symbols · ${formatCount(statusCounts.active)} active of ${formatCount(followedCount)}${statusCounts.removed ? ` · ${formatCount(statusCounts.removed)} removed` : ""}`}
+        testId="symbols-card"
+      >
+        <SymbolsPager
+          text={table.text}
+          onTextChange={table.setText}
+          offset={table.offset}
+          shown={symbols.length}
+          total={table.page.total}
+          hasPrevious={table.hasPrevious}
+          hasNext={table.hasNext}
+          onPrevious={table.previous}
+          onNext={table.next}
+          isBusy={table.isLoading}
+        />
         <SymbolsTable
           symbols={symbols}
+          emptyMessage={
+            table.text.trim() ? "No symbol matches this search." : "No symbols yet: add one above."
+          }
           now={now}
           bounds={bounds}
           busy={busy}
