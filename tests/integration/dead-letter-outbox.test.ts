@@ -11,6 +11,7 @@ import type { StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
   DEFAULT_STREAM_SYMBOL_SETTINGS,
+  grantTestTopicAcls,
   registerTestSymbols,
   createTestDatabase,
   createTestKafka,
@@ -156,6 +157,7 @@ describe("dead-letter outbox", () => {
     await admin.connect();
     try {
       // No DLQ topic yet, and neither broker nor producer creates one: every send of the relay fails.
+      await grantTestTopicAcls(topics);
       await ensureTopics(admin, [
         { topic: topics.ticks, numPartitions: 2 },
         { topic: topics.kpis, numPartitions: 2 },

@@ -7,8 +7,8 @@ import { closeDb, createDb, type Db, type DbOrTx } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { parseEnv } from "@/lib/env";
-import type { PipelineAclSpec } from "@/lib/kafka/acls";
-import { createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { grantPipelineAcls, type PipelineAclSpec } from "@/lib/kafka/acls";
+import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import type { KafkaConnection } from "@/lib/kafka/connection";
 import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { createLogger, describeError } from "@/lib/log";
@@ -118,6 +118,27 @@ export function createTestGroupId(role: "stream" | "web"): string {
 }
 
 export type TestTopics = { ticks: string; kpis: string; ticksDlq: string };
+
+/**
+ * Grants the test users the pipeline's ACLs on `topics` without creating them (a literal ACL may name a
+ * topic that does not exist yet), for tests that create their topics themselves.
+ */
+export async function grantTestTopicAcls(topics: TestTopics): Promise<void> {
+  const credentials = inject("kafkaCredentials");
+  if (!credentials) return;
+  const admin = createAdmin(createTestKafka(uniqueId("acl")));
+  await admin.connect();
+  try {
+    const { users } = credentials;
+    await grantPipelineAcls(admin, {
+      topics,
+      users: { ingest: users.ingest.username, stream: users.stream.username, web: users.web.username },
+      groups: TEST_GROUPS,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /** Unique topics for one test (ticks with `partitions` partitions), created and ready. */
 export async function createTestTopics(partitions = 3): Promise<TestTopics> {
