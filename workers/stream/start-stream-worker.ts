@@ -120,6 +120,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   // On every (re)assignment: forget in-memory state (another member may have moved the partitions on)
   // and seek to the offsets stored with the rows. Batches re-check the stored offset in their
   // transaction, so a fetch that raced ahead of this seek is still applied exactly once.
+  let joins = 0;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     handler.reset();
     const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
@@ -130,8 +131,14 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     observed.assignedPartitions.set(partitions.length);
     metrics.partitions = partitions;
     logger.info({ partitions }, "partitions assigned");
+    // Paused here, synchronously, before the fetch loop of this generation starts: nothing is fetched
+    // from Kafka's committed offsets (which may trail the stored ones by a batch, or more after a crash)
+    // until each partition is sought to its stored offset. Only the newest join resumes.
+    const join = ++joins;
+    consumer.pause([{ topic: topics.ticks }]);
     void listStreamOffsets(db, options.groupId, topics.ticks)
       .then((stored) => {
+        if (join !== joins) return;
         for (const partition of partitions) {
           const offset = stored.get(partition);
           if (offset !== undefined) consumer.seek({ topic: topics.ticks, partition, offset: String(offset) });
@@ -142,7 +149,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
           { err: describeError(error) },
           "could not read stored offsets; the batch check still applies",
         ),
-      );
+      )
+      .finally(() => {
+        if (join === joins) consumer.resume([{ topic: topics.ticks }]);
+      });
   });
   let crashed: ((error: Error) => void) | null = null;
   consumer.on(consumer.events.CRASH, (event) => {
