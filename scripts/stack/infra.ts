@@ -22,20 +22,21 @@ export function topicSpecs(env: Env) {
 /** Starts (or reuses) PostgreSQL and Kafka, creates the topics and applies the migrations. */
 export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
   const postgres = await ensurePostgres(env.DATABASE_URL);
-  let kafka: KafkaHandle;
+  let kafka: KafkaHandle = { startedHere: false };
   try {
     kafka = await ensureKafka(env.KAFKA_BROKERS);
+    const topics = await createTopics(env);
+    say(
+      `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}`,
+    );
+    await migrateDatabase(env.DATABASE_URL, { biPassword: env.BI_READONLY_PASSWORD });
+    say("PostgreSQL: migrations applied");
+    return { postgres, kafka, topics };
   } catch (error) {
-    if (postgres.startedHere) stopPrivatePostgres();
+    // Stop what this call started, and only that: a server it merely connected to keeps running.
+    await bringDownInfra({ kafka: kafka.startedHere, postgres: postgres.startedHere });
     throw error;
   }
-  const topics = await createTopics(env);
-  say(
-    `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}`,
-  );
-  await migrateDatabase(env.DATABASE_URL, { biPassword: env.BI_READONLY_PASSWORD });
-  say("PostgreSQL: migrations applied");
-  return { postgres, kafka, topics };
 }
 
 export async function createTopics(env: Env): Promise<TopicState[]> {

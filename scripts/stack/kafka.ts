@@ -195,7 +195,13 @@ export async function ensureKafka(
     "kafka.Kafka",
     config,
   ]);
-  await waitForKafka([`${host}:${first.port}`], pid, processName);
+  try {
+    await waitForKafka([`${host}:${first.port}`], pid, processName);
+  } catch (error) {
+    // A broker that never became ready is stopped here: no caller learns that this call started it.
+    if (await stopLocalKafka(processName)) say("Kafka: local broker stopped");
+    throw error;
+  }
   return { startedHere: true, pid };
 }
 
