@@ -13,7 +13,7 @@ import { createAdmin, createKafkaClient, createProducer, type Producer } from "@
 import { sendTextBatch } from "@/lib/kafka/messages";
 import { createLogger, describeError } from "@/lib/log";
 import { ensureKafka, stopLocalKafka } from "@/scripts/stack/kafka";
-import { ensurePostgres, stopPrivatePostgres } from "@/scripts/stack/postgres";
+import { ensurePostgres, getClusterDir, stopPrivatePostgres } from "@/scripts/stack/postgres";
 import { isAlive, readPid } from "@/scripts/stack/proc";
 import { diffAgainstReference } from "@/tests/integration/support/tables";
 
@@ -357,10 +357,14 @@ async function cleanLeftovers(dataDir: string): Promise<void> {
     }
   }
   await stopLocalKafka().catch(() => false);
-  try {
-    stopPrivatePostgres();
-  } catch {
-    // Nothing was running.
+  // Only a cluster inside this folder is the suite's: run as root in a checkout the `postgres` user
+  // cannot enter, the cluster dir is the checkout's shared one outside it (scripts/stack/postgres.ts).
+  if (getClusterDir().startsWith(dataDir + path.sep)) {
+    try {
+      stopPrivatePostgres();
+    } catch {
+      // Nothing was running.
+    }
   }
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(path.join(dataDir, "logs"), { recursive: true, mode: 0o755 });
