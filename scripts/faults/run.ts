@@ -51,4 +51,6 @@ const productEnv = {
 Object.assign(process.env, productEnv);
 
 const { runFaultSuite } = await import("./suite");
-process.exitCode = await runFaultSuite({ root: ROOT, dataDir, productEnv });
+const code = await runFaultSuite({ root: ROOT, dataDir, productEnv });
+// A feed or a client still retrying after a failed run must not keep the process alive.
+process.exit(code);
