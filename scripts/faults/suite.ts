@@ -113,7 +113,10 @@ export async function runFaultSuite(options: Options): Promise<number> {
     const supervisorPid = await product.waitUntilRunning();
     log(`npm start is running (supervisor pid ${supervisorPid}, ${since()} s)`);
     pool = new pg.Pool({ connectionString: productEnv.DATABASE_URL, max: 3 });
-    pool.on("error", () => undefined); // an idle client dies with the PostgreSQL outage; queries retry
+    // Clients die with the PostgreSQL outage: the query in flight rejects and is retried by its poll
+    // (pg-pool leaves a checked-out client without an error listener, see lib/db/client.ts).
+    pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
     const db = pool;
     await db.query(
       `insert into symbols (symbol, source, status, exchange_timezone) select unnest($1::text[]), 'external', 'active', 'America/New_York'
