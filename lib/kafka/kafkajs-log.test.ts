@@ -39,6 +39,20 @@ describe("classifyKafkajsLog", () => {
     expect(line).toEqual({ level: "warn", message: `${condition}; kafkajs retries`, fields: { topic: "t" } });
   });
 
+  it("tells a member the coordinator forgot (after a broker restart) that it joins again, as a warning", () => {
+    const line = classifyKafkajsLog(
+      "error",
+      "The coordinator is not aware of this member, re-joining the group",
+      { groupId: "g", memberId: "m-1", error: "The coordinator is not aware of this member" },
+    );
+    expect(line).toEqual({
+      level: "warn",
+      message:
+        "the group coordinator no longer knows this member (its session expired); the consumer joins the group again",
+      fields: { groupId: "g", memberId: "m-1", error: "The coordinator is not aware of this member" },
+    });
+  });
+
   it("keeps a real error loud: level error, its own message and its stack", () => {
     const fields = { groupId: "g", stack: "KafkaJSNonRetriableError: Topic authorization failed\n    at …" };
     const line = classifyKafkajsLog(

@@ -7,7 +7,7 @@ export type KafkaLogLine = { level: KafkaLogLevel; message: string; fields: Reco
  * request succeeds once the broker has settled, and kafkajs retries it (or restarts the consumer). The
  * texts are kafkajs' own messages (kafkajs/src/protocol/error.js), which is all its log entries carry.
  */
-const TRANSIENT_CONDITIONS: readonly { text: string; condition: string }[] = [
+const TRANSIENT_CONDITIONS: readonly { text: string; condition: string; next?: string }[] = [
   {
     text: "The coordinator is loading and hence can't process requests for this group",
     condition: "the consumer group's coordinator is still loading",
@@ -33,6 +33,12 @@ const TRANSIENT_CONDITIONS: readonly { text: string; condition: string }[] = [
     condition: "partition leadership has moved",
   },
   { text: "The group is rebalancing, so a rejoin is needed", condition: "the consumer group is rebalancing" },
+  {
+    // After a broker restart or a long pause the member's session has expired.
+    text: "The coordinator is not aware of this member",
+    condition: "the group coordinator no longer knows this member (its session expired)",
+    next: "the consumer joins the group again",
+  },
 ];
 
 /** Lines kafkajs logs for conditions it handles itself; the worker logs what matters with its cause. */
@@ -50,6 +56,10 @@ const UNREACHABLE = /Connection error|Failed to connect to seed broker/;
 /** The expected condition a kafkajs message or error names, or null for anything else. */
 export function findTransientKafkaCondition(text: string): string | null {
   return TRANSIENT_CONDITIONS.find((c) => text.includes(c.text))?.condition ?? null;
+}
+
+function findNextStep(text: string): string | undefined {
+  return TRANSIENT_CONDITIONS.find((c) => text.includes(c.text))?.next;
 }
 
 /** Whether an error thrown by kafkajs is one of the expected, self-healing broker conditions above. */
@@ -74,7 +84,9 @@ export function classifyKafkajsLog(
   const condition = findTransientKafkaCondition(message);
   if (condition) {
     const { stack: _stack, ...rest } = fields;
-    const next = message.startsWith("Crash:") ? "the consumer restarts and joins again" : "kafkajs retries";
+    const next =
+      findNextStep(message) ??
+      (message.startsWith("Crash:") ? "the consumer restarts and joins again" : "kafkajs retries");
     return { level: atMost(level, "warn"), message: `${condition}; ${next}`, fields: rest };
   }
   if (/^Restarting the consumer in/.test(message)) return { level: atMost(level, "info"), message, fields };
