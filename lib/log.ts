@@ -17,8 +17,14 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
   });
 }
 
-/** The message of an unknown thrown value, for log lines and client-safe summaries. */
+/**
+ * The message of an unknown thrown value, for log lines and client-safe summaries. drizzle wraps a
+ * failed query as "Failed query: <sql>\nparams: <values>" with the driver's error as its cause: the
+ * cause (connection refused, a constraint) is what a reader needs, on one line, without the values.
+ */
 export function describeError(error: unknown): string {
+  if (error instanceof Error && error.message.startsWith("Failed query:") && error.cause instanceof Error)
+    return `query failed: ${describeError(error.cause)}`;
   if (error instanceof Error) return error.message || error.name;
   return typeof error === "string" ? error : JSON.stringify(error);
 }

@@ -22,10 +22,18 @@ function playwrightCounts(file: string): Counts | null {
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
 }
 
+/** The fault suite's checks (scripts/faults/suite.ts writes them). */
+function faultCounts(file: string): Counts | null {
+  if (!existsSync(file)) return null;
+  const r = JSON.parse(readFileSync(file, "utf8")) as { passed: number; failed: number };
+  return { passed: r.passed, failed: r.failed, skipped: 0 };
+}
+
 const reports: Record<string, () => Counts | null> = {
   unit: () => vitestCounts("test-results/unit.json"),
   integration: () => vitestCounts("test-results/integration.json"),
   e2e: () => playwrightCounts("test-results/e2e-results.json"),
+  faults: () => faultCounts("test-results/faults.json"),
 };
 
 console.log("\n══ summary ══");

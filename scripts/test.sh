@@ -2,7 +2,7 @@
 # `npm test`: every test layer on a fresh clone. Ensures Node 24 and the dependencies, starts (or reuses)
 # PostgreSQL and Kafka, then runs unit, integration and browser tests, stops what it started, and ends
 # with the counts of each layer. Any failing layer makes the exit status non-zero.
-#   npm test -- unit|integration|e2e   runs one layer only.
+#   npm test -- unit|integration|e2e|faults   runs one layer only.
 set -uo pipefail
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT_DIR"
@@ -61,6 +61,12 @@ fi
 if want integration || want e2e; then
   trap - EXIT
   node --import tsx scripts/stack/cli.ts down --state "$state"
+fi
+
+# The fault suite runs the product with a PostgreSQL and Kafka of its own (README "Faults"), after the
+# shared stack is down so that both never compete for the two cores.
+if want faults; then
+  run_layer faults npm run test:faults --silent
 fi
 node --import tsx scripts/test-summary.ts "${results[@]}"
 exit $failed

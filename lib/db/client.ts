@@ -28,6 +28,10 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     keepAlive: true,
   });
   pool.on("error", (error) => options.onPoolError?.(error));
+  // pg-pool takes its error listener off a client while it is checked out, so a connection that dies
+  // mid-transaction (a server restart) would emit an unhandled 'error' and crash the process. The query
+  // in flight rejects with the same error, which its caller handles (a stream batch is retried).
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return drizzle(pool, { schema });
 }
 

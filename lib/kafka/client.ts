@@ -11,6 +11,7 @@ import {
 } from "kafkajs";
 
 import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
+import { classifyKafkajsLog } from "@/lib/kafka/kafkajs-log";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import type { Logger } from "@/lib/log";
 
@@ -69,19 +70,8 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
       () =>
       ({ level, label, log: entry }: LogEntry) => {
         const { message, timestamp: _ts, logger: _l, ...rest } = entry;
-        // Broker responses such as "coordinator is loading" are retried by kafkajs; they are not failures.
-        // Finite retries on the idempotent producer are deliberate: the publisher retries the same batch.
-        // A handler error is retried and logged by the worker itself with its cause.
-        const routine =
-          /Response \w+\(key: \d+/.test(message) ||
-          /Limiting retries for the idempotent producer/.test(message) ||
-          /Error when calling each(Batch|Message)/.test(message);
-        // While a broker is away every retry logs a connection error; they are expected, not failures.
-        const transient = /Connection error|Failed to connect to seed broker|Restarting the consumer/.test(
-          message,
-        );
-        const name = routine ? "debug" : transient && level === logLevel.ERROR ? "warn" : LEVEL_NAMES[level];
-        log[name ?? "info"]({ kafkaLevel: label, ...rest }, message);
+        const line = classifyKafkajsLog(LEVEL_NAMES[level] ?? "info", message, rest);
+        log[line.level]({ kafkaLevel: label, ...line.fields }, line.message);
       },
   });
   return { kafka, brokers: options.brokers, clientId: options.clientId };

@@ -24,24 +24,26 @@ export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
   // First: where the private cluster may live depends on who can traverse .data.
   securePrivateDataDir();
   const postgres = await ensurePostgres(env.DATABASE_URL);
-  let kafka: KafkaHandle;
+  let kafkaStartedHere = false;
   try {
-    kafka = await ensureKafka(env);
+    const kafka = await ensureKafka(env);
+    kafkaStartedHere = kafka.startedHere;
+    const topics = await createPipelineTopics(kafka.admin, getTopicNames(env), env.TICKS_PARTITIONS, {
+      credentials: kafka.credentials,
+      groups: getProcessGroups(env.STREAM_GROUP_ID),
+    });
+    say(
+      `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}` +
+        (kafka.credentials ? "; ACLs for the ingest, stream and web users" : ""),
+    );
+    await migrateDatabase(env.DATABASE_URL, getMigrateOptions(env));
+    say("PostgreSQL: migrations applied");
+    return { postgres, kafka, topics };
   } catch (error) {
-    if (postgres.startedHere) stopPrivatePostgres();
+    // Stop what this call started, and only that: a server it merely connected to keeps running.
+    await bringDownInfra({ kafka: kafkaStartedHere, postgres: postgres.startedHere });
     throw error;
   }
-  const topics = await createPipelineTopics(kafka.admin, getTopicNames(env), env.TICKS_PARTITIONS, {
-    credentials: kafka.credentials,
-    groups: getProcessGroups(env.STREAM_GROUP_ID),
-  });
-  say(
-    `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}` +
-      (kafka.credentials ? "; ACLs for the ingest, stream and web users" : ""),
-  );
-  await migrateDatabase(env.DATABASE_URL, getMigrateOptions(env));
-  say("PostgreSQL: migrations applied");
-  return { postgres, kafka, topics };
 }
 
 /** Stops what this checkout runs itself: the local broker and the private PostgreSQL cluster. */

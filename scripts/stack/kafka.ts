@@ -255,7 +255,13 @@ export async function ensureKafka(
   say(`Kafka: starting a single-node KRaft broker on ${host}:${first.port} (SASL/SCRAM, ACLs)`);
   const pid = spawnBroker(broker, classpath, config);
   const localAdmin = connectAs(configured.connection, local, "admin");
-  await waitForKafka(localAdmin, pid, processName);
+  try {
+    await waitForKafka(localAdmin, pid, processName);
+  } catch (error) {
+    // A broker that never became ready is stopped here: no caller learns that this call started it.
+    if (await stopLocalKafka(processName)) say("Kafka: local broker stopped");
+    throw error;
+  }
   return { startedHere: true, pid, credentials: local, admin: localAdmin };
 }
 

@@ -240,20 +240,29 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     `pg_ctl start (server log: ${log})`,
   );
 
-  // pg_ctl -w has waited for the server to accept connections; this waits out a slow first answer.
-  const state = await pollUntil(
-    async () => {
-      const probed = await probe(target);
-      if (probed.state === "rejected")
-        throw new StackError(`the private cluster refused ${target.user}: ${probed.detail}`);
-      return probed.state !== "unreachable" && probed;
-    },
-    { timeoutMs: 30_000, intervalMs: 200, what: `the private cluster on ${where} (server log: ${log})` },
-  ).catch((error: unknown) => {
-    throw error instanceof PollTimeoutError ? new StackError(error.message) : error;
-  });
-  if (state.state === "no-database") await createDatabase(target);
-  await closeMaintenanceDatabases(target);
+  try {
+    // pg_ctl -w has waited for the server to accept connections; this waits out a slow first answer.
+    const state = await pollUntil(
+      async () => {
+        const probed = await probe(target);
+        if (probed.state === "rejected") {
+          throw new StackError(
+            `PostgreSQL: the private cluster on ${where} refused user ${target.user} (${probed.detail}); fix the user or password in DATABASE_URL (the cluster keeps those it was created with)`,
+          );
+        }
+        return probed.state !== "unreachable" && probed;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: `the private cluster on ${where} (server log: ${log})` },
+    ).catch((error: unknown) => {
+      throw error instanceof PollTimeoutError ? new StackError(error.message) : error;
+    });
+    if (state.state === "no-database") await createDatabase(target);
+    await closeMaintenanceDatabases(target);
+  } catch (error) {
+    // This call started the cluster: a start that fails here must not leave it running unowned.
+    if (stopPrivatePostgres()) say("PostgreSQL: private cluster stopped");
+    throw error;
+  }
   return { startedHere: true, clusterDir, binDir };
 }
 

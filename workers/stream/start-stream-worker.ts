@@ -11,6 +11,7 @@ import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
+import { isTransientKafkaError } from "@/lib/kafka/kafkajs-log";
 import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
@@ -112,7 +113,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     groupId: options.groupId,
     sessionTimeoutMs: options.sessionTimeoutMs,
     restartOnFailure: (error) => {
-      logger.warn({ err: describeError(error) }, "consumer failed; kafkajs restarts it");
+      // An expected broker condition was already logged as one line by the kafkajs log (lib/kafka/kafkajs-log).
+      if (isTransientKafkaError(error)) logger.debug({ err: describeError(error) }, "consumer restarts");
+      else logger.warn({ err: describeError(error) }, "consumer failed; kafkajs restarts it");
       return Promise.resolve(true);
     },
   });
@@ -156,11 +159,14 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   });
   let crashed: ((error: Error) => void) | null = null;
   consumer.on(consumer.events.CRASH, (event) => {
-    logger.error(
-      { err: describeError(event.payload.error), restart: event.payload.restart },
-      "consumer crashed",
-    );
-    if (!event.payload.restart) crashed?.(event.payload.error);
+    const { error, restart } = event.payload;
+    if (restart) {
+      // kafkajs restarts the consumer; its own log and restartOnFailure above said why.
+      logger.debug({ err: describeError(error) }, "consumer crashed; kafkajs restarts it");
+      return;
+    }
+    logger.error({ err: describeError(error) }, "consumer crashed and kafkajs gave up; the worker exits");
+    crashed?.(error);
   });
 
   await producer.connect();

@@ -1,38 +1,45 @@
 import { sql } from "drizzle-orm";
 
 import type { Db } from "@/lib/db/client";
+import { SYMBOL_PATTERN } from "@/lib/events/symbol";
 
 import { computeReference, isClose, type RefBar } from "./reference-kpis";
 
 type Row = Record<string, unknown>;
 
-/** fact_prices, daily_stats and kpi_snapshots as plain sorted rows (without updated_at). */
-export async function dumpKpiTables(db: Db) {
+/**
+ * fact_prices, daily_stats and kpi_snapshots as plain sorted rows (without updated_at); only the rows of
+ * `symbols` when given (symbols are checked against the ticker pattern before they reach the SQL text).
+ */
+export async function dumpKpiTables(db: Db, symbols?: readonly string[]) {
+  if (symbols?.some((s) => !SYMBOL_PATTERN.test(s))) throw new Error(`not symbols: ${symbols.join(", ")}`);
+  const only = symbols ? `where symbol in (${symbols.map((s) => `'${s}'`).join(", ") || "null"})` : "";
   const q = async (text: string) => (await db.execute(sql.raw(text))).rows as Row[];
   return {
     facts: await q(
-      `select symbol, (extract(epoch from ts) * 1000)::bigint::text as ts, trade_date::text, open, high, low, close, volume::text, ma_5, ma_20, ema_20, vwap, is_final from fact_prices order by symbol, ts`,
+      `select symbol, (extract(epoch from ts) * 1000)::bigint::text as ts, trade_date::text, open, high, low, close, volume::text, ma_5, ma_20, ema_20, vwap, is_final from fact_prices ${only} order by symbol, ts`,
     ),
     days: await q(
-      `select symbol, trade_date::text, open, high, low, close, volume::text, prev_close, change_pct, day_range, range_pct, vwap, bar_count from daily_stats order by symbol, trade_date`,
+      `select symbol, trade_date::text, open, high, low, close, volume::text, prev_close, change_pct, day_range, range_pct, vwap, bar_count from daily_stats ${only} order by symbol, trade_date`,
     ),
     windows: await q(
-      `select window_minutes, (extract(epoch from window_start) * 1000)::bigint::text as window_start, symbol, avg_price, vwap, total_volume::text, gain_pct, first_open, last_close, high, low, bar_count from kpi_snapshots order by window_minutes, window_start, symbol`,
+      `select window_minutes, (extract(epoch from window_start) * 1000)::bigint::text as window_start, symbol, avg_price, vwap, total_volume::text, gain_pct, first_open, last_close, high, low, bar_count from kpi_snapshots ${only} order by window_minutes, window_start, symbol`,
     ),
   };
 }
 
 /**
- * Compares the stored KPI rows with the independent reference computed from `bars`; returns the
- * mismatches (empty when every row matches and no row is missing or extra).
+ * Compares the stored KPI rows (of `symbols` only, when given) with the independent reference computed
+ * from `bars`; returns the mismatches (empty when every row matches and no row is missing or extra).
  */
 export async function diffAgainstReference(
   db: Db,
   bars: readonly RefBar[],
   windows: readonly number[],
+  symbols?: readonly string[],
 ): Promise<string[]> {
   const ref = computeReference(bars, windows);
-  const stored = await dumpKpiTables(db);
+  const stored = await dumpKpiTables(db, symbols);
   const problems: string[] = [];
   const num = (v: unknown) => (v === null ? null : Number(v));
   const check = (what: string, actual: unknown, expected: number | null) => {
