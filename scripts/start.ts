@@ -127,7 +127,24 @@ async function main(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   claimCheckout(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`);
+  // Ctrl-C while PostgreSQL and Kafka come up: the step in progress finishes (a half-started server
+  // would be left behind), then what this start started is stopped instead of running on unowned.
+  let interrupted = false;
+  const interrupt = () => {
+    if (!interrupted) say("stopping once the infrastructure step in progress ends…");
+    interrupted = true;
+  };
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
   const infra = await bringUpInfra(env);
+  process.off("SIGINT", interrupt);
+  process.off("SIGTERM", interrupt);
+  if (interrupted) {
+    await bringDownInfra({ kafka: infra.kafka.startedHere, postgres: infra.postgres.startedHere });
+    releaseCheckout();
+    say("stopped");
+    process.exit(130);
+  }
   let stopping = false;
   const services: Service[] = [];
 

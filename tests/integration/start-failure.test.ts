@@ -126,7 +126,7 @@ describe("a failed npm start stops what it started, and only that", () => {
     try {
       const run = await start("right-password", (blocker.address() as net.AddressInfo).port);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/is in use by something that is not a Kafka broker/);
+      expect(run.stderr).toMatch(/is in use by something that does not answer as this checkout.s Kafka broker/);
       expect(run.stdout).toContain("PostgreSQL: private cluster stopped");
       expect(findProcesses(clusterDir())).toEqual([]);
     } finally {
@@ -149,4 +149,36 @@ describe("a failed npm start stops what it started, and only that", () => {
       await stopCluster();
     }
   });
+
+  it("Ctrl-C while the infrastructure comes up stops the cluster and the broker it started, after the step in progress", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", "--no-web"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...stackEnv,
+        DATABASE_URL: url("right-password"),
+        KAFKA_BROKERS: `127.0.0.1:${await getFreePort()}`,
+        FORCE_COLOR: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let interruptedAt: string | null = null;
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Interrupted while the broker is still starting, after the cluster is up.
+      if (interruptedAt === null && /Kafka: starting/.test(stdout)) {
+        interruptedAt = stdout;
+        child.kill("SIGINT");
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(interruptedAt, stdout).not.toBeNull();
+    expect(code, stdout).toBe(130);
+    expect(stdout).toContain("stopping once the infrastructure step in progress ends");
+    expect(stdout).toContain("Kafka: local broker stopped");
+    expect(stdout).toContain("PostgreSQL: private cluster stopped");
+    expect(findProcesses(dataDir)).toEqual([]);
+    expect(existsSync(path.join(dataDir, "run", "start.json"))).toBe(false);
+  }, 180_000);
 });
