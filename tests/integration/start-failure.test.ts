@@ -126,7 +126,9 @@ describe("a failed npm start stops what it started, and only that", () => {
     try {
       const run = await start("right-password", (blocker.address() as net.AddressInfo).port);
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/is in use by something that does not answer as this checkout.s Kafka broker/);
+      expect(run.stderr).toMatch(
+        /is in use by something that does not answer as this checkout.s Kafka broker/,
+      );
       expect(run.stdout).toContain("PostgreSQL: private cluster stopped");
       expect(findProcesses(clusterDir())).toEqual([]);
     } finally {
