@@ -1,6 +1,6 @@
 import { DLQ_HEADERS } from "@/lib/events/topics";
 
-import type { ReadMessage } from "./read-topic";
+import type { ReadMessage } from "@/tests/integration/support/read-topic";
 
 export type DeadLetterCheck = {
   /** Per class: the bad events found on the source topic, and the distinct dead letters for them. */

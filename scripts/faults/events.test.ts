@@ -1,20 +1,20 @@
 import { describe, expect, it } from "vitest";
 
 import { DLQ_HEADERS } from "@/lib/events/topics";
+import { createRandom } from "@/lib/ingest/synthetic/walk";
 import { parseTickMessage } from "@/lib/events/tick-v1";
 import { isFutureBar } from "@/lib/kpi/future-bar";
+import type { ReadMessage } from "@/tests/integration/support/read-topic";
 
 import { checkDeadLetters } from "./dead-letters";
 import {
   BAD_CATEGORIES,
   buildBadEvents,
   buildGoodEvents,
-  createRandom,
   EXPECTED_CLASS,
   interleave,
   type SuiteBar,
 } from "./events";
-import type { ReadMessage } from "./read-topic";
 
 const NOW = Date.UTC(2026, 10, 30, 12, 0);
 const SYMBOLS = ["FLT-AAPL", "FLT-MSFT"];

@@ -42,18 +42,6 @@ export const EXPECTED_CLASS: Record<BadCategory, string> = {
   future_bar: "future_bar",
 };
 
-/** A small seeded generator (mulberry32), so that every run sends the same sequence. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 export type SuiteBar = Bar & { symbol: string };
 
 const tick = (bar: SuiteBar, producedAt: number) => ({

@@ -10,6 +10,7 @@ import { deadLetterReasonClassSchema } from "@/lib/events/dead-letter";
 import { DEFAULT_TOPICS } from "@/lib/events/topics";
 import { getEnv } from "@/lib/env";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
+import { createRandom } from "@/lib/ingest/synthetic/walk";
 import {
   createAdmin,
   createKafkaClient,
@@ -22,6 +23,7 @@ import { createLogger, describeError } from "@/lib/log";
 import { ensureKafka, getKafkaAccess, stopLocalKafka } from "@/scripts/stack/kafka";
 import { ensurePostgres, getClusterDir, stopPrivatePostgres } from "@/scripts/stack/postgres";
 import { isAlive, readPid } from "@/scripts/stack/proc";
+import { readTopicToEnd } from "@/tests/integration/support/read-topic";
 import { diffAgainstReference } from "@/tests/integration/support/tables";
 
 import { checkDeadLetters } from "./dead-letters";
@@ -30,14 +32,12 @@ import {
   buildBadEvents,
   buildGoodEvents,
   buildUnknownSymbolFlood,
-  createRandom,
   interleave,
   renameRecordedBars,
   shuffle,
   type OutEvent,
 } from "./events";
 import { listProductProcesses, sampleMemory, type ProductProcess } from "./processes";
-import { readTopicToEnd } from "./read-topic";
 import { formatTable } from "./table";
 
 const BAD_PER_CATEGORY = 1_000;
@@ -273,8 +273,8 @@ export async function runFaultSuite(options: Options): Promise<number> {
     } finally {
       await closeDb(drizzle);
     }
-    const ticks = await readTopicToEnd(getKafka(), TOPIC);
-    const letters = await readTopicToEnd(getKafka(), DEFAULT_TOPICS.ticksDlq);
+    const ticks = await readTopicToEnd(getKafka(), TOPIC, 120_000);
+    const letters = await readTopicToEnd(getKafka(), DEFAULT_TOPICS.ticksDlq, 120_000);
     const dlq = checkDeadLetters(TOPIC, ticks, letters, expectedClass);
     const overBound = [...memory.peaks].filter(([role, rss]) => rss > MEMORY_BOUND_MB[role] * 1024 * 1024);
 

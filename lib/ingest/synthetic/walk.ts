@@ -11,7 +11,7 @@ export function hashSeed(text: string): number {
 }
 
 /** mulberry32: a small, fast, deterministic PRNG returning floats in [0, 1). */
-function createRandom(seed: number): () => number {
+export function createRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

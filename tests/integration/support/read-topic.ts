@@ -1,7 +1,7 @@
+import { randomUUID } from "node:crypto";
+
 import { createAdmin, createConsumer, type KafkaClient } from "@/lib/kafka/client";
 import { decodeHeaders } from "@/lib/kafka/messages";
-
-import { uniqueId } from "../helpers";
 
 export type ReadMessage = {
   key: string | null;
@@ -27,7 +27,7 @@ async function readTopicWhile(
   timeoutMs: number,
 ): Promise<ReadMessage[]> {
   const messages: ReadMessage[] = [];
-  const consumer = createConsumer(kafka, { groupId: uniqueId("reader") });
+  const consumer = createConsumer(kafka, { groupId: `reader-${randomUUID()}` });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
