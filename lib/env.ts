@@ -44,6 +44,20 @@ export const envSchema = {
     .url()
     .refine((url) => /^postgres(ql)?:\/\//.test(url), "must start with postgres:// or postgresql://")
     .default("postgres://tickstream:tickstream@127.0.0.1:55432/tickstream"),
+  /**
+   * The owner's connection, which runs the migrations and owns the objects (README, "Database roles");
+   * DATABASE_URL is then the runtime role of the web server and workers, granted DML only. Unset: one
+   * role does both, which the privilege check reports.
+   */
+  DATABASE_OWNER_URL: z
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must start with postgres:// or postgresql://")
+    .optional(),
+  /**
+   * What the web server and workers do at start when DATABASE_URL's role is a superuser, may run DDL or
+   * lacks DML on a table: refuse to start (enforce), log it (warn) or nothing (off).
+   */
+  DATABASE_PRIVILEGE_CHECK: z.enum(["enforce", "warn", "off"]).default("warn"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
   KAFKA_BROKERS: z

@@ -1,6 +1,6 @@
 import { getEnv, type Env } from "@/lib/env";
 import type { TopicState } from "@/lib/kafka/topics";
-import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
+import { getMigrateOptions, getMigrationUrl, migrateDatabase } from "@/lib/db/migrate";
 
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
 import { ensurePostgres, stopPrivatePostgres, type PostgresHandle } from "./postgres";
@@ -36,7 +36,7 @@ export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
       `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}` +
         (kafka.credentials ? "; ACLs for the ingest, stream and web users" : ""),
     );
-    await migrateDatabase(env.DATABASE_URL, getMigrateOptions(env));
+    await migrateDatabase(getMigrationUrl(env), getMigrateOptions(env));
     say("PostgreSQL: migrations applied");
     return { postgres, kafka, topics };
   } catch (error) {
