@@ -43,7 +43,8 @@ export const envSchema = {
   DATABASE_URL: z
     .url()
     .refine((url) => /^postgres(ql)?:\/\//.test(url), "must start with postgres:// or postgresql://")
-    .default("postgres://tickstream:tickstream@127.0.0.1:55432/tickstream"),
+    // No password: the stack fills in the private cluster's generated ones (README, "Database roles").
+    .default("postgres://tickstream_app@127.0.0.1:55432/tickstream"),
   /**
    * The owner's connection, which runs the migrations and owns the objects (README, "Database roles");
    * DATABASE_URL is then the runtime role of the web server and workers, granted DML only. Unset: one
@@ -166,7 +167,8 @@ export const envSchema = {
   /** Port of the stream worker's /metrics (0 = no endpoint). */
   STREAM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 
-  BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),
+  /** Password of tickstream_bi; none by default (the private cluster generates one, README "Database roles"). */
+  BI_READONLY_PASSWORD: z.string().min(8).optional(),
   /**
    * Longest a BI statement may run: the role's statement_timeout, and a watchdog in the ingest worker
    * that cancels statements past it (a role can always lift its own statement_timeout).

@@ -42,3 +42,7 @@ grant connect on database tickstream to tickstream_app, tickstream_bi;
 -- PostgreSQL before 15 lets every role create objects in schema public.
 revoke create on schema public from public;
 alter schema public owner to tickstream_owner;
+-- Only a superuser can take pg_notify from PUBLIC (so that the BI role cannot forge the product's
+-- notifications); the symbols trigger calls it as the role that writes the row.
+revoke execute on function pg_catalog.pg_notify(text, text) from public;
+grant execute on function pg_catalog.pg_notify(text, text) to tickstream_owner, tickstream_app;

@@ -4,7 +4,7 @@ import { getEnv } from "@/lib/env";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
-import { ensurePostgres } from "@/scripts/stack/postgres";
+import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 import { createPipelineTopics, createScratchDatabase, getProcessGroups } from "@/scripts/stack/scratch";
 import { ensureBuilt } from "@/scripts/stack/build";
 
@@ -22,9 +22,13 @@ export default async function globalSetup(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   ensureBuilt();
-  await ensurePostgres(env.DATABASE_URL);
+  const { access: database } = await ensureProductPostgres(env);
   const broker = await ensureKafka(env);
-  const databaseUrl = await createScratchDatabase(env.DATABASE_URL, E2E_DATABASE, env.BI_READONLY_PASSWORD);
+  const databaseUrl = await createScratchDatabase(
+    database.adminUrl,
+    E2E_DATABASE,
+    database.databaseEnv.BI_READONLY_PASSWORD ?? env.BI_READONLY_PASSWORD,
+  );
   const run = randomUUID().slice(0, 8);
   const topics = {
     ticks: `e2e.${run}.market.ticks`,
