@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
@@ -35,9 +35,10 @@ async function getErrorCode(db: Db, statement: string): Promise<string | null> {
  * grants live in the test database, dropped first).
  */
 async function createLoginRole(database: TestDatabase): Promise<TestRole> {
+  // As the admin: the test database's own connection is the runtime role, which may not create roles.
   const name = uniqueId("tst_role");
   const password = randomBytes(18).toString("base64url");
-  await database.db.$client.query(
+  await database.adminDb.$client.query(
     `create role ${pg.escapeIdentifier(name)} login nosuperuser nocreatedb nocreaterole password ${pg.escapeLiteral(password)}`,
   );
   const url = new URL(database.url);
@@ -57,8 +58,8 @@ describe("the runtime role", () => {
     database = await createTestDatabase();
     runtime = await createLoginRole(database);
     bare = await createLoginRole(database);
-    await applyDatabaseGrants(database.db, runtime.name);
-    await database.db.$client.query(
+    await applyDatabaseGrants(database.adminDb, runtime.name);
+    await database.adminDb.$client.query(
       `grant connect on database ${pg.escapeIdentifier(database.name)} to ${pg.escapeIdentifier(bare.name)}`,
     );
     runtimeDb = createDb(runtime.url, { max: 2 });
@@ -68,7 +69,7 @@ describe("the runtime role", () => {
   afterAll(async () => {
     await runCleanup("closing the runtime pool", () => closeDb(runtimeDb));
     await runCleanup("closing the bare pool", () => closeDb(bareDb));
-    const adminUrl = database.url;
+    const adminUrl = inject("adminDatabaseUrl");
     await runCleanup("dropping the test database", () => database.drop());
     await runCleanup("dropping the test roles", async () => {
       const admin = new pg.Client({ connectionString: new URL("/postgres", adminUrl).toString() });
@@ -104,7 +105,7 @@ describe("the runtime role", () => {
   });
 
   it("gets DML on a table a later migration creates (the owner's default privileges)", async () => {
-    await database.db.$client.query("create table public.later_table (id int)");
+    await database.adminDb.$client.query("create table public.later_table (id int)");
     await runtimeDb.$client.query("insert into later_table values (1)");
     expect((await runtimeDb.$client.query("select id from later_table")).rows).toEqual([{ id: 1 }]);
   });
@@ -118,14 +119,14 @@ describe("the runtime role", () => {
   });
 
   it("the check refuses a superuser with one line naming the problem and the fix", async () => {
-    const problem = describePrivilegeProblems(await getRuntimePrivileges(database.db));
+    const problem = describePrivilegeProblems(await getRuntimePrivileges(database.adminDb));
     expect(problem).toMatch(
       /^DATABASE_URL connects as role "[^"]+", which has too much privilege: it is a superuser/,
     );
     expect(problem).toContain("docs/sql/create-roles.sql");
     expect(problem).not.toContain("\n");
     await expect(
-      checkRuntimePrivileges(database.db, { mode: "enforce", logger: testLogger }),
+      checkRuntimePrivileges(database.adminDb, { mode: "enforce", logger: testLogger }),
     ).rejects.toBeInstanceOf(RuntimePrivilegeError);
   });
 
@@ -144,21 +145,21 @@ describe("the runtime role", () => {
 
   it("the check refuses a role that inherits the tables' owner", async () => {
     const owner = (
-      await database.db.$client.query<{ owner: string }>(
+      await database.adminDb.$client.query<{ owner: string }>(
         "select pg_get_userbyid(relowner) as owner from pg_class where relname = 'symbols'",
       )
     ).rows[0]!.owner;
     const heir = await createLoginRole(database);
     try {
-      await database.db.$client.query(
+      await database.adminDb.$client.query(
         `grant connect on database ${pg.escapeIdentifier(database.name)} to ${pg.escapeIdentifier(heir.name)}`,
       );
       // A superuser owner cannot be inherited without making the heir one too; make a plain owner.
-      await database.db.$client.query(`create role ${pg.escapeIdentifier(`${heir.name}_o`)} nologin`);
-      await database.db.$client.query(
+      await database.adminDb.$client.query(`create role ${pg.escapeIdentifier(`${heir.name}_o`)} nologin`);
+      await database.adminDb.$client.query(
         `alter table later_table owner to ${pg.escapeIdentifier(`${heir.name}_o`)}`,
       );
-      await database.db.$client.query(
+      await database.adminDb.$client.query(
         `grant ${pg.escapeIdentifier(`${heir.name}_o`)} to ${pg.escapeIdentifier(heir.name)}`,
       );
       const heirDb = createDb(heir.url, { max: 1 });
@@ -169,10 +170,10 @@ describe("the runtime role", () => {
         await closeDb(heirDb);
       }
     } finally {
-      await database.db.$client.query(`alter table later_table owner to ${pg.escapeIdentifier(owner)}`);
-      await database.db.$client.query(`drop owned by ${pg.escapeIdentifier(heir.name)}`);
-      await database.db.$client.query(`drop role ${pg.escapeIdentifier(heir.name)}`);
-      await database.db.$client.query(`drop role ${pg.escapeIdentifier(`${heir.name}_o`)}`);
+      await database.adminDb.$client.query(`alter table later_table owner to ${pg.escapeIdentifier(owner)}`);
+      await database.adminDb.$client.query(`drop owned by ${pg.escapeIdentifier(heir.name)}`);
+      await database.adminDb.$client.query(`drop role ${pg.escapeIdentifier(heir.name)}`);
+      await database.adminDb.$client.query(`drop role ${pg.escapeIdentifier(`${heir.name}_o`)}`);
     }
   });
 });

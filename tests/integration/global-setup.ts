@@ -28,6 +28,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** A superuser of the private cluster (or the configured connection), to the `postgres` database. */
     adminDatabaseUrl: string;
+    /** The runtime role of the private cluster (DML only), which the product code under test uses; null: the admin. */
+    runtimeDatabaseUser: { username: string; password: string } | null;
     /** The BI role's password: the private cluster's generated one, or BI_READONLY_PASSWORD. */
     biPassword: string | null;
     templateDatabase: string;
@@ -88,6 +90,7 @@ export default async function setup(project: TestProject): Promise<void> {
 
   project.provide("adminDatabaseUrl", admin.toString());
   project.provide("biPassword", biPassword);
+  project.provide("runtimeDatabaseUser", access.secrets?.app ?? null);
   project.provide("templateDatabase", TEMPLATE_DATABASE);
   project.provide("kafkaBrokers", env.KAFKA_BROKERS);
   project.provide("kafkaAdmin", kafka.admin);
