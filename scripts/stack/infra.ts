@@ -58,7 +58,7 @@ export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
  * replace the configured DATABASE_URL (which has no password there).
  */
 export async function migrateProductDatabase(database: PostgresAccess): Promise<void> {
-  const productEnv = parseEnv({ ...process.env, ...database.databaseEnv });
+  const productEnv = parseEnv({ ...process.env, ...database.migrationEnv });
   await migrateDatabase(getMigrationUrl(productEnv), getMigrateOptions(productEnv));
 }
 

@@ -15,6 +15,9 @@ import {
 } from "./postgres-secrets";
 import { isLocalHost, say } from "./proc";
 
+/** Arbitrary constant: serialises concurrent bootstraps of the roles (advisory lock in `postgres`). */
+const BOOTSTRAP_LOCK_KEY = 7_245_311_003;
+
 /** The credentials every private cluster had before it had roles (README, "Database roles"). */
 const LEGACY_SUPERUSER = { username: "tickstream", password: "tickstream" };
 
@@ -23,10 +26,14 @@ export type PostgresAccess = {
   /** A superuser (private cluster) or the configured connection, to the `postgres` database. */
   adminUrl: string;
   /**
-   * The environment of the product's processes and its migration: DATABASE_URL (runtime role),
-   * DATABASE_OWNER_URL, BI_READONLY_PASSWORD and DATABASE_PRIVILEGE_CHECK. Empty: the configured ones.
+   * What the web server and workers get (the runtime role's DATABASE_URL and DATABASE_PRIVILEGE_CHECK):
+   * never the owner's or the BI role's password. Empty: the configured settings.
    */
-  databaseEnv: Record<string, string>;
+  processEnv: Record<string, string>;
+  /** What the migration gets: the runtime role's URL, the owner's and the BI role's password. */
+  migrationEnv: Record<string, string>;
+  /** The BI role's password, when the stack generated it. */
+  biPassword: string | null;
   /** The private cluster's passwords, when this checkout runs it. */
   secrets: PostgresSecrets | null;
 };
@@ -66,7 +73,16 @@ export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> 
     const handle = await ensurePostgres(configured);
     const admin = new URL(configured);
     admin.pathname = "/postgres";
-    return { handle, access: { adminUrl: admin.toString(), databaseEnv: {}, secrets: null } };
+    return {
+      handle,
+      access: {
+        adminUrl: admin.toString(),
+        processEnv: {},
+        migrationEnv: {},
+        biPassword: null,
+        secrets: null,
+      },
+    };
   }
   const target = parseDatabaseUrl(env.DATABASE_URL);
   let secrets = readPostgresSecrets();
@@ -84,14 +100,20 @@ export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> 
   const adminUrl = withCredentials(env.DATABASE_URL, secrets.superuser, "postgres");
   handle ??= await ensurePostgres(adminUrl);
   await bootstrapProductRoles(adminUrl, secrets, target.database, env);
-  const databaseEnv = {
-    DATABASE_URL: withCredentials(env.DATABASE_URL, secrets.app),
-    DATABASE_OWNER_URL: withCredentials(env.DATABASE_URL, secrets.owner),
-    BI_READONLY_PASSWORD: secrets.bi.password,
+  const runtimeUrl = withCredentials(env.DATABASE_URL, secrets.app);
+  const access: PostgresAccess = {
+    adminUrl,
     // The stack made the roles, so a runtime role with too much or too little privilege is a bug.
-    DATABASE_PRIVILEGE_CHECK: "enforce",
+    processEnv: { DATABASE_URL: runtimeUrl, DATABASE_PRIVILEGE_CHECK: "enforce" },
+    migrationEnv: {
+      DATABASE_URL: runtimeUrl,
+      DATABASE_OWNER_URL: withCredentials(env.DATABASE_URL, secrets.owner),
+      BI_READONLY_PASSWORD: secrets.bi.password,
+    },
+    biPassword: secrets.bi.password,
+    secrets,
   };
-  return { handle, access: { adminUrl, databaseEnv, secrets } };
+  return { handle, access };
 }
 
 /**
@@ -149,6 +171,8 @@ export async function bootstrapProductRoles(
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    // `npm start` and a test run may bootstrap at once; concurrent ALTER ROLEs can fail.
+    await client.query(`select pg_advisory_lock(${BOOTSTRAP_LOCK_KEY})`);
     const roles = "nosuperuser nocreatedb nocreaterole noreplication nobypassrls";
     await client.query(upsertRoleSql(owner, `login ${roles}`));
     await client.query(upsertRoleSql(app, `login ${roles} inherit`));
@@ -170,10 +194,11 @@ export async function bootstrapProductRoles(
     else await client.query(`alter database ${db} owner to ${pg.escapeIdentifier(owner.username)}`);
     await client.query(`revoke all on database ${db} from public`);
     await client.query(`grant connect on database ${db} to ${pg.escapeIdentifier(app.username)}, ${biName}`);
+    await transferOwnership(withDatabase(adminUrl, database), owner.username, app.username, bi.username);
   } finally {
+    // Ending the session releases the advisory lock.
     await client.end();
   }
-  await transferOwnership(withDatabase(adminUrl, database), owner.username, app.username, bi.username);
 }
 
 function withDatabase(url: string, database: string): string {

@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const databaseUrl = await createScratchDatabase(
     database.adminUrl,
     E2E_DATABASE,
-    database.databaseEnv.BI_READONLY_PASSWORD ?? env.BI_READONLY_PASSWORD,
+    database.biPassword ?? env.BI_READONLY_PASSWORD,
   );
   const run = randomUUID().slice(0, 8);
   const topics = {

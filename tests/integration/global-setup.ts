@@ -51,7 +51,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const env = getEnv();
   const { access } = await ensureProductPostgres(env);
   const kafka = await ensureKafka(env);
-  const biPassword = access.databaseEnv.BI_READONLY_PASSWORD ?? env.BI_READONLY_PASSWORD ?? null;
+  const biPassword = access.biPassword ?? env.BI_READONLY_PASSWORD ?? null;
 
   const admin = new URL(access.adminUrl);
   const client = new pg.Client({ connectionString: admin.toString() });
