@@ -8,6 +8,7 @@ import next from "next";
 import { readSymbolSummaries } from "@/lib/api/symbol-summary";
 import { getEnv } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
+import { checkRuntimePrivileges } from "@/lib/db/runtime-privileges";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { workerKindSchema } from "@/lib/events/worker-metrics";
 import { createPipelineMonitor } from "@/lib/health/pipeline-monitor";
@@ -57,6 +58,8 @@ void runWorker(
     const groupId = `${WEB_GROUP_PREFIX}${os.hostname()}-${process.pid}-${Date.now().toString(36)}`;
     const deadLetterGroupId = `${groupId}-dlq`;
     const monitorDb = createWorkerDb(ctx, env.DATABASE_URL, "web-monitor", 2);
+    // Before serving: a runtime role with DDL or superuser rights is refused (DATABASE_PRIVILEGE_CHECK).
+    await checkRuntimePrivileges(monitorDb, { mode: env.DATABASE_PRIVILEGE_CHECK, logger });
     const monitor = createPipelineMonitor({
       db: monitorDb,
       admin: createAdmin(kafka),

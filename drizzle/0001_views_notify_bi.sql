@@ -84,9 +84,16 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-ALTER ROLE "tickstream_bi" SET default_transaction_read_only = on;
---> statement-breakpoint
-ALTER ROLE "tickstream_bi" SET statement_timeout = '60s';
+-- Role settings need CREATEROLE (or a superuser); a migrating owner without it finds them set by
+-- docs/sql/create-roles.sql, which creates the role. Wrapped after release: same effect for a superuser.
+DO $$
+BEGIN
+  ALTER ROLE "tickstream_bi" SET default_transaction_read_only = on;
+  ALTER ROLE "tickstream_bi" SET statement_timeout = '60s';
+EXCEPTION WHEN insufficient_privilege THEN
+  RAISE NOTICE 'tickstream_bi keeps its settings (the migrating role lacks CREATEROLE)';
+END
+$$;
 --> statement-breakpoint
 -- Database-level grants (CONNECT, no TEMPORARY) are not copied to databases cloned from a template,
 -- so lib/db/migrate.ts applies them on every migrate run instead of here.

@@ -5,11 +5,18 @@ import { InvalidEnvError, parseEnv } from "@/lib/env";
 describe("parseEnv", () => {
   it("has defaults that run locally", () => {
     const env = parseEnv({});
-    expect(env.DATABASE_URL).toBe("postgres://tickstream:tickstream@127.0.0.1:55432/tickstream");
+    expect(env.DATABASE_URL).toBe("postgres://tickstream_app@127.0.0.1:55432/tickstream");
     expect(env.KAFKA_BROKERS).toBe("127.0.0.1:9092");
     expect(env.INGEST_SOURCE).toBe("replay");
     expect(env.KPI_WINDOWS).toEqual([5, 15, 60]);
     expect(env.DEFAULT_SYMBOLS).toContain("AAPL");
+  });
+
+  it("ships no usable password: the database URL has none, the BI role's is unset", () => {
+    const env = parseEnv({});
+    expect(new URL(env.DATABASE_URL).password).toBe("");
+    expect(env.DATABASE_OWNER_URL).toBeUndefined();
+    expect(env.BI_READONLY_PASSWORD).toBeUndefined();
   });
 
   it("parses lists and numbers", () => {

@@ -43,7 +43,22 @@ export const envSchema = {
   DATABASE_URL: z
     .url()
     .refine((url) => /^postgres(ql)?:\/\//.test(url), "must start with postgres:// or postgresql://")
-    .default("postgres://tickstream:tickstream@127.0.0.1:55432/tickstream"),
+    // No password: the stack fills in the private cluster's generated ones (README, "Database roles").
+    .default("postgres://tickstream_app@127.0.0.1:55432/tickstream"),
+  /**
+   * The owner's connection, which runs the migrations and owns the objects (README, "Database roles");
+   * DATABASE_URL is then the runtime role of the web server and workers, granted DML only. Unset: one
+   * role does both, which the privilege check reports.
+   */
+  DATABASE_OWNER_URL: z
+    .url()
+    .refine((url) => /^postgres(ql)?:\/\//.test(url), "must start with postgres:// or postgresql://")
+    .optional(),
+  /**
+   * What the web server and workers do at start when DATABASE_URL's role is a superuser, may run DDL or
+   * lacks DML on a table: refuse to start (enforce), log it (warn) or nothing (off).
+   */
+  DATABASE_PRIVILEGE_CHECK: z.enum(["enforce", "warn", "off"]).default("warn"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
   KAFKA_BROKERS: z
@@ -152,7 +167,8 @@ export const envSchema = {
   /** Port of the stream worker's /metrics (0 = no endpoint). */
   STREAM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 
-  BI_READONLY_PASSWORD: z.string().min(8).default("tickstream_bi"),
+  /** Password of tickstream_bi; none by default (the private cluster generates one, README "Database roles"). */
+  BI_READONLY_PASSWORD: z.string().min(8).optional(),
   /**
    * Longest a BI statement may run: the role's statement_timeout, and a watchdog in the ingest worker
    * that cancels statements past it (a role can always lift its own statement_timeout).

@@ -200,6 +200,7 @@ async function main(): Promise<void> {
       FORCE_COLOR: "0",
       NO_COLOR: "1",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...infra.database.processEnv,
     };
     if (withWeb)
       services.push({

@@ -2,6 +2,7 @@
 // each symbol's source (yahoo, replay, synthetic) and publishes them to market.ticks, keyed by symbol,
 // with an idempotent producer. Start with `tsx workers/ingest.ts` (npm start runs it).
 import { startBiWatchdog } from "@/lib/db/bi-watchdog";
+import { checkRuntimePrivileges } from "@/lib/db/runtime-privileges";
 import { getEnv } from "@/lib/env";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { getKafkaConnection } from "@/lib/kafka/connection";
@@ -13,6 +14,8 @@ void runWorker("ingest", async (ctx) => {
   const env = getEnv();
   const { logger } = ctx;
   const db = createWorkerDb(ctx, env.DATABASE_URL, "ingest");
+  // Before any work: a runtime role with DDL or superuser rights is refused (DATABASE_PRIVILEGE_CHECK).
+  await checkRuntimePrivileges(db, { mode: env.DATABASE_PRIVILEGE_CHECK, logger });
   const registry = createMetricsRegistry("ingest");
   await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.INGEST_METRICS_PORT });
   const worker = await startIngestWorker({

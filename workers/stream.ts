@@ -1,6 +1,7 @@
 // Stream worker: consumes market.ticks in a consumer group, writes KPIs to PostgreSQL exactly once
 // (rows and offsets in one transaction), dead-letters invalid events and publishes live updates to
 // market.kpis after each commit. Start with `tsx workers/stream.ts` (npm start runs it).
+import { checkRuntimePrivileges } from "@/lib/db/runtime-privileges";
 import { getEnv } from "@/lib/env";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { getKafkaConnection } from "@/lib/kafka/connection";
@@ -12,6 +13,8 @@ void runWorker("stream", async (ctx) => {
   const env = getEnv();
   const { logger } = ctx;
   const db = createWorkerDb(ctx, env.DATABASE_URL, "stream");
+  // Before any work: a runtime role with DDL or superuser rights is refused (DATABASE_PRIVILEGE_CHECK).
+  await checkRuntimePrivileges(db, { mode: env.DATABASE_PRIVILEGE_CHECK, logger });
   const registry = createMetricsRegistry("stream");
   await serveWorkerMetrics(ctx, registry, { host: env.METRICS_HOST, port: env.STREAM_METRICS_PORT });
   const kafka = createKafkaClient({

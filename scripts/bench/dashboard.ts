@@ -14,7 +14,7 @@ import { ensureBuilt } from "@/scripts/stack/build";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
-import { ensurePostgres } from "@/scripts/stack/postgres";
+import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 import {
   createPipelineTopics,
   getProcessGroups,
@@ -95,11 +95,11 @@ export async function benchDashboard(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   ensureBuilt();
-  await ensurePostgres(env.DATABASE_URL);
+  const { access: database } = await ensureProductPostgres(env);
   const broker = await ensureKafka(env);
   const run = Date.now().toString(36);
   const dbName = `bench_dash_${run}`;
-  const url = await createScratchDatabase(env.DATABASE_URL, dbName);
+  const url = await createScratchDatabase(database.adminUrl, dbName);
   const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
   const streamGroupId = `bench-${run}`;
   await createPipelineTopics(broker.admin, topics, 3, {
@@ -299,6 +299,6 @@ export async function benchDashboard(): Promise<void> {
     await Promise.all(pids.map((pid) => stopProcess(pid)));
     await producer.disconnect();
     await deleteTopics(kafka, Object.values(topics));
-    await dropScratchDatabase(env.DATABASE_URL, dbName);
+    await dropScratchDatabase(database.adminUrl, dbName);
   }
 }

@@ -9,7 +9,7 @@ import { createLogger } from "@/lib/log";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { connectAs } from "@/scripts/stack/kafka-credentials";
-import { ensurePostgres } from "@/scripts/stack/postgres";
+import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 import {
   createPipelineTopics,
   getProcessGroups,
@@ -33,12 +33,12 @@ const BARS_PER_SYMBOL = Number(process.env.BENCH_BARS ?? 300);
 export async function benchStream(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
-  await ensurePostgres(env.DATABASE_URL);
+  const { access: database } = await ensureProductPostgres(env);
   const broker = await ensureKafka(env);
   const logger = createLogger("bench", "warn");
   const run = Date.now().toString(36);
   const dbName = `bench_${run}`;
-  const url = await createScratchDatabase(env.DATABASE_URL, dbName);
+  const url = await createScratchDatabase(database.adminUrl, dbName);
   const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
   const groupId = `bench-${run}`;
   await createPipelineTopics(broker.admin, topics, 3, {
@@ -113,7 +113,7 @@ export async function benchStream(): Promise<void> {
   const metrics = worker.metrics();
   await worker.stop();
   await closeDb(db);
-  await dropScratchDatabase(env.DATABASE_URL, dbName);
+  await dropScratchDatabase(database.adminUrl, dbName);
   await deleteTopics(kafka, Object.values(topics));
 
   console.log(`\nstream benchmark: ${SYMBOLS} symbols × ${BARS_PER_SYMBOL} bars = ${ticks.length} events`);

@@ -14,8 +14,9 @@
 #
 # Environment (the shell's, then .env.local, then .env, as for the rest of the project):
 #   DATABASE_URL           the Tickstream database; its host, port and name are used (default
-#                          postgres://tickstream:tickstream@127.0.0.1:55432/tickstream)
-#   BI_READONLY_PASSWORD   password of tickstream_bi (default tickstream_bi)
+#                          postgres://tickstream_app@127.0.0.1:55432/tickstream)
+#   BI_READONLY_PASSWORD   password of tickstream_bi (default: the private cluster's, bi.password in
+#                          $TICKSTREAM_DATA_DIR or .data, secrets/postgres.json)
 #   SUPERSET_PORT          default 8088;  SUPERSET_ADMIN_PASSWORD  default admin
 #   PYTHON                 interpreter for the venv (3.10 to 3.12; default python3)
 set -euo pipefail
@@ -77,7 +78,7 @@ PY="$VENV/bin/python"
 
 # --- 2. Configuration: the shell's environment, then .env.local, then .env, then the defaults ----------
 eval "$("$PY" - <<'EOF'
-import os, shlex
+import json, os, shlex, sys
 from urllib.parse import urlsplit
 from dotenv import dotenv_values
 env = {}
@@ -85,11 +86,18 @@ for name in (".env", ".env.local"):
     if os.path.exists(name):
         env.update({k: v for k, v in dotenv_values(name).items() if v is not None})
 env.update(os.environ)
-url = urlsplit(env.get("DATABASE_URL") or "postgres://tickstream:tickstream@127.0.0.1:55432/tickstream")
+url = urlsplit(env.get("DATABASE_URL") or "postgres://tickstream_app@127.0.0.1:55432/tickstream")
+password = env.get("BI_READONLY_PASSWORD")
+secrets = os.path.join(env.get("TICKSTREAM_DATA_DIR") or ".data", "secrets", "postgres.json")
+if not password and os.path.exists(secrets):
+    with open(secrets) as f:
+        password = json.load(f)["bi"]["password"]
+if not password:
+    sys.exit("set BI_READONLY_PASSWORD (the private cluster's is in .data/secrets/postgres.json)")
 print("BI_HOST=" + shlex.quote(url.hostname or "127.0.0.1"))
 print("BI_PORT=" + shlex.quote(str(url.port or 5432)))
 print("BI_DB=" + shlex.quote(url.path.lstrip("/") or "tickstream"))
-print("BI_PASSWORD=" + shlex.quote(env.get("BI_READONLY_PASSWORD") or "tickstream_bi"))
+print("BI_PASSWORD=" + shlex.quote(password))
 EOF
 )"
 if [ ! -s "$STATE/secret_key" ]; then

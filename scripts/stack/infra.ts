@@ -1,14 +1,21 @@
-import { getEnv, type Env } from "@/lib/env";
+import { getEnv, parseEnv, type Env } from "@/lib/env";
 import type { TopicState } from "@/lib/kafka/topics";
-import { getMigrateOptions, migrateDatabase } from "@/lib/db/migrate";
+import { getMigrateOptions, getMigrationUrl, migrateDatabase } from "@/lib/db/migrate";
 
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
-import { ensurePostgres, stopPrivatePostgres, type PostgresHandle } from "./postgres";
+import { stopPrivatePostgres, type PostgresHandle } from "./postgres";
+import { ensureProductPostgres, type PostgresAccess } from "./postgres-roles";
 import { securePrivateDataDir } from "./private-files";
 import { say } from "./proc";
 import { createPipelineTopics, getProcessGroups, pipelineTopicSpecs } from "./scratch";
 
-export type Infra = { postgres: PostgresHandle; kafka: KafkaHandle; topics: TopicState[] };
+export type Infra = {
+  postgres: PostgresHandle;
+  /** The database settings of the product's processes (the private cluster's roles), to pass on. */
+  database: PostgresAccess;
+  kafka: KafkaHandle;
+  topics: TopicState[];
+};
 
 /** The topics of the pipeline as configured (market.ticks is keyed by symbol). */
 export function topicSpecs(env: Env) {
@@ -23,7 +30,7 @@ function getTopicNames(env: Env) {
 export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
   // First: where the private cluster may live depends on who can traverse .data.
   securePrivateDataDir();
-  const postgres = await ensurePostgres(env.DATABASE_URL);
+  const { handle: postgres, access: database } = await ensureProductPostgres(env);
   let kafkaStartedHere = false;
   try {
     const kafka = await ensureKafka(env);
@@ -36,14 +43,23 @@ export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
       `Kafka topics: ${topics.map((t) => `${t.topic} (${t.partitions} partition${t.partitions === 1 ? "" : "s"})`).join(", ")}` +
         (kafka.credentials ? "; ACLs for the ingest, stream and web users" : ""),
     );
-    await migrateDatabase(env.DATABASE_URL, getMigrateOptions(env));
+    await migrateProductDatabase(database);
     say("PostgreSQL: migrations applied");
-    return { postgres, kafka, topics };
+    return { postgres, database, kafka, topics };
   } catch (error) {
     // Stop what this call started, and only that: a server it merely connected to keeps running.
     await bringDownInfra({ kafka: kafkaStartedHere, postgres: postgres.startedHere });
     throw error;
   }
+}
+
+/**
+ * Applies the migrations as the owner and grants the runtime role its DML. The private cluster's roles
+ * replace the configured DATABASE_URL (which has no password there).
+ */
+export async function migrateProductDatabase(database: PostgresAccess): Promise<void> {
+  const productEnv = parseEnv({ ...process.env, ...database.migrationEnv });
+  await migrateDatabase(getMigrationUrl(productEnv), getMigrateOptions(productEnv));
 }
 
 /** Stops what this checkout runs itself: the local broker and the private PostgreSQL cluster. */

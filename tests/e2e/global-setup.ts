@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 
+import { closeDb, createDb } from "@/lib/db/client";
+import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { getEnv } from "@/lib/env";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
-import { ensurePostgres } from "@/scripts/stack/postgres";
+import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 import { createPipelineTopics, createScratchDatabase, getProcessGroups } from "@/scripts/stack/scratch";
 import { ensureBuilt } from "@/scripts/stack/build";
 
@@ -22,9 +24,14 @@ export default async function globalSetup(): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
   ensureBuilt();
-  await ensurePostgres(env.DATABASE_URL);
+  const { access: database } = await ensureProductPostgres(env);
   const broker = await ensureKafka(env);
-  const databaseUrl = await createScratchDatabase(env.DATABASE_URL, E2E_DATABASE, env.BI_READONLY_PASSWORD);
+  const databaseUrl = await createScratchDatabase(
+    database.adminUrl,
+    E2E_DATABASE,
+    database.biPassword ?? env.BI_READONLY_PASSWORD,
+  );
+  const runtimeUrl = await grantRuntimeRole(databaseUrl, database.secrets?.app ?? null);
   const run = randomUUID().slice(0, 8);
   const topics = {
     ticks: `e2e.${run}.market.ticks`,
@@ -42,7 +49,9 @@ export default async function globalSetup(): Promise<void> {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "info",
-    DATABASE_URL: databaseUrl,
+    // The processes run as the private cluster's runtime role (DML only), as under `npm start`.
+    DATABASE_URL: runtimeUrl,
+    ...(runtimeUrl === databaseUrl ? {} : { DATABASE_PRIVILEGE_CHECK: "enforce" }),
     KAFKA_BROKERS: env.KAFKA_BROKERS,
     TOPIC_TICKS: topics.ticks,
     TOPIC_KPIS: topics.kpis,
@@ -85,4 +94,25 @@ export default async function globalSetup(): Promise<void> {
     workerPids,
   };
   writeE2eState(state);
+}
+
+/**
+ * Grants the runtime role DML on the scratch database (made by the admin) and returns its URL there;
+ * without one (a configured DATABASE_URL), the admin's URL.
+ */
+async function grantRuntimeRole(
+  adminUrl: string,
+  runtime: { username: string; password: string } | null,
+): Promise<string> {
+  if (!runtime) return adminUrl;
+  const admin = createDb(adminUrl, { max: 1 });
+  try {
+    await applyDatabaseGrants(admin, runtime.username);
+  } finally {
+    await closeDb(admin);
+  }
+  const url = new URL(adminUrl);
+  url.username = encodeURIComponent(runtime.username);
+  url.password = encodeURIComponent(runtime.password);
+  return url.toString();
 }

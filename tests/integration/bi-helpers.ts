@@ -1,14 +1,13 @@
 import path from "node:path";
 
 import pg from "pg";
+import { inject } from "vitest";
 
 import type { Db } from "@/lib/db/client";
 import { insertSymbols } from "@/lib/db/queries/symbols";
-import { getEnv } from "@/lib/env";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import type { InMessage } from "@/lib/kafka/messages";
 import type { Bar } from "@/lib/kpi/types";
-import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
 import { DEFAULT_STREAM_SYMBOL_SETTINGS, testLogger } from "./helpers";
@@ -27,10 +26,11 @@ export const BI_VIEWS = [
   "window_kpis",
 ] as const;
 
-/** The BI role's password as the migrate step set it: BI_READONLY_PASSWORD (or .env), default "tickstream_bi". */
+/** The BI role's password as the global setup set it (the private cluster's, or BI_READONLY_PASSWORD). */
 export function getBiPassword(): string {
-  loadEnvFiles();
-  return getEnv().BI_READONLY_PASSWORD;
+  const password = inject("biPassword");
+  if (!password) throw new Error("set BI_READONLY_PASSWORD: the BI role has no known password");
+  return password;
 }
 
 /** A client connected to `databaseUrl`'s database as the read-only BI role (same host and port). */

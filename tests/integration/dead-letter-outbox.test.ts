@@ -90,7 +90,7 @@ describe("dead-letter outbox", () => {
   afterEach(async () => {
     await runCleanup("stopping the stream worker", () => worker?.stop());
     worker = undefined;
-    await database.db.$client.query("truncate fact_prices, daily_stats, kpi_snapshots, raw_ticks");
+    await database.adminDb.$client.query("truncate fact_prices, daily_stats, kpi_snapshots, raw_ticks");
   });
 
   afterAll(async () => {
@@ -102,10 +102,12 @@ describe("dead-letter outbox", () => {
     // Fails the first offset update of any batch (after the letters were inserted), once: sequences are
     // not transactional, so the failure is not rolled back with the batch, and neither is the record
     // of how many letters the failing transaction saw.
-    await database.db.$client.query(`
+    // As the admin (the runtime role has no DDL); security definer: the trigger fires in the runtime
+    // role's transactions and sets a sequence it may not update.
+    await database.adminDb.$client.query(`
       create sequence fail_once;
       create sequence letters_seen_by_failed_attempt minvalue 0;
-      create function fail_first_offset_update() returns trigger language plpgsql as $$
+      create function fail_first_offset_update() returns trigger language plpgsql security definer as $$
       begin
         if nextval('fail_once') = 1 then
           perform setval('letters_seen_by_failed_attempt', (select count(*) from dead_letters), true);
@@ -140,7 +142,7 @@ describe("dead-letter outbox", () => {
       expect(dlq.map(coordinatesOf).sort()).toEqual(rows.map((r) => r.coordinates).sort());
       expect(worker.metrics().deadLettered).toBe(sent.bad);
     } finally {
-      await database.db.$client.query(
+      await database.adminDb.$client.query(
         "drop trigger fail_first_offset_update on stream_offsets; drop function fail_first_offset_update()",
       );
     }
@@ -256,9 +258,9 @@ describe("dead-letter outbox", () => {
       await recordLetters(topics.ticks, [0, 1, 2]);
       // The crash window: the broker acknowledged, then marking the rows published fails (as if the
       // process died or PostgreSQL went away before the commit).
-      await database.db.$client.query(`
+      await database.adminDb.$client.query(`
         create sequence fail_mark_once;
-        create function fail_first_mark() returns trigger language plpgsql as $$
+        create function fail_first_mark() returns trigger language plpgsql security definer as $$
         begin
           if new.published_at is not null and nextval('fail_mark_once') = 1 then
             raise exception 'injected failure between the send and the mark';
@@ -301,7 +303,7 @@ describe("dead-letter outbox", () => {
         }
         expect(dlq[0]).toMatchObject({ key: "K0", value: "not json 0" });
       } finally {
-        await database.db.$client.query(
+        await database.adminDb.$client.query(
           "drop trigger fail_first_mark on dead_letters; drop function fail_first_mark()",
         );
       }

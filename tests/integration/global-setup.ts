@@ -11,7 +11,7 @@ import type { KafkaConnection } from "@/lib/kafka/connection";
 import type { KafkaCredentials } from "@/scripts/stack/kafka-credentials";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
-import { ensurePostgres } from "@/scripts/stack/postgres";
+import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 
 /**
  * The template is named after the migrations it holds: drizzle's migrator skips a migration older than
@@ -26,7 +26,12 @@ export const TEMPLATE_DATABASE = `tickstream_test_template_${createHash("sha256"
 declare module "vitest" {
   // eslint-disable-next-line @typescript-eslint/consistent-type-definitions -- module augmentation needs an interface
   export interface ProvidedContext {
+    /** A superuser of the private cluster (or the configured connection), to the `postgres` database. */
     adminDatabaseUrl: string;
+    /** The runtime role of the private cluster (DML only), which the product code under test uses; null: the admin. */
+    runtimeDatabaseUser: { username: string; password: string } | null;
+    /** The BI role's password: the private cluster's generated one, or BI_READONLY_PASSWORD. */
+    biPassword: string | null;
     templateDatabase: string;
     kafkaBrokers: string;
     /** The admin's connection: the broker's super user when it has users. */
@@ -44,11 +49,11 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<void> {
   loadEnvFiles();
   const env = getEnv();
-  await ensurePostgres(env.DATABASE_URL);
+  const { access } = await ensureProductPostgres(env);
   const kafka = await ensureKafka(env);
+  const biPassword = access.biPassword ?? env.BI_READONLY_PASSWORD ?? null;
 
-  const admin = new URL(env.DATABASE_URL);
-  admin.pathname = "/postgres";
+  const admin = new URL(access.adminUrl);
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
@@ -76,11 +81,16 @@ export default async function setup(project: TestProject): Promise<void> {
   } finally {
     await client.end();
   }
-  const templateUrl = new URL(env.DATABASE_URL);
+  const templateUrl = new URL(access.adminUrl);
   templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
-  await migrateDatabase(templateUrl.toString(), getMigrateOptions(env));
+  await migrateDatabase(templateUrl.toString(), {
+    ...getMigrateOptions(env),
+    biPassword: biPassword ?? undefined,
+  });
 
   project.provide("adminDatabaseUrl", admin.toString());
+  project.provide("biPassword", biPassword);
+  project.provide("runtimeDatabaseUser", access.secrets?.app ?? null);
   project.provide("templateDatabase", TEMPLATE_DATABASE);
   project.provide("kafkaBrokers", env.KAFKA_BROKERS);
   project.provide("kafkaAdmin", kafka.admin);

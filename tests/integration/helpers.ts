@@ -45,9 +45,21 @@ export function uniqueId(prefix = "t"): string {
   return `${prefix}_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
 }
 
-export type TestDatabase = { url: string; name: string; db: Db; drop: () => Promise<void> };
+export type TestDatabase = {
+  /** The runtime role's connection (DML only), as the web server and workers connect. */
+  url: string;
+  name: string;
+  db: Db;
+  /** The admin's (a superuser's) pool, for what tests do beyond the product: DDL, TRUNCATE, roles. */
+  adminDb: Db;
+  drop: () => Promise<void>;
+};
 
-/** A fresh database cloned from the migrated template; `drop()` removes it. */
+/**
+ * A fresh database cloned from the migrated template; `drop()` removes it. The product code under test
+ * gets the runtime role's connection (the private cluster's tickstream_app, granted DML the way the
+ * migrations grant it), so that a query needing more than DML fails here as it would in production.
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("adminDatabaseUrl");
   const name = `tst_${Math.floor(Date.now() / 1000)}_${uniqueId("db")}`;
@@ -60,16 +72,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const adminDbUrl = new URL(adminUrl);
+  adminDbUrl.pathname = `/${name}`;
+  const adminDb = createDb(adminDbUrl.toString(), { max: 2, applicationName: "tickstream-test-admin" });
+  const runtime = inject("runtimeDatabaseUser");
+  await applyDatabaseGrants(adminDb, runtime?.username);
+  const url = new URL(adminDbUrl);
+  if (runtime) {
+    url.username = encodeURIComponent(runtime.username);
+    url.password = encodeURIComponent(runtime.password);
+  }
   const db = createDb(url.toString(), { max: 5, applicationName: "tickstream-test" });
-  await applyDatabaseGrants(db);
   return {
     url: url.toString(),
     name,
     db,
+    adminDb,
     drop: async () => {
       await runCleanup("closing the test database's pool", () => closeDb(db));
+      await runCleanup("closing the test database's admin pool", () => closeDb(adminDb));
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       try {

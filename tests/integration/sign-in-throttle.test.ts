@@ -32,7 +32,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // The harnesses' clocks only move forward; each test starts from empty counters.
-  await database.db.execute(sql`truncate sign_in_throttle`);
+  await database.adminDb.execute(sql`truncate sign_in_throttle`);
 });
 
 function advance(ms: number) {
