@@ -56,9 +56,9 @@ export const envSchema = {
     .optional(),
   /**
    * What the web server and workers do at start when DATABASE_URL's role is a superuser, may run DDL or
-   * lacks DML on a table: refuse to start (enforce), log it (warn) or nothing (off).
+   * lacks DML on a table: refuse to start (enforce, the default), log it (warn) or nothing (off).
    */
-  DATABASE_PRIVILEGE_CHECK: z.enum(["enforce", "warn", "off"]).default("warn"),
+  DATABASE_PRIVILEGE_CHECK: z.enum(["enforce", "warn", "off"]).default("enforce"),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 
   KAFKA_BROKERS: z

@@ -102,6 +102,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * The privilege check for product processes a test spawns: enforced when they run as the private
+ * cluster's runtime role; only logged against a server of one's own whose URL is a superuser's.
+ */
+export function getTestPrivilegeCheck(): "enforce" | "warn" {
+  return inject("runtimeDatabaseUser") ? "enforce" : "warn";
+}
+
 export function getTestBrokers(): string[] {
   return inject("kafkaBrokers").split(",");
 }

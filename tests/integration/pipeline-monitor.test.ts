@@ -17,6 +17,7 @@ import {
   createTestTopics,
   getTestKafkaConnection,
   getTestKafkaEnv,
+  getTestPrivilegeCheck,
   registerTestSymbols,
   testLogger,
   uniqueId,
@@ -55,6 +56,7 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
       env: {
         ...process.env,
         DATABASE_URL: database.url,
+        DATABASE_PRIVILEGE_CHECK: getTestPrivilegeCheck(),
         ...getTestKafkaEnv("stream"),
         TOPIC_TICKS: topics.ticks,
         TOPIC_KPIS: topics.kpis,

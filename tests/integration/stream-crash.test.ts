@@ -12,6 +12,7 @@ import {
   createTestTopics,
   getTestKafkaConnection,
   getTestKafkaEnv,
+  getTestPrivilegeCheck,
   registerTestSymbols,
   testLogger,
   uniqueId,
@@ -38,6 +39,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
       env: {
         ...process.env,
         DATABASE_URL: database.url,
+        DATABASE_PRIVILEGE_CHECK: getTestPrivilegeCheck(),
         ...getTestKafkaEnv("stream"),
         TOPIC_TICKS: topics.ticks,
         TOPIC_KPIS: topics.kpis,
