@@ -16,7 +16,7 @@ import { setPipelineMonitor } from "@/lib/health/monitor-registry";
 import { createAdmin, createConsumer, createKafkaClient } from "@/lib/kafka/client";
 import { answerDisallowedMethod } from "@/lib/http/allowed-methods";
 import { createTrustedProxies } from "@/lib/http/forwarded-headers";
-import { getRequestPathname, prepareRequest } from "@/lib/http/prepare-request";
+import { getRequestPathname, prepareHeaders, prepareRequest } from "@/lib/http/prepare-request";
 import { getKafkaConnection } from "@/lib/kafka/connection";
 import { deleteConsumerGroups, WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { decodeHeaders } from "@/lib/kafka/messages";
@@ -86,6 +86,7 @@ void runWorker(
         if (emitted.event !== "symbols:changed")
           monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
       },
+      getExtraHeaders: (req) => prepareHeaders(req, trustedProxies),
     });
     // First of every request listener, Socket.IO's included: forwarded headers are believed only from
     // trusted proxies, and every answer (pages, API, /socket.io, 405) gets the security headers.

@@ -11,6 +11,14 @@ import { getSecurityHeaders } from "@/lib/http/security-headers";
  * response gets the security headers, HSTS when the request came over https.
  */
 export function prepareRequest(req: IncomingMessage, res: ServerResponse, trustedProxies: BlockList): void {
+  for (const [name, value] of Object.entries(prepareHeaders(req, trustedProxies))) res.setHeader(name, value);
+}
+
+/**
+ * Rewrites `req`'s forwarded headers as `prepareRequest` does and returns the security headers its
+ * answer needs: for answers written outside the "request" listeners (a WebSocket upgrade).
+ */
+export function prepareHeaders(req: IncomingMessage, trustedProxies: BlockList): Record<string, string> {
   const forwarded = resolveForwardedHeaders(
     {
       headers: req.headers,
@@ -20,8 +28,7 @@ export function prepareRequest(req: IncomingMessage, res: ServerResponse, truste
     trustedProxies,
   );
   applyForwardedHeaders(req.headers, forwarded);
-  const headers = getSecurityHeaders({ isHttps: forwarded["x-forwarded-proto"] === "https" });
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  return getSecurityHeaders({ isHttps: forwarded["x-forwarded-proto"] === "https" });
 }
 
 /** The path of a request target (origin form `/a?b`, or absolute form `http://h/a`); "/" when unreadable. */

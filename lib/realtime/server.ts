@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer } from "node:http";
 
 import { Server } from "socket.io";
 import { z } from "zod";
@@ -32,6 +32,11 @@ export type RealtimeDeps = {
   moversWindows: readonly number[];
   /** Told of each emit to the browsers (the web process's metrics, the pipeline monitor's latency). */
   onEmitted?: (emitted: Emitted) => void;
+  /**
+   * Headers added to each answer engine.io writes itself, the WebSocket upgrade (101) included, which
+   * never passes through the server's "request" listeners (the security headers).
+   */
+  getExtraHeaders?: (req: IncomingMessage) => Record<string, string>;
 };
 
 /**
@@ -67,6 +72,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       pingTimeout: 10_000,
     },
   );
+  if (deps.getExtraHeaders) {
+    const getExtraHeaders = deps.getExtraHeaders;
+    io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) =>
+      Object.assign(headers, getExtraHeaders(req)),
+    );
+  }
   const stats: Omit<RealtimeStats, "sockets"> = {
     connections: 0,
     relayed: 0,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 
 import { expect, test } from "./fixtures";
@@ -77,6 +78,27 @@ test.describe("security headers and edges", () => {
     expect(handshake.status).toBe(200);
     expect(handshake.body).toMatch(/^0\{"sid":/);
     expectCommonHeaders(handshake, "socket.io");
+
+    // The WebSocket upgrade is answered outside the server's request listeners: it carries them too.
+    const upgrade = await new Promise<RawAnswer>((resolve, reject) => {
+      const request = http.request(new URL("/socket.io/?EIO=4&transport=websocket", app.baseURL), {
+        headers: {
+          connection: "Upgrade",
+          upgrade: "websocket",
+          "sec-websocket-version": "13",
+          "sec-websocket-key": randomBytes(16).toString("base64"),
+        },
+      });
+      request.on("upgrade", (res, socket) => {
+        socket.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: "" });
+      });
+      request.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+      request.on("error", reject);
+      request.end();
+    });
+    expect(upgrade.status).toBe(101);
+    expectCommonHeaders(upgrade, "socket.io WebSocket upgrade");
   });
 
   test("unsupported methods get 405 with Allow and no stack trace; TRACE too", async ({ app }) => {
