@@ -11,5 +11,12 @@ export const TOOLS_DIR = path.join(ROOT_DIR, ".tools");
 export const RUN_DIR = path.join(DATA_DIR, "run");
 export const LOG_DIR = path.join(DATA_DIR, "logs");
 
-/** A short stable id of this checkout, to keep state of two clones apart where it must live outside them. */
-export const CHECKOUT_ID = createHash("sha256").update(ROOT_DIR).digest("hex").slice(0, 10);
+/**
+ * A short stable id of this checkout's data folder, to keep the state of two clones — or of two data
+ * folders of one clone (TICKSTREAM_DATA_DIR: the fault suite's) — apart where it must live outside them.
+ * The default folder keeps the id of the checkout, as before there were others.
+ */
+export const CHECKOUT_ID = createHash("sha256")
+  .update(DATA_DIR === path.join(ROOT_DIR, ".data") ? ROOT_DIR : DATA_DIR)
+  .digest("hex")
+  .slice(0, 10);
