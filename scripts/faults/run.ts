@@ -4,28 +4,12 @@
 // independent computation, the dead letters must be exactly the bad events, and memory must have stayed
 // under its bound; a table prints each fault and its recovery time. Exits 1 when a check fails.
 import { mkdirSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { findFreePortPair } from "@/scripts/stack/ports";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dataDir = path.resolve(process.env.FAULTS_DATA_DIR ?? path.join(ROOT, ".data", "faults"));
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
-/** A free port whose next port is free too (the broker's controller listens there). */
-async function findFreePortPair(from: number): Promise<number> {
-  for (let port = from; port < from + 2_000; port += 2) {
-    if ((await isPortFree(port)) && (await isPortFree(port + 1))) return port;
-  }
-  throw new Error(`no two free ports from ${from}`);
-}
 
 // Ports apart from the defaults (55432, 9092, 3000), so that a stack already running on this machine is
 // never touched; the stack modules read TICKSTREAM_DATA_DIR when they load, hence the late import.

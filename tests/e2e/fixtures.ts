@@ -1,5 +1,3 @@
-import net from "node:net";
-
 import { test as base, expect } from "@playwright/test";
 import pg from "pg";
 
@@ -10,18 +8,7 @@ import { createLogger } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
 
 import { readE2eState, spawnProductProcess, stopProcess, type E2eState } from "./stack";
-
-async function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
+import { findFreePort } from "@/scripts/stack/ports";
 
 async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   await pollUntil(
@@ -61,7 +48,7 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
   appWorker: [
     async ({}, use) => {
       const state = readE2eState();
-      const port = await getFreePort();
+      const port = await findFreePort();
       const baseURL = `http://127.0.0.1:${port}`;
       const env = {
         ...state.env,

@@ -1,5 +1,4 @@
 import { rmSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
@@ -25,30 +24,11 @@ import {
 } from "./helpers";
 import { getRecordedBars } from "./support/recorded-ticks";
 import { readTopicToEnd } from "./support/read-topic";
+import { findFreePortPair } from "@/scripts/stack/ports";
 
 const SYMBOLS = ["AAPL", "NVDA"];
 /** How long the broker stays away. */
 const OUTAGE_MS = 10_000;
-
-/** Two consecutive free ports (broker and its KRaft controller). */
-async function findFreePortPair(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const free = await Promise.all(
-      [port, port + 1].map(
-        (p) =>
-          new Promise<boolean>((resolve) => {
-            const server = net
-              .createServer()
-              .once("error", () => resolve(false))
-              .listen(p, "127.0.0.1", () => server.close(() => resolve(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return port;
-  }
-  throw new Error("no free port pair");
-}
 
 describe("ingest worker while its Kafka broker goes away for 10 seconds", () => {
   // A broker of this test's own: stopping the shared one would break the other test files.
@@ -68,7 +48,7 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
   });
 
   it("holds the bars, and after the broker returns every bar arrives exactly once and in order per symbol", async () => {
-    brokers = `127.0.0.1:${await findFreePortPair()}`;
+    brokers = `127.0.0.1:${await findFreePortPair(20_000 + 2 * Math.floor(Math.random() * 10_000))}`;
     const local = await ensureKafka({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, broker);
     const kafka = (role: KafkaRole = "admin") =>
       createKafkaClient({

@@ -1,6 +1,5 @@
 import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, createDb } from "@/lib/db/client";
 import { getRuntimePrivileges } from "@/lib/db/runtime-privileges";
 import { postgresSecretsSchema, type PostgresSecrets } from "@/scripts/stack/postgres-secrets";
+import { findFreePort } from "@/scripts/stack/ports";
 
 // The private cluster's roles on throwaway clusters of their own (a temporary data folder, a free
 // port), never the shared stack: one made fresh, one made the way every cluster was before the roles.
@@ -44,17 +44,6 @@ function runNode(
   });
 }
 
-function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** What `npm start` does to PostgreSQL before the processes start: roles, then migrations as the owner. */
 const BRING_UP = `(async () => {
   const { parseEnv } = await import("./lib/env.ts");
@@ -80,7 +69,7 @@ async function createClusterDir(): Promise<Cluster> {
   // Traversable by the `postgres` user, which runs the cluster when the tests run as root.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tickstream-roles-"));
   chmodSync(dataDir, 0o755);
-  const port = await getFreePort();
+  const port = await findFreePort();
   return {
     dataDir,
     port,

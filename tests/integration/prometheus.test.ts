@@ -31,6 +31,7 @@ import {
   waitFor,
 } from "./helpers";
 import { typecheckDashboards } from "./support/grafana-schema";
+import { findFreePort } from "@/scripts/stack/ports";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 const PROMTOOL = "/usr/bin/promtool";
@@ -92,15 +93,6 @@ describe("the pipeline health dashboard (bi/grafana/dashboards/pipeline-health.j
     expect(result.status, result.stdout + result.stderr).toBe(0);
   });
 });
-
-/** A port free now on 127.0.0.1 (for Prometheus, which takes an address, not port 0). */
-async function getFreePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 type PromResult = { metric: Record<string, string>; value: [number, string] };
 
@@ -198,7 +190,7 @@ describe.skipIf(!hasPrometheus)("a real Prometheus scraping both workers and the
       /127\.0\.0\.1:(3000|9464|9465)"/,
     );
     writeFileSync(path.join(workDir, "prometheus.yml"), config);
-    const port = await getFreePort();
+    const port = await findFreePort();
     prometheusUrl = `http://127.0.0.1:${port}`;
     prometheus = spawn(
       PROMETHEUS,

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFreePort } from "@/scripts/stack/ports";
 
 // `npm start` against a private cluster of its own (a temporary data folder, free ports), never the
 // shared stack: what a failed start leaves running is checked through /proc and the cluster's pid file.
@@ -31,17 +32,6 @@ function runNode(args: string[], env: Record<string, string>, timeoutMs = 120_00
     child.on("exit", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function getFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
     });
   });
 }
@@ -85,10 +75,10 @@ describe("a failed npm start stops what it started, and only that", () => {
     // Traversable by the `postgres` user, which runs the cluster when the tests run as root.
     dataDir = mkdtempSync(path.join(os.tmpdir(), "tickstream-start-failure-"));
     chmodSync(dataDir, 0o755);
-    pgPort = await getFreePort();
+    pgPort = await findFreePort();
     stackEnv = {
       TICKSTREAM_DATA_DIR: dataDir,
-      PORT: String(await getFreePort()),
+      PORT: String(await findFreePort()),
       INGEST_METRICS_PORT: "0",
       STREAM_METRICS_PORT: "0",
     };
@@ -104,7 +94,7 @@ describe("a failed npm start stops what it started, and only that", () => {
   });
 
   it("stops the private cluster it started when DATABASE_URL has a wrong password, with a one-line error", async () => {
-    const run = await start("wrong-password", await getFreePort());
+    const run = await start("wrong-password", await findFreePort());
 
     expect(run.code).toBe(1);
     const errors = run.stderr.trim().split("\n");
@@ -159,7 +149,7 @@ describe("a failed npm start stops what it started, and only that", () => {
         ...process.env,
         ...stackEnv,
         DATABASE_URL: url("right-password"),
-        KAFKA_BROKERS: `127.0.0.1:${await getFreePort()}`,
+        KAFKA_BROKERS: `127.0.0.1:${await findFreePort()}`,
         FORCE_COLOR: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
