@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -10,39 +9,14 @@ import { closeDb, createDb } from "@/lib/db/client";
 import { getRuntimePrivileges } from "@/lib/db/runtime-privileges";
 import { postgresSecretsSchema, type PostgresSecrets } from "@/scripts/stack/postgres-secrets";
 import { findFreePort } from "@/scripts/stack/ports";
+import { runNode } from "@/tests/support/run-node";
 
 // The private cluster's roles on throwaway clusters of their own (a temporary data folder, a free
 // port), never the shared stack: one made fresh, one made the way every cluster was before the roles.
-const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /** SQLSTATE 42501: insufficient_privilege; 28P01: invalid_password. */
 const DENIED = "42501";
 const WRONG_PASSWORD = "28P01";
-
-function runNode(
-  code: string,
-  env: Record<string, string>,
-  timeoutMs = 120_000,
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "-e", code], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`did not finish in ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    child.on("exit", (exitCode) => {
-      clearTimeout(timer);
-      resolve({ code: exitCode, output });
-    });
-  });
-}
 
 /** What `npm start` does to PostgreSQL before the processes start: roles, then migrations as the owner. */
 const BRING_UP = `(async () => {
@@ -84,7 +58,8 @@ async function createClusterDir(): Promise<Cluster> {
 
 async function removeCluster(cluster: Cluster | undefined): Promise<void> {
   if (!cluster) return;
-  if (existsSync(path.join(cluster.dataDir, "postgres", "postmaster.pid"))) await runNode(STOP, cluster.env);
+  if (existsSync(path.join(cluster.dataDir, "postgres", "postmaster.pid")))
+    await runNode(["-e", STOP], cluster.env);
   rmSync(cluster.dataDir, { recursive: true, force: true });
 }
 
@@ -187,12 +162,12 @@ describe("the private cluster's roles", () => {
   beforeAll(async () => {
     fresh = await createClusterDir();
     legacy = await createClusterDir();
-    const made = await runNode(MAKE_LEGACY, {
+    const made = await runNode(["-e", MAKE_LEGACY], {
       ...legacy.env,
       DATABASE_URL: `postgres://tickstream:tickstream@127.0.0.1:${legacy.port}/tickstream`,
     });
     expect(made.code, made.output).toBe(0);
-    expect((await runNode(STOP, legacy.env)).code).toBe(0);
+    expect((await runNode(["-e", STOP], legacy.env)).code).toBe(0);
   });
 
   afterAll(async () => {
@@ -201,7 +176,7 @@ describe("the private cluster's roles", () => {
   });
 
   it("a new cluster gets generated passwords, an owner, a runtime role with DML only and the BI role", async () => {
-    const run = await runNode(BRING_UP, fresh!.env);
+    const run = await runNode(["-e", BRING_UP], fresh!.env);
     expect(run.code, run.output).toBe(0);
     const secrets = readSecrets(fresh!);
     expect(secrets.superuser.username).toBe("postgres");
@@ -209,7 +184,7 @@ describe("the private cluster's roles", () => {
   });
 
   it("a cluster made before the roles is upgraded on its next start: new passwords, objects handed to the owner", async () => {
-    const run = await runNode(BRING_UP, legacy!.env);
+    const run = await runNode(["-e", BRING_UP], legacy!.env);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("upgrading the private cluster");
     const secrets = readSecrets(legacy!);
@@ -217,7 +192,7 @@ describe("the private cluster's roles", () => {
     await expectLeastPrivilege(legacy!, secrets);
 
     // The next start finds everything in place and changes nothing.
-    const again = await runNode(BRING_UP, legacy!.env);
+    const again = await runNode(["-e", BRING_UP], legacy!.env);
     expect(again.code, again.output).toBe(0);
     expect(readSecrets(legacy!)).toEqual(secrets);
     await expectLeastPrivilege(legacy!, secrets);

@@ -6,35 +6,12 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "@/scripts/stack/ports";
+import { runNode } from "@/tests/support/run-node";
 
 // `npm start` against a private cluster of its own (a temporary data folder, free ports), never the
 // shared stack: what a failed start leaves running is checked through /proc and the cluster's pid file.
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const USER = "tickstream";
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function runNode(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${args.join(" ")} did not finish in ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Pids of the processes whose command line mentions `text` (the cluster's folder names its servers). */
 function findProcesses(text: string): number[] {
