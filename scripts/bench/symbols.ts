@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 
 import pg from "pg";
 import { io as connectSocket } from "socket.io-client";
@@ -12,6 +11,7 @@ import { ensureBuilt } from "@/scripts/stack/build";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
+import { getFreePort } from "@/scripts/stack/proc";
 import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 import {
   createPipelineTopics,
@@ -25,15 +25,6 @@ import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 const SYMBOL_COUNT = 50_000;
 const FLOOD_COUNT = 5_000;
 const RUNS = 5;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -93,7 +84,7 @@ export async function benchSymbols(): Promise<void> {
     );
   await register(0, SYMBOL_COUNT, "X");
 
-  const port = await freePort();
+  const port = await getFreePort();
   const password = `bench-${randomUUID()}`;
   const productEnv = {
     NODE_ENV: "production",

@@ -129,6 +129,17 @@ export function isPortOpen(host: string, port: number, timeoutMs = 1_000): Promi
   });
 }
 
+/** A TCP port free on 127.0.0.1 now (the system's pick), for a process started next to listen on. */
+export function getFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
+
 export function isLocalHost(host: string): boolean {
   return ["127.0.0.1", "localhost", "::1", "0.0.0.0"].includes(host);
 }
