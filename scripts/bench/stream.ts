@@ -11,8 +11,9 @@ import { ensureKafka, kafkaVersion } from "@/scripts/stack/kafka";
 import { ROOT_DIR } from "@/scripts/stack/paths";
 import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 
+import { summarizeProfilesIn } from "./stream/cpu-profile";
 import type { BenchBase } from "./stream/product";
-import { formatDrain, formatSteady, formatTargets } from "./stream/report";
+import { formatDrain, formatProfiles, formatSteady, formatTargets } from "./stream/report";
 import { runDrain } from "./stream/run-drain";
 import { runSteady } from "./stream/run-steady";
 import { checkTargets, type RunResult } from "./stream/targets";
@@ -68,11 +69,12 @@ function planFull(): Plan[] {
     drain("drain-1k-2w", "backlog drain", 1_000, 100, 2),
     drain("drain-10k", "backlog drain, 10,000 symbols", 10_000, 10, 1),
     steady("steady-2k", "steady 2,000/s", 2_000, 1, timing),
+    // Right after its baseline (steady-2k), so that the machine's load is as alike as it can be.
+    steady("clients-1000", "steady 2,000/s with 1,000 viewers", 2_000, 1, timing, 1_000),
     steady("steady-5k", "steady 5,000/s", 5_000, 1, timing),
     steady("steady-10k", "steady 10,000/s", 10_000, 1, timing),
     steady("steady-2k-2w", "steady 2,000/s", 2_000, 2, timing),
     steady("steady-10k-2w", "steady 10,000/s", 10_000, 2, timing),
-    steady("clients-1000", "steady 2,000/s with 1,000 viewers", 2_000, 1, timing, 1_000),
   ];
 }
 
@@ -100,22 +102,27 @@ function describeMachine() {
 const formatLoad = (load: number[]) => load.map((x) => x.toFixed(2)).join(" ");
 
 /**
- * `npm run bench -- stream [--quick] [--only=id,id] [--out=file.json]`: the real pipeline as
+ * `npm run bench -- stream [--quick] [--only=id,id] [--out=file.json] [--cpu-prof]`: the real pipeline as
  * `npm start` runs it (built stream workers and web server, each a process of its own) on products
  * of its own: backlog drains beside Kafka's own consumer and a do-nothing kafkajs consumer on the same
  * topic, steady-rate runs with latency to PostgreSQL and to Socket.IO clients, a crowd of viewers; the
  * stored rows compared with the produced events after every run. Prints the figures and issue 14's
- * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out).
+ * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out). --cpu-prof runs
+ * the stream workers under node --cpu-prof and prints the functions with the most self time (the
+ * profiler slows them a little: profile in a run of its own, not the one whose figures you keep).
  */
 export async function benchStream(args: readonly string[] = []): Promise<void> {
   const isQuick = args.includes("--quick");
+  const isProfiling = args.includes("--cpu-prof");
   const only = args
     .find((a) => a.startsWith("--only="))
     ?.slice("--only=".length)
     .split(",");
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const out =
     args.find((a) => a.startsWith("--out="))?.slice("--out=".length) ??
-    path.join(ROOT_DIR, ".data", "bench", `stream-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    path.join(ROOT_DIR, ".data", "bench", `stream-${stamp}.json`);
+  const profileDir = isProfiling ? path.join(ROOT_DIR, ".data", "bench", `profiles-${stamp}`) : null;
   const plans = (isQuick ? planQuick() : planFull()).filter((p) => !only || only.includes(p.id));
 
   loadEnvFiles();
@@ -131,6 +138,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     broker,
     kafka: createKafkaClient({ ...broker.admin, clientId: "bench-stream", logger }),
     logger,
+    profileDir,
     defer: (step) => {
       let done = false;
       const once = async () => {
@@ -171,10 +179,13 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     for (const plan of plans) {
       const before = os.loadavg();
       try {
-        const result = await plan.run(base, `${runId}_${plan.id.replace(/-/g, "_")}`);
+        const name = `${runId}_${plan.id.replace(/-/g, "_")}`;
+        const result = await plan.run(base, name);
+        if (profileDir) result.profiles = summarizeProfilesIn(path.join(profileDir, name));
         results.push(result);
         loads.push({ id: plan.id, before, after: os.loadavg() });
         console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
+        if (result.profiles) console.log(formatProfiles(result.profiles));
         console.log(`  load average ${formatLoad(before)} before, ${formatLoad(os.loadavg())} after`);
         if (result.comparison && result.comparison.differences > 0) failed = true;
       } catch (error) {

@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import type { Env } from "@/lib/env";
 import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { insertSymbols } from "@/lib/db/queries/symbols";
@@ -31,6 +33,8 @@ export type BenchBase = {
   logger: Logger;
   /** Registers an undo step that also runs on Ctrl-C; returns a function that runs it now, once. */
   defer: (step: () => Promise<void>) => () => Promise<void>;
+  /** Where the stream workers write their CPU profiles (node --cpu-prof, one folder per run), or null. */
+  profileDir: string | null;
 };
 
 /** A product of its own for one run: a fresh migrated database and fresh topics (3 partitions). */
@@ -131,6 +135,10 @@ export async function startProcesses(
     const name = `bench-stream-${i}`;
     const pid = spawnProductProcess(name, "dist/workers/stream.js", {
       ...common,
+      // Written when the worker exits (its SIGTERM handler ends in process.exit).
+      ...(base.profileDir
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(base.profileDir, product.name)}` }
+        : {}),
       STREAM_METRICS_PORT: String(port),
       ...getKafkaRoleEnv(base.broker.credentials, "stream"),
     });

@@ -1,3 +1,4 @@
+import type { ProfileSummary } from "./cpu-profile";
 import { formatLagSeries } from "./lag";
 import type { LatencySummary } from "./quantiles";
 import type { DrainResult } from "./run-drain";
@@ -76,4 +77,15 @@ export function formatTargets(checks: TargetCheck[]): string {
       `  ${c.pass === null ? "  –  " : c.pass ? "PASS " : "MISS "} ${c.target.padEnd(width)}  ${c.figure}`,
   );
   return [`\ntargets (issue 14, this machine, this run)`, ...rows].join("\n");
+}
+
+export function formatProfiles(profiles: ProfileSummary[]): string {
+  return profiles
+    .map((p) =>
+      [
+        `  CPU profile ${p.file} (${(p.totalMs / 1000).toFixed(1)} s sampled), most self time:`,
+        ...p.top.map((e) => `    ${(100 * e.share).toFixed(1).padStart(5)}%  ${e.name}`),
+      ].join("\n"),
+    )
+    .join("\n");
 }

@@ -1,7 +1,9 @@
+import type { ProfileSummary } from "./cpu-profile";
 import type { DrainResult } from "./run-drain";
 import type { SteadyResult } from "./run-steady";
 
-export type RunResult = DrainResult | SteadyResult;
+/** One run's figures, with the stream workers' CPU profiles when the run was profiled. */
+export type RunResult = (DrainResult | SteadyResult) & { profiles?: ProfileSummary[] };
 
 /** One of issue 14's targets beside the figure of this run (pass null: the run that measures it was not made). */
 export type TargetCheck = { target: string; figure: string; pass: boolean | null };
