@@ -8,24 +8,30 @@ export type LagSample = { at: number; lag: number; committed: number };
 export function sampleLag(product: Product, intervalMs: number, startedAt = Date.now()) {
   const samples: LagSample[] = [];
   let stopped = false;
+  const read = async () => {
+    const t = Date.now();
+    try {
+      const { committed, produced } = await readProgress(product);
+      samples.push({ at: (t - startedAt) / 1000, lag: Math.max(0, produced - committed), committed });
+    } catch {
+      /* one missed reading: the next one follows */
+    }
+    return t;
+  };
   const loop = (async () => {
     while (!stopped) {
-      const t = Date.now();
-      try {
-        const { committed, produced } = await readProgress(product);
-        samples.push({ at: (t - startedAt) / 1000, lag: Math.max(0, produced - committed), committed });
-      } catch {
-        /* one missed reading: the next one follows */
-      }
+      const t = await read();
       await new Promise((r) => setTimeout(r, Math.max(0, intervalMs - (Date.now() - t))));
     }
   })();
   return {
     samples,
     last: () => samples.at(-1) ?? null,
+    /** Stops after one last reading, so that the series ends with the state at the stop. */
     stop: async () => {
       stopped = true;
       await loop;
+      await read();
       return samples;
     },
   };
