@@ -59,7 +59,7 @@ export function formatSteady(r: SteadyResult): string {
   const lines = [
     `\n${r.label}: ${n(r.rate)} events/s target, ${r.warmupSeconds} s warm-up + ${r.seconds} s measured, ${n(r.dataSet.symbols)} symbols, ${r.workers} stream worker${r.workers > 1 ? "s" : ""}, ${r.measuringClients} measuring Socket.IO clients${r.extraClients ? ` + ${n(r.extraClients)} viewers` : ""}`,
     `  produced: ${n(r.achievedRate)} events/s achieved (${n(r.windowEvents)} events in the window, ${n(r.sent)} in all)`,
-    `  stored: ${n(r.eventsPerSecond)} events/s, ${n(r.rowsPerSecond)} rows/s into PostgreSQL; ${r.caughtUpAfter === null ? "NOT caught up within the wait after the producer stopped" : `caught up ${r.caughtUpAfter.toFixed(1)} s after the producer stopped`}`,
+    `  stored: ${n(r.eventsPerSecond)} events/s, ${n(r.rowsPerSecond)} rows/s into PostgreSQL (from the window's start until caught up); ${r.caughtUpAfter === null ? "NOT caught up within the wait after the producer stopped" : `caught up ${r.caughtUpAfter.toFixed(1)} s after the producer stopped`}`,
     `  producedAt → committed (workers' histogram): ${formatLatency(r.committedLatency, "≤ ")}`,
     `  producedAt → Socket.IO client (each bar matched to its event): ${formatLatency(r.socketLatency)}`,
     `  publishedAt → Socket.IO client (web relay and fan-out): ${formatLatency(r.socketFromPublished)}`,

@@ -47,7 +47,7 @@ export type SteadyResult = {
   sent: number;
   achievedRate: number;
   windowEvents: number;
-  /** Events and rows stored per second during the measured window (from the workers' counters). */
+  /** Events and rows stored per second from the window's start until caught up (workers' counters). */
   eventsPerSecond: number;
   rowsPerSecond: number;
   committedLatency: HistogramLatency;
@@ -195,6 +195,7 @@ export async function runSteady(
       // Updates of the last batches are still on their way to the clients.
       await sleep(1_000);
       const after = await readWorkerFigures(running);
+      const afterAt = Date.now();
       const samples = await lag.stop();
       const usage = processes.map((p) => {
         const u = running.usage(p);
@@ -209,7 +210,9 @@ export async function runSteady(
       watchers.close();
 
       const { window } = production;
-      const windowSeconds = (window.endedAt - window.startedAt) / 1000;
+      // From the first reading to the last: the window and the catch-up after it, when the events the
+      // window produced were stored.
+      const storingSeconds = (afterAt - window.startedAt) / 1000;
       const first = before as WorkerFigures | null;
       const latency = subtractBuckets(addBuckets(after.latency), addBuckets(first?.latency ?? []));
       const inWindow = bars.filter((b) => {
@@ -241,8 +244,8 @@ export async function runSteady(
         sent: production.sent,
         achievedRate: window.achievedRate,
         windowEvents: window.toSeq - window.fromSeq,
-        eventsPerSecond: windowApplied / windowSeconds,
-        rowsPerSecond: (after.rows - (first?.rows ?? 0)) / windowSeconds,
+        eventsPerSecond: windowApplied / storingSeconds,
+        rowsPerSecond: (after.rows - (first?.rows ?? 0)) / storingSeconds,
         committedLatency: toHistogramLatency(latency),
         socketLatency: summarizeLatencies(
           inWindow.map((b) => b.receivedAt - sentAt[getSeqOfVolume(b.volume)]!),
