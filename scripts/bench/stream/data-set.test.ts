@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 
+import { parseTickMessage } from "@/lib/events/tick-v1";
+
 import { compareBars } from "./compare-rows";
 import {
   countEvents,
@@ -10,6 +12,7 @@ import {
   listExpectedBars,
   locateEvent,
   planSteadyDataSet,
+  toTick,
   type BenchBar,
   type DataSet,
 } from "./data-set";
@@ -41,9 +44,10 @@ describe("the benchmark's data set", () => {
     expect(() => countEvents({ symbols: 15, minutes: 1, firstTs: 0 })).toThrow(/multiple of 10/);
   });
 
-  it("makes valid bars whose volume names their event", () => {
+  it("makes valid ticks (the producer sends them unparsed) whose volume names their event", () => {
     for (let seq = 0; seq < countEvents(dataSet); seq++) {
       const bar = getEventBar(dataSet, seq);
+      expect(parseTickMessage(JSON.stringify(toTick(bar, 1_764_500_000_000)))).toMatchObject({ ok: true });
       expect(getSeqOfVolume(bar.volume)).toBe(seq);
       expect(bar.high).toBeGreaterThanOrEqual(Math.max(bar.open, bar.close));
       expect(bar.low).toBeLessThanOrEqual(Math.min(bar.open, bar.close));
