@@ -1,5 +1,3 @@
-import net from "node:net";
-
 import { chromium } from "@playwright/test";
 import pg from "pg";
 
@@ -14,6 +12,7 @@ import { ensureBuilt } from "@/scripts/stack/build";
 import { loadEnvFiles } from "@/scripts/stack/env-file";
 import { ensureKafka } from "@/scripts/stack/kafka";
 import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
+import { findFreePort } from "@/scripts/stack/ports";
 import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
 import {
   createPipelineTopics,
@@ -75,15 +74,6 @@ function median(xs: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : Number.NaN;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Dashboard figures on a product of its own (fresh database and topics, the built web server and
  * stream worker): 20 symbols with a full recorded session (390 bars) each, then one live bar per symbol
@@ -142,7 +132,7 @@ export async function benchDashboard(): Promise<void> {
     ticks.map((t) => ({ key: t.symbol, value: t })),
   );
 
-  const port = await freePort();
+  const port = await findFreePort();
   const productEnv = {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",

@@ -1,6 +1,8 @@
-// `npm run bench [stream|dashboard|all]`: prints speed and memory figures. Targets live here, never in
-// timed unit tests.
-//   stream     synthetic bars for many symbols through Kafka into the stream worker and PostgreSQL
+// `npm run bench [stream|dashboard|symbols|all] [flags]`: prints speed and memory figures. Targets live
+// here, never in timed unit tests.
+//   stream     the real pipeline (built stream workers and web server) on a product of its own: backlog
+//              drains against Kafka's own consumer, steady rates with latency to PostgreSQL and to
+//              Socket.IO clients (flags: --quick for a smoke run, --only=<run ids>, --out=<file.json>)
 //   dashboard  first render of a full session and live-update latency in headless Chromium
 //              on a product of its own (fresh database and topics, built web server and stream worker)
 //   symbols    symbol lists with 50,000 registered symbols: page sizes and times, a flood's events
@@ -8,8 +10,15 @@ import { benchDashboard } from "./dashboard";
 import { benchStream } from "./stream";
 import { benchSymbols } from "./symbols";
 
-const which = process.argv[2] ?? "all";
-if (which === "stream" || which === "all") await benchStream();
-if (which === "dashboard" || which === "all") await benchDashboard();
-if (which === "symbols" || which === "all") await benchSymbols();
+const args = process.argv.slice(2);
+const which = args.find((a) => !a.startsWith("--")) ?? "all";
+const flags = args.filter((a) => a.startsWith("--"));
+try {
+  if (which === "stream" || which === "all") await benchStream(flags);
+  if (which === "dashboard" || which === "all") await benchDashboard();
+  if (which === "symbols" || which === "all") await benchSymbols();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 process.exit(0);

@@ -1,132 +1,222 @@
-import { getEnv } from "@/lib/env";
-import { closeDb, createDb } from "@/lib/db/client";
-import { insertSymbols } from "@/lib/db/queries/symbols";
-import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
-import { createSyntheticWalk } from "@/lib/ingest/synthetic/walk";
-import { createKafkaClient, createProducer } from "@/lib/kafka/client";
-import { sendJsonBatch } from "@/lib/kafka/messages";
-import { createLogger } from "@/lib/log";
-import { loadEnvFiles } from "@/scripts/stack/env-file";
-import { ensureKafka } from "@/scripts/stack/kafka";
-import { connectAs } from "@/scripts/stack/kafka-credentials";
-import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
-import {
-  createPipelineTopics,
-  getProcessGroups,
-  createScratchDatabase,
-  deleteTopics,
-  dropScratchDatabase,
-} from "@/scripts/stack/scratch";
-import { startStreamWorker } from "@/workers/stream/start-stream-worker";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
-const SYMBOLS = Number(process.env.BENCH_SYMBOLS ?? 200);
-const BARS_PER_SYMBOL = Number(process.env.BENCH_BARS ?? 300);
+import { getEnv } from "@/lib/env";
+import { createKafkaClient } from "@/lib/kafka/client";
+import { createLogger, describeError } from "@/lib/log";
+import { ensureBuilt } from "@/scripts/stack/build";
+import { loadEnvFiles } from "@/scripts/stack/env-file";
+import { ensureKafka, kafkaVersion } from "@/scripts/stack/kafka";
+import { ROOT_DIR } from "@/scripts/stack/paths";
+import { ensureProductPostgres } from "@/scripts/stack/postgres-roles";
+
+import { summarizeProfilesIn } from "./stream/cpu-profile";
+import type { BenchBase } from "./stream/product";
+import { formatDrain, formatProfiles, formatSteady, formatTargets } from "./stream/report";
+import { runDrain } from "./stream/run-drain";
+import { runSteady } from "./stream/run-steady";
+import { checkTargets, type RunResult } from "./stream/targets";
+
+/** A fixed, past trading session for the backlog drains (bars of the past are accepted at any time). */
+const DRAIN_FIRST_TS = Date.parse("2026-03-16T13:30:00Z");
+
+type Plan = { id: string; run: (base: BenchBase, name: string) => Promise<RunResult> };
+
+function drain(id: string, label: string, symbols: number, minutes: number, workers: number): Plan {
+  return {
+    id,
+    run: (base, name) =>
+      runDrain(base, {
+        name,
+        label,
+        dataSet: { symbols, minutes, firstTs: DRAIN_FIRST_TS },
+        workers,
+        timeoutMs: 15 * 60_000,
+      }),
+  };
+}
+
+function steady(
+  id: string,
+  label: string,
+  rate: number,
+  workers: number,
+  timing: { warmupSeconds: number; seconds: number },
+  extraClients = 0,
+): Plan {
+  return {
+    id,
+    run: (base, name) =>
+      runSteady(base, {
+        name,
+        label,
+        rate,
+        workers,
+        symbols: 1_000,
+        ...timing,
+        extraClients,
+        catchUpTimeoutMs: 90_000,
+      }),
+  };
+}
+
+/** The full run: issue 14's data sets and rates, with 1 and 2 stream workers. */
+function planFull(): Plan[] {
+  const timing = { warmupSeconds: 15, seconds: 60 };
+  return [
+    drain("drain-1k", "backlog drain", 1_000, 100, 1),
+    drain("drain-1k-2w", "backlog drain", 1_000, 100, 2),
+    drain("drain-10k", "backlog drain, 10,000 symbols", 10_000, 10, 1),
+    steady("steady-2k", "steady 2,000/s", 2_000, 1, timing),
+    // Right after its baseline (steady-2k), so that the machine's load is as alike as it can be.
+    steady("clients-1000", "steady 2,000/s with 1,000 viewers", 2_000, 1, timing, 1_000),
+    steady("steady-5k", "steady 5,000/s", 5_000, 1, timing),
+    steady("steady-10k", "steady 10,000/s", 10_000, 1, timing),
+    steady("steady-2k-2w", "steady 2,000/s", 2_000, 2, timing),
+    steady("steady-10k-2w", "steady 10,000/s", 10_000, 2, timing),
+  ];
+}
+
+/** A smoke run of about two minutes: one small drain, one short steady run, a small crowd. */
+function planQuick(): Plan[] {
+  const timing = { warmupSeconds: 5, seconds: 15 };
+  return [
+    drain("drain-small", "backlog drain (quick)", 200, 50, 1),
+    steady("steady-2k", "steady 2,000/s (quick)", 2_000, 1, timing),
+    steady("clients-200", "steady 2,000/s with 200 viewers (quick)", 2_000, 1, timing, 200),
+  ];
+}
+
+function describeMachine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? "unknown",
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    kafka: kafkaVersion(),
+  };
+}
+
+const formatLoad = (load: number[]) => load.map((x) => x.toFixed(2)).join(" ");
 
 /**
- * Stream worker throughput: SYMBOLS × BARS synthetic bars (a full day's worth of minutes spread over
- * many symbols) are produced to a fresh topic, then one worker consumes them into a fresh database.
- * Prints produce rate, end-to-end processing rate and the worker process's memory. The symbols are
- * registered first, as an operator registers an outside feed (unknown symbols are dead-lettered by
- * default); the worker keeps STREAM_MAX_CACHED_SYMBOLS of them in memory, so BENCH_SYMBOLS above it
- * measures eviction and rebuilding from PostgreSQL.
+ * `npm run bench -- stream [--quick] [--only=id,id] [--out=file.json] [--cpu-prof]`: the real pipeline as
+ * `npm start` runs it (built stream workers and web server, each a process of its own) on products
+ * of its own: backlog drains beside Kafka's own consumer and a do-nothing kafkajs consumer on the same
+ * topic, steady-rate runs with latency to PostgreSQL and to Socket.IO clients, a crowd of viewers; the
+ * stored rows compared with the produced events after every run. Prints the figures and issue 14's
+ * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out). --cpu-prof runs
+ * the stream workers under node --cpu-prof and prints the functions with the most self time (the
+ * profiler slows them a little: profile in a run of its own, not the one whose figures you keep).
  */
-export async function benchStream(): Promise<void> {
+export async function benchStream(args: readonly string[] = []): Promise<void> {
+  const isQuick = args.includes("--quick");
+  const isProfiling = args.includes("--cpu-prof");
+  const only = args
+    .find((a) => a.startsWith("--only="))
+    ?.slice("--only=".length)
+    .split(",");
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const out =
+    args.find((a) => a.startsWith("--out="))?.slice("--out=".length) ??
+    path.join(ROOT_DIR, ".data", "bench", `stream-${stamp}.json`);
+  const profileDir = isProfiling ? path.join(ROOT_DIR, ".data", "bench", `profiles-${stamp}`) : null;
+  const plans = (isQuick ? planQuick() : planFull()).filter((p) => !only || only.includes(p.id));
+
   loadEnvFiles();
   const env = getEnv();
+  ensureBuilt((message) => console.log(`[bench] ${message}`));
   const { access: database } = await ensureProductPostgres(env);
   const broker = await ensureKafka(env);
-  const logger = createLogger("bench", "warn");
-  const run = Date.now().toString(36);
-  const dbName = `bench_${run}`;
-  const url = await createScratchDatabase(database.adminUrl, dbName);
-  const topics = { ticks: `bench.${run}.ticks`, kpis: `bench.${run}.kpis`, ticksDlq: `bench.${run}.dlq` };
-  const groupId = `bench-${run}`;
-  await createPipelineTopics(broker.admin, topics, 3, {
-    credentials: broker.credentials,
-    groups: getProcessGroups(groupId),
-  });
-  const kafka = createKafkaClient({ ...broker.admin, clientId: "bench", logger });
-
-  const start = Date.parse("2026-03-16T13:30:00Z");
-  const ticks: TickV1[] = [];
-  for (let s = 0; s < SYMBOLS; s++) {
-    const symbol = `SYN${s}`;
-    const walk = createSyntheticWalk(7, symbol);
-    for (let m = 0; m < BARS_PER_SYMBOL; m++)
-      ticks.push({
-        v: 1,
-        symbol,
-        source: "synthetic",
-        producedAt: start,
-        ...walk.barAt(m),
-        ts: start + m * 60_000,
-      });
-  }
-  ticks.sort((a, b) => a.ts - b.ts);
-  const db = createDb(url, { max: 4 });
-  await insertSymbols(
-    db,
-    Array.from({ length: SYMBOLS }, (_, s) => ({ symbol: `SYN${s}`, source: "external" as const })),
-  );
-  const producer = createProducer(kafka, { idempotent: true });
-  await producer.connect();
-  let t0 = performance.now();
-  await sendJsonBatch(
-    producer,
-    topics.ticks,
-    tickV1Schema,
-    ticks.map((t) => ({ key: t.symbol, value: t })),
-  );
-  const produceMs = performance.now() - t0;
-  await producer.disconnect();
-
-  const rssBefore = process.memoryUsage().rss;
-  t0 = performance.now();
-  const worker = await startStreamWorker({
-    db,
-    kafka: createKafkaClient({
-      ...connectAs(broker.admin, broker.credentials, "stream"),
-      clientId: "bench-stream",
-      logger,
-    }),
+  const logger = createLogger("bench", "error");
+  const undo: (() => Promise<void>)[] = [];
+  const base: BenchBase = {
+    env,
+    adminDatabaseUrl: database.adminUrl,
+    broker,
+    kafka: createKafkaClient({ ...broker.admin, clientId: "bench-stream", logger }),
     logger,
-    topics,
-    groupId,
-    windows: [5, 15, 60],
-    finalGraceSeconds: 30,
-    defaultTimeZone: "America/New_York",
-    symbolPolicy: { unknownSymbols: env.UNKNOWN_SYMBOLS, maxRegisteredSymbols: env.MAX_REGISTERED_SYMBOLS },
-    maxCachedSymbols: env.STREAM_MAX_CACHED_SYMBOLS,
-    rawTicksRetentionHours: 48,
-    housekeepingMs: 0,
-  });
-  let peakRss = rssBefore;
-  for (;;) {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const { rows } = await db.$client.query<{ n: string }>(
-      "select coalesce(sum(next_offset), 0) as n from stream_offsets",
-    );
-    if (Number(rows[0]?.n) >= ticks.length) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const processMs = performance.now() - t0;
-  const metrics = worker.metrics();
-  await worker.stop();
-  await closeDb(db);
-  await dropScratchDatabase(database.adminUrl, dbName);
-  await deleteTopics(kafka, Object.values(topics));
+    profileDir,
+    defer: (step) => {
+      let done = false;
+      const once = async () => {
+        if (done) return;
+        done = true;
+        undo.splice(undo.indexOf(once), 1);
+        await step().catch((error: unknown) =>
+          console.error(`[bench] cleanup step failed: ${describeError(error)}`),
+        );
+      };
+      undo.push(once);
+      return once;
+    },
+  };
+  // Ctrl-C: stop the spawned processes, drop the scratch databases and topics, then leave.
+  const onSignal = () => {
+    console.error("\n[bench] interrupted: cleaning up");
+    void (async () => {
+      for (const step of [...undo].reverse()) await step();
+      process.exit(130);
+    })();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
 
-  console.log(`\nstream benchmark: ${SYMBOLS} symbols × ${BARS_PER_SYMBOL} bars = ${ticks.length} events`);
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  const machine = describeMachine();
+  const command = `npm run bench -- stream${args.length ? ` ${args.join(" ")}` : ""}`;
   console.log(
-    `  produce (batched, idempotent):  ${Math.round(ticks.length / (produceMs / 1000))} events/s (${Math.round(produceMs)} ms)`,
+    `\nstream benchmark (${isQuick ? "quick" : "full"}): ${command}\n  ${startedAt.toISOString()}, ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, Kafka ${machine.kafka}; load average ${formatLoad(loadBefore)}`,
   );
-  console.log(
-    `  consume → KPIs → PostgreSQL:    ${Math.round(ticks.length / (processMs / 1000))} events/s (${Math.round(processMs)} ms, ${metrics.batches} batches, incl. group join)`,
+  const runId = Date.now().toString(36);
+  const results: RunResult[] = [];
+  const loads: { id: string; before: number[]; after: number[] }[] = [];
+  let failed = false;
+  try {
+    for (const plan of plans) {
+      const before = os.loadavg();
+      try {
+        const name = `${runId}_${plan.id.replace(/-/g, "_")}`;
+        const result = await plan.run(base, name);
+        if (profileDir) result.profiles = summarizeProfilesIn(path.join(profileDir, name));
+        results.push(result);
+        loads.push({ id: plan.id, before, after: os.loadavg() });
+        console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
+        if (result.profiles) console.log(formatProfiles(result.profiles));
+        console.log(`  load average ${formatLoad(before)} before, ${formatLoad(os.loadavg())} after`);
+        if (result.comparison && result.comparison.differences > 0) failed = true;
+      } catch (error) {
+        failed = true;
+        console.error(`\n${plan.id}: FAILED: ${describeError(error)}`);
+      }
+    }
+  } finally {
+    for (const step of [...undo].reverse()) await step();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  const targets = checkTargets(results);
+  console.log(formatTargets(targets));
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        command,
+        mode: isQuick ? "quick" : "full",
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        machine: { ...machine, loadAverage: { before: loadBefore, after: os.loadavg(), byRun: loads } },
+        targets,
+        results,
+      },
+      null,
+      2,
+    )}\n`,
   );
-  console.log(
-    `  rows written per event:         fact_prices + daily_stats + 3 windows + raw_ticks, one transaction per batch`,
-  );
-  console.log(
-    `  memory: rss ${Math.round(rssBefore / 1e6)} MB before, peak ${Math.round(peakRss / 1e6)} MB (${metrics.cachedSymbols} symbols cached, at most ${env.STREAM_MAX_CACHED_SYMBOLS})`,
-  );
+  console.log(`\nall figures: ${path.relative(process.cwd(), out)}`);
+  if (failed) throw new Error("the stream benchmark found differences or a run failed (see above)");
 }

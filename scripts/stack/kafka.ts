@@ -50,7 +50,7 @@ export function parseBrokers(list: string): { host: string; port: number }[] {
   });
 }
 
-function kafkaVersion(): string {
+export function kafkaVersion(): string {
   const match = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(MANIFEST, "utf8"));
   if (!match?.[1]) throw new StackError(`no <kafka.version> in ${MANIFEST}`);
   return match[1];

@@ -1,0 +1,67 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** CPU seconds (user + system) and memory (MiB) of one process, as /proc last showed them. */
+export type ProcessUsage = { cpuSeconds: number; rssMiB: number; peakRssMiB: number };
+
+let ticksPerSecond: number | undefined;
+
+function getTicksPerSecond(): number {
+  ticksPerSecond ??= Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
+  return ticksPerSecond;
+}
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, counted after the parenthesised name). */
+export function parseCpuSeconds(stat: string, ticks: number): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticks;
+}
+
+/** A `Vm…:  123 kB` line of /proc/<pid>/status, in MiB (0 when absent). */
+export function parseStatusMiB(status: string, field: "VmRSS" | "VmHWM"): number {
+  return Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The process's usage now, or null once it has exited. */
+export function readProcessUsage(pid: number): ProcessUsage | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return {
+      cpuSeconds: parseCpuSeconds(stat, getTicksPerSecond()),
+      rssMiB: parseStatusMiB(status, "VmRSS"),
+      peakRssMiB: parseStatusMiB(status, "VmHWM"),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples processes every `intervalMs` and keeps each one's last reading, so that a process that exits
+ * (the Java consumer) still has figures: its CPU time up to the last sample, its peak resident set.
+ */
+export function watchProcesses(intervalMs = 200) {
+  const last = new Map<number, ProcessUsage>();
+  const sample = () => {
+    for (const pid of last.keys()) {
+      const usage = readProcessUsage(pid);
+      if (usage)
+        last.set(pid, { ...usage, peakRssMiB: Math.max(usage.peakRssMiB, last.get(pid)!.peakRssMiB) });
+    }
+  };
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    add(pid: number): void {
+      last.set(pid, readProcessUsage(pid) ?? { cpuSeconds: 0, rssMiB: 0, peakRssMiB: 0 });
+    },
+    read(pid: number): ProcessUsage | null {
+      sample();
+      return last.get(pid) ?? null;
+    },
+    stop(): void {
+      clearInterval(timer);
+    },
+  };
+}

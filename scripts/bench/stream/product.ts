@@ -1,0 +1,230 @@
+import path from "node:path";
+
+import type { Env } from "@/lib/env";
+import { closeDb, createDb, type Db } from "@/lib/db/client";
+import { insertSymbols } from "@/lib/db/queries/symbols";
+import { createAdmin, type Admin, type KafkaClient } from "@/lib/kafka/client";
+import type { Logger } from "@/lib/log";
+import { pollUntil } from "@/lib/retry";
+import type { KafkaHandle } from "@/scripts/stack/kafka";
+import { getKafkaRoleEnv } from "@/scripts/stack/kafka-credentials";
+import { findFreePort } from "@/scripts/stack/ports";
+import {
+  createPipelineTopics,
+  createScratchDatabase,
+  deleteTopics,
+  dropScratchDatabase,
+  getProcessGroups,
+} from "@/scripts/stack/scratch";
+import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
+
+import { parseHistogram, type HistogramBucket } from "./histogram";
+import { watchProcesses, type ProcessUsage } from "./process-usage";
+
+export const PARTITIONS = 3;
+const LATENCY_HISTOGRAM = "tickstream_stream_produced_to_committed_seconds";
+
+/** What every run shares: the configured servers, the admin's Kafka client, and the cleanup list. */
+export type BenchBase = {
+  env: Env;
+  adminDatabaseUrl: string;
+  broker: KafkaHandle;
+  kafka: KafkaClient;
+  logger: Logger;
+  /** Registers an undo step that also runs on Ctrl-C; returns a function that runs it now, once. */
+  defer: (step: () => Promise<void>) => () => Promise<void>;
+  /** Where the stream workers write their CPU profiles (node --cpu-prof, one folder per run), or null. */
+  profileDir: string | null;
+};
+
+/** A product of its own for one run: a fresh migrated database and fresh topics (3 partitions). */
+export type Product = {
+  name: string;
+  databaseUrl: string;
+  db: Db;
+  admin: Admin;
+  topics: { ticks: string; kpis: string; ticksDlq: string };
+  groupId: string;
+  dispose: () => Promise<void>;
+};
+
+export async function createProduct(
+  base: BenchBase,
+  name: string,
+  symbols: readonly string[],
+): Promise<Product> {
+  const dbName = `bench_${name}`.replace(/[^a-z0-9_]/g, "_");
+  const topics = { ticks: `bench.${name}.ticks`, kpis: `bench.${name}.kpis`, ticksDlq: `bench.${name}.dlq` };
+  const groupId = `bench-${name}`;
+  const dropDatabase = base.defer(() => dropScratchDatabase(base.adminDatabaseUrl, dbName));
+  const databaseUrl = await createScratchDatabase(base.adminDatabaseUrl, dbName);
+  const removeTopics = base.defer(() => deleteTopics(base.kafka, Object.values(topics)));
+  await createPipelineTopics(base.broker.admin, topics, PARTITIONS, {
+    credentials: base.broker.credentials,
+    groups: getProcessGroups(groupId),
+  });
+  const db = createDb(databaseUrl, { max: 2 });
+  const closeDatabase = base.defer(() => closeDb(db));
+  // Registered first, as an operator registers an outside feed: unknown symbols are dead-lettered.
+  for (let i = 0; i < symbols.length; i += 2_000)
+    await insertSymbols(
+      db,
+      symbols.slice(i, i + 2_000).map((symbol) => ({ symbol, source: "external" as const })),
+    );
+  const admin = createAdmin(base.kafka);
+  await admin.connect();
+  const disconnect = base.defer(() => admin.disconnect());
+  return {
+    name,
+    databaseUrl,
+    db,
+    admin,
+    topics,
+    groupId,
+    dispose: async () => {
+      await disconnect();
+      await closeDatabase();
+      await removeTopics();
+      await dropDatabase();
+    },
+  };
+}
+
+/** One spawned product process and where its figures come from. */
+export type ProductProcess = { name: string; pid: number; metricsUrl: string | null };
+
+/** The built stream workers and web server of a product, each a process of its own as `npm start` runs them. */
+export type Running = {
+  workers: ProductProcess[];
+  web: ProductProcess;
+  webUrl: string;
+  startedAt: number;
+  usage: (process: ProductProcess) => ProcessUsage | null;
+  stop: () => Promise<void>;
+};
+
+export async function startProcesses(
+  base: BenchBase,
+  product: Product,
+  workerCount: number,
+): Promise<Running> {
+  const common = {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "warn",
+    DATABASE_URL: product.databaseUrl,
+    // The scratch database is the configured server's (its owner's): the benchmark measures speed, not
+    // privileges, so a too-powerful role is only logged.
+    DATABASE_PRIVILEGE_CHECK: "warn",
+    TOPIC_TICKS: product.topics.ticks,
+    TOPIC_KPIS: product.topics.kpis,
+    TOPIC_TICKS_DLQ: product.topics.ticksDlq,
+    STREAM_GROUP_ID: product.groupId,
+    HOST: "127.0.0.1",
+    METRICS_HOST: "127.0.0.1",
+  };
+  const watcher = watchProcesses(500);
+  const spawned: ProductProcess[] = [];
+  const stopAll = base.defer(async () => {
+    watcher.stop();
+    await Promise.all(spawned.map((p) => stopProcess(p.pid)));
+  });
+  const startedAt = Date.now();
+  for (let i = 1; i <= workerCount; i++) {
+    const port = await findFreePort();
+    const name = `bench-stream-${i}`;
+    const pid = spawnProductProcess(name, "dist/workers/stream.js", {
+      ...common,
+      // Written when the worker exits (its SIGTERM handler ends in process.exit).
+      ...(base.profileDir
+        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(base.profileDir, product.name)}` }
+        : {}),
+      STREAM_METRICS_PORT: String(port),
+      ...getKafkaRoleEnv(base.broker.credentials, "stream"),
+    });
+    spawned.push({ name, pid, metricsUrl: `http://127.0.0.1:${port}/metrics` });
+    watcher.add(pid);
+  }
+  const webPort = await findFreePort();
+  const webPid = spawnProductProcess("bench-web", "dist/server.js", {
+    ...common,
+    PORT: String(webPort),
+    STREAM_METRICS_PORT: "0",
+    ...getKafkaRoleEnv(base.broker.credentials, "web"),
+  });
+  const web = { name: "bench-web", pid: webPid, metricsUrl: null };
+  spawned.push(web);
+  watcher.add(webPid);
+  return {
+    workers: spawned.filter((p) => p.metricsUrl !== null),
+    web,
+    webUrl: `http://127.0.0.1:${webPort}`,
+    startedAt,
+    usage: (p) => watcher.read(p.pid),
+    stop: stopAll,
+  };
+}
+
+export async function scrapeMetrics(process: ProductProcess): Promise<string> {
+  const response = await fetch(process.metricsUrl!, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`${process.metricsUrl} answered ${response.status}`);
+  return response.text();
+}
+
+/** Sum of a counter or gauge over its label sets (`skip`: label values whose lines are left out). */
+export function sumSeries(text: string, name: string, skip: readonly string[] = []): number {
+  let total = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(name) || (line[name.length] !== "{" && line[name.length] !== " ")) continue;
+    if (skip.some((s) => line.includes(`"${s}"`))) continue;
+    total += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return total;
+}
+
+/** What the stream workers' /metrics say together at one moment. */
+export type WorkerFigures = { applied: number; rows: number; assigned: number; latency: HistogramBucket[][] };
+
+export async function readWorkerFigures(running: Running): Promise<WorkerFigures> {
+  const texts = await Promise.all(running.workers.map(scrapeMetrics));
+  return {
+    applied: texts.reduce((n, t) => n + sumSeries(t, "tickstream_stream_events_applied_total"), 0),
+    rows: texts.reduce(
+      (n, t) => n + sumSeries(t, "tickstream_stream_rows_written_total", ["stream_offsets"]),
+      0,
+    ),
+    assigned: texts.reduce((n, t) => n + sumSeries(t, "tickstream_stream_assigned_partitions"), 0),
+    latency: texts.map((t) => parseHistogram(t, LATENCY_HISTOGRAM)),
+  };
+}
+
+/** Waits until the workers hold every partition between them and the web server answers. */
+export async function waitUntilReady(running: Running, timeoutMs = 120_000): Promise<void> {
+  await pollUntil(async () => (await readWorkerFigures(running)).assigned === PARTITIONS, {
+    timeoutMs,
+    intervalMs: 250,
+    what: "the stream workers to hold every partition",
+    isRetriable: () => true,
+  });
+  await pollUntil(async () => (await fetch(`${running.webUrl}/api/health`)).status > 0, {
+    timeoutMs,
+    intervalMs: 250,
+    what: "the web server to answer",
+    isRetriable: () => true,
+  });
+}
+
+/** Events stored (offsets committed with their rows) and events on the topic, for the lag. */
+export async function readProgress(product: Product): Promise<{ committed: number; produced: number }> {
+  const [{ rows }, offsets] = await Promise.all([
+    product.db.$client.query<{ n: string }>(
+      "select coalesce(sum(next_offset), 0) as n from stream_offsets where topic = $1",
+      [product.topics.ticks],
+    ),
+    product.admin.fetchTopicOffsets(product.topics.ticks),
+  ]);
+  return {
+    committed: Number(rows[0]?.n ?? 0),
+    produced: offsets.reduce((n, o) => n + Number(o.high), 0),
+  };
+}

@@ -1,0 +1,137 @@
+import { createProducer } from "@/lib/kafka/client";
+import { describeError } from "@/lib/log";
+import { pollUntil, sleep } from "@/lib/retry";
+
+import type { BarComparison } from "./compare-rows";
+import { runConsumerPerformance, type ConsumerPerformanceResult } from "./consumer-performance";
+import { countEvents, listSymbolNames, type DataSet } from "./data-set";
+import { runKafkajsCeiling, type KafkajsCeilingResult } from "./kafkajs-ceiling";
+import { sampleLag, type LagSample } from "./lag";
+import { sendEvents } from "./produce";
+import { createProduct, readProgress, readWorkerFigures, startProcesses, type BenchBase } from "./product";
+import { verifyStoredBars } from "./verify";
+
+export type ProcessFigures = { name: string; cpuSeconds: number; peakRssMiB: number };
+
+export type DrainResult = {
+  kind: "drain";
+  label: string;
+  dataSet: DataSet;
+  events: number;
+  workers: number;
+  produceSeconds: number;
+  drained: boolean;
+  /** From the first partition assignment to the last commit. */
+  seconds: number;
+  /** From the spawn of the processes to the last commit. */
+  secondsWithStartup: number;
+  eventsPerSecond: number;
+  eventsPerSecondWithStartup: number;
+  rowsPerSecond: number;
+  cpuMicrosPerEvent: number;
+  processes: ProcessFigures[];
+  consumerPerformance: ConsumerPerformanceResult | { error: string };
+  kafkajs: KafkajsCeilingResult | { error: string };
+  lag: LagSample[];
+  comparison: BarComparison | null;
+};
+
+/**
+ * A backlog drain: every event of `dataSet` is on a fresh topic before anything reads it; Kafka's
+ * ConsumerPerformance and a do-nothing kafkajs consumer read it first (one consumer at a time), then
+ * the stream workers and the web server start and the clock runs until every event is stored.
+ */
+export async function runDrain(
+  base: BenchBase,
+  options: { name: string; label: string; dataSet: DataSet; workers: number; timeoutMs: number },
+): Promise<DrainResult> {
+  const { dataSet } = options;
+  const events = countEvents(dataSet);
+  const product = await createProduct(base, options.name, listSymbolNames(dataSet));
+  try {
+    const producer = createProducer(base.kafka, { idempotent: true });
+    await producer.connect();
+    const t0 = performance.now();
+    await sendEvents(producer, product.topics.ticks, dataSet, 0, events);
+    const produceSeconds = (performance.now() - t0) / 1000;
+    await producer.disconnect();
+
+    const consumerPerformance = await runConsumerPerformance({
+      connection: base.broker.admin,
+      topic: product.topics.ticks,
+      messages: events,
+      groupId: `${product.groupId}-ceiling-java`,
+    }).catch((error: unknown) => ({ error: describeError(error) }));
+    const kafkajs = await runKafkajsCeiling({
+      kafka: base.kafka,
+      topic: product.topics.ticks,
+      messages: events,
+      groupId: `${product.groupId}-ceiling-kafkajs`,
+      logger: base.logger,
+    }).catch((error: unknown) => ({ error: describeError(error) }));
+    // Let the machine settle after the ceilings before the pipeline starts.
+    await sleep(2_000);
+
+    const running = await startProcesses(base, product, options.workers);
+    try {
+      const lag = sampleLag(product, 250, running.startedAt);
+      let assignedAt: number | null = null;
+      let doneAt: number | null = null;
+      await pollUntil(
+        async () => {
+          if (assignedAt === null) {
+            const figures = await readWorkerFigures(running).catch(() => null);
+            if (figures && figures.assigned > 0) assignedAt = Date.now();
+          }
+          const { committed } = await readProgress(product);
+          if (committed >= events) doneAt = Date.now();
+          return doneAt !== null;
+        },
+        {
+          timeoutMs: options.timeoutMs,
+          intervalMs: 100,
+          what: `the drain of ${events} events`,
+          isRetriable: () => true,
+        },
+      ).catch(() => undefined);
+      const samples = await lag.stop();
+      const end = doneAt ?? Date.now();
+      const start = assignedAt ?? running.startedAt;
+      const figures = await readWorkerFigures(running);
+      const processes = [...running.workers, running.web].map((p) => {
+        const usage = running.usage(p);
+        return { name: p.name, cpuSeconds: usage?.cpuSeconds ?? 0, peakRssMiB: usage?.peakRssMiB ?? 0 };
+      });
+      const workerCpu = processes
+        .filter((p) => p.name.startsWith("bench-stream"))
+        .reduce((n, p) => n + p.cpuSeconds, 0);
+      const committed = doneAt === null ? (await readProgress(product)).committed : events;
+      const seconds = (end - start) / 1000;
+      const comparison = doneAt === null ? null : await verifyStoredBars(product, dataSet, events);
+      return {
+        kind: "drain",
+        label: options.label,
+        dataSet,
+        events,
+        workers: options.workers,
+        produceSeconds,
+        drained: doneAt !== null,
+        seconds,
+        secondsWithStartup: (end - running.startedAt) / 1000,
+        eventsPerSecond: committed / seconds,
+        eventsPerSecondWithStartup: (committed * 1000) / (end - running.startedAt),
+        rowsPerSecond: figures.rows / seconds,
+        cpuMicrosPerEvent: committed > 0 ? (workerCpu * 1e6) / committed : 0,
+        processes,
+        consumerPerformance,
+        kafkajs,
+        lag: samples,
+        comparison,
+      };
+    } finally {
+      await running.stop();
+    }
+  } finally {
+    await product.dispose();
+  }
+}
