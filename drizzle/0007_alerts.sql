@@ -3,7 +3,7 @@
 -- lib/db/schema.ts, plus (at the end) the version bump and NOTIFY triggers of alert_rules and the
 -- bi.alert_events view.
 CREATE TABLE "alert_events" (
-	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "alert_events_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"id" bigserial PRIMARY KEY NOT NULL,
 	"rule_id" bigint NOT NULL,
 	"rule_version" integer NOT NULL,
 	"rule_type" text NOT NULL,
@@ -18,7 +18,7 @@ CREATE TABLE "alert_events" (
 );
 --> statement-breakpoint
 CREATE TABLE "alert_rules" (
-	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "alert_rules_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"id" bigserial PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
 	"condition" jsonb NOT NULL,
 	"rule_type" text NOT NULL,

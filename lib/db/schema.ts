@@ -309,7 +309,7 @@ export const adminAuditLog = pgTable(
 export const alertRules = pgTable(
   "alert_rules",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     name: text("name").notNull(),
     /** lib/events/alert-rule.ts alertConditionSchema; parsed on every read. */
     condition: jsonb("condition").$type<AlertCondition>().notNull(),
@@ -345,7 +345,7 @@ export const alertRules = pgTable(
 export const alertEvents = pgTable(
   "alert_events",
   {
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: bigserial("id", { mode: "number" }).primaryKey(),
     ruleId: bigint("rule_id", { mode: "number" })
       .notNull()
       .references(() => alertRules.id),
