@@ -14,9 +14,12 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from "drizzle-orm/pg-core";
 
+import type { AlertRuleStatus } from "@/lib/events/alert-rule";
 import type { DeadLetterReasonClass } from "@/lib/events/dead-letter";
+import type { AlertCondition, AlertConditionType, AlertValues } from "@/lib/kpi/alert-rules";
 import type { SymbolSource, SymbolStatus } from "@/lib/events/symbol";
 
 /** Raw bytes (node-postgres reads and writes bytea as Buffer). */
@@ -298,6 +301,72 @@ export const adminAuditLog = pgTable(
   (t) => [index("admin_audit_log_at_idx").on(t.at), index("admin_audit_log_symbol_idx").on(t.symbol)],
 );
 
+/**
+ * Alert rules an admin manages. Never deleted while events refer to them: `deleted_at` retires one.
+ * A trigger bumps `version` when the condition, scope or cooldown changes and NOTIFYs
+ * `alert_rules_changed` on every change (drizzle/0007_alerts.sql).
+ */
+export const alertRules = pgTable(
+  "alert_rules",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    name: text("name").notNull(),
+    /** lib/events/alert-rule.ts alertConditionSchema; parsed on every read. */
+    condition: jsonb("condition").$type<AlertCondition>().notNull(),
+    /** Denormalised `condition.type`, for filters and BI. */
+    ruleType: text("rule_type").$type<AlertConditionType>().notNull(),
+    scope: text("scope").$type<"all" | "symbols">().notNull(),
+    /** The watched symbols when `scope` is `symbols`; empty for `all`. */
+    symbols: text("symbols")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    cooldownMinutes: integer("cooldown_minutes").notNull().default(0),
+    status: text("status").$type<AlertRuleStatus>().notNull().default("enabled"),
+    version: integer("version").notNull().default(1),
+    deletedAt: tstz("deleted_at"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check("alert_rules_scope_check", sql`${t.scope} in ('all', 'symbols')`),
+    check("alert_rules_status_check", sql`${t.status} in ('enabled', 'paused')`),
+    check("alert_rules_type_check", sql`${t.ruleType} = ${t.condition} ->> 'type'`),
+    check("alert_rules_cooldown_check", sql`${t.cooldownMinutes} >= 0`),
+    check("alert_rules_version_check", sql`${t.version} >= 1`),
+  ],
+);
+
+/**
+ * One row per (rule, symbol, bar) that fired, written in the transaction of the batch whose bars caused
+ * it (or, for stale data, by the sweep that saw the gap). Rows are never deleted by the pipeline: a
+ * revision that undoes the condition sets `retracted_at`. `id` and `revision` are what deliveries carry.
+ */
+export const alertEvents = pgTable(
+  "alert_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ruleId: bigint("rule_id", { mode: "number" })
+      .notNull()
+      .references(() => alertRules.id),
+    ruleVersion: integer("rule_version").notNull(),
+    ruleType: text("rule_type").$type<AlertConditionType>().notNull(),
+    symbol: text("symbol").notNull(),
+    barTs: tstz("bar_ts").notNull(),
+    values: jsonb("values").$type<AlertValues>().notNull(),
+    firedAt: tstz("fired_at").notNull().defaultNow(),
+    retractedAt: tstz("retracted_at"),
+    retractReason: text("retract_reason"),
+    revision: integer("revision").notNull().default(1),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("alert_events_rule_symbol_bar_idx").on(t.ruleId, t.symbol, t.barTs),
+    index("alert_events_symbol_bar_idx").on(t.symbol, t.barTs),
+    index("alert_events_fired_at_idx").on(t.firedAt),
+  ],
+);
+
 export type SymbolRow = typeof symbols.$inferSelect;
 export type NewSymbolRow = typeof symbols.$inferInsert;
 export type FactPriceRow = typeof factPrices.$inferSelect;
@@ -307,4 +376,7 @@ export type AdminAuditLogRow = typeof adminAuditLog.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type NewDeadLetterRow = typeof deadLetters.$inferInsert;
 export type WorkerHeartbeatRow = typeof workerHeartbeats.$inferSelect;
+export type AlertRuleRow = typeof alertRules.$inferSelect;
+export type NewAlertRuleRow = typeof alertRules.$inferInsert;
+export type AlertEventRow = typeof alertEvents.$inferSelect;
 export type SignInThrottleRow = typeof signInThrottle.$inferSelect;

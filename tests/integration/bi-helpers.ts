@@ -16,6 +16,7 @@ export const BI_ROLE = "tickstream_bi";
 
 /** The views of the `bi` schema, the interface documented in bi/README.md. */
 export const BI_VIEWS = [
+  "alert_events",
   "daily_high_low",
   "dead_letters",
   "latest_movers",

@@ -1,6 +1,8 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { insertAlertEvents } from "@/lib/db/queries/alert-events";
+import { insertAlertRule } from "@/lib/db/queries/alert-rules";
 import { insertDeadLetters } from "@/lib/db/queries/dead-letters";
 
 import { BI_ROLE, BI_VIEWS, connectAsBiRole, fillWithRecordedBars, getErrorCode } from "./bi-helpers";
@@ -13,6 +15,21 @@ const READ_ONLY = "25006";
 
 /** The documented interface (bi/README.md): every column of every bi view with its PostgreSQL type. */
 const DOCUMENTED_COLUMNS: Record<(typeof BI_VIEWS)[number], string[]> = {
+  alert_events: [
+    "id bigint",
+    "rule_id bigint",
+    "rule_name text",
+    "rule_type text",
+    "rule_version integer",
+    "symbol text",
+    "bar_ts timestamp with time zone",
+    "values jsonb",
+    "fired_at timestamp with time zone",
+    "retracted_at timestamp with time zone",
+    "retract_reason text",
+    "revision integer",
+    "is_active boolean",
+  ],
   price_trend: [
     "symbol text",
     "ts timestamp with time zone",
@@ -139,6 +156,28 @@ beforeAll(async () => {
       failedAt: new Date(),
     },
   ]);
+  // One alert, as the stream worker records it.
+  const rule = await insertAlertRule(database.db, {
+    name: "AAPL golden cross",
+    condition: { type: "ma_cross", kind: "golden" },
+    scope: { kind: "symbols", symbols: ["AAPL"] },
+    cooldownMinutes: 0,
+    status: "enabled",
+  });
+  await insertAlertEvents(
+    database.db,
+    [
+      {
+        ruleId: rule.id,
+        ruleVersion: rule.version,
+        ruleType: "ma_cross",
+        symbol: "AAPL",
+        barTs: Date.parse("2026-03-16T15:00:00Z"),
+        values: { prevMa5: 1, prevMa20: 1, ma5: 1.1, ma20: 1 },
+      },
+    ],
+    new Date(),
+  );
   const rows = await database.db.$client.query<{ schema: string; name: string; kind: string }>(
     `select n.nspname as schema, c.relname as name, c.relkind::text as kind
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -205,7 +244,7 @@ describe("the read-only BI role", () => {
     expect(memberships.rowCount).toBe(0);
   });
 
-  it("sees exactly the eight documented bi views, with the documented columns and types", async () => {
+  it("sees exactly the nine documented bi views, with the documented columns and types", async () => {
     const views = await bi.query<{ table_name: string }>(
       "select table_name from information_schema.views where table_schema = 'bi' order by 1",
     );

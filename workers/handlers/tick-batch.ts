@@ -63,6 +63,13 @@ export type TickBatchDeps = {
    * that point; the worker passes none.
    */
   afterDeadLettersRecorded?: (letters: readonly RecordedDeadLetter[]) => Promise<void>;
+  /** Alert rules on the batch's changes, in its transaction after the KPI rows (workers/stream/alert-runtime.ts). */
+  evaluateAlerts?: (
+    tx: DbOrTx,
+    changes: ReadonlyMap<string, SeriesChanges>,
+    getState: (symbol: string) => SeriesState | undefined,
+    now: number,
+  ) => Promise<unknown>;
 };
 
 export type TickBatch = { topic: string; partition: number; messages: readonly InMessage[] };
@@ -334,6 +341,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           tx,
           all.flatMap((c) => c.windows),
         );
+        await deps.evaluateAlerts?.(tx, changes, (symbol) => series.get(symbol), now);
         if (config.landRawTicks) {
           const landed: LandedTick[] = good.map(({ message, tick }) => ({
             topic: batch.topic,

@@ -20,6 +20,7 @@ import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
+import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
 
 export type StreamWorkerOptions = {
@@ -82,10 +83,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const observed = createStreamMetrics(registry);
   observed.cachedSymbolsCapacity.set(options.maxCachedSymbols);
 
+  const alerts = startAlertRuntime({ db, logger, clock, databaseUrl: options.databaseUrl });
   const handler = createTickBatchHandler({
     db,
     logger,
     clock,
+    evaluateAlerts: alerts.evaluate,
     config: {
       groupId: options.groupId,
       windows: options.windows,
@@ -320,6 +323,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       clearInterval(housekeeping);
       clearInterval(relayTimer);
       await symbolsListener?.stop();
+      await alerts.stop();
       await consumer.disconnect();
       await relay.stop();
       await producer.disconnect();
