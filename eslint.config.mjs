@@ -92,13 +92,14 @@ const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|
 const BASE_LIB = ["lib/(env|log|retry|lru-cache)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
-  "lib/(db|kafka|ingest|admin|auth|health|metrics|api|http)/",
+  "lib/(db|kafka|ingest|admin|alerts|auth|health|metrics|api|http)/",
   "lib/realtime/(events|stats)$",
   "lib/utils$",
 ];
 const SERVICE_DIRS = [
   "lib/ingest/**",
   "lib/admin/**",
+  "lib/alerts/**",
   "lib/auth/**",
   "lib/health/**",
   "lib/metrics/**",
