@@ -19,6 +19,7 @@ export const BI_ROLE = "tickstream_bi";
 
 /** The views of the `bi` schema, the interface documented in bi/README.md. */
 export const BI_VIEWS = [
+  "alert_events",
   "daily_high_low",
   "dead_letters",
   "latest_movers",
@@ -26,6 +27,7 @@ export const BI_VIEWS = [
   "price_trend",
   "top_movers",
   "volume_trend",
+  "webhook_deliveries",
   "window_kpis",
 ] as const;
 
