@@ -133,6 +133,15 @@ export const envSchema = {
     .min(0)
     .max(24 * 365)
     .default(48),
+  /**
+   * Hosts (names or addresses, comma-separated; `*` for all) that webhooks may reach although they are
+   * private or local addresses (lib/alerts/webhook-url.ts); any other such address is refused.
+   */
+  WEBHOOK_ALLOWED_HOSTS: z.string().default(""),
+  /** Attempts per webhook delivery before it is marked failed (lib/alerts/webhook-retry.ts). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** Time limit of one webhook attempt, from connecting to the response's status line. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
 
   HOST: z.string().min(1).default("0.0.0.0"),
   /**

@@ -8,6 +8,9 @@ import { getKafkaConnection } from "@/lib/kafka/connection";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createWorkerDb, runWorker, serveWorkerMetrics, startHeartbeat } from "@/workers/run-worker";
 import { startStreamWorker } from "@/workers/stream/start-stream-worker";
+import { DEFAULT_WEBHOOK_RETRY_POLICY } from "@/lib/alerts/webhook-retry";
+import { createWebhookSender } from "@/lib/alerts/webhook-sender";
+import { parseWebhookHostPolicy } from "@/lib/alerts/webhook-url";
 
 void runWorker("stream", async (ctx) => {
   const env = getEnv();
@@ -37,6 +40,13 @@ void runWorker("stream", async (ctx) => {
     futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
     databaseUrl: env.DATABASE_URL,
+    webhooks: {
+      send: createWebhookSender({
+        policy: parseWebhookHostPolicy(env.WEBHOOK_ALLOWED_HOSTS),
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      }),
+      retry: { ...DEFAULT_WEBHOOK_RETRY_POLICY, maxAttempts: env.WEBHOOK_MAX_ATTEMPTS },
+    },
     registry,
   });
   ctx.onShutdown(() => worker.stop());

@@ -20,6 +20,12 @@ const ACTIONS: Record<AuditAction, string> = {
   "session.login": "Signed in",
   "session.logout": "Signed out",
   "session.login_failed": "Failed sign-in",
+  "webhook.create": "Webhook added",
+  "webhook.update": "Webhook changed",
+  "webhook.enable": "Webhook enabled",
+  "webhook.disable": "Webhook disabled",
+  "webhook.rotate_secret": "Webhook secret rotated",
+  "webhook.delete": "Webhook deleted",
 };
 
 /** The word for each audited field, in the order a change lists them. */

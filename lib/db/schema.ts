@@ -18,6 +18,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 import type { AlertRuleStatus } from "@/lib/events/alert-rule";
+import type { WebhookDeliveryStatus, WebhookEventType } from "@/lib/events/webhook";
 import type { DeadLetterReasonClass } from "@/lib/events/dead-letter";
 import type { AlertCondition, AlertConditionType, AlertValues } from "@/lib/kpi/alert-rules";
 import type { SymbolSource, SymbolStatus } from "@/lib/events/symbol";
@@ -367,6 +368,76 @@ export const alertEvents = pgTable(
   ],
 );
 
+/**
+ * Where alerts are POSTed (issue 16). The secret signs every delivery (lib/alerts/webhook-signature.ts)
+ * and is stored as is because signing needs it; no view of the bi schema exposes this table. While a
+ * rotated secret's grace period runs, deliveries carry a signature with the previous secret too.
+ * Empty `rule_ids` / `symbols`: every rule / every symbol.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    url: text("url").notNull(),
+    description: text("description").notNull().default(""),
+    secret: text("secret").notNull(),
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: tstz("previous_secret_expires_at"),
+    isEnabled: boolean("is_enabled").notNull().default(true),
+    ruleIds: bigint("rule_ids", { mode: "number" })
+      .array()
+      .notNull()
+      .default(sql`'{}'::bigint[]`),
+    symbols: text("symbols")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("webhook_endpoints_url_check", sql`${t.url} ~ '^https?://'`)],
+);
+
+/**
+ * The webhook outbox: one row per (endpoint, alert event, event revision), inserted by a trigger on
+ * alert_events in the transaction that wrote the event (drizzle/0008_webhook_outbox.sql), with the
+ * payload as of that revision. The relay (workers/stream/webhook-relay.ts) POSTs due rows and records
+ * each attempt; `status` ends at delivered, or failed after the last attempt.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    endpointId: bigint("endpoint_id", { mode: "number" })
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    alertEventId: bigint("alert_event_id", { mode: "number" })
+      .notNull()
+      .references(() => alertEvents.id, { onDelete: "cascade" }),
+    eventRevision: integer("event_revision").notNull(),
+    /** The body's `type`: alert.fired or alert.retracted. */
+    eventType: text("event_type").$type<WebhookEventType>().notNull(),
+    /** The body as of this revision (lib/events/webhook.ts webhookPayloadSchema), built by the trigger. */
+    payload: jsonb("payload").$type<unknown>().notNull(),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tstz("next_attempt_at").notNull().defaultNow(),
+    lastAttemptAt: tstz("last_attempt_at"),
+    lastHttpStatus: integer("last_http_status"),
+    lastError: text("last_error"),
+    deliveredAt: tstz("delivered_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_endpoint_event_idx").on(t.endpointId, t.alertEventId, t.eventRevision),
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_created_at_idx").on(t.createdAt),
+    check("webhook_deliveries_status_check", sql`${t.status} in ('pending', 'delivered', 'failed')`),
+  ],
+);
+
 export type SymbolRow = typeof symbols.$inferSelect;
 export type NewSymbolRow = typeof symbols.$inferInsert;
 export type FactPriceRow = typeof factPrices.$inferSelect;
@@ -379,4 +450,6 @@ export type WorkerHeartbeatRow = typeof workerHeartbeats.$inferSelect;
 export type AlertRuleRow = typeof alertRules.$inferSelect;
 export type NewAlertRuleRow = typeof alertRules.$inferInsert;
 export type AlertEventRow = typeof alertEvents.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type SignInThrottleRow = typeof signInThrottle.$inferSelect;

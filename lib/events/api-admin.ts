@@ -30,6 +30,12 @@ export const auditActionSchema = z.enum([
   "session.login",
   "session.logout",
   "session.login_failed",
+  "webhook.create",
+  "webhook.update",
+  "webhook.enable",
+  "webhook.disable",
+  "webhook.rotate_secret",
+  "webhook.delete",
 ]);
 
 /** The fields of a symbol an audit entry records before and after a change (`source` null: the default). */

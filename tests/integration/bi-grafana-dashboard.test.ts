@@ -82,11 +82,13 @@ describe("the provisioned Grafana dashboard (bi/grafana/dashboards/tickstream.js
     }
     // Every query reads the bi views only (the role could not read anything else anyway).
     expect([...views].sort()).toEqual([
+      "bi.alert_events",
       "bi.daily_high_low",
       "bi.pipeline_freshness",
       "bi.price_trend",
       "bi.top_movers",
       "bi.volume_trend",
+      "bi.webhook_deliveries",
       "bi.window_kpis",
     ]);
     expect(queryPanels.map((p) => p.title)).toEqual(
@@ -98,6 +100,9 @@ describe("the provisioned Grafana dashboard (bi/grafana/dashboards/tickstream.js
         "Top losers (newest $window-minute window)",
         "Window KPIs ($window-minute windows)",
         "Pipeline freshness by symbol",
+        "Alerts ($symbol)",
+        "Active alerts by rule",
+        "Webhook deliveries by endpoint",
       ]),
     );
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);

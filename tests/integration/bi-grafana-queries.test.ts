@@ -15,6 +15,7 @@ import {
   type RecordedFill,
 } from "./bi-helpers";
 import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
+import { BI_ALERT_RULES, insertBiWebhookEndpoint, settleBiDeliveries } from "./support/bi-alerts";
 import { queryPanels, variables } from "./support/grafana-dashboard";
 
 /** The recorded symbols the test replays; the $symbol selection is two of them. */
@@ -28,7 +29,9 @@ describe("every Grafana panel query, as tickstream_bi, on real replayed bars", (
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    fill = await fillWithRecordedBars(database.db, { symbols: SYMBOLS, days: 2 });
+    await insertBiWebhookEndpoint(database.db);
+    fill = await fillWithRecordedBars(database.db, { symbols: SYMBOLS, days: 2, alertRules: BI_ALERT_RULES });
+    await settleBiDeliveries(database.db);
     bi = await connectAsBiRole(database.url);
   });
 

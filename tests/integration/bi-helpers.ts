@@ -4,11 +4,14 @@ import pg from "pg";
 import { inject } from "vitest";
 
 import type { Db } from "@/lib/db/client";
+import { insertAlertRule } from "@/lib/db/queries/alert-rules";
 import { insertSymbols } from "@/lib/db/queries/symbols";
+import type { AlertRuleInput } from "@/lib/events/alert-rule";
 import { loadRecordedBars } from "@/lib/ingest/replay/recorded-bars";
 import type { InMessage } from "@/lib/kafka/messages";
 import type { Bar } from "@/lib/kpi/types";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
+import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 
 import { DEFAULT_STREAM_SYMBOL_SETTINGS, testLogger } from "./helpers";
 
@@ -24,6 +27,7 @@ export const BI_VIEWS = [
   "price_trend",
   "top_movers",
   "volume_trend",
+  "webhook_deliveries",
   "window_kpis",
 ] as const;
 
@@ -65,9 +69,15 @@ const RECORDING_DIR = path.resolve("data/minute-bars");
  */
 export async function fillWithRecordedBars(
   db: Db,
-  options: { symbols: string[]; days: number },
+  options: {
+    symbols: string[];
+    days: number;
+    /** Evaluates these alert rules on the bars in the same batches, as the stream worker does (bi.alert_events). */
+    alertRules?: readonly AlertRuleInput[];
+  },
 ): Promise<RecordedFill> {
   const recorded = loadRecordedBars(RECORDING_DIR);
+  for (const rule of options.alertRules ?? []) await insertAlertRule(db, rule);
   await insertSymbols(
     db,
     options.symbols.map((symbol) => ({
@@ -91,10 +101,14 @@ export async function fillWithRecordedBars(
   const from = Math.min(...all.map((x) => x.bar.ts));
   const to = Math.max(...all.map((x) => x.bar.ts)) + 60_000;
 
+  const alerts = options.alertRules
+    ? startAlertRuntime({ db, logger: testLogger, clock: () => to + 3_600_000, staleSweepMs: 0 })
+    : null;
   const handler = createTickBatchHandler({
     db,
     logger: testLogger,
     clock: () => to + 3_600_000,
+    evaluateAlerts: alerts?.evaluate,
     config: {
       groupId: "bi-test",
       windows: [5, 15, 60],
@@ -121,6 +135,7 @@ export async function fillWithRecordedBars(
     if (result.deadLettered > 0)
       throw new Error(`unexpected dead letters at offset ${i}: ${result.deadLetterClasses.join(", ")}`);
   }
+  await alerts?.stop();
   return { symbols: options.symbols, from, to, bars: messages.length };
 }
 

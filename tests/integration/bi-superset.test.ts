@@ -8,6 +8,7 @@ import { getLatestWindowStart, listTopMovers } from "@/lib/db/queries/kpi-snapsh
 
 import { BI_VIEWS, connectAsBiRole, fillWithRecordedBars } from "./bi-helpers";
 import { createTestDatabase, runCleanup, type TestDatabase } from "./helpers";
+import { BI_ALERT_RULES, insertBiWebhookEndpoint, settleBiDeliveries } from "./support/bi-alerts";
 
 /**
  * The Superset bundle without a Superset (scripts/bi/superset-check.sh runs the real one): each chart's
@@ -171,7 +172,9 @@ describe("the Superset table charts, as tickstream_bi, on real replayed bars", (
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    await fillWithRecordedBars(database.db, { symbols: SYMBOLS, days: 2 });
+    await insertBiWebhookEndpoint(database.db);
+    await fillWithRecordedBars(database.db, { symbols: SYMBOLS, days: 2, alertRules: BI_ALERT_RULES });
+    await settleBiDeliveries(database.db);
     bi = await connectAsBiRole(database.url);
   });
 

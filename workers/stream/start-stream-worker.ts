@@ -5,6 +5,7 @@ import { listenForNotifications } from "@/lib/db/listen";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
 import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
+import { deleteFinishedWebhookDeliveriesBefore } from "@/lib/db/queries/webhook-deliveries";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import type { SymbolPolicy } from "@/lib/events/symbol-policy";
@@ -22,6 +23,11 @@ import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
+import {
+  createWebhookRelay,
+  WEBHOOK_DELIVERY_RETENTION_MS,
+  type WebhookRelayOptions,
+} from "@/workers/stream/webhook-relay";
 
 export type StreamWorkerOptions = {
   db: Db;
@@ -50,6 +56,8 @@ export type StreamWorkerOptions = {
   housekeepingMs?: number;
   /** Interval of the dead-letter relay's timer pass (besides its kick after each batch with letters). */
   deadLetterRelayMs?: number;
+  /** Webhook delivery of alerts (workers/stream/webhook-relay.ts); without it, deliveries wait in the outbox. */
+  webhooks?: Pick<WebhookRelayOptions, "send" | "retry"> & { intervalMs?: number };
   /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
   registry?: Registry;
 };
@@ -111,6 +119,15 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     clock,
     metrics: observed,
   });
+
+  const webhookRelay = options.webhooks
+    ? createWebhookRelay({
+        db,
+        ...options.webhooks,
+        logger: logger.child({ component: "webhook-relay" }),
+        clock,
+      })
+    : null;
 
   const consumer = createConsumer(options.kafka, {
     groupId: options.groupId,
@@ -285,6 +302,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
           void deleteDeadLettersPublishedBefore(db, clock() - DEAD_LETTER_RETENTION_MS).catch(
             (error: unknown) => logger.debug({ err: describeError(error) }, "dead_letters retention failed"),
           );
+          void deleteFinishedWebhookDeliveriesBefore(db, clock() - WEBHOOK_DELIVERY_RETENTION_MS).catch(
+            (error: unknown) => logger.debug({ err: describeError(error) }, "webhook retention failed"),
+          );
           if (options.rawTicksRetentionHours > 0) {
             void deleteRawTicksBefore(db, clock() - options.rawTicksRetentionHours * 3_600_000).catch(
               (error: unknown) => logger.debug({ err: describeError(error) }, "raw_ticks retention failed"),
@@ -297,6 +317,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   // while another worker's relay held the lock.
   relay.kick();
   const relayTimer = setInterval(() => relay.kick(), options.deadLetterRelayMs ?? 5_000);
+  // Webhooks on a timer of their own, never in the batch path: a due delivery waits at most this long.
+  webhookRelay?.kick();
+  const webhookTimer = webhookRelay
+    ? setInterval(() => webhookRelay.kick(), options.webhooks?.intervalMs ?? 1_000)
+    : undefined;
 
   const symbolsListener = options.databaseUrl
     ? listenForNotifications({
@@ -322,6 +347,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     async stop(): Promise<void> {
       clearInterval(housekeeping);
       clearInterval(relayTimer);
+      clearInterval(webhookTimer);
+      await webhookRelay?.stop();
       await symbolsListener?.stop();
       await alerts.stop();
       await consumer.disconnect();

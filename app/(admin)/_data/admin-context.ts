@@ -6,6 +6,8 @@ import { cookies } from "next/headers";
 
 import { getDb } from "@/app/_data/server-context";
 import { createAdminApi } from "@/lib/admin/admin-api";
+import { createWebhookAdminApi } from "@/lib/admin/webhook-admin-api";
+import { parseWebhookHostPolicy } from "@/lib/alerts/webhook-url";
 import { createAdminDeps, isAdminEnabled, type AdminDeps } from "@/lib/admin/admin-deps";
 import { getAdminSession, type AdminSession } from "@/lib/admin/admin-session";
 import {
@@ -69,6 +71,11 @@ export function getAdminDeps(): AdminDeps {
 
 /** The admin route handlers, bound to this process's deps. */
 export const adminApi = createAdminApi(getAdminDeps);
+
+/** The webhook endpoints' admin route handlers; WEBHOOK_ALLOWED_HOSTS as this process reads it. */
+export const webhookAdminApi = createWebhookAdminApi(getAdminDeps, () =>
+  parseWebhookHostPolicy(getEnv().WEBHOOK_ALLOWED_HOSTS),
+);
 
 /** The signed-in admin of the request being rendered, or null. */
 export async function getCurrentAdminSession(): Promise<AdminSession | null> {

@@ -1,0 +1,264 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo, useState, type FormEvent } from "react";
+
+import { AdminButton, inputClassName } from "@/components/admin/admin-button";
+import { fetchJson } from "@/components/realtime/fetch-json";
+import { Card } from "@/components/ui/card";
+import { CSRF_HEADER } from "@/lib/events/api-admin-requests";
+import {
+  webhookDeliveriesResponseSchema,
+  webhookEndpointsResponseSchema,
+  webhookEndpointViewSchema,
+  webhookSecretResponseSchema,
+  type WebhookDeliveryView,
+  type WebhookEndpointView,
+} from "@/lib/events/webhook";
+import { z } from "zod";
+
+/** Deliveries the page lists (newest first). */
+export const WEBHOOK_DELIVERIES_SHOWN = 50;
+
+type Props = {
+  csrfToken: string;
+  initialEndpoints: WebhookEndpointView[];
+  initialDeliveries: WebhookDeliveryView[];
+};
+
+/** "AAPL, msft 7" → ["AAPL", "MSFT", "7"]: the filters are typed as comma or space separated lists. */
+const splitList = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+
+const formatTs = (ms: number | null) =>
+  ms === null ? "–" : new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+
+function createWebhooksClient(csrfToken: string) {
+  const headers = { [CSRF_HEADER]: csrfToken };
+  const item = (id: number) => `/api/admin/webhooks/${id}`;
+  return {
+    list: () => fetchJson("/api/admin/webhooks", webhookEndpointsResponseSchema),
+    deliveries: () =>
+      fetchJson(
+        `/api/admin/webhooks/deliveries?limit=${WEBHOOK_DELIVERIES_SHOWN}`,
+        webhookDeliveriesResponseSchema,
+      ),
+    create: (body: { url: string; description: string; symbols: string[]; ruleIds: number[] }) =>
+      fetchJson("/api/admin/webhooks", webhookSecretResponseSchema, { method: "POST", headers, body }),
+    setEnabled: (id: number, isEnabled: boolean) =>
+      fetchJson(item(id), z.object({ endpoint: webhookEndpointViewSchema }), {
+        method: "PATCH",
+        headers,
+        body: { isEnabled },
+      }),
+    rotate: (id: number) =>
+      fetchJson(`${item(id)}/rotate-secret`, webhookSecretResponseSchema, { method: "POST", headers }),
+    remove: (id: number) =>
+      fetchJson(item(id), z.object({ deleted: z.boolean() }), { method: "DELETE", headers }),
+  };
+}
+
+/** Add, enable, disable, rotate and delete webhook endpoints; see how their deliveries went. */
+export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries }: Props) {
+  const client = useMemo(() => createWebhooksClient(csrfToken), [csrfToken]);
+  const [endpoints, setEndpoints] = useState(initialEndpoints);
+  const [deliveries, setDeliveries] = useState(initialDeliveries);
+  const [secret, setSecret] = useState<{ endpointId: number; secret: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  const [form, setForm] = useState({ url: "", description: "", symbols: "", ruleIds: "" });
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      const [list, recent] = await Promise.all([client.list(), client.deliveries()]);
+      setEndpoints(list.endpoints);
+      setDeliveries(recent.deliveries);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onCreate(event: FormEvent) {
+    event.preventDefault();
+    void run(async () => {
+      const created = await client.create({
+        url: form.url,
+        description: form.description,
+        symbols: splitList(form.symbols).map((s) => s.toUpperCase()),
+        ruleIds: splitList(form.ruleIds).map(Number),
+      });
+      setSecret({ endpointId: created.endpoint.id, secret: created.secret });
+      setForm({ url: "", description: "", symbols: "", ruleIds: "" });
+    });
+  }
+
+  return (
+    <main className="mx-auto flex max-w-6xl flex-col gap-4 p-4" data-testid="webhooks-page">
+      <div className="flex items-center justify-between">
+        <h1 className="text-lg font-semibold">Webhooks</h1>
+        <Link href="/admin" className="text-sm underline">
+          Back to admin
+        </Link>
+      </div>
+      {error && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-300" data-testid="webhooks-error">
+          {error}
+        </p>
+      )}
+      {secret && (
+        <Card title="Signing secret (shown once)" testId="webhook-secret">
+          <p className="mb-2 text-sm">
+            Endpoint {secret.endpointId}: copy this secret into the receiver now; it is not shown again.
+          </p>
+          <code className="block rounded bg-slate-100 p-2 text-sm break-all dark:bg-slate-800">
+            {secret.secret}
+          </code>
+          <AdminButton size="sm" className="mt-2" onClick={() => setSecret(null)}>
+            Done
+          </AdminButton>
+        </Card>
+      )}
+      <Card title="Add an endpoint">
+        <form className="flex flex-wrap items-end gap-2" onSubmit={onCreate} data-testid="webhook-form">
+          <input
+            className={`${inputClassName} min-w-72 flex-1`}
+            placeholder="https://hooks.example.com/alerts"
+            value={form.url}
+            onChange={(e) => setForm({ ...form, url: e.target.value })}
+            aria-label="URL"
+            required
+          />
+          <input
+            className={inputClassName}
+            placeholder="Description"
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            aria-label="Description"
+          />
+          <input
+            className={inputClassName}
+            placeholder="Symbols (all if empty)"
+            value={form.symbols}
+            onChange={(e) => setForm({ ...form, symbols: e.target.value })}
+            aria-label="Symbols"
+          />
+          <input
+            className={inputClassName}
+            placeholder="Rule ids (all if empty)"
+            value={form.ruleIds}
+            onChange={(e) => setForm({ ...form, ruleIds: e.target.value })}
+            aria-label="Rule ids"
+          />
+          <AdminButton type="submit" variant="primary" disabled={isBusy}>
+            Add
+          </AdminButton>
+        </form>
+      </Card>
+      <Card title="Endpoints">
+        <table className="w-full text-left text-sm" data-testid="webhook-endpoints">
+          <thead>
+            <tr>
+              <th>Id</th>
+              <th>URL</th>
+              <th>Description</th>
+              <th>Filter</th>
+              <th>State</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {endpoints.map((e) => (
+              <tr key={e.id} data-testid={`webhook-endpoint-${e.id}`}>
+                <td>{e.id}</td>
+                <td className="break-all">{e.url}</td>
+                <td>{e.description}</td>
+                <td>
+                  {e.ruleIds.length ? `rules ${e.ruleIds.join(", ")}` : "all rules"} ·{" "}
+                  {e.symbols.length ? e.symbols.join(", ") : "all symbols"}
+                </td>
+                <td>{e.isEnabled ? "enabled" : "disabled"}</td>
+                <td className="flex gap-1">
+                  <AdminButton
+                    size="sm"
+                    disabled={isBusy}
+                    onClick={() => void run(async () => void (await client.setEnabled(e.id, !e.isEnabled)))}
+                  >
+                    {e.isEnabled ? "Disable" : "Enable"}
+                  </AdminButton>
+                  <AdminButton
+                    size="sm"
+                    disabled={isBusy}
+                    onClick={() =>
+                      void run(async () => {
+                        const rotated = await client.rotate(e.id);
+                        setSecret({ endpointId: e.id, secret: rotated.secret });
+                      })
+                    }
+                  >
+                    Rotate secret
+                  </AdminButton>
+                  <AdminButton
+                    size="sm"
+                    variant="danger"
+                    disabled={isBusy}
+                    onClick={() => void run(async () => void (await client.remove(e.id)))}
+                  >
+                    Delete
+                  </AdminButton>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {endpoints.length === 0 && <p className="text-sm text-slate-500">No endpoint yet.</p>}
+      </Card>
+      <Card
+        title={`Newest ${WEBHOOK_DELIVERIES_SHOWN} deliveries`}
+        actions={
+          <AdminButton size="sm" disabled={isBusy} onClick={() => void run(() => Promise.resolve())}>
+            Refresh
+          </AdminButton>
+        }
+      >
+        <table className="w-full text-left text-sm" data-testid="webhook-deliveries">
+          <thead>
+            <tr>
+              <th>Queued</th>
+              <th>Endpoint</th>
+              <th>webhook-id</th>
+              <th>Type</th>
+              <th>Status</th>
+              <th>Attempts</th>
+              <th>Last HTTP</th>
+              <th>Last error</th>
+              <th>Next attempt</th>
+            </tr>
+          </thead>
+          <tbody>
+            {deliveries.map((d) => (
+              <tr key={d.id}>
+                <td>{formatTs(d.createdAt)}</td>
+                <td>{d.endpointId}</td>
+                <td className="font-mono">{d.webhookId}</td>
+                <td>{d.eventType}</td>
+                <td>{d.status}</td>
+                <td>{d.attempts}</td>
+                <td>{d.lastHttpStatus ?? "–"}</td>
+                <td className="break-all">{d.lastError ?? "–"}</td>
+                <td>{formatTs(d.nextAttemptAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </main>
+  );
+}
