@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { insertAlertEvents, listAlertEvents } from "@/lib/db/queries/alert-events";
+import { upsertFactPrices } from "@/lib/db/queries/fact-prices";
 import {
   insertAlertRule,
   listAlertRules,
@@ -178,5 +179,63 @@ describe("alert storage", () => {
     expect((await evaluate()).inserted).toBe(0);
     now += 1;
     expect((await evaluate()).inserted).toBe(1);
+  });
+
+  it("reads the bars a rule needs from PostgreSQL when memory lacks them (the previous day's close of an opening gap)", async () => {
+    await database.db.$client.query("update alert_rules set deleted_at = now() where deleted_at is null");
+    await insertAlertRule(database.db, {
+      ...RULE,
+      name: "gap up",
+      condition: { type: "opening_gap", direction: "up", minGapPct: 1 },
+      scope: { kind: "symbols", symbols: ["GAP"] },
+    });
+    const config = {
+      symbol: "GAP",
+      timeZone: "America/New_York",
+      windows: [5, 15, 60],
+      finalGraceMs: 30_000,
+    };
+    const bar = (iso: string, open: number, close: number) => ({
+      ts: Date.parse(iso),
+      open,
+      high: Math.max(open, close),
+      low: Math.min(open, close),
+      close,
+      volume: 10,
+    });
+    const everything = createSeriesState(config, [], true);
+    const now = Date.parse("2026-03-14T00:00:00Z");
+    const stored = applyRevisions(
+      everything,
+      [
+        bar("2026-03-12T19:58:00Z", 99, 99),
+        bar("2026-03-12T19:59:00Z", 99, 100),
+        bar("2026-03-13T13:30:00Z", 102, 102),
+        bar("2026-03-13T13:31:00Z", 102, 103),
+      ],
+      now,
+    );
+    await upsertFactPrices(database.db, stored.bars);
+    // Memory holds today only (as after trimming); the change is today's first bar.
+    const today = everything.bars.filter((b) => b.tradeDate === "2026-03-13");
+    const state: SeriesState = { config, bars: today, hasAllHistory: false };
+    const changes = new Map([["GAP", { bars: [today[0]!], days: [], windows: [] }]]);
+    const runtime = startAlertRuntime({
+      db: database.db,
+      logger: testLogger,
+      clock: () => now,
+      staleSweepMs: 0,
+    });
+    runtimes.push(runtime);
+    expect(await database.db.transaction((tx) => runtime.evaluate(tx, changes, () => state, now))).toEqual({
+      inserted: 1,
+      revised: 0,
+      retracted: 0,
+    });
+    const [event] = await listAlertEvents(database.db, { symbol: "GAP", limit: 5 });
+    expect(event).toMatchObject({
+      barTs: today[0]!.ts,
+      values: { prevClose: 100, open: 102, gapPct: 2, minGapPct: 1 },
+    });
   });
 });
