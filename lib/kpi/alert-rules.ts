@@ -113,6 +113,8 @@ type BarContext = {
   isFirstOfDay: boolean;
 };
 
+const NO_DAY: BarContext = { prevClose: null, isFirstOfDay: false };
+
 function computeDayContexts(bars: readonly FactBar[], from: number): BarContext[] {
   const out: BarContext[] = [];
   let dayStart = from;
@@ -222,12 +224,14 @@ export function findAlertCandidates(
 ): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   if (condition.type === "stale_data" || from >= bars.length) return out;
-  const days = computeDayContexts(bars, Math.max(0, from - 1));
   const offset = Math.max(0, from - 1);
+  // Only the day rules read the previous close; the others skip the walk back to the day's start.
+  const isDayRule = condition.type === "day_change" || condition.type === "opening_gap";
+  const days = isDayRule ? computeDayContexts(bars, offset) : [];
   for (let i = from; i < bars.length; i++) {
     const bar = bars[i]!;
     if (!bar.isFinal) continue;
-    const values = evaluateAt(condition, bars, i, days[i - offset]!, days[i - 1 - offset]);
+    const values = evaluateAt(condition, bars, i, days[i - offset] ?? NO_DAY, days[i - 1 - offset]);
     if (values) out.push({ barTs: bar.ts, values });
   }
   return out;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { insertAlertEvents, listAlertEvents } from "@/lib/db/queries/alert-events";
+import { upsertFactPrices } from "@/lib/db/queries/fact-prices";
 import {
   insertAlertRule,
   listAlertRules,
@@ -17,7 +18,7 @@ import {
 } from "@/lib/kpi/symbol-series";
 import { startAlertRuntime, type AlertRuntime } from "@/workers/stream/alert-runtime";
 
-import { createTestDatabase, testLogger, waitFor, type TestDatabase } from "./helpers";
+import { createTestDatabase, registerTestSymbols, testLogger, waitFor, type TestDatabase } from "./helpers";
 
 const M = 60_000;
 const TS = Date.parse("2026-03-12T14:00:00Z");
@@ -178,5 +179,116 @@ describe("alert storage", () => {
     expect((await evaluate()).inserted).toBe(0);
     now += 1;
     expect((await evaluate()).inserted).toBe(1);
+  });
+
+  it("reads the bars a rule needs from PostgreSQL when memory lacks them (the previous day's close of an opening gap)", async () => {
+    await database.db.$client.query("update alert_rules set deleted_at = now() where deleted_at is null");
+    await insertAlertRule(database.db, {
+      ...RULE,
+      name: "gap up",
+      condition: { type: "opening_gap", direction: "up", minGapPct: 1 },
+      scope: { kind: "symbols", symbols: ["GAP"] },
+    });
+    const config = {
+      symbol: "GAP",
+      timeZone: "America/New_York",
+      windows: [5, 15, 60],
+      finalGraceMs: 30_000,
+    };
+    const bar = (iso: string, open: number, close: number) => ({
+      ts: Date.parse(iso),
+      open,
+      high: Math.max(open, close),
+      low: Math.min(open, close),
+      close,
+      volume: 10,
+    });
+    const everything = createSeriesState(config, [], true);
+    const now = Date.parse("2026-03-14T00:00:00Z");
+    const stored = applyRevisions(
+      everything,
+      [
+        bar("2026-03-12T19:58:00Z", 99, 99),
+        bar("2026-03-12T19:59:00Z", 99, 100),
+        bar("2026-03-13T13:30:00Z", 102, 102),
+        bar("2026-03-13T13:31:00Z", 102, 103),
+      ],
+      now,
+    );
+    await upsertFactPrices(database.db, stored.bars);
+    // Memory holds today only (as after trimming); the change is today's first bar.
+    const today = everything.bars.filter((b) => b.tradeDate === "2026-03-13");
+    const state: SeriesState = { config, bars: today, hasAllHistory: false };
+    const changes = new Map([["GAP", { bars: [today[0]!], days: [], windows: [] }]]);
+    const runtime = startAlertRuntime({
+      db: database.db,
+      logger: testLogger,
+      clock: () => now,
+      staleSweepMs: 0,
+    });
+    runtimes.push(runtime);
+    expect(await database.db.transaction((tx) => runtime.evaluate(tx, changes, () => state, now))).toEqual({
+      inserted: 1,
+      revised: 0,
+      retracted: 0,
+    });
+    const [event] = await listAlertEvents(database.db, { symbol: "GAP", limit: 5 });
+    expect(event).toMatchObject({
+      barTs: today[0]!.ts,
+      values: { prevClose: 100, open: 102, gapPct: 2, minGapPct: 1 },
+    });
+  });
+
+  it("stale data fires once per gap, keyed by the last bar before it, only while the market is open", async () => {
+    await database.db.$client.query("update alert_rules set deleted_at = now() where deleted_at is null");
+    await registerTestSymbols(database.db, ["OPEN1", "SHUT1"]);
+    await database.db.$client.query(
+      "update symbols set market_state = case symbol when 'OPEN1' then 'open' else 'closed' end where symbol in ('OPEN1', 'SHUT1')",
+    );
+    const last = Date.parse("2026-03-13T15:00:00Z");
+    const fact = (symbol: string) => ({
+      symbol,
+      ts: last,
+      tradeDate: "2026-03-13",
+      open: 1,
+      high: 1,
+      low: 1,
+      close: 1,
+      volume: 1,
+      ma5: null,
+      ma20: null,
+      ema20: null,
+      vwap: null,
+      isFinal: true,
+    });
+    await upsertFactPrices(database.db, [fact("OPEN1"), fact("SHUT1")]);
+    const rule = await insertAlertRule(database.db, {
+      ...RULE,
+      name: "stale 5",
+      condition: { type: "stale_data", minutes: 5 },
+      scope: { kind: "symbols", symbols: ["OPEN1", "SHUT1"] },
+    });
+    let now = last + M + 5 * M - 1;
+    const runtime = startAlertRuntime({
+      db: database.db,
+      logger: testLogger,
+      clock: () => now,
+      staleSweepMs: 0,
+    });
+    runtimes.push(runtime);
+    await runtime.sweepStale();
+    expect(await listAlertEvents(database.db, { ruleId: rule.id, limit: 10 })).toEqual([]);
+    now += 1;
+    await runtime.sweepStale();
+    now += 10 * M;
+    await runtime.sweepStale();
+    const events = await listAlertEvents(database.db, { ruleId: rule.id, limit: 10 });
+    expect(events.map((e) => [e.symbol, e.barTs, e.ruleType])).toEqual([["OPEN1", last, "stale_data"]]);
+    // A new bar ends the gap; the next silence is a new gap with a key of its own.
+    await upsertFactPrices(database.db, [{ ...fact("OPEN1"), ts: last + 20 * M }]);
+    now = last + 30 * M;
+    await runtime.sweepStale();
+    const after = await listAlertEvents(database.db, { ruleId: rule.id, limit: 10 });
+    expect(after.map((e) => e.barTs)).toEqual([last + 20 * M, last]);
   });
 });
