@@ -14,6 +14,11 @@ export const API_ROUTE_METHODS: readonly (readonly [pattern: string, methods: re
   ["/api/admin/symbols", ["GET", "POST"]],
   ["/api/admin/symbols/:symbol", ["PATCH", "DELETE"]],
   ["/api/admin/symbols/:symbol/purge", ["POST"]],
+  ["/api/admin/webhooks", ["GET", "POST"]],
+  // Before ":id", which would take "deliveries" as an id.
+  ["/api/admin/webhooks/deliveries", ["GET"]],
+  ["/api/admin/webhooks/:id", ["PATCH", "DELETE"]],
+  ["/api/admin/webhooks/:id/rotate-secret", ["POST"]],
   ["/api/daily", ["GET"]],
   ["/api/health", ["GET"]],
   ["/api/metrics", ["GET"]],
