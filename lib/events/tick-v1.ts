@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import type { DeadLetterRejection } from "@/lib/events/dead-letter";
-import { symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
+import { SYMBOL_PATTERN, symbolSchema, symbolSourceSchema } from "@/lib/events/symbol";
 import { parseJson, parseWith } from "@/lib/events/parse-json";
 import { isMinuteAligned } from "@/lib/kpi/durations";
 
@@ -105,6 +105,63 @@ export function parseTickMessage(value: Buffer | string | null): TickParseResult
       reason: `unknown schema version v=${JSON.stringify(data.v)} (this worker reads v=1)`,
     };
   }
+  const valid = readValidTick(data);
+  if (valid) return { ok: true, tick: valid };
   const tick = parseWith(tickV1Schema, data);
   return tick.ok ? { ok: true, tick: tick.data } : { ok: false, reasonClass: "schema", reason: tick.reason };
+}
+
+const TICK_KEYS = [
+  "v",
+  "symbol",
+  "ts",
+  "open",
+  "high",
+  "low",
+  "close",
+  "volume",
+  "source",
+  "producedAt",
+] as const satisfies readonly (keyof TickV1)[];
+const TICK_SOURCES: ReadonlySet<unknown> = new Set(tickSourceSchema.options);
+
+function isPrice(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= MAX_PRICE;
+}
+
+/**
+ * The tick when `data` passes every rule of {@link tickV1Schema} as a plain, well-formed event does;
+ * null otherwise, and then the schema decides (and words the reason). The schema costs about ten
+ * times as much per event, which a worker applying tens of thousands of events a second feels; this
+ * check only ever accepts what the schema accepts, with the same output (tick-v1.test.ts compares them).
+ */
+function readValidTick(data: unknown): TickV1 | null {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
+  const d = data as Record<string, unknown>;
+  if (Object.keys(d).length !== TICK_KEYS.length) return null;
+  for (const key of TICK_KEYS) if (!Object.hasOwn(d, key)) return null;
+  const { v, symbol, ts, open, high, low, close, volume, source, producedAt } = d;
+  if (v !== 1) return null;
+  // A symbol with surrounding space is trimmed by the schema: left to it.
+  if (typeof symbol !== "string" || symbol.length > 21 || !SYMBOL_PATTERN.test(symbol)) return null;
+  if (!Number.isSafeInteger(ts) || (ts as number) < MIN_TS || (ts as number) > MAX_TS) return null;
+  if (!isMinuteAligned(ts as number)) return null;
+  if (!isPrice(open) || !isPrice(high) || !isPrice(low) || !isPrice(close)) return null;
+  if (high < low || open > high || open < low || close > high || close < low) return null;
+  if (!Number.isSafeInteger(volume) || (volume as number) < 0 || (volume as number) > MAX_MINUTE_VOLUME)
+    return null;
+  if (!TICK_SOURCES.has(source)) return null;
+  if (!Number.isSafeInteger(producedAt) || (producedAt as number) < 0) return null;
+  return {
+    v,
+    symbol,
+    ts: ts as number,
+    open,
+    high,
+    low,
+    close,
+    volume: volume as number,
+    source: source as TickSource,
+    producedAt: producedAt as number,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { upsertDailyStats } from "@/lib/db/queries/daily-stats";
-import { loadSymbolHistory, upsertFactPrices } from "@/lib/db/queries/fact-prices";
+import { loadSymbolHistories, upsertFactPrices } from "@/lib/db/queries/fact-prices";
 import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
 import { insertRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { lockStreamOffset, saveStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
@@ -162,26 +162,44 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     config.maxCachedSymbols,
   );
   let evictedSymbols = 0;
+  // Symbol → the batch in flight that holds its state. Batches of different partitions run at once
+  // (partitionsConsumedConcurrently); a symbol is normally keyed to one partition, but events without
+  // a key can bring it to another, and two batches must never apply revisions to one state together.
+  const claims = new Map<string, Promise<void>>();
   // Counts forget() and reset() calls, so that a batch can tell whether one happened while it ran.
   let forgets = 0;
 
-  async function getSeries(
+  /**
+   * The series states of the batch's symbols, each able to recompute from its earliest revision: from
+   * memory where it can, the others loaded from PostgreSQL together in one query.
+   */
+  async function getSeriesStates(
     tx: DbOrTx,
-    symbol: string,
-    timeZone: string,
-    fromTs: number,
-  ): Promise<SeriesState> {
-    const cached = series.get(symbol);
-    if (cached && canRecomputeFrom(cached, fromTs)) return cached;
-    const loadFrom = computeLoadFrom(fromTs, config.windows);
-    const history = await loadSymbolHistory(tx, symbol, loadFrom, CONTEXT_BARS);
-    const state = createSeriesState(
-      { symbol, timeZone, windows: config.windows, finalGraceMs: config.finalGraceMs },
-      history.bars,
-      history.hasAllHistory,
+    requests: readonly { symbol: string; timeZone: string; fromTs: number }[],
+  ): Promise<Map<string, SeriesState>> {
+    const states = new Map<string, SeriesState>();
+    const toLoad: (typeof requests)[number][] = [];
+    for (const request of requests) {
+      const cached = series.get(request.symbol);
+      if (cached && canRecomputeFrom(cached, request.fromTs)) states.set(request.symbol, cached);
+      else toLoad.push(request);
+    }
+    const histories = await loadSymbolHistories(
+      tx,
+      toLoad.map((r) => ({ symbol: r.symbol, from: computeLoadFrom(r.fromTs, config.windows) })),
+      CONTEXT_BARS,
     );
-    series.set(symbol, state);
-    return state;
+    for (const { symbol, timeZone } of toLoad) {
+      const history = histories.get(symbol)!;
+      const state = createSeriesState(
+        { symbol, timeZone, windows: config.windows, finalGraceMs: config.finalGraceMs },
+        history.bars,
+        history.hasAllHistory,
+      );
+      series.set(symbol, state);
+      states.set(symbol, state);
+    }
+    return states;
   }
 
   /**
@@ -255,6 +273,22 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     }
   }
 
+  /** Waits until no batch in flight holds any of `symbols`, then holds them until `release()`. */
+  async function claimSymbols(symbols: ReadonlySet<string>): Promise<() => void> {
+    for (;;) {
+      const held = [...symbols].flatMap((symbol) => claims.get(symbol) ?? []);
+      if (held.length === 0) break;
+      await Promise.all(held);
+    }
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    for (const symbol of symbols) claims.set(symbol, done);
+    return () => {
+      for (const symbol of symbols) if (claims.get(symbol) === done) claims.delete(symbol);
+      release();
+    };
+  }
+
   /** Drops every symbol's state and answer: the next batches rebuild them from PostgreSQL. */
   function forgetAll(): void {
     forgets++;
@@ -272,18 +306,22 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     const forgetsBefore = forgets;
     // Filled inside the transaction (an object, so that its type is not narrowed to its initial null).
     const read: { answers: SymbolAnswers | null } = { answers: null };
+    // Parsed before the transaction: the batch's symbols are claimed before any state is touched.
+    const parsedAll = batch.messages.map((m) => parse(m, now, config.futureToleranceMs));
+    const claimed = new Set(parsedAll.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
+    const release = await claimSymbols(claimed);
     try {
       const result = await db.transaction(async (tx) => {
         const stored = await lockStreamOffset(tx, key, first.offset);
         if (stored < first.offset) return { kind: "gap", seekTo: stored } as const;
-        const fresh = batch.messages.filter((m) => m.offset >= stored);
-        const skipped = batch.messages.length - fresh.length;
+        const parsed = parsedAll.filter((p) => p.message.offset >= stored);
+        const skipped = batch.messages.length - parsed.length;
         if (skipped > 0) {
           // Another member applied these already (a rebalance or a zombie): our memory may be behind.
           series.clear();
           logger.info({ partition: batch.partition, skipped, stored }, "skipping offsets already applied");
         }
-        if (fresh.length === 0)
+        if (parsed.length === 0)
           return {
             kind: "applied",
             nextOffset: stored,
@@ -296,7 +334,6 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             registered: 0,
           } as const;
 
-        const parsed = fresh.map((m) => parse(m, now, config.futureToleranceMs));
         const symbols = new Set(parsed.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
         const answers = await admitSymbols(tx, [...symbols], now);
         read.answers = answers;
@@ -321,13 +358,17 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           bars.set(tick.ts, toBar(tick));
         }
 
+        const states = await getSeriesStates(
+          tx,
+          [...bySymbol].map(([symbol, bars]) => ({
+            symbol,
+            timeZone: timeZones.get(symbol)!,
+            fromTs: Math.min(...bars.keys()),
+          })),
+        );
         const changes = new Map<string, SeriesChanges>();
-        for (const [symbol, bars] of bySymbol) {
-          const revisions = [...bars.values()];
-          const fromTs = Math.min(...revisions.map((b) => b.ts));
-          const state = await getSeries(tx, symbol, timeZones.get(symbol)!, fromTs);
-          changes.set(symbol, applyRevisions(state, revisions, now));
-        }
+        for (const [symbol, bars] of bySymbol)
+          changes.set(symbol, applyRevisions(states.get(symbol)!, [...bars.values()], now));
         const all = [...changes.values()];
         await upsertFactPrices(
           tx,
@@ -400,7 +441,12 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
       series.clear();
       throw error;
     } finally {
-      for (const state of series.values()) trimSeries(state);
+      // Only this batch's states: another batch in flight may be about to apply revisions to its own.
+      for (const symbol of claimed) {
+        const state = series.get(symbol);
+        if (state) trimSeries(state);
+      }
+      release();
       // Evicted only now, after the commit: within the batch every symbol's state stayed in memory.
       evictedSymbols += series.trim();
       admitted.trim();

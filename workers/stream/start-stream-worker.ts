@@ -22,6 +22,7 @@ import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib
 import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
+import { createLiveUpdatePublisher } from "@/workers/stream/live-update-publisher";
 import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
 import {
   createWebhookRelay,
@@ -58,6 +59,11 @@ export type StreamWorkerOptions = {
   deadLetterRelayMs?: number;
   /** Webhook delivery of alerts (workers/stream/webhook-relay.ts); without it, deliveries wait in the outbox. */
   webhooks?: Pick<WebhookRelayOptions, "send" | "retry"> & { intervalMs?: number };
+  /**
+   * Batches of different partitions applied at once, each in its own transaction (per-partition order
+   * stays); 4 unless set. Each takes a pooled connection while it runs.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
   registry?: Registry;
 };
@@ -65,7 +71,8 @@ export type StreamWorkerOptions = {
 /**
  * Runs the stream worker's consumer until `stop()`: market.ticks in consumer group `groupId`, one
  * PostgreSQL transaction per batch with the partition offsets and the batch's dead letters (relayed to
- * the DLQ topic after the commit), live updates to the KPI topic after each commit.
+ * the DLQ topic after the commit), live updates to the KPI topic after each commit, off the fetch path
+ * (createLiveUpdatePublisher).
  */
 export async function startStreamWorker(options: StreamWorkerOptions) {
   const { db, logger, topics } = options;
@@ -128,6 +135,25 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         clock,
       })
     : null;
+  const publisher = createLiveUpdatePublisher({
+    publish: async ({ changes, ticks }) => {
+      const updates = await buildKpiUpdates(db, changes, clock(), options.defaultTimeZone);
+      if (updates.length === 0) return;
+      // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
+      const produced = summarizeProducedAt(ticks);
+      const messages = toKpiMessages(updates).map((message, i) => {
+        const u = updates[i]!;
+        const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : produced.all;
+        return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
+      });
+      await sendJsonBatch(liveProducer, topics.kpis, kpiUpdateV1Schema, messages);
+      observed.kpiUpdates.inc({ outcome: "sent" }, updates.length);
+    },
+    onError: (error) => {
+      observed.kpiUpdates.inc({ outcome: "failed" });
+      logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
+    },
+  });
 
   const consumer = createConsumer(options.kafka, {
     groupId: options.groupId,
@@ -196,6 +222,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
 
   await consumer.run({
     autoCommit: false,
+    // Partitions are independent (own offsets row, own symbols): while one batch waits for PostgreSQL,
+    // another partition's batch is parsed and computed.
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
     eachBatchAutoResolve: false,
     eachBatch: async (payload) => {
       const { batch } = payload;
@@ -268,23 +297,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         .catch((error: unknown) =>
           logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"),
         );
-      try {
-        const updates = await buildKpiUpdates(db, result.changes, clock(), options.defaultTimeZone);
-        if (updates.length > 0) {
-          // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
-          const produced = summarizeProducedAt(result.ticks);
-          const messages = toKpiMessages(updates).map((message, i) => {
-            const u = updates[i]!;
-            const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : produced.all;
-            return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
-          });
-          await sendJsonBatch(liveProducer, topics.kpis, kpiUpdateV1Schema, messages);
-          observed.kpiUpdates.inc({ outcome: "sent" }, updates.length);
-        }
-      } catch (error) {
-        observed.kpiUpdates.inc({ outcome: "failed" });
-        logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
-      }
+      // Published off the fetch path: the next batch is fetched while this one's updates go out.
+      publisher.enqueue({ changes: result.changes, ticks: result.ticks });
       await payload.heartbeat();
     },
   });
@@ -352,6 +366,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       await symbolsListener?.stop();
       await alerts.stop();
       await consumer.disconnect();
+      // The updates of the last committed batches go out before their producer disconnects.
+      await publisher.flush();
       await relay.stop();
       await producer.disconnect();
       // A pass that was still sending fails now; its letters stay unpublished for the next start.

@@ -2,12 +2,18 @@ import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 
 import type { DbOrTx } from "@/lib/db/client";
+import { toPgArrayLiteral } from "@/lib/db/queries/pg-array-literal";
 
 type ColumnsOf<T extends PgTable> = T["_"]["columns"];
 type RowOf<T extends PgTable> = Partial<{ [K in keyof ColumnsOf<T>]: unknown }>;
 
 function toArrayValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
+}
+
+/** The parameter of one column: its array literal written here, or the array for pg to write. */
+function toArrayParam(values: unknown[]): unknown {
+  return toPgArrayLiteral(values) ?? values.map(toArrayValue);
 }
 
 /**
@@ -31,8 +37,8 @@ export async function bulkUpsert<T extends PgTable>(
   const params: SQL[] = keys.map((key) => {
     const column = columns[key];
     if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
-    const values = rows.map((row) => toArrayValue((row as Record<string, unknown>)[key] ?? null));
-    return sql`cast(${sql.param(values)} as ${sql.raw(column.getSQLType())}[])`;
+    const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
+    return sql`cast(${sql.param(toArrayParam(values))} as ${sql.raw(column.getSQLType())}[])`;
   });
   const names = keys.map((key) => sql.identifier(columns[key]!.name));
   const conflict = sql.join(

@@ -49,6 +49,51 @@ export async function loadSymbolHistory(db: DbOrTx, symbol: string, from: number
   };
 }
 
+export type SymbolHistory = { bars: FactBar[]; hasAllHistory: boolean };
+
+/**
+ * {@link loadSymbolHistory} of many symbols in one round trip (each with its own `from`): what a batch
+ * of symbols seen for the first time needs, which would otherwise cost two queries per symbol.
+ */
+export async function loadSymbolHistories(
+  db: DbOrTx,
+  requests: readonly { symbol: string; from: number }[],
+  contextBars: number,
+): Promise<Map<string, SymbolHistory>> {
+  const histories = new Map<string, SymbolHistory>();
+  if (requests.length === 0) return histories;
+  const symbols = requests.map((r) => r.symbol);
+  const froms = requests.map((r) => new Date(r.from).toISOString());
+  // The keys of each symbol's bars from its `from` on and of the `contextBars` before it (the primary
+  // key index answers both per symbol); the outer select maps the rows as drizzle does.
+  const rows = await db
+    .select()
+    .from(factPrices)
+    .where(
+      sql`(${factPrices.symbol}, ${factPrices.ts}) in (
+        select k.symbol, k.ts
+        from unnest(cast(${sql.param(symbols)} as text[]), cast(${sql.param(froms)} as timestamptz[])) as r(symbol, from_ts)
+        cross join lateral (
+          (select p.symbol, p.ts from fact_prices p where p.symbol = r.symbol and p.ts >= r.from_ts)
+          union all
+          (select p.symbol, p.ts from fact_prices p where p.symbol = r.symbol and p.ts < r.from_ts
+            order by p.ts desc limit ${contextBars})
+        ) k
+      )`,
+    )
+    .orderBy(asc(factPrices.symbol), asc(factPrices.ts));
+  const from = new Map(requests.map((r) => [r.symbol, r.from]));
+  const before = new Map<string, number>();
+  for (const symbol of symbols) histories.set(symbol, { bars: [], hasAllHistory: true });
+  for (const row of rows) {
+    const bar = toFactBar(row);
+    histories.get(bar.symbol)?.bars.push(bar);
+    if (bar.ts < from.get(bar.symbol)!) before.set(bar.symbol, (before.get(bar.symbol) ?? 0) + 1);
+  }
+  for (const [symbol, history] of histories) history.hasAllHistory = (before.get(symbol) ?? 0) < contextBars;
+  return histories;
+}
+
 /** Bars of one symbol in [from, to], oldest first, at most `limit` (the newest ones when cut). */
 export async function listFactPrices(
   db: DbOrTx,

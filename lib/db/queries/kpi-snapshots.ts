@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte, or } from "drizzle-orm";
+import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
@@ -84,15 +84,12 @@ export async function listTopMovers(
       totalVolume: kpiSnapshots.totalVolume,
     })
     .from(kpiSnapshots)
+    // One pair of arrays rather than an OR per window: the statement stays short however many windows
+    // a pass touched (an OR list of hundreds of windows ran to 63 KB of SQL to parse and plan).
     .where(
-      or(
-        ...windows.map((w) =>
-          and(
-            eq(kpiSnapshots.windowMinutes, w.windowMinutes),
-            eq(kpiSnapshots.windowStart, new Date(w.windowStart)),
-          ),
-        ),
-      ),
+      sql`(${kpiSnapshots.windowMinutes}, ${kpiSnapshots.windowStart}) in (select * from unnest(cast(${sql.param(
+        windows.map((w) => w.windowMinutes),
+      )} as integer[]), cast(${sql.param(windows.map((w) => new Date(w.windowStart).toISOString()))} as timestamptz[])))`,
     );
   const byWindow = new Map<string, MoverCandidate[]>();
   for (const { windowMinutes, windowStart, ...candidate } of rows) {

@@ -12,21 +12,16 @@ export type OffsetKey = { consumerGroup: string; topic: string; partition: numbe
  * one's progress.
  */
 export async function lockStreamOffset(tx: DbOrTx, key: OffsetKey, initial: number): Promise<number> {
-  await tx
+  // One round trip: a conflicting insert that "updates" the row to itself locks it (as FOR UPDATE
+  // would) and returns the stored value; a racing member waits here for the holder's commit.
+  const [row] = await tx
     .insert(streamOffsets)
     .values({ ...key, nextOffset: initial })
-    .onConflictDoNothing();
-  const [row] = await tx
-    .select({ nextOffset: streamOffsets.nextOffset })
-    .from(streamOffsets)
-    .where(
-      and(
-        eq(streamOffsets.consumerGroup, key.consumerGroup),
-        eq(streamOffsets.topic, key.topic),
-        eq(streamOffsets.partition, key.partition),
-      ),
-    )
-    .for("update");
+    .onConflictDoUpdate({
+      target: [streamOffsets.consumerGroup, streamOffsets.topic, streamOffsets.partition],
+      set: { nextOffset: sql`${sql.identifier("stream_offsets")}.${sql.identifier("next_offset")}` },
+    })
+    .returning({ nextOffset: streamOffsets.nextOffset });
   if (!row) throw new Error(`stream offset row of ${key.topic}/${key.partition} vanished`);
   return row.nextOffset;
 }
