@@ -9,11 +9,14 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * holds the two together). `:name` is one path segment, `*` the rest; the first match wins.
  */
 export const API_ROUTE_METHODS: readonly (readonly [pattern: string, methods: readonly Method[]])[] = [
+  ["/api/admin/alert-rules", ["GET", "POST"]],
+  ["/api/admin/alert-rules/:id", ["PUT", "PATCH", "DELETE"]],
   ["/api/admin/audit", ["GET"]],
   ["/api/admin/session", ["POST", "DELETE"]],
   ["/api/admin/symbols", ["GET", "POST"]],
   ["/api/admin/symbols/:symbol", ["PATCH", "DELETE"]],
   ["/api/admin/symbols/:symbol/purge", ["POST"]],
+  ["/api/alerts", ["GET"]],
   ["/api/daily", ["GET"]],
   ["/api/health", ["GET"]],
   ["/api/metrics", ["GET"]],
