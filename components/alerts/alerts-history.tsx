@@ -158,7 +158,7 @@ export function AlertsHistory({ initial }: { initial: AlertsPage }) {
         <label className="flex flex-col gap-1">
           <span className="font-medium">Symbol</span>
           <input
-            className={cn(control, "w-36 uppercase")}
+            className={cn(control, "w-36 uppercase placeholder:normal-case")}
             value={symbolText}
             placeholder="All symbols"
             onChange={(e) => setSymbolText(e.target.value)}

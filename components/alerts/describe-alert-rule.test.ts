@@ -67,7 +67,7 @@ describe("alert rules in words", () => {
       ruleName: "AAPL above 200",
     };
     expect(describeAlert(fired)).toBe(
-      "AAPL: AAPL above 200 (level 200 · previous close 199.5 · close 201.25)",
+      "AAPL: AAPL above 200 (close 201.25 · level 200 · previous close 199.5)",
     );
     expect(describeAlert({ ...fired, retractedAt: 5, revision: 2 })).toMatch(/^Retracted: AAPL/);
   });

@@ -33,10 +33,15 @@ function formatValue(value: number | null): string {
   return Math.abs(value) >= 1e6 ? value.toExponential(3) : String(Number(value.toFixed(4)));
 }
 
+/** Known keys in the order above, then any others: jsonb does not keep the order they were written in. */
+const KEY_ORDER = Object.keys(VALUE_LABELS);
+const rank = (key: string) => (KEY_ORDER.includes(key) ? KEY_ORDER.indexOf(key) : KEY_ORDER.length);
+
 /** The KPI values an alert stored, in words: "close 101.2 · level 101". */
 export function describeAlertValues(values: AlertView["values"]): string {
   return Object.entries(values)
     .filter(([key]) => !TIME_KEYS.has(key))
+    .sort(([a], [b]) => rank(a) - rank(b))
     .map(([key, value]) => `${VALUE_LABELS[key] ?? key} ${formatValue(value)}`)
     .join(" · ");
 }
