@@ -34,7 +34,10 @@ import { createWorkerDb, runWorker } from "@/workers/run-worker";
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Symbol changes are gathered this long before one `symbols:changed` event goes to the browsers. */
 const SYMBOLS_DELTA_INTERVAL_MS = 500;
-/** Alert hints are gathered this long: short, since a fired alert must show on every page within 3 s (one batch already sends one hint per 200 rows). */
+/**
+ * Alert hints are gathered this long: short, since a fired alert must show on every page within 3 s
+ * (and a batch already sends one hint per 200 rows, not one per row).
+ */
 const ALERTS_DELTA_INTERVAL_MS = 50;
 
 void runWorker(
