@@ -6,6 +6,8 @@ import os from "node:os";
 import next from "next";
 
 import { readSymbolSummaries } from "@/lib/api/symbol-summary";
+import { getAlertViewsByIds } from "@/lib/db/queries/alert-views";
+import { ALERT_EVENTS_CHANGED_CHANNEL, alertEventsChangedSchema } from "@/lib/events/api-alerts";
 import { getEnv } from "@/lib/env";
 import { listenForNotifications } from "@/lib/db/listen";
 import { checkRuntimePrivileges } from "@/lib/db/runtime-privileges";
@@ -25,12 +27,18 @@ import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
 import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
+import { createAlertsRelay } from "@/lib/realtime/alerts-relay";
 import { createSymbolsRelay } from "@/lib/realtime/symbols-relay";
 import { createWorkerDb, runWorker } from "@/workers/run-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Symbol changes are gathered this long before one `symbols:changed` event goes to the browsers. */
 const SYMBOLS_DELTA_INTERVAL_MS = 500;
+/**
+ * Alert hints are gathered this long: short, since a fired alert must show on every page within 3 s
+ * (and a batch already sends one hint per 200 rows, not one per row).
+ */
+const ALERTS_DELTA_INTERVAL_MS = 50;
 
 void runWorker(
   "web",
@@ -83,7 +91,7 @@ void runWorker(
       moversWindows: listMoversWindows(env.KPI_WINDOWS),
       onEmitted: (emitted) => {
         metrics.onEmitted(emitted);
-        if (emitted.event !== "symbols:changed")
+        if (emitted.event === "symbol:updated" || emitted.event === "movers:updated")
           monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
       },
       getExtraHeaders: (req) => prepareHeaders(req, trustedProxies),
@@ -113,6 +121,21 @@ void runWorker(
       onReconnect: () => symbolsRelay.invalidateAll(),
     });
 
+    const alertsRelay = createAlertsRelay({
+      readAlerts: (ids) => getAlertViewsByIds(symbolsDb, ids),
+      emit: (delta) => realtime.emitAlertsChanged(delta),
+      logger: logger.child({ component: "alerts-relay" }),
+      intervalMs: ALERTS_DELTA_INTERVAL_MS,
+    });
+    const alertsListener = listenForNotifications({
+      url: env.DATABASE_URL,
+      channel: ALERT_EVENTS_CHANGED_CHANNEL,
+      schema: alertEventsChangedSchema,
+      logger,
+      onNotify: (hint) => alertsRelay.notify(hint),
+      onReconnect: () => alertsRelay.invalidateAll(),
+    });
+
     server.on("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE")
         logger.fatal(`port ${env.PORT} is in use: stop what uses it or set PORT`);
@@ -124,7 +147,7 @@ void runWorker(
       logger.info({ url, mode: dev ? "development" : "production" }, `Tickstream is up at ${url}`);
     });
 
-    // Hooks run last-registered first: the listener stops, the symbols relay sends what it is building,
+    // Hooks run last-registered first: the listeners stop, the alerts and symbols relays send what they are building,
     // Socket.IO closes the sockets, the http server and the live consumer, the pipeline monitor stops,
     // this instance's consumer groups are dropped, the pools close (registered by createWorkerDb), and
     // Next closes last.
@@ -133,6 +156,8 @@ void runWorker(
     ctx.onShutdown(() => realtime.close());
     ctx.onShutdown(() => symbolsRelay.stop());
     ctx.onShutdown(() => symbolsListener.stop());
+    ctx.onShutdown(() => alertsRelay.stop());
+    ctx.onShutdown(() => alertsListener.stop());
   },
   // Next.js reports errors of route code itself; one failed request must not stop the web process.
   { shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, shouldExitOnUncaught: false },

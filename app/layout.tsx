@@ -3,6 +3,8 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
+import { AlertToasts } from "@/components/alerts/alert-toasts";
+import { AlertsBell } from "@/components/alerts/alerts-bell";
 import { QueryProvider } from "@/components/realtime/query-provider";
 import { DisplayZoneProvider } from "@/components/ui/display-zone-provider";
 import { DisplayZoneSwitch } from "@/components/ui/display-zone-switch";
@@ -16,6 +18,7 @@ const NAV = [
   { href: "/", label: "Dashboard" },
   { href: "/health", label: "Health" },
   { href: "/ops", label: "Ops" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/admin", label: "Admin" },
 ];
 
@@ -41,28 +44,33 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <DisplayZoneProvider deploymentTimeZone={getEnv().EXCHANGE_TIMEZONE}>
-          <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
-            <nav
-              className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
-              aria-label="Main"
-            >
-              <Link href="/" className="text-lg font-bold tracking-tight text-brand">
-                Tickstream
-              </Link>
-              {NAV.map(({ href, label }) => (
-                <Link key={href} href={href} className="text-sm hover:underline">
-                  {label}
+          {/* One query cache for the header's alerts bell and the page (components/alerts). */}
+          <QueryProvider>
+            <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
+              <nav
+                className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3"
+                aria-label="Main"
+              >
+                <Link href="/" className="text-lg font-bold tracking-tight text-brand">
+                  Tickstream
                 </Link>
-              ))}
-              <div className="ml-auto flex flex-wrap items-center gap-2">
-                <DisplayZoneSwitch />
-                <ThemeToggle />
-              </div>
-            </nav>
-          </header>
-          <main id="main" className="mx-auto max-w-7xl px-4 py-6">
-            <QueryProvider>{children}</QueryProvider>
-          </main>
+                {NAV.map(({ href, label }) => (
+                  <Link key={href} href={href} className="text-sm hover:underline">
+                    {label}
+                  </Link>
+                ))}
+                <div className="ml-auto flex flex-wrap items-center gap-2">
+                  <AlertsBell />
+                  <DisplayZoneSwitch />
+                  <ThemeToggle />
+                </div>
+              </nav>
+            </header>
+            <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+              {children}
+            </main>
+            <AlertToasts />
+          </QueryProvider>
         </DisplayZoneProvider>
       </body>
     </html>

@@ -78,3 +78,46 @@ describe("audit entry wording", () => {
     );
   });
 });
+
+describe("alert rule audit entries", () => {
+  const rule = {
+    id: 7,
+    version: 1,
+    name: "AAPL above 200",
+    condition: { type: "price_cross", direction: "up", level: 200 },
+    scope: { kind: "symbols", symbols: ["AAPL"] },
+    cooldownMinutes: 15,
+    status: "enabled",
+  };
+
+  it("states a created or deleted rule whole, an edit as the parts that changed", () => {
+    expect(describeAuditAction("alert_rule.pause")).toBe("Paused alert rule");
+    expect(describeAuditChange({ action: "alert_rule.create", before: null, after: rule }, "replay")).toBe(
+      'rule #7 "AAPL above 200": close crosses above 200, AAPL, 15 min',
+    );
+    expect(describeAuditChange({ action: "alert_rule.delete", before: rule, after: null }, "replay")).toMatch(
+      /^rule #7 "AAPL above 200": /,
+    );
+    const edited = {
+      ...rule,
+      version: 2,
+      condition: { ...rule.condition, level: 210 },
+      cooldownMinutes: 0,
+    };
+    expect(describeAuditChange({ action: "alert_rule.update", before: rule, after: edited }, "replay")).toBe(
+      "rule #7: condition close crosses above 200 → close crosses above 210, cooldown 15 min → no cooldown",
+    );
+    expect(
+      describeAuditChange(
+        { action: "alert_rule.pause", before: rule, after: { ...rule, status: "paused" } },
+        "replay",
+      ),
+    ).toBe("rule #7: status enabled → paused");
+  });
+
+  it("a recorded rule of another shape is unavailable, not a failure", () => {
+    expect(
+      describeAuditChange({ action: "alert_rule.update", before: { id: 7 }, after: rule }, "replay"),
+    ).toBe(AUDIT_DETAILS_UNAVAILABLE);
+  });
+});

@@ -1,8 +1,15 @@
 import {
+  describeAlertCondition,
+  describeAlertScope,
+  describeCooldown,
+} from "@/components/alerts/describe-alert-rule";
+import {
   auditActionSchema,
+  auditAlertRuleSchema,
   auditPurgeSchema,
   auditStateSchema,
   type AuditAction,
+  type AuditAlertRule,
   type AuditEntry,
   type AuditState,
 } from "@/lib/events/api-admin";
@@ -26,7 +33,38 @@ const ACTIONS: Record<AuditAction, string> = {
   "webhook.disable": "Webhook disabled",
   "webhook.rotate_secret": "Webhook secret rotated",
   "webhook.delete": "Webhook deleted",
+  "alert_rule.create": "Created alert rule",
+  "alert_rule.update": "Edited alert rule",
+  "alert_rule.pause": "Paused alert rule",
+  "alert_rule.resume": "Resumed alert rule",
+  "alert_rule.delete": "Deleted alert rule",
 };
+
+/** The parts of an alert rule a change lists, in words. */
+const RULE_PARTS: [string, (rule: AuditAlertRule) => string][] = [
+  ["name", (r) => JSON.stringify(r.name)],
+  ["condition", (r) => describeAlertCondition(r.condition)],
+  ["scope", (r) => describeAlertScope(r.scope)],
+  ["cooldown", (r) => describeCooldown(r.cooldownMinutes)],
+  ["status", (r) => r.status],
+];
+
+/** An alert rule's audit entry in a line: the rule as created or deleted, or what an edit changed. */
+function describeAlertRuleChange(entry: Pick<AuditEntry, "before" | "after">): string {
+  const before = entry.before == null ? null : auditAlertRuleSchema.safeParse(entry.before);
+  const after = entry.after == null ? null : auditAlertRuleSchema.safeParse(entry.after);
+  if (before?.success === false || after?.success === false) return AUDIT_DETAILS_UNAVAILABLE;
+  const [b, a] = [before?.data, after?.data];
+  const one = a ?? b;
+  if (!one) return "";
+  const title = `rule #${one.id}`;
+  if (!a || !b)
+    return `${title} ${JSON.stringify(one.name)}: ${describeAlertCondition(one.condition)}, ${describeAlertScope(one.scope)}, ${describeCooldown(one.cooldownMinutes)}`;
+  const changes = RULE_PARTS.filter(([, show]) => show(b) !== show(a)).map(
+    ([part, show]) => `${part} ${show(b)} → ${show(a)}`,
+  );
+  return `${title}: ${changes.join(", ")}`;
+}
 
 /** The word for each audited field, in the order a change lists them. */
 const FIELDS: Record<keyof AuditState, string> = {
@@ -64,6 +102,7 @@ export function describeAuditChange(
   defaultSource: SymbolSource,
 ): string {
   if (entry.before == null && entry.after == null) return "";
+  if (entry.action.startsWith("alert_rule.")) return describeAlertRuleChange(entry);
   if (entry.action === "symbol.purge") {
     const purged = auditPurgeSchema.safeParse(entry.after);
     if (!purged.success) return AUDIT_DETAILS_UNAVAILABLE;

@@ -16,7 +16,7 @@ export class ApiResponseError extends Error {
 }
 
 export type FetchJsonOptions = {
-  method?: "GET" | "POST" | "PATCH" | "DELETE";
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Sent as JSON. */
   body?: unknown;
   headers?: Record<string, string>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { alertRuleInputSchema } from "@/lib/events/alert-rule";
 import { symbolSummarySchema } from "@/lib/events/api-market";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
 import { symbolPageFieldsSchema } from "@/lib/events/symbol-page";
@@ -36,7 +37,19 @@ export const auditActionSchema = z.enum([
   "webhook.disable",
   "webhook.rotate_secret",
   "webhook.delete",
+  "alert_rule.create",
+  "alert_rule.update",
+  "alert_rule.pause",
+  "alert_rule.resume",
+  "alert_rule.delete",
 ]);
+
+/** What an alert rule's audit entry records before and after a change: its parameters, id and version. */
+export const auditAlertRuleSchema = alertRuleInputSchema.extend({
+  id: z.number().int().positive(),
+  version: z.number().int().positive(),
+});
+export type AuditAlertRule = z.infer<typeof auditAlertRuleSchema>;
 
 /** The fields of a symbol an audit entry records before and after a change (`source` null: the default). */
 export const auditStateSchema = z.object({

@@ -9,6 +9,8 @@ type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  * holds the two together). `:name` is one path segment, `*` the rest; the first match wins.
  */
 export const API_ROUTE_METHODS: readonly (readonly [pattern: string, methods: readonly Method[]])[] = [
+  ["/api/admin/alert-rules", ["GET", "POST"]],
+  ["/api/admin/alert-rules/:id", ["PUT", "PATCH", "DELETE"]],
   ["/api/admin/audit", ["GET"]],
   ["/api/admin/session", ["POST", "DELETE"]],
   ["/api/admin/symbols", ["GET", "POST"]],
@@ -19,6 +21,7 @@ export const API_ROUTE_METHODS: readonly (readonly [pattern: string, methods: re
   ["/api/admin/webhooks/deliveries", ["GET"]],
   ["/api/admin/webhooks/:id", ["PATCH", "DELETE"]],
   ["/api/admin/webhooks/:id/rotate-secret", ["POST"]],
+  ["/api/alerts", ["GET"]],
   ["/api/daily", ["GET"]],
   ["/api/health", ["GET"]],
   ["/api/metrics", ["GET"]],

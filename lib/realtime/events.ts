@@ -1,4 +1,5 @@
 import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { AlertsDelta } from "@/lib/events/api-alerts";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { SymbolsDelta } from "@/lib/events/symbols-changed";
 
@@ -16,6 +17,8 @@ export type ServerToClientEvents = {
   /** Symbols added, changed or deleted, coalesced over a short interval (lib/realtime/symbols-relay.ts). */
   "symbols:changed": (delta: SymbolsDelta) => void;
   "ops:updated": (snapshot: OpsSnapshot) => void;
+  /** Alerts fired, fired again or retracted, sent to every page (lib/realtime/alerts-relay.ts). */
+  "alerts:changed": (delta: AlertsDelta) => void;
 };
 
 /** Events a browser sends; each answers through its ack with what it is subscribed to now. */

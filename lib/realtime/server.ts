@@ -6,6 +6,7 @@ import { z } from "zod";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
+import type { AlertsDelta } from "@/lib/events/api-alerts";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { RealtimeStats } from "@/lib/events/realtime-stats";
 import type { SymbolsDelta } from "@/lib/events/symbols-changed";
@@ -44,7 +45,7 @@ export type RealtimeDeps = {
  * process received it, and the headers of the Kafka message behind it.
  */
 export type Emitted =
-  | { event: "symbols:changed" }
+  | { event: "symbols:changed" | "alerts:changed" }
   | {
       event: "symbol:updated" | "movers:updated";
       publishedAt: number;
@@ -214,6 +215,11 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     emitSymbolsChanged(delta: SymbolsDelta): void {
       io.emit("symbols:changed", delta);
       deps.onEmitted?.({ event: "symbols:changed" });
+    },
+    /** Tells every browser which alerts fired or were retracted (built by lib/realtime/alerts-relay.ts). */
+    emitAlertsChanged(delta: AlertsDelta): void {
+      io.emit("alerts:changed", delta);
+      deps.onEmitted?.({ event: "alerts:changed" });
     },
     /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
     emitOpsUpdated(snapshot: OpsSnapshot): void {

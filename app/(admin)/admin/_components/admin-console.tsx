@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 
@@ -175,6 +176,9 @@ export function AdminConsole({
     <div className="space-y-4" data-testid="admin-page">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-bold">Admin</h1>
+        <Link href="/admin/alerts" className="text-sm hover:underline" data-testid="admin-alerts-link">
+          Alert rules
+        </Link>
         <span
           className="rounded-full bg-slate-200 px-2.5 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-800 dark:text-slate-300"
           data-testid="admin-source"
