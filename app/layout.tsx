@@ -13,7 +13,7 @@ import { getEnv } from "@/lib/env";
 import "./globals.css";
 
 const NAV = [
-  { href: "/", label: "Dashboard" },
+  { href: "/", label: "Watchlist" },
   { href: "/health", label: "Health" },
   { href: "/ops", label: "Ops" },
   { href: "/admin", label: "Admin" },

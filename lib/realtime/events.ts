@@ -29,6 +29,7 @@ export type ClientToServerEvents = {
   "ops:subscribe": (ack: (result: SubscribeAck) => void) => void;
   /** One room for all symbols, so a list of hundreds stays within MAX_SUBSCRIPTIONS_PER_SOCKET. */
   "watchlist:subscribe": (ack: (result: SubscribeAck) => void) => void;
+  "watchlist:unsubscribe": (ack: (result: SubscribeAck) => void) => void;
 };
 
 export type InterServerEvents = Record<string, never>;

@@ -143,6 +143,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       void socket.join(WATCHLIST_ROOM);
       if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
     });
+    socket.on("watchlist:unsubscribe", (ack) => {
+      void socket.leave(WATCHLIST_ROOM);
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
     socket.on("disconnect", () => stats.connections--);
   });
 
