@@ -248,7 +248,11 @@ export function WatchlistTable({
                   <button
                     type="button"
                     onClick={() => onSort(c.key!)}
-                    className="inline-flex items-center gap-1 uppercase hover:text-slate-900 dark:hover:text-white"
+                    className={cn(
+                      "inline-flex items-center gap-1 uppercase hover:text-slate-900 dark:hover:text-white",
+                      // The arrow goes on the inner side, so the label lines up with the numbers below.
+                      c.className === "text-right" && "flex-row-reverse",
+                    )}
                   >
                     {c.label}
                     <span aria-hidden="true" className="w-2">
