@@ -50,7 +50,6 @@ const Row = memo(function Row({
       data-row-index={index}
       data-status={row.status}
       tabIndex={isActive ? 0 : -1}
-      aria-selected={isActive}
       style={{ height: ROW_HEIGHT }}
       onClick={(e) => {
         // The symbol's link navigates by itself (and opens new tabs with a modifier).
