@@ -1,10 +1,8 @@
 import "server-only";
 
-import { listBarsOfDays, listFollowedSymbolDays } from "@/lib/db/queries/watchlist";
+import { listDownsampledCloses, listFollowedSymbolDays, type SparkRow } from "@/lib/db/queries/watchlist";
 import type { WatchlistResponse } from "@/lib/events/api-market";
-import { downsampleBars } from "@/lib/kpi/downsample";
-import type { FactBar } from "@/lib/kpi/types";
-import type { WatchlistRow } from "@/lib/kpi/watchlist-row";
+import { toSparkPoint, type WatchlistRow } from "@/lib/kpi/watchlist-row";
 
 import { getDb } from "./server-context";
 
@@ -15,15 +13,16 @@ import { getDb } from "./server-context";
 export async function getWatchlist(points: number): Promise<WatchlistResponse> {
   const db = getDb();
   const followed = await listFollowedSymbolDays(db);
-  const bars = await listBarsOfDays(
+  const closes = await listDownsampledCloses(
     db,
     followed.flatMap((f) => (f.day ? [f.day] : [])),
+    points,
   );
-  const barsBySymbol = new Map<string, FactBar[]>();
-  for (const bar of bars) {
-    const list = barsBySymbol.get(bar.symbol);
-    if (list) list.push(bar);
-    else barsBySymbol.set(bar.symbol, [bar]);
+  const closesBySymbol = new Map<string, SparkRow[]>();
+  for (const point of closes) {
+    const list = closesBySymbol.get(point.symbol);
+    if (list) list.push(point);
+    else closesBySymbol.set(point.symbol, [point]);
   }
   const rows = followed.map(({ symbol, displayName, status, day }): WatchlistRow => ({
     symbol,
@@ -36,7 +35,7 @@ export async function getWatchlist(points: number): Promise<WatchlistResponse> {
     volume: day?.volume ?? null,
     dayHigh: day?.high ?? null,
     dayLow: day?.low ?? null,
-    spark: downsampleBars(barsBySymbol.get(symbol) ?? [], points).map((b) => [b.ts, b.close]),
+    spark: (closesBySymbol.get(symbol) ?? []).map(toSparkPoint),
   }));
   return { rows };
 }

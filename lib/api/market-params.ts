@@ -50,7 +50,7 @@ export const moversQuerySchema = z.object({
 
 /** Most sparkline points a watchlist row carries (the column is about 120 px wide). */
 export const MAX_WATCHLIST_POINTS = 120;
-export const DEFAULT_WATCHLIST_POINTS = 48;
+export const DEFAULT_WATCHLIST_POINTS = 32;
 
 export const watchlistQuerySchema = z.object({
   points: z.coerce.number().int().min(2).max(MAX_WATCHLIST_POINTS).default(DEFAULT_WATCHLIST_POINTS),

@@ -58,17 +58,27 @@ const MINUTE = 60_000;
  * points are merged pairwise (first ts, last close), as downsampleBars merges bars.
  */
 export function mergeSparkline(spark: readonly SparkPoint[], bars: readonly SparkPoint[]): SparkPoint[] {
-  const out = spark.map((p): SparkPoint => [p[0], p[1]]);
+  // Copies the array, never its points: a tick replaces the last point rather than editing it, so the
+  // other 499 rows' sparklines cost nothing and the previous line stays intact.
+  const out = spark.slice();
   const width = out.length >= 2 ? out[1]![0] - out[0]![0] : MINUTE;
   for (const [ts, close] of [...bars].sort((a, b) => a[0] - b[0])) {
     const last = out[out.length - 1];
     if (!last || ts >= last[0] + width) out.push([ts, close]);
-    else if (ts >= last[0]) last[1] = close;
+    else if (ts >= last[0]) out[out.length - 1] = [last[0], close];
   }
   if (out.length <= MAX_SPARK_POINTS) return out;
   const halved: SparkPoint[] = [];
   for (let i = 0; i < out.length; i += 2) halved.push([out[i]![0], (out[i + 1] ?? out[i]!)[1]]);
   return halved;
+}
+
+/**
+ * A bar as a sparkline point, its close to six significant digits: the line is 28 px high, so more
+ * digits change nothing on screen and only make the list of 500 symbols heavier to send and parse.
+ */
+export function toSparkPoint(bar: { ts: number; close: number }): SparkPoint {
+  return [bar.ts, Number(bar.close.toPrecision(6))];
 }
 
 /**
@@ -138,7 +148,7 @@ export function toWatchlistTick(
     volume: day.volume,
     dayHigh: day.high,
     dayLow: day.low,
-    bars: bars.filter((b) => b.tradeDate === day.tradeDate).map((b): SparkPoint => [b.ts, b.close]),
+    bars: bars.filter((b) => b.tradeDate === day.tradeDate).map(toSparkPoint),
   };
 }
 

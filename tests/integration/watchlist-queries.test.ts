@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { upsertDailyStats } from "@/lib/db/queries/daily-stats";
 import { upsertFactPrices } from "@/lib/db/queries/fact-prices";
 import { insertSymbols } from "@/lib/db/queries/symbols";
-import { listBarsOfDays, listFollowedSymbolDays } from "@/lib/db/queries/watchlist";
+import { listDownsampledCloses, listFollowedSymbolDays } from "@/lib/db/queries/watchlist";
 import { computeDailyStats } from "@/lib/kpi/daily-stats";
+import { downsampleBars } from "@/lib/kpi/downsample";
 import type { FactBar } from "@/lib/kpi/types";
 
 import { createTestDatabase, type TestDatabase } from "./helpers";
@@ -74,17 +75,41 @@ describe("watchlist queries", () => {
     });
   });
 
-  it("reads the bars of exactly the days asked for, by symbol then time", async () => {
-    const found = await listBarsOfDays(database.db, [
-      { symbol: "AAA", tradeDate: "2026-11-24" },
-      { symbol: "BBB", tradeDate: "2026-11-23" },
+  it("reduces exactly the days asked for, by symbol then time", async () => {
+    const found = await listDownsampledCloses(
+      database.db,
+      [
+        { symbol: "AAA", tradeDate: "2026-11-24" },
+        { symbol: "BBB", tradeDate: "2026-11-23" },
+      ],
+      10,
+    );
+    expect(found).toEqual([
+      { symbol: "AAA", ts: TUE, close: 12 },
+      { symbol: "AAA", ts: TUE + MINUTE, close: 13 },
+      { symbol: "AAA", ts: TUE + 2 * MINUTE, close: 14 },
+      { symbol: "BBB", ts: MON, close: 50 },
     ]);
-    expect(found.map((b) => [b.symbol, b.ts, b.close])).toEqual([
-      ["AAA", TUE, 12],
-      ["AAA", TUE + MINUTE, 13],
-      ["AAA", TUE + 2 * MINUTE, 14],
-      ["BBB", MON, 50],
-    ]);
-    expect(await listBarsOfDays(database.db, [])).toEqual([]);
+    expect(await listDownsampledCloses(database.db, [], 10)).toEqual([]);
+  });
+
+  // The SQL repeats downsampleBars' rule for ts and close; the same bars must give the same points,
+  // at the limit, one over it, and for counts that the points do not divide.
+  it.each([
+    [7, 7],
+    [8, 7],
+    [390, 32],
+    [389, 48],
+    [31, 2],
+  ])("picks the points downsampleBars picks (%i bars to %i points)", async (count, points) => {
+    const symbol = `DS${count}X${points}`;
+    const day = "2026-11-25";
+    const closes = Array.from({ length: count }, (_, i) => 100 + Math.sin(i) * 5 + i / 100);
+    const seeded = bars(symbol, day, Date.UTC(2026, 10, 25, 14, 30), closes);
+    await insertSymbols(database.db, [{ symbol, status: "active" }]);
+    // Shuffled, so that the order of insertion cannot stand in for the order of time.
+    await upsertFactPrices(database.db, [...seeded].reverse());
+    const found = await listDownsampledCloses(database.db, [{ symbol, tradeDate: day }], points);
+    expect(found).toEqual(downsampleBars(seeded, points).map((b) => ({ symbol, ts: b.ts, close: b.close })));
   });
 });
