@@ -93,7 +93,7 @@ const BASE_LIB = ["lib/(env|log|retry|lru-cache)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
   "lib/(db|kafka|ingest|admin|alerts|auth|health|metrics|api|http)/",
-  "lib/realtime/(events|stats|alerts-relay)$",
+  "lib/realtime/(events|stats|alerts-relay|watchlist-relay)$",
   "lib/utils$",
 ];
 const SERVICE_DIRS = [

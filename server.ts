@@ -29,6 +29,8 @@ import { attachRealtime } from "@/lib/realtime/server";
 import { setRealtimeStats } from "@/lib/realtime/stats";
 import { createAlertsRelay } from "@/lib/realtime/alerts-relay";
 import { createSymbolsRelay } from "@/lib/realtime/symbols-relay";
+import { createWatchlistRelay } from "@/lib/realtime/watchlist-relay";
+import { toWatchlistTick } from "@/lib/kpi/watchlist-row";
 import { createWorkerDb, runWorker } from "@/workers/run-worker";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -39,6 +41,9 @@ const SYMBOLS_DELTA_INTERVAL_MS = 500;
  * (and a batch already sends one hint per 200 rows, not one per row).
  */
 const ALERTS_DELTA_INTERVAL_MS = 50;
+/** The watchlist gets at most one event a second; a commit's symbols are gathered this long first. */
+const WATCHLIST_INTERVAL_MS = 1_000;
+const WATCHLIST_GATHER_MS = 40;
 
 void runWorker(
   "web",
@@ -84,6 +89,13 @@ void runWorker(
         return { emitted: stats.relayed, sockets: stats.sockets };
       },
     });
+    const watchlistRelay = createWatchlistRelay({
+      emit: (update) => realtime.emitWatchlistUpdated(update),
+      hasListeners: () => realtime.hasWatchlistListeners(),
+      clock: Date.now,
+      intervalMs: WATCHLIST_INTERVAL_MS,
+      gatherMs: WATCHLIST_GATHER_MS,
+    });
     const realtime = attachRealtime(server, {
       consumer: createConsumer(kafka, { groupId }),
       topic: env.TOPIC_KPIS,
@@ -95,6 +107,10 @@ void runWorker(
           monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
       },
       getExtraHeaders: (req) => prepareHeaders(req, trustedProxies),
+      onSymbolUpdated: (update) => {
+        const tick = toWatchlistTick(update.bars, update.day);
+        if (tick) watchlistRelay.add(tick);
+      },
     });
     // First of every request listener, Socket.IO's included: forwarded headers are believed only from
     // trusted proxies, and every answer (pages, API, /socket.io, 405) gets the security headers.
@@ -154,6 +170,7 @@ void runWorker(
     ctx.onShutdown(() => deleteConsumerGroups(kafka, [groupId, deadLetterGroupId], logger));
     ctx.onShutdown(() => monitor.stop());
     ctx.onShutdown(() => realtime.close());
+    ctx.onShutdown(() => watchlistRelay.stop());
     ctx.onShutdown(() => symbolsRelay.stop());
     ctx.onShutdown(() => symbolsListener.stop());
     ctx.onShutdown(() => alertsRelay.stop());

@@ -15,7 +15,7 @@ import { getEnv } from "@/lib/env";
 import "./globals.css";
 
 const NAV = [
-  { href: "/", label: "Dashboard" },
+  { href: "/", label: "Watchlist" },
   { href: "/health", label: "Health" },
   { href: "/ops", label: "Ops" },
   { href: "/alerts", label: "Alerts" },

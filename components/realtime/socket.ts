@@ -43,3 +43,14 @@ export function joinMoversRoom(socket: LiveSocket, windowMinutes: number): Promi
     socket.timeout(JOIN_TIMEOUT_MS).emit("movers:subscribe", [windowMinutes], settleAck(resolve, reject));
   });
 }
+
+/** Joins the `watchlist` room (every symbol's changed day figures, once a second); resolves once confirmed. */
+export function joinWatchlistRoom(socket: LiveSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(JOIN_TIMEOUT_MS).emit("watchlist:subscribe", settleAck(resolve, reject));
+  });
+}
+
+export function leaveWatchlistRoom(socket: LiveSocket): void {
+  socket.emit("watchlist:unsubscribe", () => undefined);
+}

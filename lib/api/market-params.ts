@@ -47,3 +47,11 @@ export const moversQuerySchema = z.object({
     }),
   limit: z.coerce.number().int().min(1).max(50).default(MOVERS_LIMIT),
 });
+
+/** Most sparkline points a watchlist row carries (the column is about 120 px wide). */
+export const MAX_WATCHLIST_POINTS = 120;
+export const DEFAULT_WATCHLIST_POINTS = 32;
+
+export const watchlistQuerySchema = z.object({
+  points: z.coerce.number().int().min(2).max(MAX_WATCHLIST_POINTS).default(DEFAULT_WATCHLIST_POINTS),
+});

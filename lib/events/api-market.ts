@@ -5,6 +5,7 @@ import { tieSchema } from "@/lib/events/same-shape";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
 import { symbolPageFieldsSchema } from "@/lib/events/symbol-page";
 import type { TimeRange } from "@/lib/kpi/time-range";
+import type { SparkPoint, WatchlistRow, WatchlistTick } from "@/lib/kpi/watchlist-row";
 
 /** The bodies of the market REST API (app/api/*): route handlers answer them, the browser parses them. */
 
@@ -62,6 +63,51 @@ export const moversViewSchema = z.object({
   losers: z.array(moverSchema),
 });
 
+const finite = z.number().finite();
+const sparkPointSchema = tieSchema<SparkPoint>()(z.tuple([z.number().int(), finite]));
+
+/** A row of GET /api/watchlist: a followed symbol's newest trading day (lib/kpi/watchlist-row.ts). */
+export const watchlistRowSchema = tieSchema<WatchlistRow>()(
+  z.strictObject({
+    symbol: symbolSchema,
+    displayName: z.string().nullable(),
+    status: z.enum(["active", "paused"]),
+    tradeDate: z.string().nullable(),
+    lastTs: z.number().int().nullable(),
+    last: finite.nullable(),
+    changePct: finite.nullable(),
+    volume: z.number().nonnegative().nullable(),
+    dayHigh: finite.nullable(),
+    dayLow: finite.nullable(),
+    spark: z.array(sparkPointSchema),
+  }),
+);
+
+/** GET /api/watchlist?points=: every followed symbol, by symbol. */
+export const watchlistResponseSchema = z.object({ rows: z.array(watchlistRowSchema) });
+
+/** One symbol's change in a `watchlist:updated` live event (lib/realtime/watchlist-relay.ts). */
+export const watchlistTickSchema = tieSchema<WatchlistTick>()(
+  z.strictObject({
+    symbol: symbolSchema,
+    tradeDate: z.string(),
+    lastTs: z.number().int(),
+    last: finite,
+    changePct: finite.nullable(),
+    volume: z.number().nonnegative(),
+    dayHigh: finite,
+    dayLow: finite,
+    bars: z.array(sparkPointSchema),
+  }),
+);
+
+/** Socket.IO `watchlist:updated`: the symbols that changed since the previous one (at most one a second). */
+export const watchlistUpdateSchema = z.strictObject({
+  ticks: z.array(watchlistTickSchema),
+  /** When the web process sent it (epoch ms). */
+  sentAt: z.number().int(),
+});
+
 export type SymbolSummary = z.infer<typeof symbolSummarySchema>;
 export type SymbolsResponse = z.infer<typeof symbolsResponseSchema>;
 export type Snapshot = z.infer<typeof snapshotSchema>;
@@ -69,3 +115,5 @@ export type PricesResponse = z.infer<typeof pricesResponseSchema>;
 export type DailyResponse = z.infer<typeof dailyResponseSchema>;
 export type WindowsResponse = z.infer<typeof windowsResponseSchema>;
 export type MoversView = z.infer<typeof moversViewSchema>;
+export type WatchlistResponse = z.infer<typeof watchlistResponseSchema>;
+export type WatchlistUpdate = z.infer<typeof watchlistUpdateSchema>;

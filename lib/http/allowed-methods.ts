@@ -30,6 +30,7 @@ export const API_ROUTE_METHODS: readonly (readonly [pattern: string, methods: re
   ["/api/prices", ["GET"]],
   ["/api/snapshot", ["GET"]],
   ["/api/symbols", ["GET"]],
+  ["/api/watchlist", ["GET"]],
   ["/api/windows", ["GET"]],
   // Unknown API paths: a JSON 404 for these methods (app/api/[...path]/route.ts).
   ["/api/*", ["GET", "POST", "PUT", "PATCH", "DELETE"]],

@@ -1,5 +1,6 @@
 import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { AlertsDelta } from "@/lib/events/api-alerts";
+import type { WatchlistUpdate } from "@/lib/events/api-market";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { SymbolsDelta } from "@/lib/events/symbols-changed";
 
@@ -8,8 +9,9 @@ export type { SymbolsDelta };
 export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
 
 /**
- * Events the server emits. Rooms: `symbol:<TICKER>`, `movers:<minutes>` (0 = the trading day) and
- * `ops` (the pipeline monitor's snapshot every couple of seconds).
+ * Events the server emits. Rooms: `symbol:<TICKER>`, `movers:<minutes>` (0 = the trading day),
+ * `ops` (the pipeline monitor's snapshot every couple of seconds) and `watchlist` (every symbol's day
+ * figures, the changed ones only, at most once a second).
  */
 export type ServerToClientEvents = {
   "symbol:updated": (update: SymbolKpiUpdateV1) => void;
@@ -19,6 +21,7 @@ export type ServerToClientEvents = {
   "ops:updated": (snapshot: OpsSnapshot) => void;
   /** Alerts fired, fired again or retracted, sent to every page (lib/realtime/alerts-relay.ts). */
   "alerts:changed": (delta: AlertsDelta) => void;
+  "watchlist:updated": (update: WatchlistUpdate) => void;
 };
 
 /** Events a browser sends; each answers through its ack with what it is subscribed to now. */
@@ -27,6 +30,9 @@ export type ClientToServerEvents = {
   "symbol:unsubscribe": (symbols: string[], ack: (result: SubscribeAck) => void) => void;
   "movers:subscribe": (windows: number[], ack: (result: SubscribeAck) => void) => void;
   "ops:subscribe": (ack: (result: SubscribeAck) => void) => void;
+  /** One room for all symbols, so a list of hundreds stays within MAX_SUBSCRIPTIONS_PER_SOCKET. */
+  "watchlist:subscribe": (ack: (result: SubscribeAck) => void) => void;
+  "watchlist:unsubscribe": (ack: (result: SubscribeAck) => void) => void;
 };
 
 export type InterServerEvents = Record<string, never>;
@@ -38,3 +44,4 @@ export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 export const symbolRoom = (symbol: string) => `symbol:${symbol}`;
 export const moversRoom = (windowMinutes: number) => `movers:${windowMinutes}`;
 export const OPS_ROOM = "ops";
+export const WATCHLIST_ROOM = "watchlist";

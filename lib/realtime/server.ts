@@ -3,7 +3,8 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { z } from "zod";
 
-import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import type { WatchlistUpdate } from "@/lib/events/api-market";
+import { kpiUpdateV1Schema, type SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { AlertsDelta } from "@/lib/events/api-alerts";
@@ -18,6 +19,7 @@ import {
   moversRoom,
   OPS_ROOM,
   symbolRoom,
+  WATCHLIST_ROOM,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -33,6 +35,8 @@ export type RealtimeDeps = {
   moversWindows: readonly number[];
   /** Told of each emit to the browsers (the web process's metrics, the pipeline monitor's latency). */
   onEmitted?: (emitted: Emitted) => void;
+  /** Told of each valid symbol update, after its room got it (the watchlist relay gathers them). */
+  onSymbolUpdated?: (update: SymbolKpiUpdateV1) => void;
   /**
    * Headers added to each answer engine.io writes itself, the WebSocket upgrade (101) included, which
    * never passes through the server's "request" listeners (the security headers).
@@ -136,6 +140,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       void socket.join(OPS_ROOM);
       if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
     });
+    socket.on("watchlist:subscribe", (ack) => {
+      void socket.join(WATCHLIST_ROOM);
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
+    socket.on("watchlist:unsubscribe", (ack) => {
+      void socket.leave(WATCHLIST_ROOM);
+      if (typeof ack === "function") ack({ ok: true, subscribed: joined() });
+    });
     socket.on("disconnect", () => stats.connections--);
   });
 
@@ -157,8 +169,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
             continue;
           }
           const u = update.data;
-          if (u.type === "symbol") io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
-          else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
+          if (u.type === "symbol") {
+            io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
+            deps.onSymbolUpdated?.(u);
+          } else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
           stats.relayed++;
           deps.onEmitted?.({
             event: u.type === "symbol" ? "symbol:updated" : "movers:updated",
@@ -221,6 +235,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       io.emit("alerts:changed", delta);
       deps.onEmitted?.({ event: "alerts:changed" });
     },
+    /** Sends the changed rows of the watchlist to the pages showing it (lib/realtime/watchlist-relay.ts). */
+    emitWatchlistUpdated(update: WatchlistUpdate): void {
+      io.to(WATCHLIST_ROOM).emit("watchlist:updated", update);
+    },
+    /** Whether any page shows the watchlist. */
+    hasWatchlistListeners: (): boolean => (io.sockets.adapter.rooms.get(WATCHLIST_ROOM)?.size ?? 0) > 0,
     /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
     emitOpsUpdated(snapshot: OpsSnapshot): void {
       io.to(OPS_ROOM).emit("ops:updated", snapshot);

@@ -1,14 +1,17 @@
-// `npm run bench [stream|dashboard|symbols|all] [flags]`: prints speed and memory figures. Targets live
+// `npm run bench [stream|dashboard|watchlist|symbols|all] [flags]`: prints speed and memory figures. Targets live
 // here, never in timed unit tests.
 //   stream     the real pipeline (built stream workers and web server) on a product of its own: backlog
 //              drains against Kafka's own consumer, steady rates with latency to PostgreSQL and to
 //              Socket.IO clients (flags: --quick for a smoke run, --only=<run ids>, --out=<file.json>)
 //   dashboard  first render of a full session and live-update latency in headless Chromium
 //              on a product of its own (fresh database and topics, built web server and stream worker)
+//   watchlist  the landing list with 500 symbols updating every second: first render, JavaScript,
+//              update-to-paint latency, long tasks and dropped frames, in headless Chromium
 //   symbols    symbol lists with 50,000 registered symbols: page sizes and times, a flood's events
 import { benchDashboard } from "./dashboard";
 import { benchStream } from "./stream";
 import { benchSymbols } from "./symbols";
+import { benchWatchlist } from "./watchlist";
 
 const args = process.argv.slice(2);
 const which = args.find((a) => !a.startsWith("--")) ?? "all";
@@ -17,6 +20,7 @@ try {
   if (which === "stream" || which === "all") await benchStream(flags);
   if (which === "dashboard" || which === "all") await benchDashboard();
   if (which === "symbols" || which === "all") await benchSymbols();
+  if (which === "watchlist" || which === "all") await benchWatchlist();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

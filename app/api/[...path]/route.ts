@@ -7,7 +7,7 @@ const notFound = withApi<{ path: string[] }>((request) => {
   return Promise.reject(
     new ApiError(
       "not_found",
-      `no API at ${path}; see /api/health, /api/symbols, /api/prices, /api/snapshot, /api/daily, /api/windows, /api/movers, /api/alerts, /api/metrics, /api/admin/*`,
+      `no API at ${path}; see /api/health, /api/symbols, /api/prices, /api/snapshot, /api/daily, /api/windows, /api/movers, /api/watchlist, /api/alerts, /api/metrics, /api/admin/*`,
     ),
   );
 });

@@ -1,0 +1,228 @@
+import { mkdirSync, readFileSync } from "node:fs";
+
+import { formatPercent, formatPrice } from "@/lib/kpi/format";
+
+import { expect, test, type App } from "./fixtures";
+import { WatchlistPage } from "./pages/watchlist-page";
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+function bar(ts: number, close: number, volume = 1_000) {
+  return { ts, open: close - 0.1, high: close + 0.2, low: close - 0.3, close, volume };
+}
+
+/** Symbols of their own per test, sharing a prefix that no other spec's symbols start with. */
+function uniqueSymbol(): string {
+  return `WL${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
+}
+
+type DayRow = { close: number; change_pct: number | null; volume: number; high: number; low: number };
+
+/** The newest daily_stats row of a symbol, as the watchlist must show it. */
+async function readNewestDay(app: App, symbol: string): Promise<DayRow | undefined> {
+  const [row] = await app.query<DayRow>(
+    "select close, change_pct, volume::float8 as volume, high, low from daily_stats where symbol = $1 order by trade_date desc limit 1",
+    [symbol],
+  );
+  return row;
+}
+
+/**
+ * A symbol with a close yesterday (so today has a change against it) and `closes.length` bars today
+ * ending two minutes ago; resolves once the stream worker stored them all.
+ */
+async function seedSymbol(app: App, closes: number[]): Promise<string> {
+  const symbol = uniqueSymbol();
+  const end = Math.floor(Date.now() / MINUTE) * MINUTE - 2 * MINUTE;
+  const start = end - (closes.length - 1) * MINUTE;
+  await app.produceBars(symbol, [
+    bar(start - DAY, 100),
+    ...closes.map((c, i) => bar(start + i * MINUTE, c, 1_000 + i)),
+  ]);
+  await expect
+    .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+      timeout: 20_000,
+    })
+    .toBe(closes.length + 1);
+  await expect
+    .poll(async () => (await readNewestDay(app, symbol))?.close, { timeout: 20_000 })
+    .toBe(closes.at(-1));
+  return symbol;
+}
+
+test.describe("watchlist", () => {
+  test("lists every followed symbol with the database's figures, paused ones marked", async ({
+    page,
+    app,
+  }) => {
+    const symbol = await seedSymbol(app, [101, 103, 102.5, 104.25]);
+    const paused = uniqueSymbol();
+    await app.query("insert into symbols (symbol, source, status) values ($1, 'external', 'paused')", [
+      paused,
+    ]);
+    const [{ n } = { n: 0 }] = await app.query<{ n: number }>(
+      "select count(*)::int as n from symbols where status in ('active', 'paused')",
+    );
+
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open();
+    await expect(watchlist.summary).toContainText(`${n} symbols`);
+    await expect(watchlist.rows).toHaveCount(n);
+
+    const day = (await readNewestDay(app, symbol))!;
+    const row = watchlist.row(symbol);
+    await expect(row.getByTestId("watchlist-last")).toHaveText(formatPrice(day.close));
+    await expect(row.getByTestId("watchlist-last")).toHaveAttribute("data-value", String(day.close));
+    await expect(row.getByTestId("watchlist-change")).toHaveText(`▲ ${formatPercent(day.change_pct)}`);
+    await expect(row.getByTestId("watchlist-volume")).toHaveAttribute("data-value", String(day.volume));
+    const position = (day.close - day.low) / (day.high - day.low);
+    await expect(row.getByTestId("watchlist-range")).toHaveAttribute("data-position", position.toFixed(4));
+    await expect(row.getByTestId("watchlist-sparkline")).toHaveAttribute("data-points", "4");
+    await expect(row.getByTestId("watchlist-symbol-link")).toHaveAttribute("href", `/symbol/${symbol}`);
+
+    await expect(watchlist.row(paused)).toHaveAttribute("data-status", "paused");
+    await expect(watchlist.row(paused).getByTestId("watchlist-paused")).toBeVisible();
+    await expect(watchlist.row(paused).getByTestId("watchlist-last")).toHaveText("—");
+  });
+
+  test("a bar produced to Kafka updates its row live", async ({ page, app }) => {
+    const symbol = await seedSymbol(app, [50, 51, 52]);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open(`?q=${symbol}`);
+    await expect(watchlist.connection).toHaveAttribute("data-state", "live");
+    const row = watchlist.row(symbol);
+    await expect(row.getByTestId("watchlist-last")).toHaveText("$52.00");
+
+    const ts = Math.floor(Date.now() / MINUTE) * MINUTE - MINUTE;
+    await app.produceBars(symbol, [bar(ts, 60.5, 5_000)]);
+    await expect(row.getByTestId("watchlist-last")).toHaveText("$60.50", { timeout: 5_000 });
+    const day = (await readNewestDay(app, symbol))!;
+    await expect(row.getByTestId("watchlist-volume")).toHaveAttribute("data-value", String(day.volume));
+    // 60.50 against yesterday's close of 100.
+    await expect(row.getByTestId("watchlist-change")).toHaveText(`▼ ${formatPercent(day.change_pct)}`);
+    await expect(row.getByTestId("watchlist-sparkline")).toHaveAttribute("data-points", "4");
+  });
+
+  test("sorts by a column both ways, and the sort and filter survive a reload", async ({ page, app }) => {
+    const a = await seedSymbol(app, [10]);
+    const b = await seedSymbol(app, [30]);
+    const c = await seedSymbol(app, [20]);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open();
+    await watchlist.filter.fill("WL");
+    await expect(watchlist.page).toHaveURL(/[?&]q=WL/);
+
+    await watchlist.sortHeader("last").getByRole("button").click();
+    await expect(watchlist.sortHeader("last")).toHaveAttribute("aria-sort", "descending");
+    await expect(watchlist.sortHeader("symbol")).toHaveAttribute("aria-sort", "none");
+    const desc = (await watchlist.values("watchlist-last")).filter((v) => v !== null);
+    expect(desc).toEqual([...desc].sort((x, y) => y - x));
+    const mine = (await watchlist.symbols()).filter((s) => [a, b, c].includes(s));
+    expect(mine).toEqual([b, c, a]);
+
+    await watchlist.sortHeader("last").getByRole("button").click();
+    await expect(watchlist.sortHeader("last")).toHaveAttribute("aria-sort", "ascending");
+    expect((await watchlist.symbols()).filter((s) => [a, b, c].includes(s))).toEqual([a, c, b]);
+    await expect(watchlist.page).toHaveURL(/sort=last&dir=asc/);
+
+    await page.reload();
+    await expect(watchlist.sortHeader("last")).toHaveAttribute("aria-sort", "ascending");
+    await expect(watchlist.filter).toHaveValue("WL");
+    expect((await watchlist.symbols()).every((s) => s.startsWith("WL"))).toBe(true);
+
+    // Without parameters the last view comes back from localStorage, and the URL says so again.
+    await watchlist.open();
+    await expect(watchlist.sortHeader("last")).toHaveAttribute("aria-sort", "ascending");
+    await expect(watchlist.page).toHaveURL(/sort=last&dir=asc&q=WL/);
+  });
+
+  test("the search field filters by symbol", async ({ page, app }) => {
+    const symbol = await seedSymbol(app, [42]);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open();
+    await watchlist.filter.fill(symbol.toLowerCase());
+    await expect(watchlist.rows).toHaveCount(1);
+    await expect(watchlist.rows.first()).toHaveAttribute("data-symbol", symbol);
+    await watchlist.filter.fill("NO-SUCH-SYMBOL");
+    await expect(page.getByTestId("watchlist-no-match")).toBeVisible();
+  });
+
+  test("arrow keys move the row focus and Enter opens the symbol", async ({ page, app }) => {
+    await seedSymbol(app, [1]);
+    await seedSymbol(app, [2]);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open("?q=WL");
+    const symbols = await watchlist.symbols();
+    expect(symbols.length).toBeGreaterThanOrEqual(2);
+
+    await watchlist.rows.first().focus();
+    await page.keyboard.press("ArrowDown");
+    await expect(watchlist.row(symbols[1]!)).toBeFocused();
+    await page.keyboard.press("ArrowUp");
+    await expect(watchlist.row(symbols[0]!)).toBeFocused();
+    await page.keyboard.press("End");
+    await expect(watchlist.row(symbols.at(-1)!)).toBeFocused();
+    await page.keyboard.press("Home");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(new RegExp(`/symbol/${symbols[1]}$`));
+  });
+
+  test("a click on a row opens the symbol", async ({ page, app }) => {
+    const symbol = await seedSymbol(app, [7]);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open(`?q=${symbol}`);
+    await watchlist.row(symbol).getByTestId("watchlist-volume").click();
+    await expect(page).toHaveURL(new RegExp(`/symbol/${symbol}$`));
+  });
+
+  test("exports the rows shown as CSV with the database's figures", async ({ page, app }) => {
+    const symbol = await seedSymbol(app, [12.5, 13.125]);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open(`?q=${symbol}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), watchlist.exportButton.click()]);
+    expect(download.suggestedFilename()).toMatch(/^tickstream-watchlist-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync(await download.path(), "utf8")
+      .trimEnd()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      "symbol,name,status,trade_date,last_bar_utc,last,change_pct,volume,day_low,day_high,day_range_position",
+    );
+    expect(lines).toHaveLength(2);
+    const [{ close, change_pct, volume, high, low, trade_date, last_bar } = {} as never] = await app.query<
+      DayRow & { trade_date: string; last_bar: Date }
+    >(
+      "select close, change_pct, volume::float8 as volume, high, low, trade_date::text, last_bar_at as last_bar from daily_stats where symbol = $1 order by trade_date desc limit 1",
+      [symbol],
+    );
+    expect(lines[1]).toBe(
+      [
+        symbol,
+        "",
+        "active",
+        trade_date,
+        last_bar.toISOString(),
+        close,
+        change_pct,
+        volume,
+        low,
+        high,
+        (close - low) / (high - low),
+      ].join(","),
+    );
+  });
+
+  test("renders in light and dark themes (screenshots)", async ({ page, app }) => {
+    await seedSymbol(app, [100, 101, 100.5, 102, 101.5, 103]);
+    mkdirSync("test-results/screenshots", { recursive: true });
+    const watchlist = new WatchlistPage(page);
+    for (const theme of ["light", "dark"] as const) {
+      await watchlist.open();
+      await page.getByTestId(`theme-${theme}`).click();
+      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
+      await expect(watchlist.rows.first()).toBeVisible();
+      await page.screenshot({ path: `test-results/screenshots/watchlist-${theme}.png`, fullPage: true });
+    }
+  });
+});
