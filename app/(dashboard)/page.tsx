@@ -1,3 +1,5 @@
+import { redirect } from "next/navigation";
+
 import { getSymbolPage, getSymbolSummary, getSymbolView } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
 import { getEnv } from "@/lib/env";
@@ -5,7 +7,7 @@ import { normalizeSymbolInput } from "@/lib/events/symbol";
 import { SYMBOL_PICKER_LIMIT } from "@/lib/events/symbol-page";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
 
-import { DashboardView } from "./_components/dashboard-view";
+import { SymbolDashboard as DashboardView } from "./symbol/[symbol]/_components/symbol-dashboard";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +23,13 @@ const rangeParamSchema = pricesQuerySchema.shape.range.catch("session");
 export default async function DashboardPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
   const requested = typeof params.symbol === "string" ? normalizeSymbolInput(params.symbol) : null;
+  // Links from before the symbol page (issue 15) keep working: the rest of the query goes along.
+  if (requested) {
+    const rest = new URLSearchParams(
+      Object.entries(params).flatMap(([k, v]) => (k === "symbol" || typeof v !== "string" ? [] : [[k, v]])),
+    );
+    redirect(`/symbol/${encodeURIComponent(requested)}${rest.size > 0 ? `?${rest.toString()}` : ""}`);
+  }
   const range = rangeParamSchema.parse(params.range);
   const [firstPage, requestedSummary] = await Promise.all([
     getSymbolPage({ q: null, limit: SYMBOL_PICKER_LIMIT, cursor: undefined }),
@@ -38,6 +47,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Se
       firstPage={firstPage}
       current={selected}
       range={range}
+      custom={null}
       initial={initial}
       moversWindows={listMoversWindows(getEnv().KPI_WINDOWS)}
       requestedSymbol={requested}
