@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 
 import type { Page } from "@playwright/test";
 
@@ -156,7 +156,7 @@ test.describe("symbol chart", () => {
     await expect(dashboard.chart).toHaveAttribute("data-breaks", "1");
     const marker = dashboard.chart.locator(".session-break");
     await expect(marker).toHaveCount(1);
-    await expect(marker).toContainText("01-15");
+    await expect(dashboard.chart.getByText("01-15")).toBeVisible();
     // No room for the night: the break sits right after the first session's 30 bars.
     await expect(dashboard.chart).toHaveAttribute("data-points", String(2 * BARS_PER_DAY));
 
@@ -271,7 +271,7 @@ test.describe("symbol chart", () => {
       page.getByTestId("export-csv").click(),
     ]);
     expect(download.suggestedFilename()).toBe(`tickstream-${symbol}-5d.csv`);
-    const lines = readFileSync((await download.path()), "utf8")
+    const lines = readFileSync(await download.path(), "utf8")
       .trimEnd()
       .split("\r\n");
     expect(lines[0]).toBe("time_utc,symbol,trade_date,open,high,low,close,volume,MA 5,VWAP");
@@ -329,5 +329,28 @@ test.describe("symbol chart", () => {
     await page.goto(`/?symbol=${symbol}&range=5d`);
     await expect(page).toHaveURL(new RegExp(`/symbol/${symbol}\\?range=5d`));
     await expect(new DashboardPage(page).root).toHaveAttribute("data-range", "5d");
+  });
+
+  test("renders in light and dark themes with the crosshair and a comparison (screenshots)", async ({
+    page,
+    app,
+  }) => {
+    const [symbol, other] = [uniqueSymbol(), uniqueSymbol()];
+    await seedSymbol(app, symbol);
+    await seedSymbol(app, other, 50);
+    mkdirSync("test-results/screenshots", { recursive: true });
+    for (const theme of ["light", "dark"] as const) {
+      await page.goto("/health");
+      await page.getByTestId(`theme-${theme}`).click();
+      await openChart(page, symbol, "range=5d&mode=candles&overlays=ma5,ma20,vwap");
+      await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
+      await expect(page.getByTestId("candles")).toBeVisible();
+      await hoverBar(page, 40, 60);
+      await expect(page.getByTestId("chart-tooltip")).toBeVisible();
+      await page.screenshot({ path: `test-results/screenshots/chart-${theme}.png`, fullPage: true });
+      await openChart(page, symbol, `range=5d&mode=line&overlays=&compare=${other}`);
+      await expect(page.getByTestId("price-chart").locator(`.compare-${other}`)).toHaveCount(1);
+      await page.screenshot({ path: `test-results/screenshots/chart-compare-${theme}.png`, fullPage: true });
+    }
   });
 });
