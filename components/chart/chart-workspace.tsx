@@ -97,6 +97,7 @@ export default function ChartWorkspace({ symbol, bars: liveBars, range, custom, 
   };
 
   const applyZoom = (start: number, end: number) => {
+    if (start === shown.start && end === shown.end) return;
     const last = bars.length - 1;
     setZoom(start <= 0 && end >= last ? null : { start, end, isFollowing: end >= last });
   };

@@ -39,26 +39,33 @@ export const RangeNavigator = memo(function RangeNavigator({
     <div className="h-14 w-full" data-testid="range-navigator" data-start={view.start} data-end={view.end}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={data} margin={{ top: 2, right: 8, bottom: 0, left: 72 }}>
-          <YAxis hide domain={["auto", "auto"]} />
-          <Line dataKey="close" stroke="var(--color-slate-400)" dot={false} isAnimationActive={false} />
           <Brush
             dataKey="ts"
-            height={22}
+            height={52}
             travellerWidth={8}
             startIndex={startIndex}
             endIndex={endIndex}
             tickFormatter={(ts: number) => formatBarTime(ts, timeZone, true)}
             stroke="var(--color-brand)"
             fill="transparent"
+            fillOpacity={0.15}
             onChange={(range) => {
               const { startIndex: s, endIndex: e } = range as { startIndex?: number; endIndex?: number };
-              if (s === undefined || e === undefined) return;
+              // The brush also reports the indexes it was given (new data, a zoom from elsewhere): only
+              // a move of its own is a change, or each live bar would zoom the charts.
+              if (s === undefined || e === undefined || (s === startIndex && e === endIndex)) return;
               onChange({
                 start: Math.min(s * size, bars.length - 1),
                 end: e >= last ? bars.length - 1 : Math.min(bars.length - 1, e * size + size - 1),
               });
             }}
-          />
+          >
+            {/* The brush's panorama: the whole range stays drawn behind the window. */}
+            <ComposedChart data={data}>
+              <YAxis hide domain={["auto", "auto"]} />
+              <Line dataKey="close" stroke="var(--color-slate-400)" dot={false} isAnimationActive={false} />
+            </ComposedChart>
+          </Brush>
         </ComposedChart>
       </ResponsiveContainer>
     </div>
