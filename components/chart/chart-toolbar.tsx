@@ -1,5 +1,6 @@
 "use client";
 
+import { OVERLAY_COLORS } from "@/components/kpi/price-chart";
 import { SegmentedControl } from "@/components/ui/segmented-control";
 import {
   CHART_MODE_LABELS,
@@ -68,6 +69,11 @@ export function ChartToolbar({
                 : "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800",
             )}
           >
+            <span
+              aria-hidden
+              className="mr-1 inline-block h-2 w-2 rounded-full"
+              style={{ background: OVERLAY_COLORS[o] }}
+            />
             {OVERLAY_LABELS[o]}
           </button>
         ))}

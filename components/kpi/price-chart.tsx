@@ -27,7 +27,7 @@ export const OVERLAY_COLORS: Record<Overlay, string> = {
 };
 
 /** Colours of compared symbols, in the order they were added. */
-export const COMPARE_COLORS = ["#0ea5e9", "#f97316", "#a855f7", "#14b8a6", "#e11d48"];
+export const COMPARE_COLORS = ["#f97316", "#16a34a", "#db2777", "#ca8a04", "#0d9488"];
 
 type Props = {
   points: ChartPoint[];
