@@ -48,4 +48,15 @@ describe("toChartPoints", () => {
     expect(points.map((p) => p.pct)).toEqual([0, 10, 20]);
     expect(points.map((p) => p.compare.MSFT)).toEqual([null, 0, 0]);
   });
+
+  it("breaks the drawn VWAP at a session's first bar and keeps its value for the tooltip", () => {
+    const bars = [
+      { ...bar(0, 10), vwap: 10 },
+      { ...bar(1, 11), vwap: 10.5 },
+      { ...bar(2, 12, "2026-03-13"), vwap: 12 },
+    ];
+    const points = toChartPoints(bars, { start: 0, end: 2 }, new Map());
+    expect(points.map((p) => p.vwapLine)).toEqual([10, 10.5, null]);
+    expect(points[2]!.vwap).toBe(12);
+  });
 });

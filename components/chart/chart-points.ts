@@ -11,6 +11,8 @@ export type ChartPoint = FactBar & {
   isUp: boolean;
   /** Close as % change from the view's first close (compare mode). */
   pct: number | null;
+  /** VWAP as drawn: null on a session's first bar, so the line never joins two sessions' VWAPs. */
+  vwapLine: number | null;
   /** Each compared symbol's close as % change from its first close in the view. */
   compare: Record<string, number | null>;
 };
@@ -39,6 +41,7 @@ export function toChartPoints(
     ...b,
     i: view.start + k * size,
     isUp: b.close >= b.open,
+    vwapLine: k > 0 && merged[k - 1]!.tradeDate !== b.tradeDate ? null : b.vwap,
     pct: pct[k] ?? null,
     compare: Object.fromEntries(compared.map(([symbol, values]) => [symbol, values[k] ?? null])),
   }));

@@ -163,13 +163,14 @@ export const PriceChart = memo(function PriceChart({
             overlays.map((o) => (
               <Line
                 key={o}
-                dataKey={o}
+                dataKey={o === "vwap" ? "vwapLine" : o}
                 name={OVERLAY_LABELS[o]}
                 stroke={OVERLAY_COLORS[o]}
                 dot={false}
                 strokeWidth={1.2}
                 isAnimationActive={false}
-                connectNulls
+                // Moving averages run on across sessions; the session VWAP starts again each day.
+                connectNulls={o !== "vwap"}
                 className={`overlay-${o}`}
               />
             ))}

@@ -184,9 +184,9 @@ test.describe("symbol chart", () => {
     await page.getByTestId("zoom-reset").click();
     await expect.poll(span).toBe(60);
 
-    // The brush's left handle dragged a third of the way in: the charts show the rest.
-    const traveller = page.locator(".recharts-brush-traveller").first();
-    const box = (await traveller.boundingBox())!;
+    // The navigator's left handle dragged a third of the way in: the charts show the rest.
+    const handle = page.getByTestId("navigator-start");
+    const box = (await handle.boundingBox())!;
     const navigator = (await page.getByTestId("range-navigator").boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
