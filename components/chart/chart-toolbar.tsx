@@ -1,4 +1,6 @@
-"use client";
+import { memo } from "react";
+
+("use client");
 
 import { OVERLAY_COLORS } from "@/components/kpi/price-chart";
 import { SegmentedControl } from "@/components/ui/segmented-control";
@@ -22,7 +24,8 @@ const buttonClass =
   "rounded-md bg-slate-100 px-2 py-1 text-sm hover:bg-slate-200 disabled:opacity-40 dark:bg-slate-800 dark:hover:bg-slate-700";
 
 /** Chart mode, overlay toggles and zoom buttons: native buttons, so Tab and Enter/Space drive them all. */
-export function ChartToolbar({
+// Memoized: it depends on the view only, never on bars.
+export const ChartToolbar = memo(function ChartToolbar({
   mode,
   onMode,
   overlays,
@@ -127,4 +130,4 @@ export function ChartToolbar({
       </div>
     </div>
   );
-}
+});

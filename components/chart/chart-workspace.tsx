@@ -1,14 +1,6 @@
 "use client";
 
-import {
-  useCallback,
-  useDeferredValue,
-  useMemo,
-  useRef,
-  useState,
-  type KeyboardEvent,
-  type MouseEvent,
-} from "react";
+import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 
 import { ChartToolbar } from "@/components/chart/chart-toolbar";
 import CompareBar from "@/components/chart/compare-bar";
@@ -54,9 +46,9 @@ type Props = {
  * compare, export, a crosshair tooltip, and the saved view in the URL. Loaded on the client only
  * (next/dynamic), so recharts is not part of the JavaScript the page's first paint waits for.
  */
-export default function ChartWorkspace({ symbol, bars: liveBars, range, custom, timeZone }: Props) {
+function ChartWorkspace({ symbol, bars, range, custom, timeZone }: Props) {
   const [view, setView] = useChartView(symbol);
-  const bars = useDeferredValue(liveBars);
+
   const [zoom, setZoom] = useState<Zoom | null>(null);
   const shown = clampView(zoom, bars.length);
   const compare = useCompareBars(view.compare, range, custom);
@@ -110,7 +102,7 @@ export default function ChartWorkspace({ symbol, bars: liveBars, range, custom, 
   };
   const panBy = (bars: number) => {
     const width = shown.end - shown.start;
-    const lastIndex = liveBars.length - 1;
+    const lastIndex = bars.length - 1;
     const start = Math.max(0, Math.min(lastIndex - width, shown.start + Math.round(bars)));
     applyZoom(start, start + width);
   };
@@ -272,3 +264,9 @@ export default function ChartWorkspace({ symbol, bars: liveBars, range, custom, 
     </div>
   );
 }
+
+/**
+ * Memoized: the page passes its bars through useDeferredValue, so a live bar re-renders the cards at
+ * once and this whole workspace only in the deferred pass, once.
+ */
+export default memo(ChartWorkspace);

@@ -24,6 +24,7 @@ import { useDisplayTimeZone, useDisplayZone } from "@/components/ui/display-zone
 import { symbolsResponseSchema, type SymbolSummary, type SymbolsResponse } from "@/lib/events/api-market";
 import { toSymbolsSearch } from "@/lib/events/symbol-page";
 import type { TimeRange } from "@/lib/kpi/time-range";
+import type { FactBar } from "@/lib/kpi/types";
 
 // recharts is most of the page's JavaScript and the first paint (header, KPI cards, movers) needs none
 // of it: the charts load in parallel with hydration and draw as soon as they arrive.
@@ -41,6 +42,8 @@ const DailyRangeChart = dynamic<ComponentProps<typeof DailyRangeChartModule>>(
   () => import("@/components/kpi/daily-range-chart").then((m) => m.DailyRangeChart),
   { ssr: false, loading: () => <div className="h-56" /> },
 );
+
+const EMPTY_BARS: FactBar[] = [];
 
 /** The symbol page's URL: the range (or custom dates) and the chart's view (mode, overlays, compare). */
 export function toSymbolHref(symbol: string, next: { range?: TimeRange; custom?: CustomRange }): string {
@@ -127,7 +130,9 @@ export function SymbolDashboard({
   // The cards show a live bar at once; the charts re-render at low priority, in slices React can
   // interrupt, so a burst of updates never blocks the page.
   const customBars = useCustomRangeBars(symbol ?? "", custom);
-  const chartBars = custom ? (customBars.data?.bars ?? []) : live.bars;
+  // The cards show a live bar at once; the chart re-renders at low priority, in a pass React can
+  // interrupt, so a burst of updates never blocks the page.
+  const chartBars = useDeferredValue(custom ? (customBars.data?.bars ?? EMPTY_BARS) : live.bars);
   const chartDays = useDeferredValue(live.days);
 
   // A new history entry each time: back returns to the previous symbol or range.
