@@ -1,6 +1,6 @@
-import { memo } from "react";
+"use client";
 
-("use client");
+import { memo } from "react";
 
 import { OVERLAY_COLORS } from "@/components/kpi/price-chart";
 import { SegmentedControl } from "@/components/ui/segmented-control";

@@ -100,10 +100,10 @@ function ChartWorkspace({ symbol, bars, range, custom, timeZone }: Props) {
     const start = Math.max(0, Math.round(center - next / 2));
     applyZoom(start, Math.min(bars.length - 1, start + next - 1));
   };
-  const panBy = (bars: number) => {
+  const panBy = (count: number) => {
     const width = shown.end - shown.start;
     const lastIndex = bars.length - 1;
-    const start = Math.max(0, Math.min(lastIndex - width, shown.start + Math.round(bars)));
+    const start = Math.max(0, Math.min(lastIndex - width, shown.start + Math.round(count)));
     applyZoom(start, start + width);
   };
 
