@@ -26,6 +26,14 @@ import { CHROMIUM_ARGS, getChromiumPath } from "@/tests/e2e/chromium";
 import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 
 const MINUTE = 60_000;
+
+/**
+ * Today's figures, printed beside a run's: the dashboard before issue 15 (`/?symbol=AAPL`, commit
+ * 79e93b1 built, BENCH_DASHBOARD_PATH='/?symbol=AAPL&range=session'), run back to back with the
+ * symbol page on the same machine (2 cores, load ≈ 5) on 2026-11-30.
+ */
+const TODAY =
+  "before issue 15: warm median 760 ms, empty cache 1625 ms, first-paint JS 1086 kB (321 kB transferred), live frame → paint median 81.7 ms, p95 172.9 ms";
 const LIVE_SECONDS = 20;
 const SYMBOL_COUNT = 20;
 const WATCHED = "AAPL";
@@ -364,6 +372,7 @@ export async function benchDashboard(): Promise<void> {
     console.log(
       `    tick published to Kafka → chart painted (stream worker, PostgreSQL, web relay included): median ${median(endToEnd).toFixed(0)} ms, max ${Math.max(0, ...endToEnd).toFixed(0)} ms`,
     );
+    console.log(`  compare with ${TODAY}`);
     console.log(
       `    long tasks (> 50 ms) on the main thread: ${longTasks.length}${longTasks.length ? `, median ${median(longTasks).toFixed(0)} ms, max ${Math.max(...longTasks).toFixed(0)} ms` : ""}`,
     );
