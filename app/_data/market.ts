@@ -17,6 +17,7 @@ import {
   type MoversWindow,
 } from "@/lib/kpi/movers-window";
 import { computeRangeStart, countRangeTradingDays, type TimeRange } from "@/lib/kpi/time-range";
+import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
 import type { MoversView, Snapshot, SymbolsResponse, SymbolSummary } from "@/lib/events/api-market";
 import type { SymbolsQuery } from "@/lib/events/symbol-page";
 import { toSymbolsResponse } from "@/lib/api/symbol-page";
@@ -57,6 +58,13 @@ export async function getPriceRange(symbol: string, range: TimeRange): Promise<F
     newestDays.map((d) => d.firstTs),
   );
   return listFactPrices(db, symbol, from, latest.ts, MAX_BARS);
+}
+
+/** Bars of the trading days `fromDate` to `toDate` (both included) in the symbol's exchange time zone. */
+export async function getPriceDays(symbol: SymbolRow, fromDate: string, toDate: string): Promise<FactBar[]> {
+  const from = computeTradingDayWindow(fromDate, symbol.exchangeTimezone).start;
+  const to = computeTradingDayWindow(toDate, symbol.exchangeTimezone).end - 1;
+  return listFactPrices(getDb(), symbol.symbol, from, to, MAX_BARS);
 }
 
 /** What the KPI cards show: newest bar, its trading day, the newest window of each length. */

@@ -2,134 +2,194 @@
 
 import { memo, useMemo } from "react";
 import {
-  Area,
-  AreaChart,
   CartesianGrid,
   ComposedChart,
-  Legend,
   Line,
+  ReferenceLine,
   ResponsiveContainer,
-  Tooltip,
   XAxis,
   YAxis,
 } from "recharts";
 
-import { downsampleBars } from "@/lib/kpi/downsample";
-import { formatBarTime, formatPrice, formatVolume, formatZonedTime, formatZoneLabel } from "@/lib/kpi/format";
-import type { FactBar } from "@/lib/kpi/types";
+import { CandleLayer } from "@/components/chart/candle-layer";
+import type { ChartPoint, ViewWindow } from "@/components/chart/chart-points";
+import { ChartScaleProbe, type ChartScale } from "@/components/chart/chart-scale";
+import { formatSignedPercent } from "@/components/chart/format-quote";
+import type { SessionBreak } from "@/lib/kpi/chart-series";
+import { OVERLAY_LABELS, type ChartMode, type Overlay } from "@/lib/kpi/chart-view";
+import { formatBarTime } from "@/lib/kpi/format";
 
-/** Most points drawn per series: a full session (390) is drawn bar by bar, longer ranges are merged. */
-const MAX_POINTS = 400;
+export const OVERLAY_COLORS: Record<Overlay, string> = {
+  ma5: "var(--color-ma5)",
+  ma20: "var(--color-ma20)",
+  ema20: "var(--color-ema20)",
+  vwap: "var(--color-vwap)",
+};
 
-/** `timeZone`: the zone to show times in (the viewer's choice, resolved); named once beside the axis. */
-type Props = { bars: FactBar[]; timeZone: string; multiDay: boolean };
+/** Colours of compared symbols, in the order they were added. */
+export const COMPARE_COLORS = ["#f97316", "#16a34a", "#db2777", "#ca8a04", "#0d9488"];
+
+type Props = {
+  points: ChartPoint[];
+  view: ViewWindow;
+  /** x distance between neighbouring points (1 unless bars were merged). */
+  step: number;
+  mode: ChartMode;
+  overlays: readonly Overlay[];
+  compare: readonly string[];
+  breaks: readonly SessionBreak[];
+  timeZone: string;
+  multiDay: boolean;
+  onScale: (scale: ChartScale) => void;
+};
+
+/** The y range the shown points need, with 4% headroom each side. */
+function computeDomain(
+  points: readonly ChartPoint[],
+  mode: ChartMode,
+  overlays: readonly Overlay[],
+  compare: readonly string[],
+): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  const see = (v: number | null | undefined) => {
+    if (v === null || v === undefined || !Number.isFinite(v)) return;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  };
+  for (const p of points) {
+    if (compare.length > 0) {
+      see(p.pct);
+      for (const s of compare) see(p.compare[s]);
+      continue;
+    }
+    if (mode === "line") see(p.close);
+    else {
+      see(p.low);
+      see(p.high);
+    }
+    for (const o of overlays) see(p[o]);
+  }
+  if (lo === Infinity) return [0, 1];
+  const pad = (hi - lo || Math.abs(hi) || 1) * 0.04;
+  return [lo - pad, hi + pad];
+}
 
 /**
- * Close with MA 5 / MA 20 overlays, and volume under it on the same axis. The x axis counts bars, not
- * minutes, as trading charts do: nights, weekends and minutes without trades take no room.
+ * The price pane: candles, OHLC bars or a close line, the picked overlays, and, when comparing,
+ * every symbol as % change from the view's start. The x axis counts bars, not minutes, as trading
+ * charts do: nights and weekends take no room, and a dashed line marks where each session starts.
  */
-export const PriceChart = memo(function PriceChart({ bars, timeZone, multiDay }: Props) {
-  const points = useMemo(() => downsampleBars(bars, MAX_POINTS).map((b, i) => ({ ...b, i })), [bars]);
-  const tsAt = (i: number) => points[Math.max(0, Math.min(points.length - 1, Math.round(i)))]?.ts;
-  const tickFormatter = (i: number) => formatBarTime(tsAt(i), timeZone, multiDay);
-  const domain: [number, number] = [0, Math.max(points.length - 1, 1)];
-  const last = bars[bars.length - 1];
-  const tooltipLabel = (i: unknown) => formatZonedTime(tsAt(Number(i)), timeZone, { withDate: true });
+export const PriceChart = memo(function PriceChart({
+  points,
+  view,
+  step,
+  mode,
+  overlays,
+  compare,
+  breaks,
+  timeZone,
+  multiDay,
+  onScale,
+}: Props) {
+  const isComparing = compare.length > 0;
+  const xDomain = useMemo<[number, number]>(
+    () => [view.start - step / 2, view.end + step / 2],
+    [view.start, view.end, step],
+  );
+  const yDomain = useMemo(
+    () => computeDomain(points, mode, overlays, compare),
+    [points, mode, overlays, compare],
+  );
+  const tsByIndex = useMemo(() => new Map(points.map((p) => [p.i, p.ts])), [points]);
+  const tickFormatter = (i: number) => {
+    const nearest = points[Math.max(0, Math.min(points.length - 1, Math.round((i - view.start) / step)))];
+    return formatBarTime(tsByIndex.get(i) ?? nearest?.ts, timeZone, multiDay);
+  };
+  const shownBreaks = breaks.filter((b) => b.index > view.start && b.index <= view.end);
   return (
-    <div
-      data-testid="price-chart"
-      data-points={points.length}
-      data-last-ts={last?.ts ?? ""}
-      data-last-close={last?.close ?? ""}
-    >
-      {last && (
-        <p
-          className="-mt-1 mb-1 text-right text-xs text-slate-500 dark:text-slate-400"
-          data-testid="chart-zone"
-        >
-          Times in {formatZoneLabel(last.ts, timeZone)}
-        </p>
-      )}
-      <div className="h-72 w-full">
-        <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={points} syncId="price" margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
-            <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
-            <XAxis
-              dataKey="i"
-              type="number"
-              domain={domain}
-              tickFormatter={tickFormatter}
-              minTickGap={40}
-              tick={{ fontSize: 11 }}
+    <div className="h-80 w-full" data-testid="price-pane">
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
+          <XAxis
+            dataKey="i"
+            type="number"
+            domain={xDomain}
+            allowDataOverflow
+            tickFormatter={tickFormatter}
+            minTickGap={40}
+            tick={{ fontSize: 11 }}
+          />
+          <YAxis
+            domain={yDomain}
+            allowDataOverflow
+            tickFormatter={(v: number) => (isComparing ? formatSignedPercent(v) : v.toFixed(2))}
+            width={64}
+            tick={{ fontSize: 11 }}
+          />
+          {shownBreaks.map((b) => (
+            <ReferenceLine
+              key={b.index}
+              x={b.index - 0.5}
+              stroke="var(--color-slate-400)"
+              strokeDasharray="4 4"
+              ifOverflow="hidden"
+              label={{ value: b.tradeDate.slice(5), position: "insideTopLeft", fontSize: 10 }}
+              className="session-break"
             />
-            <YAxis
-              domain={["auto", "auto"]}
-              tickFormatter={(v: number) => v.toFixed(2)}
-              width={64}
-              tick={{ fontSize: 11 }}
-            />
-            <Tooltip
-              labelFormatter={tooltipLabel}
-              formatter={(value, name) => [formatPrice(Number(value)), String(name)]}
-              contentStyle={{ fontSize: 12 }}
-            />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+          ))}
+          {isComparing ? (
             <Line
-              type="linear"
+              dataKey="pct"
+              stroke="var(--color-brand)"
+              dot={false}
+              strokeWidth={1.8}
+              isAnimationActive={false}
+              connectNulls
+            />
+          ) : mode === "line" ? (
+            <Line
               dataKey="close"
-              name="Close"
               stroke="var(--color-brand)"
               dot={false}
               strokeWidth={1.6}
               isAnimationActive={false}
             />
+          ) : (
+            <CandleLayer points={points} mode={mode} step={step} />
+          )}
+          {!isComparing &&
+            overlays.map((o) => (
+              <Line
+                key={o}
+                dataKey={o === "vwap" ? "vwapLine" : o}
+                name={OVERLAY_LABELS[o]}
+                stroke={OVERLAY_COLORS[o]}
+                dot={false}
+                strokeWidth={1.2}
+                isAnimationActive={false}
+                // Moving averages run on across sessions; the session VWAP starts again each day.
+                connectNulls={o !== "vwap"}
+                className={`overlay-${o}`}
+              />
+            ))}
+          {compare.map((s, k) => (
             <Line
-              type="linear"
-              dataKey="ma5"
-              name="MA 5"
-              stroke="var(--color-ma5)"
+              key={s}
+              dataKey={(p: ChartPoint) => p.compare[s] ?? null}
+              name={s}
+              stroke={COMPARE_COLORS[k % COMPARE_COLORS.length]}
               dot={false}
-              strokeWidth={1.2}
+              strokeWidth={1.4}
               isAnimationActive={false}
               connectNulls
+              className={`compare-${s}`}
             />
-            <Line
-              type="linear"
-              dataKey="ma20"
-              name="MA 20"
-              stroke="var(--color-ma20)"
-              dot={false}
-              strokeWidth={1.2}
-              isAnimationActive={false}
-              connectNulls
-            />
-          </ComposedChart>
-        </ResponsiveContainer>
-      </div>
-      <div className="h-24 w-full" data-testid="volume-chart">
-        <ResponsiveContainer width="100%" height="100%">
-          {/* One stepped area instead of a rectangle per bar: it reads as volume bars and re-renders in
-              a fraction of the time (hundreds of <rect>s were most of the cost of a live update). */}
-          <AreaChart data={points} syncId="price" margin={{ top: 0, right: 8, bottom: 0, left: 8 }}>
-            <XAxis dataKey="i" type="number" domain={domain} hide />
-            <YAxis tickFormatter={(v: number) => formatVolume(v, true)} width={64} tick={{ fontSize: 10 }} />
-            <Tooltip
-              labelFormatter={tooltipLabel}
-              formatter={(value) => [formatVolume(Number(value)), "Volume"]}
-              contentStyle={{ fontSize: 12 }}
-            />
-            <Area
-              type="stepAfter"
-              dataKey="volume"
-              name="Volume"
-              stroke="var(--color-slate-400)"
-              fill="var(--color-slate-400)"
-              fillOpacity={0.6}
-              isAnimationActive={false}
-            />
-          </AreaChart>
-        </ResponsiveContainer>
-      </div>
+          ))}
+          <ChartScaleProbe onScale={onScale} domain={xDomain} />
+        </ComposedChart>
+      </ResponsiveContainer>
     </div>
   );
 });

@@ -5,7 +5,14 @@ import { TIME_RANGE_LABELS, TIME_RANGES, type TimeRange } from "@/lib/kpi/time-r
 
 const SEGMENTS = TIME_RANGES.map((r) => ({ value: r, label: TIME_RANGE_LABELS[r], testId: `range-${r}` }));
 
-export function RangePicker({ value, onChange }: { value: TimeRange; onChange: (range: TimeRange) => void }) {
+/** `value` null: a custom range is shown, no preset is chosen. */
+export function RangePicker({
+  value,
+  onChange,
+}: {
+  value: TimeRange | null;
+  onChange: (range: TimeRange) => void;
+}) {
   return (
     <SegmentedControl
       segments={SEGMENTS}

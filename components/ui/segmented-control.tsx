@@ -17,7 +17,7 @@ export function SegmentedControl<T extends string | number>({
   testId,
 }: {
   segments: readonly Segment<T>[];
-  value: T;
+  value: T | null;
   onChange: (value: T) => void;
   label: string;
   role?: "radiogroup" | "tablist";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { moversQuerySchema } from "@/lib/api/market-params";
+import { moversQuerySchema, pricesQuerySchema } from "@/lib/api/market-params";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 
 describe("moversQuerySchema", () => {
@@ -17,5 +17,30 @@ describe("moversQuerySchema", () => {
   it("rejects a window that is neither the day nor whole minutes up to a day", () => {
     for (const window of ["week", "1441", "-5", "7.5"])
       expect(moversQuerySchema.safeParse({ window }).success, window).toBe(false);
+  });
+});
+
+describe("pricesQuerySchema", () => {
+  const fail = (input: Record<string, string>) => {
+    const result = pricesQuerySchema.safeParse({ symbol: "AAPL", ...input });
+    return result.success ? null : result.error.issues.map((i) => i.path.join("."));
+  };
+
+  it("takes a preset range, or a custom range of trading dates instead", () => {
+    expect(pricesQuerySchema.parse({ symbol: "aapl" })).toEqual({ symbol: "AAPL", range: "session" });
+    expect(pricesQuerySchema.parse({ symbol: "AAPL", from: "2026-03-12", to: "2026-03-13" })).toMatchObject({
+      from: "2026-03-12",
+      to: "2026-03-13",
+    });
+  });
+
+  it("names the parameter at fault: a date that is not one, one bound alone, a reversed or too long range", () => {
+    expect(fail({ from: "2026-02-30", to: "2026-03-02" })).toEqual(["from"]);
+    expect(fail({ from: "12/03/2026", to: "2026-03-13" })).toEqual(["from"]);
+    expect(fail({ from: "2026-03-12" })).toEqual(["to"]);
+    expect(fail({ to: "2026-03-12" })).toEqual(["from"]);
+    expect(fail({ from: "2026-03-13", to: "2026-03-12" })).toEqual(["to"]);
+    expect(fail({ from: "2026-03-01", to: "2026-03-31" })).toBeNull();
+    expect(fail({ from: "2026-03-01", to: "2026-04-01" })).toEqual(["to"]);
   });
 });

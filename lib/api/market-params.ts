@@ -10,10 +10,52 @@ const symbolParam = z
   .transform(normalizeSymbolInput)
   .pipe(symbolSchema);
 
-export const pricesQuerySchema = z.object({
-  symbol: symbolParam,
-  range: z.enum(TIME_RANGES).default("session"),
-});
+/** Longest custom range, in calendar days (about 23 sessions: under the 10,000 bars one answer holds). */
+export const MAX_CUSTOM_RANGE_DAYS = 31;
+
+const DAY_MS = 86_400_000;
+
+function isCalendarDate(text: string): boolean {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+  // 2026-02-30 either fails to parse or rolls over to March: both are refused.
+  return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(text);
+}
+
+/** A trading date, `YYYY-MM-DD`, that exists in the calendar. */
+const tradeDateParam = (name: string) =>
+  z.string().refine(isCalendarDate, `${name} must be a calendar date, YYYY-MM-DD`);
+
+/**
+ * `range` (a preset, ending at the symbol's newest bar) or `from` and `to` (trading dates in the
+ * exchange's time zone, both included): a custom range replaces the preset.
+ */
+export const pricesQuerySchema = z
+  .object({
+    symbol: symbolParam,
+    range: z.enum(TIME_RANGES).default("session"),
+    from: tradeDateParam("from").optional(),
+    to: tradeDateParam("to").optional(),
+  })
+  .superRefine((q, ctx) => {
+    if ((q.from === undefined) !== (q.to === undefined)) {
+      const missing = q.from === undefined ? "from" : "to";
+      ctx.addIssue({ code: "custom", path: [missing], message: "from and to go together" });
+      return;
+    }
+    // A bound that is no date has its own issue already.
+    if (q.from === undefined || q.to === undefined || !isCalendarDate(q.from) || !isCalendarDate(q.to))
+      return;
+    const span = (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS;
+    if (span < 0) ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+    else if (span >= MAX_CUSTOM_RANGE_DAYS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["to"],
+        message: `at most ${MAX_CUSTOM_RANGE_DAYS} days after from`,
+      });
+  });
+
+export type PricesQuery = z.infer<typeof pricesQuerySchema>;
 
 export const snapshotQuerySchema = z.object({ symbol: symbolParam });
 

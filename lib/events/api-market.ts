@@ -37,6 +37,9 @@ export const pricesResponseSchema = z.object({
   symbol: symbolSchema,
   // lib/kpi/time-range.ts owns the list (lib/events imports its types only); tied, so they cannot drift.
   range: tieSchema<TimeRange>()(z.enum(["1h", "session", "5d"])),
+  /** The custom range's trading dates (both included) when one replaced the preset `range`. */
+  from: z.string().nullable().default(null),
+  to: z.string().nullable().default(null),
   timeZone: z.string(),
   bars: z.array(factBarSchema),
 });

@@ -103,7 +103,7 @@ test.describe("live dashboard", () => {
     await dashboard.open("MSFT");
     await dashboard.pickSymbol("AAPL");
     await expect(dashboard.root).toHaveAttribute("data-symbol", "AAPL");
-    await expect(page).toHaveURL(/symbol=AAPL/);
+    await expect(page).toHaveURL(/\/symbol\/AAPL\?/);
     await dashboard.chooseRange("1h");
     await expect(dashboard.root).toHaveAttribute("data-range", "1h");
     await expect.poll(() => dashboard.chartPoints()).toBeLessThanOrEqual(60);
@@ -239,7 +239,7 @@ test.describe("live dashboard", () => {
       await page.keyboard.press("Enter");
       // The server renders the picked symbol's session: slow on a busy machine.
       await expect(dashboard.root).toHaveAttribute("data-symbol", "MSFT", { timeout: 30_000 });
-      await expect(page).toHaveURL(/symbol=MSFT/);
+      await expect(page).toHaveURL(/\/symbol\/MSFT\?/);
 
       // The API the picker reads: a page of matches, prefix matches first, and 400 for bad parameters.
       const answer = await request.get("/api/symbols?q=s&limit=1");

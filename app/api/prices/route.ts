@@ -1,5 +1,6 @@
-// GET /api/prices?symbol=AAPL&range=1h|session|5d: bars with MA 5/20, EMA 20 and VWAP, oldest first.
-import { getPriceRange, getSymbolOrThrow } from "@/app/_data/market";
+// GET /api/prices?symbol=AAPL&range=1h|session|5d (or &from=YYYY-MM-DD&to=YYYY-MM-DD, trading dates):
+// bars with MA 5/20, EMA 20 and VWAP, oldest first.
+import { getPriceDays, getPriceRange, getSymbolOrThrow } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
 import { parseSearchParams, withApi } from "@/lib/api/with-api";
 import type { PricesResponse } from "@/lib/events/api-market";
@@ -9,10 +10,15 @@ export const dynamic = "force-dynamic";
 export const GET = withApi(async (request) => {
   const query = parseSearchParams(request, (p) => pricesQuerySchema.parse(p));
   const symbol = await getSymbolOrThrow(query.symbol);
-  const bars = await getPriceRange(query.symbol, query.range);
+  const bars =
+    query.from !== undefined && query.to !== undefined
+      ? await getPriceDays(symbol, query.from, query.to)
+      : await getPriceRange(query.symbol, query.range);
   return Response.json({
     symbol: query.symbol,
     range: query.range,
+    from: query.from ?? null,
+    to: query.to ?? null,
     timeZone: symbol.exchangeTimezone,
     bars,
   } satisfies PricesResponse);

@@ -26,11 +26,10 @@ export class DashboardPage {
     this.zones = new DisplayZoneSwitch(page);
   }
 
+  /** A symbol's page (/symbol/<SYMBOL>), or the landing page without one. */
   async open(symbol?: string, range?: string): Promise<void> {
-    const params = new URLSearchParams();
-    if (symbol) params.set("symbol", symbol);
-    if (range) params.set("range", range);
-    await this.page.goto(`/?${params.toString()}`);
+    const query = range ? `?${new URLSearchParams({ range }).toString()}` : "";
+    await this.page.goto(symbol ? `/symbol/${encodeURIComponent(symbol)}${query}` : `/${query}`);
     await this.root.waitFor();
   }
 

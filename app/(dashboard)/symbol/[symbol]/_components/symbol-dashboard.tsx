@@ -1,12 +1,15 @@
 "use client";
 
-import { usePathname, useRouter } from "next/navigation";
-import { useCallback, useDeferredValue, useMemo, useTransition } from "react";
+import dynamic from "next/dynamic";
+import { useRouter } from "next/navigation";
+import { useCallback, useDeferredValue, useMemo, useTransition, type ComponentProps } from "react";
 
-import { DailyRangeChart } from "@/components/kpi/daily-range-chart";
+import type ChartWorkspaceModule from "@/components/chart/chart-workspace";
+import { CustomRangeForm } from "@/components/chart/custom-range-form";
+import { useCustomRangeBars, type CustomRange } from "@/components/chart/use-range-bars";
+import type { DailyRangeChart as DailyRangeChartModule } from "@/components/kpi/daily-range-chart";
 import { KpiCards } from "@/components/kpi/kpi-cards";
 import { MoversTable } from "@/components/kpi/movers-table";
-import { PriceChart } from "@/components/kpi/price-chart";
 import { RangePicker } from "@/components/kpi/range-picker";
 import { SourceBadge } from "@/components/kpi/source-badge";
 import { SymbolPicker } from "@/components/kpi/symbol-picker";
@@ -21,6 +24,40 @@ import { useDisplayTimeZone, useDisplayZone } from "@/components/ui/display-zone
 import { symbolsResponseSchema, type SymbolSummary, type SymbolsResponse } from "@/lib/events/api-market";
 import { toSymbolsSearch } from "@/lib/events/symbol-page";
 import type { TimeRange } from "@/lib/kpi/time-range";
+import type { FactBar } from "@/lib/kpi/types";
+
+// recharts is most of the page's JavaScript and the first paint (header, KPI cards, movers) needs none
+// of it: the charts load in parallel with hydration and draw as soon as they arrive.
+// The static type imports above let the boundary rules see these two modules.
+const ChartWorkspace = dynamic<ComponentProps<typeof ChartWorkspaceModule>>(
+  // eslint-disable-next-line no-restricted-syntax -- next/dynamic needs import() to split the chunk
+  () => import("@/components/chart/chart-workspace"),
+  {
+    ssr: false,
+    loading: () => <div className="h-[560px]" data-testid="chart-loading" />,
+  },
+);
+const DailyRangeChart = dynamic<ComponentProps<typeof DailyRangeChartModule>>(
+  // eslint-disable-next-line no-restricted-syntax -- next/dynamic needs import() to split the chunk
+  () => import("@/components/kpi/daily-range-chart").then((m) => m.DailyRangeChart),
+  { ssr: false, loading: () => <div className="h-56" /> },
+);
+
+const EMPTY_BARS: FactBar[] = [];
+
+/** The symbol page's URL: the range (or custom dates) and the chart's view (mode, overlays, compare). */
+export function toSymbolHref(symbol: string, next: { range?: TimeRange; custom?: CustomRange }): string {
+  const params = new URLSearchParams(window.location.search);
+  params.delete("symbol");
+  params.delete("from");
+  params.delete("to");
+  params.delete("range");
+  if (next.custom) {
+    params.set("from", next.custom.from);
+    params.set("to", next.custom.to);
+  } else params.set("range", next.range ?? "session");
+  return `/symbol/${encodeURIComponent(symbol)}?${params.toString()}`;
+}
 
 type Props = {
   /** The picker's first page (no search). */
@@ -28,6 +65,8 @@ type Props = {
   /** The symbol shown; null when there is none to show. */
   current: SymbolSummary | null;
   range: TimeRange;
+  /** Trading dates replacing the preset range in the chart (the KPI cards stay on the live session). */
+  custom: CustomRange | null;
   initial: SymbolView | null;
   moversWindows: number[];
   /** The symbol asked for in the URL, when it differs from the one shown (unknown or removed). */
@@ -63,16 +102,16 @@ function useCurrentSymbol(initial: SymbolSummary | null): SymbolSummary | null {
   return live.data === undefined ? initial : live.data;
 }
 
-export function DashboardView({
+export function SymbolDashboard({
   firstPage,
   current: initialCurrent,
   range,
+  custom,
   initial,
   moversWindows,
   requestedSymbol,
 }: Props) {
   const router = useRouter();
-  const pathname = usePathname();
   const [isPending, startTransition] = useTransition();
   const symbol = initialCurrent?.symbol ?? null;
   const current = useCurrentSymbol(initialCurrent);
@@ -90,17 +129,22 @@ export function DashboardView({
   const latestBar = live.bars[live.bars.length - 1] ?? null;
   // The cards show a live bar at once; the charts re-render at low priority, in slices React can
   // interrupt, so a burst of updates never blocks the page.
-  const chartBars = useDeferredValue(live.bars);
+  const customBars = useCustomRangeBars(symbol ?? "", custom);
+  // The cards show a live bar at once; the chart re-renders at low priority, in a pass React can
+  // interrupt, so a burst of updates never blocks the page.
+  const chartBars = useDeferredValue(custom ? (customBars.data?.bars ?? EMPTY_BARS) : live.bars);
   const chartDays = useDeferredValue(live.days);
 
+  // A new history entry each time: back returns to the previous symbol or range.
   const navigate = useCallback(
-    (next: { symbol?: string; range?: TimeRange }) => {
-      const params = new URLSearchParams({ symbol: next.symbol ?? symbol ?? "", range: next.range ?? range });
-      startTransition(() => router.replace(`${pathname}?${params.toString()}`, { scroll: false }));
-    },
-    [pathname, range, router, symbol],
+    (to: string, target: { range?: TimeRange; custom?: CustomRange }) =>
+      startTransition(() => router.push(toSymbolHref(to, target), { scroll: false })),
+    [router],
   );
-  const pickSymbol = useCallback((s: string) => navigate({ symbol: s }), [navigate]);
+  const pickSymbol = useCallback(
+    (s: string) => navigate(s, custom ? { custom } : { range }),
+    [custom, navigate, range],
+  );
 
   if (!symbol) {
     return (
@@ -122,7 +166,7 @@ export function DashboardView({
       className="space-y-4"
       data-testid="dashboard"
       data-symbol={symbol}
-      data-range={range}
+      data-range={custom ? `${custom.from}..${custom.to}` : range}
       aria-busy={isPending}
     >
       <div className="flex flex-wrap items-center gap-4">
@@ -134,7 +178,8 @@ export function DashboardView({
         </h1>
         <SourceBadge source={current?.source} />
         <SymbolPicker initialPage={firstPage} value={symbol} onChange={pickSymbol} />
-        <RangePicker value={range} onChange={(r) => navigate({ range: r })} />
+        <RangePicker value={custom ? null : range} onChange={(r) => navigate(symbol, { range: r })} />
+        <CustomRangeForm value={custom} onApply={(c) => navigate(symbol, { custom: c })} />
         <div className="ml-auto flex items-center gap-3">
           <ConnectionIndicator state={connection} />
         </div>
@@ -189,29 +234,40 @@ export function DashboardView({
         lastUpdateAt={live.lastUpdateAt}
       />
 
-      <div className="grid gap-4 lg:grid-cols-3">
-        <Card title="Price, MA 5 and MA 20" className="lg:col-span-2">
-          {live.bars.length === 0 ? (
-            <p className="py-16 text-center text-slate-500" data-testid="no-data">
-              {live.status === "loading"
-                ? "Loading…"
+      <Card title={custom ? `Price, ${custom.from} to ${custom.to}` : "Price and volume"}>
+        {chartBars.length === 0 ? (
+          <p className="py-16 text-center text-slate-500" data-testid="no-data">
+            {(custom ? customBars.isLoading : live.status === "loading")
+              ? "Loading…"
+              : custom
+                ? customBars.error
+                  ? `Could not load ${custom.from} to ${custom.to}: ${customBars.error.message}`
+                  : `No bars of ${symbol} from ${custom.from} to ${custom.to}.`
                 : `No data yet for ${symbol}: waiting for its first bar.`}
-            </p>
-          ) : (
-            <PriceChart bars={chartBars} timeZone={chartTimeZone} multiDay={range === "5d"} />
-          )}
-        </Card>
+          </p>
+        ) : (
+          <ChartWorkspace
+            key={symbol}
+            symbol={symbol}
+            bars={chartBars}
+            range={range}
+            custom={custom}
+            timeZone={chartTimeZone}
+          />
+        )}
+      </Card>
+      <div className="grid gap-4 lg:grid-cols-3">
         <Card title="Top gainers and losers">
           <MoversTable windows={moversWindows} sources={sources} onPick={pickSymbol} />
         </Card>
+        <Card title="Daily high vs low" className="lg:col-span-2">
+          {chartDays.length === 0 ? (
+            <p className="text-sm text-slate-500">No trading day recorded yet.</p>
+          ) : (
+            <DailyRangeChart days={chartDays} />
+          )}
+        </Card>
       </div>
-      <Card title="Daily high vs low">
-        {chartDays.length === 0 ? (
-          <p className="text-sm text-slate-500">No trading day recorded yet.</p>
-        ) : (
-          <DailyRangeChart days={chartDays} />
-        )}
-      </Card>
     </div>
   );
 }

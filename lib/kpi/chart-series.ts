@@ -1,0 +1,79 @@
+/**
+ * Series math of the price chart, over plain values: where sessions break on an index-based x axis,
+ * a volume scale that outliers cannot flatten, and the % normalisation of compared symbols.
+ */
+
+/** One session break: the index of the first bar of a trading day that follows another day. */
+export type SessionBreak = { index: number; tradeDate: string };
+
+/**
+ * The first index of every trading day after the first one. On an x axis that counts bars, the night
+ * takes no room, so these indexes are where the chart must mark the jump between sessions.
+ */
+export function listSessionBreaks(bars: readonly { tradeDate: string }[]): SessionBreak[] {
+  const breaks: SessionBreak[] = [];
+  for (let i = 1; i < bars.length; i++) {
+    const tradeDate = bars[i]!.tradeDate;
+    if (tradeDate !== bars[i - 1]!.tradeDate) breaks.push({ index: i, tradeDate });
+  }
+  return breaks;
+}
+
+/** Quantile (0–1) of sorted values, linearly interpolated; NaN when empty. */
+export function computeQuantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const at = Math.min(Math.max(q, 0), 1) * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+}
+
+/** The volume axis's top: the 95th percentile with 50% headroom (see computeVolumeCap). */
+export const VOLUME_CAP_QUANTILE = 0.95;
+export const VOLUME_CAP_HEADROOM = 1.5;
+
+/**
+ * The top of a volume axis that stays readable with outliers: the 95th percentile × 1.5, or the
+ * largest volume when that is lower (nothing to clip). One aggregated-volume spike (3.97 M between
+ * bars of 25 k in the recorded data) would otherwise squash every other bar to a pixel. Bars above the
+ * cap are drawn at the cap and marked as clipped. 0 when there is no volume at all (an empty or
+ * zero-volume series), which callers treat as "no scale".
+ */
+export function computeVolumeCap(volumes: readonly number[]): number {
+  const finite = volumes.filter((v) => Number.isFinite(v) && v >= 0).sort((a, b) => a - b);
+  const max = finite[finite.length - 1] ?? 0;
+  if (max === 0) return 0;
+  const robust = computeQuantile(finite, VOLUME_CAP_QUANTILE) * VOLUME_CAP_HEADROOM;
+  // A series whose 95% is zero (a few trades in a quiet hour) keeps its largest bar as the top.
+  return robust > 0 ? Math.min(max, robust) : max;
+}
+
+/**
+ * Values as % change from the first usable value of the range (finite, non-zero): a symbol without a
+ * bar at the range's first instant starts from its first bar instead, at 0%. Nulls stay null (no bar
+ * at that instant); all null when the series has no usable value.
+ */
+export function normalizeToPercent(values: readonly (number | null)[]): (number | null)[] {
+  const base = values.find((v): v is number => v !== null && Number.isFinite(v) && v !== 0);
+  if (base === undefined) return values.map(() => null);
+  return values.map((v) => (v === null || !Number.isFinite(v) ? null : ((v - base) / Math.abs(base)) * 100));
+}
+
+/**
+ * Another symbol's closes on this chart's bar times: the close of its bar at each `ts`, or of its
+ * latest bar before it (a minute without a trade keeps the last price); null before its first bar.
+ * Both inputs sorted by ts.
+ */
+export function alignCloses(
+  ts: readonly number[],
+  bars: readonly { ts: number; close: number }[],
+): (number | null)[] {
+  const out: (number | null)[] = [];
+  let j = 0;
+  let last: number | null = null;
+  for (const t of ts) {
+    while (j < bars.length && bars[j]!.ts <= t) last = bars[j++]!.close;
+    out.push(last);
+  }
+  return out;
+}
