@@ -4,6 +4,7 @@ import type { Env } from "@/lib/env";
 import { closeDb, createDb, type Db } from "@/lib/db/client";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { createAdmin, type Admin, type KafkaClient } from "@/lib/kafka/client";
+import { deleteConsumerGroups } from "@/lib/kafka/consumer-groups";
 import type { Logger } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
 import type { KafkaHandle } from "@/scripts/stack/kafka";
@@ -58,7 +59,14 @@ export async function createProduct(
   const groupId = `bench-${name}`;
   const dropDatabase = base.defer(() => dropScratchDatabase(base.adminDatabaseUrl, dbName));
   const databaseUrl = await createScratchDatabase(base.adminDatabaseUrl, dbName);
-  const removeTopics = base.defer(() => deleteTopics(base.kafka, Object.values(topics)));
+  const removeTopics = base.defer(async () => {
+    await deleteTopics(base.kafka, Object.values(topics));
+    // The stream workers' group and ConsumerPerformance's (kafkajs's ceiling removes its own); best
+    // effort like the topics: a group left behind only costs the broker a little memory until it expires.
+    await deleteConsumerGroups(base.kafka, [groupId, `${groupId}-ceiling-java`], base.logger).catch(
+      () => undefined,
+    );
+  });
   await createPipelineTopics(base.broker.admin, topics, PARTITIONS, {
     credentials: base.broker.credentials,
     groups: getProcessGroups(groupId),

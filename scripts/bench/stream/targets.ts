@@ -25,6 +25,9 @@ function check(target: string, figure: string | null, pass: boolean | null): Tar
   return { target, figure: figure ?? "not run", pass: figure === null ? null : pass };
 }
 
+/** The backlog issue 14's drain targets and CPU baseline were measured on (1,000 × 100 min + 10%). */
+const ISSUE_DRAIN_EVENTS = 110_000;
+
 /** Issue 14's targets, each against the runs that measure it (one line per worker count). */
 export function checkTargets(results: RunResult[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -57,6 +60,13 @@ export function checkTargets(results: RunResult[]): TargetCheck[] {
   const drains1k = results.filter((r): r is DrainResult => r.kind === "drain" && r.dataSet.symbols <= 1_000);
   for (const r of drains1k) {
     const w = workersOf(r);
+    if (r.events < ISSUE_DRAIN_EVENTS) {
+      // A smoke run's small backlog: group joins and start-up dominate both the ceiling and the worker.
+      checks.push(
+        check(`drain, ${w}: issue 14's drain targets`, `not judged on ${r.events} events (quick)`, null),
+      );
+      continue;
+    }
     checks.push(
       check(`drain, ${w}: ≥ 30,000 events/s`, rate(r.eventsPerSecond), r.eventsPerSecond >= 30_000),
     );
