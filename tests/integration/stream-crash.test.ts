@@ -20,8 +20,14 @@ import {
   type TestDatabase,
   type TestTopics,
 } from "./helpers";
+import { buildTestRules, insertTestRules, listActiveAlerts, toKeys } from "./support/alert-fixtures";
+import { computeReferenceAlerts } from "./support/reference-alerts";
+import { computeReference } from "./support/reference-kpis";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
+
+// The worker process runs with a set of alert rules and is killed with SIGKILL at random points: at the
+// end the KPI tables and the alert events are an uninterrupted run's, nothing lost, nothing doubled.
 
 const SYMBOLS = ["AAPL", "AMZN", "GOOG", "META", "MSFT", "NVDA", "QQQ", "SPY", "TSLA"];
 const DATES = ["2026-03-16", "2026-03-17", "2026-03-18", "2026-03-19"];
@@ -33,6 +39,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
   let child: ChildProcess | null = null;
   const ticks = getRecordedTicks(SYMBOLS, DATES);
   const groupId = createTestGroupId("stream");
+  const rules = buildTestRules(ticks);
 
   const startWorker = () => {
     child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
@@ -63,6 +70,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     database = await createTestDatabase();
     topics = await createTestTopics(3);
     await registerTestSymbols(database.db, SYMBOLS);
+    await insertTestRules(database.db, rules);
     const producer = createProducer(
       createKafkaClient({ ...getTestKafkaConnection(), clientId: uniqueId("producer"), logger: testLogger }),
       { idempotent: true },
@@ -82,7 +90,7 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     await database?.drop();
   });
 
-  it("ends with the tables of an uninterrupted run: nothing missing, nothing duplicated", async () => {
+  it("ends with the tables and alert events of an uninterrupted run: nothing missing, nothing duplicated", async () => {
     let kills = 0;
     let lastCount = 0;
     // Kill whenever the worker has made some progress since its last start, after a random delay.
@@ -126,6 +134,18 @@ describe("crash test: kill -9 the stream worker at random points during a replay
     );
     expect(Number(raw[0]?.n)).toBe(ticks.length);
     expect(Number(raw[0]?.distinct_offsets)).toBe(ticks.length);
+
+    const reference = computeReferenceAlerts(computeReference(ticks, WINDOWS).facts, rules);
+    expect(reference.length).toBeGreaterThan(200);
+    expect(toKeys(await listActiveAlerts(database.db))).toEqual(toKeys(reference));
+    const { rows: alerts } = await database.db.$client.query<{ n: string; retracted: string; keys: string }>(
+      "select count(*) as n, count(retracted_at) as retracted, count(distinct (rule_id, symbol, bar_ts)) as keys from alert_events",
+    );
+    expect(alerts[0]).toEqual({
+      n: String(reference.length),
+      retracted: "0",
+      keys: String(reference.length),
+    });
     child!.kill("SIGTERM");
   });
 });
