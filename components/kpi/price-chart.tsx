@@ -15,7 +15,7 @@ import { CandleLayer } from "@/components/chart/candle-layer";
 import type { ChartPoint, ViewWindow } from "@/components/chart/chart-points";
 import { ChartScaleProbe, type ChartScale } from "@/components/chart/chart-scale";
 import { formatSignedPercent } from "@/components/chart/format-quote";
-import type { SessionBreak } from "@/lib/kpi/chart-series";
+import { computeNiceTicks, type SessionBreak } from "@/lib/kpi/chart-series";
 import { OVERLAY_LABELS, type ChartMode, type Overlay } from "@/lib/kpi/chart-view";
 import { formatBarTime } from "@/lib/kpi/format";
 
@@ -101,6 +101,7 @@ export const PriceChart = memo(function PriceChart({
     () => computeDomain(points, mode, overlays, compare),
     [points, mode, overlays, compare],
   );
+  const yTicks = useMemo(() => computeNiceTicks(yDomain[0], yDomain[1]), [yDomain]);
   const tsByIndex = useMemo(() => new Map(points.map((p) => [p.i, p.ts])), [points]);
   const tickFormatter = (i: number) => {
     const nearest = points[Math.max(0, Math.min(points.length - 1, Math.round((i - view.start) / step)))];
@@ -123,6 +124,7 @@ export const PriceChart = memo(function PriceChart({
           />
           <YAxis
             domain={yDomain}
+            ticks={yTicks}
             allowDataOverflow
             tickFormatter={(v: number) => (isComparing ? formatSignedPercent(v) : v.toFixed(2))}
             width={64}

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   alignCloses,
+  computeNiceTicks,
   computeQuantile,
   computeVolumeCap,
   listSessionBreaks,
@@ -84,5 +85,37 @@ describe("alignCloses", () => {
       { ts: 300, close: 5 },
     ];
     expect(alignCloses([60, 120, 240, 300, 360], bars)).toEqual([null, 2, 3, 5, 5]);
+  });
+});
+
+describe("computeNiceTicks", () => {
+  it("picks a 1, 2, 2.5 or 5 step inside the range", () => {
+    expect(computeNiceTicks(99.69, 103.47)).toEqual([100, 101, 102, 103]);
+    expect(computeNiceTicks(-0.36, 6.23)).toEqual([0, 2, 4, 6]);
+    expect(computeNiceTicks(245.48, 259.47)).toEqual([247.5, 250, 252.5, 255, 257.5]);
+    expect(computeNiceTicks(0.1, 0.35)).toEqual([0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
+  });
+
+  it("keeps every tick within the range and at most count + 1 of them", () => {
+    for (const [lo, hi] of [
+      [1, 1.07],
+      [12_000, 98_000],
+      [-3.2, -0.4],
+      [0.00012, 0.00019],
+    ] as const) {
+      const ticks = computeNiceTicks(lo, hi);
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      expect(ticks.length).toBeLessThanOrEqual(6);
+      for (const t of ticks) {
+        expect(t).toBeGreaterThanOrEqual(lo);
+        expect(t).toBeLessThanOrEqual(hi);
+      }
+    }
+  });
+
+  it("is empty for an empty or invalid range", () => {
+    expect(computeNiceTicks(5, 5)).toEqual([]);
+    expect(computeNiceTicks(6, 5)).toEqual([]);
+    expect(computeNiceTicks(Number.NaN, 5)).toEqual([]);
   });
 });

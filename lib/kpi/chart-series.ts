@@ -77,3 +77,21 @@ export function alignCloses(
   }
   return out;
 }
+
+/**
+ * Axis ticks at "nice" values (1, 2, 2.5 or 5 × a power of ten) inside [lo, hi], about `count` of them,
+ * as analysts expect to read a price or % axis (100.50, 101.00, … rather than 99.69, 100.64, …). The step
+ * is the smallest nice one that gives at most `count` + 1 ticks. Empty for an empty or invalid range.
+ */
+export function computeNiceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || hi <= lo || count < 1) return [];
+  const raw = (hi - lo) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => (hi - lo) / s <= count + 1) ?? 10 * power;
+  // Rounded to the step's decimals, so that 0.1 + 0.2 never shows as 0.30000000000000004.
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push(Number(t.toFixed(decimals)));
+  return ticks;
+}
