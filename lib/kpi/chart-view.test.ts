@@ -4,7 +4,9 @@ import {
   DEFAULT_CHART_VIEW,
   normalizeCompare,
   parseChartView,
+  parseStoredChartRange,
   parseStoredChartView,
+  readUrlChartRange,
   writeChartView,
 } from "@/lib/kpi/chart-view";
 
@@ -54,5 +56,31 @@ describe("writeChartView and parseStoredChartView", () => {
     });
     expect(parseStoredChartView("{not json")).toEqual({});
     expect(parseStoredChartView(null)).toEqual({});
+  });
+});
+
+describe("the remembered chart range", () => {
+  const fromMap = (entries: Record<string, string>) => (name: string) => entries[name] ?? null;
+
+  it("reads a preset or custom dates from the URL, custom dates first", () => {
+    expect(readUrlChartRange(fromMap({ range: "5d" }))).toEqual({ range: "5d" });
+    expect(readUrlChartRange(fromMap({ range: "5d", from: "2026-03-16", to: "2026-03-18" }))).toEqual({
+      custom: { from: "2026-03-16", to: "2026-03-18" },
+    });
+    expect(readUrlChartRange(fromMap({}))).toBeNull();
+    expect(readUrlChartRange(fromMap({ range: "1y" }))).toBeNull();
+    expect(readUrlChartRange(fromMap({ from: "2026-03-16" }))).toBeNull();
+  });
+
+  it("parses what the page stored and nothing else", () => {
+    expect(parseStoredChartRange(JSON.stringify({ range: "1h" }))).toEqual({ range: "1h" });
+    expect(
+      parseStoredChartRange(JSON.stringify({ custom: { from: "2026-03-16", to: "2026-03-17" } })),
+    ).toEqual({
+      custom: { from: "2026-03-16", to: "2026-03-17" },
+    });
+    expect(parseStoredChartRange(JSON.stringify({ custom: { from: "yesterday", to: "today" } }))).toBeNull();
+    expect(parseStoredChartRange("{not json")).toBeNull();
+    expect(parseStoredChartRange(null)).toBeNull();
   });
 });

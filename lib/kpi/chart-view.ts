@@ -2,6 +2,7 @@
  * The saved view of a symbol's chart: mode, overlays and compared symbols, read from and written to
  * the URL (shareable, one history entry per change) and kept in localStorage as the last used view.
  */
+import { TIME_RANGES, type TimeRange } from "@/lib/kpi/time-range";
 
 export const CHART_MODES = ["candles", "ohlc", "line"] as const;
 export type ChartMode = (typeof CHART_MODES)[number];
@@ -83,5 +84,37 @@ export function parseStoredChartView(text: string | null): Partial<ChartView> {
   } catch {
     // Written by another version or by hand: the defaults apply.
     return {};
+  }
+}
+
+/** The chart's range as remembered between visits: a preset, or custom trading dates. */
+export type StoredChartRange = { range: TimeRange } | { custom: { from: string; to: string } };
+
+const TRADING_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The range a page shows when its URL names one (`range`, or `from` and `to`); null when the URL
+ * leaves it to the default, so that the last range used in this browser can apply.
+ */
+export function readUrlChartRange(get: (name: string) => string | null): StoredChartRange | null {
+  const from = get("from");
+  const to = get("to");
+  if (from && to && TRADING_DATE.test(from) && TRADING_DATE.test(to)) return { custom: { from, to } };
+  const range = TIME_RANGES.find((r) => r === get("range"));
+  return range ? { range } : null;
+}
+
+/** A stored range (localStorage text) when it is usable; null for anything else. */
+export function parseStoredChartRange(text: string | null): StoredChartRange | null {
+  if (!text) return null;
+  try {
+    const stored = JSON.parse(text) as { range?: unknown; custom?: { from?: unknown; to?: unknown } };
+    const asText = (v: unknown) => (typeof v === "string" ? v : null);
+    return readUrlChartRange((name) =>
+      name === "range" ? asText(stored.range) : asText(stored.custom?.[name as "from" | "to"]),
+    );
+  } catch {
+    // Written by another version or by hand: the default range applies.
+    return null;
   }
 }

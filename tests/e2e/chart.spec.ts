@@ -331,6 +331,25 @@ test.describe("symbol chart", () => {
     await expect(new DashboardPage(page).root).toHaveAttribute("data-range", "5d");
   });
 
+  test("a link without a range opens with the last range used in this browser; one with a range wins", async ({
+    page,
+    app,
+  }) => {
+    const symbol = uniqueSymbol();
+    await seedSymbol(app, symbol);
+    const dashboard = new DashboardPage(page);
+    await dashboard.open(symbol, "5d");
+    await expect(dashboard.root).toHaveAttribute("data-range", "5d");
+    await dashboard.open(symbol);
+    await expect(page).toHaveURL(/[?&]range=5d/);
+    await expect(dashboard.root).toHaveAttribute("data-range", "5d");
+    await dashboard.open(symbol, "1h");
+    await expect(dashboard.root).toHaveAttribute("data-range", "1h");
+    await page.goto(`/symbol/${symbol}?from=2026-01-15&to=2026-01-15`);
+    await dashboard.open(symbol);
+    await expect(page).toHaveURL(/from=2026-01-15&to=2026-01-15/);
+  });
+
   test("renders in light and dark themes with the crosshair and a comparison (screenshots)", async ({
     page,
     app,

@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
-import { useCallback, useDeferredValue, useMemo, useTransition, type ComponentProps } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useTransition, type ComponentProps } from "react";
 
 import type ChartWorkspaceModule from "@/components/chart/chart-workspace";
 import { CustomRangeForm } from "@/components/chart/custom-range-form";
@@ -23,6 +23,7 @@ import { Card } from "@/components/ui/card";
 import { useDisplayTimeZone, useDisplayZone } from "@/components/ui/display-zone-provider";
 import { symbolsResponseSchema, type SymbolSummary, type SymbolsResponse } from "@/lib/events/api-market";
 import { toSymbolsSearch } from "@/lib/events/symbol-page";
+import { parseStoredChartRange, readUrlChartRange } from "@/lib/kpi/chart-view";
 import type { TimeRange } from "@/lib/kpi/time-range";
 import type { FactBar } from "@/lib/kpi/types";
 
@@ -44,6 +45,7 @@ const DailyRangeChart = dynamic<ComponentProps<typeof DailyRangeChartModule>>(
 );
 
 const EMPTY_BARS: FactBar[] = [];
+const RANGE_STORAGE_KEY = "tickstream-chart-range";
 
 /** The symbol page's URL: the range (or custom dates) and the chart's view (mode, overlays, compare). */
 export function toSymbolHref(symbol: string, next: { range?: TimeRange; custom?: CustomRange }): string {
@@ -141,6 +143,20 @@ export function SymbolDashboard({
       startTransition(() => router.push(toSymbolHref(to, target), { scroll: false })),
     [router],
   );
+  // The range is remembered in this browser like the chart's view: a URL that names one stores it, and
+  // one that does not (a bare link, a watchlist row) opens with the last range used.
+  useEffect(() => {
+    if (!symbol) return;
+    const params = new URLSearchParams(window.location.search);
+    const fromUrl = readUrlChartRange((name) => params.get(name));
+    if (fromUrl) {
+      window.localStorage.setItem(RANGE_STORAGE_KEY, JSON.stringify(fromUrl));
+      return;
+    }
+    const stored = parseStoredChartRange(window.localStorage.getItem(RANGE_STORAGE_KEY));
+    if (stored && !("range" in stored && stored.range === range))
+      startTransition(() => router.replace(toSymbolHref(symbol, stored), { scroll: false }));
+  }, [symbol, range, custom, router]);
   const pickSymbol = useCallback(
     (s: string) => navigate(s, custom ? { custom } : { range }),
     [custom, navigate, range],
