@@ -1,4 +1,5 @@
 import type { Admin } from "@/lib/kafka/client";
+import { retry } from "@/lib/retry";
 
 export type TopicSpec = {
   topic: string;
@@ -7,6 +8,14 @@ export type TopicSpec = {
 };
 
 export type TopicState = { topic: string; partitions: number };
+
+/**
+ * Topic metadata, asked again a few times: right after a broker starts, or a topic is made, the broker
+ * can still answer "does not host this topic-partition" for a moment before its metadata settles.
+ */
+function readTopicMetadata(admin: Admin, topics: string[]) {
+  return retry(() => admin.fetchTopicMetadata({ topics }), { baseMs: 250, maxMs: 2_000, maxAttempts: 6 });
+}
 
 /**
  * Creates the topics that are missing and adds partitions where a topic has fewer than asked for
@@ -26,7 +35,10 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       })),
     });
   }
-  const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+  const metadata = await readTopicMetadata(
+    admin,
+    specs.map((s) => s.topic),
+  );
   const grow = specs.flatMap((spec) => {
     const found = metadata.topics.find((t) => t.name === spec.topic);
     const count = found?.partitions.length ?? 0;
@@ -43,7 +55,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
 export async function describeTopics(admin: Admin, topics: readonly string[]): Promise<TopicState[]> {
   const existing = new Set(await admin.listTopics());
   const present = topics.filter((t) => existing.has(t));
-  const metadata = present.length ? await admin.fetchTopicMetadata({ topics: present }) : { topics: [] };
+  const metadata = present.length ? await readTopicMetadata(admin, present) : { topics: [] };
   return topics.map((topic) => ({
     topic,
     partitions: metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0,

@@ -338,16 +338,21 @@ test.describe("symbol chart", () => {
     const symbol = uniqueSymbol();
     await seedSymbol(app, symbol);
     const dashboard = new DashboardPage(page);
+    // The page stores the range it shows once it has hydrated: wait for that before leaving it.
+    const stored = () => page.evaluate(() => window.localStorage.getItem("tickstream-chart-range"));
     await dashboard.open(symbol, "5d");
-    await expect(dashboard.root).toHaveAttribute("data-range", "5d");
+    await expect.poll(stored).toBe(JSON.stringify({ range: "5d" }));
     await dashboard.open(symbol);
     await expect(page).toHaveURL(/[?&]range=5d/);
     await expect(dashboard.root).toHaveAttribute("data-range", "5d");
     await dashboard.open(symbol, "1h");
     await expect(dashboard.root).toHaveAttribute("data-range", "1h");
+    await expect.poll(stored).toBe(JSON.stringify({ range: "1h" }));
     await page.goto(`/symbol/${symbol}?from=2026-01-15&to=2026-01-15`);
+    await expect.poll(stored).toBe(JSON.stringify({ custom: { from: "2026-01-15", to: "2026-01-15" } }));
     await dashboard.open(symbol);
     await expect(page).toHaveURL(/from=2026-01-15&to=2026-01-15/);
+    await expect(dashboard.root).toHaveAttribute("data-range", "2026-01-15..2026-01-15");
   });
 
   test("renders in light and dark themes with the crosshair and a comparison (screenshots)", async ({
