@@ -88,8 +88,8 @@ const boundary = (files, patterns, ignores = []) => ({
   rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, DOT_SEGMENT] }] },
 });
 
-const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry|lru-cache)$"];
-const BASE_LIB = ["lib/(env|log|retry|lru-cache)$", "lib/(events|kpi)/"];
+const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry|lru-cache|throttled-pass)$"];
+const BASE_LIB = ["lib/(env|log|retry|lru-cache|throttled-pass)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
   "lib/(db|kafka|ingest|admin|alerts|auth|health|metrics|api|http)/",
@@ -119,6 +119,7 @@ const TABLE_FILES = [
   "lib/utils.ts",
   "lib/retry.ts",
   "lib/lru-cache.ts",
+  "lib/throttled-pass.ts",
 ];
 
 const BOUNDARIES = [
@@ -201,7 +202,7 @@ const BOUNDARIES = [
     ],
   ),
   boundary(
-    ["lib/utils.ts", "lib/retry.ts", "lib/lru-cache.ts"],
+    ["lib/utils.ts", "lib/retry.ts", "lib/lru-cache.ts", "lib/throttled-pass.ts"],
     [only([], "runs-anywhere helpers import nothing else of the project"), NODE_OR_SERVER, NEXT, RELATIVE],
   ),
   // Any other module under lib/ (a new folder) gets the service row until the table names it.

@@ -25,6 +25,12 @@ function widen(range: ProducedRange | undefined, at: number): ProducedRange {
     : { oldest: at, newest: at };
 }
 
+/** The range spanning both (either may be null). */
+export function mergeProducedRanges(a: ProducedRange | null, b: ProducedRange | null): ProducedRange | null {
+  if (!a || !b) return a ?? b;
+  return { oldest: Math.min(a.oldest, b.oldest), newest: Math.max(a.newest, b.newest) };
+}
+
 /** The KPI_HEADERS of a range, for a `market.kpis` message. */
 export function toProducedAtHeaders(range: ProducedRange): Record<string, string> {
   return {

@@ -6,7 +6,12 @@ import { MOVERS_LIMIT, rankMovers, toDayMoverCandidate, toMoverCandidate } from 
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
-import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
+import {
+  addTouchedRankings,
+  buildMoversUpdates,
+  createTouchedRankings,
+  toKpiMessages,
+} from "@/workers/handlers/kpi-updates";
 
 import { createTestDatabase, type TestDatabase } from "./helpers";
 import { BASE, buildDay, buildSnapshot, M } from "./support/movers-views";
@@ -57,10 +62,10 @@ describe("day movers and live movers updates", () => {
       windows.map((w, i) => [w.symbol, { bars: [], days: [days[i]!], windows: [w] }]),
     );
 
-    const updates = await buildKpiUpdates(database.db, changes, BASE, "America/New_York");
-    const movers = toKpiMessages(updates)
-      .map((m) => m.value)
-      .filter((u) => u.type === "movers");
+    const touched = createTouchedRankings();
+    addTouchedRankings(touched, changes, null);
+    const updates = await buildMoversUpdates(database.db, touched, BASE, "America/New_York");
+    const movers = toKpiMessages(updates).map((m) => m.value);
     expect(movers).toEqual([
       {
         v: 1,

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 
 import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { applyRevisions, createSeriesState } from "@/lib/kpi/symbol-series";
-import { toKpiMessages } from "@/workers/handlers/kpi-updates";
+import {
+  addTouchedRankings,
+  buildSymbolUpdates,
+  createTouchedRankings,
+  toKpiMessages,
+} from "@/workers/handlers/kpi-updates";
 
 const M = 60_000;
 const DAY1 = Date.parse("2026-03-12T13:30:00Z");
@@ -67,5 +72,38 @@ describe("toKpiMessages", () => {
     if (symbolUpdate?.type !== "symbol") throw new Error("expected the symbol update first");
     const withExtra = { ...symbolUpdate, bars: symbolUpdate.bars.map((b) => ({ ...b, rsi14: 50 })) };
     expect(() => toKpiMessages([withExtra])).toThrow(/rsi14/);
+  });
+});
+
+describe("buildSymbolUpdates and addTouchedRankings", () => {
+  it("send every changed symbol at once and collect the rankings its changes touched, for a later movers pass", () => {
+    const [computed] = computeUpdates();
+    if (computed?.type !== "symbol") throw new Error("expected a symbol update");
+    const windows = computed.windows;
+    const changes = new Map([
+      ["AAPL", { bars: computed.bars, days: computed.day ? [computed.day] : [], windows }],
+      ["IDLE", { bars: [], days: [], windows }],
+    ]);
+    const [update, ...others] = buildSymbolUpdates(changes, DAY2 + 30 * M);
+    expect(others).toEqual([]);
+    expect(update).toMatchObject({ type: "symbol", symbol: "AAPL", bars: computed.bars, day: computed.day });
+    // The newest window of each length, as a live update carries them.
+    const newest = [5, 15].map((length) =>
+      windows
+        .filter((w) => w.windowMinutes === length)
+        .reduce((a, b) => (b.windowStart > a.windowStart ? b : a)),
+    );
+    expect(
+      update?.type === "symbol" && [...update.windows].sort((a, b) => a.windowMinutes - b.windowMinutes),
+    ).toEqual(newest);
+
+    const touched = createTouchedRankings();
+    addTouchedRankings(touched, changes, { oldest: 5, newest: 9 });
+    addTouchedRankings(touched, changes, { oldest: 2, newest: 7 });
+    addTouchedRankings(touched, new Map(), null);
+    // A symbol with no bar and no day touches nothing; the same window twice is one ranking.
+    expect([...touched.windows.keys()]).toEqual(windows.map((w) => `${w.windowMinutes}:${w.windowStart}`));
+    expect([...touched.tradeDates]).toEqual([computed.day!.tradeDate]);
+    expect(touched.produced).toEqual({ oldest: 2, newest: 9 });
   });
 });

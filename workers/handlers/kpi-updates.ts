@@ -1,6 +1,7 @@
 import type { DbOrTx } from "@/lib/db/client";
 import { getDayMoversRanking } from "@/lib/db/queries/daily-stats";
 import { listTopMovers } from "@/lib/db/queries/kpi-snapshots";
+import { mergeProducedRanges, type ProducedRange } from "@/lib/events/produced-at-headers";
 import { getKpiUpdateKey, kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
@@ -11,44 +12,77 @@ import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 const MAX_BARS_PER_UPDATE = 60;
 
 /**
- * Builds the `market.kpis` events of one committed batch: per symbol its changed bars (newest last),
- * its newest changed day and newest window of each length; per touched window its movers ranking,
- * read back from PostgreSQL so it includes every symbol, whichever worker wrote it. The trading day's
- * ranking goes out as window `TRADING_DAY_WINDOW`, spanning that day in `exchangeTimeZone`.
+ * The rankings that committed changes touched: windows by `length:start`, trading dates, and the
+ * producedAt range of the events behind them (null when unknown).
  */
-export async function buildKpiUpdates(
-  db: DbOrTx,
+export type TouchedRankings = {
+  windows: Map<string, { windowMinutes: number; windowStart: number }>;
+  tradeDates: Set<string>;
+  produced: ProducedRange | null;
+};
+
+export function createTouchedRankings(): TouchedRankings {
+  return { windows: new Map(), tradeDates: new Set(), produced: null };
+}
+
+/**
+ * Adds the windows and trading dates of `changes` (symbols with no bar and no day add nothing) and the
+ * producedAt range of their events to `into`.
+ */
+export function addTouchedRankings(
+  into: TouchedRankings,
   changes: ReadonlyMap<string, SeriesChanges>,
-  now: number,
-  exchangeTimeZone: string,
-): Promise<KpiUpdateV1[]> {
-  const updates: KpiUpdateV1[] = [];
-  const windowKeys = new Map<string, { windowMinutes: number; windowStart: number }>();
-  const tradeDates = new Set<string>();
-  for (const [symbol, change] of changes) {
+  produced: ProducedRange | null,
+): void {
+  into.produced = mergeProducedRanges(into.produced, produced);
+  for (const change of changes.values()) {
     if (change.bars.length === 0 && change.days.length === 0) continue;
-    for (const w of change.windows) {
-      windowKeys.set(`${w.windowMinutes}:${w.windowStart}`, {
+    for (const w of change.windows)
+      into.windows.set(`${w.windowMinutes}:${w.windowStart}`, {
         windowMinutes: w.windowMinutes,
         windowStart: w.windowStart,
       });
-    }
-    const day = change.days[change.days.length - 1] ?? null;
-    for (const d of change.days) tradeDates.add(d.tradeDate);
+    for (const d of change.days) into.tradeDates.add(d.tradeDate);
+  }
+}
+
+/**
+ * The `market.kpis` symbol events of committed changes: per symbol its changed bars (newest last), its
+ * newest changed day and newest window of each length. No database read: they go out at once.
+ */
+export function buildSymbolUpdates(changes: ReadonlyMap<string, SeriesChanges>, now: number): KpiUpdateV1[] {
+  const updates: KpiUpdateV1[] = [];
+  for (const [symbol, change] of changes) {
+    if (change.bars.length === 0 && change.days.length === 0) continue;
     updates.push({
       v: 1,
       type: "symbol",
       symbol,
       bars: change.bars.slice(-MAX_BARS_PER_UPDATE),
-      day,
+      day: change.days[change.days.length - 1] ?? null,
       windows: keepNewestWindowPerLength([], change.windows),
       publishedAt: now,
     });
   }
-  const rankings = await listTopMovers(db, [...windowKeys.values()], MOVERS_LIMIT);
+  return updates;
+}
+
+/**
+ * The `market.kpis` movers events of touched rankings: per touched window its ranking, read back from
+ * PostgreSQL so it includes every symbol, whichever worker wrote it; the trading day's ranking as
+ * window `TRADING_DAY_WINDOW`, spanning that day in `exchangeTimeZone` (only the newest day touched: a
+ * backfill of many days would otherwise rank every one of them).
+ */
+export async function buildMoversUpdates(
+  db: DbOrTx,
+  touched: TouchedRankings,
+  now: number,
+  exchangeTimeZone: string,
+): Promise<KpiUpdateV1[]> {
+  const updates: KpiUpdateV1[] = [];
+  const rankings = await listTopMovers(db, [...touched.windows.values()], MOVERS_LIMIT);
   for (const r of rankings) updates.push({ v: 1, type: "movers", ...r, publishedAt: now });
-  // Only the newest day touched: a backfill of many days would otherwise rank every one of them.
-  const newestDate = [...tradeDates].sort().pop();
+  const newestDate = [...touched.tradeDates].sort().pop();
   if (newestDate) {
     const ranking = await getDayMoversRanking(db, newestDate, exchangeTimeZone, MOVERS_LIMIT);
     updates.push({ v: 1, type: "movers", ...ranking, publishedAt: now });

@@ -7,22 +7,24 @@ import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters"
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { deleteFinishedWebhookDeliveriesBefore } from "@/lib/db/queries/webhook-deliveries";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
-import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import { isTransientKafkaError } from "@/lib/kafka/kafkajs-log";
-import { sendJsonBatch, toInMessage } from "@/lib/kafka/messages";
+import { sendTextBatch, toInMessage, type OutMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
 import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
-import { buildKpiUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
+import { buildMoversUpdates, buildSymbolUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
+import { createLagOffsets } from "@/workers/stream/lag-offsets";
 import { createLiveUpdatePublisher } from "@/workers/stream/live-update-publisher";
+import { createMoversPublisher } from "@/workers/stream/movers-publisher";
 import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
 import {
   createWebhookRelay,
@@ -64,6 +66,11 @@ export type StreamWorkerOptions = {
    * stays); 4 unless set. Each takes a pooled connection while it runs.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Least time between two movers passes (each reads the touched rankings back over every symbol);
+   * 1 s unless set. Symbol updates are not held back by it.
+   */
+  moversIntervalMs?: number;
   /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
   registry?: Registry;
 };
@@ -135,24 +142,49 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         clock,
       })
     : null;
+  const sendUpdates = async (messages: OutMessage<KpiUpdateV1>[]) => {
+    // Validated by toKpiMessages; sent as the JSON text of what was validated.
+    await sendTextBatch(
+      liveProducer,
+      topics.kpis,
+      messages.map((m) => ({ ...m, value: JSON.stringify(m.value) })),
+    );
+    observed.kpiUpdates.inc({ outcome: "sent" }, messages.length);
+  };
+  const onUpdateError = (error: unknown) => {
+    observed.kpiUpdates.inc({ outcome: "failed" });
+    logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
+  };
   const publisher = createLiveUpdatePublisher({
     publish: async ({ changes, ticks }) => {
-      const updates = await buildKpiUpdates(db, changes, clock(), options.defaultTimeZone);
+      const updates = buildSymbolUpdates(changes, clock());
       if (updates.length === 0) return;
       // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
       const produced = summarizeProducedAt(ticks);
-      const messages = toKpiMessages(updates).map((message, i) => {
-        const u = updates[i]!;
-        const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : produced.all;
-        return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
-      });
-      await sendJsonBatch(liveProducer, topics.kpis, kpiUpdateV1Schema, messages);
-      observed.kpiUpdates.inc({ outcome: "sent" }, updates.length);
+      await sendUpdates(
+        toKpiMessages(updates).map((message, i) => {
+          const u = updates[i]!;
+          const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : undefined;
+          return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
+        }),
+      );
     },
-    onError: (error) => {
-      observed.kpiUpdates.inc({ outcome: "failed" });
-      logger.warn({ err: describeError(error) }, "live KPI update not published (the rows are committed)");
+    onError: onUpdateError,
+  });
+  const movers = createMoversPublisher({
+    intervalMs: options.moversIntervalMs ?? 1_000,
+    publish: async (touched) => {
+      const updates = await buildMoversUpdates(db, touched, clock(), options.defaultTimeZone);
+      const headers = touched.produced ? toProducedAtHeaders(touched.produced) : undefined;
+      await sendUpdates(toKpiMessages(updates).map((m) => (headers ? { ...m, headers } : m)));
     },
+    onError: onUpdateError,
+  });
+  // Kafka's own committed offset only serves lag monitoring; the truth is stream_offsets.
+  const lagOffsets = createLagOffsets({
+    intervalMs: 1_000,
+    commit: (offsets) => consumer.commitOffsets(offsets),
+    onError: (error) => logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"),
   });
 
   const consumer = createConsumer(options.kafka, {
@@ -289,16 +321,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         },
         committedAt: metrics.lastBatchAt,
       });
-      // Kafka's own committed offset only serves lag monitoring; the truth is stream_offsets.
-      await consumer
-        .commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(result.nextOffset) },
-        ])
-        .catch((error: unknown) =>
-          logger.debug({ err: describeError(error) }, "could not commit offsets to Kafka"),
-        );
+      lagOffsets.record(batch.topic, batch.partition, result.nextOffset);
       // Published off the fetch path: the next batch is fetched while this one's updates go out.
       publisher.enqueue({ changes: result.changes, ticks: result.ticks });
+      movers.touch(result.changes, summarizeProducedAt(result.ticks).all);
       await payload.heartbeat();
     },
   });
@@ -365,9 +391,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       await webhookRelay?.stop();
       await symbolsListener?.stop();
       await alerts.stop();
+      // The last offsets reach Kafka's group while the consumer is still a member.
+      await lagOffsets.flush();
       await consumer.disconnect();
       // The updates of the last committed batches go out before their producer disconnects.
       await publisher.flush();
+      await movers.flush();
       await relay.stop();
       await producer.disconnect();
       // A pass that was still sending fails now; its letters stay unpublished for the next start.

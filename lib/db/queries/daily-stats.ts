@@ -51,7 +51,16 @@ export async function listDailyStats(
 
 /** Movers of one trading day by change % against the previous close (rules: `toDayMoverCandidate`, `rankMovers`). */
 export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number): Promise<MoversRanking> {
-  const rows = await db.select().from(dailyStats).where(eq(dailyStats.tradeDate, tradeDate));
+  // Only the columns a candidate needs: the live movers read every symbol's day each pass.
+  const rows = await db
+    .select({
+      symbol: dailyStats.symbol,
+      changePct: dailyStats.changePct,
+      close: dailyStats.close,
+      volume: dailyStats.volume,
+    })
+    .from(dailyStats)
+    .where(eq(dailyStats.tradeDate, tradeDate));
   return rankMovers(
     rows.flatMap((r) => toDayMoverCandidate(r) ?? []),
     limit,
