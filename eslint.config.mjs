@@ -88,7 +88,11 @@ const boundary = (files, patterns, ignores = []) => ({
   rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...patterns, DOT_SEGMENT] }] },
 });
 
-const RUNS_ANYWHERE = ["lib/(kpi|events)/", "lib/realtime/events$", "lib/(utils|retry|lru-cache|throttled-pass)$"];
+const RUNS_ANYWHERE = [
+  "lib/(kpi|events)/",
+  "lib/realtime/events$",
+  "lib/(utils|retry|lru-cache|throttled-pass)$",
+];
 const BASE_LIB = ["lib/(env|log|retry|lru-cache|throttled-pass)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
