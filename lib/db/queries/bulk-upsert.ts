@@ -3,6 +3,7 @@ import type { PgTable } from "drizzle-orm/pg-core";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { toPgArrayLiteral } from "@/lib/db/queries/pg-array-literal";
+import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
 
 type ColumnsOf<T extends PgTable> = T["_"]["columns"];
 type RowOf<T extends PgTable> = Partial<{ [K in keyof ColumnsOf<T>]: unknown }>;
@@ -11,9 +12,12 @@ function toArrayValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
-/** The parameter of one column: its array literal written here, or the array for pg to write. */
-function toArrayParam(values: unknown[]): unknown {
-  return toPgArrayLiteral(values) ?? values.map(toArrayValue);
+/**
+ * The parameter of one column: the array in binary format where the type has a codec (most columns),
+ * else its array literal written here, else the array for pg to write.
+ */
+function toArrayParam(values: unknown[], sqlType: string): unknown {
+  return encodeBinaryArray(values, sqlType) ?? toPgArrayLiteral(values) ?? values.map(toArrayValue);
 }
 
 /**
@@ -38,7 +42,8 @@ export async function bulkUpsert<T extends PgTable>(
     const column = columns[key];
     if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
     const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
-    return sql`cast(${sql.param(toArrayParam(values))} as ${sql.raw(column.getSQLType())}[])`;
+    const type = column.getSQLType();
+    return sql`cast(${sql.param(toArrayParam(values, type))} as ${sql.raw(type)}[])`;
   });
   const names = keys.map((key) => sql.identifier(columns[key]!.name));
   const conflict = sql.join(

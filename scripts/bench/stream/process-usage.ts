@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** CPU seconds (user + system) and memory (MiB) of one process, as /proc last showed them. */
 export type ProcessUsage = { cpuSeconds: number; rssMiB: number; peakRssMiB: number };
@@ -64,4 +64,33 @@ export function watchProcesses(intervalMs = 200) {
       clearInterval(timer);
     },
   };
+}
+
+/** CPU seconds so far of the servers on this machine: every `postgres` process, and the Kafka broker(s). */
+export type ServerCpu = { postgres: number; kafka: number };
+
+/**
+ * Sums utime + stime of PostgreSQL's processes (named `postgres`: postmaster and backends; a backend
+ * that exits takes its time with it, the benchmark's connections stay open) and of the JVMs running
+ * `kafka.Kafka`, from /proc. Taken before and after a run, the difference is what the servers spent.
+ */
+export function readServerCpu(): ServerCpu {
+  const total: ServerCpu = { postgres: 0, kafka: 0 };
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (name === "postgres") total.postgres += parseCpuSeconds(stat, getTicksPerSecond());
+      else if (name === "java" && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("kafka.Kafka"))
+        total.kafka += parseCpuSeconds(stat, getTicksPerSecond());
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return total;
+}
+
+export function diffServerCpu(before: ServerCpu, after: ServerCpu): ServerCpu {
+  return { postgres: after.postgres - before.postgres, kafka: after.kafka - before.kafka };
 }

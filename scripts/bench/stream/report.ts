@@ -1,5 +1,6 @@
 import type { ProfileSummary } from "./cpu-profile";
 import { formatLagSeries } from "./lag";
+import type { ServerCpu } from "./process-usage";
 import type { LatencySummary } from "./quantiles";
 import type { DrainResult } from "./run-drain";
 import type { SteadyResult } from "./run-steady";
@@ -22,6 +23,12 @@ function formatProcesses(processes: { name: string; cpuSeconds: number; peakRssM
         `${p.name.replace("bench-", "")} ${p.cpuSeconds.toFixed(1)} CPU s, peak RSS ${Math.round(p.peakRssMiB)} MiB`,
     )
     .join("; ");
+}
+
+/** The servers' CPU over the same span, per event: what the workers' figures leave out. */
+function formatServers(s: ServerCpu, events: number): string {
+  const per = (cpu: number) => (events > 0 ? `${Math.round((cpu * 1e6) / events)} µs per event` : "–");
+  return `servers: PostgreSQL ${s.postgres.toFixed(1)} CPU s (${per(s.postgres)}), Kafka broker ${s.kafka.toFixed(1)} CPU s (${per(s.kafka)})`;
 }
 
 function formatDifferences(result: DrainResult | SteadyResult): string {
@@ -49,6 +56,7 @@ export function formatDrain(r: DrainResult): string {
       ? `  kafkajs, no work: ${n(kj.eventsPerSecond)} events/s (${n(kj.eventsPerSecondWithJoin)} with the group join), ${kj.cpuSeconds.toFixed(1)} CPU s → worker at ${pct(r.eventsPerSecond, kj.eventsPerSecond)}`
       : `  kafkajs, no work: failed: ${"error" in r.kafkajs ? r.kafkajs.error : ""}`,
     `  CPU and memory: ${formatProcesses(r.processes)}; stream workers ${Math.round(r.cpuMicrosPerEvent)} µs CPU per event`,
+    `  ${formatServers(r.servers, r.events)}`,
     `  lag: ${formatLagSeries(r.lag)}`,
     `  ${formatDifferences(r)}`,
   ];
@@ -64,6 +72,7 @@ export function formatSteady(r: SteadyResult): string {
     `  producedAt → Socket.IO client (each bar matched to its event): ${formatLatency(r.socketLatency)}`,
     `  publishedAt → Socket.IO client (web relay and fan-out): ${formatLatency(r.socketFromPublished)}`,
     `  CPU and memory: ${r.processes.map((p) => `${p.name.replace("bench-", "")} ${p.windowCpuSeconds.toFixed(1)} CPU s in the window, peak RSS ${Math.round(p.peakRssMiB)} MiB`).join("; ")}; stream workers ${Math.round(r.cpuMicrosPerEvent)} µs CPU per event`,
+    `  ${formatServers(r.servers, r.windowEvents)}`,
     `  lag (every 1 s): ${formatLagSeries(r.lag, 16)}; at window end ${n(r.lagAtWindowEnd)}, max ${n(r.maxLag)}`,
     `  ${formatDifferences(r)}`,
   ];

@@ -7,6 +7,7 @@ import { runConsumerPerformance, type ConsumerPerformanceResult } from "./consum
 import { countEvents, listSymbolNames, type DataSet } from "./data-set";
 import { runKafkajsCeiling, type KafkajsCeilingResult } from "./kafkajs-ceiling";
 import { sampleLag, type LagSample } from "./lag";
+import { diffServerCpu, readServerCpu, type ServerCpu } from "./process-usage";
 import { sendEvents } from "./produce";
 import { createProduct, readProgress, readWorkerFigures, startProcesses, type BenchBase } from "./product";
 import { verifyStoredBars } from "./verify";
@@ -30,6 +31,8 @@ export type DrainResult = {
   rowsPerSecond: number;
   cpuMicrosPerEvent: number;
   processes: ProcessFigures[];
+  /** CPU seconds of PostgreSQL and the broker from the workers' start until drained. */
+  servers: ServerCpu;
   consumerPerformance: ConsumerPerformanceResult | { error: string };
   kafkajs: KafkajsCeilingResult | { error: string };
   lag: LagSample[];
@@ -72,6 +75,7 @@ export async function runDrain(
     // Let the machine settle after the ceilings before the pipeline starts.
     await sleep(2_000);
 
+    const serversBefore = readServerCpu();
     const running = await startProcesses(base, product, options.workers);
     try {
       const lag = sampleLag(product, 250, running.startedAt);
@@ -98,6 +102,7 @@ export async function runDrain(
       const end = doneAt ?? Date.now();
       const start = assignedAt ?? running.startedAt;
       const figures = await readWorkerFigures(running);
+      const servers = diffServerCpu(serversBefore, readServerCpu());
       const processes = [...running.workers, running.web].map((p) => {
         const usage = running.usage(p);
         return { name: p.name, cpuSeconds: usage?.cpuSeconds ?? 0, peakRssMiB: usage?.peakRssMiB ?? 0 };
@@ -123,6 +128,7 @@ export async function runDrain(
         rowsPerSecond: figures.rows / seconds,
         cpuMicrosPerEvent: committed > 0 ? (workerCpu * 1e6) / committed : 0,
         processes,
+        servers,
         consumerPerformance,
         kafkajs,
         lag: samples,

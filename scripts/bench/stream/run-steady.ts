@@ -25,6 +25,7 @@ import {
   type BenchBase,
   type WorkerFigures,
 } from "./product";
+import { diffServerCpu, readServerCpu, type ServerCpu } from "./process-usage";
 import type { ProcessFigures } from "./run-drain";
 import { summarizeLatencies, type LatencySummary } from "./quantiles";
 import { connectWatchers, type ReceivedBar } from "./socket-clients";
@@ -61,6 +62,8 @@ export type SteadyResult = {
   caughtUpAfter: number | null;
   cpuMicrosPerEvent: number;
   processes: (ProcessFigures & { windowCpuSeconds: number })[];
+  /** CPU seconds of PostgreSQL and the broker in the same span as `windowCpuSeconds`. */
+  servers: ServerCpu;
   comparison: BarComparison | null;
 };
 
@@ -164,6 +167,7 @@ export async function runSteady(
       await producer.connect();
       let before: WorkerFigures | null = null;
       const cpuBefore = new Map<number, number>();
+      let serversBefore = readServerCpu();
       const production = await producePaced({
         producer,
         topic: product.topics.ticks,
@@ -175,6 +179,7 @@ export async function runSteady(
         onWindowStart: async () => {
           before = await readWorkerFigures(running);
           for (const p of processes) cpuBefore.set(p.pid, running.usage(p)?.cpuSeconds ?? 0);
+          serversBefore = readServerCpu();
         },
       });
       await producer.disconnect();
@@ -196,6 +201,7 @@ export async function runSteady(
       await sleep(1_000);
       const after = await readWorkerFigures(running);
       const afterAt = Date.now();
+      const servers = diffServerCpu(serversBefore, readServerCpu());
       const samples = await lag.stop();
       const usage = processes.map((p) => {
         const u = running.usage(p);
@@ -257,6 +263,7 @@ export async function runSteady(
         caughtUpAfter: caughtUp,
         cpuMicrosPerEvent: windowApplied > 0 ? (workerWindowCpu * 1e6) / windowApplied : 0,
         processes: usage,
+        servers,
         comparison,
       };
     } finally {

@@ -24,6 +24,7 @@ function drain(
     rowsPerSecond: eventsPerSecond * 2,
     cpuMicrosPerEvent,
     processes: [],
+    servers: { postgres: 0, kafka: 0 },
     consumerPerformance: {
       messages: events,
       eventsPerSecond: ceiling,
