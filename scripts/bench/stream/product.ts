@@ -111,6 +111,20 @@ export type Running = {
   stop: () => Promise<void>;
 };
 
+/**
+ * NODE_OPTIONS of the stream workers: BENCH_STREAM_NODE_OPTIONS (V8 flags to try, e.g. a heap limit,
+ * without a rebuild) and the CPU profiler when profiling; none otherwise.
+ */
+function workerNodeOptions(profileDir: string | null): { NODE_OPTIONS?: string } {
+  const flags = [
+    process.env.BENCH_STREAM_NODE_OPTIONS ?? "",
+    profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : "",
+  ]
+    .join(" ")
+    .trim();
+  return flags ? { NODE_OPTIONS: flags } : {};
+}
+
 export async function startProcesses(
   base: BenchBase,
   product: Product,
@@ -144,9 +158,7 @@ export async function startProcesses(
     const pid = spawnProductProcess(name, "dist/workers/stream.js", {
       ...common,
       // Written when the worker exits (its SIGTERM handler ends in process.exit).
-      ...(base.profileDir
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(base.profileDir, product.name)}` }
-        : {}),
+      ...workerNodeOptions(base.profileDir && path.join(base.profileDir, product.name)),
       STREAM_METRICS_PORT: String(port),
       ...getKafkaRoleEnv(base.broker.credentials, "stream"),
     });
