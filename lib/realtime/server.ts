@@ -151,6 +151,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     socket.on("disconnect", () => stats.connections--);
   });
 
+  // One process, the default in-memory adapter: its rooms are every room there is.
+  const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
   const stopping = new AbortController();
   async function startConsumer(): Promise<void> {
     await consumer.connect();
@@ -169,10 +171,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
             continue;
           }
           const u = update.data;
+          // Socket.IO encodes a broadcast before it looks for sockets: rooms nobody watches are skipped
+          // (most symbols of a large feed have no viewer at a given moment).
           if (u.type === "symbol") {
-            io.to(symbolRoom(u.symbol)).emit("symbol:updated", u);
+            const room = symbolRoom(u.symbol);
+            if (hasMembers(room)) io.to(room).emit("symbol:updated", u);
             deps.onSymbolUpdated?.(u);
-          } else io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
+          } else if (hasMembers(moversRoom(u.windowMinutes)))
+            io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
           stats.relayed++;
           deps.onEmitted?.({
             event: u.type === "symbol" ? "symbol:updated" : "movers:updated",
@@ -240,7 +246,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       io.to(WATCHLIST_ROOM).emit("watchlist:updated", update);
     },
     /** Whether any page shows the watchlist. */
-    hasWatchlistListeners: (): boolean => (io.sockets.adapter.rooms.get(WATCHLIST_ROOM)?.size ?? 0) > 0,
+    hasWatchlistListeners: (): boolean => hasMembers(WATCHLIST_ROOM),
     /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
     emitOpsUpdated(snapshot: OpsSnapshot): void {
       io.to(OPS_ROOM).emit("ops:updated", snapshot);
