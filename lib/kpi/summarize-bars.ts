@@ -1,5 +1,5 @@
 import type { Bar } from "@/lib/kpi/types";
-import { addToVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR } from "@/lib/kpi/vwap";
+import { accumulateVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR } from "@/lib/kpi/vwap";
 
 export type BarsSummary = {
   first: Bar;
@@ -19,16 +19,17 @@ export type BarsSummary = {
  */
 export function summarizeBars(bars: readonly Bar[]): BarsSummary {
   if (bars.length === 0) throw new Error("summarizeBars needs at least one bar");
-  const sorted = [...bars].sort((a, b) => a.ts - b.ts);
+  // The series hands its days and windows over in order: copied and sorted only when they are not.
+  const sorted = isSortedByTs(bars) ? bars : [...bars].sort((a, b) => a.ts - b.ts);
   let high = -Infinity;
   let low = Infinity;
   let closeSum = 0;
-  let acc = EMPTY_VWAP_ACCUMULATOR;
+  const acc = { ...EMPTY_VWAP_ACCUMULATOR };
   for (const bar of sorted) {
     high = Math.max(high, bar.high);
     low = Math.min(low, bar.low);
     closeSum += bar.close;
-    acc = addToVwap(acc, bar);
+    accumulateVwap(acc, bar);
   }
   return {
     first: sorted[0]!,
@@ -40,4 +41,9 @@ export function summarizeBars(bars: readonly Bar[]): BarsSummary {
     vwap: computeVwap(acc),
     count: sorted.length,
   };
+}
+
+function isSortedByTs(bars: readonly Bar[]): boolean {
+  for (let i = 1; i < bars.length; i++) if (bars[i - 1]!.ts > bars[i]!.ts) return false;
+  return true;
 }

@@ -8,7 +8,7 @@ import { HOUR_MS } from "@/lib/kpi/durations";
 import { isSameBar, isSameFactBar } from "@/lib/kpi/shape-equality";
 import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
 import type { Bar, DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
-import { addToVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
+import { accumulateVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
 
 const MA_SHORT = 5;
 const MA_LONG = 20;
@@ -133,27 +133,31 @@ function recomputeFrom(
   let dayStart = from;
   while (dayStart > 0 && bars[dayStart - 1]!.tradeDate === bars[from]!.tradeDate) dayStart--;
 
-  const closes = bars.map((b) => b.close);
-  let acc: VwapAccumulator = EMPTY_VWAP_ACCUMULATOR;
+  // Only the closes the averages from `r` on can read (MA_LONG before it): the state may hold a day
+  // and more of bars, and copying them all for every batch cost more than the recomputation.
+  const base = Math.max(0, r - MA_LONG);
+  const closes = new Array<number>(bars.length - base);
+  for (let i = base; i < bars.length; i++) closes[i - base] = bars[i]!.close;
+  const acc: VwapAccumulator = { ...EMPTY_VWAP_ACCUMULATOR };
   let day = "";
   for (let i = dayStart; i < bars.length; i++) {
     const bar = bars[i]!;
     if (bar.tradeDate !== day) {
       day = bar.tradeDate;
-      acc = EMPTY_VWAP_ACCUMULATOR;
+      Object.assign(acc, EMPTY_VWAP_ACCUMULATOR);
     }
-    acc = addToVwap(acc, bar);
+    accumulateVwap(acc, bar);
     if (i < from) continue;
     const isFinal = isBarFinal(bar, i === bars.length - 1, now, config.finalGraceMs);
     let next: FactBar;
     if (i < r) {
       next = { ...bar, isFinal };
     } else {
-      const ma20 = computeSimpleMovingAverage(closes, i, MA_LONG);
+      const ma20 = computeSimpleMovingAverage(closes, i - base, MA_LONG);
       const previousEma = i > 0 ? bars[i - 1]!.ema20 : null;
       next = {
         ...bar,
-        ma5: computeSimpleMovingAverage(closes, i, MA_SHORT),
+        ma5: computeSimpleMovingAverage(closes, i - base, MA_SHORT),
         ma20,
         ema20: computeEmaStep(previousEma, bar.close, EMA_PERIOD, ma20),
         vwap: computeVwap(acc),

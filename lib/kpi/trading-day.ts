@@ -3,8 +3,16 @@ import { TZDate } from "@date-fns/tz";
 import { getDateTimeFormat } from "@/lib/kpi/cached-format";
 import { MINUTE_MS } from "@/lib/kpi/durations";
 
+// By time zone, in front of the shared cache (whose key is built from the options on every call).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function getFormatter(timeZone: string): Intl.DateTimeFormat {
-  return getDateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = getDateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    formatters.set(timeZone, format);
+  }
+  return format;
 }
 
 /**

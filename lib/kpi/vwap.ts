@@ -5,16 +5,18 @@ export function computeTypicalPrice(bar: Pick<Bar, "high" | "low" | "close">): n
   return (bar.high + bar.low + bar.close) / 3;
 }
 
-/** Running totals of a VWAP; start from {@link EMPTY_VWAP_ACCUMULATOR}. */
+/** Running totals of a VWAP; start from a copy of {@link EMPTY_VWAP_ACCUMULATOR}. */
 export type VwapAccumulator = { priceVolume: number; volume: number };
 
-export const EMPTY_VWAP_ACCUMULATOR: VwapAccumulator = { priceVolume: 0, volume: 0 };
+export const EMPTY_VWAP_ACCUMULATOR: Readonly<VwapAccumulator> = Object.freeze({ priceVolume: 0, volume: 0 });
 
-export function addToVwap(acc: VwapAccumulator, bar: Bar): VwapAccumulator {
-  return {
-    priceVolume: acc.priceVolume + computeTypicalPrice(bar) * bar.volume,
-    volume: acc.volume + bar.volume,
-  };
+/**
+ * Adds a bar to running totals, in place (no object per bar: the stream worker runs a day's bars
+ * through them for each batch). Start from a copy of {@link EMPTY_VWAP_ACCUMULATOR}.
+ */
+export function accumulateVwap(acc: VwapAccumulator, bar: Bar): void {
+  acc.priceVolume = acc.priceVolume + computeTypicalPrice(bar) * bar.volume;
+  acc.volume = acc.volume + bar.volume;
 }
 
 /**
