@@ -55,6 +55,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ STREAM_MAX_CACHED_SYMBOLS: "-1" })).toThrow(/STREAM_MAX_CACHED_SYMBOLS/);
   });
 
+  it("bounds the stream worker's batches by a fetch size of 1 MiB unless set, never below 1 KiB", () => {
+    expect(parseEnv({}).STREAM_FETCH_MAX_BYTES).toBe(1_048_576);
+    expect(parseEnv({ STREAM_FETCH_MAX_BYTES: "16384" }).STREAM_FETCH_MAX_BYTES).toBe(16_384);
+    expect(() => parseEnv({ STREAM_FETCH_MAX_BYTES: "512" })).toThrow(/STREAM_FETCH_MAX_BYTES/);
+    expect(() => parseEnv({ STREAM_FETCH_MAX_BYTES: "1.5" })).toThrow(/STREAM_FETCH_MAX_BYTES/);
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseEnv({ PORT: "" }).PORT).toBe(3000);
   });

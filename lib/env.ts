@@ -128,6 +128,17 @@ export const envSchema = {
   MAX_REGISTERED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** Symbols whose state the stream worker keeps in memory; the least recently used are evicted. */
   STREAM_MAX_CACHED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  /**
+   * Most bytes the stream worker fetches per partition per request, which bounds a batch (one
+   * transaction): smaller batches hold less in memory and can be interrupted more often, larger ones
+   * spread each transaction's fixed cost over more events.
+   */
+  STREAM_FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1_048_576)
+    .default(1_048_576),
   RAW_TICKS_RETENTION_HOURS: z.coerce
     .number()
     .min(0)

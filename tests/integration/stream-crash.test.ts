@@ -53,6 +53,9 @@ describe("crash test: kill -9 the stream worker at random points during a replay
         TOPIC_TICKS_DLQ: topics.ticksDlq,
         STREAM_GROUP_ID: groupId,
         STREAM_SESSION_TIMEOUT_MS: "6000",
+        // Small batches (about 60 events): many points between transactions to be killed at, however
+        // fast the worker gets (with 1 MiB batches a partition's whole replay could be one transaction).
+        STREAM_FETCH_MAX_BYTES: "16384",
         KPI_WINDOWS: WINDOWS.join(","),
         LOG_LEVEL: "warn",
         STREAM_METRICS_PORT: "0",

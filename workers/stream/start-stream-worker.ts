@@ -46,6 +46,8 @@ export type StreamWorkerOptions = {
   symbolPolicy: SymbolPolicy;
   /** STREAM_MAX_CACHED_SYMBOLS: symbols whose state stays in memory between batches. */
   maxCachedSymbols: number;
+  /** STREAM_FETCH_MAX_BYTES: most bytes fetched per partition per request (bounds a batch); 1 MiB unless set. */
+  fetchMaxBytes?: number;
   /** How long a refused symbol is refused without asking PostgreSQL again; 30 s unless set. */
   refusalTtlMs?: number;
   rawTicksRetentionHours: number;
@@ -190,6 +192,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const consumer = createConsumer(options.kafka, {
     groupId: options.groupId,
     sessionTimeoutMs: options.sessionTimeoutMs,
+    maxBytesPerPartition: options.fetchMaxBytes,
     restartOnFailure: (error) => {
       // An expected broker condition was already logged as one line by the kafkajs log (lib/kafka/kafkajs-log).
       if (isTransientKafkaError(error)) logger.debug({ err: describeError(error) }, "consumer restarts");
