@@ -34,6 +34,8 @@ export function createThrottledPass(options: ThrottledPassOptions) {
   function kick(): void {
     if (timer !== undefined || running !== null || !options.hasWork()) return;
     timer = setTimeout(start, Math.max(0, lastStartedAt + options.intervalMs - Date.now()));
+    // A pending pass never keeps a process alive on its own: whoever stops calls flush().
+    (timer as { unref?: () => void }).unref?.();
   }
 
   return {
