@@ -2,7 +2,12 @@ import type { DbOrTx } from "@/lib/db/client";
 import { getDayMoversRanking } from "@/lib/db/queries/daily-stats";
 import { listTopMovers } from "@/lib/db/queries/kpi-snapshots";
 import { mergeProducedRanges, type ProducedRange } from "@/lib/events/produced-at-headers";
-import { getKpiUpdateKey, kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import {
+  getKpiUpdateKey,
+  kpiUpdateV1Schema,
+  type KpiUpdateV1,
+  type SymbolKpiUpdateV1,
+} from "@/lib/events/kpi-update-v1";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
@@ -50,8 +55,11 @@ export function addTouchedRankings(
  * The `market.kpis` symbol events of committed changes: per symbol its changed bars (newest last), its
  * newest changed day and newest window of each length. No database read: they go out at once.
  */
-export function buildSymbolUpdates(changes: ReadonlyMap<string, SeriesChanges>, now: number): KpiUpdateV1[] {
-  const updates: KpiUpdateV1[] = [];
+export function buildSymbolUpdates(
+  changes: ReadonlyMap<string, SeriesChanges>,
+  now: number,
+): SymbolKpiUpdateV1[] {
+  const updates: SymbolKpiUpdateV1[] = [];
   for (const [symbol, change] of changes) {
     if (change.bars.length === 0 && change.days.length === 0) continue;
     updates.push({

@@ -165,8 +165,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       const produced = summarizeProducedAt(ticks);
       await sendUpdates(
         toKpiMessages(updates).map((message, i) => {
-          const u = updates[i]!;
-          const range = u.type === "symbol" ? produced.bySymbol.get(u.symbol) : undefined;
+          const range = produced.bySymbol.get(updates[i]!.symbol);
           return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
         }),
       );
