@@ -133,7 +133,8 @@ test.describe("watchlist", () => {
     await page.reload();
     await expect(watchlist.sortHeader("last")).toHaveAttribute("aria-sort", "ascending");
     await expect(watchlist.filter).toHaveValue("WL");
-    expect((await watchlist.symbols()).every((s) => s.startsWith("WL"))).toBe(true);
+    // The restored filter shows in the field a frame before the rows follow it: the rows are awaited.
+    await expect.poll(async () => (await watchlist.symbols()).every((s) => s.startsWith("WL"))).toBe(true);
 
     // Without parameters the last view comes back from localStorage, and the URL says so again.
     await watchlist.open();
