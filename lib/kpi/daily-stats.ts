@@ -1,5 +1,5 @@
 import { computePercentChange } from "@/lib/kpi/percent-change";
-import { summarizeBars } from "@/lib/kpi/summarize-bars";
+import { summarizeBars, type BarsSummary } from "@/lib/kpi/summarize-bars";
 import type { Bar, DailyStat } from "@/lib/kpi/types";
 
 /**
@@ -13,7 +13,16 @@ export function computeDailyStats(
   bars: readonly Bar[],
   prevClose: number | null,
 ): DailyStat {
-  const s = summarizeBars(bars);
+  return computeDailyStatsFromSummary(symbol, tradeDate, summarizeBars(bars), prevClose);
+}
+
+/** {@link computeDailyStats} from the summary of the day's bars (the stream worker keeps it running). */
+export function computeDailyStatsFromSummary(
+  symbol: string,
+  tradeDate: string,
+  s: BarsSummary,
+  prevClose: number | null,
+): DailyStat {
   return {
     symbol,
     tradeDate,

@@ -250,3 +250,54 @@ describe("property: arrival order does not matter", () => {
     );
   });
 });
+
+describe("property: the day checkpoint changes nothing", () => {
+  it("gives every batch the rows a state without one gives, live-like batches across days with trims", () => {
+    const stepArb = fc.record({
+      // What the batch does: append new minutes, revise the newest bar, or revise an older one.
+      kind: fc.constantFrom("append", "append", "append", "reviseNewest", "reviseOlder"),
+      gap: fc.integer({ min: 1, max: 400 }),
+      count: fc.integer({ min: 1, max: 4 }),
+      back: fc.integer({ min: 0, max: 60 }),
+      close: fc.double({ min: 50, max: 150, noNaN: true }),
+      volume: fc.integer({ min: 0, max: 10_000 }),
+      trim: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 1, maxLength: 120 }), (steps) => {
+        const withCheckpoint = fresh();
+        const without = fresh();
+        let minute = 0;
+        for (const step of steps) {
+          const bars = withCheckpoint.bars;
+          const older = bars[Math.max(0, bars.length - 1 - step.back)];
+          const revised =
+            step.kind === "reviseNewest"
+              ? bars[bars.length - 1]
+              : older && canRecomputeFrom(withCheckpoint, older.ts)
+                ? older
+                : undefined;
+          let batch: Bar[];
+          if (step.kind === "append" || !revised) {
+            batch = Array.from({ length: step.count }, (_, k) => {
+              minute += k === 0 ? step.gap : 1;
+              return bar(DAY1 + minute * M, step.close + k, step.volume + k);
+            });
+          } else {
+            batch = [{ ...bar(revised.ts, step.close, step.volume), high: step.close + 3 }];
+          }
+          const now = DAY1 + minute * M + 10_000;
+          without.day = null;
+          const expected = applyRevisions(without, batch, now);
+          expect(applyRevisions(withCheckpoint, batch, now)).toEqual(expected);
+          if (step.trim) {
+            trimSeries(withCheckpoint, 5);
+            trimSeries(without, 5);
+          }
+        }
+        expect(withCheckpoint.bars).toEqual(without.bars);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

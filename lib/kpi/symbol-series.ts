@@ -1,6 +1,6 @@
 import { createFactBar, toBar } from "@/lib/kpi/bar";
 import { isBarFinal } from "@/lib/kpi/bar-finality";
-import { computeDailyStats } from "@/lib/kpi/daily-stats";
+import { computeDailyStatsFromSummary } from "@/lib/kpi/daily-stats";
 import { computeEmaStep } from "@/lib/kpi/ema";
 import { computeSimpleMovingAverage } from "@/lib/kpi/moving-average";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
@@ -8,7 +8,14 @@ import { HOUR_MS } from "@/lib/kpi/durations";
 import { isSameBar, isSameFactBar } from "@/lib/kpi/shape-equality";
 import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
 import type { Bar, DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
-import { accumulateVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
+import {
+  addToSummary,
+  copyRunningSummary,
+  createRunningSummary,
+  finishSummary,
+  type RunningSummary,
+} from "@/lib/kpi/summarize-bars";
+import { computeVwap } from "@/lib/kpi/vwap";
 
 const MA_SHORT = 5;
 const MA_LONG = 20;
@@ -30,7 +37,31 @@ export type SeriesConfig = {
  * with `ts >= bars[0].ts` (it is contiguous up to the newest bar); `hasAllHistory` says that bars[0]
  * is the symbol's first bar ever. The stream worker builds it from PostgreSQL and keeps it in step.
  */
-export type SeriesState = { config: SeriesConfig; bars: FactBar[]; hasAllHistory: boolean };
+export type SeriesState = {
+  config: SeriesConfig;
+  bars: FactBar[];
+  hasAllHistory: boolean;
+  /** Running totals of a day's first bars, or null: see {@link DayCheckpoint}. */
+  day: DayCheckpoint | null;
+};
+
+/**
+ * The totals of one trading day from its first bar up to `lastTs`, kept with the state so that a batch
+ * appending to the day sums only the bars after it (summing the whole day again for every batch was
+ * the worker's largest cost at high rates). Valid while no bar at or before `lastTs` changes: a
+ * recomputation from such a bar drops it. Taken {@link CHECKPOINT_BEHIND} bars before the newest, so
+ * that appending a bar or revising the newest one (which recompute from the bar before) can use it.
+ */
+type DayCheckpoint = {
+  tradeDate: string;
+  /** The newest bar the totals include. */
+  lastTs: number;
+  /** Close of the bar before the day's first (the previous trading day's close), or null. */
+  prevClose: number | null;
+  summary: RunningSummary;
+};
+
+const CHECKPOINT_BEHIND = 2;
 
 /** What one application of revisions changed: rows to upsert. */
 export type SeriesChanges = { bars: FactBar[]; days: DailyStat[]; windows: WindowKpi[] };
@@ -43,7 +74,7 @@ export function createSeriesState(
   hasAllHistory: boolean,
 ): SeriesState {
   const bars = [...stored].sort((a, b) => a.ts - b.ts);
-  return { config, bars, hasAllHistory };
+  return { config, bars, hasAllHistory, day: null };
 }
 
 /**
@@ -128,25 +159,36 @@ function recomputeFrom(
   now: number,
 ): SeriesChanges {
   const { bars, config } = state;
+  if (state.day && state.day.lastTs >= bars[r]!.ts) state.day = null;
   const changed: FactBar[] = [];
+  const days: DailyStat[] = [];
   const from = Math.max(0, r - 1);
-  let dayStart = from;
-  while (dayStart > 0 && bars[dayStart - 1]!.tradeDate === bars[from]!.tradeDate) dayStart--;
+  const start = startDayTotals(state, from);
+  let { summary, prevClose } = start;
 
   // Only the closes the averages from `r` on can read (MA_LONG before it): the state may hold a day
   // and more of bars, and copying them all for every batch cost more than the recomputation.
   const base = Math.max(0, r - MA_LONG);
   const closes = new Array<number>(bars.length - base);
   for (let i = base; i < bars.length; i++) closes[i - base] = bars[i]!.close;
-  const acc: VwapAccumulator = { ...EMPTY_VWAP_ACCUMULATOR };
-  let day = "";
-  for (let i = dayStart; i < bars.length; i++) {
+  const checkpointAt = bars.length - 1 - CHECKPOINT_BEHIND;
+  for (let i = start.index; i < bars.length; i++) {
     const bar = bars[i]!;
-    if (bar.tradeDate !== day) {
-      day = bar.tradeDate;
-      Object.assign(acc, EMPTY_VWAP_ACCUMULATOR);
+    if (i > start.index && bar.tradeDate !== bars[i - 1]!.tradeDate) {
+      // Every day from r's on is stored again (the one ending before r is not).
+      if (i - 1 >= r) days.push(finishDay(config.symbol, bars[i - 1]!.tradeDate, summary, prevClose));
+      prevClose = bars[i - 1]!.close;
+      summary = createRunningSummary();
     }
-    accumulateVwap(acc, bar);
+    addToSummary(summary, bar);
+    if (i === checkpointAt) {
+      state.day = {
+        tradeDate: bar.tradeDate,
+        lastTs: bar.ts,
+        prevClose,
+        summary: copyRunningSummary(summary),
+      };
+    }
     if (i < from) continue;
     const isFinal = isBarFinal(bar, i === bars.length - 1, now, config.finalGraceMs);
     let next: FactBar;
@@ -160,7 +202,7 @@ function recomputeFrom(
         ma5: computeSimpleMovingAverage(closes, i - base, MA_SHORT),
         ma20,
         ema20: computeEmaStep(previousEma, bar.close, EMA_PERIOD, ma20),
-        vwap: computeVwap(acc),
+        vwap: computeVwap(summary.vwap),
         isFinal,
       };
     }
@@ -168,23 +210,47 @@ function recomputeFrom(
     if (differs) bars[i] = next;
     if (differs || revised.has(bar.ts)) changed.push(next);
   }
-  return { bars: changed, days: recomputeDays(state, r), windows: recomputeWindows(state, r) };
+  days.push(finishDay(config.symbol, bars[bars.length - 1]!.tradeDate, summary, prevClose));
+  return { bars: changed, days, windows: recomputeWindows(state, r) };
 }
 
-function recomputeDays(state: SeriesState, r: number): DailyStat[] {
-  const { bars, config } = state;
-  const days: DailyStat[] = [];
-  let start = r;
-  while (start > 0 && bars[start - 1]!.tradeDate === bars[r]!.tradeDate) start--;
-  while (start < bars.length) {
-    const tradeDate = bars[start]!.tradeDate;
-    let end = start;
-    while (end < bars.length && bars[end]!.tradeDate === tradeDate) end++;
-    const prevClose = start > 0 ? bars[start - 1]!.close : null;
-    days.push(computeDailyStats(config.symbol, tradeDate, bars.slice(start, end), prevClose));
-    start = end;
+function finishDay(
+  symbol: string,
+  tradeDate: string,
+  summary: RunningSummary,
+  prevClose: number | null,
+): DailyStat {
+  return computeDailyStatsFromSummary(symbol, tradeDate, finishSummary(summary), prevClose);
+}
+
+/**
+ * Where the day totals of a recomputation from `from` start: after the state's checkpoint when it
+ * covers only bars of `from`'s day before it, else at the day's first bar.
+ */
+function startDayTotals(
+  state: SeriesState,
+  from: number,
+): { index: number; summary: RunningSummary; prevClose: number | null } {
+  const { bars } = state;
+  const bar = bars[from]!;
+  const checkpoint = state.day;
+  if (checkpoint && checkpoint.tradeDate === bar.tradeDate && checkpoint.lastTs < bar.ts) {
+    const at = findLowerBound(bars, checkpoint.lastTs);
+    if (bars[at]?.ts !== checkpoint.lastTs)
+      throw new Error(`day checkpoint of ${state.config.symbol} lost its bar`);
+    return {
+      index: at + 1,
+      summary: copyRunningSummary(checkpoint.summary),
+      prevClose: checkpoint.prevClose,
+    };
   }
-  return days;
+  let dayStart = from;
+  while (dayStart > 0 && bars[dayStart - 1]!.tradeDate === bar.tradeDate) dayStart--;
+  return {
+    index: dayStart,
+    summary: createRunningSummary(),
+    prevClose: dayStart > 0 ? bars[dayStart - 1]!.close : null,
+  };
 }
 
 function recomputeWindows(state: SeriesState, r: number): WindowKpi[] {
@@ -216,5 +282,7 @@ export function trimSeries(state: SeriesState, slack = 500): void {
   if (cut > slack) {
     bars.splice(0, cut);
     state.hasAllHistory = false;
+    // The first day kept may have lost its start: a checkpoint of it (or before it) no longer adds up.
+    if (state.day && state.day.tradeDate <= bars[0]!.tradeDate) state.day = null;
   }
 }

@@ -218,7 +218,7 @@ describe("alert storage", () => {
     await upsertFactPrices(database.db, stored.bars);
     // Memory holds today only (as after trimming); the change is today's first bar.
     const today = everything.bars.filter((b) => b.tradeDate === "2026-03-13");
-    const state: SeriesState = { config, bars: today, hasAllHistory: false };
+    const state: SeriesState = { config, bars: today, hasAllHistory: false, day: null };
     const changes = new Map([["GAP", { bars: [today[0]!], days: [], windows: [] }]]);
     const runtime = startAlertRuntime({
       db: database.db,
