@@ -37,11 +37,19 @@ export function readE2eState(): E2eState {
   return JSON.parse(readFileSync(STATE_FILE, "utf8")) as E2eState;
 }
 
-/** Starts a built product process (dist/…) detached, logging to .data/e2e/<name>.log. */
-export function spawnProductProcess(name: string, script: string, env: Record<string, string>): number {
+/**
+ * Starts a built product process (dist/…) detached, logging to .data/e2e/<name>.log; `nodeFlags` go
+ * before the script (e.g. the stream worker's STREAM_WORKER_NODE_FLAGS).
+ */
+export function spawnProductProcess(
+  name: string,
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): number {
   mkdirSync(E2E_DIR, { recursive: true });
   const log = openSync(path.join(E2E_DIR, `${name}.log`), "a");
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeFlags, script], {
     env: { ...process.env, ...env },
     stdio: ["ignore", log, log],
     detached: true,

@@ -21,6 +21,7 @@ import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 
 import { parseHistogram, type HistogramBucket } from "./histogram";
 import { watchProcesses, type ProcessUsage } from "./process-usage";
+import { STREAM_WORKER_NODE_FLAGS } from "@/workers/stream/node-flags";
 
 export const PARTITIONS = 3;
 const LATENCY_HISTOGRAM = "tickstream_stream_produced_to_committed_seconds";
@@ -125,6 +126,15 @@ function workerNodeOptions(profileDir: string | null): { NODE_OPTIONS?: string }
   return flags ? { NODE_OPTIONS: flags } : {};
 }
 
+/**
+ * The stream workers' V8 flags: the product's (STREAM_WORKER_NODE_FLAGS, as `npm start` passes them),
+ * or BENCH_STREAM_WORKER_FLAGS instead when set ("" for none), to measure what they trade.
+ */
+function workerNodeFlags(): readonly string[] {
+  const replaced = process.env.BENCH_STREAM_WORKER_FLAGS;
+  return replaced === undefined ? STREAM_WORKER_NODE_FLAGS : replaced.split(/\s+/).filter(Boolean);
+}
+
 export async function startProcesses(
   base: BenchBase,
   product: Product,
@@ -155,13 +165,18 @@ export async function startProcesses(
   for (let i = 1; i <= workerCount; i++) {
     const port = await findFreePort();
     const name = `bench-stream-${i}`;
-    const pid = spawnProductProcess(name, "dist/workers/stream.js", {
-      ...common,
-      // Written when the worker exits (its SIGTERM handler ends in process.exit).
-      ...workerNodeOptions(base.profileDir && path.join(base.profileDir, product.name)),
-      STREAM_METRICS_PORT: String(port),
-      ...getKafkaRoleEnv(base.broker.credentials, "stream"),
-    });
+    const pid = spawnProductProcess(
+      name,
+      "dist/workers/stream.js",
+      {
+        ...common,
+        // Written when the worker exits (its SIGTERM handler ends in process.exit).
+        ...workerNodeOptions(base.profileDir && path.join(base.profileDir, product.name)),
+        STREAM_METRICS_PORT: String(port),
+        ...getKafkaRoleEnv(base.broker.credentials, "stream"),
+      },
+      workerNodeFlags(),
+    );
     spawned.push({ name, pid, metricsUrl: `http://127.0.0.1:${port}/metrics` });
     watcher.add(pid);
   }

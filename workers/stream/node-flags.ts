@@ -1,0 +1,20 @@
+/**
+ * The V8 flags the stream worker runs with, wherever it is launched (`npm start`, the `worker:stream`
+ * script the container runs, the stream benchmark; a test pins package.json to this list).
+ *
+ * A batch's objects live across its database round trips, so they outlive a young-generation
+ * collection and are promoted; on a machine with plenty of memory V8 then lets both generations grow
+ * far beyond the live set (a 134 MB young generation and an old generation collected only at 3–4× its
+ * live size), and the pages it touched stay resident. Measured on the 10,000-symbol drain
+ * (`npm run bench -- stream --only=drain-10k`): peak RSS 640–690 MiB without these flags, 400–410 MiB
+ * with them, at the same rate. The price is the extra collections: the 1,000-symbol drain takes 55
+ * instead of 40 µs of worker CPU per event (19,000 instead of 23,000–26,000 events/s), steady
+ * 10,000/s about 10% more. `BENCH_STREAM_WORKER_FLAGS=""` runs the benchmark without them. Not a heap
+ * limit: a cap near the live set made the worker thrash at high rates.
+ */
+export const STREAM_WORKER_NODE_FLAGS: readonly string[] = [
+  // Young generation ≤ 3 × 16 MB (the default grows to 134 MB here).
+  "--max-semi-space-size=16",
+  // Old generation grows to 1.5× its live size before the next full collection.
+  "--heap-growing-percent=50",
+];
