@@ -5,8 +5,9 @@ import { symbolSchema } from "@/lib/events/symbol";
 import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 // Every object of this contract is strict (unknown keys are an error, not stripped). The producer
-// parses each update before sending (toKpiMessages), so a field the stream worker computes but this
-// contract lacks fails there and in the tests instead of vanishing from every live update; tieSchema
+// parses updates before sending (toKpiMessages: the first symbol update of each pass and every movers
+// update), so a field the stream worker computes but this contract lacks fails there and in the tests
+// instead of vanishing from every live update; tieSchema
 // makes the same mismatch fail typecheck first. The price for consumers of market.kpis: an update that
 // carries a field their schema does not know is rejected (the web instance counts it as invalid and
 // browsers keep their REST data), so a new field is a breaking change and gets a new version of the

@@ -73,6 +73,15 @@ describe("toKpiMessages", () => {
     const withExtra = { ...symbolUpdate, bars: symbolUpdate.bars.map((b) => ({ ...b, rsi14: 50 })) };
     expect(() => toKpiMessages([withExtra])).toThrow(/rsi14/);
   });
+
+  it("checks every movers update, wherever it comes in the call", () => {
+    const [symbolUpdate, moversUpdate] = computeUpdates();
+    if (symbolUpdate?.type !== "symbol" || moversUpdate?.type !== "movers")
+      throw new Error("unexpected updates");
+    const badMovers = { ...moversUpdate, gainers: moversUpdate.gainers.map((m) => ({ ...m, rank: 0.5 })) };
+    expect(() => toKpiMessages([symbolUpdate, moversUpdate])).not.toThrow();
+    expect(() => toKpiMessages([symbolUpdate, symbolUpdate, badMovers])).toThrow(/rank|int/i);
+  });
 });
 
 describe("buildSymbolUpdates and addTouchedRankings", () => {

@@ -145,7 +145,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       })
     : null;
   const sendUpdates = async (messages: OutMessage<KpiUpdateV1>[]) => {
-    // Validated by toKpiMessages; sent as the JSON text of what was validated.
+    // Checked against the contract by toKpiMessages; sent as JSON text.
     await sendTextBatch(
       liveProducer,
       topics.kpis,
