@@ -17,7 +17,8 @@ import {
   dropScratchDatabase,
   getProcessGroups,
 } from "@/scripts/stack/scratch";
-import { spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
+import { E2E_DIR, spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
+import { isAlive } from "@/scripts/stack/proc";
 
 import { parseHistogram, type HistogramBucket } from "./histogram";
 import { watchProcesses, type ProcessUsage } from "./process-usage";
@@ -233,20 +234,39 @@ export async function readWorkerFigures(running: Running): Promise<WorkerFigures
   };
 }
 
-/** Waits until the workers hold every partition between them and the web server answers. */
+/** A product process ended during a run (a bad flag, a failed start, a crash). */
+export class ProductProcessExited extends Error {}
+
+/** Throws {@link ProductProcessExited} when a worker or the web server is gone: the run cannot go on. */
+export function assertAllAlive(running: Running): void {
+  for (const p of [...running.workers, running.web]) {
+    if (!isAlive(p.pid))
+      throw new ProductProcessExited(
+        `${p.name} (pid ${p.pid}) exited; its log: ${path.join(E2E_DIR, `${p.name}.log`)}`,
+      );
+  }
+}
+
+/**
+ * Waits until the workers hold every partition between them and the web server answers; fails at once
+ * when one of them has exited instead of waiting out the timeout.
+ */
 export async function waitUntilReady(running: Running, timeoutMs = 120_000): Promise<void> {
-  await pollUntil(async () => (await readWorkerFigures(running)).assigned === PARTITIONS, {
-    timeoutMs,
-    intervalMs: 250,
-    what: "the stream workers to hold every partition",
-    isRetriable: () => true,
-  });
-  await pollUntil(async () => (await fetch(`${running.webUrl}/api/health`)).status > 0, {
-    timeoutMs,
-    intervalMs: 250,
-    what: "the web server to answer",
-    isRetriable: () => true,
-  });
+  const isRetriable = (error: unknown) => !(error instanceof ProductProcessExited);
+  await pollUntil(
+    async () => {
+      assertAllAlive(running);
+      return (await readWorkerFigures(running)).assigned === PARTITIONS;
+    },
+    { timeoutMs, intervalMs: 250, what: "the stream workers to hold every partition", isRetriable },
+  );
+  await pollUntil(
+    async () => {
+      assertAllAlive(running);
+      return (await fetch(`${running.webUrl}/api/health`)).status > 0;
+    },
+    { timeoutMs, intervalMs: 250, what: "the web server to answer", isRetriable },
+  );
 }
 
 /** Events stored (offsets committed with their rows) and events on the topic, for the lag. */

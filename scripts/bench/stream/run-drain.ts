@@ -9,7 +9,15 @@ import { runKafkajsCeiling, type KafkajsCeilingResult } from "./kafkajs-ceiling"
 import { sampleLag, type LagSample } from "./lag";
 import { diffServerCpu, readServerCpu, type ServerCpu } from "./process-usage";
 import { sendEvents } from "./produce";
-import { createProduct, readProgress, readWorkerFigures, startProcesses, type BenchBase } from "./product";
+import {
+  assertAllAlive,
+  createProduct,
+  ProductProcessExited,
+  readProgress,
+  readWorkerFigures,
+  startProcesses,
+  type BenchBase,
+} from "./product";
 import { verifyStoredBars } from "./verify";
 
 export type ProcessFigures = { name: string; cpuSeconds: number; peakRssMiB: number };
@@ -83,6 +91,7 @@ export async function runDrain(
       let doneAt: number | null = null;
       await pollUntil(
         async () => {
+          assertAllAlive(running);
           if (assignedAt === null) {
             const figures = await readWorkerFigures(running).catch(() => null);
             if (figures && figures.assigned > 0) assignedAt = Date.now();
@@ -95,9 +104,12 @@ export async function runDrain(
           timeoutMs: options.timeoutMs,
           intervalMs: 100,
           what: `the drain of ${events} events`,
-          isRetriable: () => true,
+          isRetriable: (error) => !(error instanceof ProductProcessExited),
         },
-      ).catch(() => undefined);
+      ).catch((error: unknown) => {
+        // Not drained in time is a figure of the run; a process gone is the end of it.
+        if (error instanceof ProductProcessExited) throw error;
+      });
       const samples = await lag.stop();
       const end = doneAt ?? Date.now();
       const start = assignedAt ?? running.startedAt;
