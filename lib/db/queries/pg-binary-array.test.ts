@@ -28,4 +28,19 @@ describe("encodeBinaryArray", () => {
     expect(encodeBinaryArray(["2026-02-30"], "date")).toBeNull();
     expect(encodeBinaryArray(["12/03/2026"], "date")).toBeNull();
   });
+
+  it("converts each date of a run of equal ones the same, a bad one among good ones included", () => {
+    const days = (buffer: Buffer | null) => {
+      if (!buffer) return null;
+      const n = buffer.readInt32BE(12);
+      return Array.from({ length: n }, (_, i) => buffer.readInt32BE(20 + i * 8 + 4));
+    };
+    // 2026-03-12 is day 9,567 after 2000-01-01.
+    expect(days(encodeBinaryArray(["2026-03-12", "2026-03-12", "2026-03-13"], "date"))).toEqual([
+      9567, 9567, 9568,
+    ]);
+    expect(encodeBinaryArray(["2026-03-12", "2026-02-30", "2026-02-30"], "date")).toBeNull();
+    expect(encodeBinaryArray(["2026-02-30"], "date")).toBeNull();
+    expect(days(encodeBinaryArray(["2026-03-13", "2026-03-13"], "date"))).toEqual([9568, 9568]);
+  });
 });

@@ -33,8 +33,19 @@ function toPgMicros(value: unknown): number | null {
   return Number.isSafeInteger(micros) ? micros : null;
 }
 
+// The last date converted: a batch's rows mostly share their trading date, and checking a date string
+// (a regex, a parse and a format back) for each of them was 3% of the stream worker's time.
+let lastDate: { text: string; days: number | null } = { text: "", days: null };
+
 function toPgDays(value: unknown): number | null {
-  if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  if (typeof value !== "string") return null;
+  if (value === lastDate.text) return lastDate.days;
+  lastDate = { text: value, days: parsePgDays(value) };
+  return lastDate.days;
+}
+
+function parsePgDays(value: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
   const ms = Date.parse(value);
   // Not a calendar date (2026-02-30 would roll over to March): sent as text for the server to refuse.
   if (!Number.isFinite(ms) || new Date(ms).toISOString().slice(0, 10) !== value) return null;
