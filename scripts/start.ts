@@ -20,6 +20,7 @@ import { loadEnvFiles } from "./stack/env-file";
 import { bringDownInfra, bringUpInfra } from "./stack/infra";
 import { DATA_DIR, ROOT_DIR, RUN_DIR } from "./stack/paths";
 import { isAlive, say, StackError } from "./stack/proc";
+import { STREAM_WORKER_NODE_FLAGS } from "@/workers/stream/node-flags";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -227,7 +228,7 @@ async function main(): Promise<void> {
     services.push({
       name: "stream",
       command: process.execPath,
-      args: [...runtime, file("workers/stream")],
+      args: [...STREAM_WORKER_NODE_FLAGS, ...runtime, file("workers/stream")],
       env: {
         ...baseEnv,
         ...getKafkaRoleEnv(infra.kafka.credentials, "stream"),

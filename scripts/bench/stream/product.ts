@@ -22,6 +22,7 @@ import { isAlive } from "@/scripts/stack/proc";
 
 import { parseHistogram, type HistogramBucket } from "./histogram";
 import { watchProcesses, type ProcessUsage } from "./process-usage";
+import { STREAM_WORKER_NODE_FLAGS } from "@/workers/stream/node-flags";
 
 export const PARTITIONS = 3;
 const LATENCY_HISTOGRAM = "tickstream_stream_produced_to_committed_seconds";
@@ -127,11 +128,12 @@ function workerNodeOptions(profileDir: string | null): { NODE_OPTIONS?: string }
 }
 
 /**
- * V8 flags to try on the stream workers' command line (BENCH_STREAM_WORKER_FLAGS, space-separated), for
- * those NODE_OPTIONS refuses (e.g. --heap-growing-percent); none unless set.
+ * The stream workers' V8 flags: the product's (STREAM_WORKER_NODE_FLAGS, as `npm start` passes them),
+ * or BENCH_STREAM_WORKER_FLAGS instead when set ("" for none), to measure what they trade.
  */
 function workerNodeFlags(): readonly string[] {
-  return (process.env.BENCH_STREAM_WORKER_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  const replaced = process.env.BENCH_STREAM_WORKER_FLAGS;
+  return replaced === undefined ? STREAM_WORKER_NODE_FLAGS : replaced.split(/\s+/).filter(Boolean);
 }
 
 export async function startProcesses(
