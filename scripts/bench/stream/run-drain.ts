@@ -106,9 +106,13 @@ export async function runDrain(
           what: `the drain of ${events} events`,
           isRetriable: (error) => !(error instanceof ProductProcessExited),
         },
-      ).catch((error: unknown) => {
-        // Not drained in time is a figure of the run; a process gone is the end of it.
-        if (error instanceof ProductProcessExited) throw error;
+      ).catch(async (error: unknown) => {
+        // Not drained in time is a figure of the run; a process gone is the end of it (and of the
+        // lag sampler, which would otherwise go on reading a product that is being disposed).
+        if (error instanceof ProductProcessExited) {
+          await lag.stop();
+          throw error;
+        }
       });
       const samples = await lag.stop();
       const end = doneAt ?? Date.now();
