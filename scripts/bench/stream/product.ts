@@ -237,6 +237,9 @@ export async function readWorkerFigures(running: Running): Promise<WorkerFigures
 /** A product process ended during a run (a bad flag, a failed start, a crash). */
 export class ProductProcessExited extends Error {}
 
+/** A poll over a running product retries anything but a process gone (it will not come back). */
+export const isRetriableUnlessExited = (error: unknown): boolean => !(error instanceof ProductProcessExited);
+
 /** Throws {@link ProductProcessExited} when a worker or the web server is gone: the run cannot go on. */
 export function assertAllAlive(running: Running): void {
   for (const p of [...running.workers, running.web]) {
@@ -252,20 +255,24 @@ export function assertAllAlive(running: Running): void {
  * when one of them has exited instead of waiting out the timeout.
  */
 export async function waitUntilReady(running: Running, timeoutMs = 120_000): Promise<void> {
-  const isRetriable = (error: unknown) => !(error instanceof ProductProcessExited);
   await pollUntil(
     async () => {
       assertAllAlive(running);
       return (await readWorkerFigures(running)).assigned === PARTITIONS;
     },
-    { timeoutMs, intervalMs: 250, what: "the stream workers to hold every partition", isRetriable },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      what: "the stream workers to hold every partition",
+      isRetriable: isRetriableUnlessExited,
+    },
   );
   await pollUntil(
     async () => {
       assertAllAlive(running);
       return (await fetch(`${running.webUrl}/api/health`)).status > 0;
     },
-    { timeoutMs, intervalMs: 250, what: "the web server to answer", isRetriable },
+    { timeoutMs, intervalMs: 250, what: "the web server to answer", isRetriable: isRetriableUnlessExited },
   );
 }
 

@@ -12,6 +12,7 @@ import { sendEvents } from "./produce";
 import {
   assertAllAlive,
   createProduct,
+  isRetriableUnlessExited,
   ProductProcessExited,
   readProgress,
   readWorkerFigures,
@@ -104,7 +105,7 @@ export async function runDrain(
           timeoutMs: options.timeoutMs,
           intervalMs: 100,
           what: `the drain of ${events} events`,
-          isRetriable: (error) => !(error instanceof ProductProcessExited),
+          isRetriable: isRetriableUnlessExited,
         },
       ).catch(async (error: unknown) => {
         // Not drained in time is a figure of the run; a process gone is the end of it (and of the
