@@ -15,7 +15,7 @@ import { CandleLayer } from "@/components/chart/candle-layer";
 import type { ChartPoint, ViewWindow } from "@/components/chart/chart-points";
 import { ChartScaleProbe, type ChartScale } from "@/components/chart/chart-scale";
 import { formatSignedPercent } from "@/components/chart/format-quote";
-import { computeNiceTicks, type SessionBreak } from "@/lib/kpi/chart-series";
+import { computeNiceTicks, computeTimeTicks, type SessionBreak } from "@/lib/kpi/chart-series";
 import { OVERLAY_LABELS, type ChartMode, type Overlay } from "@/lib/kpi/chart-view";
 import { formatBarTime } from "@/lib/kpi/format";
 
@@ -103,6 +103,14 @@ export const PriceChart = memo(function PriceChart({
   );
   const yTicks = useMemo(() => computeNiceTicks(yDomain[0], yDomain[1]), [yDomain]);
   const tsByIndex = useMemo(() => new Map(points.map((p) => [p.i, p.ts])), [points]);
+  const xTicks = useMemo(
+    () =>
+      computeTimeTicks(
+        points.filter((p) => p.i >= view.start && p.i <= view.end),
+        timeZone,
+      ),
+    [points, view.start, view.end, timeZone],
+  );
   const tickFormatter = (i: number) => {
     const nearest = points[Math.max(0, Math.min(points.length - 1, Math.round((i - view.start) / step)))];
     return formatBarTime(tsByIndex.get(i) ?? nearest?.ts, timeZone, multiDay);
@@ -118,6 +126,7 @@ export const PriceChart = memo(function PriceChart({
             type="number"
             domain={xDomain}
             allowDataOverflow
+            ticks={xTicks}
             tickFormatter={tickFormatter}
             minTickGap={40}
             tick={{ fontSize: 11 }}

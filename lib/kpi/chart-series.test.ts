@@ -4,6 +4,7 @@ import {
   alignCloses,
   computeNiceTicks,
   computeQuantile,
+  computeTimeTicks,
   computeVolumeCap,
   listSessionBreaks,
   normalizeToPercent,
@@ -117,5 +118,85 @@ describe("computeNiceTicks", () => {
     expect(computeNiceTicks(5, 5)).toEqual([]);
     expect(computeNiceTicks(6, 5)).toEqual([]);
     expect(computeNiceTicks(Number.NaN, 5)).toEqual([]);
+  });
+});
+
+describe("computeTimeTicks", () => {
+  const M = 60_000;
+  /** One-minute bars of New York sessions (09:30–15:59 EDT = 13:30–19:59 UTC) from 2026-03-16 on. */
+  function sessions(days: number, step = 1) {
+    const points: { i: number; ts: number }[] = [];
+    for (let d = 0; d < days; d++) {
+      const open = Date.parse("2026-03-16T13:30:00Z") + d * 86_400_000;
+      for (let k = 0; k < 390; k += step) points.push({ i: points.length, ts: open + k * M });
+    }
+    return points;
+  }
+  const labels = (points: { i: number; ts: number }[], ticks: number[], timeZone: string) =>
+    ticks.map((i) =>
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      }).format(points[i]!.ts),
+    );
+
+  it("labels a session on the hour in the exchange's zone, from 10:00 after a 09:30 open", () => {
+    const points = sessions(1);
+    const ticks = computeTimeTicks(points, "America/New_York");
+    expect(labels(points, ticks, "America/New_York")).toEqual([
+      "10:00",
+      "11:00",
+      "12:00",
+      "13:00",
+      "14:00",
+      "15:00",
+    ]);
+  });
+
+  it("takes the finest step that fits: every 5 minutes over 25 bars, every 30 with fewer labels allowed", () => {
+    const points = sessions(1).slice(0, 25); // 09:30–09:54
+    expect(labels(points, computeTimeTicks(points, "America/New_York"), "America/New_York")).toEqual([
+      "09:30",
+      "09:35",
+      "09:40",
+      "09:45",
+      "09:50",
+    ]);
+    const morning = sessions(1).slice(0, 120); // 09:30–11:29
+    expect(labels(morning, computeTimeTicks(morning, "America/New_York", 4), "America/New_York")).toEqual([
+      "09:30",
+      "10:00",
+      "10:30",
+      "11:00",
+    ]);
+  });
+
+  it("follows the zone it is shown in (UTC labels on UTC hours)", () => {
+    const points = sessions(1);
+    expect(labels(points, computeTimeTicks(points, "UTC"), "UTC")).toEqual([
+      "14:00",
+      "15:00",
+      "16:00",
+      "17:00",
+      "18:00",
+      "19:00",
+    ]);
+  });
+
+  it("labels days when even twelve hours give too many, and keeps merged points' indexes", () => {
+    const points = sessions(10, 5).map((p) => ({ ...p, i: p.i * 5 }));
+    const ticks = computeTimeTicks(points, "America/New_York");
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks.length).toBeLessThanOrEqual(6);
+    for (const i of ticks) {
+      expect(i % 5).toBe(0);
+      expect(labels(points, [i / 5], "America/New_York")).toEqual(["09:30"]);
+    }
+  });
+
+  it("is empty without points", () => {
+    expect(computeTimeTicks([], "UTC")).toEqual([]);
   });
 });

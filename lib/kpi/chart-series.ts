@@ -1,7 +1,10 @@
 /**
  * Series math of the price chart, over plain values: where sessions break on an index-based x axis,
- * a volume scale that outliers cannot flatten, and the % normalisation of compared symbols.
+ * where its time labels go, a volume scale that outliers cannot flatten, and the % normalisation of
+ * compared symbols.
  */
+
+import { getDateTimeFormat } from "@/lib/kpi/cached-format";
 
 /** One session break: the index of the first bar of a trading day that follows another day. */
 export type SessionBreak = { index: number; tradeDate: string };
@@ -94,4 +97,60 @@ export function computeNiceTicks(lo: number, hi: number, count = 5): number[] {
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     ticks.push(Number(t.toFixed(decimals)));
   return ticks;
+}
+
+/** Wall-clock steps of the time axis, in minutes (each divides a day). */
+const TIME_TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 240, 360, 720];
+
+/** The local date and minute of day of `ts` in `timeZone`. */
+function toWallClock(ts: number, timeZone: string): { date: string; minute: number } {
+  const parts = getDateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(ts);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return {
+    date: `${part("year")}-${part("month")}-${part("day")}`,
+    minute: Number(part("hour")) * 60 + Number(part("minute")),
+  };
+}
+
+/**
+ * Where the time labels of an x axis that counts bars go (`i` of the points, which are in order): at
+ * the first bar of each wall-clock step in `timeZone` (every hour, every 15 minutes, …), the finest step
+ * that gives at most `maxTicks` labels, as trading charts label their axes (10:00, 11:00, … rather than
+ * the times of evenly spaced bars, 05:48, 11:40, …). A bar starts a step when the step it falls in
+ * differs from its predecessor's (so a session that opens at 09:30 is labelled from 10:00 on an hourly
+ * axis, and the first bar only when it sits on a step); when even twelve hours give too many, the first
+ * bar of every n-th day.
+ */
+export function computeTimeTicks(
+  points: readonly { i: number; ts: number }[],
+  timeZone: string,
+  maxTicks = 6,
+): number[] {
+  if (points.length === 0 || maxTicks < 1) return [];
+  const clocks = points.map((p) => toWallClock(p.ts, timeZone));
+  for (const step of TIME_TICK_STEPS) {
+    const ticks: number[] = [];
+    for (let k = 0; k < points.length && ticks.length <= maxTicks; k++) {
+      const { date, minute } = clocks[k]!;
+      const bucket = Math.floor(minute / step);
+      const before = clocks[k - 1];
+      const starts = before
+        ? before.date !== date || Math.floor(before.minute / step) !== bucket
+        : minute % step === 0;
+      if (starts) ticks.push(points[k]!.i);
+    }
+    if (ticks.length > 0 && ticks.length <= maxTicks) return ticks;
+  }
+  const dayStarts = points.filter((p, k) => k > 0 && clocks[k - 1]!.date !== clocks[k]!.date).map((p) => p.i);
+  const every = Math.max(1, Math.ceil(dayStarts.length / maxTicks));
+  const ticks = dayStarts.filter((_, k) => k % every === 0);
+  return ticks.length > 0 ? ticks : [points[0]!.i];
 }
