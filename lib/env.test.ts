@@ -3,6 +3,12 @@ import { describe, expect, it } from "vitest";
 import { InvalidEnvError, parseEnv } from "@/lib/env";
 
 describe("parseEnv", () => {
+  it("leaves the record it reads as it was, empty variables included", () => {
+    const source = { LOG_LEVEL: "", PORT: "3001", BENCH_STREAM_WORKER_FLAGS: "" };
+    expect(parseEnv(source).LOG_LEVEL).toBe("info");
+    expect(source).toEqual({ LOG_LEVEL: "", PORT: "3001", BENCH_STREAM_WORKER_FLAGS: "" });
+  });
+
   it("has defaults that run locally", () => {
     const env = parseEnv({});
     expect(env.DATABASE_URL).toBe("postgres://tickstream_app@127.0.0.1:55432/tickstream");
@@ -46,13 +52,15 @@ describe("parseEnv", () => {
     const env = parseEnv({});
     expect(env.UNKNOWN_SYMBOLS).toBe("reject");
     expect(env.MAX_REGISTERED_SYMBOLS).toBe(1_000);
-    expect(env.STREAM_MAX_CACHED_SYMBOLS).toBe(2_000);
+    expect(env.STREAM_MAX_CACHED_SYMBOLS).toBe(20_000);
+    expect(env.STREAM_MAX_CACHED_BARS).toBe(2_000_000);
     const opted = parseEnv({ UNKNOWN_SYMBOLS: "register", MAX_REGISTERED_SYMBOLS: "50" });
     expect(opted.UNKNOWN_SYMBOLS).toBe("register");
     expect(opted.MAX_REGISTERED_SYMBOLS).toBe(50);
     expect(() => parseEnv({ UNKNOWN_SYMBOLS: "accept" })).toThrow(/UNKNOWN_SYMBOLS/);
     expect(() => parseEnv({ MAX_REGISTERED_SYMBOLS: "0" })).toThrow(/MAX_REGISTERED_SYMBOLS/);
     expect(() => parseEnv({ STREAM_MAX_CACHED_SYMBOLS: "-1" })).toThrow(/STREAM_MAX_CACHED_SYMBOLS/);
+    expect(() => parseEnv({ STREAM_MAX_CACHED_BARS: "10" })).toThrow(/STREAM_MAX_CACHED_BARS/);
   });
 
   it("bounds the stream worker's batches by a fetch size of 1 MiB unless set, never below 1 KiB", () => {

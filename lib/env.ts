@@ -127,7 +127,14 @@ export const envSchema = {
   /** Register mode stops registering once this many symbols (not removed) are registered. */
   MAX_REGISTERED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** Symbols whose state the stream worker keeps in memory; the least recently used are evicted. */
-  STREAM_MAX_CACHED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
+  STREAM_MAX_CACHED_SYMBOLS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * Bars the stream worker keeps in memory over all those symbols' states (the bound that tracks its
+   * memory: ≈ 250 bytes a bar); the least recently used symbols are evicted beyond it. A state holds its
+   * newest bar's day and up to 520 bars before it (trimSeries): 1,000 symbols trading around the clock
+   * hold about 2,000,000.
+   */
+  STREAM_MAX_CACHED_BARS: z.coerce.number().int().min(1_000).max(100_000_000).default(2_000_000),
   /**
    * Most bytes the stream worker fetches per partition per request, which bounds a batch (one
    * transaction): smaller batches hold less in memory and can be interrupted more often, larger ones
@@ -218,11 +225,16 @@ function isValidTimeZone(tz: string): boolean {
   }
 }
 
-/** Parses an environment record; throws an error listing every bad variable and its fix. */
+/**
+ * Parses an environment record; throws an error listing every bad variable and its fix. `source` is
+ * left as it was: createEnv deletes the empty variables of the record it reads (emptyStringAsUndefined),
+ * which on process.env hid `X=""` from the rest of the process and from its children (the benchmark's
+ * `BENCH_STREAM_WORKER_FLAGS=""` was read as unset).
+ */
 export function parseEnv(source: Record<string, string | undefined>) {
   return createEnv({
     server: envSchema,
-    runtimeEnv: source,
+    runtimeEnv: { ...source },
     emptyStringAsUndefined: true,
     isServer: true,
     onValidationError: (issues) => {

@@ -59,4 +59,37 @@ describe("createLruCache", () => {
     expect(() => createLruCache(0)).toThrow(RangeError);
     expect(() => createLruCache(1.5)).toThrow(RangeError);
   });
+
+  it("with a weight bound, evicts the least recently used until the values' total weight fits", () => {
+    const cache = createLruCache<string, number[]>(10, { maxWeight: 5, weigh: (bars) => bars.length });
+    cache.set("a", [1, 2]);
+    cache.set("b", [1, 2]);
+    cache.set("c", [1]);
+    expect(cache.trim()).toBe(0);
+    // Weighed at trim: a value that grew in place counts as it is now.
+    cache.get("a")!.push(3, 4);
+    expect(cache.trim()).toBe(1);
+    expect([...cache.values()].map((v) => v.length)).toEqual([1, 4]);
+    expect(cache.has("b")).toBe(false);
+    expect(cache.weight).toBe(5);
+    cache.clear();
+    expect(cache.weight).toBe(0);
+  });
+
+  it("keeps the newest entry even when it alone weighs more than the bound, and applies both bounds", () => {
+    const cache = createLruCache<string, number>(2, { maxWeight: 10, weigh: (n) => n });
+    cache.set("a", 1);
+    cache.set("b", 1);
+    cache.set("c", 1);
+    expect(cache.trim()).toBe(1);
+    cache.set("big", 50);
+    expect(cache.trim()).toBe(2);
+    expect([...cache.values()]).toEqual([50]);
+    expect(() => createLruCache<string, number>(2, { maxWeight: 0, weigh: (n) => n })).toThrow(RangeError);
+    for (const bad of [Number.NaN, -1, Infinity]) {
+      cache.set("bad", bad);
+      expect(() => cache.trim()).toThrow(/finite/);
+      cache.delete("bad");
+    }
+  });
 });

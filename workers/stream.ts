@@ -36,6 +36,7 @@ void runWorker("stream", async (ctx) => {
     defaultTimeZone: env.EXCHANGE_TIMEZONE,
     symbolPolicy: { unknownSymbols: env.UNKNOWN_SYMBOLS, maxRegisteredSymbols: env.MAX_REGISTERED_SYMBOLS },
     maxCachedSymbols: env.STREAM_MAX_CACHED_SYMBOLS,
+    maxCachedBars: env.STREAM_MAX_CACHED_BARS,
     fetchMaxBytes: env.STREAM_FETCH_MAX_BYTES,
     rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
     futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,

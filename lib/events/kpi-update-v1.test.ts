@@ -4,8 +4,10 @@ import { z } from "zod";
 import {
   type dailyStatSchema,
   factBarSchema,
+  getKpiUpdateKey,
   kpiUpdateV1Schema,
   type moverSchema,
+  parseKpiUpdateKey,
   type windowKpiSchema,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
@@ -74,5 +76,35 @@ describe("KPI update v1 (run time)", () => {
     const withExtraBarField = { ...update, bars: [{ ...FACT_BAR, rsi14: 55 }] };
     expect(kpiUpdateV1Schema.safeParse(withExtraBarField).success).toBe(false);
     expect(kpiUpdateV1Schema.safeParse({ ...update, source: "replay" }).success).toBe(false);
+  });
+});
+
+describe("KPI update keys", () => {
+  const envelope = { v: 1 as const, bars: [], day: null, windows: [], publishedAt: 1 };
+  const movers = {
+    v: 1 as const,
+    type: "movers" as const,
+    windowStart: 0,
+    windowEnd: 1,
+    gainers: [],
+    losers: [],
+  };
+
+  it("name the symbol or the movers window, and read back to the same route", () => {
+    for (const symbol of ["AAPL", "BRK-B", "^GSPC", "EURUSD=X", "MOVERS"])
+      expect(parseKpiUpdateKey(getKpiUpdateKey({ ...envelope, type: "symbol", symbol }))).toEqual({
+        type: "symbol",
+        symbol,
+      });
+    for (const windowMinutes of [0, 5, 1440])
+      expect(parseKpiUpdateKey(getKpiUpdateKey({ ...movers, windowMinutes, publishedAt: 1 }))).toEqual({
+        type: "movers",
+        windowMinutes,
+      });
+  });
+
+  it("are refused when no v1 producer writes them", () => {
+    for (const key of ["", " AAPL", "aapl", "movers:", "movers:x", "movers:-5", "movers:5 ", "movers:1e3"])
+      expect(parseKpiUpdateKey(key), key).toBeNull();
   });
 });

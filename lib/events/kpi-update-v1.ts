@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { tieSchema } from "@/lib/events/same-shape";
-import { symbolSchema } from "@/lib/events/symbol";
+import { SYMBOL_PATTERN, symbolSchema } from "@/lib/events/symbol";
 import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 // Every object of this contract is strict (unknown keys are an error, not stripped). The producer
@@ -114,7 +114,26 @@ export type KpiUpdateV1 = z.infer<typeof kpiUpdateV1Schema>;
 export type SymbolKpiUpdateV1 = z.infer<typeof symbolKpiUpdateV1Schema>;
 export type MoversKpiUpdateV1 = z.infer<typeof moversKpiUpdateV1Schema>;
 
+const MOVERS_KEY_PREFIX = "movers:";
+
 /** Key of a KPI update on the topic: the symbol, or `movers:<minutes>`. */
 export function getKpiUpdateKey(update: KpiUpdateV1): string {
-  return update.type === "symbol" ? update.symbol : `movers:${update.windowMinutes}`;
+  return update.type === "symbol" ? update.symbol : `${MOVERS_KEY_PREFIX}${update.windowMinutes}`;
+}
+
+/** What a key says about its update before the value is decoded. */
+export type KpiUpdateRoute =
+  Pick<SymbolKpiUpdateV1, "type" | "symbol"> | Pick<MoversKpiUpdateV1, "type" | "windowMinutes">;
+
+/**
+ * The inverse of {@link getKpiUpdateKey}: the update type and symbol or window a key names, or null
+ * for a key no v1 producer writes. A consumer routes by it before decoding, so a value whose key is not
+ * {@link getKpiUpdateKey} of it breaks the contract and is refused when decoded (lib/realtime/server.ts).
+ */
+export function parseKpiUpdateKey(key: string): KpiUpdateRoute | null {
+  if (key.startsWith(MOVERS_KEY_PREFIX)) {
+    const digits = key.slice(MOVERS_KEY_PREFIX.length);
+    return /^\d{1,6}$/.test(digits) ? { type: "movers", windowMinutes: Number(digits) } : null;
+  }
+  return SYMBOL_PATTERN.test(key) ? { type: "symbol", symbol: key } : null;
 }

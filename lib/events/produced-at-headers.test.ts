@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { KPI_HEADERS } from "@/lib/events/topics";
 import {
   readProducedAtHeaders,
+  readPublishedAtHeader,
   summarizeProducedAt,
+  toKpiHeaders,
   toProducedAtHeaders,
 } from "@/lib/events/produced-at-headers";
 
@@ -34,5 +36,21 @@ describe("producedAt ranges of KPI updates", () => {
     expect(
       readProducedAtHeaders({ [KPI_HEADERS.oldestProducedAt]: "9", [KPI_HEADERS.newestProducedAt]: "5" }),
     ).toBeNull();
+  });
+
+  it("carries publishedAt as decoded text or as a Kafka client's Buffer, and the range when known", () => {
+    const headers = toKpiHeaders(1_700_000_000_700, { oldest: 1_700_000_000_000, newest: 1_700_000_000_500 });
+    expect(readPublishedAtHeader(headers)).toBe(1_700_000_000_700);
+    expect(readProducedAtHeaders(headers)).toEqual({ oldest: 1_700_000_000_000, newest: 1_700_000_000_500 });
+    const asReceived = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)]));
+    expect(readPublishedAtHeader(asReceived)).toBe(1_700_000_000_700);
+    expect(toKpiHeaders(5, null)).toEqual({ [KPI_HEADERS.publishedAt]: "5" });
+  });
+
+  it("reads a missing or malformed publishedAt (an older worker) as unknown", () => {
+    expect(readPublishedAtHeader({ [KPI_HEADERS.publishedAt]: [Buffer.from("7"), "8"] })).toBe(7);
+    for (const value of [undefined, "", "x", "1.5", "-3", "0", [], 5])
+      expect(readPublishedAtHeader({ [KPI_HEADERS.publishedAt]: value })).toBeNull();
+    expect(readPublishedAtHeader(undefined)).toBeNull();
   });
 });

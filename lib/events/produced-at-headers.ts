@@ -1,4 +1,5 @@
 import type { TickV1 } from "@/lib/events/tick-v1";
+import { decodeHeaderValue } from "@/lib/events/header-value";
 import { KPI_HEADERS } from "@/lib/events/topics";
 
 /** The oldest and newest producedAt (epoch ms) of the events behind a result. */
@@ -9,20 +10,22 @@ export function summarizeProducedAt(ticks: readonly Pick<TickV1, "symbol" | "pro
   bySymbol: Map<string, ProducedRange>;
   all: ProducedRange | null;
 } {
+  // Ranges widened in place: a batch of thousands of ticks allocates one range per symbol, not per tick.
   const bySymbol = new Map<string, ProducedRange>();
   let all: ProducedRange | null = null;
   for (const { symbol, producedAt } of ticks) {
     const seen = bySymbol.get(symbol);
-    bySymbol.set(symbol, widen(seen, producedAt));
-    all = widen(all ?? undefined, producedAt);
+    if (seen) widen(seen, producedAt);
+    else bySymbol.set(symbol, { oldest: producedAt, newest: producedAt });
+    if (all) widen(all, producedAt);
+    else all = { oldest: producedAt, newest: producedAt };
   }
   return { bySymbol, all };
 }
 
-function widen(range: ProducedRange | undefined, at: number): ProducedRange {
-  return range
-    ? { oldest: Math.min(range.oldest, at), newest: Math.max(range.newest, at) }
-    : { oldest: at, newest: at };
+function widen(range: ProducedRange, at: number): void {
+  if (at < range.oldest) range.oldest = at;
+  if (at > range.newest) range.newest = at;
 }
 
 /** The range spanning both (either may be null). */
@@ -37,6 +40,24 @@ export function toProducedAtHeaders(range: ProducedRange): Record<string, string
     [KPI_HEADERS.oldestProducedAt]: String(range.oldest),
     [KPI_HEADERS.newestProducedAt]: String(range.newest),
   };
+}
+
+/**
+ * The KPI_HEADERS of one `market.kpis` message: its update's `publishedAt`, and the producedAt range
+ * of the events behind it when known.
+ */
+export function toKpiHeaders(publishedAt: number, range: ProducedRange | null): Record<string, string> {
+  return { [KPI_HEADERS.publishedAt]: String(publishedAt), ...(range ? toProducedAtHeaders(range) : {}) };
+}
+
+/**
+ * The `publishedAt` carried by a message's headers, decoded or as Kafka clients give them
+ * (decodeHeaderValue), or null when absent or malformed (older workers).
+ */
+export function readPublishedAtHeader(headers: Readonly<Record<string, unknown>> | undefined): number | null {
+  const text = decodeHeaderValue(headers?.[KPI_HEADERS.publishedAt]);
+  const publishedAt = text === undefined ? NaN : Number(text);
+  return Number.isSafeInteger(publishedAt) && publishedAt > 0 ? publishedAt : null;
 }
 
 /** The range carried by decoded message headers, or null when absent or malformed (older workers). */

@@ -6,9 +6,12 @@ const count = z.number().int().nonnegative();
 export const realtimeStatsSchema = z.object({
   /** Sockets connected, as counted by connect and disconnect events. */
   connections: count,
-  /** Live updates emitted to the browsers since the process started. */
+  /** Live updates received and passed to the rooms watching them (none, often) since the process started. */
   relayed: count,
-  /** `market.kpis` messages that failed their schema and were dropped. */
+  /**
+   * `market.kpis` messages that failed their schema and were dropped. Only the messages a page wants
+   * are decoded (lib/realtime/server.ts), so a bad update nobody watches is not counted.
+   */
   invalid: count,
   /** Whether the live-update consumer is running (false while Kafka is away). */
   consumerRunning: z.boolean(),

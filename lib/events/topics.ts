@@ -23,9 +23,11 @@ export const DLQ_HEADERS = {
 /**
  * Header names the stream worker sets on a `market.kpis` message: the oldest and newest `producedAt`
  * (epoch ms, decimal) of the tick events behind the update, so that the web process can measure the
- * latency from the producer to the browsers without a field in the v1 update contract.
+ * latency from the producer to the browsers without a field in the v1 update contract; and the
+ * update's own `publishedAt`, so that it can time an update nobody watches without decoding it.
  */
 export const KPI_HEADERS = {
   oldestProducedAt: "x-produced-at-oldest",
   newestProducedAt: "x-produced-at-newest",
+  publishedAt: "x-published-at",
 } as const;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 
+import { decodeHeaderValue } from "@/lib/events/header-value";
 import type { IHeaders, KafkaMessage, Producer } from "@/lib/kafka/client";
 
 /** A message to produce: `value` is an event of the topic's schema, or text already encoded. */
@@ -60,9 +61,8 @@ export async function sendTextBatch(
 export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) out[name] = first.toString();
+    const text = decodeHeaderValue(value);
+    if (text !== undefined) out[name] = text;
   }
   return out;
 }

@@ -132,7 +132,17 @@ export function createStreamMetrics(registry: Registry) {
     }),
     cachedSymbols: new Gauge({
       name: "tickstream_stream_cached_symbols",
-      help: "Symbols whose state the worker holds in memory after its last batch (bounded by STREAM_MAX_CACHED_SYMBOLS)",
+      help: "Symbols whose state the worker holds in memory after its last batch (bounded by STREAM_MAX_CACHED_SYMBOLS and STREAM_MAX_CACHED_BARS)",
+      registers,
+    }),
+    cachedBars: new Gauge({
+      name: "tickstream_stream_cached_bars",
+      help: "Bars held by the symbol states in memory after the last batch (bounded by STREAM_MAX_CACHED_BARS)",
+      registers,
+    }),
+    cachedBarsCapacity: new Gauge({
+      name: "tickstream_stream_cached_bars_capacity",
+      help: "STREAM_MAX_CACHED_BARS: bars kept in memory between batches; the least recently used symbols beyond it are evicted",
       registers,
     }),
     cachedSymbolsCapacity: new Gauge({
@@ -142,7 +152,7 @@ export function createStreamMetrics(registry: Registry) {
     }),
     evictedSymbols: new Counter({
       name: "tickstream_stream_evicted_symbols_total",
-      help: "Symbol states evicted from memory by recency (rebuilt from PostgreSQL on the symbol's next bar)",
+      help: "Symbol states evicted from memory by recency, beyond either bound (rebuilt from PostgreSQL on the symbol's next bar)",
       registers,
     }),
     registeredSymbols: new Counter({

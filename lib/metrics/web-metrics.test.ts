@@ -49,21 +49,28 @@ describe("web metrics", () => {
     });
     metrics.onEmitted({ event: "movers:updated" });
     metrics.onEmitted({ event: "symbols:changed" });
+    // Relayed to a room nobody is in: timed, not an emit.
+    metrics.onEmitted({
+      event: "symbol:updated",
+      headers: toProducedAtHeaders({ oldest: 7_000, newest: 9_950 }),
+      watched: false,
+    });
     const latency = (suffix: string, update: string, bound: string, le?: number) =>
       readSample(registry, `tickstream_web_produced_to_emitted_seconds_${suffix}`, {
         update,
         bound,
         ...(le === undefined ? {} : { le }),
       });
-    expect(await latency("sum", "symbol", "oldest")).toBe(3);
+    expect(await latency("sum", "symbol", "oldest")).toBe(6);
     expect(await latency("bucket", "symbol", "oldest", 2.5)).toBe(0);
-    expect(await latency("bucket", "symbol", "oldest", 5)).toBe(1);
-    expect(await latency("sum", "symbol", "newest")).toBeCloseTo(0.05);
-    expect(await latency("bucket", "symbol", "newest", 0.05)).toBe(1);
+    expect(await latency("bucket", "symbol", "oldest", 5)).toBe(2);
+    expect(await latency("sum", "symbol", "newest")).toBeCloseTo(0.1);
+    expect(await latency("bucket", "symbol", "newest", 0.05)).toBe(2);
     // Without headers (an older stream worker) the emit counts but no latency is made up.
     expect(await latency("count", "movers", "newest")).toBe(0);
     const emits = (event: string) => readSample(registry, "tickstream_web_socketio_emits_total", { event });
     expect(await emits("movers:updated")).toBe(1);
+    expect(await emits("symbol:updated")).toBe(1);
     expect(await emits("symbols:changed")).toBe(1);
     expect(await readSample(registry, "tickstream_web_last_emit_timestamp_seconds")).toBe(10);
   });

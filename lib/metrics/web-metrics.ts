@@ -59,7 +59,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
   });
   new Counter({
     name: "tickstream_web_kpi_updates_invalid_total",
-    help: "market.kpis messages that failed the v1 update schema (not relayed)",
+    help: "market.kpis messages that a page wanted and that failed the v1 update schema (not relayed)",
     registers,
     collect() {
       if (!watched) return;
@@ -69,13 +69,13 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
   });
   const emits = new Counter({
     name: "tickstream_web_socketio_emits_total",
-    help: "Events emitted to Socket.IO rooms or to every client, by event",
+    help: "Events emitted to Socket.IO rooms with clients or to every client, by event (a live update nobody watches is not one)",
     labelNames: ["event"] as const,
     registers,
   });
   const producedToEmitted = new Histogram({
     name: "tickstream_web_produced_to_emitted_seconds",
-    help: "End-to-end latency from the producedAt of the ticks behind a live update to its emit to Socket.IO clients; bound = the oldest or newest of those ticks",
+    help: "End-to-end latency from the producedAt of the ticks behind a live update to its relay by this web process (emitted to the Socket.IO clients watching it, if any); bound = the oldest or newest of those ticks",
     labelNames: ["update", "bound"] as const,
     buckets: [...LATENCY_BUCKETS_SECONDS],
     registers,
@@ -84,7 +84,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
     for (const bound of ["oldest", "newest"]) producedToEmitted.zero({ update, bound });
   const lastEmit = new Gauge({
     name: "tickstream_web_last_emit_timestamp_seconds",
-    help: "Unix time of the last live update emitted to Socket.IO clients",
+    help: "Unix time of the last live update relayed (emitted to the Socket.IO clients watching it, if any)",
     registers,
   });
 
@@ -94,9 +94,20 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
     watchRealtime: (realtime: WatchedRealtime): void => {
       watched = realtime;
     },
-    /** An event went out; `headers` are those of the Kafka message behind it (live updates). */
-    onEmitted: ({ event, headers }: { event: string; headers?: IHeaders }): void => {
-      emits.inc({ event });
+    /**
+     * An event went out, or a live update was relayed (`watched`: whether a page got it; only those
+     * count as emits); `headers` are those of the Kafka message behind a live update.
+     */
+    onEmitted: ({
+      event,
+      headers,
+      watched = true,
+    }: {
+      event: string;
+      headers?: IHeaders;
+      watched?: boolean;
+    }): void => {
+      if (watched) emits.inc({ event });
       if (event !== "symbol:updated" && event !== "movers:updated") return;
       const now = clock();
       lastEmit.set(now / 1000);

@@ -4,7 +4,14 @@ import { Server } from "socket.io";
 import { z } from "zod";
 
 import type { WatchlistUpdate } from "@/lib/events/api-market";
-import { kpiUpdateV1Schema, type SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import {
+  getKpiUpdateKey,
+  kpiUpdateV1Schema,
+  parseKpiUpdateKey,
+  type KpiUpdateRoute,
+  type SymbolKpiUpdateV1,
+} from "@/lib/events/kpi-update-v1";
+import { readPublishedAtHeader } from "@/lib/events/produced-at-headers";
 import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { AlertsDelta } from "@/lib/events/api-alerts";
@@ -13,6 +20,7 @@ import type { RealtimeStats } from "@/lib/events/realtime-stats";
 import type { SymbolsDelta } from "@/lib/events/symbols-changed";
 import type { Consumer, IHeaders } from "@/lib/kafka/client";
 import { describeError, type Logger } from "@/lib/log";
+import { createJsonEventsParser } from "@/lib/realtime/json-events-parser";
 import { retry } from "@/lib/retry";
 import {
   MAX_SUBSCRIPTIONS_PER_SOCKET,
@@ -35,7 +43,10 @@ export type RealtimeDeps = {
   moversWindows: readonly number[];
   /** Told of each emit to the browsers (the web process's metrics, the pipeline monitor's latency). */
   onEmitted?: (emitted: Emitted) => void;
-  /** Told of each valid symbol update, after its room got it (the watchlist relay gathers them). */
+  /**
+   * Told of each valid symbol update while a page shows the watchlist, after its room got it (the
+   * watchlist relay gathers them).
+   */
   onSymbolUpdated?: (update: SymbolKpiUpdateV1) => void;
   /**
    * Headers added to each answer engine.io writes itself, the WebSocket upgrade (101) included, which
@@ -45,8 +56,10 @@ export type RealtimeDeps = {
 };
 
 /**
- * One emit to the browsers. A live update also carries when the stream worker published it, when this
- * process received it, and the headers of the Kafka message behind it.
+ * One emit to the browsers, or one live update relayed. A live update also carries when the stream
+ * worker published it, when this process received it, the headers of the Kafka message behind it, and
+ * whether it was emitted to a room with clients: one nobody watched reached no browser (the watchlist's
+ * own event is separate), but still times the pipeline up to this process.
  */
 export type Emitted =
   | { event: "symbols:changed" | "alerts:changed" }
@@ -55,9 +68,12 @@ export type Emitted =
       publishedAt: number;
       receivedAt: number;
       headers: IHeaders | undefined;
+      watched: boolean;
     };
 
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
+
+const EVENT_OF = { symbol: "symbol:updated", movers: "movers:updated" } as const;
 
 /**
  * Attaches Socket.IO to the web server and relays `market.kpis` to the browsers: one room per symbol
@@ -75,6 +91,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       maxHttpBufferSize: 16_384,
       pingInterval: 10_000,
       pingTimeout: 10_000,
+      // The relayed updates are zod-checked JSON: no binary scan of each one (lib/realtime/json-events-parser).
+      parser: createJsonEventsParser(Object.values(EVENT_OF)),
     },
   );
   if (deps.getExtraHeaders) {
@@ -153,6 +171,13 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   // One process, the default in-memory adapter: its rooms are every room there is.
   const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  /** The room of a route, or of an update (which is its own route). */
+  const roomOf = (route: KpiUpdateRoute) =>
+    route.type === "symbol" ? symbolRoom(route.symbol) : moversRoom(route.windowMinutes);
+  /** Whether a page shows what the update behind `route` changes: its room, or the watchlist. */
+  const isWanted = (route: KpiUpdateRoute) =>
+    hasMembers(roomOf(route)) ||
+    (route.type === "symbol" && deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM));
   const stopping = new AbortController();
   async function startConsumer(): Promise<void> {
     await consumer.connect();
@@ -160,31 +185,50 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     await consumer.run({
       eachBatch: ({ batch }) => {
         for (const message of batch.messages) {
+          const receivedAt = Date.now();
+          // Decoded only when a page wants it: JSON and the schema cost as much as all the rest of
+          // the relay, and most symbols of a large feed have no viewer at a given moment. An update
+          // nobody watches is timed from its headers (KPI_HEADERS) and passed over.
+          const key = message.key?.toString("utf8") ?? null;
+          const route = key === null ? null : parseKpiUpdateKey(key);
+          const publishedAt = readPublishedAtHeader(message.headers);
+          if (route && publishedAt !== null && !isWanted(route)) {
+            stats.relayed++;
+            deps.onEmitted?.({
+              event: EVENT_OF[route.type],
+              publishedAt,
+              receivedAt,
+              headers: message.headers,
+              watched: false,
+            });
+            continue;
+          }
           let update;
           try {
             update = kpiUpdateV1Schema.safeParse(JSON.parse(message.value?.toString("utf8") ?? ""));
           } catch {
             update = null;
           }
-          if (!update?.success) {
+          // A keyed update must carry its own key: it was routed (or passed over) by it.
+          if (!update?.success || (key !== null && getKpiUpdateKey(update.data) !== key)) {
             stats.invalid++;
             continue;
           }
           const u = update.data;
-          // Socket.IO encodes a broadcast before it looks for sockets: rooms nobody watches are skipped
-          // (most symbols of a large feed have no viewer at a given moment).
+          // Socket.IO encodes a broadcast before it looks for sockets: rooms nobody watches are skipped.
+          const room = roomOf(u);
+          const inRoom = hasMembers(room);
           if (u.type === "symbol") {
-            const room = symbolRoom(u.symbol);
-            if (hasMembers(room)) io.to(room).emit("symbol:updated", u);
-            deps.onSymbolUpdated?.(u);
-          } else if (hasMembers(moversRoom(u.windowMinutes)))
-            io.to(moversRoom(u.windowMinutes)).emit("movers:updated", u);
+            if (inRoom) io.to(room).emit("symbol:updated", u);
+            if (hasMembers(WATCHLIST_ROOM)) deps.onSymbolUpdated?.(u);
+          } else if (inRoom) io.to(room).emit("movers:updated", u);
           stats.relayed++;
           deps.onEmitted?.({
-            event: u.type === "symbol" ? "symbol:updated" : "movers:updated",
+            event: EVENT_OF[u.type],
             publishedAt: u.publishedAt,
-            receivedAt: Date.now(),
+            receivedAt,
             headers: message.headers,
+            watched: inRoom,
           });
         }
         return Promise.resolve();

@@ -181,7 +181,11 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
       try {
         const name = `${runId}_${plan.id.replace(/-/g, "_")}`;
         const result = await plan.run(base, name);
-        if (profileDir) result.profiles = summarizeProfilesIn(path.join(profileDir, name));
+        if (profileDir)
+          result.profiles = [
+            ...summarizeProfilesIn(path.join(profileDir, name)),
+            ...summarizeProfilesIn(path.join(profileDir, name, "web")),
+          ];
         results.push(result);
         loads.push({ id: plan.id, before, after: os.loadavg() });
         console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
@@ -191,6 +195,8 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
       } catch (error) {
         failed = true;
         console.error(`\n${plan.id}: FAILED: ${describeError(error)}`);
+        // Where it failed (the async stack names the benchmark's step), for a failure that is not ours.
+        if (error instanceof Error && error.stack) console.error(error.stack);
       }
     }
   } finally {

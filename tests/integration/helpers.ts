@@ -206,6 +206,7 @@ export const DEFAULT_STREAM_SYMBOL_SETTINGS = {
     maxRegisteredSymbols: defaults.MAX_REGISTERED_SYMBOLS,
   },
   maxCachedSymbols: defaults.STREAM_MAX_CACHED_SYMBOLS,
+  maxCachedBars: defaults.STREAM_MAX_CACHED_BARS,
   refusalTtlMs: 30_000,
 };
 
@@ -237,6 +238,7 @@ export function startTestStreamWorker(
     defaultTimeZone: "America/New_York",
     symbolPolicy: DEFAULT_STREAM_SYMBOL_SETTINGS.symbolPolicy,
     maxCachedSymbols: DEFAULT_STREAM_SYMBOL_SETTINGS.maxCachedSymbols,
+    maxCachedBars: DEFAULT_STREAM_SYMBOL_SETTINGS.maxCachedBars,
     rawTicksRetentionHours: 48,
     housekeepingMs: 0,
     ...overrides,

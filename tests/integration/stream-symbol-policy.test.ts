@@ -336,7 +336,7 @@ describe("the stream worker's symbol policy", () => {
     expect(await count("select count(*)::int as n from fact_prices where symbol = $1", "LATE")).toBe(1);
   });
 
-  it("with room for 5 symbols' state, 20 symbols give the tables of a run with room for all, and no more than 5 stay cached after a batch", async () => {
+  it("with room for 5 symbols' state (or 2,000 bars), 20 symbols give the tables of a run with room for all, and no more than 5 stay cached after a batch", async () => {
     const day = getRecordedTicks(
       ["AAPL", "AMZN", "GOOG", "META", "QQQ"],
       ["2026-03-16", "2026-03-17"],
@@ -354,7 +354,7 @@ describe("the stream worker's symbol policy", () => {
     expect(symbols).toHaveLength(20);
     const events = [...ticks].sort((a, b) => a.ts - b.ts || a.symbol.localeCompare(b.symbol));
 
-    async function feed(capacity: number) {
+    async function feed(capacity: number, maxCachedBars = DEFAULT_STREAM_SYMBOL_SETTINGS.maxCachedBars) {
       const database = await createTestDatabase();
       databases.push(database);
       await registerTestSymbols(database.db, symbols);
@@ -371,6 +371,7 @@ describe("the stream worker's symbol policy", () => {
           futureToleranceMs: 60_000,
           ...DEFAULT_STREAM_SYMBOL_SETTINGS,
           maxCachedSymbols: capacity,
+          maxCachedBars,
         },
         afterDeadLettersRecorded: () => Promise.reject(new Error("no dead letters expected")),
       });
@@ -385,12 +386,27 @@ describe("the stream worker's symbol policy", () => {
         maxCachedAfterBatch = Math.max(maxCachedAfterBatch, handler.cachedSymbols);
         offset += size;
       }
-      return { database, maxCachedAfterBatch, evicted: handler.evictedSymbols };
+      return {
+        database,
+        maxCachedAfterBatch,
+        cachedAtEnd: handler.cachedSymbols,
+        barsAtEnd: handler.cachedBars,
+        evicted: handler.evictedSymbols,
+      };
     }
 
     const small = await feed(5);
     const large = await feed(1_000);
+    // The 20 states hold ≈ 8,000 bars by the end: a 2,000-bar bound evicts by weight alone.
+    const fewBars = await feed(1_000, 2_000);
     expect(small.maxCachedAfterBatch).toBe(5);
+    expect(fewBars.evicted).toBeGreaterThan(20);
+    expect(fewBars.cachedAtEnd).toBeLessThan(20);
+    expect(fewBars.barsAtEnd).toBeGreaterThan(0);
+    expect(fewBars.barsAtEnd).toBeLessThanOrEqual(2_000);
+    expect(large.barsAtEnd).toBeGreaterThan(2_000);
+    expect(large.cachedAtEnd).toBe(20);
+    expect(await dumpKpiTables(fewBars.database.db)).toEqual(await dumpKpiTables(large.database.db));
     expect(small.evicted).toBeGreaterThan(100);
     expect(large.evicted).toBe(0);
     expect(large.maxCachedAfterBatch).toBe(20);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { readProducedAtHeaders, readPublishedAtHeader } from "@/lib/events/produced-at-headers";
 import { applyRevisions, createSeriesState } from "@/lib/kpi/symbol-series";
 import {
   addTouchedRankings,
@@ -65,6 +66,14 @@ describe("toKpiMessages", () => {
     const messages = toKpiMessages(updates);
     expect(messages.map((m) => m.key)).toEqual(["AAPL", "movers:5"]);
     expect(messages.map((m) => m.value)).toStrictEqual(updates);
+  });
+
+  it("heads each message with its update's publishedAt and the producedAt range it is given", () => {
+    const updates = computeUpdates();
+    const range = { oldest: 1_700_000_000_000, newest: 1_700_000_000_900 };
+    const messages = toKpiMessages(updates, (u) => (u.type === "symbol" ? range : null));
+    expect(messages.map((m) => readPublishedAtHeader(m.headers))).toEqual(updates.map((u) => u.publishedAt));
+    expect(messages.map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([range, null]);
   });
 
   it("refuses an update carrying a field the contract lacks instead of stripping it", () => {

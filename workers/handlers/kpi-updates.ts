@@ -1,7 +1,7 @@
 import type { DbOrTx } from "@/lib/db/client";
 import { getDayMoversRanking } from "@/lib/db/queries/daily-stats";
 import { listTopMovers } from "@/lib/db/queries/kpi-snapshots";
-import { mergeProducedRanges, type ProducedRange } from "@/lib/events/produced-at-headers";
+import { mergeProducedRanges, toKpiHeaders, type ProducedRange } from "@/lib/events/produced-at-headers";
 import {
   getKpiUpdateKey,
   kpiUpdateV1Schema,
@@ -100,16 +100,20 @@ export async function buildMoversUpdates(
 
 /**
  * Keys each update for the topic after checking the v1 contract on every movers update and on the
- * first symbol update of the call. Symbol updates are all built by {@link buildSymbolUpdates} from rows
- * of one type, so a field the contract lacks shows in the first as in every other; parsing each of
- * them (a full copy) was 15% of what the worker allocated in a backlog drain. Every consumer parses
- * every update it receives (lib/realtime/server.ts), so a bad value is still refused, and counted.
+ * first symbol update of the call, with its KPI_HEADERS (its `publishedAt`, and the producedAt range
+ * `producedOf` gives it). Symbol updates are all built by {@link buildSymbolUpdates} from rows of one
+ * type, so a field the contract lacks shows in the first as in every other; parsing each of them (a
+ * full copy) was 15% of what the worker allocated in a backlog drain. Every consumer parses every
+ * update it uses (lib/realtime/server.ts: those a page watches), so a bad value is still refused there.
  */
-export function toKpiMessages(updates: readonly KpiUpdateV1[]): OutMessage<KpiUpdateV1>[] {
+export function toKpiMessages(
+  updates: readonly KpiUpdateV1[],
+  producedOf: (update: KpiUpdateV1) => ProducedRange | null = () => null,
+): OutMessage<KpiUpdateV1>[] {
   let symbolChecked = false;
   return updates.map((u) => {
     if (u.type === "movers" || !symbolChecked) kpiUpdateV1Schema.parse(u);
     if (u.type === "symbol") symbolChecked = true;
-    return { key: getKpiUpdateKey(u), value: u };
+    return { key: getKpiUpdateKey(u), value: u, headers: toKpiHeaders(u.publishedAt, producedOf(u)) };
   });
 }

@@ -16,7 +16,7 @@ import { isTransientKafkaError } from "@/lib/kafka/kafkajs-log";
 import { sendTextBatch, toInMessage, type OutMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
 import { describeError, type Logger } from "@/lib/log";
-import { summarizeProducedAt, toProducedAtHeaders } from "@/lib/events/produced-at-headers";
+import { summarizeProducedAt } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
 import { buildMoversUpdates, buildSymbolUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
@@ -46,6 +46,8 @@ export type StreamWorkerOptions = {
   symbolPolicy: SymbolPolicy;
   /** STREAM_MAX_CACHED_SYMBOLS: symbols whose state stays in memory between batches. */
   maxCachedSymbols: number;
+  /** STREAM_MAX_CACHED_BARS: bars over those symbols' states kept in memory between batches. */
+  maxCachedBars: number;
   /** STREAM_FETCH_MAX_BYTES: most bytes fetched per partition per request (bounds a batch); 1 MiB unless set. */
   fetchMaxBytes?: number;
   /** How long a refused symbol is refused without asking PostgreSQL again; 30 s unless set. */
@@ -106,6 +108,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const registry = options.registry ?? createMetricsRegistry("stream", { withProcessMetrics: false });
   const observed = createStreamMetrics(registry);
   observed.cachedSymbolsCapacity.set(options.maxCachedSymbols);
+  observed.cachedBarsCapacity.set(options.maxCachedBars);
 
   const alerts = startAlertRuntime({ db, logger, clock, databaseUrl: options.databaseUrl });
   const handler = createTickBatchHandler({
@@ -120,6 +123,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       defaultTimeZone: options.defaultTimeZone,
       symbolPolicy: options.symbolPolicy,
       maxCachedSymbols: options.maxCachedSymbols,
+      maxCachedBars: options.maxCachedBars,
       // Short enough that a symbol added by an admin, or room made under the limit, is seen within
       // half a minute even if its NOTIFY was missed; long enough that a flood costs one read a while.
       refusalTtlMs: options.refusalTtlMs ?? 30_000,
@@ -127,6 +131,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       futureToleranceMs: (options.futureBarToleranceSeconds ?? 60) * 1000,
     },
   });
+  /** The state cache as the last batch left it, in Prometheus. */
+  const observeCache = () => {
+    observed.cachedSymbols.set(handler.cachedSymbols);
+    observed.cachedBars.set(handler.cachedBars);
+  };
   const relay = createDeadLetterRelay({
     db,
     producer,
@@ -164,10 +173,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
       const produced = summarizeProducedAt(ticks);
       await sendUpdates(
-        toKpiMessages(updates).map((message, i) => {
-          const range = produced.bySymbol.get(updates[i]!.symbol);
-          return range ? { ...message, headers: toProducedAtHeaders(range) } : message;
-        }),
+        toKpiMessages(updates, (u) => (u.type === "symbol" && produced.bySymbol.get(u.symbol)) || null),
       );
     },
     onError: onUpdateError,
@@ -176,8 +182,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     intervalMs: options.moversIntervalMs ?? 1_000,
     publish: async (touched) => {
       const updates = await buildMoversUpdates(db, touched, clock(), options.defaultTimeZone);
-      const headers = touched.produced ? toProducedAtHeaders(touched.produced) : undefined;
-      await sendUpdates(toKpiMessages(updates).map((m) => (headers ? { ...m, headers } : m)));
+      await sendUpdates(toKpiMessages(updates, () => touched.produced));
     },
     onError: onUpdateError,
   });
@@ -272,7 +277,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
       } catch (error) {
         endTimer();
-        observed.cachedSymbols.set(handler.cachedSymbols);
+        observeCache();
         observed.batches.inc({ outcome: "failed" });
         metrics.failedBatches++;
         metrics.lastError = describeError(error);
@@ -284,7 +289,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       }
       endTimer();
       observed.evictedSymbols.inc(handler.evictedSymbols - evictedBefore);
-      observed.cachedSymbols.set(handler.cachedSymbols);
+      observeCache();
       if (result.kind === "gap") {
         observed.batches.inc({ outcome: "gap" });
         logger.warn(

@@ -34,8 +34,19 @@ export async function bulkUpsert<T extends PgTable>(
   conflictKeys: readonly (keyof ColumnsOf<T> & string)[],
   onConflict: "update" | "nothing" = "update",
 ): Promise<void> {
+  const statement = buildBulkUpsert(table, rows, conflictKeys, onConflict);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement `bulkUpsert` runs, to run with others (`executeAsOneStatement`, lib/db/queries/one-statement.ts); null without rows. */
+export function buildBulkUpsert<T extends PgTable>(
+  table: T,
+  rows: readonly RowOf<T>[],
+  conflictKeys: readonly (keyof ColumnsOf<T> & string)[],
+  onConflict: "update" | "nothing" = "update",
+): SQL | null {
   const first = rows[0];
-  if (!first) return;
+  if (!first) return null;
   const columns = getTableColumns(table);
   const keys = Object.keys(first);
   const params: SQL[] = keys.map((key) => {
@@ -60,7 +71,5 @@ export async function bulkUpsert<T extends PgTable>(
       updates.push(sql`${sql.identifier(updatedAt.name)} = now()`);
     action = sql`do update set ${sql.join(updates, sql`, `)}`;
   }
-  await db.execute(
-    sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(params, sql`, `)}) on conflict (${conflict}) ${action}`,
-  );
+  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(params, sql`, `)}) on conflict (${conflict}) ${action}`;
 }

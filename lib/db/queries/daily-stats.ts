@@ -1,8 +1,8 @@
-import { and, desc, eq, lte } from "drizzle-orm";
+import { and, desc, eq, lte, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
-import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { WindowRanking } from "@/lib/db/queries/kpi-snapshots";
 import { rankMovers, toDayMoverCandidate, type MoversRanking } from "@/lib/kpi/movers";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
@@ -30,7 +30,13 @@ export function toDailyStatColumns({ range, firstTs, lastTs, ...day }: DailyStat
 }
 
 export async function upsertDailyStats(db: DbOrTx, days: readonly DailyStat[]): Promise<void> {
-  await bulkUpsert(db, dailyStats, days.map(toDailyStatColumns), ["symbol", "tradeDate"]);
+  const statement = buildDailyStatsUpsert(days);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement of `upsertDailyStats`, to run with others; null without days. */
+export function buildDailyStatsUpsert(days: readonly DailyStat[]): SQL | null {
+  return buildBulkUpsert(dailyStats, days.map(toDailyStatColumns), ["symbol", "tradeDate"]);
 }
 
 /** The last `days` trading days of a symbol up to `toDate`, oldest first. */

@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { factPrices, type FactPriceRow } from "@/lib/db/schema";
-import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { FactBar } from "@/lib/kpi/types";
 
 /** The columns of a fact_prices row that carry a {@link FactBar}; `updatedAt` is bookkeeping. */
@@ -22,7 +22,13 @@ export function toFactPriceColumns(bar: FactBar): FactPriceColumns {
 
 /** Upsert of bars with their indicators, in one statement. */
 export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Promise<void> {
-  await bulkUpsert(db, factPrices, bars.map(toFactPriceColumns), ["symbol", "ts"]);
+  const statement = buildFactPricesUpsert(bars);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement of `upsertFactPrices`, to run with others; null without bars. */
+export function buildFactPricesUpsert(bars: readonly FactBar[]): SQL | null {
+  return buildBulkUpsert(factPrices, bars.map(toFactPriceColumns), ["symbol", "ts"]);
 }
 
 /**

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
-import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import { rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
@@ -28,7 +28,13 @@ export function toKpiSnapshotColumns(window: WindowKpi): KpiSnapshotColumns {
 }
 
 export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi[]): Promise<void> {
-  await bulkUpsert(db, kpiSnapshots, windows.map(toKpiSnapshotColumns), [
+  const statement = buildKpiSnapshotsUpsert(windows);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement of `upsertKpiSnapshots`, to run with others; null without windows. */
+export function buildKpiSnapshotsUpsert(windows: readonly WindowKpi[]): SQL | null {
+  return buildBulkUpsert(kpiSnapshots, windows.map(toKpiSnapshotColumns), [
     "windowMinutes",
     "windowStart",
     "symbol",

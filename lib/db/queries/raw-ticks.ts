@@ -1,16 +1,21 @@
-import { lt } from "drizzle-orm";
+import { lt, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { rawTicks } from "@/lib/db/schema";
-import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { TickV1 } from "@/lib/events/tick-v1";
 
 export type LandedTick = { topic: string; partition: number; offset: number; tick: TickV1 };
 
 /** Lands accepted events; a replayed offset is ignored (the key is topic, partition, offset). */
 export async function insertRawTicks(db: DbOrTx, ticks: readonly LandedTick[]): Promise<void> {
-  await bulkUpsert(
-    db,
+  const statement = buildRawTicksInsert(ticks);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement of `insertRawTicks`, to run with others; null without ticks. */
+export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
+  return buildBulkUpsert(
     rawTicks,
     ticks.map(({ topic, partition, offset, tick }) => ({
       topic,

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { streamOffsets } from "@/lib/db/schema";
@@ -26,8 +26,9 @@ export async function lockStreamOffset(tx: DbOrTx, key: OffsetKey, initial: numb
   return row.nextOffset;
 }
 
-export async function saveStreamOffset(tx: DbOrTx, key: OffsetKey, nextOffset: number): Promise<void> {
-  await tx
+/** The statement that saves a partition's next offset, run with the batch's rows (`executeAsOneStatement`). */
+export function buildStreamOffsetSave(tx: DbOrTx, key: OffsetKey, nextOffset: number): SQL {
+  return tx
     .update(streamOffsets)
     .set({ nextOffset, updatedAt: sql`now()` })
     .where(
@@ -36,7 +37,8 @@ export async function saveStreamOffset(tx: DbOrTx, key: OffsetKey, nextOffset: n
         eq(streamOffsets.topic, key.topic),
         eq(streamOffsets.partition, key.partition),
       ),
-    );
+    )
+    .getSQL();
 }
 
 /** Stored next offsets of a group and topic, by partition. */

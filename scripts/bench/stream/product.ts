@@ -21,7 +21,7 @@ import { E2E_DIR, spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 import { isAlive } from "@/scripts/stack/proc";
 
 import { parseHistogram, type HistogramBucket } from "./histogram";
-import { watchProcesses, type ProcessUsage } from "./process-usage";
+import { readServerCpu, watchProcesses, type ProcessUsage, type ServerCpu } from "./process-usage";
 import { STREAM_WORKER_NODE_FLAGS } from "@/workers/stream/node-flags";
 
 export const PARTITIONS = 3;
@@ -36,7 +36,10 @@ export type BenchBase = {
   logger: Logger;
   /** Registers an undo step that also runs on Ctrl-C; returns a function that runs it now, once. */
   defer: (step: () => Promise<void>) => () => Promise<void>;
-  /** Where the stream workers write their CPU profiles (node --cpu-prof, one folder per run), or null. */
+  /**
+   * Where the stream workers write their CPU profiles (node --cpu-prof, one folder per run; the web
+   * server's in its `web` subfolder), or null.
+   */
   profileDir: string | null;
 };
 
@@ -108,7 +111,10 @@ export type Running = {
   workers: ProductProcess[];
   web: ProductProcess;
   webUrl: string;
+  /** When the stream workers were spawned (the web server was up and answering by then). */
   startedAt: number;
+  /** The web server's CPU seconds and the servers' (PostgreSQL, broker) just before the workers started. */
+  atWorkersStart: { webCpuSeconds: number; servers: ServerCpu };
   usage: (process: ProductProcess) => ProcessUsage | null;
   stop: () => Promise<void>;
 };
@@ -162,6 +168,36 @@ export async function startProcesses(
     watcher.stop();
     await Promise.all(spawned.map((p) => stopProcess(p.pid)));
   });
+  // The web server first, answering before any stream worker starts: a backlog drains into a product
+  // that is up, as after a worker outage. Started together, the web server's start-up (Next.js, ≈ 3 CPU
+  // s) shared the two cores with the first seconds of the drain.
+  const webPort = await findFreePort();
+  const webPid = spawnProductProcess("bench-web", "dist/server.js", {
+    ...common,
+    ...(base.profileDir
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(base.profileDir, product.name, "web")}` }
+      : {}),
+    PORT: String(webPort),
+    STREAM_METRICS_PORT: "0",
+    ...getKafkaRoleEnv(base.broker.credentials, "web"),
+  });
+  const web = { name: "bench-web", pid: webPid, metricsUrl: null };
+  spawned.push(web);
+  watcher.add(webPid);
+  await pollUntil(
+    async () => {
+      assertAllAlive({ workers: [], web });
+      return (await fetch(`http://127.0.0.1:${webPort}/api/health`)).status > 0;
+    },
+    {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      what: "the web server to answer",
+      isRetriable: isRetriableUnlessExited,
+    },
+  );
+  // The drain's CPU counts from here: the web server's start-up is not the workers' work.
+  const atWorkersStart = { webCpuSeconds: watcher.read(webPid)?.cpuSeconds ?? 0, servers: readServerCpu() };
   const startedAt = Date.now();
   for (let i = 1; i <= workerCount; i++) {
     const port = await findFreePort();
@@ -181,21 +217,12 @@ export async function startProcesses(
     spawned.push({ name, pid, metricsUrl: `http://127.0.0.1:${port}/metrics` });
     watcher.add(pid);
   }
-  const webPort = await findFreePort();
-  const webPid = spawnProductProcess("bench-web", "dist/server.js", {
-    ...common,
-    PORT: String(webPort),
-    STREAM_METRICS_PORT: "0",
-    ...getKafkaRoleEnv(base.broker.credentials, "web"),
-  });
-  const web = { name: "bench-web", pid: webPid, metricsUrl: null };
-  spawned.push(web);
-  watcher.add(webPid);
   return {
     workers: spawned.filter((p) => p.metricsUrl !== null),
     web,
     webUrl: `http://127.0.0.1:${webPort}`,
     startedAt,
+    atWorkersStart,
     usage: (p) => watcher.read(p.pid),
     stop: stopAll,
   };
@@ -241,7 +268,7 @@ export class ProductProcessExited extends Error {}
 export const isRetriableUnlessExited = (error: unknown): boolean => !(error instanceof ProductProcessExited);
 
 /** Throws {@link ProductProcessExited} when a worker or the web server is gone: the run cannot go on. */
-export function assertAllAlive(running: Running): void {
+export function assertAllAlive(running: Pick<Running, "workers" | "web">): void {
   for (const p of [...running.workers, running.web]) {
     if (!isAlive(p.pid))
       throw new ProductProcessExited(
@@ -251,8 +278,8 @@ export function assertAllAlive(running: Running): void {
 }
 
 /**
- * Waits until the workers hold every partition between them and the web server answers; fails at once
- * when one of them has exited instead of waiting out the timeout.
+ * Waits until the workers hold every partition between them (the web server answered before they
+ * started); fails at once when a process has exited instead of waiting out the timeout.
  */
 export async function waitUntilReady(running: Running, timeoutMs = 120_000): Promise<void> {
   await pollUntil(
@@ -266,13 +293,6 @@ export async function waitUntilReady(running: Running, timeoutMs = 120_000): Pro
       what: "the stream workers to hold every partition",
       isRetriable: isRetriableUnlessExited,
     },
-  );
-  await pollUntil(
-    async () => {
-      assertAllAlive(running);
-      return (await fetch(`${running.webUrl}/api/health`)).status > 0;
-    },
-    { timeoutMs, intervalMs: 250, what: "the web server to answer", isRetriable: isRetriableUnlessExited },
   );
 }
 

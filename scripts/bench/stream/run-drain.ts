@@ -51,7 +51,8 @@ export type DrainResult = {
 /**
  * A backlog drain: every event of `dataSet` is on a fresh topic before anything reads it; Kafka's
  * ConsumerPerformance and a do-nothing kafkajs consumer read it first (one consumer at a time), then
- * the stream workers and the web server start and the clock runs until every event is stored.
+ * the web server starts, then (once it answers) the stream workers, and the clock runs until every
+ * event is stored. CPU figures count from the workers' start.
  */
 export async function runDrain(
   base: BenchBase,
@@ -84,7 +85,6 @@ export async function runDrain(
     // Let the machine settle after the ceilings before the pipeline starts.
     await sleep(2_000);
 
-    const serversBefore = readServerCpu();
     const running = await startProcesses(base, product, options.workers);
     try {
       const lag = sampleLag(product, 250, running.startedAt);
@@ -119,10 +119,15 @@ export async function runDrain(
       const end = doneAt ?? Date.now();
       const start = assignedAt ?? running.startedAt;
       const figures = await readWorkerFigures(running);
-      const servers = diffServerCpu(serversBefore, readServerCpu());
+      const servers = diffServerCpu(running.atWorkersStart.servers, readServerCpu());
       const processes = [...running.workers, running.web].map((p) => {
         const usage = running.usage(p);
-        return { name: p.name, cpuSeconds: usage?.cpuSeconds ?? 0, peakRssMiB: usage?.peakRssMiB ?? 0 };
+        return {
+          name: p.name,
+          cpuSeconds:
+            (usage?.cpuSeconds ?? 0) - (p === running.web ? running.atWorkersStart.webCpuSeconds : 0),
+          peakRssMiB: usage?.peakRssMiB ?? 0,
+        };
       });
       const workerCpu = processes
         .filter((p) => p.name.startsWith("bench-stream"))

@@ -1,0 +1,207 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { DbOrTx } from "@/lib/db/client";
+import { buildDailyStatsUpsert } from "@/lib/db/queries/daily-stats";
+import { buildFactPricesUpsert } from "@/lib/db/queries/fact-prices";
+import { buildKpiSnapshotsUpsert } from "@/lib/db/queries/kpi-snapshots";
+import { executeAsOneStatement } from "@/lib/db/queries/one-statement";
+import { buildRawTicksInsert, type LandedTick } from "@/lib/db/queries/raw-ticks";
+import { buildStreamOffsetSave, lockStreamOffset } from "@/lib/db/queries/stream-offsets";
+import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
+
+import { createTestDatabase, type TestDatabase } from "./helpers";
+
+const M = 60_000;
+const TS = Date.parse("2026-03-12T14:00:00Z");
+const KEY = { consumerGroup: "one-statement", topic: "market.ticks", partition: 0 };
+
+function bar(symbol: string, i: number, close = 10.5 + i): FactBar {
+  return {
+    symbol,
+    ts: TS + i * M,
+    tradeDate: "2026-03-12",
+    open: 10 + i,
+    high: Math.max(11 + i, close),
+    low: Math.min(9 + i, close),
+    close,
+    volume: 100 + i,
+    ma5: null,
+    ma20: null,
+    ema20: null,
+    vwap: null,
+    isFinal: false,
+  };
+}
+
+function day(symbol: string, close: number): DailyStat {
+  const high = Math.max(12, close);
+  const low = Math.min(9, close);
+  return {
+    symbol,
+    tradeDate: "2026-03-12",
+    open: 10,
+    high,
+    low,
+    close,
+    volume: 1_000,
+    prevClose: 10,
+    changePct: ((close - 10) / 10) * 100,
+    range: high - low,
+    rangePct: ((high - low) / low) * 100,
+    vwap: 10.5,
+    barCount: 2,
+    firstTs: TS,
+    lastTs: TS + M,
+  };
+}
+
+function windowOf(symbol: string, gainPct: number): WindowKpi {
+  return {
+    symbol,
+    windowMinutes: 5,
+    windowStart: TS,
+    windowEnd: TS + 5 * M,
+    avgPrice: 10.5,
+    vwap: 10.5,
+    totalVolume: 500,
+    gainPct,
+    firstOpen: 10,
+    lastClose: 10 * (1 + gainPct / 100),
+    high: 12,
+    low: 9,
+    barCount: 5,
+  };
+}
+
+function landed(symbol: string, offset: number, close: number): LandedTick {
+  return {
+    topic: KEY.topic,
+    partition: KEY.partition,
+    offset,
+    tick: {
+      v: 1,
+      symbol,
+      ts: TS,
+      open: 10,
+      high: 12,
+      low: 9,
+      close,
+      volume: 100,
+      source: "replay",
+      producedAt: TS + 1_000,
+    },
+  };
+}
+
+/** A transaction that counts the statements sent through it (each one a round trip). */
+function counting(tx: DbOrTx): { tx: DbOrTx; sent: () => number } {
+  let sent = 0;
+  const proxy = new Proxy(tx, {
+    get(target, property, receiver) {
+      if (property !== "execute") return Reflect.get(target, property, receiver) as unknown;
+      return (...args: Parameters<DbOrTx["execute"]>) => {
+        sent++;
+        return target.execute(...args);
+      };
+    },
+  });
+  return { tx: proxy, sent: () => sent };
+}
+
+/** The stream worker writes a batch's rows and its next offset with executeAsOneStatement. */
+describe("executeAsOneStatement", () => {
+  let database: TestDatabase;
+  const readOne = async (query: ReturnType<typeof sql>) =>
+    (await database.adminDb.execute(query)).rows[0] as Record<string, unknown>;
+  const count = async (
+    table: "fact_prices" | "daily_stats" | "kpi_snapshots" | "raw_ticks",
+    symbol: string,
+  ) =>
+    Number(
+      (await readOne(sql`select count(*) as n from ${sql.identifier(table)} where symbol = ${symbol}`)).n,
+    );
+  const storedOffset = async () =>
+    Number(
+      (await readOne(sql`select next_offset from stream_offsets where consumer_group = ${KEY.consumerGroup}`))
+        .next_offset,
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await lockStreamOffset(database.db, KEY, 0);
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it("writes every table in one statement (one round trip), upserts included, and skips the empty ones", async () => {
+    await database.db.transaction(async (outer) => {
+      const { tx, sent } = counting(outer);
+      await executeAsOneStatement(tx, [
+        buildFactPricesUpsert([bar("ONE", 0), bar("ONE", 1)]),
+        buildDailyStatsUpsert([]),
+        buildDailyStatsUpsert([day("ONE", 11.5)]),
+        buildKpiSnapshotsUpsert([windowOf("ONE", 1.5)]),
+        buildRawTicksInsert([landed("ONE", 0, 10.5), landed("ONE", 1, 11.5)]),
+        buildStreamOffsetSave(tx, KEY, 2),
+      ]);
+      expect(sent()).toBe(1);
+    });
+    expect(await count("fact_prices", "ONE")).toBe(2);
+    expect(await count("daily_stats", "ONE")).toBe(1);
+    expect(await count("kpi_snapshots", "ONE")).toBe(1);
+    expect(await count("raw_ticks", "ONE")).toBe(2);
+    expect(await storedOffset()).toBe(2);
+
+    // Again, revising a bar, the day and the window, with a replayed landed event: the upserts update,
+    // the landing keeps the event it had (on conflict do nothing).
+    await database.db.transaction(async (outer) => {
+      const { tx, sent } = counting(outer);
+      await executeAsOneStatement(tx, [
+        buildFactPricesUpsert([bar("ONE", 1, 12.25)]),
+        buildDailyStatsUpsert([day("ONE", 12.25)]),
+        buildKpiSnapshotsUpsert([windowOf("ONE", -2.5)]),
+        buildRawTicksInsert([landed("ONE", 1, 99)]),
+        buildStreamOffsetSave(tx, KEY, 3),
+      ]);
+      expect(sent()).toBe(1);
+    });
+    const window = await readOne(sql`select gain_pct from kpi_snapshots where symbol = 'ONE'`);
+    expect(Number(window.gain_pct)).toBe(-2.5);
+    const raw = await readOne(sql`select close from raw_ticks where symbol = 'ONE' and kafka_offset = 1`);
+    expect(Number(raw.close)).toBe(11.5);
+    expect(await count("raw_ticks", "ONE")).toBe(2);
+    const stored = await readOne(
+      sql`select close from fact_prices where symbol = 'ONE' and ts = ${new Date(TS + M).toISOString()}`,
+    );
+    expect(Number(stored.close)).toBe(12.25);
+    const storedDay = await readOne(sql`select close from daily_stats where symbol = 'ONE'`);
+    expect(Number(storedDay.close)).toBe(12.25);
+    expect(await storedOffset()).toBe(3);
+  });
+
+  it("leaves the batch's transaction with nothing written when one of its writes fails", async () => {
+    // A bar without a close breaks a NOT NULL of fact_prices, in PostgreSQL.
+    const broken = { ...bar("TWO", 0), close: null as unknown as number };
+    await expect(
+      database.db.transaction(async (tx) => {
+        await executeAsOneStatement(tx, [
+          buildDailyStatsUpsert([day("TWO", 11)]),
+          buildFactPricesUpsert([bar("TWO", 1), broken]),
+          buildStreamOffsetSave(tx, KEY, 9),
+        ]);
+      }),
+    ).rejects.toThrow();
+    expect(await count("fact_prices", "TWO")).toBe(0);
+    expect(await count("daily_stats", "TWO")).toBe(0);
+    expect(await storedOffset()).toBe(3);
+  });
+
+  it("runs a single write as it is and nothing for none", async () => {
+    await executeAsOneStatement(database.db, []);
+    await executeAsOneStatement(database.db, [null, buildFactPricesUpsert([])]);
+    await executeAsOneStatement(database.db, [buildFactPricesUpsert([bar("SOLO", 0)])]);
+    expect(await count("fact_prices", "SOLO")).toBe(1);
+  });
+});

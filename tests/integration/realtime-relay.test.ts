@@ -1,0 +1,182 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { io as connectSocket, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { KPI_HEADERS } from "@/lib/events/topics";
+import { createConsumer, createProducer, type Producer } from "@/lib/kafka/client";
+import { sendTextBatch, type OutMessage } from "@/lib/kafka/messages";
+import { attachRealtime, type Emitted } from "@/lib/realtime/server";
+import { toKpiMessages } from "@/workers/handlers/kpi-updates";
+
+import { createTestKafka, createTestTopics, testLogger, uniqueId, waitFor } from "./helpers";
+
+// The web process's relay of market.kpis (lib/realtime/server.ts) on a real broker: what a page
+// watches is decoded, checked and sent; what nobody watches is only timed from its headers.
+
+let web: HttpServer;
+let realtime: ReturnType<typeof attachRealtime>;
+let producer: Producer;
+let topic: string;
+const sockets: Socket[] = [];
+const emitted: Emitted[] = [];
+const gathered: SymbolKpiUpdateV1[] = [];
+const received: SymbolKpiUpdateV1[] = [];
+let nextPublishedAt = 1_700_000_000_000;
+
+function symbolUpdate(symbol: string): SymbolKpiUpdateV1 {
+  return { v: 1, type: "symbol", symbol, bars: [], day: null, windows: [], publishedAt: nextPublishedAt++ };
+}
+
+function moversUpdate(windowMinutes: number): MoversKpiUpdateV1 {
+  const windowStart = Date.parse("2026-03-12T14:00:00Z");
+  return {
+    v: 1,
+    type: "movers",
+    windowMinutes,
+    windowStart,
+    windowEnd: windowStart + windowMinutes * 60_000,
+    gainers: [],
+    losers: [],
+    publishedAt: nextPublishedAt++,
+  };
+}
+
+/** The messages the stream worker would send for `updates` (key, KPI headers, JSON value). */
+function asSent(...updates: (SymbolKpiUpdateV1 | MoversKpiUpdateV1)[]): OutMessage<string>[] {
+  return toKpiMessages(updates).map((m) => ({ ...m, value: JSON.stringify(m.value) }));
+}
+
+/** Sends `messages`, then a valid AAPL update, and waits until the watching page has that one. */
+async function sendAndSettle(messages: OutMessage<string>[]): Promise<void> {
+  const marker = symbolUpdate("AAPL");
+  await sendTextBatch(producer, topic, [...messages, ...asSent(marker)]);
+  await waitFor("the AAPL page to get the marker update", () =>
+    received.some((u) => u.publishedAt === marker.publishedAt),
+  );
+}
+
+async function connectPage(url: string, subscribe: (socket: Socket) => Promise<boolean>): Promise<Socket> {
+  const socket = connectSocket(url, { transports: ["websocket"] });
+  sockets.push(socket);
+  await waitFor("a page to connect and subscribe", () => socket.connected && subscribe(socket));
+  return socket;
+}
+
+beforeAll(async () => {
+  topic = (await createTestTopics(1)).kpis;
+  web = createServer();
+  realtime = attachRealtime(web, {
+    consumer: createConsumer(createTestKafka(), { groupId: uniqueId("web") }),
+    topic,
+    logger: testLogger,
+    moversWindows: [5, 15],
+    onEmitted: (e) => emitted.push(e),
+    onSymbolUpdated: (u) => gathered.push(u),
+  });
+  await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  const page = await connectPage(url, (s) =>
+    s.emitWithAck("symbol:subscribe", ["AAPL"]).then((ack: { ok: boolean }) => ack.ok),
+  );
+  page.on("symbol:updated", (u: SymbolKpiUpdateV1) => received.push(u));
+  producer = createProducer(createTestKafka());
+  await producer.connect();
+  // The relay reads from the newest offset once it has joined: send until the page gets one.
+  await waitFor(
+    "the relay to join and pass an update on",
+    async () => {
+      await sendTextBatch(producer, topic, asSent(symbolUpdate("AAPL")));
+      return received.length > 0;
+    },
+    60_000,
+    1_000,
+  );
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.disconnect();
+  await producer?.disconnect();
+  await realtime?.close();
+  await new Promise((resolve) => web?.close(resolve));
+});
+
+describe("the market.kpis relay", () => {
+  it("decodes what a page watches: a valid update reaches it, a bad one is counted and dropped", async () => {
+    const before = realtime.stats().invalid;
+    const bad = { ...symbolUpdate("AAPL"), rsi14: 50 };
+    await sendAndSettle([
+      { key: "AAPL", value: JSON.stringify(bad), headers: asSent(symbolUpdate("AAPL"))[0]!.headers },
+    ]);
+    expect(realtime.stats().invalid).toBe(before + 1);
+    expect(received.some((u) => u.publishedAt === bad.publishedAt)).toBe(false);
+  });
+
+  it("passes over an update nobody watches without decoding it, timed from its published-at header", async () => {
+    const before = realtime.stats().invalid;
+    // Not even JSON: had it been decoded, it would have been counted as invalid.
+    const [unwatched] = asSent(symbolUpdate("MSFT"));
+    const publishedAt = Number(unwatched!.headers![KPI_HEADERS.publishedAt]);
+    await sendAndSettle([{ ...unwatched!, value: "not json" }]);
+    expect(realtime.stats().invalid).toBe(before);
+    const timed = emitted.find((e) => "publishedAt" in e && e.publishedAt === publishedAt);
+    expect(timed).toMatchObject({ event: "symbol:updated", watched: false });
+    // The marker went to the AAPL page: an emit.
+    expect(emitted.at(-1)).toMatchObject({ event: "symbol:updated", watched: true });
+    expect(gathered.some((u) => u.symbol === "MSFT")).toBe(false);
+  });
+
+  it("still decodes an update without the header (an older worker), and one whose key names no route", async () => {
+    const before = realtime.stats().invalid;
+    await sendAndSettle([
+      { key: "MSFT", value: "not json" },
+      { key: "not a key", value: "not json", headers: asSent(symbolUpdate("MSFT"))[0]!.headers },
+    ]);
+    expect(realtime.stats().invalid).toBe(before + 2);
+  });
+
+  it("refuses an update whose key is not its own: it was routed by that key", async () => {
+    const before = realtime.stats().invalid;
+    const [msft] = asSent(symbolUpdate("MSFT"));
+    // Keyed AAPL (watched, so decoded) but an MSFT update.
+    await sendAndSettle([{ ...msft!, key: "AAPL" }]);
+    expect(realtime.stats().invalid).toBe(before + 1);
+  });
+
+  it("relays a movers update to its window's pages and passes over a window nobody watches", async () => {
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const page = await connectPage(url, (s) =>
+      s.emitWithAck("movers:subscribe", [5]).then((ack: { ok: boolean }) => ack.ok),
+    );
+    const got: MoversKpiUpdateV1[] = [];
+    page.on("movers:updated", (u: MoversKpiUpdateV1) => got.push(u));
+    const before = realtime.stats().invalid;
+    const watched = moversUpdate(5);
+    const [unwatched] = asSent(moversUpdate(15));
+    await sendAndSettle([...asSent(watched), { ...unwatched!, value: "not json" }]);
+    await waitFor("the movers page to get its update", () => got.length > 0);
+    expect(got.map((u) => u.publishedAt)).toEqual([watched.publishedAt]);
+    expect(realtime.stats().invalid).toBe(before);
+    const timed = emitted.find(
+      (e) => "publishedAt" in e && e.publishedAt === Number(unwatched!.headers![KPI_HEADERS.publishedAt]),
+    );
+    expect(timed).toMatchObject({ event: "movers:updated", watched: false });
+  });
+
+  it("decodes every symbol update while a page shows the watchlist, and none once it leaves", async () => {
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const watchlist = await connectPage(url, (s) =>
+      s.emitWithAck("watchlist:subscribe").then((ack: { ok: boolean }) => ack.ok),
+    );
+    const shown = symbolUpdate("MSFT");
+    await sendAndSettle(asSent(shown));
+    expect(gathered.map((u) => u.publishedAt)).toContain(shown.publishedAt);
+
+    await watchlist.emitWithAck("watchlist:unsubscribe");
+    const hidden = symbolUpdate("MSFT");
+    await sendAndSettle(asSent(hidden));
+    expect(gathered.map((u) => u.publishedAt)).not.toContain(hidden.publishedAt);
+  });
+});
