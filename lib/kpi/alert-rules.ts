@@ -93,6 +93,27 @@ export function hasAlertContext(
   );
 }
 
+/**
+ * Index of the oldest bar that evaluating bars `index` on reads (the context {@link hasAlertContext}
+ * asks for: `lookback` bars before `index`, its trading day with the previous day's last bar, and a bar
+ * before the start of its longest window), in a series read through `at`; 0 when the series holds no
+ * older bar than one of those. Bars after `index` read no further back. For a caller that copies only
+ * these bars out of a longer series.
+ */
+export function findAlertContextStart(
+  at: { ts: (i: number) => number; tradeDate: (i: number) => string },
+  index: number,
+  lookback: number,
+): number {
+  const tradeDate = at.tradeDate(index);
+  let dayStart = index;
+  while (dayStart > 0 && at.tradeDate(dayStart - 1) === tradeDate) dayStart--;
+  const windowStart = computeWindowStart(at.ts(index), Math.max(...ALERT_WINDOW_MINUTES));
+  let beforeWindow = index;
+  while (beforeWindow > 0 && at.ts(beforeWindow) >= windowStart) beforeWindow--;
+  return Math.max(0, Math.min(index - lookback, dayStart - 1, beforeWindow));
+}
+
 type Crossing = "up" | "down";
 
 /** From not above to strictly above (up), or from not below to strictly below (down). */

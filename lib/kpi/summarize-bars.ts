@@ -1,3 +1,4 @@
+import { copyBarInto, toBar } from "@/lib/kpi/bar";
 import type { Bar } from "@/lib/kpi/types";
 import { accumulateVwap, computeVwap, EMPTY_VWAP_ACCUMULATOR, type VwapAccumulator } from "@/lib/kpi/vwap";
 
@@ -42,13 +43,25 @@ export function createRunningSummary(): RunningSummary {
 }
 
 export function copyRunningSummary(s: RunningSummary): RunningSummary {
-  return { ...s, vwap: { ...s.vwap } };
+  return {
+    ...s,
+    first: s.first && toBar(s.first),
+    last: s.last && toBar(s.last),
+    vwap: { ...s.vwap },
+  };
 }
 
-/** Adds the next bar in time order, in place. */
+/**
+ * Adds the next bar in time order, in place. The summary keeps copies of its first and last bars, never
+ * `bar` itself, so a caller may pass one scratch object refilled for every bar.
+ */
 export function addToSummary(s: RunningSummary, bar: Bar): void {
-  s.first ??= bar;
-  s.last = bar;
+  if (s.first === null || s.last === null) {
+    s.first = toBar(bar);
+    s.last = toBar(bar);
+  } else {
+    copyBarInto(s.last, bar);
+  }
   s.high = Math.max(s.high, bar.high);
   s.low = Math.min(s.low, bar.low);
   s.closeSum += bar.close;
@@ -61,7 +74,7 @@ export function finishSummary(s: RunningSummary): BarsSummary {
   if (!s.first || !s.last) throw new Error("a summary needs at least one bar");
   return {
     first: s.first,
-    last: s.last,
+    last: toBar(s.last),
     high: s.high,
     low: s.low,
     volume: s.vwap.volume,

@@ -6,6 +6,7 @@ import {
   applyRevisions,
   canRecomputeFrom,
   createSeriesState,
+  readSeriesBars,
   trimSeries,
   type SeriesChanges,
   type SeriesState,
@@ -50,7 +51,7 @@ describe("applyRevisions: moving averages", () => {
       Array.from({ length: 21 }, (_, i) => bar(DAY1 + i * M, i + 1)),
       FAR_FUTURE,
     );
-    const b = state.bars;
+    const b = readSeriesBars(state);
     expect(b[4]!.ma5).toBe(3); // (1+2+3+4+5)/5
     expect(b[18]!.ma20).toBeNull();
     expect(b[19]!.ma20).toBe(10.5); // (1..20)/20
@@ -66,7 +67,7 @@ describe("applyRevisions: moving averages", () => {
       [0, 1, 2, 3, 10].map((m, i) => bar(DAY1 + m * M, 10 * (i + 1))),
       FAR_FUTURE,
     );
-    expect(state.bars[4]!.ma5).toBe(30);
+    expect(readSeriesBars(state)[4]!.ma5).toBe(30);
   });
 
   it("updates the averages of the bars after a late bar", () => {
@@ -76,9 +77,9 @@ describe("applyRevisions: moving averages", () => {
       [0, 1, 2, 3, 5, 6].map((m) => bar(DAY1 + m * M, 10)),
       FAR_FUTURE,
     );
-    expect(state.bars[4]!.ma5).toBe(10); // minute 5 with 0,1,2,3,5
+    expect(readSeriesBars(state)[4]!.ma5).toBe(10); // minute 5 with 0,1,2,3,5
     const changes = applyRevisions(state, [bar(DAY1 + 4 * M, 60)], FAR_FUTURE);
-    expect(state.bars.map((b) => b.ma5)).toEqual([null, null, null, null, 20, 20, 20]);
+    expect(readSeriesBars(state).map((b) => b.ma5)).toEqual([null, null, null, null, 20, 20, 20]);
     expect(changes.bars.map((b) => (b.ts - DAY1) / M)).toEqual([4, 5, 6]);
   });
 
@@ -94,7 +95,7 @@ describe("applyRevisions: finality", () => {
     const state = fresh();
     const now = DAY1 + M + 10_000; // 10 s after the first minute ended: inside the 30 s grace
     applyRevisions(state, [bar(DAY1, 10)], now);
-    expect(state.bars[0]!.isFinal).toBe(false);
+    expect(readSeriesBars(state)[0]!.isFinal).toBe(false);
     const changes = applyRevisions(state, [bar(DAY1 + M, 11)], now);
     expect(changes.bars.map((b) => [b.ts, b.isFinal])).toEqual([
       [DAY1, true],
@@ -120,7 +121,7 @@ describe("applyRevisions: day boundary", () => {
     ]);
     expect(changes.days[1]!.changePct).toBeCloseTo(10, 12);
     // Session VWAP restarts on the new day.
-    expect(state.bars[2]!.vwap).toBe(121); // typical price (122 + 120 + 121) / 3
+    expect(readSeriesBars(state)[2]!.vwap).toBe(121); // typical price (122 + 120 + 121) / 3
   });
 
   it("recomputes the next day's change % when the previous day's close changes", () => {
@@ -234,9 +235,9 @@ describe("property: arrival order does not matter", () => {
         }
         // Stale revisions that arrived after their final bar were dropped; those that came first were
         // overwritten. Either way the final state must equal the in-order one exactly.
-        expect(shuffled.bars).toEqual(ordered.bars);
+        expect(readSeriesBars(shuffled)).toEqual(readSeriesBars(ordered));
         const ref = reference(finalBars);
-        ordered.bars.forEach((b, j) => {
+        readSeriesBars(ordered).forEach((b, j) => {
           const r = ref[j]!;
           expect(b.ts).toBe(r.ts);
           for (const key of ["ma5", "ma20", "ema20"] as const) {
@@ -269,7 +270,7 @@ describe("property: the day checkpoint changes nothing", () => {
         const without = fresh();
         let minute = 0;
         for (const step of steps) {
-          const bars = withCheckpoint.bars;
+          const bars = readSeriesBars(withCheckpoint);
           const older = bars[Math.max(0, bars.length - 1 - step.back)];
           const revised =
             step.kind === "reviseNewest"
@@ -295,7 +296,7 @@ describe("property: the day checkpoint changes nothing", () => {
             trimSeries(without, 5);
           }
         }
-        expect(withCheckpoint.bars).toEqual(without.bars);
+        expect(readSeriesBars(withCheckpoint)).toEqual(readSeriesBars(without));
       }),
       { numRuns: 200 },
     );

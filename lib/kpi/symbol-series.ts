@@ -1,12 +1,31 @@
-import { createFactBar, toBar } from "@/lib/kpi/bar";
+import { createFactBar } from "@/lib/kpi/bar";
+import {
+  createBarColumns,
+  dropOldestBars,
+  findColumnsLowerBound,
+  getClose,
+  getEma20,
+  getFactBar,
+  getIsFinal,
+  getTradeDate,
+  getTs,
+  hasIndicators,
+  insertBar,
+  readBar,
+  reviseBar,
+  setIndicators,
+  setIsFinal,
+  toFactBars,
+  type BarColumns,
+} from "@/lib/kpi/bar-columns";
 import { isBarFinal } from "@/lib/kpi/bar-finality";
 import { computeDailyStatsFromSummary } from "@/lib/kpi/daily-stats";
 import { computeEmaStep } from "@/lib/kpi/ema";
 import { computeSimpleMovingAverage } from "@/lib/kpi/moving-average";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
 import { HOUR_MS } from "@/lib/kpi/durations";
-import { isSameBar, isSameFactBar } from "@/lib/kpi/shape-equality";
-import { computeWindowKpi, computeWindowStart } from "@/lib/kpi/tumbling-window";
+import { isSameBar } from "@/lib/kpi/shape-equality";
+import { computeWindowKpiFromSummary, computeWindowStart } from "@/lib/kpi/tumbling-window";
 import type { Bar, DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 import {
   addToSummary,
@@ -39,7 +58,8 @@ export type SeriesConfig = {
  */
 export type SeriesState = {
   config: SeriesConfig;
-  bars: FactBar[];
+  /** The bars, packed (see {@link BarColumns}); {@link toFactBars} reads them as objects. */
+  bars: BarColumns;
   hasAllHistory: boolean;
   /** Running totals of a day's first bars, or null: see {@link DayCheckpoint}. */
   day: DayCheckpoint | null;
@@ -73,7 +93,10 @@ export function createSeriesState(
   stored: readonly FactBar[],
   hasAllHistory: boolean,
 ): SeriesState {
-  const bars = [...stored].sort((a, b) => a.ts - b.ts);
+  const bars = createBarColumns(
+    config.symbol,
+    [...stored].sort((a, b) => a.ts - b.ts),
+  );
   return { config, bars, hasAllHistory, day: null };
 }
 
@@ -108,13 +131,13 @@ export function findLowerBound(bars: readonly { ts: number }[], ts: number): num
  */
 export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
   if (state.hasAllHistory) return true;
-  const first = state.bars[0];
-  if (!first) return false;
-  const r = findLowerBound(state.bars, fromTs);
+  const { bars } = state;
+  if (bars.length === 0) return false;
+  const r = findColumnsLowerBound(bars, fromTs);
   if (r < MA_LONG - 1) return false;
-  if (first.tradeDate >= computeTradingDate(fromTs, state.config.timeZone)) return false;
+  if (getTradeDate(bars, 0) >= computeTradingDate(fromTs, state.config.timeZone)) return false;
   const longest = Math.max(...state.config.windows, 1);
-  return first.ts <= computeWindowStart(fromTs, longest);
+  return getTs(bars, 0) <= computeWindowStart(fromTs, longest);
 }
 
 /**
@@ -129,18 +152,17 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
   let firstChanged = Infinity;
   const revised = new Set<number>();
   for (const rev of revisions) {
-    const i = findLowerBound(bars, rev.ts);
-    const existing = bars[i];
-    if (existing && existing.ts === rev.ts) {
-      if (isSameBar(existing, rev)) continue;
-      bars[i] = { ...existing, ...toBar(rev) };
+    const i = findColumnsLowerBound(bars, rev.ts);
+    if (i < bars.length && getTs(bars, i) === rev.ts) {
+      if (isSameBar(readBar(bars, i, scratch), rev)) continue;
+      reviseBar(bars, i, rev);
     } else {
-      if (!state.hasAllHistory && bars.length > 0 && rev.ts < bars[0]!.ts) {
+      if (!state.hasAllHistory && bars.length > 0 && rev.ts < getTs(bars, 0)) {
         throw new Error(
           `bar ${rev.ts} of ${config.symbol} precedes the loaded history; reload the symbol first`,
         );
       }
-      bars.splice(i, 0, createFactBar(config.symbol, rev, computeTradingDate(rev.ts, config.timeZone)));
+      insertBar(bars, i, createFactBar(config.symbol, rev, computeTradingDate(rev.ts, config.timeZone)));
     }
     firstChanged = Math.min(firstChanged, rev.ts);
     revised.add(rev.ts);
@@ -149,8 +171,11 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
   if (!canRecomputeFrom(state, firstChanged)) {
     throw new Error(`not enough history of ${config.symbol} loaded to recompute from ${firstChanged}`);
   }
-  return recomputeFrom(state, findLowerBound(bars, firstChanged), revised, now);
+  return recomputeFrom(state, findColumnsLowerBound(bars, firstChanged), revised, now);
 }
+
+/** The bar the series' loops read into, one at a time (reading a packed bar allocates nothing). */
+const scratch: Bar = { ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
 
 function recomputeFrom(
   state: SeriesState,
@@ -159,7 +184,7 @@ function recomputeFrom(
   now: number,
 ): SeriesChanges {
   const { bars, config } = state;
-  if (state.day && state.day.lastTs >= bars[r]!.ts) state.day = null;
+  if (state.day && state.day.lastTs >= getTs(bars, r)) state.day = null;
   const changed: FactBar[] = [];
   const days: DailyStat[] = [];
   const from = Math.max(0, r - 1);
@@ -170,47 +195,40 @@ function recomputeFrom(
   // and more of bars, and copying them all for every batch cost more than the recomputation.
   const base = Math.max(0, r - MA_LONG);
   const closes = new Array<number>(bars.length - base);
-  for (let i = base; i < bars.length; i++) closes[i - base] = bars[i]!.close;
+  for (let i = base; i < bars.length; i++) closes[i - base] = getClose(bars, i);
   const checkpointAt = bars.length - 1 - CHECKPOINT_BEHIND;
   for (let i = start.index; i < bars.length; i++) {
-    const bar = bars[i]!;
-    if (i > start.index && bar.tradeDate !== bars[i - 1]!.tradeDate) {
+    const tradeDate = getTradeDate(bars, i);
+    if (i > start.index && tradeDate !== getTradeDate(bars, i - 1)) {
       // Every day from r's on is stored again (the one ending before r is not).
-      if (i - 1 >= r) days.push(finishDay(config.symbol, bars[i - 1]!.tradeDate, summary, prevClose));
-      prevClose = bars[i - 1]!.close;
+      if (i - 1 >= r) days.push(finishDay(config.symbol, getTradeDate(bars, i - 1), summary, prevClose));
+      prevClose = getClose(bars, i - 1);
       summary = createRunningSummary();
     }
+    const bar = readBar(bars, i, scratch);
     addToSummary(summary, bar);
     if (i === checkpointAt) {
-      state.day = {
-        tradeDate: bar.tradeDate,
-        lastTs: bar.ts,
-        prevClose,
-        summary: copyRunningSummary(summary),
-      };
+      state.day = { tradeDate, lastTs: bar.ts, prevClose, summary: copyRunningSummary(summary) };
     }
     if (i < from) continue;
     const isFinal = isBarFinal(bar, i === bars.length - 1, now, config.finalGraceMs);
-    let next: FactBar;
+    let differs: boolean;
     if (i < r) {
-      next = { ...bar, isFinal };
+      // The bar before the first changed one: only its finality can change.
+      differs = getIsFinal(bars, i) !== isFinal;
+      if (differs) setIsFinal(bars, i, isFinal);
     } else {
+      const ma5 = computeSimpleMovingAverage(closes, i - base, MA_SHORT);
       const ma20 = computeSimpleMovingAverage(closes, i - base, MA_LONG);
-      const previousEma = i > 0 ? bars[i - 1]!.ema20 : null;
-      next = {
-        ...bar,
-        ma5: computeSimpleMovingAverage(closes, i - base, MA_SHORT),
-        ma20,
-        ema20: computeEmaStep(previousEma, bar.close, EMA_PERIOD, ma20),
-        vwap: computeVwap(summary.vwap),
-        isFinal,
-      };
+      const previousEma = i > 0 ? getEma20(bars, i - 1) : null;
+      const ema20 = computeEmaStep(previousEma, bar.close, EMA_PERIOD, ma20);
+      const vwap = computeVwap(summary.vwap);
+      differs = !hasIndicators(bars, i, ma5, ma20, ema20, vwap, isFinal);
+      if (differs) setIndicators(bars, i, ma5, ma20, ema20, vwap, isFinal);
     }
-    const differs = !isSameFactBar(bar, next);
-    if (differs) bars[i] = next;
-    if (differs || revised.has(bar.ts)) changed.push(next);
+    if (differs || revised.has(bar.ts)) changed.push(getFactBar(bars, i));
   }
-  days.push(finishDay(config.symbol, bars[bars.length - 1]!.tradeDate, summary, prevClose));
+  days.push(finishDay(config.symbol, getTradeDate(bars, bars.length - 1), summary, prevClose));
   return { bars: changed, days, windows: recomputeWindows(state, r) };
 }
 
@@ -232,11 +250,11 @@ function startDayTotals(
   from: number,
 ): { index: number; summary: RunningSummary; prevClose: number | null } {
   const { bars } = state;
-  const bar = bars[from]!;
+  const tradeDate = getTradeDate(bars, from);
   const checkpoint = state.day;
-  if (checkpoint && checkpoint.tradeDate === bar.tradeDate && checkpoint.lastTs < bar.ts) {
-    const at = findLowerBound(bars, checkpoint.lastTs);
-    if (bars[at]?.ts !== checkpoint.lastTs)
+  if (checkpoint && checkpoint.tradeDate === tradeDate && checkpoint.lastTs < getTs(bars, from)) {
+    const at = findColumnsLowerBound(bars, checkpoint.lastTs);
+    if (at >= bars.length || getTs(bars, at) !== checkpoint.lastTs)
       throw new Error(`day checkpoint of ${state.config.symbol} lost its bar`);
     return {
       index: at + 1,
@@ -245,11 +263,11 @@ function startDayTotals(
     };
   }
   let dayStart = from;
-  while (dayStart > 0 && bars[dayStart - 1]!.tradeDate === bar.tradeDate) dayStart--;
+  while (dayStart > 0 && getTradeDate(bars, dayStart - 1) === tradeDate) dayStart--;
   return {
     index: dayStart,
     summary: createRunningSummary(),
-    prevClose: dayStart > 0 ? bars[dayStart - 1]!.close : null,
+    prevClose: dayStart > 0 ? getClose(bars, dayStart - 1) : null,
   };
 }
 
@@ -257,12 +275,16 @@ function recomputeWindows(state: SeriesState, r: number): WindowKpi[] {
   const { bars, config } = state;
   const out: WindowKpi[] = [];
   for (const minutes of config.windows) {
-    let start = findLowerBound(bars, computeWindowStart(bars[r]!.ts, minutes));
+    let start = findColumnsLowerBound(bars, computeWindowStart(getTs(bars, r), minutes));
     while (start < bars.length) {
-      const windowStart = computeWindowStart(bars[start]!.ts, minutes);
+      const windowStart = computeWindowStart(getTs(bars, start), minutes);
+      const summary = createRunningSummary();
       let end = start;
-      while (end < bars.length && computeWindowStart(bars[end]!.ts, minutes) === windowStart) end++;
-      out.push(computeWindowKpi(config.symbol, minutes, bars.slice(start, end)));
+      while (end < bars.length && computeWindowStart(getTs(bars, end), minutes) === windowStart) {
+        addToSummary(summary, readBar(bars, end, scratch));
+        end++;
+      }
+      out.push(computeWindowKpiFromSummary(config.symbol, minutes, finishSummary(summary)));
       start = end;
     }
   }
@@ -275,14 +297,21 @@ function recomputeWindows(state: SeriesState, r: number): WindowKpi[] {
  */
 export function trimSeries(state: SeriesState, slack = 500): void {
   const { bars, config } = state;
-  const last = bars[bars.length - 1];
-  if (!last) return;
-  const keepFrom = computeLoadFrom(last.ts, config.windows);
-  const cut = findLowerBound(bars, keepFrom) - CONTEXT_BARS;
+  if (bars.length === 0) return;
+  const keepFrom = computeLoadFrom(getTs(bars, bars.length - 1), config.windows);
+  const cut = findColumnsLowerBound(bars, keepFrom) - CONTEXT_BARS;
   if (cut > slack) {
-    bars.splice(0, cut);
+    dropOldestBars(bars, cut);
     state.hasAllHistory = false;
     // The first day kept may have lost its start: a checkpoint of it (or before it) no longer adds up.
-    if (state.day && state.day.tradeDate <= bars[0]!.tradeDate) state.day = null;
+    if (state.day && state.day.tradeDate <= getTradeDate(bars, 0)) state.day = null;
   }
+}
+
+/**
+ * The state's bars from index `from` on as objects, oldest first (new objects: changing them leaves the
+ * state as it was).
+ */
+export function readSeriesBars(state: SeriesState, from = 0): FactBar[] {
+  return toFactBars(state.bars, from);
 }

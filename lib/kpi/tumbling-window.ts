@@ -1,6 +1,6 @@
 import { MINUTE_MS } from "@/lib/kpi/durations";
 import { computePercentChange } from "@/lib/kpi/percent-change";
-import { summarizeBars } from "@/lib/kpi/summarize-bars";
+import { summarizeBars, type BarsSummary } from "@/lib/kpi/summarize-bars";
 import type { Bar, WindowKpi } from "@/lib/kpi/types";
 
 /**
@@ -27,6 +27,19 @@ export function computeWindowKpi(symbol: string, windowMinutes: number, bars: re
   const outside = bars.find((bar) => computeWindowStart(bar.ts, windowMinutes) !== windowStart);
   if (outside)
     throw new Error(`bar ${outside.ts} is not in the ${windowMinutes}-minute window starting ${windowStart}`);
+  return computeWindowKpiFromSummary(symbol, windowMinutes, s);
+}
+
+/**
+ * {@link computeWindowKpi} from the summary of the window's bars, for a caller that summed them itself
+ * (the stream worker, over its packed bars) and so knows they share one window.
+ */
+export function computeWindowKpiFromSummary(
+  symbol: string,
+  windowMinutes: number,
+  s: BarsSummary,
+): WindowKpi {
+  const windowStart = computeWindowStart(s.first.ts, windowMinutes);
   return {
     symbol,
     windowMinutes,

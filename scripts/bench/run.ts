@@ -7,8 +7,11 @@
 //              on a product of its own (fresh database and topics, built web server and stream worker)
 //   watchlist  the landing list with 500 symbols updating every second: first render, JavaScript,
 //              update-to-paint latency, long tasks and dropped frames, in headless Chromium
+//   series     the stream worker's in-memory series at its cache's bound (2,000,000 bars): heap per bar
+//              and CPU per applied bar, in this process (no servers)
 //   symbols    symbol lists with 50,000 registered symbols: page sizes and times, a flood's events
 import { benchDashboard } from "./dashboard";
+import { benchSeries } from "./series";
 import { benchStream } from "./stream";
 import { benchSymbols } from "./symbols";
 import { benchWatchlist } from "./watchlist";
@@ -19,6 +22,7 @@ const flags = args.filter((a) => a.startsWith("--"));
 try {
   if (which === "stream" || which === "all") await benchStream(flags);
   if (which === "dashboard" || which === "all") await benchDashboard();
+  if (which === "series" || which === "all") benchSeries();
   if (which === "symbols" || which === "all") await benchSymbols();
   if (which === "watchlist" || which === "all") await benchWatchlist();
 } catch (error) {

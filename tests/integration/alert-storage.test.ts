@@ -13,6 +13,7 @@ import { alertRuleSchema, type AlertRuleInput } from "@/lib/events/alert-rule";
 import {
   applyRevisions,
   createSeriesState,
+  readSeriesBars,
   type SeriesChanges,
   type SeriesState,
 } from "@/lib/kpi/symbol-series";
@@ -217,8 +218,8 @@ describe("alert storage", () => {
     );
     await upsertFactPrices(database.db, stored.bars);
     // Memory holds today only (as after trimming); the change is today's first bar.
-    const today = everything.bars.filter((b) => b.tradeDate === "2026-03-13");
-    const state: SeriesState = { config, bars: today, hasAllHistory: false, day: null };
+    const today = readSeriesBars(everything).filter((b) => b.tradeDate === "2026-03-13");
+    const state = createSeriesState(config, today, false);
     const changes = new Map([["GAP", { bars: [today[0]!], days: [], windows: [] }]]);
     const runtime = startAlertRuntime({
       db: database.db,

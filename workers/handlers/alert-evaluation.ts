@@ -12,6 +12,7 @@ import type { AlertRule } from "@/lib/events/alert-rule";
 import {
   ALERT_WINDOW_MINUTES,
   computeLookbackBars,
+  findAlertContextStart,
   hasAlertContext,
   type AlertConditionType,
   type AlertRuleSpec,
@@ -27,9 +28,11 @@ import {
   CONTEXT_BARS,
   computeLoadFrom,
   findLowerBound,
+  readSeriesBars,
   type SeriesChanges,
   type SeriesState,
 } from "@/lib/kpi/symbol-series";
+import { findColumnsLowerBound, getTradeDate, getTs } from "@/lib/kpi/bar-columns";
 import type { FactBar } from "@/lib/kpi/types";
 
 /** The bar-driven rules in force, indexed by symbol (stale data is the sweep's: workers/stream/alert-runtime.ts). */
@@ -97,9 +100,18 @@ async function prepareSpan(
 ): Promise<SymbolSpan | null> {
   if (changes.bars.length === 0 || state.bars.length === 0) return null;
   const firstChanged = Math.min(...changes.bars.map((b) => b.ts));
-  let bars: readonly FactBar[] = state.bars;
-  let from = Math.max(0, findLowerBound(bars, firstChanged) - 1);
   const lookback = Math.max(...rules.map((r) => computeLookbackBars(r.condition)));
+  // The state packs its bars: only those the rules read are copied out as objects. A copy that starts
+  // later than the state holds every bar of the context, so it answers hasAlertContext as the state would.
+  const packed = state.bars;
+  const tailStart = findAlertContextStart(
+    { ts: (i) => getTs(packed, i), tradeDate: (i) => getTradeDate(packed, i) },
+    Math.max(0, findColumnsLowerBound(packed, firstChanged) - 1),
+    lookback,
+  );
+  const inMemory = readSeriesBars(state, tailStart);
+  let bars: readonly FactBar[] = inMemory;
+  let from = Math.max(0, findLowerBound(bars, firstChanged) - 1);
   if (!hasAlertContext(bars, state.hasAllHistory, from, lookback)) {
     const spanTs = bars[from]!.ts;
     const loaded = await loadSymbolHistory(
@@ -108,8 +120,8 @@ async function prepareSpan(
       computeLoadFrom(spanTs, ALERT_WINDOW_MINUTES),
       Math.max(CONTEXT_BARS, lookback),
     );
-    const firstInMemory = state.bars[0]!.ts;
-    bars = [...loaded.bars.filter((b) => b.ts < firstInMemory), ...state.bars];
+    const firstInMemory = inMemory[0]!.ts;
+    bars = [...loaded.bars.filter((b) => b.ts < firstInMemory), ...inMemory];
     from = findLowerBound(bars, spanTs);
   }
   const cooldownMs = Math.max(...rules.map((r) => r.cooldownMinutes)) * MINUTE_MS;
