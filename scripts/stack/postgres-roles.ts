@@ -5,7 +5,15 @@ import pg from "pg";
 
 import type { Env } from "@/lib/env";
 
-import { ensurePostgres, getClusterDir, parseDatabaseUrl, type PostgresHandle } from "./postgres";
+import {
+  ClusterRefusedError,
+  ensurePostgres,
+  getClusterDir,
+  isClusterOutsideDataDir,
+  parseDatabaseUrl,
+  setAsideCluster,
+  type PostgresHandle,
+} from "./postgres";
 import {
   generatePostgresSecrets,
   POSTGRES_SECRETS_FILE,
@@ -88,10 +96,23 @@ export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> 
   let secrets = readPostgresSecrets();
   let handle: PostgresHandle | undefined;
   if (!secrets) {
-    if (existsSync(path.join(getClusterDir(), "PG_VERSION"))) {
-      handle = await upgradeLegacyCluster(env.DATABASE_URL, target.user);
-      secrets = readPostgresSecrets()!;
-    } else {
+    const clusterDir = getClusterDir();
+    if (existsSync(path.join(clusterDir, "PG_VERSION"))) {
+      handle = await upgradeLegacyCluster(env.DATABASE_URL, target.user).catch((error: unknown) => {
+        // Outside the data folder, a cluster without passwords here that refuses the legacy ones is an
+        // earlier checkout's at this path (its folder and passwords deleted): a clone there must start.
+        if (!(error instanceof ClusterRefusedError && error.wrongPasswordOfPrivateCluster)) throw error;
+        if (!isClusterOutsideDataDir(clusterDir)) throw error;
+        const aside = setAsideCluster(clusterDir);
+        say(
+          `PostgreSQL: the private cluster in ${clusterDir} belongs to an earlier checkout at this path (it refuses the old default credentials, and this checkout has no passwords for it in ${POSTGRES_SECRETS_FILE}); ` +
+            `moved it to ${aside} (delete it when its data is not needed) and creating a new one`,
+        );
+        return undefined;
+      });
+      secrets = readPostgresSecrets();
+    }
+    if (!secrets) {
       secrets = generatePostgresSecrets("postgres", target.user);
       writePostgresSecrets(secrets);
       say(`PostgreSQL: generated the private cluster's passwords (${POSTGRES_SECRETS_FILE}, mode 0600)`);

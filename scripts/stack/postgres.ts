@@ -1,4 +1,14 @@
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -26,7 +36,8 @@ type Probe =
   | { state: "ok" }
   | { state: "unreachable"; detail: string }
   | { state: "no-database" }
-  | { state: "rejected"; detail: string };
+  /** `code`: the server's SQLSTATE, when it gave one (28P01: wrong password). */
+  | { state: "rejected"; code?: string; detail: string };
 
 async function probe(target: PostgresTarget, database = target.database): Promise<Probe> {
   const client = new pg.Client({ ...target, database, connectionTimeoutMillis: 3_000 });
@@ -47,7 +58,7 @@ async function probe(target: PostgresTarget, database = target.database): Promis
       return { state: "unreachable", detail: e.message };
     }
     if (e.code === "57P03") return { state: "unreachable", detail: "the server is starting up" };
-    return { state: "rejected", detail: `${e.code ?? ""} ${e.message}`.trim() };
+    return { state: "rejected", code: e.code, detail: `${e.code ?? ""} ${e.message}`.trim() };
   } finally {
     // The probe's state is decided above; a connection that never opened cannot be closed cleanly.
     await client.end().catch(() => undefined);
@@ -142,9 +153,9 @@ export function getClusterDir(): string {
  * checkout (see getClusterDir); then beside the cluster, where the `postgres` user can write it.
  */
 export function getClusterLogFile(clusterDir: string): string {
-  return clusterDir.startsWith(DATA_DIR + path.sep)
-    ? logFile("postgres")
-    : path.join(path.dirname(clusterDir), "postgres.log");
+  return isClusterOutsideDataDir(clusterDir)
+    ? path.join(path.dirname(clusterDir), "postgres.log")
+    : logFile("postgres");
 }
 
 function asClusterOwner(binDir: string, tool: string, args: string[]): string[] {
@@ -171,6 +182,48 @@ function prepareOwnedDir(dir: string): void {
 export type PostgresHandle = { startedHere: boolean; clusterDir?: string; binDir?: string };
 
 /**
+ * PostgreSQL answered but refused the connection; `wrongPasswordOfPrivateCluster`: the refusal was an
+ * authentication failure (SQLSTATE 28P01 or 28000) by this checkout's private cluster (started by this
+ * call, or running with its pid file naming the port asked for), not by another server or for a
+ * passing reason such as too many connections.
+ */
+export class ClusterRefusedError extends StackError {
+  constructor(
+    message: string,
+    readonly wrongPasswordOfPrivateCluster: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const isAuthenticationFailure = (code: string | undefined) => code === "28P01" || code === "28000";
+
+/** Whether the private cluster's pid file says it runs on `port` (its fourth line). */
+function isPrivateClusterOnPort(port: number): boolean {
+  const pidFile = path.join(getClusterDir(), "postmaster.pid");
+  if (!existsSync(pidFile)) return false;
+  return readFileSync(pidFile, "utf8").split("\n")[3]?.trim() === String(port);
+}
+
+/** Whether `clusterDir` lives outside the data folder (see {@link getClusterDir}). */
+export function isClusterOutsideDataDir(clusterDir: string): boolean {
+  return !clusterDir.startsWith(DATA_DIR + path.sep);
+}
+
+/**
+ * Moves a private cluster this checkout cannot use out of the way, stopping it first when it runs: the
+ * cluster of an earlier checkout at the same path, kept under /var/tmp (see {@link getClusterDir}) when
+ * that checkout's folder, and its passwords with it, went away. Renamed, never deleted: its data stays
+ * where the message says. Returns the new folder.
+ */
+export function setAsideCluster(clusterDir: string): string {
+  stopPrivatePostgres();
+  const aside = `${clusterDir}.orphaned-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  renameSync(clusterDir, aside);
+  return aside;
+}
+
+/**
  * Makes the database at `url` usable: reuses a reachable server (creating the database if missing);
  * otherwise, for a local address, creates (once) and starts a private cluster with the system's
  * PostgreSQL binaries, owned by the project. Throws a StackError saying what to do when it cannot.
@@ -189,8 +242,9 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     return { startedHere: false };
   }
   if (first.state === "rejected") {
-    throw new StackError(
+    throw new ClusterRefusedError(
       `PostgreSQL at ${where} refused the connection: ${first.detail}\n  Fix the user/password/database in DATABASE_URL.`,
+      isAuthenticationFailure(first.code) && isLocalHost(target.host) && isPrivateClusterOnPort(target.port),
     );
   }
   if (!isLocalHost(target.host)) {
@@ -246,8 +300,9 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
       async () => {
         const probed = await probe(target);
         if (probed.state === "rejected") {
-          throw new StackError(
+          throw new ClusterRefusedError(
             `PostgreSQL: the private cluster on ${where} refused user ${target.user} (${probed.detail}); fix the user or password in DATABASE_URL (the cluster keeps those it was created with)`,
+            isAuthenticationFailure(probed.code),
           );
         }
         return probed.state !== "unreachable" && probed;
