@@ -63,7 +63,9 @@ test.describe("live dashboard", () => {
       })
       .toBe(10);
     const dashboard = new DashboardPage(page);
-    await dashboard.open(symbol);
+    // Five days, not the default session: the 13 bars start 40 minutes ago, so just after midnight in
+    // New York they span two trading days.
+    await dashboard.open(symbol, "5d");
     await expect(dashboard.chart).toHaveAttribute("data-points", "10");
 
     await app.restartWeb(async () => {
@@ -174,7 +176,10 @@ test.describe("live dashboard", () => {
     for (const theme of ["light", "dark"] as const) {
       await page.goto("/");
       await page.getByTestId(`theme-${theme}`).click();
-      await dashboard.open("SPY");
+      // Five days, not the default session: just after midnight in New York the replay's new session
+      // holds only the minutes since then (the CI run at 05:08 UTC saw 8 bars), while every stored bar
+      // of the run (the replay backfills from yesterday) falls within five trading days.
+      await dashboard.open("SPY", "5d");
       await expect(page.locator("html")).toHaveClass(theme === "dark" ? /dark/ : /^(?!.*dark)/);
       await expect(dashboard.chart).toBeVisible();
       // Drawn, not just mounted: the chart holds the bars and recharts has measured it and drawn them.

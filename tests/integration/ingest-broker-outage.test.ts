@@ -93,9 +93,16 @@ describe("ingest worker while its Kafka broker goes away for 10 seconds", () => 
     await ensureKafka({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, broker);
     const upAfterMs = Date.now() - downAt;
 
+    // A timeout names the publisher's state and its last send error (one CI run timed out here once).
     await waitFor(
       "buffer drained",
-      () => worker!.metrics().publisher.buffered === 0 && worker!.metrics().publisher.kafkaAvailable,
+      () => {
+        const { buffered, kafkaAvailable, sendFailures, lastError } = worker!.metrics().publisher;
+        if (buffered === 0 && kafkaAvailable) return true;
+        throw new Error(
+          `${buffered} bars buffered, Kafka ${kafkaAvailable ? "available" : "unavailable"}, ${sendFailures} failed sends, last: ${lastError ?? "none"}`,
+        );
+      },
       90_000,
     );
     // Bars keep flowing after the outage: new ones are published once the backlog is gone.
