@@ -1,46 +1,55 @@
-// Prints the closing table of `npm test`: passed/failed/skipped per layer, read from the JSON reports.
+// Prints the closing lines of `npm test`: the tests that failed, named, then passed/failed/skipped per
+// layer, read from the JSON reports (scripts/test-report.ts).
 import { existsSync, readFileSync } from "node:fs";
 
-type Counts = { passed: number; failed: number; skipped: number };
+import { readPlaywrightReport, readVitestReport, type Counts, type LayerReport } from "./test-report";
 
-function vitestCounts(file: string): Counts | null {
-  if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, "utf8")) as {
-    numPassedTests: number;
-    numFailedTests: number;
-    numPendingTests: number;
-    numTodoTests: number;
-  };
-  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+const ROOT = process.cwd();
+
+function readJson<T>(file: string): T | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as T) : null;
 }
 
-function playwrightCounts(file: string): Counts | null {
-  if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, "utf8")) as {
-    stats: { expected: number; unexpected: number; skipped: number; flaky: number };
-  };
-  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected, skipped: r.stats.skipped };
+/** The fault suite's checks (scripts/faults/suite.ts writes them; its table names a failed one). */
+function faultReport(file: string): LayerReport | null {
+  const r = readJson<{ passed: number; failed: number }>(file);
+  return r && { counts: { passed: r.passed, failed: r.failed, skipped: 0 }, failures: [] };
 }
 
-/** The fault suite's checks (scripts/faults/suite.ts writes them). */
-function faultCounts(file: string): Counts | null {
-  if (!existsSync(file)) return null;
-  const r = JSON.parse(readFileSync(file, "utf8")) as { passed: number; failed: number };
-  return { passed: r.passed, failed: r.failed, skipped: 0 };
-}
-
-const reports: Record<string, () => Counts | null> = {
-  unit: () => vitestCounts("test-results/unit.json"),
-  integration: () => vitestCounts("test-results/integration.json"),
-  e2e: () => playwrightCounts("test-results/e2e-results.json"),
-  faults: () => faultCounts("test-results/faults.json"),
+const reports: Record<string, () => LayerReport | null> = {
+  unit: () => {
+    const r = readJson<Parameters<typeof readVitestReport>[0]>("test-results/unit.json");
+    return r && readVitestReport(r, ROOT);
+  },
+  integration: () => {
+    const r = readJson<Parameters<typeof readVitestReport>[0]>("test-results/integration.json");
+    return r && readVitestReport(r, ROOT);
+  },
+  e2e: () => {
+    const r = readJson<Parameters<typeof readPlaywrightReport>[0]>("test-results/e2e-results.json");
+    return r && readPlaywrightReport(r);
+  },
+  faults: () => faultReport("test-results/faults.json"),
 };
+
+const layers = process.argv.slice(2).map((entry) => {
+  const [name = "", rc = "1", seconds = "0"] = entry.split("|");
+  return { name, rc, seconds, report: reports[name]?.() ?? null };
+});
+
+const failures = layers.flatMap(({ name, report }) =>
+  (report?.failures ?? []).map((f) => ({ layer: name, ...f })),
+);
+if (failures.length > 0) {
+  console.log("\n══ failed tests ══");
+  for (const f of failures.slice(0, 30)) console.log(`${f.layer}: ${f.file} › ${f.name}\n    ${f.reason}`);
+  if (failures.length > 30) console.log(`… and ${failures.length - 30} more (see each layer's output above)`);
+}
 
 console.log("\n══ summary ══");
 let total: Counts = { passed: 0, failed: 0, skipped: 0 };
-for (const entry of process.argv.slice(2)) {
-  const [name = "", rc = "1", seconds = "0"] = entry.split("|");
-  const counts = reports[name]?.();
+for (const { name, rc, seconds, report } of layers) {
+  const counts = report?.counts;
   if (counts)
     total = {
       passed: total.passed + counts.passed,
