@@ -1,5 +1,6 @@
 import { MINUTE_MS } from "@/lib/kpi/durations";
 import { computePercentChange } from "@/lib/kpi/percent-change";
+import { findDayStart } from "@/lib/kpi/trading-day";
 import { computeWindowStart } from "@/lib/kpi/tumbling-window";
 import type { FactBar } from "@/lib/kpi/types";
 
@@ -105,9 +106,7 @@ export function findAlertContextStart(
   index: number,
   lookback: number,
 ): number {
-  const tradeDate = at.tradeDate(index);
-  let dayStart = index;
-  while (dayStart > 0 && at.tradeDate(dayStart - 1) === tradeDate) dayStart--;
+  const dayStart = findDayStart(at.tradeDate, index);
   const windowStart = computeWindowStart(at.ts(index), Math.max(...ALERT_WINDOW_MINUTES));
   let beforeWindow = index;
   while (beforeWindow > 0 && at.ts(beforeWindow) >= windowStart) beforeWindow--;
@@ -138,8 +137,7 @@ const NO_DAY: BarContext = { prevClose: null, isFirstOfDay: false };
 
 function computeDayContexts(bars: readonly FactBar[], from: number): BarContext[] {
   const out: BarContext[] = [];
-  let dayStart = from;
-  while (dayStart > 0 && bars[dayStart - 1]!.tradeDate === bars[from]!.tradeDate) dayStart--;
+  const dayStart = findDayStart((i) => bars[i]!.tradeDate, from);
   let prevClose = dayStart > 0 ? bars[dayStart - 1]!.close : null;
   for (let i = from; i < bars.length; i++) {
     const isFirstOfDay = i === 0 || bars[i - 1]!.tradeDate !== bars[i]!.tradeDate;

@@ -22,7 +22,7 @@ import { isBarFinal } from "@/lib/kpi/bar-finality";
 import { computeDailyStatsFromSummary } from "@/lib/kpi/daily-stats";
 import { computeEmaStep } from "@/lib/kpi/ema";
 import { computeSimpleMovingAverage } from "@/lib/kpi/moving-average";
-import { computeTradingDate } from "@/lib/kpi/trading-day";
+import { computeTradingDate, findDayStart } from "@/lib/kpi/trading-day";
 import { HOUR_MS } from "@/lib/kpi/durations";
 import { isSameBar } from "@/lib/kpi/shape-equality";
 import { computeWindowKpiFromSummary, computeWindowStart } from "@/lib/kpi/tumbling-window";
@@ -262,8 +262,7 @@ function startDayTotals(
       prevClose: checkpoint.prevClose,
     };
   }
-  let dayStart = from;
-  while (dayStart > 0 && getTradeDate(bars, dayStart - 1) === tradeDate) dayStart--;
+  const dayStart = findDayStart((i) => getTradeDate(bars, i), from);
   return {
     index: dayStart,
     summary: createRunningSummary(),

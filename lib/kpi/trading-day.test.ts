@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { computeTradingDayWindow, computeTradingDate, computeZonedTimestamp } from "@/lib/kpi/trading-day";
+import {
+  computeTradingDayWindow,
+  computeTradingDate,
+  computeZonedTimestamp,
+  findDayStart,
+} from "@/lib/kpi/trading-day";
 
 const NY = "America/New_York";
 
@@ -85,5 +90,20 @@ describe("computeTradingDayWindow", () => {
       "2026-03-30T22:00:00.000Z",
       "2026-03-31T22:00:00.000Z",
     ]);
+  });
+});
+
+describe("findDayStart", () => {
+  const dates = ["2026-03-12", "2026-03-12", "2026-03-13", "2026-03-13", "2026-03-13", "2026-03-16"];
+  const at = (i: number) => dates[i]!;
+
+  it("walks back to the first bar of the bar's trading day", () => {
+    expect([0, 1, 2, 3, 4, 5].map((i) => findDayStart(at, i))).toEqual([0, 0, 2, 2, 2, 5]);
+  });
+
+  it("reads no bar before the day's first nor after the given one", () => {
+    const read: number[] = [];
+    findDayStart((i) => (read.push(i), at(i)), 4);
+    expect(read.sort()).toEqual([1, 2, 3, 4]);
   });
 });

@@ -64,3 +64,15 @@ export function computeTradingDayWindow(date: string, timeZone: string): { start
     end: new TZDate(y, m - 1, d + 1, timeZone).getTime(),
   };
 }
+
+/**
+ * The index of the first bar of the trading day that bar `index` belongs to, over bars in time order
+ * read through `tradeDateAt` (objects or packed columns alike): where a day's totals start, and the bar
+ * before it (when any) is the previous day's close.
+ */
+export function findDayStart(tradeDateAt: (i: number) => string, index: number): number {
+  const tradeDate = tradeDateAt(index);
+  let start = index;
+  while (start > 0 && tradeDateAt(start - 1) === tradeDate) start--;
+  return start;
+}

@@ -104,14 +104,15 @@ async function prepareSpan(
   // The state packs its bars: only those the rules read are copied out as objects. A copy that starts
   // later than the state holds every bar of the context, so it answers hasAlertContext as the state would.
   const packed = state.bars;
+  const fromInState = Math.max(0, findColumnsLowerBound(packed, firstChanged) - 1);
   const tailStart = findAlertContextStart(
     { ts: (i) => getTs(packed, i), tradeDate: (i) => getTradeDate(packed, i) },
-    Math.max(0, findColumnsLowerBound(packed, firstChanged) - 1),
+    fromInState,
     lookback,
   );
   const inMemory = readSeriesBars(state, tailStart);
   let bars: readonly FactBar[] = inMemory;
-  let from = Math.max(0, findLowerBound(bars, firstChanged) - 1);
+  let from = fromInState - tailStart;
   if (!hasAlertContext(bars, state.hasAllHistory, from, lookback)) {
     const spanTs = bars[from]!.ts;
     const loaded = await loadSymbolHistory(
