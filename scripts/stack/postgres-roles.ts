@@ -143,7 +143,9 @@ export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> 
  * superuser's (the secrets are written first, so an interruption cannot lock the stack out).
  */
 async function upgradeLegacyCluster(databaseUrl: string, runtimeRole: string): Promise<PostgresHandle> {
-  say("PostgreSQL: upgrading the private cluster to separate roles (owner, runtime, BI) and new passwords");
+  say(
+    `PostgreSQL: no passwords in ${POSTGRES_SECRETS_FILE} for the private cluster: trying those of a cluster made before separate roles (owner, runtime, BI), for upgrading the private cluster to them`,
+  );
   const legacyUrl = withCredentials(databaseUrl, LEGACY_SUPERUSER, "postgres");
   const handle = await ensurePostgres(legacyUrl);
   const secrets = generatePostgresSecrets(LEGACY_SUPERUSER.username, runtimeRole);
@@ -158,7 +160,7 @@ async function upgradeLegacyCluster(databaseUrl: string, runtimeRole: string): P
     await client.end();
   }
   say(
-    `PostgreSQL: new passwords in ${POSTGRES_SECRETS_FILE} (mode 0600); tickstream/tickstream no longer works`,
+    `PostgreSQL: upgraded the private cluster to separate roles; new passwords in ${POSTGRES_SECRETS_FILE} (mode 0600); tickstream/tickstream no longer works`,
   );
   return handle;
 }
