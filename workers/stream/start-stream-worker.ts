@@ -221,7 +221,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     logger.info({ partitions }, "partitions assigned");
     // Paused here, synchronously, before the fetch loop of this generation starts: nothing is fetched
     // from Kafka's committed offsets (which may trail the stored ones by a batch, or more after a crash)
-    // until each partition is sought to its stored offset. Only the newest join resumes.
+    // until each partition is sought to its stored offset. Only the newest join resumes, and none once
+    // the worker stops (stop() counts as a join): its consumer has left the group, and kafkajs throws on
+    // a seek or resume then, which would reject this promise with nobody to catch it.
     const join = ++joins;
     consumer.pause([{ topic: topics.ticks }]);
     void listStreamOffsets(db, options.groupId, topics.ticks)
@@ -239,7 +241,13 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         ),
       )
       .finally(() => {
-        if (join === joins) consumer.resume([{ topic: topics.ticks }]);
+        if (join !== joins) return;
+        try {
+          consumer.resume([{ topic: topics.ticks }]);
+        } catch (error) {
+          // The consumer crashed for good between the join and now: there is nothing left to resume.
+          logger.debug({ err: describeError(error) }, "partitions not resumed: the consumer left its group");
+        }
       });
   });
   let crashed: ((error: Error) => void) | null = null;
@@ -392,6 +400,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     failed: new Promise<Error>((resolve) => (crashed = resolve)),
     /** Finishes the batch in flight (or abandons it atomically), then disconnects. */
     async stop(): Promise<void> {
+      joins++; // a join still reading its stored offsets neither seeks nor resumes
       clearInterval(housekeeping);
       clearInterval(relayTimer);
       clearInterval(webhookTimer);
