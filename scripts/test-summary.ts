@@ -37,9 +37,18 @@ const layers = process.argv.slice(2).map((entry) => {
   return { name, rc, seconds, report: reports[name]?.() ?? null };
 });
 
-const failures = layers.flatMap(({ name, report }) =>
-  (report?.failures ?? []).map((f) => ({ layer: name, ...f })),
-);
+const failures = layers.flatMap(({ name, rc, report }) => {
+  const named = (report?.failures ?? []).map((f) => ({ layer: name, ...f }));
+  // vitest fails a run on an error outside any test (an unhandled rejection) without counting a test.
+  if (rc !== "0" && report && named.length === 0)
+    named.push({
+      layer: name,
+      file: "(outside any test)",
+      name: `exit status ${rc} with no failed test`,
+      reason: "an error outside the tests, such as an unhandled rejection: see the layer's output above",
+    });
+  return named;
+});
 if (failures.length > 0) {
   console.log("\n══ failed tests ══");
   for (const f of failures.slice(0, 30)) console.log(`${f.layer}: ${f.file} › ${f.name}\n    ${f.reason}`);
@@ -65,5 +74,5 @@ for (const { name, rc, seconds, report } of layers) {
   console.log(`${name.padEnd(12)} ${status.padEnd(7)} ${detail} (${seconds}s)`);
 }
 console.log(
-  `${"total".padEnd(12)} ${total.failed === 0 ? "ok" : "FAILED"}      ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
+  `${"total".padEnd(12)} ${total.failed === 0 && layers.every((l) => l.rc === "0") ? "ok" : "FAILED"}      ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`,
 );
