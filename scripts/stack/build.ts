@@ -20,6 +20,11 @@ const BUILD_INPUTS = [
   "package-lock.json",
   "tsconfig.json",
   "postcss.config.mjs",
+  // How dist/ is bundled, and the sources of its migration entry point outside the folders above.
+  "scripts/build.ts",
+  "scripts/db-migrate.ts",
+  "scripts/stack/env-file.ts",
+  "scripts/stack/paths.ts",
 ];
 
 export const SOURCE_HASH_FILE = path.join(ROOT_DIR, "dist", ".source-hash");
