@@ -48,6 +48,35 @@ describe("day movers and live movers updates", () => {
     expect(expected.gainers.map((m) => m.symbol)).toEqual(["AAPL", "AMZN"]);
     expect(expected.losers.map((m) => m.symbol)).toEqual(["NVDA", "META"]);
   });
+  it("listDayMovers keeps the rule past the limit: ties at the cut, infinite and NaN changes, other days", async () => {
+    const tradeDate = "2031-06-03";
+    const changes: Record<string, number | null> = {
+      AAPL: Number.POSITIVE_INFINITY,
+      AMZN: Number.NEGATIVE_INFINITY,
+      MSFT: Number.NaN,
+      TSLA: null,
+      ...Object.fromEntries(
+        Array.from({ length: 16 }, (_, i) => [
+          `S${String(i).padStart(2, "0")}`,
+          (i % 2 ? -1 : 1) * (1 + (i % 4)),
+        ]),
+      ),
+    };
+    const days = Object.entries(changes).map(([symbol, changePct]) => buildDay(symbol, tradeDate, changePct));
+    // Bigger moves a day later: they must not enter this day's ranking.
+    await upsertDailyStats(database.db, [
+      ...days,
+      buildDay("S00", "2031-06-04", 50),
+      buildDay("S01", "2031-06-04", -50),
+    ]);
+    const expected = rankMovers(
+      days.flatMap((d) => toDayMoverCandidate(d) ?? []),
+      MOVERS_LIMIT,
+    );
+    expect(await listDayMovers(database.db, tradeDate, MOVERS_LIMIT)).toEqual(expected);
+    expect(expected.gainers).toHaveLength(MOVERS_LIMIT);
+    expect(expected.losers).toHaveLength(MOVERS_LIMIT);
+  });
   it("the stream worker's live movers updates carry the same rankings, the day's over its exchange-time window", async () => {
     const windowStart = BASE - 60 * M;
     const tradeDate = "2031-05-30";

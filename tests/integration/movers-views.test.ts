@@ -53,6 +53,16 @@ const SCENARIOS: { name: string; gains: Record<string, number> }[] = [
   { name: "nothing moved", gains: { AAPL: 0, AMZN: 0, MSFT: 0 } },
   { name: "fewer symbols than the limit, one per side", gains: { AMZN: -4, AAPL: 0.5, MSFT: 0 } },
   { name: "a gain that is not a number", gains: { AAPL: Number.NaN, AMZN: -1, MSFT: 1 } },
+  {
+    name: "infinite gains beside more than 5 finite ones a side",
+    gains: {
+      AAPL: Number.POSITIVE_INFINITY,
+      AMZN: Number.NEGATIVE_INFINITY,
+      ...Object.fromEntries(
+        Array.from({ length: 12 }, (_, i) => [`S${i}`, (i % 2 ? -1 : 1) * (1 + (i % 5))]),
+      ),
+    },
+  },
 ];
 
 describe("the movers views agree with rankMovers and the list queries", () => {

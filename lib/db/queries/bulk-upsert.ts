@@ -1,4 +1,4 @@
-import { getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
+import { getTableColumns, getTableName, sql, type SQL, type SQLChunk } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 
 import type { DbOrTx } from "@/lib/db/client";
@@ -47,29 +47,69 @@ export function buildBulkUpsert<T extends PgTable>(
 ): SQL | null {
   const first = rows[0];
   if (!first) return null;
-  const columns = getTableColumns(table);
   const keys = Object.keys(first);
-  const params: SQL[] = keys.map((key) => {
+  const text = getUpsertText(table, keys, conflictKeys, onConflict);
+  // The statement's text, written once per shape, around one parameter per column: drizzle walks every
+  // chunk of a statement to render it, and a statement built of identifiers and nested fragments (about
+  // a hundred and fifty chunks for fact_prices) cost more to render than its rows to encode.
+  const chunks: SQLChunk[] = [sql.raw(text.parts[0]!)];
+  keys.forEach((key, i) => {
+    const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
+    chunks.push(sql.param(toArrayParam(values, text.types[i]!)), sql.raw(text.parts[i + 1]!));
+  });
+  return sql.join(chunks);
+}
+
+type UpsertText = {
+  /** The text before the first parameter, between each two, and after the last (one more than types). */
+  parts: string[];
+  /** The SQL type of each column, in key order. */
+  types: string[];
+};
+
+const upsertTexts = new WeakMap<PgTable, Map<string, UpsertText>>();
+
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The text of a multi-row upsert into `table` of the columns `keys`, cached per table and shape. */
+function getUpsertText(
+  table: PgTable,
+  keys: readonly string[],
+  conflictKeys: readonly string[],
+  onConflict: "update" | "nothing",
+): UpsertText {
+  let byShape = upsertTexts.get(table);
+  if (!byShape) upsertTexts.set(table, (byShape = new Map<string, UpsertText>()));
+  const shape = `${keys.join(",")}|${conflictKeys.join(",")}|${onConflict}`;
+  const cached = byShape.get(shape);
+  if (cached) return cached;
+
+  const columns = getTableColumns(table);
+  const columnOf = (key: string) => {
     const column = columns[key];
     if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
-    const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
-    const type = column.getSQLType();
-    return sql`cast(${sql.param(toArrayParam(values, type))} as ${sql.raw(type)}[])`;
-  });
-  const names = keys.map((key) => sql.identifier(columns[key]!.name));
-  const conflict = sql.join(
-    conflictKeys.map((key) => sql.identifier(columns[key]!.name)),
-    sql`, `,
-  );
-  let action: SQL = sql`do nothing`;
+    return column;
+  };
+  const types = keys.map((key) => columnOf(key).getSQLType());
+  const names = keys.map((key) => quoteIdentifier(columnOf(key).name));
+  const conflict = conflictKeys.map((key) => quoteIdentifier(columnOf(key).name)).join(", ");
+  let action = "do nothing";
   if (onConflict === "update") {
     const updates = keys
-      .filter((k) => !conflictKeys.includes(k as never))
-      .map((k) => sql`${sql.identifier(columns[k]!.name)} = excluded.${sql.identifier(columns[k]!.name)}`);
+      .filter((key) => !conflictKeys.includes(key))
+      .map(
+        (key) => `${quoteIdentifier(columnOf(key).name)} = excluded.${quoteIdentifier(columnOf(key).name)}`,
+      );
     const updatedAt = columns.updatedAt;
-    if (updatedAt && !keys.includes("updatedAt"))
-      updates.push(sql`${sql.identifier(updatedAt.name)} = now()`);
-    action = sql`do update set ${sql.join(updates, sql`, `)}`;
+    if (updatedAt && !keys.includes("updatedAt")) updates.push(`${quoteIdentifier(updatedAt.name)} = now()`);
+    action = `do update set ${updates.join(", ")}`;
   }
-  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(params, sql`, `)}) on conflict (${conflict}) ${action}`;
+  const parts = [
+    `insert into ${quoteIdentifier(getTableName(table))} (${names.join(", ")}) select * from unnest(cast(`,
+  ];
+  for (let i = 1; i < keys.length; i++) parts.push(` as ${types[i - 1]}[]), cast(`);
+  parts.push(` as ${types[keys.length - 1]}[])) on conflict (${conflict}) ${action}`);
+  const text = { parts, types };
+  byShape.set(shape, text);
+  return text;
 }

@@ -1,9 +1,10 @@
-import { and, desc, eq, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, lte, sql, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { WindowRanking } from "@/lib/db/queries/kpi-snapshots";
+import { selectMoverCandidates } from "@/lib/db/queries/mover-candidates";
 import { rankMovers, toDayMoverCandidate, type MoversRanking } from "@/lib/kpi/movers";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
@@ -55,20 +56,38 @@ export async function listDailyStats(
   return rows.reverse().map(toDailyStat);
 }
 
-/** Movers of one trading day by change % against the previous close (rules: `toDayMoverCandidate`, `rankMovers`). */
+/**
+ * Movers of one trading day by change % against the previous close (rules: `toDayMoverCandidate`,
+ * `rankMovers`), from the day's candidates only (`selectMoverCandidates`): the live movers rank the day
+ * every pass, and every symbol's row was read for ten.
+ */
 export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number): Promise<MoversRanking> {
-  // Only the columns a candidate needs: the live movers read every symbol's day each pass.
-  const rows = await db
-    .select({
-      symbol: dailyStats.symbol,
-      changePct: dailyStats.changePct,
-      close: dailyStats.close,
-      volume: dailyStats.volume,
-    })
-    .from(dailyStats)
-    .where(eq(dailyStats.tradeDate, tradeDate));
+  const d = dailyStats;
+  const result = await db.execute<{
+    symbol: string;
+    change_pct: number;
+    close: number;
+    volume: string | number;
+  }>(
+    selectMoverCandidates({
+      select: sql`${d.symbol}, ${d.changePct}, ${d.close}, ${d.volume}`,
+      from: d,
+      where: sql`${d.tradeDate} = ${tradeDate}`,
+      gain: d.changePct,
+      symbol: d.symbol,
+      limit,
+    }),
+  );
   return rankMovers(
-    rows.flatMap((r) => toDayMoverCandidate(r) ?? []),
+    result.rows.flatMap(
+      (r) =>
+        toDayMoverCandidate({
+          symbol: r.symbol,
+          changePct: r.change_pct,
+          close: r.close,
+          volume: Number(r.volume),
+        }) ?? [],
+    ),
     limit,
   );
 }

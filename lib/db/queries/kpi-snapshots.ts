@@ -3,6 +3,7 @@ import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { selectMoverCandidates } from "@/lib/db/queries/mover-candidates";
 import { rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
@@ -73,6 +74,9 @@ export type WindowRanking = Omit<MoversKpiUpdateV1, "v" | "type" | "publishedAt"
 /**
  * Movers of each (window length, window start) from its snapshots (rule: `rankMovers`). The rows are
  * ranked here rather than read from the `top_movers` view, which repeats the rule for BI tools.
+ * PostgreSQL returns only each window's candidates (`selectMoverCandidates`), not every symbol's row:
+ * the worker ranks the touched windows every second, and reading thousands of rows to keep ten cost
+ * more than the ranking. tests/integration/movers-views.test.ts checks it against the whole window.
  */
 export async function listTopMovers(
   db: DbOrTx,
@@ -80,26 +84,36 @@ export async function listTopMovers(
   limit: number,
 ): Promise<WindowRanking[]> {
   if (windows.length === 0) return [];
-  const rows = await db
-    .select({
-      windowMinutes: kpiSnapshots.windowMinutes,
-      windowStart: kpiSnapshots.windowStart,
-      symbol: kpiSnapshots.symbol,
-      gainPct: kpiSnapshots.gainPct,
-      lastClose: kpiSnapshots.lastClose,
-      totalVolume: kpiSnapshots.totalVolume,
-    })
-    .from(kpiSnapshots)
-    // One pair of arrays rather than an OR per window: the statement stays short however many windows
-    // a pass touched (an OR list of hundreds of windows ran to 63 KB of SQL to parse and plan).
-    .where(
-      sql`(${kpiSnapshots.windowMinutes}, ${kpiSnapshots.windowStart}) in (select * from unnest(cast(${sql.param(
-        windows.map((w) => w.windowMinutes),
-      )} as integer[]), cast(${sql.param(windows.map((w) => new Date(w.windowStart).toISOString()))} as timestamptz[])))`,
-    );
+  const k = kpiSnapshots;
+  // One pair of arrays rather than an OR per window: the statement stays short however many windows
+  // a pass touched (an OR list of hundreds of windows ran to 63 KB of SQL to parse and plan).
+  const result = await db.execute<{
+    minutes: number;
+    start: string;
+    symbol: string;
+    gain_pct: number;
+    last_close: number;
+    total_volume: string | number;
+  }>(sql`select w.minutes, extract(epoch from w.start) * 1000 as start, m.*
+    from unnest(cast(${sql.param(windows.map((w) => w.windowMinutes))} as integer[]),
+                cast(${sql.param(windows.map((w) => new Date(w.windowStart).toISOString()))} as timestamptz[])) as w(minutes, start)
+    cross join lateral (${selectMoverCandidates({
+      select: sql`${k.symbol}, ${k.gainPct}, ${k.lastClose}, ${k.totalVolume}`,
+      from: k,
+      where: sql`${k.windowMinutes} = w.minutes and ${k.windowStart} = w.start`,
+      gain: k.gainPct,
+      symbol: k.symbol,
+      limit,
+    })}) as m`);
   const byWindow = new Map<string, MoverCandidate[]>();
-  for (const { windowMinutes, windowStart, ...candidate } of rows) {
-    const key = `${windowMinutes}:${windowStart.getTime()}`;
+  for (const row of result.rows) {
+    const key = `${row.minutes}:${Number(row.start)}`;
+    const candidate: MoverCandidate = {
+      symbol: row.symbol,
+      gainPct: row.gain_pct,
+      lastClose: row.last_close,
+      totalVolume: Number(row.total_volume),
+    };
     const list = byWindow.get(key);
     if (list) list.push(candidate);
     else byWindow.set(key, [candidate]);
