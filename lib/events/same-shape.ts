@@ -4,6 +4,12 @@ import type { z } from "zod";
 export type ShapeKeyDifference<A, B> = Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>;
 
 /**
+ * `A` when it has exactly the keys of `B` (their types may differ), else `never`: a value typed with it
+ * compiles only while the two shapes keep the same fields.
+ */
+export type WithKeysOf<A, B> = [ShapeKeyDifference<A, B>] extends [never] ? A : never;
+
+/**
  * `true` when `A` and `B` have the same keys and each is assignable to the other. Plain assignability
  * is not enough: an object type with an extra key is still assignable to one without it, so a field
  * added on one side only would compile and then be stripped or missing at run time.

@@ -46,7 +46,9 @@ export function compareSymbols(a: string, b: string): number {
  * 1..n on its own, so ranks have no gaps. A gain of exactly 0 (or not a finite number) is neither a
  * gain nor a loss: such a symbol is in no list, and with fewer than `limit` risers the gainers list is
  * simply shorter. The views `top_movers`, `bi.top_movers` and `bi.latest_movers` repeat this rule in
- * SQL (drizzle/0003_movers_rule.sql); tests/integration/movers-views.test.ts pins them to it.
+ * SQL (drizzle/0003_movers_rule.sql), and so do the candidates the live movers read
+ * (`buildMoverCandidatesQuery`, lib/db/queries/mover-candidates.ts): tests/integration/movers-views.test.ts
+ * and movers-live.test.ts pin them to it.
  */
 export function rankMovers(candidates: readonly MoverCandidate[], limit: number): MoversRanking {
   const rank = (list: MoverCandidate[]): Mover[] =>

@@ -153,6 +153,20 @@ describe("executeAsOneStatement", () => {
     expect(await count("kpi_snapshots", "ONE")).toBe(1);
     expect(await count("raw_ticks", "ONE")).toBe(2);
     expect(await storedOffset()).toBe(2);
+    // Timestamps go as epoch ms (no Date per row) and come back as the same instants.
+    const instants = await readOne(sql`select
+      (select extract(epoch from ts) * 1000 from fact_prices where symbol = 'ONE' order by ts desc limit 1) as bar_ts,
+      (select extract(epoch from window_start) * 1000 from kpi_snapshots where symbol = 'ONE') as window_start,
+      (select extract(epoch from window_end) * 1000 from kpi_snapshots where symbol = 'ONE') as window_end,
+      (select extract(epoch from ts) * 1000 from raw_ticks where symbol = 'ONE' and kafka_offset = 0) as tick_ts,
+      (select extract(epoch from produced_at) * 1000 from raw_ticks where symbol = 'ONE' and kafka_offset = 0) as produced_at`);
+    expect(Object.values(instants).map(Number)).toEqual([
+      TS + M,
+      TS,
+      TS + 5 * M,
+      TS,
+      landed("ONE", 0, 10.5).tick.producedAt,
+    ]);
 
     // Again, revising a bar, the day and the window, with a replayed landed event: the upserts update,
     // the landing keeps the event it had (on conflict do nothing).

@@ -1,8 +1,9 @@
 import { getTableColumns, sql, type SQL } from "drizzle-orm";
-import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
+import { integer, PgDialect, pgSchema, text, type PgTable } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
 import { alertEvents, dailyStats, deadLetters, factPrices, kpiSnapshots, rawTicks } from "@/lib/db/schema";
 
 const dialect = new PgDialect();
@@ -63,21 +64,63 @@ describe("buildBulkUpsert", () => {
     },
   );
 
-  it("gives each call its own parameters, in key order, and one text per shape", () => {
-    const key = ["windowMinutes", "windowStart", "symbol"] as const;
-    const a = { ...nullRow(kpiSnapshots), windowMinutes: 5, symbol: "AAPL", barCount: 3 };
-    const b = { ...nullRow(kpiSnapshots), windowMinutes: 15, symbol: "MSFT", barCount: 7 };
-    const one = dialect.sqlToQuery(buildBulkUpsert(kpiSnapshots, [a], key)!);
-    const two = dialect.sqlToQuery(buildBulkUpsert(kpiSnapshots, [a, b], key)!);
-    expect(two.sql).toBe(one.sql);
-    const symbolIndex = Object.keys(a).indexOf("symbol");
-    expect(two.params[symbolIndex]).not.toEqual(one.params[symbolIndex]);
-    // Fewer columns, or another action, is another text.
-    const { barCount: _b, ...fewer } = a;
-    expect(dialect.sqlToQuery(buildBulkUpsert(kpiSnapshots, [fewer], key)!).sql).not.toBe(one.sql);
-    expect(dialect.sqlToQuery(buildBulkUpsert(kpiSnapshots, [a], key, "nothing")!).sql).toMatch(
-      /on conflict \("window_minutes", "window_start", "symbol"\) do nothing$/,
+  it("sends each column's values as its own parameter, in key order", () => {
+    // Every column a value of its own type and a different one per row, so that a parameter sent for the
+    // wrong column, or a row's value in another row's place, shows.
+    const at = (row: number) => ({
+      windowMinutes: 5 + row,
+      windowStart: Date.UTC(2026, 10, 30, 14, 30 + row),
+      symbol: `S${row}`,
+      windowEnd: Date.UTC(2026, 10, 30, 14, 35 + row),
+      avgPrice: 10.5 + row,
+      vwap: row === 0 ? null : 11.25,
+      totalVolume: 1_000 + row,
+      gainPct: -0.5 - row,
+      firstOpen: 12.5 + row,
+      lastClose: 13.5 + row,
+      high: 14.5 + row,
+      low: 9.5 + row,
+      barCount: 3 + row,
+    });
+    const rows = [at(0), at(1), at(2)];
+    const columns = getTableColumns(kpiSnapshots);
+    const { params } = dialect.sqlToQuery(
+      buildBulkUpsert(kpiSnapshots, rows, ["windowMinutes", "windowStart", "symbol"])!,
     );
+    const keys = Object.keys(rows[0]!) as (keyof ReturnType<typeof at>)[];
+    expect(params).toEqual(
+      keys.map((key) =>
+        encodeBinaryArray(
+          rows.map((r) => r[key]),
+          columns[key].getSQLType(),
+        ),
+      ),
+    );
+  });
+
+  it("writes one text per shape: other columns, another conflict target or action is another text", () => {
+    const key = ["windowMinutes", "windowStart", "symbol"] as const;
+    const row = nullRow(kpiSnapshots);
+    const text = (statement: ReturnType<typeof buildBulkUpsert>) => dialect.sqlToQuery(statement!).sql;
+    const base = text(buildBulkUpsert(kpiSnapshots, [row], key));
+    expect(text(buildBulkUpsert(kpiSnapshots, [row, row, row], key))).toBe(base);
+    const { barCount: _b, ...fewer } = row;
+    expect(text(buildBulkUpsert(kpiSnapshots, [fewer], key))).toBe(
+      referenceText(kpiSnapshots, Object.keys(fewer), [...key], "update"),
+    );
+    expect(text(buildBulkUpsert(kpiSnapshots, [row], ["symbol", "windowStart", "windowMinutes"]))).toBe(
+      referenceText(kpiSnapshots, Object.keys(row), ["symbol", "windowStart", "windowMinutes"], "update"),
+    );
+    expect(text(buildBulkUpsert(kpiSnapshots, [row], key, "nothing"))).toBe(
+      referenceText(kpiSnapshots, Object.keys(row), [...key], "nothing"),
+    );
+  });
+
+  it("names a table of another schema with its schema", () => {
+    const audit = pgSchema("audit").table("events", { id: integer("id").primaryKey(), note: text("note") });
+    const statement = buildBulkUpsert(audit, [{ id: 1, note: "a" }], ["id"]);
+    expect(dialect.sqlToQuery(statement!).sql).toBe(referenceText(audit, ["id", "note"], ["id"], "update"));
+    expect(dialect.sqlToQuery(statement!).sql).toMatch(/^insert into "audit"\."events" /);
   });
 
   it("refuses a key the table lacks, and writes nothing without rows", () => {
@@ -85,5 +128,6 @@ describe("buildBulkUpsert", () => {
       /raw_ticks has no column nope/,
     );
     expect(buildBulkUpsert(rawTicks, [], ["topic"])).toBeNull();
+    expect(() => buildBulkUpsert(rawTicks, [{}], ["topic"])).toThrow(/a row for raw_ticks has no columns/);
   });
 });

@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName, sql, type SQL, type SQLChunk } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { toPgArrayLiteral } from "@/lib/db/queries/pg-array-literal";
@@ -12,19 +12,28 @@ function toArrayValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
 }
 
+const TIMESTAMP_TYPES: ReadonlySet<string> = new Set(["timestamp with time zone", "timestamp"]);
+
 /**
  * The parameter of one column: the array in binary format where the type has a codec (most columns),
- * else its array literal written here, else the array for pg to write.
+ * else its array literal written here, else the array for pg to write. A timestamp column's values
+ * may be Dates or numbers of ms since the Unix epoch (`encodeBinaryArray` takes both).
  */
 function toArrayParam(values: unknown[], sqlType: string): unknown {
-  return encodeBinaryArray(values, sqlType) ?? toPgArrayLiteral(values) ?? values.map(toArrayValue);
+  const binary = encodeBinaryArray(values, sqlType);
+  if (binary) return binary;
+  const text = TIMESTAMP_TYPES.has(sqlType)
+    ? values.map((v) => (typeof v === "number" ? new Date(v) : v))
+    : values;
+  return toPgArrayLiteral(text) ?? text.map(toArrayValue);
 }
 
 /**
  * Multi-row upsert in one statement with one parameter per column: `insert … select * from unnest($1,
  * $2, …) on conflict (…) do update set col = excluded.col`. Building a VALUES list of thousands of
  * rows costs more CPU in the query builder than the database spends on the insert; arrays avoid it.
- * Every row must have the same keys (table column keys). `updated_at` becomes now() on update.
+ * Every row must have the same keys (table column keys); a timestamp may be a Date or epoch ms.
+ * `updated_at` becomes now() on update.
  * `onConflict: "nothing"` only inserts new rows.
  */
 export async function bulkUpsert<T extends PgTable>(
@@ -48,6 +57,7 @@ export function buildBulkUpsert<T extends PgTable>(
   const first = rows[0];
   if (!first) return null;
   const keys = Object.keys(first);
+  if (keys.length === 0) throw new Error(`a row for ${getTableName(table)} has no columns`);
   const text = getUpsertText(table, keys, conflictKeys, onConflict);
   // The statement's text, written once per shape, around one parameter per column: drizzle walks every
   // chunk of a statement to render it, and a statement built of identifiers and nested fragments (about
@@ -104,9 +114,9 @@ function getUpsertText(
     if (updatedAt && !keys.includes("updatedAt")) updates.push(`${quoteIdentifier(updatedAt.name)} = now()`);
     action = `do update set ${updates.join(", ")}`;
   }
-  const parts = [
-    `insert into ${quoteIdentifier(getTableName(table))} (${names.join(", ")}) select * from unnest(cast(`,
-  ];
+  const { schema } = getTableConfig(table);
+  const name = `${schema ? `${quoteIdentifier(schema)}.` : ""}${quoteIdentifier(getTableName(table))}`;
+  const parts = [`insert into ${name} (${names.join(", ")}) select * from unnest(cast(`];
   for (let i = 1; i < keys.length; i++) parts.push(` as ${types[i - 1]}[]), cast(`);
   parts.push(` as ${types[keys.length - 1]}[])) on conflict (${conflict}) ${action}`);
   const text = { parts, types };

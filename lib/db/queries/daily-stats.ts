@@ -4,7 +4,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, type DailyStatRow } from "@/lib/db/schema";
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { WindowRanking } from "@/lib/db/queries/kpi-snapshots";
-import { selectMoverCandidates } from "@/lib/db/queries/mover-candidates";
+import { buildMoverCandidatesQuery } from "@/lib/db/queries/mover-candidates";
 import { rankMovers, toDayMoverCandidate, type MoversRanking } from "@/lib/kpi/movers";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 import { computeTradingDayWindow } from "@/lib/kpi/trading-day";
@@ -58,7 +58,7 @@ export async function listDailyStats(
 
 /**
  * Movers of one trading day by change % against the previous close (rules: `toDayMoverCandidate`,
- * `rankMovers`), from the day's candidates only (`selectMoverCandidates`): the live movers rank the day
+ * `rankMovers`), from the day's candidates only (`buildMoverCandidatesQuery`): the live movers rank the day
  * every pass, and every symbol's row was read for ten.
  */
 export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number): Promise<MoversRanking> {
@@ -69,7 +69,7 @@ export async function listDayMovers(db: DbOrTx, tradeDate: string, limit: number
     close: number;
     volume: string | number;
   }>(
-    selectMoverCandidates({
+    buildMoverCandidatesQuery({
       select: sql`${d.symbol}, ${d.changePct}, ${d.close}, ${d.volume}`,
       from: d,
       where: sql`${d.tradeDate} = ${tradeDate}`,

@@ -3,21 +3,19 @@ import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { factPrices, type FactPriceRow } from "@/lib/db/schema";
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import type { WithKeysOf } from "@/lib/events/same-shape";
 import type { FactBar } from "@/lib/kpi/types";
 
 /** The columns of a fact_prices row that carry a {@link FactBar}; `updatedAt` is bookkeeping. */
 export type FactPriceColumns = Omit<FactPriceRow, "updatedAt">;
 
-// The two mappers below are each other's inverse and spread every other field, so a column without a
-// FactBar field fails typecheck in toFactPriceColumns (the column is missing) and a FactBar field
-// without a column fails in toFactBar (the field is missing); only the differing ones are named.
-
+/**
+ * A bar read back. A FactBar has exactly the columns of its row, `ts` in epoch ms rather than a Date:
+ * the bulk upsert writes bars as they are (buildFactPricesUpsert), and typecheck fails there on a
+ * column without a FactBar field or a field without a column.
+ */
 export function toFactBar({ updatedAt: _updatedAt, ts, ...columns }: FactPriceRow): FactBar {
   return { ...columns, ts: ts.getTime() };
-}
-
-export function toFactPriceColumns(bar: FactBar): FactPriceColumns {
-  return { ...bar, ts: new Date(bar.ts) };
 }
 
 /** Upsert of bars with their indicators, in one statement. */
@@ -28,7 +26,9 @@ export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Pr
 
 /** The statement of `upsertFactPrices`, to run with others; null without bars. */
 export function buildFactPricesUpsert(bars: readonly FactBar[]): SQL | null {
-  return buildBulkUpsert(factPrices, bars.map(toFactPriceColumns), ["symbol", "ts"]);
+  // No row object or Date per bar: a batch writes tens of thousands (the timestamps go as epoch ms).
+  const rows: readonly WithKeysOf<FactBar, FactPriceColumns>[] = bars;
+  return buildBulkUpsert(factPrices, rows, ["symbol", "ts"]);
 }
 
 /**

@@ -3,17 +3,19 @@ import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { kpiSnapshots, type KpiSnapshotRow } from "@/lib/db/schema";
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
-import { selectMoverCandidates } from "@/lib/db/queries/mover-candidates";
+import { buildMoverCandidatesQuery } from "@/lib/db/queries/mover-candidates";
 import { rankMovers, type MoverCandidate } from "@/lib/kpi/movers";
 import { computeWindowEnd } from "@/lib/kpi/tumbling-window";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { WithKeysOf } from "@/lib/events/same-shape";
 import type { WindowKpi } from "@/lib/kpi/types";
 
 /** The columns of a kpi_snapshots row that carry a {@link WindowKpi}; `updatedAt` is bookkeeping. */
 export type KpiSnapshotColumns = Omit<KpiSnapshotRow, "updatedAt">;
 
-// Inverse mappers that spread every other field: a column without a WindowKpi field fails typecheck in
-// toKpiSnapshotColumns, a WindowKpi field without a column fails in toWindowKpi.
+// A WindowKpi has exactly the columns of its row, its window's bounds in epoch ms rather than Dates:
+// the bulk upsert writes windows as they are (buildKpiSnapshotsUpsert, where typecheck fails on a column
+// without a field or a field without a column), and toWindowKpi reads them back.
 
 export function toWindowKpi({
   updatedAt: _updatedAt,
@@ -24,10 +26,6 @@ export function toWindowKpi({
   return { ...columns, windowStart: windowStart.getTime(), windowEnd: windowEnd.getTime() };
 }
 
-export function toKpiSnapshotColumns(window: WindowKpi): KpiSnapshotColumns {
-  return { ...window, windowStart: new Date(window.windowStart), windowEnd: new Date(window.windowEnd) };
-}
-
 export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi[]): Promise<void> {
   const statement = buildKpiSnapshotsUpsert(windows);
   if (statement) await db.execute(statement);
@@ -35,11 +33,9 @@ export async function upsertKpiSnapshots(db: DbOrTx, windows: readonly WindowKpi
 
 /** The statement of `upsertKpiSnapshots`, to run with others; null without windows. */
 export function buildKpiSnapshotsUpsert(windows: readonly WindowKpi[]): SQL | null {
-  return buildBulkUpsert(kpiSnapshots, windows.map(toKpiSnapshotColumns), [
-    "windowMinutes",
-    "windowStart",
-    "symbol",
-  ]);
+  // No row object or Date per window: the bounds go as epoch ms.
+  const rows: readonly WithKeysOf<WindowKpi, KpiSnapshotColumns>[] = windows;
+  return buildBulkUpsert(kpiSnapshots, rows, ["windowMinutes", "windowStart", "symbol"]);
 }
 
 /**
@@ -74,7 +70,7 @@ export type WindowRanking = Omit<MoversKpiUpdateV1, "v" | "type" | "publishedAt"
 /**
  * Movers of each (window length, window start) from its snapshots (rule: `rankMovers`). The rows are
  * ranked here rather than read from the `top_movers` view, which repeats the rule for BI tools.
- * PostgreSQL returns only each window's candidates (`selectMoverCandidates`), not every symbol's row:
+ * PostgreSQL returns only each window's candidates (`buildMoverCandidatesQuery`), not every symbol's row:
  * the worker ranks the touched windows every second, and reading thousands of rows to keep ten cost
  * more than the ranking. tests/integration/movers-views.test.ts checks it against the whole window.
  */
@@ -84,6 +80,8 @@ export async function listTopMovers(
   limit: number,
 ): Promise<WindowRanking[]> {
   if (windows.length === 0) return [];
+  // Each window once: the lateral join below returns a window's candidates once per time it is listed.
+  const distinct = [...new Map(windows.map((w) => [`${w.windowMinutes}:${w.windowStart}`, w])).values()];
   const k = kpiSnapshots;
   // One pair of arrays rather than an OR per window: the statement stays short however many windows
   // a pass touched (an OR list of hundreds of windows ran to 63 KB of SQL to parse and plan).
@@ -95,9 +93,9 @@ export async function listTopMovers(
     last_close: number;
     total_volume: string | number;
   }>(sql`select w.minutes, extract(epoch from w.start) * 1000 as start, m.*
-    from unnest(cast(${sql.param(windows.map((w) => w.windowMinutes))} as integer[]),
-                cast(${sql.param(windows.map((w) => new Date(w.windowStart).toISOString()))} as timestamptz[])) as w(minutes, start)
-    cross join lateral (${selectMoverCandidates({
+    from unnest(cast(${sql.param(distinct.map((w) => w.windowMinutes))} as integer[]),
+                cast(${sql.param(distinct.map((w) => new Date(w.windowStart).toISOString()))} as timestamptz[])) as w(minutes, start)
+    cross join lateral (${buildMoverCandidatesQuery({
       select: sql`${k.symbol}, ${k.gainPct}, ${k.lastClose}, ${k.totalVolume}`,
       from: k,
       where: sql`${k.windowMinutes} = w.minutes and ${k.windowStart} = w.start`,

@@ -7,7 +7,7 @@ import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
  * returns at most twice `limit` rows rather than every symbol's, and `rankMovers` ranks them as it
  * would rank all of them. "Finite" needs saying: PostgreSQL orders NaN above every number.
  */
-export function selectMoverCandidates(options: {
+export function buildMoverCandidatesQuery(options: {
   select: SQL;
   from: SQLWrapper;
   where: SQL;
@@ -15,9 +15,11 @@ export function selectMoverCandidates(options: {
   symbol: SQLWrapper;
   limit: number;
 }): SQL {
-  const { select, from, where, gain, symbol, limit } = options;
+  const { select, from, where, gain, symbol } = options;
+  // As rankMovers takes it: a negative limit keeps nothing, a fractional one its whole part.
+  const limit = Math.max(0, Math.trunc(options.limit));
   const side = (filter: SQL, order: SQL) =>
-    sql`(select ${select} from ${from} where ${where} and ${filter} order by ${order}, ${symbol} collate "C" limit ${limit})`;
+    sql`(select ${select} from ${from} where (${where}) and ${filter} order by ${order}, ${symbol} collate "C" limit ${limit})`;
   return sql`${side(sql`${gain} > 0 and ${gain} < 'Infinity'::double precision`, sql`${gain} desc`)}
     union all ${side(sql`${gain} < 0 and ${gain} > '-Infinity'::double precision`, sql`${gain} asc`)}`;
 }

@@ -10,6 +10,24 @@ describe("encodeBinaryArray", () => {
     expect(ints).toEqual([1, 1, 23, 3, 1, 4, 7, -1, 4, -2]);
   });
 
+  it("writes a timestamp given as epoch ms exactly as the same Date", () => {
+    const ms = [
+      Date.UTC(2026, 10, 30, 14, 31),
+      0,
+      Date.UTC(1999, 11, 31, 23, 59, 59, 999),
+      4_102_444_800_000,
+    ];
+    const type = "timestamp with time zone";
+    expect(encodeBinaryArray(ms, type)).toEqual(
+      encodeBinaryArray(
+        ms.map((m) => new Date(m)),
+        type,
+      ),
+    );
+    expect(encodeBinaryArray([Number.NaN], type)).toBeNull();
+    expect(encodeBinaryArray([Number.POSITIVE_INFINITY], type)).toBeNull();
+  });
+
   it("writes bigints and timestamps as 64-bit integers, timestamps in µs since 2000-01-01", () => {
     const big = encodeBinaryArray([-4_294_967_297], "bigint")!;
     expect(big.readBigInt64BE(24)).toBe(-4_294_967_297n);

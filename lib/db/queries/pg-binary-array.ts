@@ -26,8 +26,12 @@ function writeInt64(buffer: Buffer, offset: number, value: number): void {
 const isInt32 = (v: unknown): v is number => typeof v === "number" && (v | 0) === v;
 const isSafeInteger = (v: unknown): v is number => Number.isSafeInteger(v);
 
+/**
+ * A timestamp as µs since PostgreSQL's epoch: from a Date, or from a number of ms since the Unix epoch
+ * (what the KPI types carry, so that a batch's rows need no Date each).
+ */
 function toPgMicros(value: unknown): number | null {
-  const ms = value instanceof Date ? value.getTime() : Number.NaN;
+  const ms = typeof value === "number" ? value : value instanceof Date ? value.getTime() : Number.NaN;
   if (!Number.isFinite(ms)) return null;
   const micros = (ms - PG_EPOCH_MS) * 1000;
   return Number.isSafeInteger(micros) ? micros : null;

@@ -15,6 +15,7 @@ export async function insertRawTicks(db: DbOrTx, ticks: readonly LandedTick[]): 
 
 /** The statement of `insertRawTicks`, to run with others; null without ticks. */
 export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
+  // Timestamps as epoch ms: no Date per event.
   return buildBulkUpsert(
     rawTicks,
     ticks.map(({ topic, partition, offset, tick }) => ({
@@ -22,14 +23,14 @@ export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
       partition,
       kafkaOffset: offset,
       symbol: tick.symbol,
-      ts: new Date(tick.ts),
+      ts: tick.ts,
       open: tick.open,
       high: tick.high,
       low: tick.low,
       close: tick.close,
       volume: tick.volume,
       source: tick.source,
-      producedAt: new Date(tick.producedAt),
+      producedAt: tick.producedAt,
     })),
     ["topic", "partition", "kafkaOffset"],
     "nothing",
