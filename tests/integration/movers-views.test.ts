@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
+import { listTopMovers, upsertKpiSnapshots } from "@/lib/db/queries/kpi-snapshots";
 import { MOVERS_LIMIT, rankMovers, toMoverCandidate } from "@/lib/kpi/movers";
 import type { WindowKpi } from "@/lib/kpi/types";
 
@@ -108,6 +108,21 @@ describe("the movers views agree with rankMovers and the list queries", () => {
       }
     },
   );
+
+  it("listTopMovers ranks a window listed twice once, and answers each listing", async () => {
+    const start = BASE + 100 * 15 * M;
+    const rows = Object.entries(SCENARIOS[0]!.gains).map(([symbol, gain]) =>
+      buildSnapshot(symbol, 5, start, gain),
+    );
+    await upsertKpiSnapshots(database.db, rows);
+    const window = { windowMinutes: 5, windowStart: start };
+    const once = await listTopMovers(database.db, [window], MOVERS_LIMIT);
+    expect(once[0]!.gainers).toHaveLength(MOVERS_LIMIT);
+    expect(await listTopMovers(database.db, [window, { ...window }], MOVERS_LIMIT)).toEqual([
+      once[0],
+      once[0],
+    ]);
+  });
 
   it("the first scenario ranks as the rule says (a hand-checked case)", () => {
     const [first] = SCENARIOS;

@@ -71,7 +71,7 @@ export type StreamWorkerOptions = {
    */
   partitionsConsumedConcurrently?: number;
   /**
-   * Least time between two movers passes (each reads the touched rankings back over every symbol);
+   * Least time between two movers passes (each ranks the touched windows and day over every symbol);
    * 1 s unless set. Symbol updates are not held back by it.
    */
   moversIntervalMs?: number;
