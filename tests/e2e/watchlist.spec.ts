@@ -176,6 +176,9 @@ test.describe("watchlist", () => {
     const symbols = await watchlist.symbols();
     expect(symbols.length).toBeGreaterThanOrEqual(2);
 
+    // The rows are server-rendered: keys pressed before the page hydrates reach no handler (the focus
+    // stayed on the first row in a CI run on a loaded machine). Live means hydrated and connected.
+    await expect(watchlist.connection).toHaveAttribute("data-state", "live", { timeout: 15_000 });
     await watchlist.rows.first().focus();
     await page.keyboard.press("ArrowDown");
     await expect(watchlist.row(symbols[1]!)).toBeFocused();
