@@ -38,3 +38,16 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
 export async function closeDb(db: Db): Promise<void> {
   await db.$client.end();
 }
+
+/**
+ * The one connection an open transaction runs on, for what drizzle cannot send (a COPY,
+ * lib/db/queries/bulk-copy.ts). A database handle has no such connection (a statement sent to its pool
+ * would run outside any transaction) and throws.
+ */
+export function getTransactionClient(tx: DbOrTx): pg.ClientBase {
+  // drizzle's node-postgres transaction runs on a session holding the pooled client it checked out.
+  const client = (tx as { session?: { client?: unknown } }).session?.client;
+  if (!(client instanceof pg.Client))
+    throw new Error("getTransactionClient needs an open transaction, not a database handle");
+  return client;
+}

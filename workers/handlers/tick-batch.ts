@@ -3,7 +3,7 @@ import { executeAsOneStatement } from "@/lib/db/queries/one-statement";
 import { buildDailyStatsUpsert } from "@/lib/db/queries/daily-stats";
 import { buildFactPricesUpsert, loadSymbolHistories } from "@/lib/db/queries/fact-prices";
 import { buildKpiSnapshotsUpsert } from "@/lib/db/queries/kpi-snapshots";
-import { buildRawTicksInsert } from "@/lib/db/queries/raw-ticks";
+import { landRawTicks } from "@/lib/db/queries/raw-ticks";
 import { buildStreamOffsetSave, lockStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
 import { insertDeadLetters, type RecordedDeadLetter } from "@/lib/db/queries/dead-letters";
 import { getSymbolStatuses, registerExternalSymbolsUpTo } from "@/lib/db/queries/symbols";
@@ -382,20 +382,23 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         // letters saves its offset after recording them instead, as it always did (a failure there must
         // roll the letters back too: tests/integration/dead-letter-outbox.test.ts).
         const saveOffset = buildStreamOffsetSave(tx, key, nextOffset);
+        // Landed first, by COPY when it can (landRawTicks); else its insert joins the statement.
+        const landing = config.landRawTicks
+          ? await landRawTicks(
+              tx,
+              good.map(({ message, tick }) => ({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: message.offset,
+                tick,
+              })),
+            )
+          : null;
         await executeAsOneStatement(tx, [
           buildFactPricesUpsert(all.flatMap((c) => c.bars)),
           buildDailyStatsUpsert(all.flatMap((c) => c.days)),
           buildKpiSnapshotsUpsert(all.flatMap((c) => c.windows)),
-          config.landRawTicks
-            ? buildRawTicksInsert(
-                good.map(({ message, tick }) => ({
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  offset: message.offset,
-                  tick,
-                })),
-              )
-            : null,
+          landing,
           dead.length === 0 ? saveOffset : null,
         ]);
         await deps.evaluateAlerts?.(tx, changes, (symbol) => series.get(symbol), now);

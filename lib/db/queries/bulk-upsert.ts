@@ -63,8 +63,7 @@ export function buildBulkUpsert<T extends PgTable>(
   // chunk of a statement to render it, and a statement built of identifiers and nested fragments (about
   // a hundred and fifty chunks for fact_prices) cost more to render than its rows to encode.
   const chunks: SQLChunk[] = [sql.raw(text.parts[0]!)];
-  keys.forEach((key, i) => {
-    const values = rows.map((row) => (row as Record<string, unknown>)[key] ?? null);
+  toColumnValues(rows, keys).forEach((values, i) => {
     chunks.push(sql.param(toArrayParam(values, text.types[i]!)), sql.raw(text.parts[i + 1]!));
   });
   return sql.join(chunks);
@@ -79,7 +78,38 @@ type UpsertText = {
 
 const upsertTexts = new WeakMap<PgTable, Map<string, UpsertText>>();
 
+/** What a statement writing the columns `keys` of a table needs to name them: quoted, typed, qualified. */
+export type ColumnShape = {
+  /** The table, schema-qualified where it has a schema, quoted. */
+  table: string;
+  /** Each key's column name, quoted, in key order. */
+  names: string[];
+  /** Each key's SQL type, in key order. */
+  types: string[];
+};
+
 const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The names and types of `keys`' columns of `table`; a key that is no column of it throws. */
+export function getColumnShape(table: PgTable, keys: readonly string[]): ColumnShape {
+  const columns = getTableColumns(table);
+  const columnOf = (key: string) => {
+    const column = columns[key];
+    if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
+    return column;
+  };
+  const { schema } = getTableConfig(table);
+  return {
+    table: `${schema ? `${quoteIdentifier(schema)}.` : ""}${quoteIdentifier(getTableName(table))}`,
+    names: keys.map((key) => quoteIdentifier(columnOf(key).name)),
+    types: keys.map((key) => columnOf(key).getSQLType()),
+  };
+}
+
+/** Each key's values over `rows`, in key order (a missing value as null). */
+export function toColumnValues(rows: readonly object[], keys: readonly string[]): unknown[][] {
+  return keys.map((key) => rows.map((row) => (row as Record<string, unknown>)[key] ?? null));
+}
 
 /** The text of a multi-row upsert into `table` of the columns `keys`, cached per table and shape. */
 function getUpsertText(
@@ -94,28 +124,18 @@ function getUpsertText(
   const cached = byShape.get(shape);
   if (cached) return cached;
 
-  const columns = getTableColumns(table);
-  const columnOf = (key: string) => {
-    const column = columns[key];
-    if (!column) throw new Error(`${getTableName(table)} has no column ${key}`);
-    return column;
-  };
-  const types = keys.map((key) => columnOf(key).getSQLType());
-  const names = keys.map((key) => quoteIdentifier(columnOf(key).name));
-  const conflict = conflictKeys.map((key) => quoteIdentifier(columnOf(key).name)).join(", ");
+  const { table: name, names, types } = getColumnShape(table, keys);
+  const nameOf = (key: string) => getColumnShape(table, [key]).names[0]!;
+  const conflict = conflictKeys.map(nameOf).join(", ");
   let action = "do nothing";
   if (onConflict === "update") {
     const updates = keys
       .filter((key) => !conflictKeys.includes(key))
-      .map(
-        (key) => `${quoteIdentifier(columnOf(key).name)} = excluded.${quoteIdentifier(columnOf(key).name)}`,
-      );
-    const updatedAt = columns.updatedAt;
+      .map((key) => `${nameOf(key)} = excluded.${nameOf(key)}`);
+    const updatedAt = getTableColumns(table).updatedAt;
     if (updatedAt && !keys.includes("updatedAt")) updates.push(`${quoteIdentifier(updatedAt.name)} = now()`);
     action = `do update set ${updates.join(", ")}`;
   }
-  const { schema } = getTableConfig(table);
-  const name = `${schema ? `${quoteIdentifier(schema)}.` : ""}${quoteIdentifier(getTableName(table))}`;
   const parts = [`insert into ${name} (${names.join(", ")}) select * from unnest(cast(`];
   for (let i = 1; i < keys.length; i++) parts.push(` as ${types[i - 1]}[]), cast(`);
   parts.push(` as ${types[keys.length - 1]}[])) on conflict (${conflict}) ${action}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
+import { encodeBinaryArray, encodeBinaryCopy } from "@/lib/db/queries/pg-binary-array";
 
 describe("encodeBinaryArray", () => {
   it("writes the header, each element's length and its bytes, NULL as length -1", () => {
@@ -60,5 +60,65 @@ describe("encodeBinaryArray", () => {
     expect(encodeBinaryArray(["2026-03-12", "2026-02-30", "2026-02-30"], "date")).toBeNull();
     expect(encodeBinaryArray(["2026-02-30"], "date")).toBeNull();
     expect(days(encodeBinaryArray(["2026-03-13", "2026-03-13"], "date"))).toEqual([9568, 9568]);
+  });
+});
+
+describe("encodeBinaryCopy", () => {
+  const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
+
+  it("writes the signature, each row's field count, each field as an array element, NULL as -1, the trailer", () => {
+    const copy = encodeBinaryCopy([
+      { values: [7, null], sqlType: "integer" },
+      { values: ["é", "ab"], sqlType: "text" },
+    ])!;
+    expect([...copy.subarray(0, 11)]).toEqual(SIGNATURE);
+    expect(copy.readInt32BE(11)).toBe(0); // flags
+    expect(copy.readInt32BE(15)).toBe(0); // header extension
+    let o = 19;
+    const field = () => {
+      const size = copy.readInt32BE(o);
+      o += 4;
+      const bytes = size < 0 ? null : copy.subarray(o, o + size);
+      o += Math.max(size, 0);
+      return bytes;
+    };
+    expect(copy.readInt16BE(o)).toBe(2);
+    o += 2;
+    expect(field()!.readInt32BE(0)).toBe(7);
+    expect(field()!.toString("utf8")).toBe("é");
+    expect(copy.readInt16BE(o)).toBe(2);
+    o += 2;
+    expect(field()).toBeNull();
+    expect(field()!.toString("utf8")).toBe("ab");
+    expect(copy.readInt16BE(o)).toBe(-1);
+    expect(o + 2).toBe(copy.length);
+  });
+
+  it("writes each value with the bytes encodeBinaryArray gives it as an element", () => {
+    const cases: [unknown, string][] = [
+      [1.5, "double precision"],
+      [-0, "double precision"],
+      [2 ** 40 + 3, "bigint"],
+      [Date.UTC(2026, 11, 2, 6, 0, 1, 234), "timestamp with time zone"],
+      ["2026-12-02", "date"],
+      [true, "boolean"],
+    ];
+    for (const [value, sqlType] of cases) {
+      const element = encodeBinaryArray([value], sqlType)!.subarray(24);
+      const copy = encodeBinaryCopy([{ values: [value], sqlType }])!;
+      expect(copy.readInt32BE(21)).toBe(element.length);
+      expect(copy.subarray(25, 25 + element.length)).toEqual(element);
+    }
+  });
+
+  it("gives up (null) on a type without a codec or a value that does not fit it; unequal columns throw", () => {
+    expect(encodeBinaryCopy([{ values: [1], sqlType: "numeric" }])).toBeNull();
+    expect(encodeBinaryCopy([{ values: [1, 1.5], sqlType: "bigint" }])).toBeNull();
+    expect(() =>
+      encodeBinaryCopy([
+        { values: [1, 2], sqlType: "integer" },
+        { values: [1], sqlType: "integer" },
+      ]),
+    ).toThrow(/one per row/);
   });
 });

@@ -137,3 +137,64 @@ export function encodeBinaryArray(values: readonly unknown[], sqlType: string): 
   }
   return buffer;
 }
+
+/** The header of a binary COPY: signature, flags (none) and header extension length (none). */
+const COPY_SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+const COPY_HEADER_BYTES = COPY_SIGNATURE.length + 8;
+
+/**
+ * Rows in the binary format of `COPY … FROM STDIN WITH (FORMAT binary)`, given column by column: each
+ * column's values (one per row, null or undefined as NULL) and its SQL type. A field of a row is written
+ * as an array element is (its length, then the same bytes), with the same codecs. Null when a type has no
+ * codec here or a value does not fit it (the caller then sends the rows another way).
+ */
+export function encodeBinaryCopy(
+  columns: readonly { values: readonly unknown[]; sqlType: string }[],
+): Buffer | null {
+  const rowCount = columns[0]?.values.length ?? 0;
+  const codecs: ElementCodec[] = [];
+  for (const column of columns) {
+    const codec = CODECS[column.sqlType];
+    if (!codec) return null;
+    if (column.values.length !== rowCount)
+      throw new Error(`COPY columns hold ${column.values.length} and ${rowCount} values: one per row each`);
+    codecs.push(codec);
+  }
+  // Sizes first, as encodeBinaryArray does: one buffer of the exact length, no copy.
+  const sizes = new Int32Array(rowCount * columns.length);
+  let total = COPY_HEADER_BYTES + rowCount * 2 + 2;
+  for (let c = 0; c < columns.length; c++) {
+    const { values } = columns[c]!;
+    const codec = codecs[c]!;
+    for (let r = 0; r < rowCount; r++) {
+      const value = values[r];
+      let size = -1;
+      if (value !== null && value !== undefined) {
+        const known = codec.size(value);
+        if (known === null) return null;
+        size = known;
+      }
+      sizes[r * columns.length + c] = size;
+      total += 4 + Math.max(size, 0);
+    }
+  }
+  const buffer = Buffer.allocUnsafe(total);
+  COPY_SIGNATURE.copy(buffer, 0);
+  buffer.writeInt32BE(0, COPY_SIGNATURE.length); // flags
+  buffer.writeInt32BE(0, COPY_SIGNATURE.length + 4); // header extension
+  let offset = COPY_HEADER_BYTES;
+  for (let r = 0; r < rowCount; r++) {
+    buffer.writeInt16BE(columns.length, offset);
+    offset += 2;
+    for (let c = 0; c < columns.length; c++) {
+      const size = sizes[r * columns.length + c]!;
+      buffer.writeInt32BE(size, offset);
+      offset += 4;
+      if (size < 0) continue;
+      codecs[c]!.write(buffer, offset, columns[c]!.values[r]);
+      offset += size;
+    }
+  }
+  buffer.writeInt16BE(-1, offset); // trailer
+  return buffer;
+}

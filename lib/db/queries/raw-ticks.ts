@@ -1,7 +1,8 @@
-import { lt, type SQL } from "drizzle-orm";
+import { and, between, eq, lt, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { rawTicks } from "@/lib/db/schema";
+import { copyRows } from "@/lib/db/queries/bulk-copy";
 import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import type { TickV1 } from "@/lib/events/tick-v1";
 
@@ -13,28 +14,61 @@ export async function insertRawTicks(db: DbOrTx, ticks: readonly LandedTick[]): 
   if (statement) await db.execute(statement);
 }
 
+/** One landed event as a raw_ticks row; timestamps as epoch ms, no Date per event. */
+function toRawTickRow({ topic, partition, offset, tick }: LandedTick) {
+  return {
+    topic,
+    partition,
+    kafkaOffset: offset,
+    symbol: tick.symbol,
+    ts: tick.ts,
+    open: tick.open,
+    high: tick.high,
+    low: tick.low,
+    close: tick.close,
+    volume: tick.volume,
+    source: tick.source,
+    producedAt: tick.producedAt,
+  };
+}
+
 /** The statement of `insertRawTicks`, to run with others; null without ticks. */
 export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
-  // Timestamps as epoch ms: no Date per event.
-  return buildBulkUpsert(
-    rawTicks,
-    ticks.map(({ topic, partition, offset, tick }) => ({
-      topic,
-      partition,
-      kafkaOffset: offset,
-      symbol: tick.symbol,
-      ts: tick.ts,
-      open: tick.open,
-      high: tick.high,
-      low: tick.low,
-      close: tick.close,
-      volume: tick.volume,
-      source: tick.source,
-      producedAt: tick.producedAt,
-    })),
-    ["topic", "partition", "kafkaOffset"],
-    "nothing",
-  );
+  return buildBulkUpsert(rawTicks, ticks.map(toRawTickRow), ["topic", "partition", "kafkaOffset"], "nothing");
+}
+
+/**
+ * Lands the accepted events of one partition's batch in the caller's transaction, as `insertRawTicks`
+ * does (an offset landed before is left as it is), at about half PostgreSQL's cost when none of the
+ * batch's offsets has landed yet: then it copies them (`copyRows`), which cannot skip a row that
+ * exists. The stream worker lands each offset once, with the partition's stored offset, so a landed
+ * row in the batch's range means another consumer group landed the topic into this database, or an
+ * operator moved the stored offsets back; those batches insert. Returns the statement to run with the
+ * batch's other writes when it must insert, null when it copied (or had nothing to land).
+ */
+export async function landRawTicks(tx: DbOrTx, ticks: readonly LandedTick[]): Promise<SQL | null> {
+  const first = ticks[0];
+  if (!first) return null;
+  let low = first.offset;
+  let high = first.offset;
+  for (const t of ticks) {
+    if (t.topic !== first.topic || t.partition !== first.partition) return buildRawTicksInsert(ticks);
+    if (t.offset < low) low = t.offset;
+    if (t.offset > high) high = t.offset;
+  }
+  const landed = await tx
+    .select({ offset: rawTicks.kafkaOffset })
+    .from(rawTicks)
+    .where(
+      and(
+        eq(rawTicks.topic, first.topic),
+        eq(rawTicks.partition, first.partition),
+        between(rawTicks.kafkaOffset, low, high),
+      ),
+    )
+    .limit(1);
+  if (landed.length > 0) return buildRawTicksInsert(ticks);
+  return (await copyRows(tx, rawTicks, ticks.map(toRawTickRow))) ? null : buildRawTicksInsert(ticks);
 }
 
 /** Retention: deletes events received before `cutoff`. */
