@@ -1,4 +1,5 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { PgTransaction } from "drizzle-orm/pg-core";
 import pg from "pg";
 
 import * as schema from "@/lib/db/schema";
@@ -41,12 +42,15 @@ export async function closeDb(db: Db): Promise<void> {
 
 /**
  * The one connection an open transaction runs on, for what drizzle cannot send (a COPY,
- * lib/db/queries/bulk-copy.ts). A database handle has no such connection (a statement sent to its pool
- * would run outside any transaction) and throws.
+ * lib/db/queries/bulk-copy.ts). Anything else throws: a statement sent to a database handle's pool, or
+ * to a handle over a single client, would not run in the caller's transaction.
  */
 export function getTransactionClient(tx: DbOrTx): pg.ClientBase {
-  // drizzle's node-postgres transaction runs on a session holding the pooled client it checked out.
-  const client = (tx as { session?: { client?: unknown } }).session?.client;
+  // drizzle's node-postgres transaction runs on a session (protected in its types) holding the pooled
+  // client it checked out.
+  const session: { client?: unknown } | undefined =
+    tx instanceof PgTransaction ? (tx as unknown as { session?: { client?: unknown } }).session : undefined;
+  const client = session?.client;
   if (!(client instanceof pg.Client))
     throw new Error("getTransactionClient needs an open transaction, not a database handle");
   return client;

@@ -112,6 +112,7 @@ export const rawTicks = pgTable(
   (t) => [
     primaryKey({ columns: [t.topic, t.partition, t.kafkaOffset] }),
     index("raw_ticks_received_at_idx").on(t.receivedAt),
+    index("raw_ticks_symbol_ts_idx").on(t.symbol, t.ts),
   ],
 );
 

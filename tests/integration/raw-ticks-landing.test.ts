@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { getTransactionClient } from "@/lib/db/client";
+import { closeDb, createDb, getTransactionClient } from "@/lib/db/client";
 import { copyRows } from "@/lib/db/queries/bulk-copy";
 import { insertRawTicks, landRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { rawTicks } from "@/lib/db/schema";
@@ -71,14 +71,22 @@ describe("landRawTicks", () => {
   });
 
   it("inserts a batch overlapping landed offsets instead, leaving the landed events as they were", async () => {
-    await insertRawTicks(database.db, [landed(1, 21, 99)]);
-    const batch = [landed(1, 20, 1), landed(1, 21, 2), landed(1, 22, 3)];
-    await database.db.transaction(async (tx) => {
-      const statement = await landRawTicks(tx, batch);
-      expect(statement).not.toBeNull();
-      await tx.execute(statement!);
-    });
-    expect(await rows(1)).toEqual([batch[0]!, landed(1, 21, 99), batch[2]!].map(asRow));
+    // A landed offset at the batch's first offset, in its middle, or at its last: the range includes both ends.
+    for (const [partition, landedOffset] of [
+      [1, 20],
+      [4, 21],
+      [5, 22],
+    ] as const) {
+      await insertRawTicks(database.db, [landed(partition, landedOffset, 99)]);
+      const batch = [landed(partition, 20, 1), landed(partition, 21, 2), landed(partition, 22, 3)];
+      await database.db.transaction(async (tx) => {
+        const statement = await landRawTicks(tx, batch);
+        expect(statement).not.toBeNull();
+        await tx.execute(statement!);
+      });
+      const expected = batch.map((t) => (t.offset === landedOffset ? landed(partition, t.offset, 99) : t));
+      expect(await rows(partition)).toEqual(expected.map(asRow));
+    }
   });
 
   it("copies on the batch's own connection: a rolled-back batch lands nothing, and its retry lands it", async () => {
@@ -108,5 +116,36 @@ describe("landRawTicks", () => {
     expect(await database.db.transaction((tx) => copyRows(tx, rawTicks, [odd]))).toBe(false);
     expect(await rows(3)).toEqual([]);
     expect(() => getTransactionClient(database.db)).toThrow(/open transaction/);
+  });
+
+  it("a copy the server refuses fails its transaction and leaves the pooled connection usable", async () => {
+    // One connection: the statement after the failed copy runs on the very client that sent it.
+    const single = createDb(database.url, { max: 1 });
+    try {
+      const first = [landed(6, 40, 1)];
+      expect(await single.transaction((tx) => landRawTicks(tx, first))).toBeNull();
+      const row = (t: LandedTick) => ({
+        topic: t.topic,
+        partition: t.partition,
+        kafkaOffset: t.offset,
+        symbol: t.tick.symbol,
+        ts: t.tick.ts,
+        open: t.tick.open,
+        high: t.tick.high,
+        low: t.tick.low,
+        close: t.tick.close,
+        volume: t.tick.volume,
+        source: t.tick.source,
+        producedAt: t.tick.producedAt,
+      });
+      await expect(
+        single.transaction((tx) => copyRows(tx, rawTicks, [row(landed(6, 41, 2)), row(first[0]!)])),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await rows(6)).toEqual(first.map(asRow));
+      expect(await single.transaction((tx) => landRawTicks(tx, [landed(6, 41, 2)]))).toBeNull();
+      expect(await rows(6)).toEqual([first[0]!, landed(6, 41, 2)].map(asRow));
+    } finally {
+      await closeDb(single);
+    }
   });
 });

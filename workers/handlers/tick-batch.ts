@@ -377,12 +377,13 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           changes.set(symbol, applyRevisions(states.get(symbol)!, [...bars.values()], now));
         const all = [...changes.values()];
         const nextOffset = last.offset + 1;
-        // The rows, landed events and next offset go as one statement, a table each: one round trip where
-        // five took one each, which at low rates cost more than the rows themselves. A batch with dead
-        // letters saves its offset after recording them instead, as it always did (a failure there must
-        // roll the letters back too: tests/integration/dead-letter-outbox.test.ts).
+        // The rows and next offset go as one statement, a table each: one round trip where five took one
+        // each, which at low rates cost more than the rows themselves. The landed events go first, by a
+        // check and a COPY (landRawTicks: half PostgreSQL's work of an insert), or, where some of them
+        // landed before, as one more table of that statement. A batch with dead letters saves its offset
+        // after recording them instead, as it always did (a failure there must roll the letters back too:
+        // tests/integration/dead-letter-outbox.test.ts).
         const saveOffset = buildStreamOffsetSave(tx, key, nextOffset);
-        // Landed first, by COPY when it can (landRawTicks); else its insert joins the statement.
         const landing = config.landRawTicks
           ? await landRawTicks(
               tx,

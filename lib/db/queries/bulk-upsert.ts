@@ -6,7 +6,8 @@ import { toPgArrayLiteral } from "@/lib/db/queries/pg-array-literal";
 import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
 
 type ColumnsOf<T extends PgTable> = T["_"]["columns"];
-type RowOf<T extends PgTable> = Partial<{ [K in keyof ColumnsOf<T>]: unknown }>;
+/** A row of `T` for a bulk write (`buildBulkUpsert`, `copyRows`): column keys to values. */
+export type RowOf<T extends PgTable> = Partial<{ [K in keyof ColumnsOf<T>]: unknown }>;
 
 function toArrayValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;

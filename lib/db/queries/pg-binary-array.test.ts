@@ -66,35 +66,41 @@ describe("encodeBinaryArray", () => {
 describe("encodeBinaryCopy", () => {
   const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00];
 
-  it("writes the signature, each row's field count, each field as an array element, NULL as -1, the trailer", () => {
+  it("writes the signature, each row's field count, each field's length and bytes, NULL as -1, the trailer", () => {
+    // Three rows of two columns: a field count written as the row count (or any constant) shows.
     const copy = encodeBinaryCopy([
-      { values: [7, null], sqlType: "integer" },
-      { values: ["é", "ab"], sqlType: "text" },
+      { values: [7, null, -1], sqlType: "integer" },
+      { values: ["é", "ab", null], sqlType: "text" },
     ])!;
     expect([...copy.subarray(0, 11)]).toEqual(SIGNATURE);
     expect(copy.readInt32BE(11)).toBe(0); // flags
     expect(copy.readInt32BE(15)).toBe(0); // header extension
     let o = 19;
-    const field = () => {
-      const size = copy.readInt32BE(o);
-      o += 4;
-      const bytes = size < 0 ? null : copy.subarray(o, o + size);
-      o += Math.max(size, 0);
-      return bytes;
+    const row = () => {
+      const fields: (Buffer | null)[] = [];
+      const count = copy.readInt16BE(o);
+      o += 2;
+      for (let i = 0; i < count; i++) {
+        const size = copy.readInt32BE(o);
+        o += 4;
+        fields.push(size < 0 ? null : copy.subarray(o, o + size));
+        o += Math.max(size, 0);
+      }
+      return fields;
     };
-    expect(copy.readInt16BE(o)).toBe(2);
-    o += 2;
-    expect(field()!.readInt32BE(0)).toBe(7);
-    expect(field()!.toString("utf8")).toBe("é");
-    expect(copy.readInt16BE(o)).toBe(2);
-    o += 2;
-    expect(field()).toBeNull();
-    expect(field()!.toString("utf8")).toBe("ab");
+    const [a, b, c] = [row(), row(), row()];
+    expect(a.length).toBe(2);
+    expect(a[0]!.readInt32BE(0)).toBe(7);
+    expect(a[1]!.toString("utf8")).toBe("é");
+    expect(b[0]).toBeNull();
+    expect(b[1]!.toString("utf8")).toBe("ab");
+    expect(c[0]!.readInt32BE(0)).toBe(-1);
+    expect(c[1]).toBeNull();
     expect(copy.readInt16BE(o)).toBe(-1);
     expect(o + 2).toBe(copy.length);
   });
 
-  it("writes each value with the bytes encodeBinaryArray gives it as an element", () => {
+  it("writes each type's value as its array element (the codecs the array tests check)", () => {
     const cases: [unknown, string][] = [
       [1.5, "double precision"],
       [-0, "double precision"],
@@ -106,6 +112,7 @@ describe("encodeBinaryCopy", () => {
     for (const [value, sqlType] of cases) {
       const element = encodeBinaryArray([value], sqlType)!.subarray(24);
       const copy = encodeBinaryCopy([{ values: [value], sqlType }])!;
+      expect(copy.readInt16BE(19)).toBe(1);
       expect(copy.readInt32BE(21)).toBe(element.length);
       expect(copy.subarray(25, 25 + element.length)).toEqual(element);
     }

@@ -97,6 +97,14 @@ const CODECS: Record<string, ElementCodec> = {
 };
 
 /**
+ * The bytes `codec` writes for `value`: -1 for NULL (null or undefined), the length written before a
+ * value as an array element and as a COPY field; null when the value does not fit the codec.
+ */
+function fieldSize(codec: ElementCodec, value: unknown): number | null {
+  return value === null || value === undefined ? -1 : codec.size(value);
+}
+
+/**
  * A one-dimensional array of `values` (null or undefined as NULL) in PostgreSQL's binary format, for a
  * column of `sqlType`; null when the type has no codec here or a value does not fit it (the caller
  * then sends text, and the server's own parsing reports what is wrong).
@@ -108,17 +116,11 @@ export function encodeBinaryArray(values: readonly unknown[], sqlType: string): 
   let hasNull = 0;
   let total = 20;
   for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (value === null || value === undefined) {
-      hasNull = 1;
-      sizes[i] = -1;
-      total += 4;
-      continue;
-    }
-    const size = codec.size(value);
+    const size = fieldSize(codec, values[i]);
     if (size === null) return null;
+    if (size < 0) hasNull = 1;
     sizes[i] = size;
-    total += 4 + size;
+    total += 4 + Math.max(size, 0);
   }
   const buffer = Buffer.allocUnsafe(total);
   buffer.writeInt32BE(1, 0); // dimensions
@@ -167,13 +169,8 @@ export function encodeBinaryCopy(
     const { values } = columns[c]!;
     const codec = codecs[c]!;
     for (let r = 0; r < rowCount; r++) {
-      const value = values[r];
-      let size = -1;
-      if (value !== null && value !== undefined) {
-        const known = codec.size(value);
-        if (known === null) return null;
-        size = known;
-      }
+      const size = fieldSize(codec, values[r]);
+      if (size === null) return null;
       sizes[r * columns.length + c] = size;
       total += 4 + Math.max(size, 0);
     }

@@ -38,13 +38,16 @@ export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
 }
 
 /**
- * Lands the accepted events of one partition's batch in the caller's transaction, as `insertRawTicks`
- * does (an offset landed before is left as it is), at about half PostgreSQL's cost when none of the
- * batch's offsets has landed yet: then it copies them (`copyRows`), which cannot skip a row that
- * exists. The stream worker lands each offset once, with the partition's stored offset, so a landed
- * row in the batch's range means another consumer group landed the topic into this database, or an
- * operator moved the stored offsets back; those batches insert. Returns the statement to run with the
- * batch's other writes when it must insert, null when it copied (or had nothing to land).
+ * Lands the accepted events of one partition's batch in the caller's transaction as `insertRawTicks`
+ * does (an offset landed before keeps its row), at about half PostgreSQL's cost when none of the batch's
+ * offsets has landed yet: it then copies them (`copyRows`), and a copy cannot skip a row that exists.
+ * The stream worker lands an offset in the transaction that advances the partition's stored offset past
+ * it, and the members of one consumer group take turns on that row (`lockStreamOffset`). So a landed row
+ * in the batch's range means that another consumer group lands the topic into this database, or that an
+ * operator moved the stored offsets back: those batches insert. Should another group land the same
+ * offsets between this check and the copy, the copy fails on the primary key, the batch rolls back, and
+ * its retry finds the rows and inserts. Returns the insert to run with the batch's other writes, or null
+ * when it copied (or had nothing to land).
  */
 export async function landRawTicks(tx: DbOrTx, ticks: readonly LandedTick[]): Promise<SQL | null> {
   const first = ticks[0];
