@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { closeDb, createDb, getTransactionClient } from "@/lib/db/client";
 import { copyRows } from "@/lib/db/queries/bulk-copy";
-import { insertRawTicks, landRawTicks, type LandedTick } from "@/lib/db/queries/raw-ticks";
+import { insertRawTicks, landRawTicks, toRawTickRow, type LandedTick } from "@/lib/db/queries/raw-ticks";
 import { rawTicks } from "@/lib/db/schema";
 
 import { createTestDatabase, type TestDatabase } from "./helpers";
@@ -124,22 +124,10 @@ describe("landRawTicks", () => {
     try {
       const first = [landed(6, 40, 1)];
       expect(await single.transaction((tx) => landRawTicks(tx, first))).toBeNull();
-      const row = (t: LandedTick) => ({
-        topic: t.topic,
-        partition: t.partition,
-        kafkaOffset: t.offset,
-        symbol: t.tick.symbol,
-        ts: t.tick.ts,
-        open: t.tick.open,
-        high: t.tick.high,
-        low: t.tick.low,
-        close: t.tick.close,
-        volume: t.tick.volume,
-        source: t.tick.source,
-        producedAt: t.tick.producedAt,
-      });
       await expect(
-        single.transaction((tx) => copyRows(tx, rawTicks, [row(landed(6, 41, 2)), row(first[0]!)])),
+        single.transaction((tx) =>
+          copyRows(tx, rawTicks, [toRawTickRow(landed(6, 41, 2)), toRawTickRow(first[0]!)]),
+        ),
       ).rejects.toThrow(/duplicate key/);
       expect(await rows(6)).toEqual(first.map(asRow));
       expect(await single.transaction((tx) => landRawTicks(tx, [landed(6, 41, 2)]))).toBeNull();

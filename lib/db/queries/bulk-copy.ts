@@ -31,10 +31,11 @@ function getCopyText(table: PgTable, keys: readonly string[]): CopyText {
 /**
  * Inserts `rows` with a binary COPY on the transaction's own connection: for PostgreSQL about 60% of the
  * work of `insert … select * from unnest(…)` (raw_ticks with its indexes, 110,000 rows in batches of
- * 5,000: 0.9–1.0 instead of 1.5–1.7 CPU s of the server). COPY has no `on conflict`: a row whose key exists fails the statement and
- * with it the transaction, so callers copy only rows that cannot exist yet. Every row must have the
- * same keys (`buildBulkUpsert`'s rule). Returns false, having sent nothing, when a value has no binary
- * form here (the caller inserts those rows another way); true when there were no rows.
+ * 5,000: 0.9–1.0 instead of 1.5–1.7 CPU s of the server). COPY has no `on conflict`: a row whose key
+ * exists fails the statement and with it the transaction, so callers copy only rows that cannot exist
+ * yet. Every row must have the same keys (`buildBulkUpsert`'s rule). Returns false, having sent nothing,
+ * when a value has no binary form here (the caller inserts those rows another way); true when there
+ * were no rows.
  */
 export async function copyRows<T extends PgTable>(
   tx: DbOrTx,

@@ -126,13 +126,12 @@ function getUpsertText(
   if (cached) return cached;
 
   const { table: name, names, types } = getColumnShape(table, keys);
-  const nameOf = (key: string) => getColumnShape(table, [key]).names[0]!;
-  const conflict = conflictKeys.map(nameOf).join(", ");
+  const conflict = getColumnShape(table, conflictKeys).names.join(", ");
   let action = "do nothing";
   if (onConflict === "update") {
-    const updates = keys
-      .filter((key) => !conflictKeys.includes(key))
-      .map((key) => `${nameOf(key)} = excluded.${nameOf(key)}`);
+    const updates = keys.flatMap((key, i) =>
+      conflictKeys.includes(key) ? [] : [`${names[i]} = excluded.${names[i]}`],
+    );
     const updatedAt = getTableColumns(table).updatedAt;
     if (updatedAt && !keys.includes("updatedAt")) updates.push(`${quoteIdentifier(updatedAt.name)} = now()`);
     action = `do update set ${updates.join(", ")}`;

@@ -15,7 +15,7 @@ export async function insertRawTicks(db: DbOrTx, ticks: readonly LandedTick[]): 
 }
 
 /** One landed event as a raw_ticks row; timestamps as epoch ms, no Date per event. */
-function toRawTickRow({ topic, partition, offset, tick }: LandedTick) {
+export function toRawTickRow({ topic, partition, offset, tick }: LandedTick) {
   return {
     topic,
     partition,
