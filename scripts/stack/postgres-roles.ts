@@ -14,6 +14,7 @@ import {
   setAsideCluster,
   type PostgresHandle,
 } from "./postgres";
+import { securePrivateDataDir } from "./private-files";
 import {
   generatePostgresSecrets,
   POSTGRES_SECRETS_FILE,
@@ -92,6 +93,10 @@ export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> 
       },
     };
   }
+  // Where the private cluster may live depends on who can traverse .data (getClusterDir), and the
+  // secrets written below would otherwise create .data 0700, out of the postgres user's reach: the
+  // benchmarks come here without bringUpInfra.
+  securePrivateDataDir();
   const target = parseDatabaseUrl(env.DATABASE_URL);
   let secrets = readPostgresSecrets();
   let handle: PostgresHandle | undefined;

@@ -37,14 +37,19 @@ const MAKE_LEGACY = `(async () => {
 
 const STOP = `import("./scripts/stack/postgres.ts").then((m) => { m.stopPrivatePostgres(); process.exit(0); })`;
 
-type Cluster = { dataDir: string; port: number; env: Record<string, string> };
+type Cluster = { root: string; dataDir: string; port: number; env: Record<string, string> };
 
+/**
+ * A checkout's place for a cluster: its data folder not made yet, as in a fresh clone, inside a folder
+ * the `postgres` user (which runs the cluster when the tests run as root) may traverse.
+ */
 async function createClusterDir(): Promise<Cluster> {
-  // Traversable by the `postgres` user, which runs the cluster when the tests run as root.
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "tickstream-roles-"));
-  chmodSync(dataDir, 0o755);
+  const root = mkdtempSync(path.join(os.tmpdir(), "tickstream-roles-"));
+  chmodSync(root, 0o755);
+  const dataDir = path.join(root, ".data");
   const port = await findFreePort();
   return {
+    root,
     dataDir,
     port,
     env: {
@@ -60,7 +65,7 @@ async function removeCluster(cluster: Cluster | undefined): Promise<void> {
   if (!cluster) return;
   if (existsSync(path.join(cluster.dataDir, "postgres", "postmaster.pid")))
     await runNode(["-e", STOP], cluster.env);
-  rmSync(cluster.dataDir, { recursive: true, force: true });
+  rmSync(cluster.root, { recursive: true, force: true });
 }
 
 function readSecrets(cluster: Cluster): PostgresSecrets {
@@ -180,6 +185,9 @@ describe("the private cluster's roles", () => {
     expect(run.code, run.output).toBe(0);
     const secrets = readSecrets(fresh!);
     expect(secrets.superuser.username).toBe("postgres");
+    // In the data folder itself, not moved out to /var/tmp: the folder that did not exist was made
+    // traversable for the cluster's owner before anything (the passwords) created it.
+    expect(existsSync(path.join(fresh!.dataDir, "postgres", "PG_VERSION"))).toBe(true);
     await expectLeastPrivilege(fresh!, secrets);
   });
 
