@@ -78,6 +78,24 @@ function planFull(): Plan[] {
   ];
 }
 
+/**
+ * The warm-up before the measured runs, scored by nothing: per round the mode's first drain (drain-1k,
+ * or the quick drain) and a short steady 2,000 events/s. A broker the benchmark has just started runs
+ * its request paths interpreted until its JIT has compiled them, and a new PostgreSQL cluster creates
+ * its WAL files as it fills them. Measured cold (2026-12-02): the broker took 2.0-2.6 CPU s in a drain
+ * against 0.5-0.9 once warm; a new cluster's first drain cost PostgreSQL 28 µs an event against 15-16;
+ * the first steady 2,000/s after a cold start (two drains after it) had committed p99 451 ms, warm runs
+ * 30-31.
+ */
+function planWarmup(isQuick: boolean, rounds: number): Plan[] {
+  const [drainPlan] = isQuick ? planQuick() : planFull();
+  const timing = { warmupSeconds: 5, seconds: 15 };
+  return Array.from({ length: rounds }, (_, i) => [
+    { id: `warmup-${i + 1}-drain`, run: drainPlan!.run },
+    steady(`warmup-${i + 1}-steady`, "steady 2,000/s", 2_000, 1, timing),
+  ]).flat();
+}
+
 /** A smoke run of about two minutes: one small drain, one short steady run, a small crowd. */
 function planQuick(): Plan[] {
   const timing = { warmupSeconds: 5, seconds: 15 };
@@ -102,12 +120,13 @@ function describeMachine() {
 const formatLoad = (load: number[]) => load.map((x) => x.toFixed(2)).join(" ");
 
 /**
- * `npm run bench -- stream [--quick] [--only=id,id] [--out=file.json] [--cpu-prof]`: the real pipeline as
+ * `npm run bench -- stream [--quick] [--only=id,id] [--warmup=N] [--out=file.json] [--cpu-prof]`: the real pipeline as
  * `npm start` runs it (built stream workers and web server, each a process of its own) on products
  * of its own: backlog drains beside Kafka's own consumer and a do-nothing kafkajs consumer on the same
  * topic, steady-rate runs with latency to PostgreSQL and to Socket.IO clients, a crowd of viewers; the
  * stored rows compared with the produced events after every run. Prints the figures and issue 14's
- * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out). --cpu-prof runs
+ * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out). The measured runs
+ * follow N warm-up rounds (planWarmup; 1 unless --warmup), printed and kept but never scored. --cpu-prof runs
  * the stream workers under node --cpu-prof and prints the functions with the most self time (the
  * profiler slows them a little: profile in a run of its own, not the one whose figures you keep).
  */
@@ -124,6 +143,11 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     path.join(ROOT_DIR, ".data", "bench", `stream-${stamp}.json`);
   const profileDir = isProfiling ? path.join(ROOT_DIR, ".data", "bench", `profiles-${stamp}`) : null;
   const plans = (isQuick ? planQuick() : planFull()).filter((p) => !only || only.includes(p.id));
+  const warmupArg = args.find((a) => a.startsWith("--warmup="))?.slice("--warmup=".length);
+  const warmupRounds = warmupArg === undefined ? 1 : Number(warmupArg);
+  if (!Number.isInteger(warmupRounds) || warmupRounds < 0)
+    throw new Error(`--warmup takes a number of rounds (0 or more), not "${warmupArg}"`);
+  const warmups = planWarmup(isQuick, warmupRounds);
 
   loadEnvFiles();
   const env = getEnv();
@@ -173,20 +197,24 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
   );
   const runId = Date.now().toString(36);
   const results: RunResult[] = [];
+  const warmupResults: RunResult[] = [];
   const loads: { id: string; before: number[]; after: number[] }[] = [];
   let failed = false;
   try {
-    for (const plan of plans) {
+    for (const plan of [...warmups, ...plans]) {
       const before = os.loadavg();
+      const isWarmup = warmups.includes(plan);
       try {
         const name = `${runId}_${plan.id.replace(/-/g, "_")}`;
-        const result = await plan.run(base, name);
+        const run = await plan.run(base, name);
+        // Printed and kept like any run (the first figures of a cold machine are figures too), never scored.
+        const result = isWarmup ? { ...run, label: `${plan.id}, not scored: ${run.label}` } : run;
         if (profileDir)
           result.profiles = [
             ...summarizeProfilesIn(path.join(profileDir, name)),
             ...summarizeProfilesIn(path.join(profileDir, name, "web")),
           ];
-        results.push(result);
+        (isWarmup ? warmupResults : results).push(result);
         loads.push({ id: plan.id, before, after: os.loadavg() });
         console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
         if (result.profiles) console.log(formatProfiles(result.profiles));
@@ -217,6 +245,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
         finishedAt: new Date().toISOString(),
         machine: { ...machine, loadAverage: { before: loadBefore, after: os.loadavg(), byRun: loads } },
         targets,
+        warmups: warmupResults,
         results,
       },
       null,
