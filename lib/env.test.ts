@@ -64,7 +64,7 @@ describe("parseEnv", () => {
   });
 
   it("bounds the stream worker's batches by a fetch size of 1 MiB unless set, never below 1 KiB", () => {
-    expect(parseEnv({}).STREAM_FETCH_MAX_BYTES).toBe(1_048_576);
+    expect(parseEnv({}).STREAM_FETCH_MAX_BYTES).toBe(2_097_152);
     expect(parseEnv({ STREAM_FETCH_MAX_BYTES: "16384" }).STREAM_FETCH_MAX_BYTES).toBe(16_384);
     expect(() => parseEnv({ STREAM_FETCH_MAX_BYTES: "512" })).toThrow(/STREAM_FETCH_MAX_BYTES/);
     expect(() => parseEnv({ STREAM_FETCH_MAX_BYTES: "1.5" })).toThrow(/STREAM_FETCH_MAX_BYTES/);
