@@ -26,15 +26,29 @@ export async function sendJsonBatch<T>(
 }
 
 /**
- * Sends messages whose values are already encoded, as text or bytes (dead letters carry the bytes they
- * received), to one topic in produce requests bounded by count and size (kafkajs does no batching of
- * its own), waiting for all in-sync replicas. Rejects if a request fails after kafkajs' retries: the
- * caller keeps the messages.
+ * Sends messages to one topic in produce requests bounded by count and size (kafkajs does no batching
+ * of its own), waiting for all in-sync replicas. Values are text or bytes (dead letters carry the bytes
+ * they received), or anything `encode` turns into them: each value is then encoded as its request
+ * fills, so a large send holds one request's encodings at a time rather than all of them (the stream
+ * worker's live updates in a 10,000-symbol backlog). Rejects if a request fails after kafkajs' retries:
+ * the caller keeps the messages.
  */
 export async function sendTextBatch(
   producer: Producer,
   topic: string,
   messages: readonly OutMessage<string | Buffer>[],
+): Promise<void>;
+export async function sendTextBatch<T>(
+  producer: Producer,
+  topic: string,
+  messages: readonly OutMessage<T>[],
+  encode: (value: T) => string | Buffer,
+): Promise<void>;
+export async function sendTextBatch(
+  producer: Producer,
+  topic: string,
+  messages: readonly OutMessage<unknown>[],
+  encode: (value: unknown) => string | Buffer = (value) => value as string | Buffer,
 ): Promise<void> {
   let chunk: { key: string; value: string | Buffer; headers?: Record<string, string> }[] = [];
   let bytes = 0;
@@ -45,7 +59,7 @@ export async function sendTextBatch(
     bytes = 0;
   };
   for (const m of messages) {
-    const { value } = m;
+    const value = encode(m.value);
     let size = Buffer.byteLength(value) + Buffer.byteLength(m.key) + 64;
     for (const [name, text] of Object.entries(m.headers ?? {}))
       size += Buffer.byteLength(name) + Buffer.byteLength(text);

@@ -154,12 +154,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       })
     : null;
   const sendUpdates = async (messages: OutMessage<KpiUpdateV1>[]) => {
-    // Checked against the contract by toKpiMessages; sent as JSON text.
-    await sendTextBatch(
-      liveProducer,
-      topics.kpis,
-      messages.map((m) => ({ ...m, value: JSON.stringify(m.value) })),
-    );
+    // Checked against the contract by toKpiMessages; sent as JSON text, written as each request fills.
+    await sendTextBatch(liveProducer, topics.kpis, messages, (value) => JSON.stringify(value));
     observed.kpiUpdates.inc({ outcome: "sent" }, messages.length);
   };
   const onUpdateError = (error: unknown) => {
