@@ -63,7 +63,7 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ STREAM_MAX_CACHED_BARS: "10" })).toThrow(/STREAM_MAX_CACHED_BARS/);
   });
 
-  it("bounds the stream worker's batches by a fetch size of 1 MiB unless set, never below 1 KiB", () => {
+  it("bounds the stream worker's batches by a fetch size of 2 MiB unless set, never below 1 KiB", () => {
     expect(parseEnv({}).STREAM_FETCH_MAX_BYTES).toBe(2_097_152);
     expect(parseEnv({ STREAM_FETCH_MAX_BYTES: "16384" }).STREAM_FETCH_MAX_BYTES).toBe(16_384);
     expect(() => parseEnv({ STREAM_FETCH_MAX_BYTES: "512" })).toThrow(/STREAM_FETCH_MAX_BYTES/);

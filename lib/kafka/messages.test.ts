@@ -41,6 +41,21 @@ describe("sendTextBatch", () => {
     expect(JSON.parse(sent[2]!.messages[0]!.value as string)).toEqual(valueOf(4, 300));
   });
 
+  it("rejects with the encoder's error after the requests already filled, sending none of the one it was filling", async () => {
+    const sent: Sent[] = [];
+    const producer = recordingProducer(sent, () => 0);
+    const messages = [0, 1, 2, 3].map((n) => ({ key: `k${n}`, value: valueOf(n, 300) }));
+    const refused = new Error("cannot encode k3");
+
+    await expect(
+      sendTextBatch(producer, "topic", messages, (value) => {
+        if (value.n === 3) throw refused;
+        return JSON.stringify(value);
+      }),
+    ).rejects.toBe(refused);
+    expect(sent.map((s) => s.messages.map((m) => m.key))).toEqual([["k0", "k1"]]);
+  });
+
   it("sends text and bytes as they are without an encoder, with their headers", async () => {
     const sent: Sent[] = [];
     const producer = recordingProducer(sent, () => 0);

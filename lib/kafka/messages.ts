@@ -26,18 +26,22 @@ export async function sendJsonBatch<T>(
 }
 
 /**
- * Sends messages to one topic in produce requests bounded by count and size (kafkajs does no batching
- * of its own), waiting for all in-sync replicas. Values are text or bytes (dead letters carry the bytes
- * they received), or anything `encode` turns into them: each value is then encoded as its request
- * fills, so a large send holds one request's encodings at a time rather than all of them (the stream
- * worker's live updates in a 10,000-symbol backlog). Rejects if a request fails after kafkajs' retries:
- * the caller keeps the messages.
+ * Sends messages whose values are text or bytes (dead letters carry the bytes they received) to one
+ * topic in produce requests bounded by count and size (kafkajs does no batching of its own), waiting
+ * for all in-sync replicas. Rejects if a request fails after kafkajs' retries; the requests before it
+ * have gone out, so a caller that retries sends those messages again.
  */
 export async function sendTextBatch(
   producer: Producer,
   topic: string,
   messages: readonly OutMessage<string | Buffer>[],
 ): Promise<void>;
+/**
+ * As above, for values `encode` turns into text or bytes: each value is encoded as its request fills,
+ * so a large send holds one request's encodings at a time rather than all of them (the stream worker's
+ * live updates in a 10,000-symbol backlog). An `encode` that throws rejects the call with its error
+ * after the requests already filled have gone out, and sends nothing of the request it was filling.
+ */
 export async function sendTextBatch<T>(
   producer: Producer,
   topic: string,

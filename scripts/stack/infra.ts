@@ -5,7 +5,6 @@ import { getMigrateOptions, getMigrationUrl, migrateDatabase } from "@/lib/db/mi
 import { ensureKafka, stopLocalKafka, type KafkaHandle } from "./kafka";
 import { stopPrivatePostgres, type PostgresHandle } from "./postgres";
 import { ensureProductPostgres, type PostgresAccess } from "./postgres-roles";
-import { securePrivateDataDir } from "./private-files";
 import { say } from "./proc";
 import { createPipelineTopics, getProcessGroups, pipelineTopicSpecs } from "./scratch";
 
@@ -28,8 +27,7 @@ function getTopicNames(env: Env) {
 
 /** Makes .data private, starts (or reuses) PostgreSQL and Kafka, creates the topics and ACLs and applies the migrations. */
 export async function bringUpInfra(env: Env = getEnv()): Promise<Infra> {
-  // First: where the private cluster may live depends on who can traverse .data.
-  securePrivateDataDir();
+  // .data is made private first, by ensureProductPostgres.
   const { handle: postgres, access: database } = await ensureProductPostgres(env);
   let kafkaStartedHere = false;
   try {

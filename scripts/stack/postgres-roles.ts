@@ -77,6 +77,10 @@ export function isManagedDatabase(env: Pick<Env, "DATABASE_URL" | "DATABASE_OWNE
  * roles existed), then makes the owner, runtime and BI roles and the database owned by the owner.
  */
 export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> {
+  // First: where a private cluster may live depends on who can traverse .data (getClusterDir), and the
+  // passwords written below would otherwise create .data 0700, out of the postgres user's reach. Here
+  // rather than in bringUpInfra, which calls this first: the benchmarks come here without it.
+  securePrivateDataDir();
   if (!isManagedDatabase(env)) {
     const configured = env.DATABASE_OWNER_URL ?? env.DATABASE_URL;
     const handle = await ensurePostgres(configured);
@@ -93,10 +97,6 @@ export async function ensureProductPostgres(env: Env): Promise<ProductPostgres> 
       },
     };
   }
-  // Where the private cluster may live depends on who can traverse .data (getClusterDir), and the
-  // secrets written below would otherwise create .data 0700, out of the postgres user's reach: the
-  // benchmarks come here without bringUpInfra.
-  securePrivateDataDir();
   const target = parseDatabaseUrl(env.DATABASE_URL);
   let secrets = readPostgresSecrets();
   let handle: PostgresHandle | undefined;

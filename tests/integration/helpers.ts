@@ -239,6 +239,7 @@ export function startTestStreamWorker(
     symbolPolicy: DEFAULT_STREAM_SYMBOL_SETTINGS.symbolPolicy,
     maxCachedSymbols: DEFAULT_STREAM_SYMBOL_SETTINGS.maxCachedSymbols,
     maxCachedBars: DEFAULT_STREAM_SYMBOL_SETTINGS.maxCachedBars,
+    fetchMaxBytes: defaults.STREAM_FETCH_MAX_BYTES,
     rawTicksRetentionHours: 48,
     housekeepingMs: 0,
     ...overrides,

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -40,13 +40,18 @@ const STOP = `import("./scripts/stack/postgres.ts").then((m) => { m.stopPrivateP
 type Cluster = { root: string; dataDir: string; port: number; env: Record<string, string> };
 
 /**
- * A checkout's place for a cluster: its data folder not made yet, as in a fresh clone, inside a folder
- * the `postgres` user (which runs the cluster when the tests run as root) may traverse.
+ * A checkout's place for a cluster, inside a folder the `postgres` user (which runs the cluster when
+ * the tests run as root) may traverse: its data folder not made yet, as in a fresh clone, or made
+ * (`made`) and traversable, as the stack scripts left it before the roles existed.
  */
-async function createClusterDir(): Promise<Cluster> {
+async function createClusterDir(made: boolean): Promise<Cluster> {
   const root = mkdtempSync(path.join(os.tmpdir(), "tickstream-roles-"));
   chmodSync(root, 0o755);
   const dataDir = path.join(root, ".data");
+  if (made) {
+    mkdirSync(dataDir);
+    chmodSync(dataDir, 0o755);
+  }
   const port = await findFreePort();
   return {
     root,
@@ -165,8 +170,8 @@ describe("the private cluster's roles", () => {
   let legacy: Cluster | undefined;
 
   beforeAll(async () => {
-    fresh = await createClusterDir();
-    legacy = await createClusterDir();
+    fresh = await createClusterDir(false);
+    legacy = await createClusterDir(true);
     const made = await runNode(["-e", MAKE_LEGACY], {
       ...legacy.env,
       DATABASE_URL: `postgres://tickstream:tickstream@127.0.0.1:${legacy.port}/tickstream`,
@@ -186,7 +191,8 @@ describe("the private cluster's roles", () => {
     const secrets = readSecrets(fresh!);
     expect(secrets.superuser.username).toBe("postgres");
     // In the data folder itself, not moved out to /var/tmp: the folder that did not exist was made
-    // traversable for the cluster's owner before anything (the passwords) created it.
+    // traversable for the cluster's owner before anything (the passwords) created it. Only as root does
+    // this tell the fix from its absence: another user runs the cluster as itself.
     expect(existsSync(path.join(fresh!.dataDir, "postgres", "PG_VERSION"))).toBe(true);
     await expectLeastPrivilege(fresh!, secrets);
   });

@@ -48,8 +48,8 @@ export type StreamWorkerOptions = {
   maxCachedSymbols: number;
   /** STREAM_MAX_CACHED_BARS: bars over those symbols' states kept in memory between batches. */
   maxCachedBars: number;
-  /** STREAM_FETCH_MAX_BYTES: most bytes fetched per partition per request (bounds a batch); 1 MiB unless set. */
-  fetchMaxBytes?: number;
+  /** STREAM_FETCH_MAX_BYTES: most bytes fetched per partition per request (bounds a batch). */
+  fetchMaxBytes: number;
   /** How long a refused symbol is refused without asking PostgreSQL again; 30 s unless set. */
   refusalTtlMs?: number;
   rawTicksRetentionHours: number;

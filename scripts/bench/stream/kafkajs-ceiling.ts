@@ -14,7 +14,7 @@ export type KafkajsCeilingResult = {
 };
 
 /**
- * kafkajs (through lib/kafka, with the stream worker's consumer settings) reading `messages` messages
+ * kafkajs (through lib/kafka, with the stream worker's consumer settings, its fetch size included) reading `messages` messages
  * of `topic` from the start in a group of its own and doing nothing with them: what the client alone
  * allows the stream worker on this machine.
  */
@@ -24,8 +24,13 @@ export async function runKafkajsCeiling(options: {
   messages: number;
   groupId: string;
   logger: Logger;
+  /** STREAM_FETCH_MAX_BYTES, as the workers run. */
+  fetchMaxBytes: number;
 }): Promise<KafkajsCeilingResult> {
-  const consumer = createConsumer(options.kafka, { groupId: options.groupId });
+  const consumer = createConsumer(options.kafka, {
+    groupId: options.groupId,
+    maxBytesPerPartition: options.fetchMaxBytes,
+  });
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   let firstAt = 0;

@@ -81,6 +81,7 @@ export async function runDrain(
       messages: events,
       groupId: `${product.groupId}-ceiling-kafkajs`,
       logger: base.logger,
+      fetchMaxBytes: base.env.STREAM_FETCH_MAX_BYTES,
     }).catch((error: unknown) => ({ error: describeError(error) }));
     // Let the machine settle after the ceilings before the pipeline starts.
     await sleep(2_000);
