@@ -21,7 +21,6 @@ import { createTrustedProxies } from "@/lib/http/forwarded-headers";
 import { getRequestPathname, prepareHeaders, prepareRequest } from "@/lib/http/prepare-request";
 import { getKafkaConnection } from "@/lib/kafka/connection";
 import { deleteConsumerGroups, WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
-import { decodeHeaders } from "@/lib/kafka/messages";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
 import { describeError } from "@/lib/log";
 import { getWebMetrics } from "@/lib/metrics/web-metrics";
@@ -104,7 +103,7 @@ void runWorker(
       onEmitted: (emitted) => {
         metrics.onEmitted(emitted);
         if (emitted.event === "symbol:updated" || emitted.event === "movers:updated")
-          monitor.observeRelay({ ...emitted, headers: decodeHeaders(emitted.headers) });
+          monitor.observeRelay(emitted);
       },
       getExtraHeaders: (req) => prepareHeaders(req, trustedProxies),
       onSymbolUpdated: (update) => {

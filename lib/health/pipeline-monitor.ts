@@ -17,7 +17,7 @@ import { createDeadLetterTracker } from "@/lib/health/dead-letter-tracker";
 import { describeMonitorProblems, summarizeWorkers } from "@/lib/health/describe-problems";
 import { createLatencyTracker } from "@/lib/health/latency-tracker";
 import type { Admin, Consumer } from "@/lib/kafka/client";
-import { decodeHeaders } from "@/lib/kafka/messages";
+import { decodeHeaders } from "@/lib/events/header-value";
 import {
   assessSymbolFreshness,
   computeRatePerSecond,

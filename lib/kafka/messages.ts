@@ -1,7 +1,7 @@
 import type { z } from "zod";
 
-import { decodeHeaderValue } from "@/lib/events/header-value";
-import type { IHeaders, KafkaMessage, Producer } from "@/lib/kafka/client";
+import { decodeHeaders } from "@/lib/events/header-value";
+import type { KafkaMessage, Producer } from "@/lib/kafka/client";
 
 /** A message to produce: `value` is an event of the topic's schema, or text already encoded. */
 export type OutMessage<T> = { key: string; value: T; headers?: Record<string, string> };
@@ -73,16 +73,6 @@ export async function sendTextBatch(
     bytes += size;
   }
   await flush();
-}
-
-/** Decodes Kafka headers (Buffers, strings or arrays of either) into plain strings. */
-export function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const text = decodeHeaderValue(value);
-    if (text !== undefined) out[name] = text;
-  }
-  return out;
 }
 
 /** A consumed message with its value as text and headers decoded. */

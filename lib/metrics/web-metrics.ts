@@ -1,8 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Server } from "socket.io";
 
-import { decodeHeaders } from "@/lib/kafka/messages";
-import type { IHeaders } from "@/lib/kafka/client";
 import { readProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry, LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
 
@@ -96,7 +94,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
     },
     /**
      * An event went out, or a live update was relayed (`watched`: whether a page got it; only those
-     * count as emits); `headers` are those of the Kafka message behind a live update.
+     * count as emits); `headers` are those of the Kafka message behind a live update, decoded.
      */
     onEmitted: ({
       event,
@@ -104,14 +102,14 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
       watched = true,
     }: {
       event: string;
-      headers?: IHeaders;
+      headers?: Record<string, string>;
       watched?: boolean;
     }): void => {
       if (watched) emits.inc({ event });
       if (event !== "symbol:updated" && event !== "movers:updated") return;
       const now = clock();
       lastEmit.set(now / 1000);
-      const range = readProducedAtHeaders(decodeHeaders(headers));
+      const range = headers ? readProducedAtHeaders(headers) : null;
       if (!range) return;
       const update = event === "symbol:updated" ? "symbol" : "movers";
       producedToEmitted.observe({ update, bound: "oldest" }, Math.max(0, now - range.oldest) / 1000);

@@ -18,7 +18,8 @@ import type { AlertsDelta } from "@/lib/events/api-alerts";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import type { RealtimeStats } from "@/lib/events/realtime-stats";
 import type { SymbolsDelta } from "@/lib/events/symbols-changed";
-import type { Consumer, IHeaders } from "@/lib/kafka/client";
+import type { Consumer } from "@/lib/kafka/client";
+import { decodeHeaders } from "@/lib/events/header-value";
 import { describeError, type Logger } from "@/lib/log";
 import { createJsonEventsParser } from "@/lib/realtime/json-events-parser";
 import { retry } from "@/lib/retry";
@@ -57,7 +58,8 @@ export type RealtimeDeps = {
 
 /**
  * One emit to the browsers, or one live update relayed. A live update also carries when the stream
- * worker published it, when this process received it, the headers of the Kafka message behind it, and
+ * worker published it, when this process received it, the headers of the Kafka message behind it
+ * (decoded once, here, for every reader of the relay), and
  * whether it was emitted to a room with clients: one nobody watched reached no browser (the watchlist's
  * own event is separate), but still times the pipeline up to this process.
  */
@@ -67,7 +69,7 @@ export type Emitted =
       event: "symbol:updated" | "movers:updated";
       publishedAt: number;
       receivedAt: number;
-      headers: IHeaders | undefined;
+      headers: Record<string, string>;
       watched: boolean;
     };
 
@@ -191,14 +193,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           // nobody watches is timed from its headers (KPI_HEADERS) and passed over.
           const key = message.key?.toString("utf8") ?? null;
           const route = key === null ? null : parseKpiUpdateKey(key);
-          const publishedAt = readPublishedAtHeader(message.headers);
+          const headers = decodeHeaders(message.headers);
+          const publishedAt = readPublishedAtHeader(headers);
           if (route && publishedAt !== null && !isWanted(route)) {
             stats.relayed++;
             deps.onEmitted?.({
               event: EVENT_OF[route.type],
               publishedAt,
               receivedAt,
-              headers: message.headers,
+              headers,
               watched: false,
             });
             continue;
@@ -227,7 +230,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
             event: EVENT_OF[u.type],
             publishedAt: u.publishedAt,
             receivedAt,
-            headers: message.headers,
+            headers,
             watched: inRoom,
           });
         }

@@ -4,7 +4,8 @@ import { deadLetterReasonClassSchema } from "@/lib/events/dead-letter";
 import { DLQ_HEADERS } from "@/lib/events/topics";
 import { createConsumer, createKafkaClient, createProducer } from "@/lib/kafka/client";
 import { tickV1Schema } from "@/lib/events/tick-v1";
-import { decodeHeaders, sendJsonBatch, sendTextBatch } from "@/lib/kafka/messages";
+import { decodeHeaders } from "@/lib/events/header-value";
+import { sendJsonBatch, sendTextBatch } from "@/lib/kafka/messages";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {

@@ -5,7 +5,8 @@ import { DLQ_HEADERS } from "@/lib/events/topics";
 import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import type { RecordedDeadLetter } from "@/lib/db/queries/dead-letters";
-import { decodeHeaders, sendJsonBatch, type InMessage } from "@/lib/kafka/messages";
+import { decodeHeaders } from "@/lib/events/header-value";
+import { sendJsonBatch, type InMessage } from "@/lib/kafka/messages";
 import type { StreamWorker } from "@/workers/stream/start-stream-worker";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 

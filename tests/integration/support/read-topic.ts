@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { createAdmin, createConsumer, type KafkaClient } from "@/lib/kafka/client";
-import { decodeHeaders } from "@/lib/kafka/messages";
+import { decodeHeaders } from "@/lib/events/header-value";
 
 export type ReadMessage = {
   key: string | null;
