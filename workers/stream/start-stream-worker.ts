@@ -11,7 +11,7 @@ import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
-import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
+import { createConsumer, createProducer, type EachBatchPayload, type KafkaClient } from "@/lib/kafka/client";
 import { isTransientKafkaError } from "@/lib/kafka/kafkajs-log";
 import { sendTextBatch, toInMessage, type OutMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
@@ -201,6 +201,23 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     },
   });
 
+  // Per partition, the batch handed over by eachBatch and still being applied, and the error of one
+  // that rolled back after its hand-over (thrown by the partition's next eachBatch).
+  const applying = new Map<number, Promise<void>>();
+  const failures = new Map<number, unknown>();
+  /** Resolves when every handed-over batch is committed or rolled back. */
+  const settleApplying = async () => {
+    while (applying.size > 0) await Promise.allSettled([...applying.values()]);
+  };
+  /** Moves a partition's fetch position; nothing to move once the consumer has left its group. */
+  const seekQuietly = (partition: number, offset: number) => {
+    try {
+      consumer.seek({ topic: topics.ticks, partition, offset: String(offset) });
+    } catch (error) {
+      logger.debug({ partition, err: describeError(error) }, "no seek: the consumer is not running");
+    }
+  };
+
   // On every (re)assignment: forget in-memory state (another member may have moved the partitions on)
   // and seek to the offsets stored with the rows. Batches re-check the stored offset in their
   // transaction, so a fetch that raced ahead of this seek is still applied exactly once.
@@ -222,7 +239,15 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     // a seek or resume then, which would reject this promise with nobody to catch it.
     const join = ++joins;
     consumer.pause([{ topic: topics.ticks }]);
-    void listStreamOffsets(db, options.groupId, topics.ticks)
+    // kafkajs rejoined without waiting for the batches handed over before: their commits come first, so
+    // that the offsets read below include them, and the state they leave in memory is forgotten again.
+    void settleApplying()
+      .then(() => {
+        if (join !== joins) return new Map<number, number>();
+        failures.clear();
+        handler.reset();
+        return listStreamOffsets(db, options.groupId, topics.ticks);
+      })
       .then((stored) => {
         if (join !== joins) return;
         for (const partition of partitions) {
@@ -263,79 +288,110 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   await consumer.connect();
   await consumer.subscribe({ topics: [topics.ticks], fromBeginning: true });
 
+  /**
+   * Applies one fetched batch (the batch's transaction, then its metrics, lag offset and live updates).
+   * Rejects when the batch failed and rolled back.
+   */
+  async function applyBatch(batch: EachBatchPayload["batch"]): Promise<void> {
+    const messages = batch.messages.map((m) => toInMessage(batch.partition, m));
+    let result;
+    observed.batchSize.observe(messages.length);
+    const endTimer = observed.batchDuration.startTimer();
+    const evictedBefore = handler.evictedSymbols;
+    try {
+      result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
+    } catch (error) {
+      endTimer();
+      observeCache();
+      observed.batches.inc({ outcome: "failed" });
+      metrics.failedBatches++;
+      metrics.lastError = describeError(error);
+      logger.warn(
+        { partition: batch.partition, err: metrics.lastError },
+        "batch failed and rolled back; it will be retried",
+      );
+      throw error;
+    }
+    endTimer();
+    observed.evictedSymbols.inc(handler.evictedSymbols - evictedBefore);
+    observeCache();
+    if (result.kind === "gap") {
+      observed.batches.inc({ outcome: "gap" });
+      logger.warn(
+        { partition: batch.partition, seekTo: result.seekTo },
+        "stored offset is behind this batch; re-reading from it",
+      );
+      seekQuietly(batch.partition, result.seekTo);
+      return;
+    }
+    metrics.batches++;
+    metrics.applied += result.applied;
+    metrics.deadLettered += result.deadLettered;
+    for (const reason of result.deadLetterClasses) observed.deadLetters.inc({ reason });
+    // The letters are committed: publish them now rather than at the relay's next timer pass.
+    if (result.deadLettered > 0) relay.kick();
+    metrics.skipped += result.skipped;
+    observed.registeredSymbols.inc(result.registered);
+    metrics.lastBatchAt = clock();
+    metrics.lastError = null;
+    const changes = [...result.changes.values()];
+    const count = (rows: (c: (typeof changes)[number]) => readonly unknown[]) =>
+      changes.reduce((n, c) => n + rows(c).length, 0);
+    recordAppliedBatch(observed, {
+      partition: batch.partition,
+      highWatermark: Number(batch.highWatermark),
+      nextOffset: result.nextOffset,
+      ticks: result.ticks,
+      skipped: result.skipped,
+      rows: {
+        fact_prices: count((c) => c.bars),
+        daily_stats: count((c) => c.days),
+        kpi_snapshots: count((c) => c.windows),
+        raw_ticks: options.rawTicksRetentionHours > 0 ? result.applied : 0,
+        stream_offsets: 1,
+      },
+      committedAt: metrics.lastBatchAt,
+    });
+    lagOffsets.record(batch.topic, batch.partition, result.nextOffset);
+    // Published off the fetch path: the next batch is fetched while this one's updates go out.
+    publisher.enqueue({ changes: result.changes, ticks: result.ticks });
+    movers.touch(result.changes, summarizeProducedAt(result.ticks).all);
+  }
+
   await consumer.run({
     autoCommit: false,
     // Partitions are independent (own offsets row, own symbols): while one batch waits for PostgreSQL,
     // another partition's batch is parsed and computed.
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 4,
     eachBatchAutoResolve: false,
+    // kafkajs fetches again only once every batch of its last fetch is handled. A batch is therefore
+    // handed over here and applied after this returns (one per partition at a time, in offset order): the
+    // next fetch overlaps its transaction instead of leaving the worker idle for a round trip after it.
     eachBatch: async (payload) => {
       const { batch } = payload;
-      if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
-      const messages = batch.messages.map((m) => toInMessage(batch.partition, m));
-      let result;
-      observed.batchSize.observe(messages.length);
-      const endTimer = observed.batchDuration.startTimer();
-      const evictedBefore = handler.evictedSymbols;
-      try {
-        result = await handler.handleBatch({ topic: batch.topic, partition: batch.partition, messages });
-      } catch (error) {
-        endTimer();
-        observeCache();
-        observed.batches.inc({ outcome: "failed" });
-        metrics.failedBatches++;
-        metrics.lastError = describeError(error);
-        logger.warn(
-          { partition: batch.partition, err: metrics.lastError },
-          "batch failed and rolled back; it will be retried",
-        );
+      const previous = applying.get(batch.partition);
+      if (previous) await previous;
+      if (failures.has(batch.partition)) {
+        // The previous batch rolled back after its hand-over: fail here, as it would have failed in
+        // eachBatch, so that kafkajs restarts the consumer and the join seeks to the stored offsets.
+        const error = failures.get(batch.partition);
+        failures.delete(batch.partition);
         throw error;
       }
-      endTimer();
-      observed.evictedSymbols.inc(handler.evictedSymbols - evictedBefore);
-      observeCache();
-      if (result.kind === "gap") {
-        observed.batches.inc({ outcome: "gap" });
-        logger.warn(
-          { partition: batch.partition, seekTo: result.seekTo },
-          "stored offset is behind this batch; re-reading from it",
-        );
-        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(result.seekTo) });
-        return;
-      }
-      payload.resolveOffset(batch.lastOffset());
-      metrics.batches++;
-      metrics.applied += result.applied;
-      metrics.deadLettered += result.deadLettered;
-      for (const reason of result.deadLetterClasses) observed.deadLetters.inc({ reason });
-      // The letters are committed: publish them now rather than at the relay's next timer pass.
-      if (result.deadLettered > 0) relay.kick();
-      metrics.skipped += result.skipped;
-      observed.registeredSymbols.inc(result.registered);
-      metrics.lastBatchAt = clock();
-      metrics.lastError = null;
-      const changes = [...result.changes.values()];
-      const count = (rows: (c: (typeof changes)[number]) => readonly unknown[]) =>
-        changes.reduce((n, c) => n + rows(c).length, 0);
-      recordAppliedBatch(observed, {
-        partition: batch.partition,
-        highWatermark: Number(batch.highWatermark),
-        nextOffset: result.nextOffset,
-        ticks: result.ticks,
-        skipped: result.skipped,
-        rows: {
-          fact_prices: count((c) => c.bars),
-          daily_stats: count((c) => c.days),
-          kpi_snapshots: count((c) => c.windows),
-          raw_ticks: options.rawTicksRetentionHours > 0 ? result.applied : 0,
-          stream_offsets: 1,
-        },
-        committedAt: metrics.lastBatchAt,
+      if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+      const partition = batch.partition;
+      const firstOffset = batch.messages[0]!.offset;
+      const work = applyBatch(batch).catch((error: unknown) => {
+        failures.set(partition, error);
+        // Fetched again, so that a next eachBatch of this partition reports the failure even when no
+        // newer event comes (the batches fetched after this one are dropped by the seek).
+        seekQuietly(partition, Number(firstOffset));
       });
-      lagOffsets.record(batch.topic, batch.partition, result.nextOffset);
-      // Published off the fetch path: the next batch is fetched while this one's updates go out.
-      publisher.enqueue({ changes: result.changes, ticks: result.ticks });
-      movers.touch(result.changes, summarizeProducedAt(result.ticks).all);
+      applying.set(partition, work);
+      void work.finally(() => {
+        if (applying.get(partition) === work) applying.delete(partition);
+      });
+      payload.resolveOffset(batch.lastOffset());
       await payload.heartbeat();
     },
   });
@@ -404,8 +460,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       await symbolsListener?.stop();
       await alerts.stop();
       // The last offsets reach Kafka's group while the consumer is still a member.
+      await settleApplying();
       await lagOffsets.flush();
       await consumer.disconnect();
+      // A batch handed over by the last eachBatch commits (or rolls back) before the updates go out.
+      await settleApplying();
       // The updates of the last committed batches go out before their producer disconnects.
       await publisher.flush();
       await movers.flush();
