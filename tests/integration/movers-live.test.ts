@@ -93,7 +93,7 @@ describe("day movers and live movers updates", () => {
 
     const touched = createTouchedRankings();
     addTouchedRankings(touched, changes, null);
-    const updates = await buildMoversUpdates(database.db, touched, BASE, "America/New_York");
+    const updates = await buildMoversUpdates(database.db, touched, () => BASE, "America/New_York");
     const movers = toKpiMessages(updates).map((m) => m.value);
     expect(movers).toEqual([
       {

@@ -79,22 +79,24 @@ export function buildSymbolUpdates(
  * The `market.kpis` movers events of touched rankings: per touched window its ranking, read back from
  * PostgreSQL so it includes every symbol, whichever worker wrote it; the trading day's ranking as
  * window `TRADING_DAY_WINDOW`, spanning that day in `exchangeTimeZone` (only the newest day touched: a
- * backfill of many days would otherwise rank every one of them).
+ * backfill of many days would otherwise rank every one of them). Stamped with `clock()` once the
+ * rankings are read, so that `publishedAt` (and the latency measured from it) starts when the updates go
+ * out, as a symbol update's does, not before the queries.
  */
 export async function buildMoversUpdates(
   db: DbOrTx,
   touched: TouchedRankings,
-  now: number,
+  clock: () => number,
   exchangeTimeZone: string,
 ): Promise<KpiUpdateV1[]> {
-  const updates: KpiUpdateV1[] = [];
   const rankings = await listTopMovers(db, [...touched.windows.values()], MOVERS_LIMIT);
-  for (const r of rankings) updates.push({ v: 1, type: "movers", ...r, publishedAt: now });
   const newestDate = [...touched.tradeDates].sort().pop();
-  if (newestDate) {
-    const ranking = await getDayMoversRanking(db, newestDate, exchangeTimeZone, MOVERS_LIMIT);
-    updates.push({ v: 1, type: "movers", ...ranking, publishedAt: now });
-  }
+  const day = newestDate
+    ? await getDayMoversRanking(db, newestDate, exchangeTimeZone, MOVERS_LIMIT)
+    : null;
+  const publishedAt = clock();
+  const updates: KpiUpdateV1[] = rankings.map((r) => ({ v: 1, type: "movers", ...r, publishedAt }));
+  if (day) updates.push({ v: 1, type: "movers", ...day, publishedAt });
   return updates;
 }
 

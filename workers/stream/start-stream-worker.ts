@@ -177,7 +177,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const movers = createMoversPublisher({
     intervalMs: options.moversIntervalMs ?? 1_000,
     publish: async (touched) => {
-      const updates = await buildMoversUpdates(db, touched, clock(), options.defaultTimeZone);
+      const updates = await buildMoversUpdates(db, touched, clock, options.defaultTimeZone);
       await sendUpdates(toKpiMessages(updates, () => touched.produced));
     },
     onError: onUpdateError,
