@@ -93,4 +93,43 @@ describe("batches of different partitions applied at once", () => {
     });
     expect(await diffAgainstReference(database.db, ticks, WINDOWS)).toEqual([]);
   });
+
+  it("a reset while a batch runs (a rebalance's) still gives its alert evaluation every changed symbol's state", async () => {
+    const database = await createTestDatabase();
+    databases.push(database);
+    await registerTestSymbols(database.db, SYMBOLS);
+    // The worker hands a batch over and fetches the next, so a rebalance's reset can come mid-batch.
+    const seen: { symbol: string; bars: number | undefined }[] = [];
+    const handler = createTickBatchHandler({
+      db: database.db,
+      logger: testLogger,
+      clock: () => NOW,
+      config: {
+        groupId: "reset-test",
+        windows: WINDOWS,
+        finalGraceMs: 30_000,
+        defaultTimeZone: "America/New_York",
+        landRawTicks: false,
+        futureToleranceMs: 60_000,
+        ...DEFAULT_STREAM_SYMBOL_SETTINGS,
+      },
+      evaluateAlerts: (_tx, changes, getState) => {
+        handler.reset();
+        for (const symbol of changes.keys()) seen.push({ symbol, bars: getState(symbol)?.bars.length });
+        return Promise.resolve();
+      },
+    });
+    const batch = ticks.slice(0, 50);
+    const messages: InMessage[] = batch.map((tick, offset) => ({
+      partition: 0,
+      offset,
+      key: tick.symbol,
+      value: Buffer.from(JSON.stringify(tick)),
+      headers: {},
+      timestamp: 0,
+    }));
+    await handler.handleBatch({ topic: "market.ticks", partition: 0, messages });
+    expect(seen.map((s) => s.symbol).sort()).toEqual([...new Set(batch.map((t) => t.symbol))].sort());
+    for (const { symbol, bars } of seen) expect(bars, symbol).toBeGreaterThan(0);
+  });
 });

@@ -402,7 +402,8 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           landing,
           dead.length === 0 ? saveOffset : null,
         ]);
-        await deps.evaluateAlerts?.(tx, changes, (symbol) => series.get(symbol), now);
+        // The batch's own states: a reset (a rebalance) or another batch's failure may clear the cache meanwhile.
+        await deps.evaluateAlerts?.(tx, changes, (symbol) => states.get(symbol), now);
         if (refusals.size > 0)
           // One line per batch, not per event: a flood of unknown symbols must not flood the log too.
           logger.warn(

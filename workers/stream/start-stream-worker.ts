@@ -66,8 +66,10 @@ export type StreamWorkerOptions = {
   /** Webhook delivery of alerts (workers/stream/webhook-relay.ts); without it, deliveries wait in the outbox. */
   webhooks?: Pick<WebhookRelayOptions, "send" | "retry"> & { intervalMs?: number };
   /**
-   * Batches of different partitions applied at once, each in its own transaction (per-partition order
-   * stays); 4 unless set. Each takes a pooled connection while it runs.
+   * Batches of different partitions handed over at once (kafkajs's eachBatch calls); 4 unless set.
+   * A handed-over batch is applied in its own transaction while kafkajs fetches the next (per-partition
+   * order stays), so each assigned partition may hold a pooled connection: with more partitions per
+   * worker than the pool's connections, batches wait for one.
    */
   partitionsConsumedConcurrently?: number;
   /**
@@ -205,6 +207,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   // that rolled back after its hand-over (thrown by the partition's next eachBatch).
   const applying = new Map<number, Promise<void>>();
   const failures = new Map<number, unknown>();
+  /** Set by stop(): eachBatch hands nothing more over, so that what is handed over can settle. */
+  let stopping = false;
   /** Resolves when every handed-over batch is committed or rolled back. */
   const settleApplying = async () => {
     while (applying.size > 0) await Promise.allSettled([...applying.values()]);
@@ -225,12 +229,6 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     handler.reset();
     const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
-    forgetPartitions(
-      observed,
-      metrics.partitions.filter((p) => !partitions.includes(p)),
-    );
-    observed.assignedPartitions.set(partitions.length);
-    metrics.partitions = partitions;
     logger.info({ partitions }, "partitions assigned");
     // Paused here, synchronously, before the fetch loop of this generation starts: nothing is fetched
     // from Kafka's committed offsets (which may trail the stored ones by a batch, or more after a crash)
@@ -246,6 +244,13 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         if (join !== joins) return new Map<number, number>();
         failures.clear();
         handler.reset();
+        // After the settle: a revoked partition's last batch records its lag series before they go.
+        forgetPartitions(
+          observed,
+          metrics.partitions.filter((p) => !partitions.includes(p)),
+        );
+        observed.assignedPartitions.set(partitions.length);
+        metrics.partitions = partitions;
         return listStreamOffsets(db, options.groupId, topics.ticks);
       })
       .then((stored) => {
@@ -371,9 +376,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       const { batch } = payload;
       const previous = applying.get(batch.partition);
       if (previous) await previous;
+      if (stopping) return;
       if (failures.has(batch.partition)) {
         // The previous batch rolled back after its hand-over: fail here, as it would have failed in
-        // eachBatch, so that kafkajs restarts the consumer and the join seeks to the stored offsets.
+        // eachBatch, so that kafkajs retries (from the offset it was sought back to) with its backoff,
+        // and restarts the consumer when its retries run out.
         const error = failures.get(batch.partition);
         failures.delete(batch.partition);
         throw error;
@@ -453,18 +460,18 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     /** Finishes the batch in flight (or abandons it atomically), then disconnects. */
     async stop(): Promise<void> {
       joins++; // a join still reading its stored offsets neither seeks nor resumes
+      stopping = true;
       clearInterval(housekeeping);
       clearInterval(relayTimer);
       clearInterval(webhookTimer);
       await webhookRelay?.stop();
       await symbolsListener?.stop();
       await alerts.stop();
-      // The last offsets reach Kafka's group while the consumer is still a member.
+      // The batches handed over commit (nothing more is handed over), then the last offsets reach
+      // Kafka's group while the consumer is still a member.
       await settleApplying();
       await lagOffsets.flush();
       await consumer.disconnect();
-      // A batch handed over by the last eachBatch commits (or rolls back) before the updates go out.
-      await settleApplying();
       // The updates of the last committed batches go out before their producer disconnects.
       await publisher.flush();
       await movers.flush();
