@@ -138,12 +138,12 @@ export const envSchema = {
   /**
    * Most bytes the stream worker fetches per partition per request, which bounds a batch (one
    * transaction): smaller batches hold less in memory and can be interrupted more often, larger ones
-   * spread each transaction's fixed cost over more events. kafkajs fetches again only once every batch
-   * of the last fetch is committed, so in a backlog each fetch ends with the worker waiting on the last
-   * commit; and each batch writes a day row, window rows and a live update per symbol it touches,
-   * whatever its number of bars. In alternated drains 2 MiB drained a backlog of 1,000 symbols about a
-   * fifth faster than 1 MiB and one of 10,000 symbols about half again as fast, for up to 120 MiB more
-   * peak RSS with 1,000 symbols and overlapping ranges with 10,000 (README, "Tenth step").
+   * spread each transaction's fixed cost over more events: each batch writes a day row, window rows and
+   * a live update per symbol it touches, whatever its number of bars. In alternated drains (before the
+   * next fetch overlapped the last commit) 2 MiB drained a backlog of 1,000 symbols about a fifth faster
+   * than 1 MiB and one of 10,000 symbols about half again as fast, for up to 120 MiB more peak RSS with
+   * 1,000 symbols and overlapping ranges with 10,000 (README, "Tenth step"). A partition holds up to two
+   * batches at once: one being applied while the next is fetched.
    */
   STREAM_FETCH_MAX_BYTES: z.coerce
     .number()
