@@ -91,9 +91,7 @@ export async function buildMoversUpdates(
 ): Promise<KpiUpdateV1[]> {
   const rankings = await listTopMovers(db, [...touched.windows.values()], MOVERS_LIMIT);
   const newestDate = [...touched.tradeDates].sort().pop();
-  const day = newestDate
-    ? await getDayMoversRanking(db, newestDate, exchangeTimeZone, MOVERS_LIMIT)
-    : null;
+  const day = newestDate ? await getDayMoversRanking(db, newestDate, exchangeTimeZone, MOVERS_LIMIT) : null;
   const publishedAt = clock();
   const updates: KpiUpdateV1[] = rankings.map((r) => ({ v: 1, type: "movers", ...r, publishedAt }));
   if (day) updates.push({ v: 1, type: "movers", ...day, publishedAt });
