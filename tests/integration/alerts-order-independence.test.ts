@@ -2,13 +2,12 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
 import type { TickV1 } from "@/lib/events/tick-v1";
-import type { InMessage } from "@/lib/kafka/messages";
-import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 
 import {
   createTestDatabase,
-  DEFAULT_STREAM_SYMBOL_SETTINGS,
+  createTestTickBatchHandler,
+  toTickInMessage,
   registerTestSymbols,
   testLogger,
   type TestDatabase,
@@ -27,15 +26,6 @@ const DAYS = ["2026-03-16", "2026-03-17"];
 const WINDOWS = [5, 15, 60];
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 
-const toMessage = (tick: TickV1, offset: number): InMessage => ({
-  partition: 0,
-  offset,
-  key: tick.symbol,
-  value: Buffer.from(JSON.stringify(tick)),
-  headers: {},
-  timestamp: 0,
-});
-
 async function feed(
   database: TestDatabase,
   events: TickV1[],
@@ -50,26 +40,16 @@ async function feed(
     clock: () => NOW,
     staleSweepMs: 0,
   });
-  const handler = createTickBatchHandler({
-    db: database.db,
-    logger: testLogger,
-    clock: () => NOW,
-    config: {
-      groupId: "alerts-order",
-      windows: WINDOWS,
-      finalGraceMs: 30_000,
-      defaultTimeZone: "America/New_York",
-      landRawTicks: false,
-      futureToleranceMs: 60_000,
-      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
-    },
+  const handler = createTestTickBatchHandler(database, {
+    now: NOW,
+    config: { groupId: "alerts-order", windows: WINDOWS },
     evaluateAlerts: alerts.evaluate,
   });
   let offset = 0;
   let i = 0;
   while (offset < events.length) {
     const size = batchSizes[i++ % batchSizes.length]!;
-    const messages = events.slice(offset, offset + size).map((t, j) => toMessage(t, offset + j));
+    const messages = events.slice(offset, offset + size).map((t, j) => toTickInMessage(t, offset + j));
     expect(await handler.handleBatch({ topic: "market.ticks", partition: 0, messages })).toMatchObject({
       kind: "applied",
       deadLettered: 0,

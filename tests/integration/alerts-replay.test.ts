@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { TickV1 } from "@/lib/events/tick-v1";
-import type { InMessage } from "@/lib/kafka/messages";
-import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 
 import {
   createTestDatabase,
-  DEFAULT_STREAM_SYMBOL_SETTINGS,
+  createTestTickBatchHandler,
+  toTickInMessage,
   registerTestSymbols,
   testLogger,
   type TestDatabase,
@@ -22,15 +20,6 @@ const DATES = ["2026-03-16", "2026-03-17", "2026-03-18"];
 const WINDOWS = [5, 15, 60];
 /** Every recorded bar is final by time at this clock. */
 const NOW = Date.parse("2030-01-01T00:00:00Z");
-
-const toMessage = (tick: TickV1, offset: number): InMessage => ({
-  partition: 0,
-  offset,
-  key: tick.symbol,
-  value: Buffer.from(JSON.stringify(tick)),
-  headers: {},
-  timestamp: 0,
-});
 
 describe("alerts on a replay of recorded real bars match an independent computation", () => {
   let database: TestDatabase;
@@ -56,23 +45,13 @@ describe("alerts on a replay of recorded real bars match an independent computat
       clock: () => NOW,
       staleSweepMs: 0,
     });
-    const handler = createTickBatchHandler({
-      db: database.db,
-      logger: testLogger,
-      clock: () => NOW,
-      config: {
-        groupId: "alerts-replay",
-        windows: WINDOWS,
-        finalGraceMs: 30_000,
-        defaultTimeZone: "America/New_York",
-        landRawTicks: false,
-        futureToleranceMs: 60_000,
-        ...DEFAULT_STREAM_SYMBOL_SETTINGS,
-      },
+    const handler = createTestTickBatchHandler(database, {
+      now: NOW,
+      config: { groupId: "alerts-replay", windows: WINDOWS },
       evaluateAlerts: alerts.evaluate,
     });
     for (let offset = 0; offset < ticks.length; offset += 97) {
-      const messages = ticks.slice(offset, offset + 97).map((t, j) => toMessage(t, offset + j));
+      const messages = ticks.slice(offset, offset + 97).map((t, j) => toTickInMessage(t, offset + j));
       expect(await handler.handleBatch({ topic: "market.ticks", partition: 0, messages })).toMatchObject({
         kind: "applied",
       });

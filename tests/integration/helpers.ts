@@ -7,9 +7,11 @@ import { closeDb, createDb, type Db, type DbOrTx } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { parseEnv } from "@/lib/env";
+import type { TickV1 } from "@/lib/events/tick-v1";
 import { grantPipelineAcls, type PipelineAclSpec } from "@/lib/kafka/acls";
 import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
 import type { KafkaConnection } from "@/lib/kafka/connection";
+import type { InMessage } from "@/lib/kafka/messages";
 import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { createLogger, describeError } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
@@ -18,6 +20,11 @@ import {
   type IngestWorker,
   type IngestWorkerOptions,
 } from "@/workers/ingest/start-ingest-worker";
+import {
+  createTickBatchHandler,
+  type TickBatchConfig,
+  type TickBatchDeps,
+} from "@/workers/handlers/tick-batch";
 import {
   startStreamWorker,
   type StreamWorker,
@@ -209,6 +216,43 @@ export const DEFAULT_STREAM_SYMBOL_SETTINGS = {
   maxCachedBars: defaults.STREAM_MAX_CACHED_BARS,
   refusalTtlMs: 30_000,
 };
+
+/** A tick as the stream worker receives it from Kafka: partition 0 and keyed by its symbol unless told. */
+export function toTickInMessage(
+  tick: TickV1,
+  offset: number,
+  { partition = 0, key = tick.symbol }: { partition?: number; key?: string | null } = {},
+): InMessage {
+  return { partition, offset, key, value: Buffer.from(JSON.stringify(tick)), headers: {}, timestamp: 0 };
+}
+
+/**
+ * The stream worker's batch handler against a test database at a fixed time, configured as the worker
+ * configures it by default (America/New_York, a 30 s grace, the default symbol settings), with no landing
+ * table unless `config` says so.
+ */
+export function createTestTickBatchHandler(
+  database: Pick<TestDatabase, "db">,
+  options: {
+    now: number;
+    config: Pick<TickBatchConfig, "groupId" | "windows"> & Partial<TickBatchConfig>;
+  } & Pick<TickBatchDeps, "evaluateAlerts">,
+) {
+  return createTickBatchHandler({
+    db: database.db,
+    logger: testLogger,
+    clock: () => options.now,
+    config: {
+      finalGraceMs: 30_000,
+      defaultTimeZone: "America/New_York",
+      landRawTicks: false,
+      futureToleranceMs: 60_000,
+      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
+      ...options.config,
+    },
+    evaluateAlerts: options.evaluateAlerts,
+  });
+}
 
 /**
  * Registers symbols a test produces bars for, as an operator would for a feed from outside: the stream

@@ -1,14 +1,12 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import type { TickV1 } from "@/lib/events/tick-v1";
-import type { InMessage } from "@/lib/kafka/messages";
-import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
 import {
   createTestDatabase,
-  DEFAULT_STREAM_SYMBOL_SETTINGS,
+  createTestTickBatchHandler,
+  toTickInMessage,
   registerTestSymbols,
-  testLogger,
   type TestDatabase,
 } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
@@ -29,32 +27,23 @@ async function feedPartitionsAtOnce(
   options: { batchSize: number; maxCachedSymbols: number; withKeys: boolean },
 ): Promise<void> {
   await registerTestSymbols(database.db, SYMBOLS);
-  const handler = createTickBatchHandler({
-    db: database.db,
-    logger: testLogger,
-    clock: () => NOW,
+  const handler = createTestTickBatchHandler(database, {
+    now: NOW,
     config: {
       groupId: "concurrent-test",
       windows: WINDOWS,
-      finalGraceMs: 30_000,
-      defaultTimeZone: "America/New_York",
       landRawTicks: true,
-      futureToleranceMs: 60_000,
-      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
       maxCachedSymbols: options.maxCachedSymbols,
     },
   });
   await Promise.all(
     partitions.map(async (events, partition) => {
       for (let offset = 0; offset < events.length; offset += options.batchSize) {
-        const messages: InMessage[] = events.slice(offset, offset + options.batchSize).map((tick, j) => ({
-          partition,
-          offset: offset + j,
-          key: options.withKeys ? tick.symbol : null,
-          value: Buffer.from(JSON.stringify(tick)),
-          headers: {},
-          timestamp: 0,
-        }));
+        const messages = events
+          .slice(offset, offset + options.batchSize)
+          .map((tick, j) =>
+            toTickInMessage(tick, offset + j, { partition, key: options.withKeys ? tick.symbol : null }),
+          );
         const result = await handler.handleBatch({ topic: "market.ticks", partition, messages });
         expect(result).toMatchObject({ kind: "applied", deadLettered: 0 });
       }
@@ -100,19 +89,9 @@ describe("batches of different partitions applied at once", () => {
     await registerTestSymbols(database.db, SYMBOLS);
     // The worker hands a batch over and fetches the next, so a rebalance's reset can come mid-batch.
     const seen: { symbol: string; bars: number | undefined }[] = [];
-    const handler = createTickBatchHandler({
-      db: database.db,
-      logger: testLogger,
-      clock: () => NOW,
-      config: {
-        groupId: "reset-test",
-        windows: WINDOWS,
-        finalGraceMs: 30_000,
-        defaultTimeZone: "America/New_York",
-        landRawTicks: false,
-        futureToleranceMs: 60_000,
-        ...DEFAULT_STREAM_SYMBOL_SETTINGS,
-      },
+    const handler: ReturnType<typeof createTestTickBatchHandler> = createTestTickBatchHandler(database, {
+      now: NOW,
+      config: { groupId: "reset-test", windows: WINDOWS },
       evaluateAlerts: (_tx, changes, getState) => {
         handler.reset();
         for (const symbol of changes.keys()) seen.push({ symbol, bars: getState(symbol)?.bars.length });
@@ -120,14 +99,7 @@ describe("batches of different partitions applied at once", () => {
       },
     });
     const batch = ticks.slice(0, 50);
-    const messages: InMessage[] = batch.map((tick, offset) => ({
-      partition: 0,
-      offset,
-      key: tick.symbol,
-      value: Buffer.from(JSON.stringify(tick)),
-      headers: {},
-      timestamp: 0,
-    }));
+    const messages = batch.map((tick, offset) => toTickInMessage(tick, offset));
     await handler.handleBatch({ topic: "market.ticks", partition: 0, messages });
     expect(seen.map((s) => s.symbol).sort()).toEqual([...new Set(batch.map((t) => t.symbol))].sort());
     for (const { symbol, bars } of seen) expect(bars, symbol).toBeGreaterThan(0);

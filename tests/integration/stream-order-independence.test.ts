@@ -2,14 +2,12 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 
 import type { TickV1 } from "@/lib/events/tick-v1";
-import type { InMessage } from "@/lib/kafka/messages";
-import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
 import {
   createTestDatabase,
-  DEFAULT_STREAM_SYMBOL_SETTINGS,
+  createTestTickBatchHandler,
+  toTickInMessage,
   registerTestSymbols,
-  testLogger,
   type TestDatabase,
 } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
@@ -20,39 +18,18 @@ const DAY = ["2026-03-17"];
 const WINDOWS = [5, 15, 60];
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 
-function toMessage(tick: TickV1, offset: number): InMessage {
-  return {
-    partition: 0,
-    offset,
-    key: tick.symbol,
-    value: Buffer.from(JSON.stringify(tick)),
-    headers: {},
-    timestamp: 0,
-  };
-}
-
 /** Feeds events to the real batch handler against a real database, in batches of the given sizes. */
 async function feed(database: TestDatabase, events: TickV1[], batchSizes: number[]): Promise<void> {
   await registerTestSymbols(database.db, SYMBOLS);
-  const handler = createTickBatchHandler({
-    db: database.db,
-    logger: testLogger,
-    clock: () => NOW,
-    config: {
-      groupId: "order-test",
-      windows: WINDOWS,
-      finalGraceMs: 30_000,
-      defaultTimeZone: "America/New_York",
-      landRawTicks: false,
-      futureToleranceMs: 60_000,
-      ...DEFAULT_STREAM_SYMBOL_SETTINGS,
-    },
+  const handler = createTestTickBatchHandler(database, {
+    now: NOW,
+    config: { groupId: "order-test", windows: WINDOWS },
   });
   let offset = 0;
   let i = 0;
   while (offset < events.length) {
     const size = batchSizes[i++ % batchSizes.length]!;
-    const messages = events.slice(offset, offset + size).map((t, j) => toMessage(t, offset + j));
+    const messages = events.slice(offset, offset + size).map((t, j) => toTickInMessage(t, offset + j));
     const result = await handler.handleBatch({ topic: "market.ticks", partition: 0, messages });
     expect(result).toMatchObject({ kind: "applied", deadLettered: 0 });
     offset += size;

@@ -6,7 +6,7 @@ import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { createConsumer, createProducer, type KafkaClient } from "@/lib/kafka/client";
 import type { RecordedDeadLetter } from "@/lib/db/queries/dead-letters";
 import { decodeHeaders } from "@/lib/events/header-value";
-import { sendJsonBatch, type InMessage } from "@/lib/kafka/messages";
+import { sendJsonBatch } from "@/lib/kafka/messages";
 import type { StreamWorker } from "@/workers/stream/start-stream-worker";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 
@@ -19,6 +19,7 @@ import {
   runCleanup,
   startTestStreamWorker,
   testLogger,
+  toTickInMessage,
   uniqueId,
   waitFor,
   type TestDatabase,
@@ -41,17 +42,6 @@ function relabel(ticks: readonly TickV1[], symbol: string, scale = 1): TickV1[] 
     low: r(t.low),
     close: r(t.close),
   }));
-}
-
-function toMessage(tick: TickV1, partition: number, offset: number): InMessage {
-  return {
-    partition,
-    offset,
-    key: tick.symbol,
-    value: Buffer.from(JSON.stringify(tick)),
-    headers: {},
-    timestamp: 0,
-  };
 }
 
 async function produce(kafka: KafkaClient, topic: string, ticks: readonly TickV1[]): Promise<void> {
@@ -265,7 +255,7 @@ describe("the stream worker's symbol policy", () => {
             topic: "market.ticks",
             partition,
             messages: Array.from({ length: 10 }, (_, i) =>
-              toMessage(relabel(bar, `P${partition}R${round}N${i}`)[0]!, partition, round * 10 + i),
+              toTickInMessage(relabel(bar, `P${partition}R${round}N${i}`)[0]!, round * 10 + i, { partition }),
             ),
           }),
         ),
@@ -310,8 +300,8 @@ describe("the stream worker's symbol policy", () => {
       topic: "market.ticks",
       partition: 0,
       messages: [
-        toMessage(relabel(bars.slice(0, 1), "ROLL")[0]!, 0, 0),
-        { ...toMessage(bars[0]!, 0, 1), value: Buffer.from("{not json") },
+        toTickInMessage(relabel(bars.slice(0, 1), "ROLL")[0]!, 0),
+        { ...toTickInMessage(bars[0]!, 1), value: Buffer.from("{not json") },
       ],
     };
     onDeadLetters = () => Promise.reject(new Error("the dead-letter topic is away"));
@@ -330,10 +320,18 @@ describe("the stream worker's symbol policy", () => {
       await registerTestSymbols(database.db, ["LATE"]);
       reject.forget("LATE");
     };
-    await reject.handleBatch({ topic: "market.ticks", partition: 1, messages: [toMessage(late[0]!, 1, 0)] });
+    await reject.handleBatch({
+      topic: "market.ticks",
+      partition: 1,
+      messages: [toTickInMessage(late[0]!, 0, { partition: 1 })],
+    });
     expect(await count("select count(*)::int as n from fact_prices where symbol = $1", "LATE")).toBe(0);
     onDeadLetters = () => Promise.reject(new Error("no dead letters expected"));
-    await reject.handleBatch({ topic: "market.ticks", partition: 1, messages: [toMessage(late[1]!, 1, 1)] });
+    await reject.handleBatch({
+      topic: "market.ticks",
+      partition: 1,
+      messages: [toTickInMessage(late[1]!, 1, { partition: 1 })],
+    });
     expect(await count("select count(*)::int as n from fact_prices where symbol = $1", "LATE")).toBe(1);
   });
 
@@ -381,7 +379,7 @@ describe("the stream worker's symbol policy", () => {
       let maxCachedAfterBatch = 0;
       for (let offset = 0, i = 0; offset < events.length; i++) {
         const size = sizes[i % sizes.length]!;
-        const messages = events.slice(offset, offset + size).map((t, j) => toMessage(t, 0, offset + j));
+        const messages = events.slice(offset, offset + size).map((t, j) => toTickInMessage(t, offset + j));
         const result = await handler.handleBatch({ topic: "market.ticks", partition: 0, messages });
         expect(result.kind).toBe("applied");
         maxCachedAfterBatch = Math.max(maxCachedAfterBatch, handler.cachedSymbols);
