@@ -8,10 +8,12 @@ import {
   kpiUpdateV1Schema,
   type moverSchema,
   parseKpiUpdateKey,
+  SYMBOLS_UPDATE_KEY,
   type windowKpiSchema,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
 import { tieSchema, type IsSameShape } from "@/lib/events/same-shape";
+import { symbolSchema } from "@/lib/events/symbol";
 import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 const FACT_BAR: FactBar = {
@@ -103,8 +105,24 @@ describe("KPI update keys", () => {
       });
   });
 
-  it("are refused when no v1 producer writes them", () => {
-    for (const key of ["", " AAPL", "aapl", "movers:", "movers:x", "movers:-5", "movers:5 ", "movers:1e3"])
+  it("are refused when no producer writes them", () => {
+    for (const key of [
+      "",
+      " AAPL",
+      "aapl",
+      "movers:",
+      "movers:x",
+      "movers:-5",
+      "movers:5 ",
+      "movers:1e3",
+      "Symbols",
+    ])
       expect(parseKpiUpdateKey(key), key).toBeNull();
+  });
+
+  it("route v2 symbols updates by their one key, which no symbol can take", () => {
+    expect(parseKpiUpdateKey(SYMBOLS_UPDATE_KEY)).toEqual({ type: "symbols" });
+    expect(symbolSchema.safeParse(SYMBOLS_UPDATE_KEY).success).toBe(false);
+    expect(symbolSchema.safeParse(SYMBOLS_UPDATE_KEY.toUpperCase()).success).toBe(true);
   });
 });

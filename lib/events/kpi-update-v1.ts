@@ -5,8 +5,8 @@ import { SYMBOL_PATTERN, symbolSchema } from "@/lib/events/symbol";
 import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 // Every object of this contract is strict (unknown keys are an error, not stripped). The producer
-// parses updates before sending (toKpiMessages: the first symbol update of each pass and every movers
-// update), so a field the stream worker computes but this contract lacks fails there and in the tests
+// parses updates before sending (toSymbolsMessages: the first symbol update of each pass, which goes out
+// inside a v2 symbols message, lib/events/kpi-update-v2.ts; toKpiMessages: every movers update), so a field the stream worker computes but this contract lacks fails there and in the tests
 // instead of vanishing from every live update; tieSchema
 // makes the same mismatch fail typecheck first. The price for consumers of market.kpis: an update that
 // carries a field their schema does not know is rejected (the web instance counts it as invalid and
@@ -116,6 +116,13 @@ export type MoversKpiUpdateV1 = z.infer<typeof moversKpiUpdateV1Schema>;
 
 const MOVERS_KEY_PREFIX = "movers:";
 
+/**
+ * Key of every v2 symbols update (lib/events/kpi-update-v2.ts: the symbol updates of a pass, many to a
+ * message). One key keeps them in one partition, so that a consumer reads them in the order they were
+ * sent, as one key per symbol did for v1. No symbol can take it (SYMBOL_PATTERN has no lower case).
+ */
+export const SYMBOLS_UPDATE_KEY = "symbols";
+
 /** Key of a KPI update on the topic: the symbol, or `movers:<minutes>`. */
 export function getKpiUpdateKey(update: KpiUpdateV1): string {
   return update.type === "symbol" ? update.symbol : `${MOVERS_KEY_PREFIX}${update.windowMinutes}`;
@@ -123,14 +130,17 @@ export function getKpiUpdateKey(update: KpiUpdateV1): string {
 
 /** What a key says about its update before the value is decoded. */
 export type KpiUpdateRoute =
-  Pick<SymbolKpiUpdateV1, "type" | "symbol"> | Pick<MoversKpiUpdateV1, "type" | "windowMinutes">;
+  | Pick<SymbolKpiUpdateV1, "type" | "symbol">
+  | Pick<MoversKpiUpdateV1, "type" | "windowMinutes">
+  | { type: "symbols" };
 
 /**
- * The inverse of {@link getKpiUpdateKey}: the update type and symbol or window a key names, or null
- * for a key no v1 producer writes. A consumer routes by it before decoding, so a value whose key is not
+ * The inverse of {@link getKpiUpdateKey} (and {@link SYMBOLS_UPDATE_KEY} for v2): the update type and
+ * symbol or window a key names, or null for a key no producer writes. A consumer routes by it before decoding, so a value whose key is not
  * {@link getKpiUpdateKey} of it breaks the contract and is refused when decoded (lib/realtime/server.ts).
  */
 export function parseKpiUpdateKey(key: string): KpiUpdateRoute | null {
+  if (key === SYMBOLS_UPDATE_KEY) return { type: "symbols" };
   if (key.startsWith(MOVERS_KEY_PREFIX)) {
     const digits = key.slice(MOVERS_KEY_PREFIX.length);
     return /^\d{1,6}$/.test(digits) ? { type: "movers", windowMinutes: Number(digits) } : null;

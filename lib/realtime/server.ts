@@ -8,9 +8,11 @@ import {
   getKpiUpdateKey,
   kpiUpdateV1Schema,
   parseKpiUpdateKey,
+  symbolKpiUpdateV1Schema,
   type KpiUpdateRoute,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
+import { symbolsKpiEnvelopeV2Schema } from "@/lib/events/kpi-update-v2";
 import { readPublishedAtHeader } from "@/lib/events/produced-at-headers";
 import { formatIssues } from "@/lib/events/format-issues";
 import { symbolSchema } from "@/lib/events/symbol";
@@ -57,11 +59,11 @@ export type RealtimeDeps = {
 };
 
 /**
- * One emit to the browsers, or one live update relayed. A live update also carries when the stream
- * worker published it, when this process received it, the headers of the Kafka message behind it
- * (decoded once, here, for every reader of the relay), and
- * whether it was emitted to a room with clients: one nobody watched reached no browser (the watchlist's
- * own event is separate), but still times the pipeline up to this process.
+ * One emit to the browsers, or one live-update message relayed (a v2 symbols message, with the updates
+ * of many symbols, is one). It also carries when the stream worker published it, when this process
+ * received it, the headers of the Kafka message behind it (decoded once, here, for every reader of the
+ * relay), and whether it was emitted to a room with clients: one nobody watched reached no browser (the
+ * watchlist's own event is separate), but still times the pipeline up to this process.
  */
 export type Emitted =
   | { event: "symbols:changed" | "alerts:changed" }
@@ -76,6 +78,9 @@ export type Emitted =
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
 
 const EVENT_OF = { symbol: "symbol:updated", movers: "movers:updated" } as const;
+
+/** The routes of v1 updates, one symbol or one movers window each. */
+type V1Route = Exclude<KpiUpdateRoute, { type: "symbols" }>;
 
 /**
  * Attaches Socket.IO to the web server and relays `market.kpis` to the browsers: one room per symbol
@@ -173,13 +178,56 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   // One process, the default in-memory adapter: its rooms are every room there is.
   const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
-  /** The room of a route, or of an update (which is its own route). */
-  const roomOf = (route: KpiUpdateRoute) =>
+  /** The room of a v1 route, or of a v1 update (which is its own route). */
+  const roomOf = (route: V1Route) =>
     route.type === "symbol" ? symbolRoom(route.symbol) : moversRoom(route.windowMinutes);
-  /** Whether a page shows what the update behind `route` changes: its room, or the watchlist. */
-  const isWanted = (route: KpiUpdateRoute) =>
+  /** Whether a page shows what the update behind a v1 `route` changes: its room, or the watchlist. */
+  const isWanted = (route: V1Route) =>
     hasMembers(roomOf(route)) ||
     (route.type === "symbol" && deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM));
+
+  /**
+   * A v2 symbols message (lib/events/kpi-update-v2.ts): each update a page wants, checked on its own
+   * (a bad one costs only itself), goes to its room as a v1 `symbol:updated` and to the watchlist. The
+   * message is one relay for the metrics, watched when any of its updates reached a room.
+   */
+  function relaySymbols(value: Buffer | null, headers: Record<string, string>, receivedAt: number): void {
+    let message;
+    try {
+      message = symbolsKpiEnvelopeV2Schema.safeParse(JSON.parse(value?.toString("utf8") ?? ""));
+    } catch {
+      message = null;
+    }
+    if (!message?.success) {
+      stats.invalid++;
+      return;
+    }
+    const toWatchlist = deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM);
+    let watched = false;
+    for (const raw of message.data.updates) {
+      const symbol = (raw as { symbol?: unknown } | null)?.symbol;
+      const room = typeof symbol === "string" ? symbolRoom(symbol) : null;
+      const inRoom = room !== null && hasMembers(room);
+      if (inRoom || toWatchlist) {
+        const update = symbolKpiUpdateV1Schema.safeParse(raw);
+        if (!update.success) {
+          stats.invalid++;
+          continue;
+        }
+        if (inRoom) io.to(room).emit("symbol:updated", update.data);
+        if (toWatchlist) deps.onSymbolUpdated?.(update.data);
+        watched ||= inRoom;
+      }
+      stats.relayed++;
+    }
+    deps.onEmitted?.({
+      event: "symbol:updated",
+      publishedAt: message.data.publishedAt,
+      receivedAt,
+      headers,
+      watched,
+    });
+  }
   const stopping = new AbortController();
   async function startConsumer(): Promise<void> {
     await consumer.connect();
@@ -194,6 +242,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           const key = message.key?.toString("utf8") ?? null;
           const route = key === null ? null : parseKpiUpdateKey(key);
           const headers = decodeHeaders(message.headers);
+          if (route?.type === "symbols") {
+            relaySymbols(message.value, headers, receivedAt);
+            continue;
+          }
           const publishedAt = readPublishedAtHeader(headers);
           if (route && publishedAt !== null && !isWanted(route)) {
             stats.relayed++;

@@ -9,7 +9,7 @@ import { KPI_HEADERS } from "@/lib/events/topics";
 import { createConsumer, createProducer, type Producer } from "@/lib/kafka/client";
 import { sendTextBatch, type OutMessage } from "@/lib/kafka/messages";
 import { attachRealtime, type Emitted } from "@/lib/realtime/server";
-import { toKpiMessages } from "@/workers/handlers/kpi-updates";
+import { toKpiMessages, toSymbolsMessages } from "@/workers/handlers/kpi-updates";
 
 import { createTestKafka, createTestTopics, testLogger, uniqueId, waitFor } from "./helpers";
 
@@ -47,6 +47,15 @@ function moversUpdate(windowMinutes: number): MoversKpiUpdateV1 {
 /** The messages the stream worker would send for `updates` (key, KPI headers, JSON value). */
 function asSent(...updates: (SymbolKpiUpdateV1 | MoversKpiUpdateV1)[]): OutMessage<string>[] {
   return toKpiMessages(updates).map((m) => ({ ...m, value: JSON.stringify(m.value) }));
+}
+
+/** The v2 messages the stream worker would send for the symbol updates of one pass (one publishedAt). */
+function asSentTogether(...updates: SymbolKpiUpdateV1[]): OutMessage<string>[] {
+  const publishedAt = nextPublishedAt++;
+  return toSymbolsMessages(updates.map((u) => ({ ...u, publishedAt }))).map((m) => ({
+    ...m,
+    value: JSON.stringify(m.value),
+  }));
 }
 
 /** Sends `messages`, then a valid AAPL update, and waits until the watching page has that one. */
@@ -178,5 +187,62 @@ describe("the market.kpis relay", () => {
     const hidden = symbolUpdate("MSFT");
     await sendAndSettle(asSent(hidden));
     expect(gathered.map((u) => u.publishedAt)).not.toContain(hidden.publishedAt);
+  });
+
+  it("relays each watched update of a v2 message of many symbols to its page, and a bad one costs only itself", async () => {
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const page = await connectPage(url, (s) =>
+      s.emitWithAck("symbol:subscribe", ["MSFT"]).then((ack: { ok: boolean }) => ack.ok),
+    );
+    const msftPage: SymbolKpiUpdateV1[] = [];
+    page.on("symbol:updated", (u: SymbolKpiUpdateV1) => msftPage.push(u));
+    const before = realtime.stats();
+    const [message] = asSentTogether(symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT"));
+    const value = JSON.parse(message!.value) as { updates: Record<string, unknown>[]; publishedAt: number };
+    // The unwatched IBM update is bad but never checked; a second, bad AAPL update is refused alone.
+    value.updates[1] = { ...value.updates[1], rsi14: 50 };
+    value.updates.push({ ...value.updates[0], bars: "none" });
+    await sendAndSettle([{ ...message!, value: JSON.stringify(value) }]);
+    await waitFor("the MSFT page to get its update", () => msftPage.length > 0);
+
+    const sent = (symbol: string) => value.updates.filter((u) => u.symbol === symbol)[0];
+    expect(received.filter((u) => u.publishedAt === value.publishedAt)).toStrictEqual([sent("AAPL")]);
+    expect(msftPage).toStrictEqual([sent("MSFT")]);
+    expect(realtime.stats().invalid).toBe(before.invalid + 1);
+    // AAPL, IBM and MSFT, and the marker update sendAndSettle sent after it.
+    expect(realtime.stats().relayed).toBe(before.relayed + 4);
+    // One relay for the metrics: the message, watched, with its headers.
+    const timed = emitted.filter((e) => "publishedAt" in e && e.publishedAt === value.publishedAt);
+    expect(timed).toMatchObject([
+      {
+        event: "symbol:updated",
+        watched: true,
+        headers: { [KPI_HEADERS.publishedAt]: String(value.publishedAt) },
+      },
+    ]);
+  });
+
+  it("refuses a v2 message that is not one, and gives its updates to the watchlist as v1's", async () => {
+    const before = realtime.stats().invalid;
+    const [message] = asSentTogether(symbolUpdate("AAPL"));
+    await sendAndSettle([
+      { ...message!, value: "not json" },
+      { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), v: 1 }) },
+      { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), updates: [] }) },
+    ]);
+    expect(realtime.stats().invalid).toBe(before + 3);
+
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const watchlist = await connectPage(url, (s) =>
+      s.emitWithAck("watchlist:subscribe").then((ack: { ok: boolean }) => ack.ok),
+    );
+    const [shown] = asSentTogether(symbolUpdate("IBM"), symbolUpdate("ORCL"));
+    await sendAndSettle([shown!]);
+    const publishedAt = Number(shown!.headers![KPI_HEADERS.publishedAt]);
+    expect(gathered.filter((u) => u.publishedAt === publishedAt).map((u) => u.symbol)).toEqual([
+      "IBM",
+      "ORCL",
+    ]);
+    await watchlist.emitWithAck("watchlist:unsubscribe");
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { kpiUpdateV1Schema, type KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { kpiMessageSchema, type KpiMessage } from "@/lib/events/kpi-update-v2";
 import { createConsumer, createProducer } from "@/lib/kafka/client";
 import { tickV1Schema } from "@/lib/events/tick-v1";
 import { decodeHeaders } from "@/lib/events/header-value";
@@ -54,13 +54,13 @@ describe("stream worker metrics and the producedAt headers of market.kpis", () =
       return { oldest: Math.min(...at), newest: Math.max(...at) };
     };
 
-    const updates: { update: KpiUpdateV1; range: ProducedRange | null }[] = [];
+    const updates: { update: KpiMessage; range: ProducedRange | null }[] = [];
     const reader = createConsumer(createTestKafka(), { groupId: uniqueId("kpis-reader") });
     await reader.connect();
     await reader.subscribe({ topics: [topics.kpis], fromBeginning: true });
     await reader.run({
       eachMessage: ({ message }) => {
-        const update = kpiUpdateV1Schema.parse(JSON.parse(message.value?.toString() ?? ""));
+        const update = kpiMessageSchema.parse(JSON.parse(message.value?.toString() ?? ""));
         updates.push({ update, range: readProducedAtHeaders(decodeHeaders(message.headers)) });
         return Promise.resolve();
       },
@@ -94,23 +94,27 @@ describe("stream worker metrics and the producedAt headers of market.kpis", () =
         expect(await read("partition_high_watermark", { partition })).toBe(offset);
       }
 
+      // The symbol updates go many to a message (v2), each message with the range of all its events.
+      const readSymbolMessages = () =>
+        updates.flatMap(({ update, range }) =>
+          update.type === "symbols" ? [{ symbols: update.updates.map((u) => u.symbol), range }] : [],
+        );
       await waitFor("live updates of both symbols", () =>
-        ["AAPL", "MSFT"].every((s) =>
-          updates.some((u) => u.update.type === "symbol" && u.update.symbol === s),
-        ),
+        ["AAPL", "MSFT"].every((s) => readSymbolMessages().some((m) => m.symbols.includes(s))),
       );
-      for (const symbol of ["AAPL", "MSFT"]) {
-        const own = updates.filter((u) => u.update.type === "symbol" && u.update.symbol === symbol);
-        const range = expected(symbol);
-        for (const { range: got } of own) {
-          expect(got, `${symbol}: headers`).not.toBeNull();
-          expect(got!.oldest).toBeGreaterThanOrEqual(range.oldest);
-          expect(got!.newest).toBeLessThanOrEqual(range.newest);
-        }
-        // However the events were batched, the updates together span exactly the symbol's events.
-        expect(Math.min(...own.map((u) => u.range!.oldest))).toBe(range.oldest);
-        expect(Math.max(...own.map((u) => u.range!.newest))).toBe(range.newest);
+      const symbolMessages = readSymbolMessages();
+      expect(updates.filter((u) => u.update.type === "symbol")).toEqual([]);
+      const producedAt = ticks.map((t) => t.producedAt);
+      const all = { oldest: Math.min(...producedAt), newest: Math.max(...producedAt) };
+      for (const { symbols, range: got } of symbolMessages) {
+        expect(got, `${symbols.join(",")}: headers`).not.toBeNull();
+        const own = symbols.map(expected);
+        expect(got!.oldest).toBeGreaterThanOrEqual(Math.min(...own.map((r) => r.oldest)));
+        expect(got!.newest).toBeLessThanOrEqual(Math.max(...own.map((r) => r.newest)));
       }
+      // However the events were batched, the messages together span exactly the events' range.
+      expect(Math.min(...symbolMessages.map((m) => m.range!.oldest))).toBe(all.oldest);
+      expect(Math.max(...symbolMessages.map((m) => m.range!.newest))).toBe(all.newest);
       const movers = updates.filter((u) => u.update.type === "movers");
       expect(movers.length).toBeGreaterThan(0);
       for (const { range } of movers) {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
 
-import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { SYMBOLS_UPDATE_KEY, type KpiUpdateV1, type SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import { symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
 import { readProducedAtHeaders, readPublishedAtHeader } from "@/lib/events/produced-at-headers";
 import { applyRevisions, createSeriesState } from "@/lib/kpi/symbol-series";
 import {
   addTouchedRankings,
   buildSymbolUpdates,
   createTouchedRankings,
+  SYMBOLS_MESSAGE_WEIGHT,
   toKpiMessages,
+  toSymbolsMessages,
 } from "@/workers/handlers/kpi-updates";
 
 const M = 60_000;
@@ -90,6 +93,69 @@ describe("toKpiMessages", () => {
     const badMovers = { ...moversUpdate, gainers: moversUpdate.gainers.map((m) => ({ ...m, rank: 0.5 })) };
     expect(() => toKpiMessages([symbolUpdate, moversUpdate])).not.toThrow();
     expect(() => toKpiMessages([symbolUpdate, symbolUpdate, badMovers])).toThrow(/rank|int/i);
+  });
+});
+
+describe("toSymbolsMessages", () => {
+  /** The computed symbol update under other symbols, each with its first `bars` bars. */
+  function symbolUpdates(bars: readonly number[]): SymbolKpiUpdateV1[] {
+    const [computed] = computeUpdates();
+    if (computed?.type !== "symbol") throw new Error("expected the symbol update first");
+    const all = Array.from({ length: 200 }, (_, i) => ({ ...computed.bars[i % computed.bars.length]! }));
+    return bars.map((n, i) => {
+      const symbol = `S${i}`;
+      return {
+        ...computed,
+        symbol,
+        bars: all.slice(0, n).map((b) => ({ ...b, symbol })),
+        day: computed.day && { ...computed.day, symbol },
+        windows: computed.windows.map((w) => ({ ...w, symbol })),
+      };
+    });
+  }
+
+  it("puts the updates of a pass in order into v2 messages of about SYMBOLS_MESSAGE_WEIGHT bars, each under the one key", () => {
+    // Each update weighs its bars and one more: 100 + 1 three times reaches 300 in the third.
+    const updates = symbolUpdates([100, 100, 100, 1, 60, 0]);
+    const messages = toSymbolsMessages(updates);
+    expect(SYMBOLS_MESSAGE_WEIGHT).toBe(300);
+    expect(messages.map((m) => m.key)).toEqual([SYMBOLS_UPDATE_KEY, SYMBOLS_UPDATE_KEY]);
+    expect(messages.map((m) => m.value.updates.map((u) => u.symbol))).toEqual([
+      ["S0", "S1", "S2"],
+      ["S3", "S4", "S5"],
+    ]);
+    for (const { value } of messages) {
+      expect(symbolsKpiUpdateV2Schema.parse(JSON.parse(JSON.stringify(value)))).toStrictEqual(value);
+      expect(value.publishedAt).toBe(updates[0]!.publishedAt);
+    }
+    expect(messages.flatMap((m) => m.value.updates)).toStrictEqual(updates);
+    expect(toSymbolsMessages([])).toEqual([]);
+  });
+
+  it("heads each message with the publishedAt and the producedAt range over its own symbols' events", () => {
+    const updates = symbolUpdates([200, 200, 5]);
+    const ranges = new Map([
+      ["S0", { oldest: 40, newest: 50 }],
+      ["S1", { oldest: 10, newest: 45 }],
+      ["S2", { oldest: 60, newest: 70 }],
+    ]);
+    const messages = toSymbolsMessages(updates, (symbol) => ranges.get(symbol) ?? null);
+    expect(messages.map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([
+      { oldest: 10, newest: 50 },
+      { oldest: 60, newest: 70 },
+    ]);
+    expect(messages.map((m) => readPublishedAtHeader(m.headers))).toEqual([DAY2 + 30 * M, DAY2 + 30 * M]);
+    // No range known: no range headers.
+    expect(toSymbolsMessages(updates).map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([
+      null,
+      null,
+    ]);
+  });
+
+  it("refuses a pass whose updates carry a field the contract lacks", () => {
+    const [update] = symbolUpdates([3]);
+    const withExtra = { ...update!, bars: update!.bars.map((b) => ({ ...b, rsi14: 50 })) };
+    expect(() => toSymbolsMessages([withExtra])).toThrow(/rsi14/);
   });
 });
 

@@ -5,9 +5,12 @@ import { mergeProducedRanges, toKpiHeaders, type ProducedRange } from "@/lib/eve
 import {
   getKpiUpdateKey,
   kpiUpdateV1Schema,
+  symbolKpiUpdateV1Schema,
+  SYMBOLS_UPDATE_KEY,
   type KpiUpdateV1,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
+import type { SymbolsKpiUpdateV2 } from "@/lib/events/kpi-update-v2";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
@@ -15,6 +18,13 @@ import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 
 /** Changed bars sent per symbol update; a late bar can change up to 19 later averages. */
 const MAX_BARS_PER_UPDATE = 60;
+
+/**
+ * Bars a symbols message (v2) fills up to, counting each update as one more: a message then stays
+ * near 100 KB of JSON (about 330 bytes a bar), under a produce request's bound (lib/kafka/messages.ts)
+ * even with one update of MAX_BARS_PER_UPDATE bars past it.
+ */
+export const SYMBOLS_MESSAGE_WEIGHT = 300;
 
 /**
  * The rankings that committed changes touched: windows by `length:start`, trading dates, and the
@@ -116,4 +126,43 @@ export function toKpiMessages(
     if (u.type === "symbol") symbolChecked = true;
     return { key: getKpiUpdateKey(u), value: u, headers: toKpiHeaders(u.publishedAt, producedOf(u)) };
   });
+}
+
+/**
+ * The `market.kpis` messages of a pass's symbol updates ({@link buildSymbolUpdates}, one `publishedAt`):
+ * v2 symbols updates (lib/events/kpi-update-v2.ts) under SYMBOLS_UPDATE_KEY, each filled up to
+ * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with its KPI_HEADERS: the `publishedAt`, and
+ * the producedAt range over the events behind its updates (`producedOf` per symbol). The first update
+ * is checked against the contract, as {@link toKpiMessages} does. The values are the messages'
+ * objects: JSON.stringify encodes each as its produce request fills.
+ */
+export function toSymbolsMessages(
+  updates: readonly SymbolKpiUpdateV1[],
+  producedOf: (symbol: string) => ProducedRange | null = () => null,
+): OutMessage<SymbolsKpiUpdateV2>[] {
+  const first = updates[0];
+  if (!first) return [];
+  symbolKpiUpdateV1Schema.parse(first);
+  const messages: OutMessage<SymbolsKpiUpdateV2>[] = [];
+  let part: SymbolKpiUpdateV1[] = [];
+  let produced: ProducedRange | null = null;
+  let weight = 0;
+  const close = () => {
+    messages.push({
+      key: SYMBOLS_UPDATE_KEY,
+      value: { v: 2, type: "symbols", publishedAt: first.publishedAt, updates: part },
+      headers: toKpiHeaders(first.publishedAt, produced),
+    });
+    part = [];
+    produced = null;
+    weight = 0;
+  };
+  for (const update of updates) {
+    part.push(update);
+    produced = mergeProducedRanges(produced, producedOf(update.symbol));
+    weight += 1 + update.bars.length;
+    if (weight >= SYMBOLS_MESSAGE_WEIGHT) close();
+  }
+  if (part.length > 0) close();
+  return messages;
 }

@@ -8,6 +8,7 @@ import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { deleteFinishedWebhookDeliveriesBefore } from "@/lib/db/queries/webhook-deliveries";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { SymbolsKpiUpdateV2 } from "@/lib/events/kpi-update-v2";
 import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
@@ -19,7 +20,12 @@ import { describeError, type Logger } from "@/lib/log";
 import { summarizeProducedAt } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
 import { createStreamMetrics, forgetPartitions, recordAppliedBatch } from "@/lib/metrics/stream-metrics";
-import { buildMoversUpdates, buildSymbolUpdates, toKpiMessages } from "@/workers/handlers/kpi-updates";
+import {
+  buildMoversUpdates,
+  buildSymbolUpdates,
+  toKpiMessages,
+  toSymbolsMessages,
+} from "@/workers/handlers/kpi-updates";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 import { createLagOffsets } from "@/workers/stream/lag-offsets";
@@ -155,10 +161,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         clock,
       })
     : null;
-  const sendUpdates = async (messages: OutMessage<KpiUpdateV1>[]) => {
-    // Checked against the contract by toKpiMessages; sent as JSON text, written as each request fills.
+  /** `count`: the updates the messages carry (a v2 symbols message carries many). */
+  const sendUpdates = async (messages: OutMessage<KpiUpdateV1 | SymbolsKpiUpdateV2>[], count: number) => {
+    // Checked against the contract by toKpiMessages and toSymbolsMessages; sent as JSON text, written
+    // as each request fills.
     await sendTextBatch(liveProducer, topics.kpis, messages, (value) => JSON.stringify(value));
-    observed.kpiUpdates.inc({ outcome: "sent" }, messages.length);
+    observed.kpiUpdates.inc({ outcome: "sent" }, count);
   };
   const onUpdateError = (error: unknown) => {
     observed.kpiUpdates.inc({ outcome: "failed" });
@@ -171,7 +179,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
       const produced = summarizeProducedAt(ticks);
       await sendUpdates(
-        toKpiMessages(updates, (u) => (u.type === "symbol" && produced.bySymbol.get(u.symbol)) || null),
+        toSymbolsMessages(updates, (symbol) => produced.bySymbol.get(symbol) ?? null),
+        updates.length,
       );
     },
     onError: onUpdateError,
@@ -180,7 +189,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     intervalMs: options.moversIntervalMs ?? 1_000,
     publish: async (touched) => {
       const updates = await buildMoversUpdates(db, touched, clock, options.defaultTimeZone);
-      await sendUpdates(toKpiMessages(updates, () => touched.produced));
+      await sendUpdates(
+        toKpiMessages(updates, () => touched.produced),
+        updates.length,
+      );
     },
     onError: onUpdateError,
   });
