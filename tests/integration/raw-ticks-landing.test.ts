@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { closeDb, createDb, getTransactionClient } from "@/lib/db/client";
 import { copyRows } from "@/lib/db/queries/bulk-copy";
-import { insertRawTicks, landRawTicks, toRawTickRow, type LandedTick } from "@/lib/db/queries/raw-ticks";
+import {
+  insertRawTicks,
+  landRawTicks,
+  MIN_COPY_ROWS,
+  toRawTickRow,
+  type LandedTick,
+} from "@/lib/db/queries/raw-ticks";
 import { rawTicks } from "@/lib/db/schema";
 
 import { createTestDatabase, type TestDatabase } from "./helpers";
@@ -32,6 +38,8 @@ function landed(partition: number, offset: number, close: number, symbol = "BRK.
 
 /** The stream worker lands each batch's accepted events with landRawTicks, in the batch's transaction. */
 describe("landRawTicks", () => {
+  /** Copies any batch none of whose offsets has landed, however small. */
+  const copyAlways = { minCopyRows: 1 };
   let database: TestDatabase;
   const rows = async (partition: number) =>
     (
@@ -65,9 +73,23 @@ describe("landRawTicks", () => {
 
   it("copies a batch none of whose offsets has landed, every column as sent, with nothing left to run", async () => {
     const batch = [landed(0, 10, 412.5), landed(0, 11, 0.1 + 0.2), landed(0, 12, -0)];
-    const statement = await database.db.transaction((tx) => landRawTicks(tx, batch));
+    const statement = await database.db.transaction((tx) => landRawTicks(tx, batch, copyAlways));
     expect(statement).toBeNull();
     expect(await rows(0)).toEqual(batch.map(asRow));
+  });
+
+  it("inserts a batch of fewer than MIN_COPY_ROWS events with the batch's other writes, and copies one of that many", async () => {
+    const small = Array.from({ length: MIN_COPY_ROWS - 1 }, (_, i) => landed(7, 100 + i, 1 + i));
+    await database.db.transaction(async (tx) => {
+      const statement = await landRawTicks(tx, small);
+      expect(statement).not.toBeNull();
+      expect(await rows(7)).toEqual([]);
+      await tx.execute(statement!);
+    });
+    expect(await rows(7)).toEqual(small.map(asRow));
+    const large = Array.from({ length: MIN_COPY_ROWS }, (_, i) => landed(8, 100 + i, 1 + i));
+    expect(await database.db.transaction((tx) => landRawTicks(tx, large))).toBeNull();
+    expect(await rows(8)).toEqual(large.map(asRow));
   });
 
   it("inserts a batch overlapping landed offsets instead, leaving the landed events as they were", async () => {
@@ -80,7 +102,7 @@ describe("landRawTicks", () => {
       await insertRawTicks(database.db, [landed(partition, landedOffset, 99)]);
       const batch = [landed(partition, 20, 1), landed(partition, 21, 2), landed(partition, 22, 3)];
       await database.db.transaction(async (tx) => {
-        const statement = await landRawTicks(tx, batch);
+        const statement = await landRawTicks(tx, batch, copyAlways);
         expect(statement).not.toBeNull();
         await tx.execute(statement!);
       });
@@ -93,12 +115,12 @@ describe("landRawTicks", () => {
     const batch = [landed(2, 30, 5), landed(2, 31, 6)];
     await expect(
       database.db.transaction(async (tx) => {
-        expect(await landRawTicks(tx, batch)).toBeNull();
+        expect(await landRawTicks(tx, batch, copyAlways)).toBeNull();
         throw new Error("the batch failed after landing");
       }),
     ).rejects.toThrow("the batch failed after landing");
     expect(await rows(2)).toEqual([]);
-    expect(await database.db.transaction((tx) => landRawTicks(tx, batch))).toBeNull();
+    expect(await database.db.transaction((tx) => landRawTicks(tx, batch, copyAlways))).toBeNull();
     expect(await rows(2)).toEqual(batch.map(asRow));
   });
 
@@ -123,14 +145,14 @@ describe("landRawTicks", () => {
     const single = createDb(database.url, { max: 1 });
     try {
       const first = [landed(6, 40, 1)];
-      expect(await single.transaction((tx) => landRawTicks(tx, first))).toBeNull();
+      expect(await single.transaction((tx) => landRawTicks(tx, first, copyAlways))).toBeNull();
       await expect(
         single.transaction((tx) =>
           copyRows(tx, rawTicks, [toRawTickRow(landed(6, 41, 2)), toRawTickRow(first[0]!)]),
         ),
       ).rejects.toThrow(/duplicate key/);
       expect(await rows(6)).toEqual(first.map(asRow));
-      expect(await single.transaction((tx) => landRawTicks(tx, [landed(6, 41, 2)]))).toBeNull();
+      expect(await single.transaction((tx) => landRawTicks(tx, [landed(6, 41, 2)], copyAlways))).toBeNull();
       expect(await rows(6)).toEqual([first[0]!, landed(6, 41, 2)].map(asRow));
     } finally {
       await closeDb(single);

@@ -38,9 +38,18 @@ export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
 }
 
 /**
+ * Fewer rows than this go as an insert with the batch's other writes. A copy takes two round trips of
+ * its own (the check below, then the copy's start, data and end) and pg-copy-streams' stream machinery:
+ * at a steady 2,000 events/s batches hold about 40 events, and the copy's fixed cost outweighed what it
+ * saves PostgreSQL per row (README, "Twelfth step").
+ */
+export const MIN_COPY_ROWS = 256;
+
+/**
  * Lands the accepted events of one partition's batch in the caller's transaction as `insertRawTicks`
  * does (an offset landed before keeps its row), at about half PostgreSQL's cost when none of the batch's
- * offsets has landed yet: it then copies them (`copyRows`), and a copy cannot skip a row that exists.
+ * offsets has landed yet and the batch has at least MIN_COPY_ROWS: it then copies them (`copyRows`), and a
+ * copy cannot skip a row that exists.
  * The stream worker lands an offset in the transaction that advances the partition's stored offset past
  * it, and the members of one consumer group take turns on that row (`lockStreamOffset`). So a landed row
  * in the batch's range means that another consumer group lands the topic into this database, or that an
@@ -49,9 +58,14 @@ export function buildRawTicksInsert(ticks: readonly LandedTick[]): SQL | null {
  * its retry finds the rows and inserts. Returns the insert to run with the batch's other writes, or null
  * when it copied (or had nothing to land).
  */
-export async function landRawTicks(tx: DbOrTx, ticks: readonly LandedTick[]): Promise<SQL | null> {
+export async function landRawTicks(
+  tx: DbOrTx,
+  ticks: readonly LandedTick[],
+  { minCopyRows = MIN_COPY_ROWS }: { minCopyRows?: number } = {},
+): Promise<SQL | null> {
   const first = ticks[0];
   if (!first) return null;
+  if (ticks.length < minCopyRows) return buildRawTicksInsert(ticks);
   let low = first.offset;
   let high = first.offset;
   for (const t of ticks) {
