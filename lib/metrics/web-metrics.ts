@@ -57,7 +57,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
   });
   new Counter({
     name: "tickstream_web_kpi_updates_invalid_total",
-    help: "market.kpis messages that a page wanted and that failed the v1 update schema (not relayed)",
+    help: "market.kpis updates that a page wanted and that failed their schema, and messages that are not one (not relayed)",
     registers,
     collect() {
       if (!watched) return;
@@ -67,13 +67,13 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
   });
   const emits = new Counter({
     name: "tickstream_web_socketio_emits_total",
-    help: "Events emitted to Socket.IO rooms with clients or to every client, by event (a live update nobody watches is not one)",
+    help: "Events emitted to Socket.IO rooms with clients or to every client, by event (a live update nobody watches is not one; a v2 message of many symbols counts once)",
     labelNames: ["event"] as const,
     registers,
   });
   const producedToEmitted = new Histogram({
     name: "tickstream_web_produced_to_emitted_seconds",
-    help: "End-to-end latency from the producedAt of the ticks behind a live update to its relay by this web process (emitted to the Socket.IO clients watching it, if any); bound = the oldest or newest of those ticks",
+    help: "End-to-end latency from the producedAt of the ticks behind a live-update message (a v2 message of many symbols is one) to its relay by this web process (emitted to the Socket.IO clients watching it, if any); bound = the oldest or newest of those ticks",
     labelNames: ["update", "bound"] as const,
     buckets: [...LATENCY_BUCKETS_SECONDS],
     registers,
