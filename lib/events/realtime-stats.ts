@@ -6,11 +6,16 @@ const count = z.number().int().nonnegative();
 export const realtimeStatsSchema = z.object({
   /** Sockets connected, as counted by connect and disconnect events. */
   connections: count,
-  /** Live updates received and passed to the rooms watching them (none, often) since the process started. */
+  /**
+   * Live updates received and passed to the rooms watching them (none, often) since the process
+   * started: each symbol update of a v2 message counts.
+   */
   relayed: count,
   /**
-   * `market.kpis` messages that failed their schema and were dropped. Only the messages a page wants
-   * are decoded (lib/realtime/server.ts), so a bad update nobody watches is not counted.
+   * `market.kpis` updates that failed their schema, or messages that are not one, dropped. Only the
+   * updates a page wants are checked (lib/realtime/server.ts), so a bad update nobody watches is not
+   * counted: a v1 update it does not want is not even decoded, and of a v2 message of many symbols
+   * only the watched updates are checked.
    */
   invalid: count,
   /** Whether the live-update consumer is running (false while Kafka is away). */

@@ -22,9 +22,10 @@ export const DLQ_HEADERS = {
 
 /**
  * Header names the stream worker sets on a `market.kpis` message: the oldest and newest `producedAt`
- * (epoch ms, decimal) of the tick events behind the update, so that the web process can measure the
- * latency from the producer to the browsers without a field in the v1 update contract; and the
- * update's own `publishedAt`, so that it can time an update nobody watches without decoding it.
+ * (epoch ms, decimal) of the tick events behind its updates (all the symbols of a v2 message), so that
+ * the web process can measure the latency from the producer to the browsers without a field in the
+ * update contract; and the message's `publishedAt`, so that it can time a v1 update nobody watches
+ * without decoding it.
  */
 export const KPI_HEADERS = {
   oldestProducedAt: "x-produced-at-oldest",

@@ -24,8 +24,9 @@ export function createLatencyTracker(windowMs: number) {
   return {
     windowMs,
     observe(update: { publishedAt: number; headers: Record<string, string>; receivedAt: number }): void {
-      // The oldest tick behind the update: the latency its slowest event saw (headers absent from
-      // workers older than the headers: then only "published → relayed" has figures).
+      // The oldest tick behind the message (all the symbols of a v2 message): the latency its slowest
+      // event saw (headers absent from workers older than the headers: then only "published → relayed"
+      // has figures).
       const produced = readProducedAtHeaders(update.headers)?.oldest ?? NaN;
       observations.push({
         at: update.receivedAt,

@@ -55,6 +55,8 @@ describe("web metrics", () => {
       headers: toProducedAtHeaders({ oldest: 7_000, newest: 9_950 }),
       watched: false,
     });
+    // A v2 message of many symbols, three of them watched: three emits, one latency sample per bound.
+    metrics.onEmitted({ event: "symbol:updated", emits: 3 });
     const latency = (suffix: string, update: string, bound: string, le?: number) =>
       readSample(registry, `tickstream_web_produced_to_emitted_seconds_${suffix}`, {
         update,
@@ -70,7 +72,7 @@ describe("web metrics", () => {
     expect(await latency("count", "movers", "newest")).toBe(0);
     const emits = (event: string) => readSample(registry, "tickstream_web_socketio_emits_total", { event });
     expect(await emits("movers:updated")).toBe(1);
-    expect(await emits("symbol:updated")).toBe(1);
+    expect(await emits("symbol:updated")).toBe(4);
     expect(await emits("symbols:changed")).toBe(1);
     expect(await readSample(registry, "tickstream_web_last_emit_timestamp_seconds")).toBe(10);
   });

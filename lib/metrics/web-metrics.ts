@@ -67,7 +67,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
   });
   const emits = new Counter({
     name: "tickstream_web_socketio_emits_total",
-    help: "Events emitted to Socket.IO rooms with clients or to every client, by event (a live update nobody watches is not one; a v2 message of many symbols counts once)",
+    help: "Events emitted to Socket.IO rooms with clients or to every client, by event (a live update nobody watches is not one)",
     labelNames: ["event"] as const,
     registers,
   });
@@ -100,12 +100,15 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
       event,
       headers,
       watched = true,
+      emits: count = 1,
     }: {
       event: string;
       headers?: Record<string, string>;
       watched?: boolean;
+      /** Rooms it went to (a v2 message of many symbols: one per watched symbol). */
+      emits?: number;
     }): void => {
-      if (watched) emits.inc({ event });
+      if (watched) emits.inc({ event }, count);
       if (event !== "symbol:updated" && event !== "movers:updated") return;
       const now = clock();
       lastEmit.set(now / 1000);

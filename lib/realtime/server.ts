@@ -62,8 +62,9 @@ export type RealtimeDeps = {
  * One emit to the browsers, or one live-update message relayed (a v2 symbols message, with the updates
  * of many symbols, is one). It also carries when the stream worker published it, when this process
  * received it, the headers of the Kafka message behind it (decoded once, here, for every reader of the
- * relay), and whether it was emitted to a room with clients: one nobody watched reached no browser (the
- * watchlist's own event is separate), but still times the pipeline up to this process.
+ * relay), and whether it was emitted to a room with clients (`emits`: to how many, when a v2 message
+ * went to several; one when absent): one nobody watched reached no browser (the watchlist's own event
+ * is separate), but still times the pipeline up to this process.
  */
 export type Emitted =
   | { event: "symbols:changed" | "alerts:changed" }
@@ -73,6 +74,7 @@ export type Emitted =
       receivedAt: number;
       headers: Record<string, string>;
       watched: boolean;
+      emits?: number;
     };
 
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
@@ -203,20 +205,23 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       return;
     }
     const toWatchlist = deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM);
-    let watched = false;
+    let emits = 0;
     for (const raw of message.data.updates) {
       const symbol = (raw as { symbol?: unknown } | null)?.symbol;
       const room = typeof symbol === "string" ? symbolRoom(symbol) : null;
       const inRoom = room !== null && hasMembers(room);
       if (inRoom || toWatchlist) {
         const update = symbolKpiUpdateV1Schema.safeParse(raw);
-        if (!update.success) {
+        // Routed by the symbol as sent: one the schema would change (trim) was routed wrongly.
+        if (!update.success || update.data.symbol !== symbol) {
           stats.invalid++;
           continue;
         }
-        if (inRoom) io.to(room).emit("symbol:updated", update.data);
+        if (inRoom) {
+          io.to(room).emit("symbol:updated", update.data);
+          emits++;
+        }
         if (toWatchlist) deps.onSymbolUpdated?.(update.data);
-        watched ||= inRoom;
       }
       stats.relayed++;
     }
@@ -225,7 +230,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       publishedAt: message.data.publishedAt,
       receivedAt,
       headers,
-      watched,
+      watched: emits > 0,
+      emits,
     });
   }
   const stopping = new AbortController();

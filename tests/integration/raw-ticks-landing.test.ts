@@ -80,11 +80,18 @@ describe("landRawTicks", () => {
 
   it("inserts a batch of fewer than MIN_COPY_ROWS events with the batch's other writes, and copies one of that many", async () => {
     const small = Array.from({ length: MIN_COPY_ROWS - 1 }, (_, i) => landed(7, 100 + i, 1 + i));
+    const landedInTx = async (tx: Parameters<Parameters<typeof database.db.transaction>[0]>[0]) =>
+      Number(
+        (await tx.execute<{ n: string }>(sql`select count(*) as n from raw_ticks where partition = 7`))
+          .rows[0]!.n,
+      );
     await database.db.transaction(async (tx) => {
       const statement = await landRawTicks(tx, small);
       expect(statement).not.toBeNull();
-      expect(await rows(7)).toEqual([]);
+      // Nothing copied: the batch's own connection sees no row of it yet.
+      expect(await landedInTx(tx)).toBe(0);
       await tx.execute(statement!);
+      expect(await landedInTx(tx)).toBe(small.length);
     });
     expect(await rows(7)).toEqual(small.map(asRow));
     const large = Array.from({ length: MIN_COPY_ROWS }, (_, i) => landed(8, 100 + i, 1 + i));

@@ -211,12 +211,13 @@ describe("the market.kpis relay", () => {
     expect(realtime.stats().invalid).toBe(before.invalid + 1);
     // AAPL, IBM and MSFT, and the marker update sendAndSettle sent after it.
     expect(realtime.stats().relayed).toBe(before.relayed + 4);
-    // One relay for the metrics: the message, watched, with its headers.
+    // One relay for the metrics: the message, watched, with its headers and its emits (AAPL, MSFT).
     const timed = emitted.filter((e) => "publishedAt" in e && e.publishedAt === value.publishedAt);
     expect(timed).toMatchObject([
       {
         event: "symbol:updated",
         watched: true,
+        emits: 2,
         headers: { [KPI_HEADERS.publishedAt]: String(value.publishedAt) },
       },
     ]);
@@ -236,13 +237,18 @@ describe("the market.kpis relay", () => {
     const watchlist = await connectPage(url, (s) =>
       s.emitWithAck("watchlist:subscribe").then((ack: { ok: boolean }) => ack.ok),
     );
-    const [shown] = asSentTogether(symbolUpdate("IBM"), symbolUpdate("ORCL"));
-    await sendAndSettle([shown!]);
+    const before2 = realtime.stats().invalid;
+    const [shown] = asSentTogether(symbolUpdate("IBM"), symbolUpdate("ORCL"), symbolUpdate("SAP"));
+    // A symbol the schema would trim was sent, and so routed, as another: refused.
+    const sent = JSON.parse(shown!.value) as { updates: { symbol: string }[] };
+    sent.updates[2]!.symbol = "IBM ";
+    await sendAndSettle([{ ...shown!, value: JSON.stringify(sent) }]);
     const publishedAt = Number(shown!.headers![KPI_HEADERS.publishedAt]);
     expect(gathered.filter((u) => u.publishedAt === publishedAt).map((u) => u.symbol)).toEqual([
       "IBM",
       "ORCL",
     ]);
+    expect(realtime.stats().invalid).toBe(before2 + 1);
     await watchlist.emitWithAck("watchlist:unsubscribe");
   });
 });

@@ -114,8 +114,8 @@ describe("toSymbolsMessages", () => {
     });
   }
 
-  it("puts the updates of a pass in order into v2 messages of about SYMBOLS_MESSAGE_WEIGHT bars, each under the one key", () => {
-    // Each update weighs its bars and one more: 100 + 1 three times reaches 300 in the third.
+  it("puts the updates of a pass in order into v2 messages of about SYMBOLS_MESSAGE_WEIGHT rows, each under the one key", () => {
+    // Each update weighs its bars, its day, its two windows and one more: 104 three times passes 300.
     const updates = symbolUpdates([100, 100, 100, 1, 60, 0]);
     const messages = toSymbolsMessages(updates);
     expect(SYMBOLS_MESSAGE_WEIGHT).toBe(300);
@@ -150,6 +150,32 @@ describe("toSymbolsMessages", () => {
       null,
       null,
     ]);
+  });
+
+  it("keeps each message to about 100 KB of JSON, however the rows fall: one-bar updates or full ones", () => {
+    const [computed] = computeUpdates();
+    if (computed?.type !== "symbol") throw new Error("expected the symbol update first");
+    // Three window lengths and 20-character symbols, every number with 17 digits.
+    const windows = [5, 15, 60].map((windowMinutes) => ({ ...computed.windows[0]!, windowMinutes }));
+    const pass = (bars: number) =>
+      symbolUpdates(Array.from({ length: 1_000 }, () => bars)).map((u, i) => {
+        const symbol = `S${String(i).padStart(19, "0")}`;
+        return {
+          ...u,
+          symbol,
+          bars: u.bars.map((b) => ({ ...b, symbol })),
+          day: u.day && { ...u.day, symbol },
+          windows: windows.map((w) => ({ ...w, symbol })),
+        };
+      });
+    for (const bars of [1, 60]) {
+      const messages = toSymbolsMessages(pass(bars));
+      const sizes = messages.map((m) => JSON.stringify(m.value).length);
+      expect(messages.flatMap((m) => m.value.updates)).toHaveLength(1_000);
+      // 300 rows of at most about 450 bytes, and one update of 65 rows past them.
+      expect(Math.max(...sizes), `${bars} bars an update`).toBeLessThan(170_000);
+      expect(Math.min(...sizes.slice(0, -1)), `${bars} bars an update`).toBeGreaterThan(60_000);
+    }
   });
 
   it("refuses a pass whose updates carry a field the contract lacks", () => {

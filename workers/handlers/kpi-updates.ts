@@ -10,7 +10,7 @@ import {
   type KpiUpdateV1,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
-import type { SymbolsKpiUpdateV2 } from "@/lib/events/kpi-update-v2";
+import { symbolsKpiEnvelopeV2Schema, type SymbolsKpiUpdateV2 } from "@/lib/events/kpi-update-v2";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
@@ -20,11 +20,16 @@ import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 const MAX_BARS_PER_UPDATE = 60;
 
 /**
- * Bars a symbols message (v2) fills up to, counting each update as one more: a message then stays
- * near 100 KB of JSON (about 330 bytes a bar), under a produce request's bound (lib/kafka/messages.ts)
- * even with one update of MAX_BARS_PER_UPDATE bars past it.
+ * Rows a symbols message (v2) fills up to, counting each update's bars, day and windows and one more
+ * for the rest of it: each row is 250 to 450 bytes of JSON (about 330 for a bar), so a message stays
+ * near 100 KB, under a produce request's bound (768 KiB, lib/kafka/messages.ts) even with one update of
+ * MAX_BARS_PER_UPDATE bars past it.
  */
 export const SYMBOLS_MESSAGE_WEIGHT = 300;
+
+/** What an update adds to its message, in rows (SYMBOLS_MESSAGE_WEIGHT). */
+const weighUpdate = (update: SymbolKpiUpdateV1) =>
+  1 + update.bars.length + update.windows.length + (update.day ? 1 : 0);
 
 /**
  * The rankings that committed changes touched: windows by `length:start`, trading dates, and the
@@ -133,8 +138,8 @@ export function toKpiMessages(
  * v2 symbols updates (lib/events/kpi-update-v2.ts) under SYMBOLS_UPDATE_KEY, each filled up to
  * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with its KPI_HEADERS: the `publishedAt`, and
  * the producedAt range over the events behind its updates (`producedOf` per symbol). The first update
- * is checked against the contract, as {@link toKpiMessages} does. The values are the messages'
- * objects: JSON.stringify encodes each as its produce request fills.
+ * and the first message's envelope are checked against the contract, as {@link toKpiMessages} does.
+ * The values are the messages' objects: JSON.stringify encodes each as its produce request fills.
  */
 export function toSymbolsMessages(
   updates: readonly SymbolKpiUpdateV1[],
@@ -160,9 +165,11 @@ export function toSymbolsMessages(
   for (const update of updates) {
     part.push(update);
     produced = mergeProducedRanges(produced, producedOf(update.symbol));
-    weight += 1 + update.bars.length;
+    weight += weighUpdate(update);
     if (weight >= SYMBOLS_MESSAGE_WEIGHT) close();
   }
   if (part.length > 0) close();
+  // The envelope too (its updates are not parsed again: the first was, above).
+  symbolsKpiEnvelopeV2Schema.parse(messages[0]!.value);
   return messages;
 }

@@ -379,8 +379,8 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         const nextOffset = last.offset + 1;
         // The rows and next offset go as one statement, a table each: one round trip where five took one
         // each, which at low rates cost more than the rows themselves. The landed events go first, by a
-        // check and a COPY (landRawTicks: half PostgreSQL's work of an insert), or, where some of them
-        // landed before, as one more table of that statement. A batch with dead letters saves its offset
+        // check and a COPY when the batch is large (landRawTicks: half PostgreSQL's work of an insert),
+        // or as one more table of that statement: a small batch, or one some of whose events landed before. A batch with dead letters saves its offset
         // after recording them instead, as it always did (a failure there must roll the letters back too:
         // tests/integration/dead-letter-outbox.test.ts).
         const saveOffset = buildStreamOffsetSave(tx, key, nextOffset);
