@@ -5,13 +5,14 @@ import { SYMBOL_PATTERN, symbolSchema } from "@/lib/events/symbol";
 import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 // Every object of this contract is strict (unknown keys are an error, not stripped). The producer
-// parses updates before sending (toSymbolsMessages: the first symbol update of each pass, which goes out
-// inside a v2 symbols message, lib/events/kpi-update-v2.ts; toKpiMessages: every movers update), so a field the stream worker computes but this contract lacks fails there and in the tests
-// instead of vanishing from every live update; tieSchema
-// makes the same mismatch fail typecheck first. The price for consumers of market.kpis: an update that
-// carries a field their schema does not know is rejected (the web instance counts it as invalid and
-// browsers keep their REST data), so a new field is a breaking change and gets a new version of the
-// event (STYLE.md, "treat events as versioned data"), never an edit of v1 in place.
+// parses updates before sending (toSymbolsMessages: the first symbol update of each pass, which
+// goes out inside a v2 symbols message, lib/events/kpi-update-v2.ts; toKpiMessages: every movers
+// update), so a field the stream worker computes but this contract lacks fails there and in the
+// tests instead of vanishing from every live update; tieSchema makes the same mismatch fail
+// typecheck first. The price for consumers of market.kpis: an update that carries a field their
+// schema does not know is rejected (the web instance counts it as invalid and browsers keep their
+// REST data), so a new field is a breaking change and gets a new version of the event (STYLE.md,
+// "treat events as versioned data"), never an edit of v1 in place.
 
 const num = z.number().finite();
 const nullableNum = num.nullable();
@@ -135,9 +136,10 @@ export type KpiUpdateRoute =
   | { type: "symbols" };
 
 /**
- * The inverse of {@link getKpiUpdateKey} (and {@link SYMBOLS_UPDATE_KEY} for v2): the update type and
- * symbol or window a key names, or null for a key no producer writes. A consumer routes by it before decoding, so a value whose key is not
- * {@link getKpiUpdateKey} of it breaks the contract and is refused when decoded (lib/realtime/server.ts).
+ * The inverse of {@link getKpiUpdateKey} (and {@link SYMBOLS_UPDATE_KEY} for v2): the update type
+ * and symbol or window a key names, or null for a key no producer writes. A consumer routes by it
+ * before decoding, so a value whose key is not {@link getKpiUpdateKey} of it breaks the contract
+ * and is refused when decoded (lib/realtime/server.ts).
  */
 export function parseKpiUpdateKey(key: string): KpiUpdateRoute | null {
   if (key === SYMBOLS_UPDATE_KEY) return { type: "symbols" };

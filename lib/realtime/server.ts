@@ -15,6 +15,7 @@ import {
 import { symbolsKpiEnvelopeV2Schema } from "@/lib/events/kpi-update-v2";
 import { readPublishedAtHeader } from "@/lib/events/produced-at-headers";
 import { formatIssues } from "@/lib/events/format-issues";
+import { parseJsonWith } from "@/lib/events/parse-json";
 import { symbolSchema } from "@/lib/events/symbol";
 import type { AlertsDelta } from "@/lib/events/api-alerts";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
@@ -194,13 +195,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
    * message is one relay for the metrics, watched when any of its updates reached a room.
    */
   function relaySymbols(value: Buffer | null, headers: Record<string, string>, receivedAt: number): void {
-    let message;
-    try {
-      message = symbolsKpiEnvelopeV2Schema.safeParse(JSON.parse(value?.toString("utf8") ?? ""));
-    } catch {
-      message = null;
-    }
-    if (!message?.success) {
+    const message = parseJsonWith(symbolsKpiEnvelopeV2Schema, value?.toString("utf8") ?? "");
+    if (!message.ok) {
       stats.invalid++;
       return;
     }
@@ -264,14 +260,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
             });
             continue;
           }
-          let update;
-          try {
-            update = kpiUpdateV1Schema.safeParse(JSON.parse(message.value?.toString("utf8") ?? ""));
-          } catch {
-            update = null;
-          }
+          const update = parseJsonWith(kpiUpdateV1Schema, message.value?.toString("utf8") ?? "");
           // A keyed update must carry its own key: it was routed (or passed over) by it.
-          if (!update?.success || (key !== null && getKpiUpdateKey(update.data) !== key)) {
+          if (!update.ok || (key !== null && getKpiUpdateKey(update.data) !== key)) {
             stats.invalid++;
             continue;
           }
