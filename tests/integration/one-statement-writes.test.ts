@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import type { DbOrTx } from "@/lib/db/client";
+import { getTransactionClient, type DbOrTx } from "@/lib/db/client";
 import { buildDailyStatsUpsert } from "@/lib/db/queries/daily-stats";
 import { buildFactPricesUpsert } from "@/lib/db/queries/fact-prices";
 import { buildKpiSnapshotsUpsert } from "@/lib/db/queries/kpi-snapshots";
@@ -94,19 +94,12 @@ function landed(symbol: string, offset: number, close: number): LandedTick {
   };
 }
 
-/** A transaction that counts the statements sent through it (each one a round trip). */
+/** Counts the statements sent on a transaction's connection (each one a round trip), by drizzle or not. */
 function counting(tx: DbOrTx): { tx: DbOrTx; sent: () => number } {
-  let sent = 0;
-  const proxy = new Proxy(tx, {
-    get(target, property, receiver) {
-      if (property !== "execute") return Reflect.get(target, property, receiver) as unknown;
-      return (...args: Parameters<DbOrTx["execute"]>) => {
-        sent++;
-        return target.execute(...args);
-      };
-    },
-  });
-  return { tx: proxy, sent: () => sent };
+  // A pooled connection may be spied on already (spyOn returns the same spy): count from here.
+  const query = vi.spyOn(getTransactionClient(tx), "query");
+  const before = query.mock.calls.length;
+  return { tx, sent: () => query.mock.calls.length - before };
 }
 
 /** The stream worker writes a batch's rows and its next offset with executeAsOneStatement. */
@@ -195,9 +188,46 @@ describe("executeAsOneStatement", () => {
     expect(await storedOffset()).toBe(3);
   });
 
+  it("sends a batch's statement as a prepared statement of its connection, one per set of tables written", async () => {
+    const writes = (close: number, offset: number, tx: DbOrTx) => [
+      buildFactPricesUpsert([bar("PREP", 0, close)]),
+      buildKpiSnapshotsUpsert([windowOf("PREP", close)]),
+      buildStreamOffsetSave(tx, KEY, offset),
+    ];
+    const prepared = async (tx: DbOrTx) =>
+      (
+        await tx.execute(
+          sql`select name, statement from pg_prepared_statements where name like 'tickstream_write_%' order by name`,
+        )
+      ).rows as { name: string; statement: string }[];
+    // One transaction, so one connection: both runs and the read see the same session's statements.
+    await database.db.transaction(async (tx) => {
+      const before = await prepared(tx);
+      await executeAsOneStatement(tx, writes(11, 4, tx));
+      await executeAsOneStatement(tx, writes(13, 5, tx));
+      const after = await prepared(tx);
+      const added = after.filter((p) => !before.some((b) => b.name === p.name));
+      expect(added).toHaveLength(1);
+      expect(added[0]!.statement).toMatch(/^with "w1" as \(insert into "fact_prices"/);
+      // Another set of tables is another statement.
+      await executeAsOneStatement(tx, [
+        buildDailyStatsUpsert([day("PREP", 13)]),
+        buildStreamOffsetSave(tx, KEY, 6),
+      ]);
+      expect((await prepared(tx)).length).toBe(after.length + 1);
+    });
+    // The second run's values, not the first's: the prepared statement binds each run's own.
+    const stored = await readOne(sql`select close from fact_prices where symbol = 'PREP'`);
+    expect(Number(stored.close)).toBe(13);
+    const window = await readOne(sql`select gain_pct from kpi_snapshots where symbol = 'PREP'`);
+    expect(Number(window.gain_pct)).toBe(13);
+    expect(await storedOffset()).toBe(6);
+  });
+
   it("leaves the batch's transaction with nothing written when one of its writes fails", async () => {
     // A bar without a close breaks a NOT NULL of fact_prices, in PostgreSQL.
     const broken = { ...bar("TWO", 0), close: null as unknown as number };
+    const offset = await storedOffset();
     await expect(
       database.db.transaction(async (tx) => {
         await executeAsOneStatement(tx, [
@@ -209,7 +239,7 @@ describe("executeAsOneStatement", () => {
     ).rejects.toThrow();
     expect(await count("fact_prices", "TWO")).toBe(0);
     expect(await count("daily_stats", "TWO")).toBe(0);
-    expect(await storedOffset()).toBe(3);
+    expect(await storedOffset()).toBe(offset);
   });
 
   it("runs a single write as it is and nothing for none", async () => {
