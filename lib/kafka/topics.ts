@@ -1,5 +1,5 @@
 import type { Admin } from "@/lib/kafka/client";
-import { retry } from "@/lib/retry";
+import { pollUntil, retry } from "@/lib/retry";
 
 export type TopicSpec = {
   topic: string;
@@ -18,6 +18,32 @@ function readTopicMetadata(admin: Admin, topics: string[]) {
 }
 
 /**
+ * Topic metadata once every partition of `topics` has a leader. A broker that has only just started, or
+ * a topic only just made, answers "does not host this topic-partition" or names no leader for a while;
+ * kafkajs's own wait for leaders (`createTopics`' `waitForLeaders`) gives up on the first of those, which
+ * failed the stream benchmark's first run against a broker it had just started.
+ */
+function readSettledMetadata(admin: Admin, topics: string[]) {
+  return pollUntil(
+    async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const settled = topics.every((topic) => {
+        const partitions = metadata.topics.find((t) => t.name === topic)?.partitions ?? [];
+        return partitions.length > 0 && partitions.every((p) => p.leader >= 0);
+      });
+      return settled ? metadata : null;
+    },
+    {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: `a leader for every partition of ${topics.join(", ")}`,
+      // kafkajs marks the errors of a broker or topic not ready yet (unknown topic-partition, leader not available) as retriable.
+      isRetriable: (error) => (error as { retriable?: unknown } | null)?.retriable === true,
+    },
+  );
+}
+
+/**
  * Creates the topics that are missing and adds partitions where a topic has fewer than asked for
  * (Kafka cannot remove partitions). Returns each topic with its partition count afterwards.
  */
@@ -26,7 +52,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
   const missing = specs.filter((s) => !existing.has(s.topic));
   if (missing.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.numPartitions,
@@ -35,7 +61,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       })),
     });
   }
-  const metadata = await readTopicMetadata(
+  const metadata = await readSettledMetadata(
     admin,
     specs.map((s) => s.topic),
   );
