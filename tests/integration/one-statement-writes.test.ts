@@ -248,4 +248,40 @@ describe("executeAsOneStatement", () => {
     await executeAsOneStatement(database.db, [buildFactPricesUpsert([bar("SOLO", 0)])]);
     expect(await count("fact_prices", "SOLO")).toBe(1);
   });
+
+  // Last in this file: it turns naming off for the rest of the process.
+  it("fails once when its connection lost the prepared statement, then sends its statements unnamed", async () => {
+    const writes = (close: number, offset: number, tx: DbOrTx) => [
+      buildFactPricesUpsert([bar("LOST", 0, close)]),
+      buildStreamOffsetSave(tx, KEY, offset),
+    ];
+    const named = async (tx: DbOrTx) =>
+      Number(
+        (
+          (
+            await tx.execute(
+              sql`select count(*) as n from pg_prepared_statements where name like 'tickstream_write_%'`,
+            )
+          ).rows[0] as { n: string }
+        ).n,
+      );
+    const offset = await storedOffset();
+    // As behind a pooler in transaction mode: the server connection no longer has what pg prepared on it.
+    await expect(
+      database.db.transaction(async (tx) => {
+        await executeAsOneStatement(tx, writes(20, offset + 1, tx));
+        await tx.execute(sql`deallocate all`);
+        await executeAsOneStatement(tx, writes(21, offset + 2, tx));
+      }),
+    ).rejects.toMatchObject({ code: "26000" });
+    expect(await storedOffset()).toBe(offset);
+    await database.db.transaction(async (tx) => {
+      const before = await named(tx);
+      await executeAsOneStatement(tx, writes(22, offset + 3, tx));
+      expect(await named(tx)).toBe(before);
+    });
+    const stored = await readOne(sql`select close from fact_prices where symbol = 'LOST'`);
+    expect(Number(stored.close)).toBe(22);
+    expect(await storedOffset()).toBe(offset + 3);
+  });
 });

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import { sql, type SQL } from "drizzle-orm";
 import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 
@@ -8,14 +10,28 @@ const dialect = new PgDialect();
 /** Statement texts sent as named prepared statements, by text; past the cap a new text goes unnamed. */
 const statementNames = new Map<string, string>();
 const MAX_STATEMENT_NAMES = 64;
+/** Off for good once a connection's prepared statement was not where pg believed it to be (below). */
+let naming = true;
 
+/** A name per text, the same in every process (a hash of the text), so that one name never means two texts. */
 function nameOf(text: string): string | undefined {
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
-    name = `tickstream_write_${statementNames.size + 1}`;
+    name = `tickstream_write_${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
     statementNames.set(text, name);
   }
   return name;
+}
+
+/**
+ * PostgreSQL's answer when a named statement is missing (26000) or already there (42P05) although pg
+ * believed otherwise: the connection goes through a pooler in transaction mode, which hands each
+ * transaction another server connection, or a Bind failed in pg after its Parse (pg then closes the
+ * statement on the server but still records it as parsed).
+ */
+function isPreparedStatementMismatch(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "26000" || code === "42P05";
 }
 
 /**
@@ -27,7 +43,9 @@ function nameOf(text: string): string | undefined {
  *
  * In a transaction the statement goes as a named prepared statement of its connection: a batch's text
  * depends only on which tables it writes (one parameter per column), so PostgreSQL parses it once per
- * connection and, after a few runs, reuses a generic plan instead of planning every batch anew.
+ * connection and, after a few runs, reuses a generic plan instead of planning every batch anew. Should
+ * a connection's statement not be where pg believes it is, that statement fails (the caller's retry
+ * runs it again) and the process sends every later one unnamed.
  */
 export async function executeAsOneStatement(db: DbOrTx, writes: readonly (SQL | null)[]): Promise<void> {
   const present = writes.filter((w): w is SQL => w !== null);
@@ -40,5 +58,11 @@ export async function executeAsOneStatement(db: DbOrTx, writes: readonly (SQL | 
     return;
   }
   const { sql: text, params } = dialect.sqlToQuery(statement);
-  await getTransactionClient(db).query({ name: nameOf(text), text, values: params });
+  const name = naming ? nameOf(text) : undefined;
+  try {
+    await getTransactionClient(db).query({ name, text, values: params });
+  } catch (error) {
+    if (name !== undefined && isPreparedStatementMismatch(error)) naming = false;
+    throw error;
+  }
 }
