@@ -37,7 +37,8 @@ function readSettledMetadata(admin: Admin, topics: string[]) {
       timeoutMs: 30_000,
       intervalMs: 250,
       what: `a leader for every partition of ${topics.join(", ")}`,
-      // kafkajs marks the errors of a broker or topic not ready yet (unknown topic-partition, leader not available) as retriable.
+      // kafkajs marks the errors of a broker or topic not ready yet as retriable (unknown
+      // topic-partition, leader not available).
       isRetriable: (error) => (error as { retriable?: unknown } | null)?.retriable === true,
     },
   );

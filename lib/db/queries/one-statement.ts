@@ -13,7 +13,7 @@ const MAX_STATEMENT_NAMES = 64;
 /** Off for good once a connection's prepared statement was not where pg believed it to be (below). */
 let naming = true;
 
-/** A name per text, the same in every process (a hash of the text), so that one name never means two texts. */
+/** A name per text, the same in every process (a hash of the text): one name never means two texts. */
 function nameOf(text: string): string | undefined {
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
