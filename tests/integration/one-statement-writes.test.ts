@@ -95,19 +95,11 @@ function landed(symbol: string, offset: number, close: number): LandedTick {
 }
 
 /** Counts the statements sent on a transaction's connection (each one a round trip), by drizzle or not. */
-function countStatements(tx: DbOrTx): () => number {
+function counting(tx: DbOrTx): { tx: DbOrTx; sent: () => number } {
   // A pooled connection may be spied on already (spyOn returns the same spy): count from here.
   const query = vi.spyOn(getTransactionClient(tx), "query");
   const before = query.mock.calls.length;
-  return () => query.mock.calls.length - before;
-}
-
-/** The stream worker's prepared statements on a transaction's connection (pg_prepared_statements). */
-async function preparedStatements(tx: DbOrTx): Promise<{ name: string; statement: string }[]> {
-  const result = await tx.execute(
-    sql`select name, statement from pg_prepared_statements where name like 'tickstream_write_%' order by name`,
-  );
-  return result.rows as { name: string; statement: string }[];
+  return { tx, sent: () => query.mock.calls.length - before };
 }
 
 /** The stream worker writes a batch's rows and its next offset with executeAsOneStatement. */
@@ -137,8 +129,8 @@ describe("executeAsOneStatement", () => {
   });
 
   it("writes every table in one statement (one round trip), upserts included, and skips the empty ones", async () => {
-    await database.db.transaction(async (tx) => {
-      const sent = countStatements(tx);
+    await database.db.transaction(async (outer) => {
+      const { tx, sent } = counting(outer);
       await executeAsOneStatement(tx, [
         buildFactPricesUpsert([bar("ONE", 0), bar("ONE", 1)]),
         buildDailyStatsUpsert([]),
@@ -171,8 +163,8 @@ describe("executeAsOneStatement", () => {
 
     // Again, revising a bar, the day and the window, with a replayed landed event: the upserts update,
     // the landing keeps the event it had (on conflict do nothing).
-    await database.db.transaction(async (tx) => {
-      const sent = countStatements(tx);
+    await database.db.transaction(async (outer) => {
+      const { tx, sent } = counting(outer);
       await executeAsOneStatement(tx, [
         buildFactPricesUpsert([bar("ONE", 1, 12.25)]),
         buildDailyStatsUpsert([day("ONE", 12.25)]),
@@ -202,12 +194,18 @@ describe("executeAsOneStatement", () => {
       buildKpiSnapshotsUpsert([windowOf("PREP", close)]),
       buildStreamOffsetSave(tx, KEY, offset),
     ];
+    const prepared = async (tx: DbOrTx) =>
+      (
+        await tx.execute(
+          sql`select name, statement from pg_prepared_statements where name like 'tickstream_write_%' order by name`,
+        )
+      ).rows as { name: string; statement: string }[];
     // One transaction, so one connection: both runs and the read see the same session's statements.
     await database.db.transaction(async (tx) => {
-      const before = await preparedStatements(tx);
+      const before = await prepared(tx);
       await executeAsOneStatement(tx, writes(11, 4, tx));
       await executeAsOneStatement(tx, writes(13, 5, tx));
-      const after = await preparedStatements(tx);
+      const after = await prepared(tx);
       const added = after.filter((p) => !before.some((b) => b.name === p.name));
       expect(added).toHaveLength(1);
       expect(added[0]!.statement).toMatch(/^with "w1" as \(insert into "fact_prices"/);
@@ -216,7 +214,7 @@ describe("executeAsOneStatement", () => {
         buildDailyStatsUpsert([day("PREP", 13)]),
         buildStreamOffsetSave(tx, KEY, 6),
       ]);
-      expect((await preparedStatements(tx)).length).toBe(after.length + 1);
+      expect((await prepared(tx)).length).toBe(after.length + 1);
     });
     // The second run's values, not the first's: the prepared statement binds each run's own.
     const stored = await readOne(sql`select close from fact_prices where symbol = 'PREP'`);
@@ -257,6 +255,16 @@ describe("executeAsOneStatement", () => {
       buildFactPricesUpsert([bar("LOST", 0, close)]),
       buildStreamOffsetSave(tx, KEY, offset),
     ];
+    const named = async (tx: DbOrTx) =>
+      Number(
+        (
+          (
+            await tx.execute(
+              sql`select count(*) as n from pg_prepared_statements where name like 'tickstream_write_%'`,
+            )
+          ).rows[0] as { n: string }
+        ).n,
+      );
     const offset = await storedOffset();
     // As behind a pooler in transaction mode: the server connection no longer has what pg prepared on it.
     await expect(
@@ -268,9 +276,9 @@ describe("executeAsOneStatement", () => {
     ).rejects.toMatchObject({ code: "26000" });
     expect(await storedOffset()).toBe(offset);
     await database.db.transaction(async (tx) => {
-      const before = (await preparedStatements(tx)).length;
+      const before = await named(tx);
       await executeAsOneStatement(tx, writes(22, offset + 3, tx));
-      expect((await preparedStatements(tx)).length).toBe(before);
+      expect(await named(tx)).toBe(before);
     });
     const stored = await readOne(sql`select close from fact_prices where symbol = 'LOST'`);
     expect(Number(stored.close)).toBe(22);
