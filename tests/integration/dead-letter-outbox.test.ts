@@ -4,6 +4,7 @@ import { DLQ_HEADERS } from "@/lib/events/topics";
 import { createAdmin, createProducer, type KafkaClient, type Producer } from "@/lib/kafka/client";
 import { ensureTopics } from "@/lib/kafka/topics";
 import { sendTextBatch, type InMessage } from "@/lib/kafka/messages";
+import { closeDb, createDb } from "@/lib/db/client";
 import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters";
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
@@ -334,6 +335,44 @@ describe("dead-letter outbox", () => {
         ["3", false],
       ]);
       await database.db.$client.query("delete from dead_letters where source_topic = $1", [topics.ticks]);
+    });
+
+    it("holds no transaction while it waits for the broker's acknowledgement", async () => {
+      const topics = await createTestTopics(1);
+      await recordLetters(topics.ticks, [0, 1, 2]);
+      const relayDb = createDb(database.url, { max: 2, applicationName: "dead-letter-relay-test" });
+      // What the relay's connections hold while a send waits (one would keep the whole cluster from
+      // pruning row versions), seen from the send itself.
+      let duringSend: { state: string; xid: string | null; xmin: string | null; locked: boolean }[] = [];
+      const watched: Producer = Object.create(producer) as Producer;
+      watched.send = async (record) => {
+        const { rows } = await database.adminDb.$client.query<(typeof duringSend)[number]>(
+          `select state, backend_xid as xid, backend_xmin as xmin,
+                  exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory' and l.granted) as locked
+             from pg_stat_activity a where datname = current_database() and application_name = 'dead-letter-relay-test'`,
+        );
+        duringSend = rows;
+        return producer.send(record);
+      };
+      try {
+        const relay = createDeadLetterRelay({
+          db: relayDb,
+          producer: watched,
+          topic: topics.ticksDlq,
+          logger: testLogger,
+          clock: Date.now,
+        });
+        expect(await relay.drain()).toBe(3);
+        expect(duringSend).toEqual([{ state: "idle", xid: null, xmin: null, locked: true }]);
+        expect((await listOutbox(database, topics.ticks)).map((r) => r.published)).toEqual([
+          true,
+          true,
+          true,
+        ]);
+      } finally {
+        await closeDb(relayDb);
+        await database.db.$client.query("delete from dead_letters where source_topic = $1", [topics.ticks]);
+      }
     });
 
     it("publishes each letter once and in recording order when two relays drain at the same time", async () => {

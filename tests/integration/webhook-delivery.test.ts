@@ -277,17 +277,31 @@ describe("webhook delivery of alerts through the outbox", () => {
     });
   });
 
-  it("a relay killed between sending and marking sends again with the same webhook-id; the receiver dedupes", async () => {
+  it("holds no transaction while receivers answer; a relay killed between sending and marking sends again with the same webhook-id; the receiver dedupes", async () => {
     // Only /killed's deliveries this time: the others' endpoints are disabled for the moment.
     for (const path of ["/flaky", "/rule-b", "/msft", "/down"])
       await updateWebhookEndpoint(database.db, endpointIds[path]!, { isEnabled: false });
+    // While the receiver answers the pass's first POST, the relay's connections hold no transaction (one
+    // would keep the whole cluster from pruning row versions); the one holding the relay lock is cut.
+    let duringPost: { state: string; xid: string | null; xmin: string | null; locked: boolean }[] = [];
     killRelayConnection = async () => {
+      const { rows } = await database.adminDb.$client.query<(typeof duringPost)[number]>(
+        `select state, backend_xid as xid, backend_xmin as xmin,
+                exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory' and l.granted) as locked
+           from pg_stat_activity a where datname = current_database() and application_name = 'webhook-relay-test'`,
+      );
+      if (duringPost.length === 0) duringPost = rows;
       await database.adminDb.$client.query(
-        `select pg_terminate_backend(pid) from pg_stat_activity
-         where datname = current_database() and application_name = 'webhook-relay-test' and state like 'idle in transaction%'`,
+        `select pg_terminate_backend(pid) from pg_locks
+          where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())
+            and pid in (select pid from pg_stat_activity where application_name = 'webhook-relay-test')`,
       );
     };
     await relay.drain();
+    expect(duringPost.filter((c) => c.locked)).toEqual([
+      { state: "idle", xid: null, xmin: null, locked: true },
+    ]);
+    expect(duringPost.filter((c) => c.state !== "idle" || c.xid !== null || c.xmin !== null)).toEqual([]);
     const firstTries = receiver.received.filter((r) => r.path === "/killed");
     expect(firstTries.length).toBeGreaterThan(0);
     // The pass died before recording anything: every delivery is still pending with no attempt.

@@ -1,10 +1,10 @@
 import type { Db } from "@/lib/db/client";
 import {
   getUnpublishedDeadLetterStats,
-  lockUnpublishedDeadLetters,
+  listUnpublishedDeadLetters,
   markDeadLettersPublished,
   recordDeadLetterAttempt,
-  tryLockDeadLetterRelay,
+  withDeadLetterRelayLock,
 } from "@/lib/db/queries/dead-letters";
 import type { DeadLetterRow } from "@/lib/db/schema";
 import { DLQ_HEADERS } from "@/lib/events/topics";
@@ -20,7 +20,7 @@ import type { StreamMetrics } from "@/lib/metrics/stream-metrics";
  */
 export const DEAD_LETTER_RETENTION_MS = 7 * 24 * 3_600_000;
 
-/** Letters per relay transaction: bounds how long it holds its rows and how big one send is. */
+/** Letters per relay pass: bounds how big one send is. */
 const DEFAULT_BATCH_SIZE = 200;
 
 export type DeadLetterRelayOptions = {
@@ -58,7 +58,7 @@ export function toDeadLetterMessage(row: DeadLetterRow): OutMessage<Buffer> {
   };
 }
 
-/** A send that failed: the transaction rolls back, and its letters get the attempt recorded. */
+/** A send that failed: its letters stay unpublished, with the attempt recorded. */
 class PublishFailed extends Error {
   constructor(
     readonly seqs: number[],
@@ -70,9 +70,9 @@ class PublishFailed extends Error {
 
 /**
  * Publishes the dead-letter outbox (`dead_letters`) to the DLQ topic. One pass takes the relay lock
- * (one relay per database at a time), the oldest unpublished letters in recording order, sends them
- * and waits for the broker's acknowledgement, marks them published, and commits; it repeats while full
- * batches come back. A pass that fails leaves its letters unpublished for the next one (the worker
+ * (one relay per database at a time), reads the oldest unpublished letters in recording order, sends
+ * them and waits for the broker's acknowledgement, then marks them published; it repeats while full
+ * batches come back. No transaction stays open across the send (see withSessionLock). A pass that fails leaves its letters unpublished for the next one (the worker
  * kicks the relay after each batch that recorded letters and on a timer), so a Kafka outage holds up
  * only the letters, never the batches.
  *
@@ -87,11 +87,13 @@ export function createDeadLetterRelay(options: DeadLetterRelayOptions) {
   let isKickPending = false;
   let isStopping = false;
 
-  /** One relay transaction; `published` is null when another relay holds the lock. */
+  /**
+   * One relay pass; null when another relay holds the lock. Its statements commit one by one, so no
+   * transaction is open while it waits for the broker's acknowledgement.
+   */
   async function publishOnce(): Promise<number | null> {
-    return db.transaction(async (tx) => {
-      if (!(await tryLockDeadLetterRelay(tx))) return null;
-      const rows = await lockUnpublishedDeadLetters(tx, batchSize);
+    return withDeadLetterRelayLock(db, async (connection) => {
+      const rows = await listUnpublishedDeadLetters(connection, batchSize);
       if (rows.length === 0) return 0;
       try {
         await sendTextBatch(producer, topic, rows.map(toDeadLetterMessage));
@@ -102,7 +104,7 @@ export function createDeadLetterRelay(options: DeadLetterRelayOptions) {
         );
       }
       await markDeadLettersPublished(
-        tx,
+        connection,
         rows.map((r) => r.seq),
       );
       return rows.length;

@@ -8,9 +8,9 @@ import {
 import { signWebhook, WEBHOOK_HEADERS } from "@/lib/alerts/webhook-signature";
 import type { Db } from "@/lib/db/client";
 import {
-  lockDueWebhookDeliveries,
+  listDueWebhookDeliveries,
   recordWebhookAttempts,
-  tryLockWebhookRelay,
+  withWebhookRelayLock,
   type DueWebhookDelivery,
   type WebhookAttemptRecord,
 } from "@/lib/db/queries/webhook-deliveries";
@@ -19,7 +19,7 @@ import { formatIssues } from "@/lib/events/format-issues";
 import { webhookPayloadSchema } from "@/lib/events/webhook";
 import { describeError, type Logger } from "@/lib/log";
 
-/** Deliveries per relay transaction: bounds how many rows one pass holds and how long it takes. */
+/** Deliveries per relay pass: bounds how long one pass takes. */
 const DEFAULT_BATCH_SIZE = 50;
 /** Delivered and failed deliveries are deleted this long after they were queued; pending ones never are. */
 export const WEBHOOK_DELIVERY_RETENTION_MS = 30 * 24 * 3_600_000;
@@ -87,11 +87,12 @@ async function mapConcurrently<T, R>(
  * alert event's insert or change). One pass takes the relay lock (one relay per database at a time),
  * the oldest due pending deliveries, POSTs them (signed, with a per-attempt timeout), records each
  * outcome (delivered; pending with the next attempt's time after a jittered exponential backoff; failed
- * after the last attempt) and commits. It runs beside the KPI path, on its own timer and connection:
+ * after the last attempt) in one statement; no transaction stays open across the POSTs (see
+ * withSessionLock). It runs beside the KPI path, on its own timer and connection:
  * a slow or dead receiver delays only its deliveries, never a batch.
  *
  * At-least-once: if the process dies (or its database connection does) after a POST and before the
- * commit, the row is still pending as it was, and the next pass sends it again with the same
+ * record, the row is still pending as it was, and the next pass sends it again with the same
  * webhook-id, by which the receiver recognises the repeat.
  */
 export function createWebhookRelay(options: WebhookRelayOptions) {
@@ -134,14 +135,16 @@ export function createWebhookRelay(options: WebhookRelayOptions) {
     };
   }
 
-  /** One relay transaction; null when another relay holds the lock. */
+  /**
+   * One relay pass; null when another relay holds the lock. Its statements commit one by one, so no
+   * transaction is open while it waits for receivers.
+   */
   async function deliverOnce(): Promise<{ attempted: number; delivered: number; failed: number } | null> {
-    return db.transaction(async (tx) => {
-      if (!(await tryLockWebhookRelay(tx))) return null;
-      const due = await lockDueWebhookDeliveries(tx, new Date(clock()), batchSize);
+    return withWebhookRelayLock(db, async (connection) => {
+      const due = await listDueWebhookDeliveries(connection, new Date(clock()), batchSize);
       if (due.length === 0) return { attempted: 0, delivered: 0, failed: 0 };
       const records = await mapConcurrently(due, concurrency, attempt);
-      await recordWebhookAttempts(tx, records);
+      await recordWebhookAttempts(connection, records);
       for (const r of records)
         if (r.status === "failed")
           logger.warn({ delivery: r.id, error: r.error }, "webhook delivery failed for good");

@@ -1,8 +1,9 @@
 import { and, asc, count, inArray, isNull, lt, min, sql } from "drizzle-orm";
 
-import type { DbOrTx } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { bulkUpsert } from "@/lib/db/queries/bulk-upsert";
 import { deadLetters, type DeadLetterRow, type NewDeadLetterRow } from "@/lib/db/schema";
+import { withSessionLock } from "@/lib/db/session-lock";
 
 /** A new outbox row: everything but the columns the database fills (`seq`, publishing state). */
 export type RecordedDeadLetter = Omit<NewDeadLetterRow, "seq" | "publishedAt" | "attempts" | "lastError">;
@@ -35,29 +36,30 @@ export async function insertDeadLetters(tx: DbOrTx, letters: readonly RecordedDe
 const RELAY_LOCK_KEY = 7_245_311_003;
 
 /**
- * Takes the relay lock for the rest of the transaction; false when another relay (another stream
- * worker) holds it. One relay at a time keeps the topic in recording order: two relays taking disjoint
- * rows (SKIP LOCKED) could each publish part of a partition's letters and interleave them.
+ * Runs one relay pass under the relay lock, on the connection that holds it (see withSessionLock: no
+ * transaction stays open while the pass waits for the broker); null when another relay (another
+ * stream worker) holds it. One relay at a time keeps the topic in recording order: two relays taking
+ * disjoint rows could each publish part of a partition's letters and interleave them.
  */
-export async function tryLockDeadLetterRelay(tx: DbOrTx): Promise<boolean> {
-  const result = await tx.execute<{ locked: boolean }>(
-    sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`,
-  );
-  return result.rows[0]?.locked === true;
+export function withDeadLetterRelayLock<T>(
+  db: Db,
+  pass: (connection: DbOrTx) => Promise<T>,
+): Promise<T | null> {
+  return withSessionLock(db, RELAY_LOCK_KEY, pass);
 }
 
 /**
- * The oldest `limit` unpublished letters in recording order, locked until the transaction ends (a
- * retention sweep or a second relay that got past the relay lock cannot touch them meanwhile).
+ * The oldest `limit` unpublished letters in recording order. Read without row locks by the one relay
+ * that holds the relay lock: the retention sweep deletes only published letters, and the mark that
+ * follows the send changes only letters still unpublished.
  */
-export async function lockUnpublishedDeadLetters(tx: DbOrTx, limit: number): Promise<DeadLetterRow[]> {
-  return tx
+export async function listUnpublishedDeadLetters(db: DbOrTx, limit: number): Promise<DeadLetterRow[]> {
+  return db
     .select()
     .from(deadLetters)
     .where(isNull(deadLetters.publishedAt))
     .orderBy(asc(deadLetters.seq))
-    .limit(limit)
-    .for("update");
+    .limit(limit);
 }
 
 const bySeq = (seqs: readonly number[]) => inArray(deadLetters.seq, [...seqs]);

@@ -1,7 +1,8 @@
 import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 
-import type { DbOrTx } from "@/lib/db/client";
+import type { Db, DbOrTx } from "@/lib/db/client";
 import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow } from "@/lib/db/schema";
+import { withSessionLock } from "@/lib/db/session-lock";
 import type { WebhookDeliveryStatus } from "@/lib/events/webhook";
 
 export type { WebhookDeliveryRow };
@@ -10,15 +11,13 @@ export type { WebhookDeliveryRow };
 const RELAY_LOCK_KEY = 7_245_311_016;
 
 /**
- * Takes the relay lock for the rest of the transaction; false when another relay (another stream
+ * Runs one relay pass under the relay lock, on the connection that holds it (see withSessionLock: no
+ * transaction stays open while the pass waits for receivers); null when another relay (another stream
  * worker) holds it. One relay at a time means one sender per delivery: two relays could otherwise both
- * POST a row before either marks it.
+ * POST a row before either records it.
  */
-export async function tryLockWebhookRelay(tx: DbOrTx): Promise<boolean> {
-  const result = await tx.execute<{ locked: boolean }>(
-    sql`select pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) as locked`,
-  );
-  return result.rows[0]?.locked === true;
+export function withWebhookRelayLock<T>(db: Db, pass: (connection: DbOrTx) => Promise<T>): Promise<T | null> {
+  return withSessionLock(db, RELAY_LOCK_KEY, pass);
 }
 
 /** A due delivery with what sending it needs from its endpoint. */
@@ -30,11 +29,13 @@ export type DueWebhookDelivery = WebhookDeliveryRow & {
 };
 
 /**
- * The oldest `limit` pending deliveries due at `now`, locked until the transaction ends, with their
- * endpoint's URL and secrets. Deliveries of an endpoint disabled since they were queued stay pending
+ * The oldest `limit` pending deliveries due at `now`, with their endpoint's URL and secrets. Read
+ * without row locks by the one relay that holds the relay lock: what else changes a delivery (its
+ * endpoint's deletion, the retention sweep of finished ones) cannot make recording its attempt wrong,
+ * since that changes only rows still pending. Deliveries of an endpoint disabled since they were queued stay pending
  * (and are sent if it is enabled again); a deleted endpoint's are gone with it.
  */
-export async function lockDueWebhookDeliveries(
+export async function listDueWebhookDeliveries(
   tx: DbOrTx,
   now: Date,
   limit: number,
@@ -57,8 +58,7 @@ export async function lockDueWebhookDeliveries(
       ),
     )
     .orderBy(webhookDeliveries.nextAttemptAt, webhookDeliveries.id)
-    .limit(limit)
-    .for("update", { of: webhookDeliveries });
+    .limit(limit);
   return rows.map(({ delivery, ...endpoint }) => ({ ...delivery, ...endpoint }));
 }
 
