@@ -2,7 +2,7 @@ import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { integer, PgDialect, pgSchema, text, type PgTable } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 
-import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert, toColumnValues } from "@/lib/db/queries/bulk-upsert";
 import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
 import { alertEvents, dailyStats, deadLetters, factPrices, kpiSnapshots, rawTicks } from "@/lib/db/schema";
 
@@ -129,5 +129,31 @@ describe("buildBulkUpsert", () => {
     );
     expect(buildBulkUpsert(rawTicks, [], ["topic"])).toBeNull();
     expect(() => buildBulkUpsert(rawTicks, [{}], ["topic"])).toThrow(/a row for raw_ticks has no columns/);
+  });
+});
+
+describe("toColumnValues", () => {
+  it("reads each key's column in key order, whatever each row's own order; missing and undefined as null", () => {
+    const rows = [
+      { a: 1, b: "x", c: true },
+      { c: false, a: 0, b: "" },
+      { b: "y", a: undefined },
+    ];
+    expect(toColumnValues(rows, ["a", "b", "c"])).toEqual([
+      [1, 0, null],
+      ["x", "", "y"],
+      [true, false, null],
+    ]);
+    // Another set of keys over the same rows is another reader.
+    expect(toColumnValues(rows, ["c", "a"])).toEqual([
+      [true, false, null],
+      [1, 0, null],
+    ]);
+    expect(toColumnValues([], ["a"])).toEqual([[]]);
+  });
+
+  it("reads a key that is no identifier as that very property", () => {
+    const key = 'we"ird\\ key\n${x}';
+    expect(toColumnValues([{ [key]: 7 }, { x: 1 }], [key])).toEqual([[7, null]]);
   });
 });
