@@ -11,6 +11,7 @@ import {
 } from "kafkajs";
 
 import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
+import { installFastCrc32cInKafkajs } from "@/lib/kafka/crc32c";
 import { classifyKafkajsLog } from "@/lib/kafka/kafkajs-log";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import type { Logger } from "@/lib/log";
@@ -57,6 +58,7 @@ function toKafkajsSasl({ mechanism, username, password }: KafkaSasl): SASLOption
 
 export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClient {
   silenceKafkajsTimeoutWarning();
+  installFastCrc32cInKafkajs();
   const log = options.logger.child({ component: "kafkajs" });
   const kafka = new Kafka({
     clientId: options.clientId,
