@@ -32,8 +32,8 @@ export type DueWebhookDelivery = WebhookDeliveryRow & {
  * The oldest `limit` pending deliveries due at `now`, with their endpoint's URL and secrets. Read
  * without row locks by the one relay that holds the relay lock: what else changes a delivery (its
  * endpoint's deletion, the retention sweep of finished ones) cannot make recording its attempt wrong,
- * since that changes only rows still pending. Deliveries of an endpoint disabled since they were queued stay pending
- * (and are sent if it is enabled again); a deleted endpoint's are gone with it.
+ * since that changes only rows still pending. Deliveries of an endpoint disabled since they were
+ * queued stay pending (and are sent if it is enabled again); a deleted endpoint's are gone with it.
  */
 export async function listDueWebhookDeliveries(
   tx: DbOrTx,
