@@ -12,6 +12,7 @@ import {
 
 import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
 import { installFastCrc32cInKafkajs } from "@/lib/kafka/crc32c";
+import { installRopeEncoderInKafkajs } from "@/lib/kafka/encoder";
 import { classifyKafkajsLog } from "@/lib/kafka/kafkajs-log";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import type { Logger } from "@/lib/log";
@@ -59,6 +60,7 @@ function toKafkajsSasl({ mechanism, username, password }: KafkaSasl): SASLOption
 export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClient {
   silenceKafkajsTimeoutWarning();
   installFastCrc32cInKafkajs();
+  installRopeEncoderInKafkajs();
   const log = options.logger.child({ component: "kafkajs" });
   const kafka = new Kafka({
     clientId: options.clientId,
