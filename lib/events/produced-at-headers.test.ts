@@ -4,6 +4,7 @@ import { KPI_HEADERS } from "@/lib/events/topics";
 import {
   readProducedAtHeaders,
   readPublishedAtHeader,
+  readUpdateCountHeader,
   summarizeProducedAt,
   toKpiHeaders,
   toProducedAtHeaders,
@@ -45,6 +46,15 @@ describe("producedAt ranges of KPI updates", () => {
     const asReceived = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)]));
     expect(readPublishedAtHeader(asReceived)).toBe(1_700_000_000_700);
     expect(toKpiHeaders(5, null)).toEqual({ [KPI_HEADERS.publishedAt]: "5" });
+  });
+
+  it("carries a v2 message's number of updates, and reads a missing or malformed one as unknown", () => {
+    const headers = toKpiHeaders(5, null, 42);
+    expect(headers).toEqual({ [KPI_HEADERS.publishedAt]: "5", [KPI_HEADERS.updates]: "42" });
+    expect(readUpdateCountHeader(headers)).toBe(42);
+    for (const value of ["", "x", "1.5", "-3", "0"])
+      expect(readUpdateCountHeader({ [KPI_HEADERS.updates]: value }), value).toBeNull();
+    expect(readUpdateCountHeader({})).toBeNull();
   });
 
   it("reads a missing or malformed publishedAt (an older worker) as unknown", () => {

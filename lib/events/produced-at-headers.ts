@@ -43,11 +43,19 @@ export function toProducedAtHeaders(range: ProducedRange): Record<string, string
 }
 
 /**
- * The KPI_HEADERS of one `market.kpis` message: its update's `publishedAt`, and the producedAt range
- * of the events behind it when known.
+ * The KPI_HEADERS of one `market.kpis` message: its update's `publishedAt`, the producedAt range of the
+ * events behind it when known, and for a v2 symbols message the number of its updates.
  */
-export function toKpiHeaders(publishedAt: number, range: ProducedRange | null): Record<string, string> {
-  return { [KPI_HEADERS.publishedAt]: String(publishedAt), ...(range ? toProducedAtHeaders(range) : {}) };
+export function toKpiHeaders(
+  publishedAt: number,
+  range: ProducedRange | null,
+  updates?: number,
+): Record<string, string> {
+  return {
+    [KPI_HEADERS.publishedAt]: String(publishedAt),
+    ...(range ? toProducedAtHeaders(range) : {}),
+    ...(updates === undefined ? {} : { [KPI_HEADERS.updates]: String(updates) }),
+  };
 }
 
 /**
@@ -58,6 +66,13 @@ export function readPublishedAtHeader(headers: Readonly<Record<string, unknown>>
   const text = decodeHeaderValue(headers?.[KPI_HEADERS.publishedAt]);
   const publishedAt = text === undefined ? NaN : Number(text);
   return Number.isSafeInteger(publishedAt) && publishedAt > 0 ? publishedAt : null;
+}
+
+/** The number of updates a v2 symbols message's headers give, or null when absent or malformed (older workers). */
+export function readUpdateCountHeader(headers: Readonly<Record<string, string>>): number | null {
+  const text = headers[KPI_HEADERS.updates];
+  const count = text === undefined ? NaN : Number(text);
+  return Number.isSafeInteger(count) && count > 0 ? count : null;
 }
 
 /** The range carried by decoded message headers, or null when absent or malformed (older workers). */

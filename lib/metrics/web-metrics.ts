@@ -3,20 +3,13 @@ import type { Server } from "socket.io";
 
 import { readProducedAtHeaders } from "@/lib/events/produced-at-headers";
 import { createMetricsRegistry, LATENCY_BUCKETS_SECONDS } from "@/lib/metrics/registry";
+import { getRoomKind, ROOM_KINDS } from "@/lib/realtime/events";
 
 /** The Socket.IO server and relay figures the web series read at each scrape. */
 export type WatchedRealtime = {
   io: Pick<Server, "engine" | "of">;
   stats: () => { consumerRunning: boolean; invalid: number };
 };
-
-const ROOM_KINDS = ["symbol", "movers", "other"] as const;
-
-/** The room kind of a Socket.IO room name ("symbol:AAPL" → symbol): a bounded label. */
-function getRoomKind(room: string): (typeof ROOM_KINDS)[number] {
-  const prefix = room.split(":", 1)[0];
-  return prefix === "symbol" || prefix === "movers" ? prefix : "other";
-}
 
 /**
  * The web process's series: Socket.IO clients, rooms and emits, and the latency from a tick's

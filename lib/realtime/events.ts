@@ -45,3 +45,11 @@ export const symbolRoom = (symbol: string) => `symbol:${symbol}`;
 export const moversRoom = (windowMinutes: number) => `movers:${windowMinutes}`;
 export const OPS_ROOM = "ops";
 export const WATCHLIST_ROOM = "watchlist";
+
+export const ROOM_KINDS = ["symbol", "movers", "other"] as const;
+
+/** The kind of a Socket.IO room name ("symbol:AAPL" → symbol), as symbolRoom and moversRoom name them. */
+export function getRoomKind(room: string): (typeof ROOM_KINDS)[number] {
+  const prefix = room.split(":", 1)[0];
+  return prefix === "symbol" || prefix === "movers" ? prefix : "other";
+}

@@ -13,7 +13,7 @@ import {
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
 import { symbolsKpiEnvelopeV2Schema } from "@/lib/events/kpi-update-v2";
-import { readPublishedAtHeader } from "@/lib/events/produced-at-headers";
+import { readPublishedAtHeader, readUpdateCountHeader } from "@/lib/events/produced-at-headers";
 import { formatIssues } from "@/lib/events/format-issues";
 import { parseJsonWith } from "@/lib/events/parse-json";
 import { symbolSchema } from "@/lib/events/symbol";
@@ -27,6 +27,7 @@ import { describeError, type Logger } from "@/lib/log";
 import { createJsonEventsParser } from "@/lib/realtime/json-events-parser";
 import { retry } from "@/lib/retry";
 import {
+  getRoomKind,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
   moversRoom,
   OPS_ROOM,
@@ -181,6 +182,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   // One process, the default in-memory adapter: its rooms are every room there is.
   const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
+  // Symbol rooms with a client, as the adapter creates and deletes them (on the first join and the last
+  // leave or disconnect): while there are none, a v2 message has no update a room wants.
+  let symbolRoomsWatched = 0;
+  io.sockets.adapter.on("create-room", (room: string) => {
+    if (getRoomKind(room) === "symbol") symbolRoomsWatched++;
+  });
+  io.sockets.adapter.on("delete-room", (room: string) => {
+    if (getRoomKind(room) === "symbol") symbolRoomsWatched--;
+  });
   /** The room of a v1 route, or of a v1 update (which is its own route). */
   const roomOf = (route: V1Route) =>
     route.type === "symbol" ? symbolRoom(route.symbol) : moversRoom(route.windowMinutes);
@@ -192,15 +202,34 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   /**
    * A v2 symbols message (lib/events/kpi-update-v2.ts): each update a page wants, checked on its own
    * (a bad one costs only itself), goes to its room as a v1 `symbol:updated` and to the watchlist. The
-   * message is one relay for the metrics, watched when any of its updates reached a room.
+   * message is one relay for the metrics, watched when any of its updates reached a room. While no page
+   * watches a symbol or the watchlist, it is not decoded (JSON of ≈ 100 KB, most of this process's work
+   * in a backlog drain): it is timed and its updates counted from its headers (KPI_HEADERS), as a v1
+   * update nobody watches is; one without them (an older worker) is decoded.
    */
   function relaySymbols(value: Buffer | null, headers: Record<string, string>, receivedAt: number): void {
+    const toWatchlist = deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM);
+    if (symbolRoomsWatched === 0 && !toWatchlist) {
+      const publishedAt = readPublishedAtHeader(headers);
+      const updates = readUpdateCountHeader(headers);
+      if (publishedAt !== null && updates !== null) {
+        stats.relayed += updates;
+        deps.onEmitted?.({
+          event: "symbol:updated",
+          publishedAt,
+          receivedAt,
+          headers,
+          watched: false,
+          emits: 0,
+        });
+        return;
+      }
+    }
     const message = parseJsonWith(symbolsKpiEnvelopeV2Schema, value?.toString("utf8") ?? "");
     if (!message.ok) {
       stats.invalid++;
       return;
     }
-    const toWatchlist = deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM);
     let emits = 0;
     for (const raw of message.data.updates) {
       const symbol = (raw as { symbol?: unknown } | null)?.symbol;

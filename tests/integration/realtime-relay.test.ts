@@ -251,4 +251,36 @@ describe("the market.kpis relay", () => {
     expect(realtime.stats().invalid).toBe(before2 + 1);
     await watchlist.emitWithAck("watchlist:unsubscribe");
   });
+
+  it("counts and times a v2 message from its headers, undecoded, while no page watches a symbol or the watchlist", async () => {
+    // The AAPL page leaves its room; every other page (MSFT, the watchlist) goes away.
+    const [aaplPage, ...others] = sockets;
+    await aaplPage!.emitWithAck("symbol:unsubscribe", ["AAPL"]);
+    for (const s of others) s.disconnect();
+    await waitFor("the other pages to be gone", () => realtime.stats().connections === 1);
+    const before = realtime.stats();
+    // Not JSON: decoded, either would be counted as invalid. The second lacks the count (an older worker).
+    const [counted] = asSentTogether(symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT"));
+    const [older] = asSentTogether(symbolUpdate("AAPL"));
+    const { [KPI_HEADERS.updates]: count, ...olderHeaders } = older!.headers!;
+    expect(count).toBe("1");
+    await sendTextBatch(producer, topic, [
+      { ...counted!, value: "not json" },
+      { ...older!, headers: olderHeaders, value: "not json" },
+    ]);
+    await waitFor("the relay to read both", () => realtime.stats().invalid > before.invalid);
+    expect(realtime.stats().invalid).toBe(before.invalid + 1);
+    expect(realtime.stats().relayed).toBe(before.relayed + 3);
+    const publishedAt = Number(counted!.headers![KPI_HEADERS.publishedAt]);
+    expect(emitted.filter((e) => "publishedAt" in e && e.publishedAt === publishedAt)).toMatchObject([
+      { event: "symbol:updated", watched: false, emits: 0, headers: { [KPI_HEADERS.updates]: "3" } },
+    ]);
+
+    // Back in its room, the page gets a v2 message's update again: decoded once a symbol is watched.
+    await aaplPage!.emitWithAck("symbol:subscribe", ["AAPL"]);
+    const [shown] = asSentTogether(symbolUpdate("IBM"), symbolUpdate("AAPL"));
+    await sendAndSettle([shown!]);
+    const shownAt = Number(shown!.headers![KPI_HEADERS.publishedAt]);
+    expect(received.filter((u) => u.publishedAt === shownAt).map((u) => u.symbol)).toEqual(["AAPL"]);
+  });
 });

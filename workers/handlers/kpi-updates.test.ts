@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 
 import { SYMBOLS_UPDATE_KEY, type KpiUpdateV1, type SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
-import { readProducedAtHeaders, readPublishedAtHeader } from "@/lib/events/produced-at-headers";
+import {
+  readProducedAtHeaders,
+  readPublishedAtHeader,
+  readUpdateCountHeader,
+} from "@/lib/events/produced-at-headers";
 import { applyRevisions, createSeriesState } from "@/lib/kpi/symbol-series";
 import {
   addTouchedRankings,
@@ -132,7 +136,7 @@ describe("toSymbolsMessages", () => {
     expect(toSymbolsMessages([])).toEqual([]);
   });
 
-  it("heads each message with the publishedAt and the producedAt range over its own symbols' events", () => {
+  it("heads each message with the publishedAt, how many updates it holds and the producedAt range over its own symbols' events", () => {
     const updates = symbolUpdates([200, 200, 5]);
     const ranges = new Map([
       ["S0", { oldest: 40, newest: 50 }],
@@ -145,6 +149,10 @@ describe("toSymbolsMessages", () => {
       { oldest: 60, newest: 70 },
     ]);
     expect(messages.map((m) => readPublishedAtHeader(m.headers))).toEqual([DAY2 + 30 * M, DAY2 + 30 * M]);
+    expect(messages.map((m) => readUpdateCountHeader(m.headers ?? {}))).toEqual(
+      messages.map((m) => m.value.updates.length),
+    );
+    expect(messages.map((m) => m.value.updates.length)).toEqual([2, 1]);
     // No range known: no range headers.
     expect(toSymbolsMessages(updates).map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([
       null,

@@ -136,8 +136,8 @@ export function toKpiMessages(
 /**
  * The `market.kpis` messages of a pass's symbol updates ({@link buildSymbolUpdates}, one `publishedAt`):
  * v2 symbols updates (lib/events/kpi-update-v2.ts) under SYMBOLS_UPDATE_KEY, each filled up to
- * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with its KPI_HEADERS: the `publishedAt`, and
- * the producedAt range over the events behind its updates (`producedOf` per symbol). The first update
+ * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with its KPI_HEADERS: the `publishedAt`, the
+ * producedAt range over the events behind its updates (`producedOf` per symbol), and how many it holds. The first update
  * and the first message's envelope are checked against the contract, as {@link toKpiMessages} does.
  * The values are the messages' objects: JSON.stringify encodes each as its produce request fills.
  */
@@ -156,7 +156,7 @@ export function toSymbolsMessages(
     messages.push({
       key: SYMBOLS_UPDATE_KEY,
       value: { v: 2, type: "symbols", publishedAt: first.publishedAt, updates: part },
-      headers: toKpiHeaders(first.publishedAt, produced),
+      headers: toKpiHeaders(first.publishedAt, produced, part.length),
     });
     part = [];
     produced = null;
