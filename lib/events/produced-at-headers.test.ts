@@ -52,9 +52,11 @@ describe("producedAt ranges of KPI updates", () => {
     const headers = toKpiHeaders(5, null, 42);
     expect(headers).toEqual({ [KPI_HEADERS.publishedAt]: "5", [KPI_HEADERS.updates]: "42" });
     expect(readUpdateCountHeader(headers)).toBe(42);
+    expect(readUpdateCountHeader({ [KPI_HEADERS.updates]: Buffer.from("42") })).toBe(42);
     for (const value of ["", "x", "1.5", "-3", "0"])
       expect(readUpdateCountHeader({ [KPI_HEADERS.updates]: value }), value).toBeNull();
     expect(readUpdateCountHeader({})).toBeNull();
+    expect(readUpdateCountHeader(undefined)).toBeNull();
   });
 
   it("reads a missing or malformed publishedAt (an older worker) as unknown", () => {

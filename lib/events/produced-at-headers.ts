@@ -68,9 +68,12 @@ export function readPublishedAtHeader(headers: Readonly<Record<string, unknown>>
   return Number.isSafeInteger(publishedAt) && publishedAt > 0 ? publishedAt : null;
 }
 
-/** The number of updates a v2 symbols message's headers give, or null when absent or malformed (older workers). */
-export function readUpdateCountHeader(headers: Readonly<Record<string, string>>): number | null {
-  const text = headers[KPI_HEADERS.updates];
+/**
+ * The number of updates a v2 symbols message's headers give, decoded or as Kafka clients give them
+ * (decodeHeaderValue), or null when absent or malformed (older workers).
+ */
+export function readUpdateCountHeader(headers: Readonly<Record<string, unknown>> | undefined): number | null {
+  const text = decodeHeaderValue(headers?.[KPI_HEADERS.updates]);
   const count = text === undefined ? NaN : Number(text);
   return Number.isSafeInteger(count) && count > 0 ? count : null;
 }

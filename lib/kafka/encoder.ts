@@ -1,6 +1,6 @@
 // kafkajs 2.2.4's encoder of every request it sends (`module.exports = class Encoder`), the very class
 // kafkajs requires: kafkajs stays external to every bundle (scripts/build.ts).
-import KafkajsEncoder from "kafkajs/src/protocol/encoder.js";
+import kafkajsEncoderClass from "kafkajs/src/protocol/encoder.js";
 
 /** From this many bytes, a write into an encoder keeps a reference to its bytes instead of copying them. */
 export const REFERENCE_MIN_BYTES = 8 * 1024;
@@ -9,23 +9,26 @@ export const REFERENCE_MIN_BYTES = 8 * 1024;
  * What the methods below use of kafkajs's encoder: `buf` holds the bytes written since the last
  * reference, up to `offset`; `ropeParts` (none until the first reference) the bytes before them, in order.
  */
-type Encoder = {
+export type Encoder = {
   buf: Buffer;
   offset: number;
   ropeParts?: Buffer[];
   ropeLength?: number;
   ensureAvailable(length: number): void;
   writeBufferInternal(buffer: Buffer): void;
+  writeInt32(value: number): Encoder;
+  /** Kept as kafkajs's own for all but large buffers (a property: the patch calls the original). */
+  writeBytes: (this: Encoder, value: unknown) => Encoder;
   writeEncoder(value: Encoder): Encoder;
   writeEncoderArray(values: Encoder[]): Encoder;
   size(): number;
 };
-type EncoderClass = { prototype: Encoder; nextPowerOfTwo(value: number): number };
+export type EncoderClass = { prototype: Encoder; nextPowerOfTwo(value: number): number };
 
 const INSTALLED = Symbol.for("tickstream.kafkajs-encoder");
 
 /** The encoder's bytes written so far, each part once, in order. */
-function partsOf(encoder: Encoder): Buffer[] {
+function listParts(encoder: Encoder): Buffer[] {
   const tail = encoder.buf.subarray(0, encoder.offset);
   return encoder.ropeParts ? [...encoder.ropeParts, tail] : [tail];
 }
@@ -52,17 +55,17 @@ function appendPart(encoder: Encoder, bytes: Buffer): void {
  * about as often, some 12% of the stream worker's time in a backlog drain (a drain-1k --cpu-prof, README
  * "Fifteenth step"). Here an encoder grows into an unfilled buffer (only the bytes up to its offset are ever
  * read), and a write of REFERENCE_MIN_BYTES or more (an encoder's bytes, or a buffer) keeps a reference to
- * them; they are copied once when the request's bytes are read (`buffer`), and once more for a record
- * batch's checksum. kafkajs writes into an encoder only at its end and never changes bytes it has written,
- * so a referenced part cannot change under the encoder that holds it. A message value given as a buffer
- * of that size is referenced too until its request is written: as with a socket's write, it must not
- * change while its send is pending (lib/kafka sends text, and dead letters' bytes as they were fetched).
+ * them. A produce request's bytes are then copied three times: the record batch's body is joined for its
+ * checksum and the batch for its length-prefixed bytes, both while kafkajs encodes, and the request when
+ * the connection sends it. kafkajs writes into an encoder only at its end and never changes bytes it has
+ * written, and the first join copies the messages' values, so no referenced part can change under the
+ * encoder that holds it.
  *
  * kafkajs loads its encoder with itself, so this patches the class kafkajs holds, once (createKafkaClient
  * calls it). Returns whether it is in place.
  */
 export function installRopeEncoderInKafkajs(): boolean {
-  return installRopeEncoder(KafkajsEncoder as EncoderClass);
+  return installRopeEncoder(kafkajsEncoderClass as EncoderClass);
 }
 
 /** Patches `Encoder` (kafkajs's encoder class, or a copy of it in tests); true once it is patched. */
@@ -89,10 +92,19 @@ export function installRopeEncoder(Encoder: EncoderClass): boolean {
     this.offset += length;
   };
 
+  // kafkajs makes room for a buffer's bytes before writing them: none is needed for bytes kept by reference.
+  const writeBytes = proto.writeBytes;
+  proto.writeBytes = function (this: Encoder, value: unknown) {
+    if (!Buffer.isBuffer(value) || value.length < REFERENCE_MIN_BYTES) return writeBytes.call(this, value);
+    this.writeInt32(value.length);
+    this.writeBufferInternal(value);
+    return this;
+  };
+
   proto.writeEncoder = function writeEncoder(this: Encoder, value: Encoder) {
     if (value == null || !Buffer.isBuffer(value.buf))
       throw new Error("value should be an instance of Encoder");
-    for (const part of partsOf(value)) this.writeBufferInternal(part);
+    for (const part of listParts(value)) this.writeBufferInternal(part);
     return this;
   };
 
@@ -113,7 +125,7 @@ export function installRopeEncoder(Encoder: EncoderClass): boolean {
     get(this: Encoder): Buffer {
       if (this.ropeParts) {
         // Joined once; the encoder goes on from the joined bytes, as if it had copied all along.
-        const joined = Buffer.concat(partsOf(this), (this.ropeLength ?? 0) + this.offset);
+        const joined = Buffer.concat(listParts(this), (this.ropeLength ?? 0) + this.offset);
         this.ropeParts = undefined;
         this.ropeLength = 0;
         this.buf = joined;

@@ -5,3 +5,31 @@ declare module "kafkajs/src/protocol/encoder.js" {
   const Encoder: unknown;
   export default Encoder;
 }
+
+declare module "kafkajs/src/protocol/requests/produce/v3/request.js" {
+  /** A Produce v3 request: `encode()` gives its payload's encoder (scripts/bench/kafka-encode-run.ts). */
+  const produceRequest: (options: {
+    acks: number;
+    timeout: number;
+    compression: number;
+    topicData: {
+      topic: string;
+      partitions: {
+        partition: number;
+        firstSequence: number;
+        messages: { key: string; value: string; headers: Record<string, string>; timestamp: number }[];
+      }[];
+    }[];
+  }) => { apiKey: number; apiVersion: number; encode(): Promise<unknown> };
+  export default produceRequest;
+}
+
+declare module "kafkajs/src/protocol/request.js" {
+  /** A request framed for the wire (size, header, payload), as kafkajs's connection sends it. */
+  const frameRequest: (options: {
+    correlationId: number;
+    clientId: string;
+    request: { apiKey: number; apiVersion: number; encode(): Promise<unknown> };
+  }) => Promise<{ buffer: Buffer }>;
+  export default frameRequest;
+}

@@ -1,5 +1,5 @@
-// `npm run bench [stream|dashboard|watchlist|symbols|all] [flags]`: prints speed and memory figures. Targets live
-// here, never in timed unit tests.
+// `npm run bench [stream|dashboard|watchlist|symbols|series|kafka|all] [flags]`: prints speed and memory
+// figures. Targets live here, never in timed unit tests.
 //   stream     the real pipeline (built stream workers and web server) on a product of its own: backlog
 //              drains against Kafka's own consumer, steady rates with latency to PostgreSQL and to
 //              Socket.IO clients (flags: --quick for a smoke run, --only=<run ids>, --out=<file.json>)
@@ -10,7 +10,10 @@
 //   series     the stream worker's in-memory series at its cache's bound (2,000,000 bars): heap per bar
 //              and CPU per applied bar, in this process (no servers)
 //   symbols    symbol lists with 50,000 registered symbols: page sizes and times, a flood's events
+//   kafka      kafkajs's encoding of a 2 MB produce request of live updates, with its own encoder and
+//              with lib/kafka/encoder.ts, alternated in processes of their own (no servers)
 import { benchDashboard } from "./dashboard";
+import { benchKafkaEncode } from "./kafka-encode";
 import { benchSeries } from "./series";
 import { benchStream } from "./stream";
 import { benchSymbols } from "./symbols";
@@ -25,6 +28,7 @@ try {
   if (which === "series" || which === "all") benchSeries();
   if (which === "symbols" || which === "all") await benchSymbols();
   if (which === "watchlist" || which === "all") await benchWatchlist();
+  if (which === "kafka" || which === "all") benchKafkaEncode();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
