@@ -266,20 +266,26 @@ describe("executeAsOneStatement", () => {
         ).n,
       );
     const offset = await storedOffset();
+    const namingOff: unknown[] = [];
+    const onNamingOff = (error: unknown) => namingOff.push(error);
     // As behind a pooler in transaction mode: the server connection no longer has what pg prepared on it.
     await expect(
       database.db.transaction(async (tx) => {
-        await executeAsOneStatement(tx, writes(20, offset + 1, tx));
+        await executeAsOneStatement(tx, writes(20, offset + 1, tx), onNamingOff);
+        expect(namingOff).toEqual([]);
         await tx.execute(sql`deallocate all`);
-        await executeAsOneStatement(tx, writes(21, offset + 2, tx));
+        await executeAsOneStatement(tx, writes(21, offset + 2, tx), onNamingOff);
       }),
     ).rejects.toMatchObject({ code: "26000" });
+    // Told once, with the error, that the process goes unnamed.
+    expect(namingOff).toMatchObject([{ code: "26000" }]);
     expect(await storedOffset()).toBe(offset);
     await database.db.transaction(async (tx) => {
       const before = await named(tx);
-      await executeAsOneStatement(tx, writes(22, offset + 3, tx));
+      await executeAsOneStatement(tx, writes(22, offset + 3, tx), onNamingOff);
       expect(await named(tx)).toBe(before);
     });
+    expect(namingOff).toHaveLength(1);
     const stored = await readOne(sql`select close from fact_prices where symbol = 'LOST'`);
     expect(Number(stored.close)).toBe(22);
     expect(await storedOffset()).toBe(offset + 3);

@@ -29,7 +29,7 @@ import { toBar } from "@/lib/kpi/bar";
 import { isFutureBar } from "@/lib/kpi/future-bar";
 import type { Bar } from "@/lib/kpi/types";
 import type { SymbolStatus } from "@/lib/events/symbol";
-import type { Logger } from "@/lib/log";
+import { describeError, type Logger } from "@/lib/log";
 import { createLruCache } from "@/lib/lru-cache";
 
 export type TickBatchConfig = {
@@ -395,13 +395,21 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
               })),
             )
           : null;
-        await executeAsOneStatement(tx, [
-          buildFactPricesUpsert(all.flatMap((c) => c.bars)),
-          buildDailyStatsUpsert(all.flatMap((c) => c.days)),
-          buildKpiSnapshotsUpsert(all.flatMap((c) => c.windows)),
-          landing,
-          dead.length === 0 ? saveOffset : null,
-        ]);
+        await executeAsOneStatement(
+          tx,
+          [
+            buildFactPricesUpsert(all.flatMap((c) => c.bars)),
+            buildDailyStatsUpsert(all.flatMap((c) => c.days)),
+            buildKpiSnapshotsUpsert(all.flatMap((c) => c.windows)),
+            landing,
+            dead.length === 0 ? saveOffset : null,
+          ],
+          (error) =>
+            logger.warn(
+              { err: describeError(error) },
+              "a prepared write statement was not on its connection (a pooler in transaction mode?): this process sends its writes unnamed from now on, each parsed and planned anew (README, Troubleshooting)",
+            ),
+        );
         // The batch's own states: a reset (a rebalance) or another batch's failure may clear the cache meanwhile.
         await deps.evaluateAlerts?.(tx, changes, (symbol) => states.get(symbol), now);
         if (refusals.size > 0)

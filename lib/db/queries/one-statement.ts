@@ -45,9 +45,14 @@ function isPreparedStatementMismatch(error: unknown): boolean {
  * depends only on which tables it writes (one parameter per column), so PostgreSQL parses it once per
  * connection and, after a few runs, reuses a generic plan instead of planning every batch anew. Should
  * a connection's statement not be where pg believes it is, that statement fails (the caller's retry
- * runs it again) and the process sends every later one unnamed.
+ * runs it again) and the process sends every later one unnamed: `onNamingOff` hears of that once, with
+ * the error, so that the caller can say so (it costs PostgreSQL a parse and a plan per statement).
  */
-export async function executeAsOneStatement(db: DbOrTx, writes: readonly (SQL | null)[]): Promise<void> {
+export async function executeAsOneStatement(
+  db: DbOrTx,
+  writes: readonly (SQL | null)[],
+  onNamingOff?: (error: unknown) => void,
+): Promise<void> {
   const present = writes.filter((w): w is SQL => w !== null);
   const last = present.pop();
   if (!last) return;
@@ -62,7 +67,11 @@ export async function executeAsOneStatement(db: DbOrTx, writes: readonly (SQL | 
   try {
     await getTransactionClient(db).query({ name, text, values: params });
   } catch (error) {
-    if (name !== undefined && isPreparedStatementMismatch(error)) naming = false;
+    // Once per process, however many statements in flight fail alike.
+    if (name !== undefined && naming && isPreparedStatementMismatch(error)) {
+      naming = false;
+      onNamingOff?.(error);
+    }
     throw error;
   }
 }
