@@ -1,6 +1,7 @@
 // One side of `npm run bench kafka` in a process of its own (so that kafkajs's encoder is patched or not
 // from the start): encodes a produce request of live updates as kafkajs's connection would send it.
 // Usage: node --import tsx kafka-encode-run.ts <kafkajs|rope>; prints one line of JSON.
+import { toKpiHeaders } from "@/lib/events/produced-at-headers";
 import { installFastCrc32cInKafkajs } from "@/lib/kafka/crc32c";
 import { installRopeEncoderInKafkajs } from "@/lib/kafka/encoder";
 
@@ -36,7 +37,7 @@ const value = JSON.stringify({
 const messages = Array.from({ length: 40 }, () => ({
   key: "symbols",
   value,
-  headers: { "x-published-at": "1796304679848" },
+  headers: toKpiHeaders(1_796_304_679_848, null, 200),
   timestamp: Date.now(),
 }));
 const topicData = [{ topic: "bench.kpis", partitions: [{ partition: 0, firstSequence: 0, messages }] }];

@@ -10,7 +10,7 @@
 //   series     the stream worker's in-memory series at its cache's bound (2,000,000 bars): heap per bar
 //              and CPU per applied bar, in this process (no servers)
 //   symbols    symbol lists with 50,000 registered symbols: page sizes and times, a flood's events
-//   kafka      kafkajs's encoding of a 2 MB produce request of live updates, with its own encoder and
+//   kafka      kafkajs's encoding of a 1.74 MB produce request of live updates, with its own encoder and
 //              with lib/kafka/encoder.ts, alternated in processes of their own (no servers)
 import { benchDashboard } from "./dashboard";
 import { benchKafkaEncode } from "./kafka-encode";

@@ -137,8 +137,9 @@ export function toKpiMessages(
  * The `market.kpis` messages of a pass's symbol updates ({@link buildSymbolUpdates}, one `publishedAt`):
  * v2 symbols updates (lib/events/kpi-update-v2.ts) under SYMBOLS_UPDATE_KEY, each filled up to
  * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with its KPI_HEADERS: the `publishedAt`, the
- * producedAt range over the events behind its updates (`producedOf` per symbol), and how many it holds. The first update
- * and the first message's envelope are checked against the contract, as {@link toKpiMessages} does.
+ * producedAt range over the events behind its updates (`producedOf` per symbol), and how many it holds.
+ * The first update and the first message's envelope are checked against the contract, as
+ * {@link toKpiMessages} does.
  * The values are the messages' objects: JSON.stringify encodes each as its produce request fills.
  */
 export function toSymbolsMessages(

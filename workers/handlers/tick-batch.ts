@@ -157,6 +157,12 @@ function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDe
 export function createTickBatchHandler(deps: TickBatchDeps) {
   const { db, logger, config } = deps;
   const { symbolPolicy } = config;
+  /** Said once per process, when executeAsOneStatement turns prepared write statements off. */
+  const warnNamingOff = (error: unknown) =>
+    logger.warn(
+      { err: describeError(error) },
+      "a prepared write statement was not on its connection (a pooler in transaction mode?): this process sends its writes unnamed from now on, each parsed and planned anew (README, Troubleshooting)",
+    );
   const series = createLruCache<string, SeriesState>(config.maxCachedSymbols, {
     maxWeight: config.maxCachedBars,
     weigh: (state) => state.bars.length,
@@ -404,11 +410,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             landing,
             dead.length === 0 ? saveOffset : null,
           ],
-          (error) =>
-            logger.warn(
-              { err: describeError(error) },
-              "a prepared write statement was not on its connection (a pooler in transaction mode?): this process sends its writes unnamed from now on, each parsed and planned anew (README, Troubleshooting)",
-            ),
+          warnNamingOff,
         );
         // The batch's own states: a reset (a rebalance) or another batch's failure may clear the cache meanwhile.
         await deps.evaluateAlerts?.(tx, changes, (symbol) => states.get(symbol), now);
