@@ -12,8 +12,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const dataDir = path.resolve(process.env.FAULTS_DATA_DIR ?? path.join(ROOT, ".data", "faults"));
 
 // Ports apart from the defaults (55432, 9092, 3000), so that a stack already running on this machine is
-// never touched; the stack modules read TICKSTREAM_DATA_DIR when they load, hence the late import.
-const pgPort = await findFreePortPair(56_500);
+// never touched, and below the ephemeral range, so that no outgoing connection takes one between this
+// choice and the bind seconds later; the stack modules read TICKSTREAM_DATA_DIR when they load, hence
+// the late import.
+const pgPort = await findFreePortPair(26_500);
 const kafkaPort = await findFreePortPair(pgPort + 2);
 const webPort = await findFreePortPair(kafkaPort + 2);
 mkdirSync(dataDir, { recursive: true });

@@ -204,6 +204,14 @@ export async function ensureKafka(
         " stop it, or set KAFKA_BROKERS to another port.",
     );
   }
+  // The controller listens on the next port (kafka-broker-config.ts): a clear error here instead of a
+  // BindException in the broker's log.
+  if (await isPortOpen(first.host, first.port + 1)) {
+    throw new StackError(
+      `Port ${first.port + 1} is in use: the local Kafka broker's controller listens on the port after ${first.port};` +
+        " stop what uses it, or set KAFKA_BROKERS to another port.",
+    );
+  }
   checkJava();
   const libs = resolveKafkaJars();
   const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFreePort } from "@/scripts/stack/ports";
+import { findFreePort, findFreePortPair } from "@/scripts/stack/ports";
 import { runNode } from "@/tests/support/run-node";
 
 // `npm start` against a private cluster of its own (a temporary data folder, free ports), never the
@@ -103,6 +103,24 @@ describe("a failed npm start stops what it started, and only that", () => {
     }
   });
 
+  it("says so at once when the port after Kafka's, where the broker's controller listens, is taken", async () => {
+    const kafkaPort = await findFreePortPair();
+    const blocker = net.createServer().listen(kafkaPort + 1, "127.0.0.1");
+    await new Promise((resolve) => blocker.once("listening", resolve));
+    try {
+      const run = await start("right-password", kafkaPort);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `Port ${kafkaPort + 1} is in use: the local Kafka broker's controller listens on the port after ${kafkaPort}`,
+      );
+      expect(run.stdout).not.toContain("Kafka: starting");
+      expect(run.stdout).toContain("PostgreSQL: private cluster stopped");
+      expect(findProcesses(clusterDir())).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it("leaves running a PostgreSQL it merely connected to", async () => {
     expect((await startCluster()).code).toBe(0);
     const blocker = net.createServer().listen(0, "127.0.0.1");
@@ -126,7 +144,7 @@ describe("a failed npm start stops what it started, and only that", () => {
         ...process.env,
         ...stackEnv,
         DATABASE_URL: url("right-password"),
-        KAFKA_BROKERS: `127.0.0.1:${await findFreePort()}`,
+        KAFKA_BROKERS: `127.0.0.1:${await findFreePortPair()}`,
         FORCE_COLOR: "0",
       },
       stdio: ["ignore", "pipe", "pipe"],
