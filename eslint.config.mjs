@@ -97,7 +97,7 @@ const BASE_LIB = ["lib/(env|log|retry|lru-cache|throttled-pass)$", "lib/(events|
 const SERVICE_LIB = [
   ...BASE_LIB,
   "lib/(db|kafka|ingest|admin|alerts|auth|health|metrics|api|http)/",
-  "lib/realtime/(events|stats|alerts-relay|watchlist-relay|json-events-parser)$",
+  "lib/realtime/(events|stats|alerts-relay|watchlist-relay|json-events-parser|room-fanout)$",
   "lib/utils$",
 ];
 const SERVICE_DIRS = [
@@ -197,8 +197,8 @@ const BOUNDARIES = [
     ["lib/realtime/server.ts"],
     [
       only(
-        ["lib/realtime/(events|json-events-parser)$", "lib/events/", "lib/(log|retry)$"],
-        "lib/realtime/server.ts imports lib/realtime/events and json-events-parser, lib/events, lib/log (and lib/kafka types)",
+        ["lib/realtime/(events|json-events-parser|room-fanout)$", "lib/events/", "lib/(log|retry)$"],
+        "lib/realtime/server.ts imports lib/realtime/events, json-events-parser and room-fanout, lib/events, lib/log (and lib/kafka types)",
       ),
       typesOnly("^@/lib/kafka/", "lib/realtime/server.ts takes Kafka clients as arguments: import type only"),
       NEXT,

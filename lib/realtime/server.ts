@@ -26,6 +26,7 @@ import { decodeHeaders } from "@/lib/events/header-value";
 import { describeError, type Logger } from "@/lib/log";
 import { createJsonEventsParser } from "@/lib/realtime/json-events-parser";
 import { retry } from "@/lib/retry";
+import { createRoomFanout } from "@/lib/realtime/room-fanout";
 import {
   getRoomKind,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
@@ -181,6 +182,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   });
 
   // One process, the default in-memory adapter: its rooms are every room there is.
+  const fanout = createRoomFanout(io);
   const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
   // Symbol rooms with a client, as the adapter creates and deletes them (on the first join and the last
   // leave or disconnect): while there are none, a v2 message has no update a room wants.
@@ -243,7 +245,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           continue;
         }
         if (inRoom) {
-          io.to(room).emit("symbol:updated", update.data);
+          fanout.emit(room, "symbol:updated", update.data);
           emits++;
         }
         if (toWatchlist) deps.onSymbolUpdated?.(update.data);
@@ -300,9 +302,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           const room = roomOf(u);
           const inRoom = hasMembers(room);
           if (u.type === "symbol") {
-            if (inRoom) io.to(room).emit("symbol:updated", u);
+            if (inRoom) fanout.emit(room, "symbol:updated", u);
             if (hasMembers(WATCHLIST_ROOM)) deps.onSymbolUpdated?.(u);
-          } else if (inRoom) io.to(room).emit("movers:updated", u);
+          } else if (inRoom) fanout.emit(room, "movers:updated", u);
           stats.relayed++;
           deps.onEmitted?.({
             event: EVENT_OF[u.type],
@@ -368,13 +370,13 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     },
     /** Sends the changed rows of the watchlist to the pages showing it (lib/realtime/watchlist-relay.ts). */
     emitWatchlistUpdated(update: WatchlistUpdate): void {
-      io.to(WATCHLIST_ROOM).emit("watchlist:updated", update);
+      fanout.emit(WATCHLIST_ROOM, "watchlist:updated", update);
     },
     /** Whether any page shows the watchlist. */
     hasWatchlistListeners: (): boolean => hasMembers(WATCHLIST_ROOM),
     /** Sends the pipeline monitor's snapshot to the pages showing /ops. */
     emitOpsUpdated(snapshot: OpsSnapshot): void {
-      io.to(OPS_ROOM).emit("ops:updated", snapshot);
+      fanout.emit(OPS_ROOM, "ops:updated", snapshot);
     },
     async close(): Promise<void> {
       stopping.abort();
