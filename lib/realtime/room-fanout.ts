@@ -7,8 +7,14 @@ import type {
   SocketData,
 } from "@/lib/realtime/events";
 
-type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type RoomEvent = "symbol:updated" | "movers:updated" | "watchlist:updated" | "ops:updated";
+/** The web process's Socket.IO server, typed with the events of lib/realtime/events.ts. */
+export type RealtimeServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+type RoomEvent = keyof ServerToClientEvents;
 
 /** Sockets written to in one event-loop turn by a room's broadcast (a few milliseconds of writes). */
 export const FANOUT_SLICE_SOCKETS = 100;
@@ -18,16 +24,25 @@ export const FANOUT_SLICE_SOCKETS = 100;
  * the emit at once, as `io.to(room).emit` does. A larger one (the 5-minute movers that every dashboard tab
  * follows) is written to in slices of that many sockets, one slice per event-loop turn: Socket.IO writes
  * a broadcast to every member in one synchronous loop, one socket write each, and the frames of every
- * other room (a symbol's update for its few viewers) waited behind all of them.
+ * other room (a symbol's update for its few viewers) waited behind all of them. (Socket.IO encodes the
+ * packet once per slice instead of once per emit: a few encodes of one update.)
  *
  * Emits to one room keep their order: while a room's slices are going out, later emits to it wait
- * their turn. The members are those of the emit's start; a socket that joins meanwhile gets the room's
- * next emit (a page loads what it shows from REST when it subscribes), one that leaves or disconnects
- * gets no further slice.
+ * their turn, whatever the room's size by then. Each slice goes to the members of the emit's start that
+ * are still in the room; a socket that joins meanwhile gets the room's next emit (a page loads what it
+ * shows from REST when it subscribes).
  */
 export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE_SOCKETS) {
   /** Rooms with a sliced emit going out, and the emits to them that wait for it. */
   const sending = new Map<string, (() => void)[]>();
+
+  /** The room's members when there are more than a slice of them, else null (after emitting to the few). */
+  function emitIfFew(room: string, emitTo: (to: string | string[]) => void): Set<string> | null {
+    const members = io.sockets.adapter.rooms.get(room);
+    if (members && members.size > sliceSockets) return members;
+    if (members) emitTo(room);
+    return null;
+  }
 
   /** Starts the room's next waiting emit, or notes that none is going out. */
   function finish(room: string): void {
@@ -36,24 +51,35 @@ export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE
     else sending.delete(room);
   }
 
-  /** Emits to the room's members of now: at once when they are few, else in slices; then `finish`. */
-  function send(room: string, emitTo: (to: string | string[]) => void): void {
-    const members = io.sockets.adapter.rooms.get(room);
-    if (!members || members.size <= sliceSockets) {
-      if (members) emitTo(room);
-      finish(room);
-      return;
-    }
-    // Each socket is in a room named by its id; one gone since the start is in none and is skipped.
-    const ids = [...members];
+  /** Sends to `ids`, the room's members at the start, a slice per turn; then `finish`. */
+  function sendSliced(room: string, ids: readonly string[], emitTo: (to: string[]) => void): void {
     let next = 0;
     const sendSlice = () => {
-      emitTo(ids.slice(next, next + sliceSockets));
-      next += sliceSockets;
-      if (next < ids.length) setImmediate(sendSlice);
-      else finish(room);
+      // A socket gone from the room since the start gets no further slice (a socket is also in a
+      // room named by its id, which is what the slice is sent to).
+      const members = io.sockets.adapter.rooms.get(room);
+      const slice = members ? ids.slice(next, next + sliceSockets).filter((id) => members.has(id)) : [];
+      next = members ? next + sliceSockets : ids.length;
+      try {
+        if (slice.length > 0) emitTo(slice);
+      } finally {
+        // Whatever an emit throws, the room's later emits are not left waiting.
+        if (next < ids.length) setImmediate(sendSlice);
+        else finish(room);
+      }
     };
     sendSlice();
+  }
+
+  /** A waiting emit's turn: as `emit`, with the room already marked as sending. */
+  function send(room: string, emitTo: (to: string | string[]) => void): void {
+    let members: Set<string> | null = null;
+    try {
+      members = emitIfFew(room, emitTo);
+    } finally {
+      if (!members) finish(room);
+    }
+    if (members) sendSliced(room, [...members], emitTo);
   }
 
   function emit<E extends RoomEvent>(
@@ -67,19 +93,16 @@ export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE
       waiting.push(() => send(room, emitTo));
       return;
     }
-    const members = io.sockets.adapter.rooms.get(room);
-    // The common case, a room of a few viewers or none: no bookkeeping.
-    if (!members || members.size <= sliceSockets) {
-      if (members) emitTo(room);
-      return;
-    }
+    // The common case, a room of a few viewers or none, needs no bookkeeping.
+    const members = emitIfFew(room, emitTo);
+    if (!members) return;
     sending.set(room, []);
-    send(room, emitTo);
+    sendSliced(room, [...members], emitTo);
   }
 
   return {
     emit,
-    /** Rooms whose sliced emit is still going out (for tests). */
-    pendingRooms: (): number => sending.size,
+    /** How many rooms have a sliced emit going out. */
+    countSendingRooms: (): number => sending.size,
   };
 }

@@ -26,7 +26,7 @@ import { decodeHeaders } from "@/lib/events/header-value";
 import { describeError, type Logger } from "@/lib/log";
 import { createJsonEventsParser } from "@/lib/realtime/json-events-parser";
 import { retry } from "@/lib/retry";
-import { createRoomFanout } from "@/lib/realtime/room-fanout";
+import { createRoomFanout, type RealtimeServer } from "@/lib/realtime/room-fanout";
 import {
   getRoomKind,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
@@ -34,10 +34,6 @@ import {
   OPS_ROOM,
   symbolRoom,
   WATCHLIST_ROOM,
-  type ClientToServerEvents,
-  type InterServerEvents,
-  type ServerToClientEvents,
-  type SocketData,
 } from "@/lib/realtime/events";
 
 export type RealtimeDeps = {
@@ -47,11 +43,14 @@ export type RealtimeDeps = {
   logger: Logger;
   /** Allowed movers windows (minutes; 0 = day). */
   moversWindows: readonly number[];
-  /** Told of each emit to the browsers (the web process's metrics, the pipeline monitor's latency). */
+  /**
+   * Told of each emit to the browsers once it is made (a large room's slices may still be going out:
+   * lib/realtime/room-fanout.ts), for the web process's metrics and the pipeline monitor's latency.
+   */
   onEmitted?: (emitted: Emitted) => void;
   /**
-   * Told of each valid symbol update while a page shows the watchlist, after its room got it (the
-   * watchlist relay gathers them).
+   * Told of each valid symbol update while a page shows the watchlist, after it was emitted to its room
+   * (the watchlist relay gathers them).
    */
   onSymbolUpdated?: (update: SymbolKpiUpdateV1) => void;
   /**
@@ -94,19 +93,16 @@ type V1Route = Exclude<KpiUpdateRoute, { type: "symbols" }>;
  */
 export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   const { logger, consumer } = deps;
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
-    httpServer,
-    {
-      serveClient: false,
-      // Next.js (dev) handles its own upgrade requests on the same server.
-      destroyUpgrade: false,
-      maxHttpBufferSize: 16_384,
-      pingInterval: 10_000,
-      pingTimeout: 10_000,
-      // The relayed updates are zod-checked JSON: no binary scan of each one (lib/realtime/json-events-parser).
-      parser: createJsonEventsParser(Object.values(EVENT_OF)),
-    },
-  );
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    // Next.js (dev) handles its own upgrade requests on the same server.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 16_384,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    // The relayed updates are zod-checked JSON: no binary scan of each one (lib/realtime/json-events-parser).
+    parser: createJsonEventsParser(Object.values(EVENT_OF)),
+  });
   if (deps.getExtraHeaders) {
     const getExtraHeaders = deps.getExtraHeaders;
     io.engine.on("headers", (headers: Record<string, string>, req: IncomingMessage) =>

@@ -37,6 +37,7 @@ import {
   stopProcessGroup,
   tailLog,
 } from "./proc";
+import { isPortFree } from "./ports";
 
 const MANIFEST = path.join(ROOT_DIR, "scripts/stack/kafka/pom.xml");
 /** A local broker: its process name (pid and log files) and data folder. Tests run extra ones. */
@@ -204,9 +205,10 @@ export async function ensureKafka(
         " stop it, or set KAFKA_BROKERS to another port.",
     );
   }
+  const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;
   // The controller listens on the next port (kafka-broker-config.ts): a clear error here instead of a
-  // BindException in the broker's log.
-  if (await isPortOpen(first.host, first.port + 1)) {
+  // BindException in the broker's log. A bind probe: a connection's local port blocks the bind too.
+  if (first.port >= 65_535 || !(await isPortFree(first.port + 1, host))) {
     throw new StackError(
       `Port ${first.port + 1} is in use: the local Kafka broker's controller listens on the port after ${first.port};` +
         " stop what uses it, or set KAFKA_BROKERS to another port.",
@@ -214,7 +216,6 @@ export async function ensureKafka(
   }
   checkJava();
   const libs = resolveKafkaJars();
-  const host = first.host === "localhost" || first.host === "0.0.0.0" ? "127.0.0.1" : first.host;
   const classpath = `${libs}/*`;
   const isFormatted = existsSync(path.join(broker.dir, "data", "meta.properties"));
   const local = stored ?? generateKafkaCredentials();

@@ -106,7 +106,10 @@ describe("a failed npm start stops what it started, and only that", () => {
   it("says so at once when the port after Kafka's, where the broker's controller listens, is taken", async () => {
     const kafkaPort = await findFreePortPair();
     const blocker = net.createServer().listen(kafkaPort + 1, "127.0.0.1");
-    await new Promise((resolve) => blocker.once("listening", resolve));
+    await new Promise((resolve, reject) => {
+      blocker.once("listening", resolve);
+      blocker.once("error", reject);
+    });
     try {
       const run = await start("right-password", kafkaPort);
       expect(run.code).toBe(1);

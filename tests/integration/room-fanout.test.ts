@@ -7,15 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from "@/lib/realtime/events";
-import { createRoomFanout } from "@/lib/realtime/room-fanout";
-
-type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+import { createRoomFanout, type RealtimeServer } from "@/lib/realtime/room-fanout";
 
 const SLICE = 10;
 /** A symbol update that names its order in `publishedAt` (the fan-out never looks inside it). */
@@ -45,6 +37,11 @@ async function start(count: number) {
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const clients: ClientSocket[] = [];
   const serverIds: string[] = [];
+  // Set before the clients connect, so that a start that fails part-way is cleaned up too.
+  cleanup = async () => {
+    for (const c of clients) c.disconnect();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+  };
   for (let i = 0; i < count; i++) {
     const joined = new Promise<void>((resolve) =>
       io.once("connection", (socket) => {
@@ -56,10 +53,6 @@ async function start(count: number) {
     clients.push(connect(url, { transports: ["websocket"], forceNew: true }));
     await joined;
   }
-  cleanup = async () => {
-    for (const c of clients) c.disconnect();
-    await new Promise<void>((resolve) => io.close(() => resolve()));
-  };
   return { io, clients, serverIds };
 }
 
@@ -80,35 +73,47 @@ describe("createRoomFanout", () => {
   it("reaches every member of a large room once, and lets another room's emit through before its last slice", async () => {
     const { io, clients, serverIds } = await start(3 * SLICE + 5);
     const fanout = createRoomFanout(io, SLICE);
-    const last = clients.at(-1)!;
     // The last client to join is also alone in a small room: its emit, made after the large room's,
     // must not wait for the large room's three later slices.
     io.in(serverIds.at(-1)!).socketsJoin("small");
-    const lastGot = record(last, 2);
-    const othersGot = clients.slice(0, -1).map((c) => record(c, 1));
+    const lastGot = record(clients.at(-1)!, 3);
+    // A second emit to the room ends each log: an update sent twice to a client would show before it.
+    const othersGot = clients.slice(0, -1).map((c) => record(c, 2));
 
     fanout.emit("big", "symbol:updated", update(1));
-    expect(fanout.pendingRooms()).toBe(1);
+    expect(fanout.countSendingRooms()).toBe(1);
     fanout.emit("small", "ops:updated", snapshot(2));
+    fanout.emit("big", "symbol:updated", update(3));
 
-    expect(await lastGot).toEqual(["o2", "s1"]);
-    expect(await Promise.all(othersGot)).toEqual(clients.slice(0, -1).map(() => ["s1"]));
-    expect(fanout.pendingRooms()).toBe(0);
+    expect(await lastGot).toEqual(["o2", "s1", "s3"]);
+    expect(await Promise.all(othersGot)).toEqual(clients.slice(0, -1).map(() => ["s1", "s3"]));
+    expect(fanout.countSendingRooms()).toBe(0);
   });
 
-  it("keeps the order of a room's emits although members leave between them", async () => {
+  it("keeps the order of a room's emits although members leave between them, and sends nothing more to those who left", async () => {
     const { io, clients, serverIds } = await start(3 * SLICE);
     const fanout = createRoomFanout(io, SLICE);
-    const last = clients.at(-1)!;
-    const got = record(last, 2);
+    const got = clients.map((c, i) => record(c, i < SLICE || i >= 2 * SLICE ? 3 : 1));
+    const lastHasBoth = new Promise<void>((resolve) => {
+      let n = 0;
+      clients.at(-1)!.on("symbol:updated", () => ++n === 2 && resolve());
+    });
 
     fanout.emit("big", "symbol:updated", update(1));
-    // The members before the last one leave: for the next emit it is in the first slice, which would
-    // reach it before the first emit's last slice does.
-    io.in(serverIds.slice(0, 2 * SLICE)).socketsLeave("big");
+    // The members after the first slice and before the last leave: for the next emit the last ones are
+    // in its first slice, which would reach them before the first emit's last slice does.
+    io.in(serverIds.slice(SLICE, 2 * SLICE)).socketsLeave("big");
     fanout.emit("big", "symbol:updated", update(2));
+    // Once both are out, every client gets a last emit of its own: it ends each log.
+    await lastHasBoth;
+    io.in(serverIds).socketsJoin("end");
+    fanout.emit("end", "ops:updated", snapshot(9));
 
-    expect(await got).toEqual(["s1", "s2"]);
+    const logs = await Promise.all(got);
+    expect(logs.slice(0, SLICE)).toEqual(clients.slice(0, SLICE).map(() => ["s1", "s2", "o9"]));
+    // Left after the first slice: neither update reached them.
+    expect(logs.slice(SLICE, 2 * SLICE)).toEqual(clients.slice(SLICE, 2 * SLICE).map(() => ["o9"]));
+    expect(logs.slice(2 * SLICE)).toEqual(clients.slice(2 * SLICE).map(() => ["s1", "s2", "o9"]));
   });
 
   it("emits to a small room at once, and to an empty one not at all", async () => {
@@ -117,7 +122,7 @@ describe("createRoomFanout", () => {
     const got = clients.map((c) => record(c, 1));
     fanout.emit("nobody", "symbol:updated", update(0));
     fanout.emit("big", "symbol:updated", update(1));
-    expect(fanout.pendingRooms()).toBe(0);
+    expect(fanout.countSendingRooms()).toBe(0);
     expect(await Promise.all(got)).toEqual(clients.map(() => ["s1"]));
   });
 });

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
-import { ephemeralPortRange, findFreePort, findFreePortPair, isPortFree } from "./ports";
+import { readEphemeralPortRange, findFreePort, findFreePortPair, isPortFree } from "@/scripts/stack/ports";
 
 const listening: net.Server[] = [];
 afterEach(async () => {
@@ -21,20 +21,21 @@ async function occupy(port: number): Promise<void> {
   listening.push(server);
 }
 
-describe("ephemeralPortRange", () => {
+describe("readEphemeralPortRange", () => {
   it("reads the kernel's range, and falls back to Linux's default when the file is missing or malformed", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "ports-"));
     const file = path.join(dir, "range");
     writeFileSync(file, "40000\t50000\n");
-    expect(ephemeralPortRange(file)).toEqual({ low: 40_000, high: 50_000 });
+    expect(readEphemeralPortRange(file)).toEqual({ low: 40_000, high: 50_000 });
     writeFileSync(file, "garbage");
-    expect(ephemeralPortRange(file)).toEqual({ low: 32_768, high: 60_999 });
-    expect(ephemeralPortRange(path.join(dir, "absent"))).toEqual({ low: 32_768, high: 60_999 });
+    expect(readEphemeralPortRange(file)).toEqual({ low: 32_768, high: 60_999 });
+    expect(readEphemeralPortRange(path.join(dir, "absent"))).toEqual({ low: 32_768, high: 60_999 });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
 describe("findFreePort and findFreePortPair", () => {
-  const { low, high } = ephemeralPortRange();
+  const { low, high } = readEphemeralPortRange();
 
   it("never choose a port inside the ephemeral range, even when asked to start there", async () => {
     const pair = await findFreePortPair(low + 100);
