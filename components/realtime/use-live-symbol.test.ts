@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import type { SymbolView } from "@/components/realtime/symbol-view";
 import { applySymbolUpdate } from "@/components/realtime/use-live-symbol";
-import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
+import { makeSymbolUpdate } from "@/tests/support/symbol-update";
 
 const MINUTE = 60_000;
 const T0 = Date.parse("2026-03-13T14:30:00Z");
@@ -55,16 +55,7 @@ const window5 = (minute: number, gainPct: number): WindowKpi => ({
   low: 1,
   barCount: 5,
 });
-const update = (fields: Partial<SymbolKpiUpdateV1>): SymbolKpiUpdateV1 => ({
-  v: 1,
-  type: "symbol",
-  symbol: "AAPL",
-  bars: [],
-  day: null,
-  windows: [],
-  publishedAt: 0,
-  ...fields,
-});
+const update = makeSymbolUpdate;
 
 const view: SymbolView = {
   bars: [bar(0, 100), bar(1, 101)],

@@ -1,20 +1,13 @@
 import { Decoder, Encoder, PacketType, type Packet } from "socket.io-parser";
 import { describe, expect, it } from "vitest";
 
-import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import { createJsonEventsParser } from "@/lib/realtime/json-events-parser";
+import { makeSymbolUpdate } from "@/tests/support/symbol-update";
 
 const { Encoder: LiveUpdateEncoder } = createJsonEventsParser(["symbol:updated", "movers:updated"]);
 
-const symbolUpdate: SymbolKpiUpdateV1 = {
-  v: 1,
-  type: "symbol",
-  symbol: "AAPL",
-  bars: [],
-  day: null,
-  windows: [],
-  publishedAt: 1_700_000_000_000,
-};
+const symbolUpdate = makeSymbolUpdate({ publishedAt: 1_700_000_000_000 });
 const moversUpdate: MoversKpiUpdateV1 = {
   v: 1,
   type: "movers",

@@ -8,19 +8,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import type { OpsSnapshot } from "@/lib/events/ops-snapshot";
 import { createRoomFanout, type RealtimeServer } from "@/lib/realtime/room-fanout";
+import { makeSymbolUpdate } from "@/tests/support/symbol-update";
 
 const SLICE = 10;
 /** A symbol update that names its order in `publishedAt` (the fan-out never looks inside it). */
-const update = (n: number) =>
-  ({
-    v: 1,
-    type: "symbol",
-    symbol: "AAPL",
-    bars: [],
-    day: null,
-    windows: [],
-    publishedAt: n,
-  }) as SymbolKpiUpdateV1;
+const update = (n: number) => makeSymbolUpdate({ publishedAt: n });
 const snapshot = (n: number) => ({ at: n }) as unknown as OpsSnapshot;
 
 let cleanup: (() => Promise<void>) | null = null;
