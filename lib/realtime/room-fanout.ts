@@ -19,6 +19,9 @@ type RoomEvent = keyof ServerToClientEvents;
 /** Sockets written to in one event-loop turn by a room's broadcast (a few milliseconds of writes). */
 export const FANOUT_SLICE_SOCKETS = 100;
 
+/** The key of a broadcast to every socket (`emitToAll`): no room has this name. */
+const ALL_SOCKETS = "\u0000all";
+
 /**
  * Emits to one room of this process's in-memory adapter. A room of at most `sliceSockets` members gets
  * the emit at once, as `io.to(room).emit` does. A larger one (the 5-minute movers that every dashboard tab
@@ -30,17 +33,21 @@ export const FANOUT_SLICE_SOCKETS = 100;
  * Emits to one room keep their order: while a room's slices are going out, later emits to it wait
  * their turn, whatever the room's size by then. Each slice goes to the members of the emit's start that
  * are still in the room; a socket that joins meanwhile gets the room's next emit (a page loads what it
- * shows from REST when it subscribes).
+ * shows from REST when it subscribes). `emitToAll` does the same for every socket of the server.
  */
 export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE_SOCKETS) {
   /** Rooms with a sliced emit going out, and the emits to them that wait for it. */
   const sending = new Map<string, (() => void)[]>();
 
-  /** The room's members when there are more than a slice of them, else null (after emitting to the few). */
-  function emitIfFew(room: string, emitTo: (to: string | string[]) => void): Set<string> | null {
-    const members = io.sockets.adapter.rooms.get(room);
-    if (members && members.size > sliceSockets) return members;
-    if (members) emitTo(room);
+  /** The ids of the room's members (of every socket for ALL_SOCKETS), or undefined for a room nobody is in. */
+  const membersOf = (room: string): ReadonlySet<string> | ReadonlyMap<string, unknown> | undefined =>
+    room === ALL_SOCKETS ? io.sockets.sockets : io.sockets.adapter.rooms.get(room);
+
+  /** The room's member ids when there are more than a slice of them, else null (after emitting to the few). */
+  function emitIfFew(room: string, emitTo: (to: string | string[]) => void): string[] | null {
+    const members = membersOf(room);
+    if (members && members.size > sliceSockets) return [...members.keys()];
+    if (members && members.size > 0) emitTo(room);
     return null;
   }
 
@@ -57,7 +64,7 @@ export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE
     const sendSlice = () => {
       // A socket gone from the room since the start gets no further slice (a socket is also in a
       // room named by its id, which is what the slice is sent to).
-      const members = io.sockets.adapter.rooms.get(room);
+      const members = membersOf(room);
       const slice = members ? ids.slice(next, next + sliceSockets).filter((id) => members.has(id)) : [];
       next = members ? next + sliceSockets : ids.length;
       try {
@@ -73,13 +80,13 @@ export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE
 
   /** A waiting emit's turn: as `emit`, with the room already marked as sending. */
   function send(room: string, emitTo: (to: string | string[]) => void): void {
-    let members: Set<string> | null = null;
+    let members: string[] | null = null;
     try {
       members = emitIfFew(room, emitTo);
     } finally {
       if (!members) finish(room);
     }
-    if (members) sendSliced(room, [...members], emitTo);
+    if (members) sendSliced(room, members, emitTo);
   }
 
   function emit<E extends RoomEvent>(
@@ -87,7 +94,8 @@ export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void {
-    const emitTo = (to: string | string[]) => io.to(to).emit(event, ...args);
+    const emitTo = (to: string | string[]) =>
+      to === ALL_SOCKETS ? io.emit(event, ...args) : io.to(to).emit(event, ...args);
     const waiting = sending.get(room);
     if (waiting) {
       waiting.push(() => send(room, emitTo));
@@ -97,11 +105,14 @@ export function createRoomFanout(io: RealtimeServer, sliceSockets = FANOUT_SLICE
     const members = emitIfFew(room, emitTo);
     if (!members) return;
     sending.set(room, []);
-    sendSliced(room, [...members], emitTo);
+    sendSliced(room, members, emitTo);
   }
 
   return {
     emit,
+    /** `emit` to every socket of the server, in slices when there are many, in order with each other. */
+    emitToAll: <E extends RoomEvent>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void =>
+      emit(ALL_SOCKETS, event, ...args),
     /** How many rooms have a sliced emit going out. */
     countSendingRooms: (): number => sending.size,
   };

@@ -356,12 +356,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     stats: (): RealtimeStats => ({ ...stats, sockets: io.engine.clientsCount }),
     /** Tells every browser which symbols changed (built by lib/realtime/symbols-relay.ts). */
     emitSymbolsChanged(delta: SymbolsDelta): void {
-      io.emit("symbols:changed", delta);
+      fanout.emitToAll("symbols:changed", delta);
       deps.onEmitted?.({ event: "symbols:changed" });
     },
     /** Tells every browser which alerts fired or were retracted (built by lib/realtime/alerts-relay.ts). */
     emitAlertsChanged(delta: AlertsDelta): void {
-      io.emit("alerts:changed", delta);
+      fanout.emitToAll("alerts:changed", delta);
       deps.onEmitted?.({ event: "alerts:changed" });
     },
     /** Sends the changed rows of the watchlist to the pages showing it (lib/realtime/watchlist-relay.ts). */

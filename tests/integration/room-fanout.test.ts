@@ -108,6 +108,23 @@ describe("createRoomFanout", () => {
     expect(logs.slice(2 * SLICE)).toEqual(clients.slice(2 * SLICE).map(() => ["s1", "s2", "o9"]));
   });
 
+  it("sends a broadcast to every socket in slices too, once to each, in order with the next one", async () => {
+    const { io, clients, serverIds } = await start(3 * SLICE + 5);
+    const fanout = createRoomFanout(io, SLICE);
+    io.in(serverIds.at(-1)!).socketsJoin("small");
+    const lastGot = record(clients.at(-1)!, 3);
+    const othersGot = clients.slice(0, -1).map((c) => record(c, 2));
+
+    fanout.emitToAll("ops:updated", snapshot(1));
+    expect(fanout.countSendingRooms()).toBe(1);
+    fanout.emit("small", "symbol:updated", update(2));
+    fanout.emitToAll("ops:updated", snapshot(3));
+
+    expect(await lastGot).toEqual(["s2", "o1", "o3"]);
+    expect(await Promise.all(othersGot)).toEqual(clients.slice(0, -1).map(() => ["o1", "o3"]));
+    expect(fanout.countSendingRooms()).toBe(0);
+  });
+
   it("emits to a small room at once, and to an empty one not at all", async () => {
     const { io, clients } = await start(SLICE);
     const fanout = createRoomFanout(io, SLICE);
