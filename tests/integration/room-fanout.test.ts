@@ -61,16 +61,27 @@ function record(client: ClientSocket, n: number): Promise<string[]> {
   });
 }
 
+/**
+ * Room "big" of three slices and five more clients, the last of which is also alone in room "small"; what
+ * the last client gets (its first three events) and what each of the others gets (their first two).
+ */
+async function startLargeAndSmall() {
+  const { io, clients, serverIds } = await start(3 * SLICE + 5);
+  io.in(serverIds.at(-1)!).socketsJoin("small");
+  const others = clients.slice(0, -1);
+  return {
+    fanout: createRoomFanout(io, SLICE),
+    others,
+    lastGot: record(clients.at(-1)!, 3),
+    othersGot: Promise.all(others.map((c) => record(c, 2))),
+  };
+}
+
 describe("createRoomFanout", () => {
   it("reaches every member of a large room once, and lets another room's emit through before its last slice", async () => {
-    const { io, clients, serverIds } = await start(3 * SLICE + 5);
-    const fanout = createRoomFanout(io, SLICE);
-    // The last client to join is also alone in a small room: its emit, made after the large room's,
-    // must not wait for the large room's three later slices.
-    io.in(serverIds.at(-1)!).socketsJoin("small");
-    const lastGot = record(clients.at(-1)!, 3);
-    // A second emit to the room ends each log: an update sent twice to a client would show before it.
-    const othersGot = clients.slice(0, -1).map((c) => record(c, 2));
+    // The small room's emit, made after the large room's, must not wait for its three later slices; a
+    // second emit to the large room ends each log: an update sent twice to a client would show before it.
+    const { fanout, others, lastGot, othersGot } = await startLargeAndSmall();
 
     fanout.emit("big", "symbol:updated", update(1));
     expect(fanout.countSendingRooms()).toBe(1);
@@ -78,7 +89,7 @@ describe("createRoomFanout", () => {
     fanout.emit("big", "symbol:updated", update(3));
 
     expect(await lastGot).toEqual(["o2", "s1", "s3"]);
-    expect(await Promise.all(othersGot)).toEqual(clients.slice(0, -1).map(() => ["s1", "s3"]));
+    expect(await othersGot).toEqual(others.map(() => ["s1", "s3"]));
     expect(fanout.countSendingRooms()).toBe(0);
   });
 
@@ -109,11 +120,7 @@ describe("createRoomFanout", () => {
   });
 
   it("sends a broadcast to every socket in slices too, once to each, in order with the next one", async () => {
-    const { io, clients, serverIds } = await start(3 * SLICE + 5);
-    const fanout = createRoomFanout(io, SLICE);
-    io.in(serverIds.at(-1)!).socketsJoin("small");
-    const lastGot = record(clients.at(-1)!, 3);
-    const othersGot = clients.slice(0, -1).map((c) => record(c, 2));
+    const { fanout, others, lastGot, othersGot } = await startLargeAndSmall();
 
     fanout.emitToAll("ops:updated", snapshot(1));
     expect(fanout.countSendingRooms()).toBe(1);
@@ -121,7 +128,7 @@ describe("createRoomFanout", () => {
     fanout.emitToAll("ops:updated", snapshot(3));
 
     expect(await lastGot).toEqual(["s2", "o1", "o3"]);
-    expect(await Promise.all(othersGot)).toEqual(clients.slice(0, -1).map(() => ["o1", "o3"]));
+    expect(await othersGot).toEqual(others.map(() => ["o1", "o3"]));
     expect(fanout.countSendingRooms()).toBe(0);
   });
 
