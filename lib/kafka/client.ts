@@ -99,6 +99,12 @@ export function createProducer(client: KafkaClient, options: CreateProducerOptio
 export type CreateConsumerOptions = {
   groupId: string;
   sessionTimeoutMs?: number;
+  /**
+   * Least time between two heartbeats (kafkajs beats only when asked: lib/kafka/heartbeat.ts). A
+   * rebalance is noticed at the next beat, so this bounds how long the other members wait for this one.
+   * A sixth of the session timeout, at most 3 s, unless set.
+   */
+  heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
   /** Called before kafkajs restarts the consumer after an error thrown by a handler; return false to stop. */
   restartOnFailure?: (error: Error) => Promise<boolean>;
@@ -108,8 +114,9 @@ export function createConsumer(client: KafkaClient, options: CreateConsumerOptio
   return client.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    // Six beats per session: a member is declared dead only after several missed beats.
-    heartbeatInterval: Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 6)),
+    // At least six beats per session: a member is declared dead only after several missed beats.
+    heartbeatInterval:
+      options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 6)),
     rebalanceTimeout: 60_000,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
     maxWaitTimeInMs: 250,

@@ -13,6 +13,7 @@ import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
 import { createConsumer, createProducer, type EachBatchPayload, type KafkaClient } from "@/lib/kafka/client";
+import { waitWithHeartbeats } from "@/lib/kafka/heartbeat";
 import { isTransientKafkaError } from "@/lib/kafka/kafkajs-log";
 import { sendTextBatch, toInMessage, type OutMessage } from "@/lib/kafka/messages";
 import { computeLastFinalTs } from "@/lib/kpi/bar-finality";
@@ -37,6 +38,14 @@ import {
   WEBHOOK_DELIVERY_RETENTION_MS,
   type WebhookRelayOptions,
 } from "@/workers/stream/webhook-relay";
+
+/**
+ * The stream worker's least time between two heartbeats. A member that joins (or leaves) the group
+ * stops every member's fetching until each has rejoined, which each does at its next beat: at kafkajs's
+ * usual sixth of the session timeout (1 s at 6 s), a worker joining a backlog drain held the group up
+ * for more than a second. A beat is one small request.
+ */
+const HEARTBEAT_INTERVAL_MS = 250;
 
 export type StreamWorkerOptions = {
   db: Db;
@@ -206,6 +215,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   const consumer = createConsumer(options.kafka, {
     groupId: options.groupId,
     sessionTimeoutMs: options.sessionTimeoutMs,
+    heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
     maxBytesPerPartition: options.fetchMaxBytes,
     restartOnFailure: (error) => {
       // An expected broker condition was already logged as one line by the kafkajs log (lib/kafka/kafkajs-log).
@@ -386,8 +396,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     // next fetch overlaps its transaction instead of leaving the worker idle for a round trip after it.
     eachBatch: async (payload) => {
       const { batch } = payload;
+      // The partition's previous batch first (offset order). Its transaction can take long (a big batch,
+      // a slow PostgreSQL): the member beats meanwhile, so that it neither stalls a rebalance that the
+      // rest of the group waits on nor is removed from the group for its silence.
       const previous = applying.get(batch.partition);
-      if (previous) await previous;
+      if (previous) await waitWithHeartbeats(previous, () => payload.heartbeat(), HEARTBEAT_INTERVAL_MS);
       if (stopping) return;
       if (failures.has(batch.partition)) {
         // The previous batch rolled back after its hand-over: fail here, as it would have failed in

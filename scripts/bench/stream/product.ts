@@ -150,7 +150,8 @@ export async function startProcesses(
   const common = {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    LOG_LEVEL: "warn",
+    // BENCH_LOG_LEVEL=debug logs kafkajs's requests too (joins, heartbeats), for a timeline of a run.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     DATABASE_URL: product.databaseUrl,
     // The scratch database is the configured server's (its owner's): the benchmark measures speed, not
     // privileges, so a too-powerful role is only logged.
