@@ -114,7 +114,7 @@ export function createConsumer(client: KafkaClient, options: CreateConsumerOptio
   return client.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    // At least six beats per session: a member is declared dead only after several missed beats.
+    // By default six beats per session: a member is declared dead only after several missed beats.
     heartbeatInterval:
       options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 6)),
     rebalanceTimeout: 60_000,

@@ -53,6 +53,21 @@ describe("waitWithHeartbeats", () => {
     expect(heartbeat).toHaveBeenCalledTimes(2);
   });
 
+  it("ends as soon as the work is done, without waiting for a heartbeat still in flight", async () => {
+    const work = deferred();
+    const beat = deferred();
+    const heartbeat = vi.fn(() => beat.promise);
+    let finished = false;
+    const waiting = waitWithHeartbeats(work.promise, heartbeat, 100).then(() => (finished = true));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(heartbeat).toHaveBeenCalledTimes(1);
+    work.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(finished).toBe(true);
+    await waiting;
+    beat.resolve();
+  });
+
   it("returns without beating when the work is already done, and when it fails", async () => {
     const heartbeat = vi.fn(() => Promise.resolve());
     await waitWithHeartbeats(Promise.resolve(), heartbeat, 100);

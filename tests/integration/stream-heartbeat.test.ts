@@ -90,7 +90,8 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
       expect(await memberIds()).toEqual(membersBefore);
       expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);
     } finally {
-      holder.release();
+      // Destroyed, not returned to the pool: a failure before the commit must not leave the lock held.
+      holder.release(true);
       await Promise.all([admin.disconnect(), producer.disconnect()]);
     }
   });

@@ -40,10 +40,10 @@ import {
 } from "@/workers/stream/webhook-relay";
 
 /**
- * The stream worker's least time between two heartbeats. A member that joins (or leaves) the group
- * stops every member's fetching until each has rejoined, which each does at its next beat: at kafkajs's
- * usual sixth of the session timeout (1 s at 6 s), a worker joining a backlog drain held the group up
- * for more than a second. A beat is one small request.
+ * The stream worker's least time between two heartbeats. When a member joins (or leaves) the group, no
+ * partition is assigned again until every member has rejoined, which each does at its next beat: at
+ * kafkajs's usual sixth of the session timeout (1 s at 6 s), a worker joining a backlog drain waited
+ * more than a second for its partitions. A beat is one small request.
  */
 const HEARTBEAT_INTERVAL_MS = 250;
 
@@ -259,6 +259,9 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     // a seek or resume then, which would reject this promise with nobody to catch it.
     const join = ++joins;
     consumer.pause([{ topic: topics.ticks }]);
+    // A rejoin while the worker stops (a rebalance seen as its last batches commit): the consumer is
+    // about to leave the group, so this generation stays paused and nothing is sought.
+    if (stopping) return;
     // kafkajs rejoined without waiting for the batches handed over before: their commits come first, so
     // that the offsets read below include them, and the state they leave in memory is forgotten again.
     void settleApplying()
