@@ -92,6 +92,12 @@ export const envSchema = {
    * the offsets stored with the rows keep every batch exactly once.
    */
   STREAM_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(6_000),
+  /**
+   * Set by `npm start`'s supervisor when it restarts a stream worker that died: the dead worker's member
+   * id in its consumer group, which the new worker joins as, so that it gets the partitions at once
+   * instead of after the dead member's session (lib/kafka/member-handover.ts). Not for hand setting.
+   */
+  STREAM_HANDED_OVER_MEMBER_ID: z.string().min(1).optional(),
 
   INGEST_SOURCE: z.enum(["replay", "yahoo", "synthetic"]).default("replay"),
   DEFAULT_SYMBOLS: symbolListSchema.default([

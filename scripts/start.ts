@@ -9,6 +9,7 @@ import path from "node:path";
 
 import { z } from "zod";
 
+import { kafkaMembershipMessageSchema, type KafkaMembershipMessage } from "@/lib/events/kafka-membership";
 import { parseJsonWith } from "@/lib/events/parse-json";
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
 import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
@@ -34,6 +35,10 @@ type Service = {
   child?: ChildProcess;
   restarts: number;
   startedAt: number;
+  /** The consumer group membership the running child last reported (the stream worker's). */
+  membership?: KafkaMembershipMessage;
+  /** A dead child's member id, for the next start of the service to join as. */
+  handOver?: string;
 };
 
 const COLORS: Record<string, string> = { web: "36", ingest: "35", stream: "33" };
@@ -244,23 +249,32 @@ async function main(): Promise<void> {
       // Own process group: Ctrl-C reaches only this supervisor, which stops each child once (a child
       // that got the terminal's SIGINT too would take the supervisor's SIGTERM as a second, forced stop).
       // The IPC channel lets a child notice when the supervisor dies and stop by itself.
+      const handOver = service.handOver;
+      service.handOver = undefined;
       const child = spawn(service.command, service.args, {
         cwd: ROOT_DIR,
-        env: service.env,
+        env: handOver ? { ...service.env, STREAM_HANDED_OVER_MEMBER_ID: handOver } : service.env,
         stdio: ["ignore", "pipe", "pipe", "ipc"],
         detached: true,
       });
       service.child = child;
       pipeLines(service.name, child.stdout);
       pipeLines(service.name, child.stderr);
+      child.on("message", (message) => {
+        const membership = kafkaMembershipMessageSchema.safeParse(message);
+        if (membership.success) service.membership = membership.data;
+      });
       child.on("exit", (code, signal) => {
         if (stopping) return;
+        // Its group still holds its member until the session expires: the next start takes its place.
+        service.handOver = service.membership?.memberId;
+        service.membership = undefined;
         // A crash loop (exits within seconds of starting) backs off; a process that ran a while — one
         // killed by a signal or an OOM in the middle of its work — restarts within 1–2 s.
         service.restarts = Date.now() - service.startedAt > 10_000 ? 0 : service.restarts + 1;
         const delay = computeBackoffMs(service.restarts, { baseMs: 2_000, maxMs: 30_000 });
         say(
-          `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s`,
+          `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s${service.handOver ? " in its place in the consumer group" : ""}`,
         );
         setTimeout(() => !stopping && launch(service), delay);
       });

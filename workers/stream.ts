@@ -3,6 +3,7 @@
 // market.kpis after each commit. Start with `tsx workers/stream.ts` (npm start runs it).
 import { checkRuntimePrivileges } from "@/lib/db/runtime-privileges";
 import { getEnv } from "@/lib/env";
+import type { KafkaMembershipMessage } from "@/lib/events/kafka-membership";
 import { createKafkaClient } from "@/lib/kafka/client";
 import { getKafkaConnection } from "@/lib/kafka/connection";
 import { createMetricsRegistry } from "@/lib/metrics/registry";
@@ -41,6 +42,14 @@ void runWorker("stream", async (ctx) => {
     rawTicksRetentionHours: env.RAW_TICKS_RETENTION_HOURS,
     futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
+    handedOverMemberId: env.STREAM_HANDED_OVER_MEMBER_ID,
+    // Started by npm start's supervisor (an IPC channel): it hands this id over if the worker dies.
+    onJoin: (memberId) =>
+      process.send?.({
+        type: "kafka-membership",
+        groupId: env.STREAM_GROUP_ID,
+        memberId,
+      } satisfies KafkaMembershipMessage),
     databaseUrl: env.DATABASE_URL,
     webhooks: {
       send: createWebhookSender({

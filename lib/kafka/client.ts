@@ -14,6 +14,7 @@ import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
 import { installFastCrc32cInKafkajs } from "@/lib/kafka/crc32c";
 import { installRopeEncoderInKafkajs } from "@/lib/kafka/encoder";
 import { classifyKafkajsLog } from "@/lib/kafka/kafkajs-log";
+import { handOverMember, installMemberHandoverInKafkajs } from "@/lib/kafka/member-handover";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
 import type { Logger } from "@/lib/log";
 
@@ -61,6 +62,7 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
   silenceKafkajsTimeoutWarning();
   installFastCrc32cInKafkajs();
   installRopeEncoderInKafkajs();
+  installMemberHandoverInKafkajs();
   const log = options.logger.child({ component: "kafkajs" });
   const kafka = new Kafka({
     clientId: options.clientId,
@@ -106,11 +108,18 @@ export type CreateConsumerOptions = {
    */
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
+  /**
+   * The member id of this group's consumer in a process known to be dead (its supervisor saw it exit):
+   * the first join takes that member's place at once instead of waiting for its session to expire
+   * (lib/kafka/member-handover.ts).
+   */
+  handedOverMemberId?: string;
   /** Called before kafkajs restarts the consumer after an error thrown by a handler; return false to stop. */
   restartOnFailure?: (error: Error) => Promise<boolean>;
 };
 
 export function createConsumer(client: KafkaClient, options: CreateConsumerOptions): Consumer {
+  if (options.handedOverMemberId) handOverMember(options.groupId, options.handedOverMemberId);
   return client.kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,

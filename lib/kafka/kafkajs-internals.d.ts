@@ -33,3 +33,9 @@ declare module "kafkajs/src/protocol/request.js" {
   }) => Promise<{ buffer: Buffer }>;
   export default frameRequest;
 }
+
+declare module "kafkajs/src/consumer/consumerGroup.js" {
+  /** A consumer's membership of its group; lib/kafka/member-handover.ts describes what it uses of it. */
+  const ConsumerGroup: unknown;
+  export default ConsumerGroup;
+}

@@ -69,6 +69,10 @@ export type StreamWorkerOptions = {
   refusalTtlMs?: number;
   rawTicksRetentionHours: number;
   sessionTimeoutMs?: number;
+  /** The member id of a dead worker of the group, to join as (STREAM_HANDED_OVER_MEMBER_ID). */
+  handedOverMemberId?: string;
+  /** Called with the worker's member id after each join of its group (the supervisor keeps it). */
+  onJoin?: (memberId: string) => void;
   /** When set, the worker LISTENs for symbol changes (time zone, purge) and forgets their state. */
   databaseUrl?: string;
   clock?: () => number;
@@ -216,6 +220,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     groupId: options.groupId,
     sessionTimeoutMs: options.sessionTimeoutMs,
     heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+    handedOverMemberId: options.handedOverMemberId,
     maxBytesPerPartition: options.fetchMaxBytes,
     restartOnFailure: (error) => {
       // An expected broker condition was already logged as one line by the kafkajs log (lib/kafka/kafkajs-log).
@@ -252,6 +257,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     handler.reset();
     const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
     logger.info({ partitions }, "partitions assigned");
+    options.onJoin?.(event.payload.memberId);
     // Paused here, synchronously, before the fetch loop of this generation starts: nothing is fetched
     // from Kafka's committed offsets (which may trail the stored ones by a batch, or more after a crash)
     // until each partition is sought to its stored offset. Only the newest join resumes, and none once

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+
+import { handOverMember, installMemberHandover } from "@/lib/kafka/member-handover";
+
+/** A stand-in for kafkajs's ConsumerGroup: records the member id each join started with. */
+function createStandIn() {
+  const joinedAs: (string | null)[] = [];
+  class ConsumerGroup {
+    memberId: string | null = null;
+    constructor(public groupId: string) {}
+    joinAndSync(): Promise<void> {
+      joinedAs.push(this.memberId);
+      this.memberId ??= `new-${joinedAs.length}`;
+      return Promise.resolve();
+    }
+  }
+  expect(installMemberHandover(ConsumerGroup)).toBe(true);
+  return { ConsumerGroup, joinedAs };
+}
+
+describe("installMemberHandover", () => {
+  it("makes the first join of the next consumer of the group use the handed-over id, once", async () => {
+    const { ConsumerGroup, joinedAs } = createStandIn();
+    handOverMember("g-handover", "dead-member");
+    const first = new ConsumerGroup("g-handover");
+    await first.joinAndSync();
+    await first.joinAndSync(); // a rejoin keeps its own id
+    await new ConsumerGroup("g-handover").joinAndSync(); // a later consumer joins as a new member
+    expect(joinedAs).toEqual(["dead-member", "dead-member", null]);
+  });
+
+  it("leaves other groups, and consumers that already have an id, as they are", async () => {
+    const { ConsumerGroup, joinedAs } = createStandIn();
+    handOverMember("g-other", "dead-member");
+    await new ConsumerGroup("g-unrelated").joinAndSync();
+    const member = new ConsumerGroup("g-other");
+    member.memberId = "its-own";
+    await member.joinAndSync();
+    expect(joinedAs).toEqual([null, "its-own"]);
+  });
+
+  it("patches a class once", () => {
+    const { ConsumerGroup, joinedAs } = createStandIn();
+    expect(installMemberHandover(ConsumerGroup)).toBe(true);
+    handOverMember("g-once", "dead-member");
+    void new ConsumerGroup("g-once").joinAndSync();
+    expect(joinedAs).toEqual(["dead-member"]);
+  });
+});
