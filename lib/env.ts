@@ -86,8 +86,9 @@ export const envSchema = {
   STREAM_GROUP_ID: z.string().min(1).default("tickstream-stream"),
   /**
    * How long the group waits for a silent member before moving its partitions (broker minimum: 6 s).
-   * kafkajs has no static membership, so after a kill -9 the restarted worker waits this long for the
-   * dead member's partitions: the broker's minimum keeps that failover under 10 s. A batch must finish
+   * kafkajs has no static membership, so after a kill -9 a new worker waits this long for the dead
+   * member's partitions, unless npm start's supervisor hands it the dead member's id
+   * (STREAM_HANDED_OVER_MEMBER_ID): the broker's minimum keeps that failover under 10 s. A batch must finish
    * within it (batches take well under a second); a member that misses it only causes a rebalance, and
    * the offsets stored with the rows keep every batch exactly once.
    */

@@ -269,10 +269,10 @@ async function main(): Promise<void> {
         // Its group still holds its member until the session expires: the next start takes its place.
         service.handOver = service.membership?.memberId;
         service.membership = undefined;
-        // A crash loop (exits within seconds of starting) backs off; a process that ran a while — one
-        // killed by a signal or an OOM in the middle of its work — restarts within 1–2 s.
+        // A crash loop (exits within seconds of starting) backs off up to 30 s; a process that ran a
+        // while — one killed by a signal or an OOM in the middle of its work — restarts within 250 ms.
         service.restarts = Date.now() - service.startedAt > 10_000 ? 0 : service.restarts + 1;
-        const delay = computeBackoffMs(service.restarts, { baseMs: 2_000, maxMs: 30_000 });
+        const delay = computeBackoffMs(service.restarts, { baseMs: 250, maxMs: 30_000 });
         say(
           `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s${service.handOver ? " in its place in the consumer group" : ""}`,
         );
