@@ -37,7 +37,7 @@ type Service = {
   startedAt: number;
   /** The consumer group membership the running child last reported (the stream worker's). */
   membership?: KafkaMembershipMessage;
-  /** A dead child's member id, for the next start of the service to join as. */
+  /** The member id the running child was started with, or a dead child's, for the next start to join as. */
   handOver?: string;
 };
 
@@ -200,8 +200,9 @@ async function main(): Promise<void> {
     const admin = prepareAdminCredentials(env, path.join(DATA_DIR, "admin-credentials.env"));
     const runtime = dev ? ["--import", "tsx"] : [];
     const file = (name: string) => (dev ? `${name}.ts` : path.join("dist", `${name}.js`));
+    const { STREAM_HANDED_OVER_MEMBER_ID: _setBySupervisor, ...inherited } = process.env;
     const baseEnv: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...inherited,
       NODE_ENV: dev ? "development" : "production",
       FORCE_COLOR: "0",
       NO_COLOR: "1",
@@ -250,7 +251,6 @@ async function main(): Promise<void> {
       // that got the terminal's SIGINT too would take the supervisor's SIGTERM as a second, forced stop).
       // The IPC channel lets a child notice when the supervisor dies and stop by itself.
       const handOver = service.handOver;
-      service.handOver = undefined;
       const child = spawn(service.command, service.args, {
         cwd: ROOT_DIR,
         env: handOver ? { ...service.env, STREAM_HANDED_OVER_MEMBER_ID: handOver } : service.env,
@@ -262,17 +262,22 @@ async function main(): Promise<void> {
       pipeLines(service.name, child.stderr);
       child.on("message", (message) => {
         const membership = kafkaMembershipMessageSchema.safeParse(message);
-        if (membership.success) service.membership = membership.data;
+        if (membership.success && service.child === child) service.membership = membership.data;
       });
       child.on("exit", (code, signal) => {
         if (stopping) return;
-        // Its group still holds its member until the session expires: the next start takes its place.
-        service.handOver = service.membership?.memberId;
+        // Its group still holds its member until the session expires: the next start takes its place. A
+        // child that died before it joined passes on the id it was given (that member may still be held).
+        service.handOver = service.membership?.memberId ?? handOver;
         service.membership = undefined;
-        // A crash loop (exits within seconds of starting) backs off up to 30 s; a process that ran a
-        // while — one killed by a signal or an OOM in the middle of its work — restarts within 250 ms.
+        // A process that ran a while (one killed by a signal or an OOM in the middle of its work)
+        // restarts 125–250 ms after it died; a crash loop (exits within seconds of starting) backs off
+        // from 1–2 s up to 30 s.
         service.restarts = Date.now() - service.startedAt > 10_000 ? 0 : service.restarts + 1;
-        const delay = computeBackoffMs(service.restarts, { baseMs: 250, maxMs: 30_000 });
+        const delay =
+          service.restarts === 0
+            ? computeBackoffMs(1, { baseMs: 250, maxMs: 250 })
+            : computeBackoffMs(service.restarts, { baseMs: 2_000, maxMs: 30_000 });
         say(
           `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s${service.handOver ? " in its place in the consumer group" : ""}`,
         );

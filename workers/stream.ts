@@ -43,13 +43,17 @@ void runWorker("stream", async (ctx) => {
     futureBarToleranceSeconds: env.FUTURE_BAR_TOLERANCE_SECONDS,
     sessionTimeoutMs: env.STREAM_SESSION_TIMEOUT_MS,
     handedOverMemberId: env.STREAM_HANDED_OVER_MEMBER_ID,
-    // Started by npm start's supervisor (an IPC channel): it hands this id over if the worker dies.
-    onJoin: (memberId) =>
-      process.send?.({
+    // Started by npm start's supervisor (an IPC channel): it hands this id over if the worker dies. A
+    // channel closed meanwhile (the supervisor gone) is no error: the callback takes it.
+    onJoin: (memberId) => {
+      if (!process.send || !process.connected) return;
+      const message: KafkaMembershipMessage = {
         type: "kafka-membership",
         groupId: env.STREAM_GROUP_ID,
         memberId,
-      } satisfies KafkaMembershipMessage),
+      };
+      process.send(message, undefined, undefined, () => {});
+    },
     databaseUrl: env.DATABASE_URL,
     webhooks: {
       send: createWebhookSender({

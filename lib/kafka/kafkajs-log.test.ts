@@ -48,7 +48,7 @@ describe("classifyKafkajsLog", () => {
     expect(line).toEqual({
       level: "warn",
       message:
-        "the group coordinator no longer knows this member (its session expired); the consumer joins the group again",
+        "the group coordinator no longer knows this member (its session expired, or it left); the consumer joins the group again",
       fields: { groupId: "g", memberId: "m-1", error: "The coordinator is not aware of this member" },
     });
   });

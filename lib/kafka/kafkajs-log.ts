@@ -34,9 +34,10 @@ const TRANSIENT_CONDITIONS: readonly { text: string; condition: string; next?: s
   },
   { text: "The group is rebalancing, so a rejoin is needed", condition: "the consumer group is rebalancing" },
   {
-    // After a broker restart or a long pause the member's session has expired.
+    // After a broker restart or a long pause the member's session has expired; or a dead worker's member
+    // id handed to its replacement (lib/kafka/member-handover.ts) had already left the group.
     text: "The coordinator is not aware of this member",
-    condition: "the group coordinator no longer knows this member (its session expired)",
+    condition: "the group coordinator no longer knows this member (its session expired, or it left)",
     next: "the consumer joins the group again",
   },
 ];

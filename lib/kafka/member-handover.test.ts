@@ -40,10 +40,36 @@ describe("installMemberHandover", () => {
   });
 
   it("patches a class once", () => {
-    const { ConsumerGroup, joinedAs } = createStandIn();
+    const { ConsumerGroup } = createStandIn();
+    const patched = ConsumerGroup.prototype.joinAndSync;
     expect(installMemberHandover(ConsumerGroup)).toBe(true);
-    handOverMember("g-once", "dead-member");
-    void new ConsumerGroup("g-once").joinAndSync();
-    expect(joinedAs).toEqual(["dead-member"]);
+    expect(ConsumerGroup.prototype.joinAndSync).toBe(patched);
+  });
+
+  it("keeps the id for the next consumer when a join fails, and drops it when the id is refused", async () => {
+    const joinedAs: (string | null)[] = [];
+    const outcomes = ["coordinator away", "unknown member", "ok"];
+    class ConsumerGroup {
+      memberId: string | null = null;
+      constructor(public groupId: string) {}
+      joinAndSync(): Promise<void> {
+        joinedAs.push(this.memberId);
+        const outcome = outcomes.shift();
+        if (outcome === "ok") return Promise.resolve();
+        // As kafkajs does: a refused id is cleared (its retrier would then join as new).
+        if (outcome === "unknown member") this.memberId = null;
+        return Promise.reject(new Error(outcome));
+      }
+    }
+    installMemberHandover(ConsumerGroup);
+    handOverMember("g-fails", "dead-member");
+    await expect(new ConsumerGroup("g-fails").joinAndSync()).rejects.toThrow("coordinator away");
+    await expect(new ConsumerGroup("g-fails").joinAndSync()).rejects.toThrow("unknown member");
+    await new ConsumerGroup("g-fails").joinAndSync();
+    expect(joinedAs).toEqual(["dead-member", "dead-member", null]);
+  });
+
+  it("refuses a class without joinAndSync", () => {
+    expect(installMemberHandover(class {} as never)).toBe(false);
   });
 });

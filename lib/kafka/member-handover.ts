@@ -14,7 +14,11 @@ type Membership = { groupId: string; memberId: string | null };
 type ConsumerGroupClass = { prototype: Membership & { joinAndSync: (this: Membership) => Promise<void> } };
 
 const INSTALLED = Symbol.for("tickstream.memberHandover");
-/** Member ids to join with, by group: each is used by the first join of a new consumer of that group. */
+/**
+ * Member ids to join with, by group: each is used by the first join of a new consumer of that group, and
+ * dropped once a join succeeds or the coordinator refuses the id (a join that fails otherwise, say with
+ * the coordinator away, leaves it for the consumer that kafkajs restarts).
+ */
 const handedOver = new Map<string, string>();
 
 /**
@@ -35,14 +39,20 @@ export function installMemberHandover(ConsumerGroup: ConsumerGroupClass): boolea
   const proto = ConsumerGroup.prototype as ConsumerGroupClass["prototype"] & { [INSTALLED]?: true };
   if (proto[INSTALLED]) return true;
   const joinAndSync = proto.joinAndSync;
-  proto.joinAndSync = function (this: Membership) {
+  if (typeof joinAndSync !== "function") return false;
+  proto.joinAndSync = async function (this: Membership) {
     // A consumer's first join starts with no member id; a rejoin keeps its own.
     const memberId = this.memberId === null ? handedOver.get(this.groupId) : undefined;
-    if (memberId !== undefined) {
+    if (memberId === undefined) return joinAndSync.call(this);
+    this.memberId = memberId;
+    try {
+      await joinAndSync.call(this);
       handedOver.delete(this.groupId);
-      this.memberId = memberId;
+    } catch (error) {
+      // kafkajs clears the id the coordinator refused (UNKNOWN_MEMBER_ID) before it joins as new.
+      if (this.memberId !== memberId) handedOver.delete(this.groupId);
+      throw error;
     }
-    return joinAndSync.call(this);
   };
   proto[INSTALLED] = true;
   return true;

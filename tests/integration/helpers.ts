@@ -7,11 +7,11 @@ import { closeDb, createDb, type Db, type DbOrTx } from "@/lib/db/client";
 import { applyDatabaseGrants } from "@/lib/db/migrate";
 import { insertSymbols } from "@/lib/db/queries/symbols";
 import { parseEnv } from "@/lib/env";
-import type { TickV1 } from "@/lib/events/tick-v1";
+import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { grantPipelineAcls, type PipelineAclSpec } from "@/lib/kafka/acls";
-import { createAdmin, createKafkaClient, type KafkaClient } from "@/lib/kafka/client";
+import { createAdmin, createKafkaClient, type KafkaClient, type Producer } from "@/lib/kafka/client";
 import type { KafkaConnection } from "@/lib/kafka/connection";
-import type { InMessage } from "@/lib/kafka/messages";
+import { sendJsonBatch, type InMessage } from "@/lib/kafka/messages";
 import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
 import { createLogger, describeError } from "@/lib/log";
 import { pollUntil } from "@/lib/retry";
@@ -263,6 +263,51 @@ export async function registerTestSymbols(db: DbOrTx, list: readonly string[]): 
     db,
     [...new Set(list)].map((symbol) => ({ symbol, source: "external" as const, status: "active" as const })),
   );
+}
+
+/** Sends ticks to `topic` keyed by their symbol, as the ingest worker does. */
+export async function sendTestTicks(
+  producer: Producer,
+  topic: string,
+  ticks: readonly TickV1[],
+): Promise<void> {
+  await sendJsonBatch(
+    producer,
+    topic,
+    tickV1Schema,
+    ticks.map((t) => ({ key: t.symbol, value: t })),
+  );
+}
+
+/** Rows of `fact_prices`: one per stored bar. */
+export async function countStoredBars(db: Db): Promise<number> {
+  const { rows } = await db.$client.query<{ n: string }>("select count(*) as n from fact_prices");
+  return Number(rows[0]?.n);
+}
+
+/**
+ * Environment of a stream worker process a test spawns (`workers/stream.ts`) against a test database,
+ * topics and group: a 6 s session and warnings only unless `overrides` say otherwise.
+ */
+export function getTestStreamWorkerEnv(
+  database: Pick<TestDatabase, "url">,
+  topics: TestTopics,
+  groupId: string,
+  overrides: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DATABASE_PRIVILEGE_CHECK: getTestPrivilegeCheck(),
+    ...getTestKafkaEnv("stream"),
+    TOPIC_TICKS: topics.ticks,
+    TOPIC_KPIS: topics.kpis,
+    TOPIC_TICKS_DLQ: topics.ticksDlq,
+    STREAM_GROUP_ID: groupId,
+    STREAM_SESSION_TIMEOUT_MS: "6000",
+    LOG_LEVEL: "warn",
+    ...overrides,
+  };
 }
 
 /** The stream worker in this process against a test database and topics (options override). */

@@ -16,8 +16,7 @@ import {
   createTestGroupId,
   createTestTopics,
   getTestKafkaConnection,
-  getTestKafkaEnv,
-  getTestPrivilegeCheck,
+  getTestStreamWorkerEnv,
   registerTestSymbols,
   testLogger,
   uniqueId,
@@ -53,19 +52,9 @@ describe("pipeline monitor and /api/health against a stream worker that is kille
 
   const startWorker = () => {
     child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        DATABASE_PRIVILEGE_CHECK: getTestPrivilegeCheck(),
-        ...getTestKafkaEnv("stream"),
-        TOPIC_TICKS: topics.ticks,
-        TOPIC_KPIS: topics.kpis,
-        TOPIC_TICKS_DLQ: topics.ticksDlq,
-        STREAM_GROUP_ID: groupId,
-        STREAM_SESSION_TIMEOUT_MS: "6000",
+      env: getTestStreamWorkerEnv(database, topics, groupId, {
         HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
-        LOG_LEVEL: "warn",
-      },
+      }),
       stdio: ["ignore", "ignore", "inherit"],
     });
   };

@@ -11,8 +11,7 @@ import {
   createTestGroupId,
   createTestTopics,
   getTestKafkaConnection,
-  getTestKafkaEnv,
-  getTestPrivilegeCheck,
+  getTestStreamWorkerEnv,
   registerTestSymbols,
   testLogger,
   uniqueId,
@@ -43,23 +42,13 @@ describe("crash test: kill -9 the stream worker at random points during a replay
 
   const startWorker = () => {
     child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
-      env: {
-        ...process.env,
-        DATABASE_URL: database.url,
-        DATABASE_PRIVILEGE_CHECK: getTestPrivilegeCheck(),
-        ...getTestKafkaEnv("stream"),
-        TOPIC_TICKS: topics.ticks,
-        TOPIC_KPIS: topics.kpis,
-        TOPIC_TICKS_DLQ: topics.ticksDlq,
-        STREAM_GROUP_ID: groupId,
-        STREAM_SESSION_TIMEOUT_MS: "6000",
+      env: getTestStreamWorkerEnv(database, topics, groupId, {
         // Small batches (about 60 events): many points between transactions to be killed at, however
         // fast the worker gets (with 1 MiB batches a partition's whole replay could be one transaction).
         STREAM_FETCH_MAX_BYTES: "16384",
         KPI_WINDOWS: WINDOWS.join(","),
-        LOG_LEVEL: "warn",
         STREAM_METRICS_PORT: "0",
-      },
+      }),
       stdio: ["ignore", "ignore", "inherit"],
     });
   };

@@ -1,17 +1,18 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createAdmin, createProducer } from "@/lib/kafka/client";
-import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
-import { sendJsonBatch } from "@/lib/kafka/messages";
+import type { TickV1 } from "@/lib/events/tick-v1";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
+  countStoredBars,
   createTestDatabase,
   createTestGroupId,
   createTestKafka,
   createTestTopics,
   registerTestSymbols,
   runCleanup,
+  sendTestTicks,
   startTestStreamWorker,
   type TestDatabase,
   waitFor,
@@ -41,15 +42,8 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
     const admin = createAdmin(kafka);
     const producer = createProducer(kafka, { idempotent: true });
     await Promise.all([admin.connect(), producer.connect()]);
-    const send = (ticks: readonly TickV1[]) =>
-      sendJsonBatch(
-        producer,
-        topics.ticks,
-        tickV1Schema,
-        ticks.map((t) => ({ key: t.symbol, value: t })),
-      );
-    const stored = async () =>
-      Number((await db.db.$client.query<{ n: string }>("select count(*) as n from fact_prices")).rows[0]?.n);
+    const send = (ticks: readonly TickV1[]) => sendTestTicks(producer, topics.ticks, ticks);
+    const stored = () => countStoredBars(db.db);
     const memberIds = async () =>
       (await admin.describeGroups([groupId])).groups[0]?.members.map((m) => m.memberId) ?? [];
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);

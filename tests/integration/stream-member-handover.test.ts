@@ -3,18 +3,18 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { kafkaMembershipMessageSchema } from "@/lib/events/kafka-membership";
-import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
+import type { TickV1 } from "@/lib/events/tick-v1";
 import { createAdmin, createProducer } from "@/lib/kafka/client";
-import { sendJsonBatch } from "@/lib/kafka/messages";
 
 import {
+  countStoredBars,
   createTestDatabase,
   createTestGroupId,
   createTestKafka,
   createTestTopics,
-  getTestKafkaEnv,
-  getTestPrivilegeCheck,
+  getTestStreamWorkerEnv,
   registerTestSymbols,
+  sendTestTicks,
   waitFor,
   type TestDatabase,
   type TestTopics,
@@ -40,21 +40,12 @@ function startWorker(
 ): { child: ChildProcess; members: string[] } {
   const members: string[] = [];
   const child = spawn(process.execPath, ["--import", "tsx", "workers/stream.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DATABASE_PRIVILEGE_CHECK: getTestPrivilegeCheck(),
-      ...getTestKafkaEnv("stream"),
-      TOPIC_TICKS: topics.ticks,
-      TOPIC_KPIS: topics.kpis,
-      TOPIC_TICKS_DLQ: topics.ticksDlq,
-      STREAM_GROUP_ID: groupId,
+    env: getTestStreamWorkerEnv(database, topics, groupId, {
       STREAM_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS),
       KPI_WINDOWS: WINDOWS.join(","),
-      LOG_LEVEL: "warn",
       STREAM_METRICS_PORT: "0",
       ...(handedOverMemberId ? { STREAM_HANDED_OVER_MEMBER_ID: handedOverMemberId } : {}),
-    },
+    }),
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   child.on("message", (message) => {
@@ -90,17 +81,8 @@ describe("a stream worker started in place of a dead one", () => {
     const producer = createProducer(kafka, { idempotent: true });
     await Promise.all([admin.connect(), producer.connect()]);
     try {
-      const send = (ticks: readonly TickV1[]) =>
-        sendJsonBatch(
-          producer,
-          topics.ticks,
-          tickV1Schema,
-          ticks.map((t) => ({ key: t.symbol, value: t })),
-        );
-      const stored = async () =>
-        Number(
-          (await db.db.$client.query<{ n: string }>("select count(*) as n from fact_prices")).rows[0]?.n,
-        );
+      const send = (ticks: readonly TickV1[]) => sendTestTicks(producer, topics.ticks, ticks);
+      const stored = () => countStoredBars(db.db);
       const groupMembers = async () => {
         const [group] = (await admin.describeGroups([groupId])).groups;
         return { state: group?.state, ids: group?.members.map((m) => m.memberId) ?? [] };

@@ -257,7 +257,6 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     handler.reset();
     const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
     logger.info({ partitions }, "partitions assigned");
-    options.onJoin?.(event.payload.memberId);
     // Paused here, synchronously, before the fetch loop of this generation starts: nothing is fetched
     // from Kafka's committed offsets (which may trail the stored ones by a batch, or more after a crash)
     // until each partition is sought to its stored offset. Only the newest join resumes, and none once
@@ -265,6 +264,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     // a seek or resume then, which would reject this promise with nobody to catch it.
     const join = ++joins;
     consumer.pause([{ topic: topics.ticks }]);
+    options.onJoin?.(event.payload.memberId);
     // A rejoin while the worker stops (a rebalance seen as its last batches commit): the consumer is
     // about to leave the group, so this generation stays paused and nothing is sought.
     if (stopping) return;
