@@ -271,9 +271,10 @@ async function main(): Promise<void> {
         service.handOver = service.membership?.memberId ?? handOver;
         service.membership = undefined;
         // A process that ran a while (one killed by a signal or an OOM in the middle of its work)
-        // restarts 125–250 ms after it died; a crash loop (exits within seconds of starting) backs off
-        // from 1–2 s up to 30 s.
-        service.restarts = Date.now() - service.startedAt > 10_000 ? 0 : service.restarts + 1;
+        // restarts 125–250 ms after it died; a crash loop (exits within 3 s of starting, about the time
+        // a worker takes to start) backs off from 1–2 s up to 30 s. With 10 s, a stream worker killed 8 s
+        // after a restart waited 2–4 s (the fault suite kills one every 4–25 s).
+        service.restarts = Date.now() - service.startedAt > 3_000 ? 0 : service.restarts + 1;
         const delay =
           service.restarts === 0
             ? computeBackoffMs(1, { baseMs: 250, maxMs: 250 })
