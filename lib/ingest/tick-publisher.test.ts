@@ -81,6 +81,33 @@ describe("tick publisher", () => {
     expect(publisher.metrics().published.replay).toEqual({ AAPL: 3, MSFT: 1 });
   });
 
+  it("retries exactly the batch that failed, not one grown by bars that arrived meanwhile (the broker may hold it already)", async () => {
+    const tried: string[][] = [];
+    const first: { fail?: (error: Error) => void } = {};
+    const publisher = createTickPublisher({
+      send: (messages) => {
+        tried.push(messages.map((m) => `${m.key}@${m.value.ts}`));
+        // The first send fails only once the test has queued more bars behind it.
+        if (tried.length === 1) return new Promise((_, reject) => (first.fail = reject));
+        return Promise.resolve();
+      },
+      saveCursors: () => Promise.resolve(),
+      logger: pino({ level: "silent" }),
+      maxBuffered: 10,
+      batchSize: 3,
+      sleep: () => Promise.resolve(),
+    });
+    publisher.enqueue([tick("AAPL", 0)]);
+    publisher.start();
+    while (!first.fail) await new Promise((r) => setTimeout(r, 1));
+    publisher.enqueue([1, 2, 3].map((m) => tick("AAPL", m)));
+    first.fail(new Error("connection closed before the acknowledgement"));
+    while (publisher.buffered > 0) await new Promise((r) => setTimeout(r, 1));
+    await publisher.stop();
+    const at = (...minutes: number[]) => minutes.map((m) => `AAPL@${tick("AAPL", m).ts}`);
+    expect(tried).toEqual([at(0), at(0), at(1, 2, 3)]);
+  });
+
   it("counts events produced by source, produce retries and each request's latency for Prometheus", async () => {
     const { publisher, sent, registry } = setup(2);
     publisher.enqueue([

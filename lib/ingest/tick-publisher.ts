@@ -50,6 +50,13 @@ export function createTickPublisher(deps: TickPublisherDeps) {
     kafkaAvailable: true,
     lastError: null,
   };
+  /**
+   * How many events at the head of the queue the last failed send tried (0: none failed). The retry
+   * sends exactly those: the producer is idempotent, and the broker recognises a batch it stored before
+   * the acknowledgement was lost only by the same sequence numbers; a retry grown by bars that arrived
+   * meanwhile would be refused as out of order, again and again.
+   */
+  let failedHead = 0;
   let running = false;
   let cursorsFailing = false;
   let wake: (() => void) | null = null;
@@ -98,7 +105,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
   }
 
   async function sendHead(): Promise<boolean> {
-    const batch = queue.slice(0, batchSize);
+    const batch = queue.slice(0, failedHead || batchSize);
     const endTimer = deps.metrics?.produceDuration.startTimer();
     try {
       await deps.send(batch.map(({ tick }) => ({ key: tick.symbol, value: tick })));
@@ -107,6 +114,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       deps.metrics?.produceRetries.inc();
       deps.metrics?.kafkaAvailable.set(0);
       metrics.sendFailures++;
+      failedHead = batch.length;
       metrics.lastError = describeError(error);
       if (metrics.kafkaAvailable)
         deps.logger.warn(
@@ -117,6 +125,7 @@ export function createTickPublisher(deps: TickPublisherDeps) {
       return false;
     }
     endTimer?.({ outcome: "ok" });
+    failedHead = 0;
     queue.splice(0, batch.length);
     if (!metrics.kafkaAvailable)
       deps.logger.info({ buffered: queue.length }, "Kafka is back; sending held bars");

@@ -14,13 +14,14 @@ import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
 import { installFastCrc32cInKafkajs } from "@/lib/kafka/crc32c";
 import { installRopeEncoderInKafkajs } from "@/lib/kafka/encoder";
 import { classifyKafkajsLog } from "@/lib/kafka/kafkajs-log";
+import { renewOnLostSequence } from "@/lib/kafka/idempotent-producer";
 import { handOverMember, installMemberHandoverInKafkajs } from "@/lib/kafka/member-handover";
 import { silenceKafkajsTimeoutWarning } from "@/lib/kafka/warnings";
-import type { Logger } from "@/lib/log";
+import { describeError, type Logger } from "@/lib/log";
 
 // kafkajs 2.2.4 is unmaintained: it stays behind this folder so another client can replace it in one place.
 
-export type KafkaClient = { kafka: Kafka; brokers: string[]; clientId: string };
+export type KafkaClient = { kafka: Kafka; brokers: string[]; clientId: string; logger: Logger };
 
 export type CreateKafkaClientOptions = KafkaConnection & {
   clientId: string;
@@ -80,7 +81,7 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
         log[line.level]({ kafkaLevel: label, ...line.fields }, line.message);
       },
   });
-  return { kafka, brokers: options.brokers, clientId: options.clientId };
+  return { kafka, brokers: options.brokers, clientId: options.clientId, logger: log };
 }
 
 export type CreateProducerOptions = {
@@ -89,13 +90,21 @@ export type CreateProducerOptions = {
 };
 
 export function createProducer(client: KafkaClient, options: CreateProducerOptions = {}): Producer {
-  return client.kafka.producer({
-    idempotent: options.idempotent ?? false,
-    // One request in flight per broker keeps per-partition order across retries.
-    maxInFlightRequests: options.idempotent ? 1 : 5,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const make = () =>
+    client.kafka.producer({
+      idempotent: options.idempotent ?? false,
+      // One request in flight per broker keeps per-partition order across retries.
+      maxInFlightRequests: options.idempotent ? 1 : 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  if (!options.idempotent) return make();
+  return renewOnLostSequence(make, (error) =>
+    client.logger.warn(
+      { err: describeError(error) },
+      "the broker refused the idempotent producer's sequence numbers; sending on with a new producer id (the refused send may be stored twice)",
+    ),
+  );
 }
 
 export type CreateConsumerOptions = {
