@@ -12,13 +12,14 @@ import { z } from "zod";
 import { kafkaMembershipMessageSchema, type KafkaMembershipMessage } from "@/lib/events/kafka-membership";
 import { parseJsonWith } from "@/lib/events/parse-json";
 import { getEnv, InvalidEnvError, type Env } from "@/lib/env";
-import { computeBackoffMs, pollUntil, PollTimeoutError } from "@/lib/retry";
+import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
 import { prepareAdminCredentials } from "./stack/admin-credentials";
 import { ensureBuilt } from "./stack/build";
 import { getKafkaRoleEnv } from "./stack/kafka-credentials";
 import { loadEnvFiles } from "./stack/env-file";
 import { bringDownInfra, bringUpInfra } from "./stack/infra";
+import { planRestart } from "./stack/restart-plan";
 import { DATA_DIR, ROOT_DIR, RUN_DIR } from "./stack/paths";
 import { isAlive, say, StackError } from "./stack/proc";
 import { STREAM_WORKER_NODE_FLAGS } from "@/workers/stream/node-flags";
@@ -266,19 +267,11 @@ async function main(): Promise<void> {
       });
       child.on("exit", (code, signal) => {
         if (stopping) return;
-        // Its group still holds its member until the session expires: the next start takes its place. A
-        // child that died before it joined passes on the id it was given (that member may still be held).
-        service.handOver = service.membership?.memberId ?? handOver;
+        const plan = planRestart(service, Date.now());
+        service.handOver = plan.handOver;
         service.membership = undefined;
-        // A process that ran a while (one killed by a signal or an OOM in the middle of its work)
-        // restarts 125–250 ms after it died; a crash loop (exits within 3 s of starting, about the time
-        // a worker takes to start) backs off from 1–2 s up to 30 s. With 10 s, a stream worker killed 8 s
-        // after a restart waited 2–4 s (the fault suite kills one every 4–25 s).
-        service.restarts = Date.now() - service.startedAt > 3_000 ? 0 : service.restarts + 1;
-        const delay =
-          service.restarts === 0
-            ? computeBackoffMs(1, { baseMs: 250, maxMs: 250 })
-            : computeBackoffMs(service.restarts, { baseMs: 2_000, maxMs: 30_000 });
+        service.restarts = plan.restarts;
+        const delay = plan.delayMs;
         say(
           `${service.name} exited (${signal ?? `code ${code}`}); restarting in ${(delay / 1000).toFixed(1)}s${service.handOver ? " in its place in the consumer group" : ""}`,
         );
