@@ -111,8 +111,10 @@ export const rawTicks = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.topic, t.partition, t.kafkaOffset] }),
+    // Retention deletes by received_at. No index by symbol: only an admin's purge of a symbol looks
+    // rows up that way (a scan of at most RAW_TICKS_RETENTION_HOURS of events), while every landed
+    // event paid for one (drizzle/0011_raw_ticks_without_symbol_index.sql).
     index("raw_ticks_received_at_idx").on(t.receivedAt),
-    index("raw_ticks_symbol_ts_idx").on(t.symbol, t.ts),
   ],
 );
 
