@@ -54,7 +54,10 @@ export function createTickPublisher(deps: TickPublisherDeps) {
    * How many events at the head of the queue the last failed send tried (0: none failed). The retry
    * sends exactly those: the producer is idempotent, and the broker recognises a batch it stored before
    * the acknowledgement was lost only by the same sequence numbers; a retry grown by bars that arrived
-   * meanwhile would be refused as out of order, again and again.
+   * meanwhile would be refused as out of order, again and again. Exact only while a batch goes as one
+   * produce request: `sendTextBatch` (lib/kafka/messages.ts) splits at 5,000 messages or 768 KiB, and a
+   * valid tick takes at most about 330 bytes there (its JSON is under 250), so the default 2,000 fit.
+   * Beyond that, lib/kafka renews a producer whose numbers are refused (a retried piece may land twice).
    */
   let failedHead = 0;
   let running = false;

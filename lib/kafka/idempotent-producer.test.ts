@@ -8,17 +8,20 @@ import { describe, expect, it } from "vitest";
 
 import { isLostSequenceError, renewOnLostSequence } from "@/lib/kafka/idempotent-producer";
 
-/** A broker refusal as kafkajs throws it from a send: its retrier wraps the protocol error. */
+/** A broker refusal as kafkajs throws it from a send: the protocol error itself (it is not retriable). */
+function rawRefusal(type: string): Error {
+  return new KafkaJSProtocolError(Object.assign(new Error(`broker says ${type}`), { type, code: 45 }));
+}
+
+/** The same refusal wrapped, as kafkajs's retrier throws an error when it gives up, with it as cause. */
 function refusal(type: string): Error {
-  const protocol = new KafkaJSProtocolError(
-    Object.assign(new Error(`broker says ${type}`), { type, code: 45 }),
-  );
+  const protocol = rawRefusal(type);
   const NonRetriable = KafkaJSNonRetriableError as unknown as new (e: Error, o: { cause: Error }) => Error;
   return new NonRetriable(protocol, { cause: protocol });
 }
 
 /** Producers that record what is done to them; each send (connect) takes the next outcome of its list. */
-function fakeProducers(outcomes: (Error | null)[], connectOutcomes: (Error | null)[] = []) {
+function fakeProducers(outcomes: (Error | null)[], connectOutcomes: (Error | null | Promise<void>)[] = []) {
   const log: string[] = [];
   let made = 0;
   const make = (): Producer => {
@@ -27,6 +30,7 @@ function fakeProducers(outcomes: (Error | null)[], connectOutcomes: (Error | nul
       connect: () => {
         log.push(`connect ${id}`);
         const outcome = connectOutcomes.shift();
+        if (outcome instanceof Promise) return outcome;
         return outcome ? Promise.reject(outcome) : Promise.resolve();
       },
       disconnect: () => (log.push(`disconnect ${id}`), Promise.resolve()),
@@ -64,7 +68,7 @@ describe("isLostSequenceError", () => {
 
 describe("renewOnLostSequence", () => {
   it("rejects the refused send, then sends the retry on a new, connected producer and disconnects the old one", async () => {
-    const { make, log } = fakeProducers([null, refusal("OUT_OF_ORDER_SEQUENCE_NUMBER"), null]);
+    const { make, log } = fakeProducers([null, rawRefusal("OUT_OF_ORDER_SEQUENCE_NUMBER"), null]);
     const renewals: unknown[] = [];
     const producer = renewOnLostSequence(make, (error) => renewals.push(error));
     await producer.connect();
@@ -113,5 +117,27 @@ describe("renewOnLostSequence", () => {
     await expect(producer.send(record)).rejects.toThrow();
     await producer.disconnect();
     expect(log).toEqual(["connect 1", "send 1", "disconnect 1", "disconnect 2"]);
+  });
+  it("connects the new producer once for sends that come together after a renewal", async () => {
+    const { make, log } = fakeProducers([refusal("OUT_OF_ORDER_SEQUENCE_NUMBER"), null, null]);
+    const producer = renewOnLostSequence(make, () => undefined);
+    await producer.connect();
+    await expect(producer.send(record)).rejects.toThrow();
+    await Promise.all([producer.send(record), producer.send(record)]);
+    expect(log).toEqual(["connect 1", "send 1", "disconnect 1", "connect 2", "send 2", "send 2"]);
+  });
+
+  it("leaves the new producer disconnected, and the send rejected, when disconnect comes while it connects", async () => {
+    let connected!: () => void;
+    const slowConnect = new Promise<void>((resolve) => (connected = resolve));
+    const { make, log } = fakeProducers([refusal("UNKNOWN_PRODUCER_ID"), null], [null, slowConnect]);
+    const producer = renewOnLostSequence(make, () => undefined);
+    await producer.connect();
+    await expect(producer.send(record)).rejects.toThrow();
+    const send = producer.send(record);
+    await producer.disconnect();
+    connected();
+    await expect(send).rejects.toThrow("disconnected");
+    expect(log).toEqual(["connect 1", "send 1", "disconnect 1", "connect 2", "disconnect 2", "disconnect 2"]);
   });
 });

@@ -2,8 +2,9 @@ import type { Producer } from "kafkajs";
 
 /**
  * Broker refusals after which an idempotent producer's sequence numbers can never be accepted again:
- * kafkajs numbers each partition's batches from its producer id and takes a number back only when a
- * request fails without a response, so every later send repeats the refused number.
+ * kafkajs numbers each partition's batches from its producer id and takes a batch's numbers back when
+ * its request fails, so every later send repeats the refused numbers. kafkajs throws these refusals
+ * as the protocol error itself (they are not retriable), or wrapped with it as `cause`.
  */
 const LOST_SEQUENCE_ERRORS = new Set([
   // A retry that differs from the request the broker stored before its acknowledgement was lost.
@@ -26,19 +27,42 @@ export function isLostSequenceError(error: unknown): boolean {
  * from then on: the send that meets one rejects as before, and the kafkajs producer behind it is
  * replaced by a new one (a new producer id, sequences from 0; connected at the next send if the old one
  * was), so that the caller's retry goes out. What the broker had stored of the refused send may then be
- * stored twice; consumers of this project store each event once, while a stuck producer loses them all.
+ * stored twice: the KPI tables take such a duplicate as the same bar again, `raw_ticks` (keyed by
+ * offset) lands it twice; a stuck producer would lose every event after it.
  * Listeners added with `on` stay with the producer they were added to.
  */
 export function renewOnLostSequence(make: () => Producer, onRenew: (error: unknown) => void): Producer {
   let current = make();
   let connected = false;
+  /** The connection of a renewed producer, shared by every send that finds it unconnected. */
+  let reconnecting: Promise<void> | null = null;
   let renewed = false;
 
-  async function guarded<T>(send: (producer: Producer) => Promise<T>): Promise<T> {
+  async function ensureConnected(): Promise<void> {
     if (renewed && connected) {
-      await current.connect();
       renewed = false;
+      const producer = current;
+      reconnecting = producer.connect().catch((error: unknown) => {
+        if (current === producer) renewed = true;
+        throw error;
+      });
     }
+    if (!reconnecting) return;
+    const pending = reconnecting;
+    try {
+      await pending;
+    } finally {
+      if (reconnecting === pending) reconnecting = null;
+    }
+    // disconnect() came while it connected: the producer must not stay connected behind the caller.
+    if (!connected) {
+      await current.disconnect().catch(() => undefined);
+      throw new Error("the producer was disconnected");
+    }
+  }
+
+  async function guarded<T>(send: (producer: Producer) => Promise<T>): Promise<T> {
+    await ensureConnected();
     const producer = current;
     try {
       return await send(producer);
