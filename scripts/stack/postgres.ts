@@ -259,6 +259,9 @@ export async function ensurePostgres(url: string): Promise<PostgresHandle> {
     say(`PostgreSQL: creating a private cluster in ${clusterDir} (binaries: ${binDir})`);
     rmSync(clusterDir, { recursive: true, force: true });
     prepareOwnedDir(clusterDir);
+    // Names the data folder a cluster outside it belongs to, for whoever cleans /var/tmp up (.ci/run).
+    if (isClusterOutsideDataDir(clusterDir))
+      writeFileSync(path.join(path.dirname(clusterDir), "data-dir"), `${DATA_DIR}\n`);
     const pwFile = path.join(os.tmpdir(), `tickstream-pw-${process.pid}`);
     writeFileSync(pwFile, `${target.password || "tickstream"}\n`, { mode: 0o644 });
     try {
