@@ -9,7 +9,13 @@ import { insertSymbols } from "@/lib/db/queries/symbols";
 import { parseEnv } from "@/lib/env";
 import { tickV1Schema, type TickV1 } from "@/lib/events/tick-v1";
 import { grantPipelineAcls, type PipelineAclSpec } from "@/lib/kafka/acls";
-import { createAdmin, createKafkaClient, type KafkaClient, type Producer } from "@/lib/kafka/client";
+import {
+  createAdmin,
+  createKafkaClient,
+  createProducer,
+  type KafkaClient,
+  type Producer,
+} from "@/lib/kafka/client";
 import type { KafkaConnection } from "@/lib/kafka/connection";
 import { sendJsonBatch, type InMessage } from "@/lib/kafka/messages";
 import { WEB_GROUP_PREFIX } from "@/lib/kafka/consumer-groups";
@@ -283,6 +289,38 @@ export async function sendTestTicks(
 export async function countStoredBars(db: Db): Promise<number> {
   const { rows } = await db.$client.query<{ n: string }>("select count(*) as n from fact_prices");
   return Number(rows[0]?.n);
+}
+
+/**
+ * What a test of stream workers feeds and watches them with: `symbols` registered in `database`, topics
+ * of `partitions` partitions, a group id for the workers, and a connected admin and idempotent
+ * producer (`close` disconnects them). `send` produces ticks as the ingest worker does; `stored` counts
+ * the bars in `fact_prices`; `memberIds` lists the group's members.
+ */
+export async function setUpStreamTest(
+  database: TestDatabase,
+  symbols: readonly string[],
+  partitions: number,
+) {
+  const topics = await createTestTopics(partitions);
+  await registerTestSymbols(database.db, symbols);
+  const groupId = createTestGroupId("stream");
+  const kafka = createTestKafka();
+  const admin = createAdmin(kafka);
+  const producer = createProducer(kafka, { idempotent: true });
+  await Promise.all([admin.connect(), producer.connect()]);
+  return {
+    topics,
+    groupId,
+    admin,
+    send: (ticks: readonly TickV1[]) => sendTestTicks(producer, topics.ticks, ticks),
+    stored: () => countStoredBars(database.db),
+    memberIds: async () =>
+      (await admin.describeGroups([groupId])).groups[0]?.members.map((m) => m.memberId) ?? [],
+    close: async () => {
+      await Promise.all([admin.disconnect(), producer.disconnect()]);
+    },
+  };
 }
 
 /**

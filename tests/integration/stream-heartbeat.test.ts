@@ -1,18 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 
-import { createAdmin, createProducer } from "@/lib/kafka/client";
-import type { TickV1 } from "@/lib/events/tick-v1";
 import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
-  countStoredBars,
   createTestDatabase,
-  createTestGroupId,
-  createTestKafka,
-  createTestTopics,
-  registerTestSymbols,
   runCleanup,
-  sendTestTicks,
+  setUpStreamTest,
   startTestStreamWorker,
   type TestDatabase,
   waitFor,
@@ -35,17 +28,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
   it("stays the same member of its group (it beats while it waits) and applies the batch once it can", async () => {
     database = await createTestDatabase();
     const db = database;
-    const topics = await createTestTopics(1);
-    await registerTestSymbols(db.db, SYMBOLS);
-    const groupId = createTestGroupId("stream");
-    const kafka = createTestKafka();
-    const admin = createAdmin(kafka);
-    const producer = createProducer(kafka, { idempotent: true });
-    await Promise.all([admin.connect(), producer.connect()]);
-    const send = (ticks: readonly TickV1[]) => sendTestTicks(producer, topics.ticks, ticks);
-    const stored = () => countStoredBars(db.db);
-    const memberIds = async () =>
-      (await admin.describeGroups([groupId])).groups[0]?.members.map((m) => m.memberId) ?? [];
+    const { topics, groupId, send, stored, memberIds, close } = await setUpStreamTest(db, SYMBOLS, 1);
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
     const [first, second, third] = [ticks.slice(0, 200), ticks.slice(200, 400), ticks.slice(400)];
     const holder = await db.db.$client.connect();
@@ -86,7 +69,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
     } finally {
       // Destroyed, not returned to the pool: a failure before the commit must not leave the lock held.
       holder.release(true);
-      await Promise.all([admin.disconnect(), producer.disconnect()]);
+      await close();
     }
   });
 });

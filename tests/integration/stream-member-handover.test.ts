@@ -3,18 +3,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { kafkaMembershipMessageSchema } from "@/lib/events/kafka-membership";
-import type { TickV1 } from "@/lib/events/tick-v1";
-import { createAdmin, createProducer } from "@/lib/kafka/client";
 
 import {
-  countStoredBars,
   createTestDatabase,
-  createTestGroupId,
-  createTestKafka,
-  createTestTopics,
   getTestStreamWorkerEnv,
-  registerTestSymbols,
-  sendTestTicks,
+  setUpStreamTest,
   waitFor,
   type TestDatabase,
   type TestTopics,
@@ -73,16 +66,8 @@ describe("a stream worker started in place of a dead one", () => {
   it("takes the dead member's place in the group at once, and joins as a new member when that place is gone", async () => {
     database = await createTestDatabase();
     const db = database;
-    const topics = await createTestTopics(3);
-    await registerTestSymbols(db.db, SYMBOLS);
-    const groupId = createTestGroupId("stream");
-    const kafka = createTestKafka();
-    const admin = createAdmin(kafka);
-    const producer = createProducer(kafka, { idempotent: true });
-    await Promise.all([admin.connect(), producer.connect()]);
+    const { topics, groupId, admin, send, stored, close } = await setUpStreamTest(db, SYMBOLS, 3);
     try {
-      const send = (ticks: readonly TickV1[]) => sendTestTicks(producer, topics.ticks, ticks);
-      const stored = () => countStoredBars(db.db);
       const groupMembers = async () => {
         const [group] = (await admin.describeGroups([groupId])).groups;
         return { state: group?.state, ids: group?.members.map((m) => m.memberId) ?? [] };
@@ -121,7 +106,7 @@ describe("a stream worker started in place of a dead one", () => {
       expect(await groupMembers()).toEqual({ state: "Stable", ids: third.members });
       expect(await diffAgainstReference(db.db, all, WINDOWS)).toEqual([]);
     } finally {
-      await Promise.all([admin.disconnect(), producer.disconnect()]);
+      await close();
     }
   });
 });
