@@ -13,6 +13,7 @@ import {
 import type { KafkaConnection, KafkaSasl } from "@/lib/kafka/connection";
 import { installFastCrc32cInKafkajs } from "@/lib/kafka/crc32c";
 import { installRopeEncoderInKafkajs } from "@/lib/kafka/encoder";
+import { installFastRecordDecoderInKafkajs } from "@/lib/kafka/record-decoder";
 import { classifyKafkajsLog } from "@/lib/kafka/kafkajs-log";
 import { renewOnLostSequence } from "@/lib/kafka/idempotent-producer";
 import { handOverMember, installMemberHandoverInKafkajs } from "@/lib/kafka/member-handover";
@@ -63,6 +64,7 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
   silenceKafkajsTimeoutWarning();
   installFastCrc32cInKafkajs();
   installRopeEncoderInKafkajs();
+  installFastRecordDecoderInKafkajs();
   installMemberHandoverInKafkajs();
   const log = options.logger.child({ component: "kafkajs" });
   const kafka = new Kafka({

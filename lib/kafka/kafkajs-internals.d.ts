@@ -39,3 +39,16 @@ declare module "kafkajs/src/consumer/consumerGroup.js" {
   const ConsumerGroup: unknown;
   export default ConsumerGroup;
 }
+
+declare module "kafkajs/src/utils/long.js" {
+  /** kafkajs's 64-bit integer, a BigInt inside (lib/kafka/record-decoder.ts adds with it as kafkajs does). */
+  type KafkajsLong = { add(addend: unknown): KafkajsLong; toString(): string };
+  const Long: { fromValue(value: unknown): KafkajsLong };
+  export default Long;
+}
+
+declare module "kafkajs/src/protocol/recordBatch/record/v0/decoder.js" {
+  /** Decodes one record of a record batch (lib/kafka/record-decoder.ts wraps it). */
+  const decodeRecord: (decoder: unknown, batchContext?: unknown) => unknown;
+  export default decodeRecord;
+}
