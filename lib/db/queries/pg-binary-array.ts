@@ -112,7 +112,8 @@ function fieldSize(codec: ElementCodec, value: unknown): number | null {
 export function encodeBinaryArray(values: readonly unknown[], sqlType: string): Buffer | null {
   const codec = CODECS[sqlType];
   if (!codec) return null;
-  const sizes = new Array<number>(values.length);
+  // Typed: its bytes live outside the heap, not among the young objects a collection copies.
+  const sizes = new Int32Array(values.length);
   let hasNull = 0;
   let total = 20;
   for (let i = 0; i < values.length; i++) {
