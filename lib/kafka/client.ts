@@ -64,9 +64,13 @@ export function createKafkaClient(options: CreateKafkaClientOptions): KafkaClien
   silenceKafkajsTimeoutWarning();
   installFastCrc32cInKafkajs();
   installRopeEncoderInKafkajs();
-  installFastRecordDecoderInKafkajs();
+  const hasFastRecords = installFastRecordDecoderInKafkajs();
   installMemberHandoverInKafkajs();
   const log = options.logger.child({ component: "kafkajs" });
+  if (!hasFastRecords)
+    log.warn(
+      "kafkajs decodes fetched records with its own decoder (it was loaded before createKafkaClient, or kafkajs is bundled): slower, same records",
+    );
   const kafka = new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,

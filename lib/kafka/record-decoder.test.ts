@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { isDeepStrictEqual } from "node:util";
 
 import { describe, expect, it } from "vitest";
 
@@ -41,7 +42,12 @@ function loadKafkajsRecordDecoder(): KafkajsRecordDecoder {
 }
 
 const kafkajs = loadKafkajsRecordDecoder();
-const fast = createRecordDecoder(kafkajs);
+/** How many records the decoder under test handed to kafkajs's own (its fallback). */
+let fallbacks = 0;
+const fast = createRecordDecoder((decoder, context) => {
+  fallbacks++;
+  return kafkajs(decoder, context);
+});
 
 /** A record's bytes as a record batch holds them, without the length before them (as the batch decoder hands them over). */
 function recordBytes(record: Parameters<typeof encodeRecord>[0]): Buffer {
@@ -49,18 +55,39 @@ function recordBytes(record: Parameters<typeof encodeRecord>[0]): Buffer {
   return framed.readVarIntBytes()!;
 }
 
-/** Both decoders' outcomes on the same bytes: the record (or the error) and where each decoder stopped. */
-function decodeBoth(bytes: Buffer, context?: RecordBatchContext) {
+/**
+ * Both decoders' outcomes on the same bytes: the record (or the error) and where each decoder stopped,
+ * and whether the one under test fell back to kafkajs's own.
+ */
+function decodeBoth(bytes: Buffer, context?: RecordBatchContext | null) {
   const run = (decode: KafkajsRecordDecoder) => {
     const decoder = new Decoder(bytes);
     try {
-      return { record: decode(decoder, context), offset: decoder.offset };
+      return { record: decode(decoder, context as RecordBatchContext), offset: decoder.offset };
     } catch (error) {
       return { error: String(error), offset: decoder.offset };
     }
   };
-  return { fast: run(fast), kafkajs: run(kafkajs) };
+  const before = fallbacks;
+  const mine = run(fast);
+  return { fast: mine, kafkajs: run(kafkajs), fellBack: fallbacks > before };
 }
+
+/** A record written field by field with kafkajs's encoder (for what its record encoder cannot write). */
+function handWritten(write: (encoder: HandEncoder) => void): Buffer {
+  const encoder = new KafkajsEncoder();
+  write(encoder);
+  return encoder.buffer;
+}
+type HandEncoder = {
+  writeInt8(v: number): unknown;
+  writeVarLong(v: number): unknown;
+  writeVarInt(v: number): unknown;
+  writeVarIntBytes(v: Buffer | string): unknown;
+  writeVarIntString(v: string): unknown;
+  buffer: Buffer;
+};
+const KafkajsEncoder = require(require.resolve("kafkajs/src/protocol/encoder.js")) as new () => HandEncoder;
 
 const CONTEXT: RecordBatchContext = {
   firstOffset: "1234567",
@@ -71,42 +98,52 @@ const CONTEXT: RecordBatchContext = {
   maxTimestamp: "1764000009999",
 };
 
+type RecordInput = Parameters<typeof encodeRecord>[0];
+
+/** Asserts both decoders agree on `bytes` (record or error, fields in order, own header names, offset). */
+function expectSame(bytes: Buffer, context: RecordBatchContext | null | undefined, label: string) {
+  const { fast: mine, kafkajs: theirs, fellBack } = decodeBoth(bytes, context);
+  // Node's strict deep equality (prototypes, undefined fields, an own `__proto__` header); toEqual for a diff.
+  expect(mine, label).toEqual(theirs);
+  expect(isDeepStrictEqual(mine, theirs), label).toBe(true);
+  if ("record" in mine && "record" in theirs) {
+    const [a, b] = [mine.record, theirs.record] as Record<string, unknown>[];
+    expect(Object.keys(a!), label).toEqual(Object.keys(b!));
+    expect(Reflect.ownKeys(a!.headers as object), label).toEqual(Reflect.ownKeys(b!.headers as object));
+    expect(Object.getPrototypeOf(a!.headers), label).toBe(Object.getPrototypeOf(b!.headers));
+  }
+  return { mine, fellBack };
+}
+
+const label = (record: RecordInput, context?: RecordBatchContext | null) =>
+  JSON.stringify({ record, context }, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+
 describe("the record decoder", () => {
-  it("decodes records exactly as kafkajs's own does: offsets, timestamps, key, value, headers", () => {
-    const cases: [Parameters<typeof encodeRecord>[0], RecordBatchContext][] = [
+  it("decodes records exactly as kafkajs's own does, by itself for timestamp deltas of up to seven bytes", () => {
+    const short: [RecordInput, RecordBatchContext][] = [
       [{ timestampDelta: 0, offsetDelta: 0, key: "AAPL", value: '{"v":1}' }, CONTEXT],
       [{ timestampDelta: 61_000, offsetDelta: 17, key: null, value: null }, CONTEXT],
-      // A delta before the batch's first timestamp, and large ones of every varlong length up to seven bytes.
-      ...[-5, -(2 ** 20), 2 ** 27, 2 ** 34 - 1, 2 ** 41, -(2 ** 47), 2 ** 48 - 1].map(
-        (delta): [Parameters<typeof encodeRecord>[0], RecordBatchContext] => [
+      [{ timestampDelta: 3, offsetDelta: -4, key: "K", value: "V" }, CONTEXT],
+      // Deltas before and after the batch's first timestamp, of every varlong length up to seven bytes
+      // (±2^48 - 1 and -2^48 are the largest that fit).
+      ...[-5, -(2 ** 20), 2 ** 27, 2 ** 34 - 1, 2 ** 41, -(2 ** 47), 2 ** 48 - 1, -(2 ** 48)].map(
+        (delta): [RecordInput, RecordBatchContext] => [
           { timestampDelta: Long.fromValue(delta), offsetDelta: 3, key: "K", value: "V" },
           CONTEXT,
         ],
       ),
-      // Longer than seven bytes: kafkajs's own decoding.
-      [{ timestampDelta: Long.fromValue(2 ** 50), offsetDelta: 1, key: "K", value: "V" }, CONTEXT],
-      [{ timestampDelta: Long.fromValue("-9223372036854775808"), key: "K", value: "V" }, CONTEXT],
-      // Eight bytes and past 2^53: a number would round these.
-      [{ timestampDelta: Long.fromValue("9007199254740993"), key: "K", value: "V" }, CONTEXT],
-      [{ timestampDelta: Long.fromValue("-9007199254740995"), key: "K", value: "V" }, CONTEXT],
-      // Sums past 2^53 and offsets near 2^63: Long's exact arithmetic.
+      // Sums past 2^53 and bases that are not safe integers written as JS writes them: Long's arithmetic.
+      ...["9007199254740990", "9223372036854775806", "-1", "007", "-0", " 5", "0x10", ""].map(
+        (firstOffset): [RecordInput, RecordBatchContext] => [
+          { timestampDelta: 7, offsetDelta: 9, key: "K", value: "V" },
+          { ...CONTEXT, firstOffset },
+        ],
+      ),
       [
-        { timestampDelta: 7, offsetDelta: 9, key: "K", value: "V" },
-        { ...CONTEXT, firstOffset: "9007199254740990" },
+        { timestampDelta: 7, key: "K", value: "V" },
+        { ...CONTEXT, firstTimestamp: "9007199254740990" },
       ],
-      [
-        { offsetDelta: 1, key: "K", value: "V" },
-        { ...CONTEXT, firstOffset: "9223372036854775806" },
-      ],
-      [
-        { offsetDelta: 1, key: "K", value: "V" },
-        { ...CONTEXT, firstTimestamp: "-1" },
-      ],
-      [
-        { offsetDelta: 1, key: "K", value: "V" },
-        { ...CONTEXT, firstOffset: "007" },
-      ],
-      // The broker's append time, when the batch says so.
+      // The broker's append time, when the batch says so (and its first timestamp then unread).
       [
         { timestampDelta: 5, key: "K", value: "V" },
         { ...CONTEXT, timestampType: 1 },
@@ -115,7 +152,20 @@ describe("the record decoder", () => {
         { timestampDelta: 5, key: "K", value: "V" },
         { ...CONTEXT, timestampType: 1, maxTimestamp: "" },
       ],
-      // Headers: one value, several under one key (an array, in order), a null value, inherited names.
+      [
+        { timestampDelta: 5, key: "K", value: "V" },
+        { ...CONTEXT, timestampType: 1, firstTimestamp: undefined },
+      ],
+      // A partial batch context: what is missing fails (or stays undefined) as in kafkajs.
+      [
+        { timestampDelta: 5, key: "K", value: "V" },
+        { ...CONTEXT, firstOffset: undefined },
+      ],
+      [
+        { timestampDelta: 5, key: "K", value: "V" },
+        { firstOffset: "1", firstTimestamp: "2" },
+      ],
+      // Headers: one value, several under one key (an array, in order), inherited names, `__proto__`.
       [
         {
           key: "K",
@@ -125,53 +175,85 @@ describe("the record decoder", () => {
             trace: ["a", "b", "c"],
             toString: "x",
             constructor: ["y", "z"],
-            ["__proto__"]: "p",
+            ["__proto__"]: ["p", "q"],
           },
         },
         { ...CONTEXT, isControlBatch: true },
       ],
     ];
-    for (const [record, context] of cases) {
-      const bytes = recordBytes(record);
-      const { fast: mine, kafkajs: theirs } = decodeBoth(bytes, context);
-      expect(
-        mine,
-        JSON.stringify({ record, context }, (_k, v: unknown) => String(v)),
-      ).toEqual(theirs);
-      expect("record" in mine).toBe(true);
-      // The same fields in the same order, and the same own header names.
-      const [a, b] = [mine, theirs].map((r) => (r as { record: Record<string, unknown> }).record);
-      expect(Object.keys(a!)).toEqual(Object.keys(b!));
-      expect(Reflect.ownKeys(a!.headers as object)).toEqual(Reflect.ownKeys(b!.headers as object));
+    for (const [record, context] of short) {
+      const { fellBack } = expectSame(recordBytes(record), context, label(record, context));
+      expect(fellBack, label(record, context)).toBe(false);
     }
   });
 
-  it("reads a header without a value (length -1) as kafkajs's own does", () => {
-    // kafkajs's record encoder cannot write one: the record's fields by hand, a null header value last.
-    const KafkajsEncoder = require(require.resolve("kafkajs/src/protocol/encoder.js")) as new () => {
-      writeInt8(v: number): unknown;
-      writeVarLong(v: number): unknown;
-      writeVarInt(v: number): unknown;
-      writeVarIntBytes(v: Buffer | string): unknown;
-      writeVarIntString(v: string): unknown;
-      buffer: Buffer;
+  it("hands longer timestamp deltas to kafkajs's own decoder, which a number would round", () => {
+    for (const delta of [
+      2 ** 48,
+      -(2 ** 48) - 1,
+      2 ** 50,
+      "9007199254740993",
+      "-9007199254740995",
+      "-9223372036854775808",
+    ]) {
+      const record: RecordInput = {
+        timestampDelta: Long.fromValue(delta),
+        offsetDelta: 1,
+        key: "K",
+        value: "V",
+      };
+      const { mine, fellBack } = expectSame(recordBytes(record), CONTEXT, label(record));
+      expect(fellBack, String(delta)).toBe(true);
+      expect("record" in mine).toBe(true);
+    }
+  });
+
+  it("fails where kafkajs's own fails: no batch context, a null one, a header count below -1", () => {
+    const bytes = recordBytes({ timestampDelta: 1, key: "K", value: "V" });
+    for (const context of [undefined, null]) {
+      const { mine } = expectSame(bytes, context, String(context));
+      expect("error" in mine).toBe(true);
+    }
+    // The header count is the record's last varint: 0 (no header) becomes 3, zigzag for -2.
+    const badCount = Buffer.from(bytes);
+    badCount[badCount.length - 1] = 3;
+    const { mine, fellBack } = expectSame(badCount, CONTEXT, "header count -2");
+    expect("error" in mine).toBe(true);
+    expect(fellBack).toBe(true);
+  });
+
+  it("reads what kafkajs's record encoder cannot write as kafkajs's own does: null header keys and values, a count of -1", () => {
+    const fields = (encoder: HandEncoder) => {
+      encoder.writeInt8(0);
+      encoder.writeVarLong(3);
+      encoder.writeVarInt(1);
+      encoder.writeVarIntBytes("K");
+      encoder.writeVarIntBytes("V");
     };
-    const encoder = new KafkajsEncoder();
-    encoder.writeInt8(0);
-    encoder.writeVarLong(3);
-    encoder.writeVarInt(1);
-    encoder.writeVarIntBytes("K");
-    encoder.writeVarIntBytes("V");
-    encoder.writeVarInt(2);
-    encoder.writeVarIntString("empty");
-    encoder.writeVarInt(-1);
-    encoder.writeVarIntString("empty");
-    encoder.writeVarIntBytes("x");
-    const { fast: mine, kafkajs: theirs } = decodeBoth(encoder.buffer, CONTEXT);
-    expect(mine).toEqual(theirs);
+    const nulls = handWritten((encoder) => {
+      fields(encoder);
+      encoder.writeVarInt(4);
+      encoder.writeVarIntString("empty");
+      encoder.writeVarInt(-1); // no value
+      encoder.writeVarIntString("empty");
+      encoder.writeVarIntBytes("x");
+      encoder.writeVarInt(-1); // no key: "null", as kafkajs names it
+      encoder.writeVarIntBytes("n");
+      encoder.writeVarIntString("null");
+      encoder.writeVarIntBytes("m");
+    });
+    const { mine } = expectSame(nulls, CONTEXT, "null header key and value");
     expect((mine as { record: { headers: unknown } }).record.headers).toEqual({
       empty: [null, Buffer.from("x")],
+      null: [Buffer.from("n"), Buffer.from("m")],
     });
+    const noHeaders = handWritten((encoder) => {
+      fields(encoder);
+      encoder.writeVarInt(-1);
+    });
+    const none = expectSame(noHeaders, CONTEXT, "header count -1");
+    expect((none.mine as { record: { headers: unknown } }).record.headers).toStrictEqual({});
+    expect(none.fellBack).toBe(false);
   });
 
   it("writes a safe sum as kafkajs does and goes to Long past it", () => {
@@ -183,38 +265,26 @@ describe("the record decoder", () => {
     expect(at("18446744073709551615")).toBe("18446744073709551617");
   });
 
-  it("fails where kafkajs's own fails: no batch context, a header count below -1", () => {
-    const bytes = recordBytes({ timestampDelta: 1, key: "K", value: "V" });
-    const noContext = decodeBoth(bytes, undefined);
-    expect(noContext.fast).toEqual(noContext.kafkajs);
-    expect("error" in noContext.fast).toBe(true);
-    // The header count is the record's last varint: 0 (no header) becomes 3, zigzag for -2.
-    const badCount = Buffer.from(bytes);
-    badCount[badCount.length - 1] = 3;
-    const bad = decodeBoth(badCount, CONTEXT);
-    expect(bad.fast).toEqual(bad.kafkajs);
-    expect("error" in bad.fast).toBe(true);
-  });
-
-  it("reads bytes cut anywhere, or a timestamp delta cut inside, as kafkajs's own does", () => {
-    const bytes = recordBytes({
-      timestampDelta: Long.fromValue(2 ** 40),
-      offsetDelta: 5,
-      key: "K",
-      value: "V",
-      headers: { a: "1" },
-    });
-    for (let length = 0; length < bytes.length; length++) {
-      const { fast: mine, kafkajs: theirs } = decodeBoth(bytes.subarray(0, length), CONTEXT);
-      expect(mine, `first ${length} bytes`).toEqual(theirs);
+  it("reads records cut anywhere, a timestamp delta cut inside included, as kafkajs's own does", () => {
+    for (const delta of [2 ** 40, 2 ** 52]) {
+      const bytes = recordBytes({
+        timestampDelta: Long.fromValue(delta),
+        offsetDelta: 5,
+        key: "K",
+        value: "V",
+        headers: { a: "1", b: ["2", "3"] },
+      });
+      for (let length = 0; length < bytes.length; length++)
+        expectSame(bytes.subarray(0, length), CONTEXT, `delta ${delta}, first ${length} bytes`);
     }
   });
 
   it("is the record decoder kafkajs's record batch decoder loads", () => {
     expect(installFastRecordDecoderInKafkajs()).toBe(true);
     const batchDecoder = require.resolve("kafkajs/src/protocol/recordBatch/v0/decoder.js");
-    const fromBatch = createRequire(batchDecoder)("../record/v0/decoder") as KafkajsRecordDecoder;
-    expect(fromBatch).not.toBe(kafkajs);
+    const fromBatch = createRequire(batchDecoder)("../record/v0/decoder") as KafkajsRecordDecoder &
+      Record<symbol, unknown>;
+    expect(fromBatch[Symbol.for("tickstream.kafkajs-record-decoder")]).toBe(true);
     const bytes = recordBytes({ timestampDelta: 9, offsetDelta: 4, key: "K", value: "V" });
     const decoded = fromBatch(new Decoder(bytes), CONTEXT) as { offset: string; timestamp: string };
     expect([decoded.offset, decoded.timestamp]).toEqual(["1234571", "1764000000009"]);

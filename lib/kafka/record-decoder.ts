@@ -63,17 +63,20 @@ function readShortZigZagVarLong(decoder: RecordBytesDecoder): number | null {
   return null;
 }
 
-// The batch's first offset and timestamp as numbers: every record of a batch shares its two strings.
-let lastDecimal: string | null = null;
-let lastValue: number | null = null;
+/** A decimal string last parsed, and its value (null when it is not a safe integer written as JS writes it). */
+type ParsedDecimal = { text: string | null; value: number | null };
 
-/** A decimal integer string as a safe integer, or null when it is not one written the way JS writes it. */
-function parseSafeDecimal(text: string): number | null {
-  if (text === lastDecimal) return lastValue;
+// The batch's first offset and first timestamp, each with a slot of its own: every record of a batch
+// shares the batch's two strings, so each is parsed once a batch.
+const firstOffsets: ParsedDecimal = { text: null, value: null };
+const firstTimestamps: ParsedDecimal = { text: null, value: null };
+
+function parseSafeDecimal(text: string, last: ParsedDecimal): number | null {
+  if (text === last.text) return last.value;
   const value = Number(text);
-  lastDecimal = text;
-  lastValue = Number.isSafeInteger(value) && String(value) === text ? value : null;
-  return lastValue;
+  last.text = text;
+  last.value = Number.isSafeInteger(value) && String(value) === text ? value : null;
+  return last.value;
 }
 
 /**
@@ -81,9 +84,9 @@ function parseSafeDecimal(text: string): number | null {
  * .add(delta).toString()`, exact BigInt arithmetic): with numbers when both and the sum are safe integers,
  * by kafkajs's Long otherwise (and with its errors, for a missing base).
  */
-function addDecimal(base: string | undefined, delta: unknown): string {
+function addDecimal(base: string | undefined, delta: unknown, last: ParsedDecimal): string {
   if (typeof base === "string" && typeof delta === "number") {
-    const start = parseSafeDecimal(base);
+    const start = parseSafeDecimal(base, last);
     if (start !== null) {
       const sum = start + delta;
       if (Number.isSafeInteger(sum)) return String(sum);
@@ -146,8 +149,8 @@ export function createRecordDecoder(fallback: KafkajsRecordDecoder): KafkajsReco
     const timestamp =
       timestampType === LOG_APPEND_TIME && maxTimestamp
         ? maxTimestamp
-        : addDecimal(firstTimestamp, timestampDelta);
-    const offset = addDecimal(firstOffset, decoder.readVarInt());
+        : addDecimal(firstTimestamp, timestampDelta, firstTimestamps);
+    const offset = addDecimal(firstOffset, decoder.readVarInt(), firstOffsets);
     const key = decoder.readVarIntBytes();
     const value = decoder.readVarIntBytes();
     const headerCount = decoder.readVarInt();
@@ -172,7 +175,7 @@ export function createRecordDecoder(fallback: KafkajsRecordDecoder): KafkajsReco
 
 /**
  * Makes kafkajs decode the records it fetches with {@link createRecordDecoder} around its own decoder.
- * kafkajs loads its record batch decoder lazily, on the first fetch or produce that needs one, and that
+ * kafkajs loads its record batch decoder lazily, with the first fetch response it decodes, and that
  * takes the record decoder from the module cache, where this file's import of kafkajs's own (the
  * fallback) put it: replacing that entry's exports before (createKafkaClient does it) is enough. Returns
  * whether kafkajs will use it: false when it had loaded its batch decoder already, or there is no module

@@ -112,7 +112,7 @@ function fieldSize(codec: ElementCodec, value: unknown): number | null {
 export function encodeBinaryArray(values: readonly unknown[], sqlType: string): Buffer | null {
   const codec = CODECS[sqlType];
   if (!codec) return null;
-  // Typed: its bytes live outside the heap, not among the young objects a collection copies.
+  // Typed: past 16 elements its bytes live outside the heap, not among the young objects a collection copies.
   const sizes = new Int32Array(values.length);
   let hasNull = 0;
   let total = 20;
