@@ -295,7 +295,7 @@ export async function countStoredBars(db: Db): Promise<number> {
  * What a test of stream workers feeds and watches them with: `symbols` registered in `database`, topics
  * of `partitions` partitions, a group id for the workers, and a connected admin and idempotent
  * producer (`close` disconnects them). `send` produces ticks as the ingest worker does; `stored` counts
- * the bars in `fact_prices`; `memberIds` lists the group's members.
+ * the bars in `fact_prices`; `group` gives the group's state and its members' ids.
  */
 export async function setUpStreamTest(
   database: TestDatabase,
@@ -312,11 +312,12 @@ export async function setUpStreamTest(
   return {
     topics,
     groupId,
-    admin,
     send: (ticks: readonly TickV1[]) => sendTestTicks(producer, topics.ticks, ticks),
     stored: () => countStoredBars(database.db),
-    memberIds: async () =>
-      (await admin.describeGroups([groupId])).groups[0]?.members.map((m) => m.memberId) ?? [],
+    group: async () => {
+      const [group] = (await admin.describeGroups([groupId])).groups;
+      return { state: group?.state, ids: group?.members.map((m) => m.memberId) ?? [] };
+    },
     close: async () => {
       await Promise.all([admin.disconnect(), producer.disconnect()]);
     },

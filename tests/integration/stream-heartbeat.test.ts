@@ -28,7 +28,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
   it("stays the same member of its group (it beats while it waits) and applies the batch once it can", async () => {
     database = await createTestDatabase();
     const db = database;
-    const { topics, groupId, send, stored, memberIds, close } = await setUpStreamTest(db, SYMBOLS, 1);
+    const { topics, groupId, send, stored, group, close } = await setUpStreamTest(db, SYMBOLS, 1);
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
     const [first, second, third] = [ticks.slice(0, 200), ticks.slice(200, 400), ticks.slice(400)];
     const holder = await db.db.$client.connect();
@@ -36,7 +36,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
       worker = await startTestStreamWorker(db, topics, { groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS });
       await send(first);
       await waitFor("the first events stored", async () => (await stored()) === first.length, 60_000);
-      const membersBefore = await memberIds();
+      const membersBefore = (await group()).ids;
       expect(membersBefore).toHaveLength(1);
 
       // The partition's offset row stays locked: the next batch's transaction waits for it, and the batch
@@ -64,7 +64,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
 
       await waitFor("every bar stored", async () => (await stored()) === ticks.length, 60_000);
       // Silent for longer than its session, the member would have been removed and rejoined as a new one.
-      expect(await memberIds()).toEqual(membersBefore);
+      expect((await group()).ids).toEqual(membersBefore);
       expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);
     } finally {
       // Destroyed, not returned to the pool: a failure before the commit must not leave the lock held.

@@ -66,12 +66,8 @@ describe("a stream worker started in place of a dead one", () => {
   it("takes the dead member's place in the group at once, and joins as a new member when that place is gone", async () => {
     database = await createTestDatabase();
     const db = database;
-    const { topics, groupId, admin, send, stored, close } = await setUpStreamTest(db, SYMBOLS, 3);
+    const { topics, groupId, send, stored, group, close } = await setUpStreamTest(db, SYMBOLS, 3);
     try {
-      const groupMembers = async () => {
-        const [group] = (await admin.describeGroups([groupId])).groups;
-        return { state: group?.state, ids: group?.members.map((m) => m.memberId) ?? [] };
-      };
       const days = [["2026-03-12"], ["2026-03-13"], ["2026-03-16"]].map((d) => getRecordedTicks(SYMBOLS, d));
 
       const first = startWorker(db, topics, groupId);
@@ -92,7 +88,7 @@ describe("a stream worker started in place of a dead one", () => {
         30_000,
       );
       expect(second.members).toEqual([dead]);
-      expect(await groupMembers()).toEqual({ state: "Stable", ids: [dead] });
+      expect(await group()).toEqual({ state: "Stable", ids: [dead] });
 
       // A clean stop leaves the group: that id is gone, and a worker handed it joins as a new member.
       await stop(second.child, "SIGTERM");
@@ -103,7 +99,7 @@ describe("a stream worker started in place of a dead one", () => {
       await waitFor("every day stored", async () => (await stored()) === all.length, 60_000);
       expect(third.members).toHaveLength(1);
       expect(third.members[0]).not.toBe(dead);
-      expect(await groupMembers()).toEqual({ state: "Stable", ids: third.members });
+      expect(await group()).toEqual({ state: "Stable", ids: third.members });
       expect(await diffAgainstReference(db.db, all, WINDOWS)).toEqual([]);
     } finally {
       await close();
