@@ -17,6 +17,7 @@ import { formatDrain, formatProfiles, formatSteady, formatTargets } from "./stre
 import { runDrain } from "./stream/run-drain";
 import { runSteady } from "./stream/run-steady";
 import { checkTargets, type RunResult } from "./stream/targets";
+import { describeWarmupDrains, needsAnotherWarmupDrain, parseWarmupSetting } from "./stream/warmup";
 
 /** A fixed, past trading session for the backlog drains (bars of the past are accepted at any time). */
 const DRAIN_FIRST_TS = Date.parse("2026-03-16T13:30:00Z");
@@ -79,25 +80,22 @@ function planFull(): Plan[] {
 }
 
 /**
- * The warm-up before the measured runs, scored by nothing: per round the mode's drain of 1,000 symbols
- * (drain-1k, or the quick drain-small) and the quick run's 20 s at 2,000 events/s. A broker the benchmark has just started runs
- * its request paths interpreted until its JIT has compiled them, and a new PostgreSQL cluster creates
- * its WAL files as it fills them. Measured cold (2026-12-02): the broker took 2.0-2.6 CPU s in a drain
- * against 0.3-0.9 once warm; a new cluster's first drain cost PostgreSQL 28 µs an event against 15-16;
- * the first steady 2,000/s after a cold start (two drains after it) had committed p99 451 ms, warm runs
- * 30-34. In the one full run from a cold start with this round, the measured runs after it were in the
- * warm ranges (broker 0.9 CPU s in the drain, p99 34 ms at 2,000/s).
+ * The warm-up before the measured runs, scored by nothing: the mode's drain of 1,000 symbols (drain-1k,
+ * or the quick drain-small) and the quick run's 20 s at 2,000 events/s. A broker the benchmark has just
+ * started runs its request paths interpreted until its JIT has compiled them, and a new PostgreSQL
+ * cluster creates its WAL files as it fills them. Measured cold (2026-12-02): the broker took 2.0-2.6
+ * CPU s in a drain against 0.3-0.9 once warm; a new cluster's first drain cost PostgreSQL 28 µs an
+ * event against 15-16; the first steady 2,000/s after a cold start (two drains after it) had committed
+ * p99 451 ms, warm runs 30-34. `--warmup=N`: N rounds of both; `--warmup=auto` (the full run's
+ * default): the drain until the broker's CPU per event settles (./stream/warmup.ts), then the 20 s.
  */
-function planWarmup(isQuick: boolean, rounds: number): Plan[] {
+function planWarmup(isQuick: boolean): { drain: Plan; steady: Plan } {
   const quick = planQuick();
   const drainId = isQuick ? "drain-small" : "drain-1k";
-  const warmups = [
-    (isQuick ? quick : planFull()).find((p) => p.id === drainId)!,
-    quick.find((p) => p.id === "steady-2k")!,
-  ];
-  return Array.from({ length: rounds }, (_, i) =>
-    warmups.map((plan) => ({ id: `warm-up round ${i + 1}, ${plan.id}`, run: plan.run })),
-  ).flat();
+  return {
+    drain: (isQuick ? quick : planFull()).find((p) => p.id === drainId)!,
+    steady: quick.find((p) => p.id === "steady-2k")!,
+  };
 }
 
 /** A smoke run of about two minutes (three with the warm-up round): one small drain, one short steady run, a small crowd. */
@@ -130,7 +128,8 @@ const formatLoad = (load: number[]) => load.map((x) => x.toFixed(2)).join(" ");
  * topic, steady-rate runs with latency to PostgreSQL and to Socket.IO clients, a crowd of viewers; the
  * stored rows compared with the produced events after every run. Prints the figures and issue 14's
  * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out). The measured runs
- * follow N warm-up rounds (planWarmup; 1 unless --warmup), printed and kept but never scored. --cpu-prof runs
+ * follow the warm-up (planWarmup: until the broker settles in the full run, one round in the quick run,
+ * N rounds with --warmup=N), printed and kept but never scored. --cpu-prof runs
  * the stream workers under node --cpu-prof and prints the functions with the most self time (the
  * profiler slows them a little: profile in a run of its own, not the one whose figures you keep).
  */
@@ -147,11 +146,11 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     path.join(ROOT_DIR, ".data", "bench", `stream-${stamp}.json`);
   const profileDir = isProfiling ? path.join(ROOT_DIR, ".data", "bench", `profiles-${stamp}`) : null;
   const plans = (isQuick ? planQuick() : planFull()).filter((p) => !only || only.includes(p.id));
-  const warmupArg = args.find((a) => a.startsWith("--warmup="))?.slice("--warmup=".length);
-  const warmupRounds = warmupArg === undefined ? 1 : Number(warmupArg);
-  if (warmupArg === "" || !Number.isInteger(warmupRounds) || warmupRounds < 0)
-    throw new Error(`--warmup takes a number of rounds (0 or more), not "${warmupArg}"`);
-  const warmups = planWarmup(isQuick, warmupRounds);
+  const warmup = parseWarmupSetting(
+    args.find((a) => a.startsWith("--warmup="))?.slice("--warmup=".length),
+    isQuick,
+  );
+  const warmups = planWarmup(isQuick);
 
   loadEnvFiles();
   const env = getEnv();
@@ -204,34 +203,56 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
   const warmupResults: RunResult[] = [];
   const loads: { id: string; before: number[]; after: number[] }[] = [];
   let failed = false;
-  try {
-    for (const plan of [...warmups, ...plans]) {
-      const before = os.loadavg();
-      const isWarmup = warmups.includes(plan);
-      try {
-        const name = `${runId}_${plan.id.replace(/[^a-z0-9]+/gi, "_")}`;
-        // Warm-up rounds: printed and kept like any run (the first figures of a cold machine are
-        // figures too), never profiled nor scored; one whose stored rows differ still fails the command.
-        const run = await plan.run(isWarmup ? { ...base, profileDir: null } : base, name);
-        const result = isWarmup ? { ...run, label: `${plan.id}, not scored: ${run.label}` } : run;
-        if (profileDir && !isWarmup)
-          result.profiles = [
-            ...summarizeProfilesIn(path.join(profileDir, name)),
-            ...summarizeProfilesIn(path.join(profileDir, name, "web")),
-          ];
-        (isWarmup ? warmupResults : results).push(result);
-        loads.push({ id: plan.id, before, after: os.loadavg() });
-        console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
-        if (result.profiles) console.log(formatProfiles(result.profiles));
-        console.log(`  load average ${formatLoad(before)} before, ${formatLoad(os.loadavg())} after`);
-        if (result.comparison && result.comparison.differences > 0) failed = true;
-      } catch (error) {
-        failed = true;
-        console.error(`\n${plan.id}: FAILED: ${describeError(error)}`);
-        // Where it failed (the async stack names the benchmark's step), for a failure that is not ours.
-        if (error instanceof Error && error.stack) console.error(error.stack);
-      }
+  /** Runs a plan, prints and keeps its figures; undefined if it failed (printed, and the command fails). */
+  const runPlan = async (plan: Plan, isWarmup: boolean): Promise<RunResult | undefined> => {
+    const before = os.loadavg();
+    try {
+      const name = `${runId}_${plan.id.replace(/[^a-z0-9]+/gi, "_")}`;
+      // Warm-up rounds: printed and kept like any run (the first figures of a cold machine are
+      // figures too), never profiled nor scored; one whose stored rows differ still fails the command.
+      const run = await plan.run(isWarmup ? { ...base, profileDir: null } : base, name);
+      const result = isWarmup ? { ...run, label: `${plan.id}, not scored: ${run.label}` } : run;
+      if (profileDir && !isWarmup)
+        result.profiles = [
+          ...summarizeProfilesIn(path.join(profileDir, name)),
+          ...summarizeProfilesIn(path.join(profileDir, name, "web")),
+        ];
+      (isWarmup ? warmupResults : results).push(result);
+      loads.push({ id: plan.id, before, after: os.loadavg() });
+      console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
+      if (result.profiles) console.log(formatProfiles(result.profiles));
+      console.log(`  load average ${formatLoad(before)} before, ${formatLoad(os.loadavg())} after`);
+      if (result.comparison && result.comparison.differences > 0) failed = true;
+      return result;
+    } catch (error) {
+      failed = true;
+      console.error(`\n${plan.id}: FAILED: ${describeError(error)}`);
+      // Where it failed (the async stack names the benchmark's step), for a failure that is not ours.
+      if (error instanceof Error && error.stack) console.error(error.stack);
+      return undefined;
     }
+  };
+  const warmupLabel = (plan: Plan, label: string): Plan => ({ id: `${label}, ${plan.id}`, run: plan.run });
+  /** The broker's CPU per event (µs) of each warm-up drain, in order. */
+  const warmupBroker: number[] = [];
+  try {
+    if (warmup === "auto") {
+      do {
+        const result = await runPlan(
+          warmupLabel(warmups.drain, `warm-up drain ${warmupBroker.length + 1}`),
+          true,
+        );
+        if (result?.kind !== "drain" || !result.drained) break;
+        warmupBroker.push((result.servers.kafka * 1e6) / result.events);
+      } while (needsAnotherWarmupDrain(warmupBroker));
+      console.log(`\n${describeWarmupDrains(warmupBroker)}`);
+      await runPlan(warmupLabel(warmups.steady, "warm-up"), true);
+    } else {
+      for (let round = 1; round <= warmup; round++)
+        for (const plan of [warmups.drain, warmups.steady])
+          await runPlan(warmupLabel(plan, `warm-up round ${round}`), true);
+    }
+    for (const plan of plans) await runPlan(plan, false);
   } finally {
     for (const step of [...undo].reverse()) await step();
     process.off("SIGINT", onSignal);
@@ -250,6 +271,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
         finishedAt: new Date().toISOString(),
         machine: { ...machine, loadAverage: { before: loadBefore, after: os.loadavg(), byRun: loads } },
         targets,
+        warmup: { setting: warmup, brokerMicrosPerEventByDrain: warmupBroker },
         warmups: warmupResults,
         results,
       },
