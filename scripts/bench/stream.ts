@@ -17,7 +17,7 @@ import { formatDrain, formatProfiles, formatSteady, formatTargets } from "./stre
 import { runDrain } from "./stream/run-drain";
 import { runSteady } from "./stream/run-steady";
 import { checkTargets, type RunResult } from "./stream/targets";
-import { describeWarmupDrains, needsAnotherWarmupDrain, parseWarmupSetting } from "./stream/warmup";
+import { describeWarmupRounds, needsAnotherWarmupRound, parseWarmupSetting } from "./stream/warmup";
 
 /** A fixed, past trading session for the backlog drains (bars of the past are accepted at any time). */
 const DRAIN_FIRST_TS = Date.parse("2026-03-16T13:30:00Z");
@@ -87,7 +87,7 @@ function planFull(): Plan[] {
  * CPU s in a drain against 0.3-0.9 once warm; a new cluster's first drain cost PostgreSQL 28 µs an
  * event against 15-16; the first steady 2,000/s after a cold start (two drains after it) had committed
  * p99 451 ms, warm runs 30-34. `--warmup=N`: N rounds of both; `--warmup=auto` (the full run's
- * default): the drain until the broker's CPU per event settles (./stream/warmup.ts), then the 20 s.
+ * default): rounds until the broker's CPU per event in the drain settles (./stream/warmup.ts).
  */
 function planWarmup(isQuick: boolean): { drain: Plan; steady: Plan } {
   const quick = planQuick();
@@ -233,25 +233,20 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     }
   };
   const warmupLabel = (plan: Plan, label: string): Plan => ({ id: `${label}, ${plan.id}`, run: plan.run });
-  /** The broker's CPU per event (µs) of each warm-up drain, in order. */
+  /** The broker's CPU per event (µs) in each warm-up round's drain, in order. */
   const warmupBroker: number[] = [];
   try {
-    if (warmup === "auto") {
-      do {
-        const result = await runPlan(
-          warmupLabel(warmups.drain, `warm-up drain ${warmupBroker.length + 1}`),
-          true,
-        );
-        if (result?.kind !== "drain" || !result.drained) break;
-        warmupBroker.push((result.servers.kafka * 1e6) / result.events);
-      } while (needsAnotherWarmupDrain(warmupBroker));
-      console.log(`\n${describeWarmupDrains(warmupBroker)}`);
-      await runPlan(warmupLabel(warmups.steady, "warm-up"), true);
-    } else {
-      for (let round = 1; round <= warmup; round++)
-        for (const plan of [warmups.drain, warmups.steady])
-          await runPlan(warmupLabel(plan, `warm-up round ${round}`), true);
+    // Rounds of a drain and 20 s at 2,000/s: `warmup` of them, or ("auto") until the broker settles.
+    const isWarmupDue = (round: number) =>
+      warmup === "auto" ? needsAnotherWarmupRound(warmupBroker) : round <= warmup;
+    for (let round = 1; isWarmupDue(round); round++) {
+      const drained = await runPlan(warmupLabel(warmups.drain, `warm-up round ${round}`), true);
+      if (drained?.kind === "drain" && drained.drained)
+        warmupBroker.push((drained.servers.kafka * 1e6) / drained.events);
+      else if (warmup === "auto") break;
+      await runPlan(warmupLabel(warmups.steady, `warm-up round ${round}`), true);
     }
+    if (warmup === "auto") console.log(`\n${describeWarmupRounds(warmupBroker)}`);
     for (const plan of plans) await runPlan(plan, false);
   } finally {
     for (const step of [...undo].reverse()) await step();
@@ -271,7 +266,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
         finishedAt: new Date().toISOString(),
         machine: { ...machine, loadAverage: { before: loadBefore, after: os.loadavg(), byRun: loads } },
         targets,
-        warmup: { setting: warmup, brokerMicrosPerEventByDrain: warmupBroker },
+        warmup: { setting: warmup, brokerMicrosPerEventByRound: warmupBroker },
         warmups: warmupResults,
         results,
       },

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
 import {
-  describeWarmupDrains,
-  needsAnotherWarmupDrain,
+  describeWarmupRounds,
+  needsAnotherWarmupRound,
   parseWarmupSetting,
-  WARMUP_MAX_DRAINS,
-  WARMUP_MIN_DRAINS,
+  WARMUP_MAX_ROUNDS,
+  WARMUP_MIN_ROUNDS,
   WARMUP_SETTLED_DROP,
 } from "./warmup";
 
@@ -23,44 +23,44 @@ describe("parseWarmupSetting", () => {
   });
 });
 
-describe("needsAnotherWarmupDrain", () => {
-  it("drains at least WARMUP_MIN_DRAINS times", () => {
-    expect(needsAnotherWarmupDrain([])).toBe(true);
-    expect(needsAnotherWarmupDrain(Array.from({ length: WARMUP_MIN_DRAINS - 1 }, () => 4))).toBe(true);
-    expect(needsAnotherWarmupDrain(Array.from({ length: WARMUP_MIN_DRAINS }, () => 4))).toBe(false);
+describe("needsAnotherWarmupRound", () => {
+  it("runs at least WARMUP_MIN_ROUNDS rounds", () => {
+    expect(needsAnotherWarmupRound([])).toBe(true);
+    expect(needsAnotherWarmupRound(Array.from({ length: WARMUP_MIN_ROUNDS - 1 }, () => 4))).toBe(true);
+    expect(needsAnotherWarmupRound(Array.from({ length: WARMUP_MIN_ROUNDS }, () => 4))).toBe(false);
   });
 
-  it("drains again while the broker's CPU per event still falls by more than WARMUP_SETTLED_DROP", () => {
-    // The broker measured on 2026-12-04, drain by drain after its start.
-    const seen = [10, 7, 5, 4, 4];
-    const decisions = seen.map((_, i) => needsAnotherWarmupDrain(seen.slice(0, i + 1)));
-    expect(decisions).toEqual([true, true, true, true, false]);
+  it("runs again while the broker's CPU per event still falls by more than WARMUP_SETTLED_DROP", () => {
+    // The broker measured on 2026-12-05, round by round after its start.
+    const seen = [8, 6, 3, 4];
+    const decisions = seen.map((_, i) => needsAnotherWarmupRound(seen.slice(0, i + 1)));
+    expect(decisions).toEqual([true, true, true, false]);
     const justAbove = 10 * (1 - WARMUP_SETTLED_DROP) + 0.01;
-    expect(needsAnotherWarmupDrain([10, justAbove])).toBe(false);
-    expect(needsAnotherWarmupDrain([10, 10 * (1 - WARMUP_SETTLED_DROP) - 0.01])).toBe(true);
+    expect(needsAnotherWarmupRound([10, justAbove])).toBe(false);
+    expect(needsAnotherWarmupRound([10, 10 * (1 - WARMUP_SETTLED_DROP) - 0.01])).toBe(true);
   });
 
   it("stops when the broker got slower (a noisy machine, not a cold JIT)", () => {
-    expect(needsAnotherWarmupDrain([17, 19])).toBe(false);
+    expect(needsAnotherWarmupRound([17, 19])).toBe(false);
   });
 
-  it("stops after WARMUP_MAX_DRAINS drains even if the broker still gets faster", () => {
-    const halving = Array.from({ length: WARMUP_MAX_DRAINS }, (_, i) => 64 / 2 ** i);
-    expect(needsAnotherWarmupDrain(halving.slice(0, -1))).toBe(true);
-    expect(needsAnotherWarmupDrain(halving)).toBe(false);
+  it("stops after WARMUP_MAX_ROUNDS rounds even if the broker still gets faster", () => {
+    const halving = Array.from({ length: WARMUP_MAX_ROUNDS }, (_, i) => 64 / 2 ** i);
+    expect(needsAnotherWarmupRound(halving.slice(0, -1))).toBe(true);
+    expect(needsAnotherWarmupRound(halving)).toBe(false);
   });
 });
 
-describe("describeWarmupDrains", () => {
-  it("gives each drain's broker CPU per event and why the drains stopped", () => {
-    expect(describeWarmupDrains([10.4, 9.6])).toBe(
-      "warm-up: the broker's CPU per event, drain by drain: 10 µs, 10 µs (settled)",
+describe("describeWarmupRounds", () => {
+  it("gives the broker's CPU per event in each round's drain and why the rounds stopped", () => {
+    expect(describeWarmupRounds([10.4, 9.6])).toBe(
+      "warm-up: the broker's CPU per event in each round's drain: 10 µs, 10 µs (settled)",
     );
-    const halving = Array.from({ length: WARMUP_MAX_DRAINS }, (_, i) => 64 / 2 ** i);
-    expect(describeWarmupDrains(halving)).toMatch(
-      new RegExp(`: 64 µs, 32 µs, .* \\(still falling after ${WARMUP_MAX_DRAINS} drains\\)$`),
+    const halving = Array.from({ length: WARMUP_MAX_ROUNDS }, (_, i) => 64 / 2 ** i);
+    expect(describeWarmupRounds(halving)).toMatch(
+      new RegExp(`: 64 µs, 32 µs, .* \\(still falling after ${WARMUP_MAX_ROUNDS} rounds\\)$`),
     );
-    expect(describeWarmupDrains([12])).toMatch(/: 12 µs \(a drain failed\)$/);
-    expect(describeWarmupDrains([])).toMatch(/: none \(a drain failed\)$/);
+    expect(describeWarmupRounds([12])).toMatch(/: 12 µs \(a drain failed\)$/);
+    expect(describeWarmupRounds([])).toMatch(/: none \(a drain failed\)$/);
   });
 });

@@ -1,21 +1,23 @@
 /**
- * When the full benchmark's warm-up stops draining (`--warmup=auto`, its default): a broker the
- * benchmark has just started runs its request paths interpreted until its JIT has compiled them, and
- * one warm-up drain was not always enough. Measured on 2026-12-04 (per-thread CPU of a broker started
- * just before, consecutive 1,000-symbol drains): the broker took 10, 7, 5, 4, 4 µs per event, its C1
- * and C2 compiler threads 117, 79, 39, 25, 21 jiffies a drain; after a single warm-up drain, the scored
- * drain still paid the broker 6-13 µs an event more than a warm one, an eighth to a quarter of the
- * CPU the four processes spend on an event. So the warm-up drains again while the broker's CPU per
- * event still falls by more than WARMUP_SETTLED_DROP, between WARMUP_MIN_DRAINS and WARMUP_MAX_DRAINS
- * drains.
+ * When the full benchmark's warm-up stops (`--warmup=auto`, its default). A broker the benchmark has
+ * just started runs its request paths interpreted until its JIT has compiled them, and one warm-up
+ * round was not always enough. Measured on 2026-12-04 (per-thread CPU of a broker started just before,
+ * consecutive 1,000-symbol drains): the broker took 10, 7, 5, 4, 4 µs per event, its C1 and C2
+ * compiler threads 117, 79, 39, 25, 21 jiffies a drain; on 2026-12-05, 8, 6, 3, 4, 3 µs in rounds of
+ * a drain and 20 s at 2,000/s, and after another start 18 and 18 µs in two drains back to back, then
+ * 10 µs in the drain after 20 s at 2,000/s: the steady rate's many small requests warm paths a drain
+ * does not. A scored drain on a half-warm broker paid it 6-15 µs an event more than a warm one, up to a
+ * quarter of the CPU the four processes spend on an event. So the warm-up runs rounds of a drain and
+ * the 20 s while the broker's CPU per event in the drain still falls by more than WARMUP_SETTLED_DROP,
+ * between WARMUP_MIN_ROUNDS and WARMUP_MAX_ROUNDS rounds.
  */
 
-/** A drain whose broker CPU per event fell by less than this fraction from the previous one's: warm. */
+/** A drain whose broker CPU per event fell by less than this fraction from the previous round's: warm. */
 export const WARMUP_SETTLED_DROP = 0.15;
-/** Two drains at least: the first has nothing to be compared with. */
-export const WARMUP_MIN_DRAINS = 2;
-/** About 70 s each: the warm-up stops here even if the broker is still getting faster. */
-export const WARMUP_MAX_DRAINS = 5;
+/** Two rounds at least: the first drain has nothing to be compared with. */
+export const WARMUP_MIN_ROUNDS = 2;
+/** About 75 s each: the warm-up stops here even if the broker is still getting faster. */
+export const WARMUP_MAX_ROUNDS = 4;
 
 /** How many warm-up rounds `--warmup=` asks for: a number, or "auto" (the default of the full run). */
 export type WarmupSetting = number | "auto";
@@ -33,7 +35,7 @@ export function parseWarmupSetting(arg: string | undefined, isQuick: boolean): W
   return rounds;
 }
 
-/** Whether the last drain's broker CPU per event fell by more than WARMUP_SETTLED_DROP from the one before. */
+/** Whether the last drain's broker CPU per event fell by more than WARMUP_SETTLED_DROP from the round before's. */
 function isStillFalling(brokerMicrosPerEvent: readonly number[]): boolean {
   const count = brokerMicrosPerEvent.length;
   if (count < 2) return false;
@@ -41,25 +43,25 @@ function isStillFalling(brokerMicrosPerEvent: readonly number[]): boolean {
 }
 
 /**
- * Whether the warm-up drains once more, given the broker's CPU per event (µs) of the warm-up drains so
- * far, in order.
+ * Whether the warm-up runs another round, given the broker's CPU per event (µs) in the drain of each
+ * round so far, in order.
  */
-export function needsAnotherWarmupDrain(brokerMicrosPerEvent: readonly number[]): boolean {
+export function needsAnotherWarmupRound(brokerMicrosPerEvent: readonly number[]): boolean {
   const count = brokerMicrosPerEvent.length;
-  if (count < WARMUP_MIN_DRAINS) return true;
-  return count < WARMUP_MAX_DRAINS && isStillFalling(brokerMicrosPerEvent);
+  if (count < WARMUP_MIN_ROUNDS) return true;
+  return count < WARMUP_MAX_ROUNDS && isStillFalling(brokerMicrosPerEvent);
 }
 
 /**
- * One line on the warm-up drains that ran (a failed drain ends them): the broker's CPU per event of
- * each, and why they stopped.
+ * One line on the warm-up rounds that ran (a failed drain ends them): the broker's CPU per event in each
+ * round's drain, and why they stopped.
  */
-export function describeWarmupDrains(brokerMicrosPerEvent: readonly number[]): string {
+export function describeWarmupRounds(brokerMicrosPerEvent: readonly number[]): string {
   const figures = brokerMicrosPerEvent.map((x) => `${Math.round(x)} µs`).join(", ") || "none";
-  const why = needsAnotherWarmupDrain(brokerMicrosPerEvent)
+  const why = needsAnotherWarmupRound(brokerMicrosPerEvent)
     ? "a drain failed"
     : isStillFalling(brokerMicrosPerEvent)
-      ? `still falling after ${WARMUP_MAX_DRAINS} drains`
+      ? `still falling after ${WARMUP_MAX_ROUNDS} rounds`
       : "settled";
-  return `warm-up: the broker's CPU per event, drain by drain: ${figures} (${why})`;
+  return `warm-up: the broker's CPU per event in each round's drain: ${figures} (${why})`;
 }
