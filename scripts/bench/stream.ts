@@ -17,7 +17,13 @@ import { formatDrain, formatProfiles, formatSteady, formatTargets } from "./stre
 import { runDrain } from "./stream/run-drain";
 import { runSteady } from "./stream/run-steady";
 import { checkTargets, type RunResult } from "./stream/targets";
-import { describeWarmupRounds, needsAnotherWarmupRound, parseWarmupSetting } from "./stream/warmup";
+import {
+  describeWarmupRounds,
+  needsAnotherWarmupRound,
+  parseWarmupSetting,
+  toWarmupRound,
+  type WarmupRound,
+} from "./stream/warmup";
 
 /** A fixed, past trading session for the backlog drains (bars of the past are accepted at any time). */
 const DRAIN_FIRST_TS = Date.parse("2026-03-16T13:30:00Z");
@@ -233,20 +239,21 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     }
   };
   const warmupLabel = (plan: Plan, label: string): Plan => ({ id: `${label}, ${plan.id}`, run: plan.run });
-  /** The broker's CPU per event (µs) in each warm-up round's drain, in order. */
-  const warmupBroker: number[] = [];
+  /** What each warm-up round said about the broker, in order. */
+  const warmupRounds: WarmupRound[] = [];
   try {
     // Rounds of a drain and 20 s at 2,000/s: `warmup` of them, or ("auto") until the broker settles.
     const isWarmupDue = (round: number) =>
-      warmup === "auto" ? needsAnotherWarmupRound(warmupBroker) : round <= warmup;
+      warmup === "auto" ? needsAnotherWarmupRound(warmupRounds) : round <= warmup;
     for (let round = 1; isWarmupDue(round); round++) {
       const drained = await runPlan(warmupLabel(warmups.drain, `warm-up round ${round}`), true);
-      if (drained?.kind === "drain" && drained.drained)
-        warmupBroker.push((drained.servers.kafka * 1e6) / drained.events);
-      else if (warmup === "auto") break;
-      await runPlan(warmupLabel(warmups.steady, `warm-up round ${round}`), true);
+      const isDrained = drained?.kind === "drain" && drained.drained;
+      if (!isDrained && warmup === "auto") break;
+      const steady = await runPlan(warmupLabel(warmups.steady, `warm-up round ${round}`), true);
+      if (isDrained)
+        warmupRounds.push(toWarmupRound(drained.servers, drained.events, steady?.servers ?? null));
     }
-    if (warmup === "auto") console.log(`\n${describeWarmupRounds(warmupBroker)}`);
+    if (warmup === "auto") console.log(`\n${describeWarmupRounds(warmupRounds)}`);
     for (const plan of plans) await runPlan(plan, false);
   } finally {
     for (const step of [...undo].reverse()) await step();
@@ -266,7 +273,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
         finishedAt: new Date().toISOString(),
         machine: { ...machine, loadAverage: { before: loadBefore, after: os.loadavg(), byRun: loads } },
         targets,
-        warmup: { setting: warmup, brokerMicrosPerEventByRound: warmupBroker },
+        warmup: { setting: warmup, rounds: warmupRounds },
         warmups: warmupResults,
         results,
       },

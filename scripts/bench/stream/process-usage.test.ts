@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { parseCpuSeconds, parseStatusMiB } from "./process-usage";
+import { readFileSync } from "node:fs";
+
+import { parseCpuSeconds, parseStatusMiB, readThreadsCpu } from "./process-usage";
 
 describe("process usage from /proc", () => {
   it("adds utime and stime, reading past a process name with spaces and parentheses", () => {
@@ -12,5 +14,20 @@ describe("process usage from /proc", () => {
     const status = "Name:\tnode\nVmHWM:\t  524288 kB\nVmRSS:\t  262144 kB\n";
     expect(parseStatusMiB(status, "VmHWM")).toBe(512);
     expect(parseStatusMiB(status, "VmRSS")).toBe(256);
+  });
+
+  it("sums the CPU of a process's threads whose names match", () => {
+    // Busy for a while on the main thread, so that the figures are well above a tick.
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    const self = String(process.pid);
+    const ticks = 100;
+    const total = parseCpuSeconds(readFileSync(`/proc/${self}/stat`, "utf8"), ticks);
+    const all = readThreadsCpu(self, /^/, ticks);
+    // Every thread matches: the process's own figure, up to the threads that ended (a tick or two).
+    expect(all).toBeGreaterThan(0.2);
+    expect(all).toBeLessThanOrEqual(total + 0.02);
+    expect(all).toBeGreaterThan(total - 0.2);
+    expect(readThreadsCpu(self, /^no thread is named this$/, ticks)).toBe(0);
   });
 });

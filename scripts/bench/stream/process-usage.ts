@@ -66,24 +66,35 @@ export function watchProcesses(intervalMs = 200) {
   };
 }
 
-/** CPU seconds so far of the servers on this machine: every `postgres` process, and the Kafka broker(s). */
-export type ServerCpu = { postgres: number; kafka: number };
+/**
+ * CPU seconds so far of the servers on this machine: every `postgres` process, and the Kafka broker(s),
+ * with the part of the broker's that went to its JIT compiler threads (`kafkaJit`, included in `kafka`):
+ * a broker whose compilers are still busy is still warming up (./warmup.ts).
+ */
+export type ServerCpu = { postgres: number; kafka: number; kafkaJit: number };
+
+/** HotSpot's compiler threads, as /proc names them (15 characters: "C2 CompilerThre"). */
+const JIT_THREAD = /^C[12] CompilerThre/;
 
 /**
  * Sums utime + stime of PostgreSQL's processes (named `postgres`: postmaster and backends; a backend
  * that exits takes its time with it, the benchmark's connections stay open) and of the JVMs running
- * `kafka.Kafka`, from /proc. Taken before and after a run, the difference is what the servers spent.
+ * `kafka.Kafka`, and of those JVMs' compiler threads, from /proc. Taken before and after a run, the
+ * difference is what the servers spent.
  */
 export function readServerCpu(): ServerCpu {
-  const total: ServerCpu = { postgres: 0, kafka: 0 };
+  const total: ServerCpu = { postgres: 0, kafka: 0, kafkaJit: 0 };
+  const ticks = getTicksPerSecond();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      if (name === "postgres") total.postgres += parseCpuSeconds(stat, getTicksPerSecond());
-      else if (name === "java" && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("kafka.Kafka"))
-        total.kafka += parseCpuSeconds(stat, getTicksPerSecond());
+      const name = readStatName(stat);
+      if (name === "postgres") total.postgres += parseCpuSeconds(stat, ticks);
+      else if (name === "java" && readFileSync(`/proc/${entry}/cmdline`, "utf8").includes("kafka.Kafka")) {
+        total.kafka += parseCpuSeconds(stat, ticks);
+        total.kafkaJit += readThreadsCpu(entry, JIT_THREAD, ticks);
+      }
     } catch {
       // Exited meanwhile.
     }
@@ -91,6 +102,29 @@ export function readServerCpu(): ServerCpu {
   return total;
 }
 
+/** The process name in a /proc stat line (between the first "(" and the last ")"). */
+function readStatName(stat: string): string {
+  return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+}
+
+/** CPU seconds of the threads of process `pid` whose names match `pattern`. */
+export function readThreadsCpu(pid: string, pattern: RegExp, ticks: number): number {
+  let cpu = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, "utf8");
+      if (pattern.test(readStatName(stat))) cpu += parseCpuSeconds(stat, ticks);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return cpu;
+}
+
 export function diffServerCpu(before: ServerCpu, after: ServerCpu): ServerCpu {
-  return { postgres: after.postgres - before.postgres, kafka: after.kafka - before.kafka };
+  return {
+    postgres: after.postgres - before.postgres,
+    kafka: after.kafka - before.kafka,
+    kafkaJit: after.kafkaJit - before.kafkaJit,
+  };
 }

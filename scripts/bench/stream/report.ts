@@ -28,7 +28,7 @@ function formatProcesses(processes: { name: string; cpuSeconds: number; peakRssM
 /** The servers' CPU over the same span, per event: what the workers' figures leave out. */
 function formatServers(s: ServerCpu, events: number): string {
   const per = (cpu: number) => (events > 0 ? `${Math.round((cpu * 1e6) / events)} µs per event` : "–");
-  return `servers: PostgreSQL ${s.postgres.toFixed(1)} CPU s (${per(s.postgres)}), Kafka broker ${s.kafka.toFixed(1)} CPU s (${per(s.kafka)})`;
+  return `servers: PostgreSQL ${s.postgres.toFixed(1)} CPU s (${per(s.postgres)}), Kafka broker ${s.kafka.toFixed(1)} CPU s (${per(s.kafka)}; its JIT compilers ${s.kafkaJit.toFixed(1)} s)`;
 }
 
 function formatDifferences(result: DrainResult | SteadyResult): string {

@@ -24,7 +24,7 @@ function drain(
     rowsPerSecond: eventsPerSecond * 2,
     cpuMicrosPerEvent,
     processes: [],
-    servers: { postgres: 0, kafka: 0 },
+    servers: { postgres: 0, kafka: 0, kafkaJit: 0 },
     consumerPerformance: {
       messages: events,
       eventsPerSecond: ceiling,

@@ -4,10 +4,20 @@ import {
   describeWarmupRounds,
   needsAnotherWarmupRound,
   parseWarmupSetting,
+  toWarmupRound,
+  WARMUP_JIT_SHARE,
   WARMUP_MAX_ROUNDS,
   WARMUP_MIN_ROUNDS,
   WARMUP_SETTLED_DROP,
+  type WarmupRound,
 } from "./warmup";
+
+/** Rounds from [µs per event, JIT share] pairs. */
+const rounds = (...figures: [number, number][]): WarmupRound[] =>
+  figures.map(([brokerMicrosPerEvent, jitShare]) => ({ brokerMicrosPerEvent, jitShare }));
+
+/** The decision after each of `seen`'s rounds. */
+const decisions = (seen: WarmupRound[]) => seen.map((_, i) => needsAnotherWarmupRound(seen.slice(0, i + 1)));
 
 describe("parseWarmupSetting", () => {
   it("warms the full run up until the broker settles, the quick run one round, unless told", () => {
@@ -23,44 +33,60 @@ describe("parseWarmupSetting", () => {
   });
 });
 
-describe("needsAnotherWarmupRound", () => {
-  it("runs at least WARMUP_MIN_ROUNDS rounds", () => {
-    expect(needsAnotherWarmupRound([])).toBe(true);
-    expect(needsAnotherWarmupRound(Array.from({ length: WARMUP_MIN_ROUNDS - 1 }, () => 4))).toBe(true);
-    expect(needsAnotherWarmupRound(Array.from({ length: WARMUP_MIN_ROUNDS }, () => 4))).toBe(false);
-  });
-
-  it("runs again while the broker's CPU per event still falls by more than WARMUP_SETTLED_DROP", () => {
-    // The broker measured on 2026-12-05, round by round after its start.
-    const seen = [8, 6, 3, 4];
-    const decisions = seen.map((_, i) => needsAnotherWarmupRound(seen.slice(0, i + 1)));
-    expect(decisions).toEqual([true, true, true, false]);
-    const justAbove = 10 * (1 - WARMUP_SETTLED_DROP) + 0.01;
-    expect(needsAnotherWarmupRound([10, justAbove])).toBe(false);
-    expect(needsAnotherWarmupRound([10, 10 * (1 - WARMUP_SETTLED_DROP) - 0.01])).toBe(true);
-  });
-
-  it("stops when the broker got slower (a noisy machine, not a cold JIT)", () => {
-    expect(needsAnotherWarmupRound([17, 19])).toBe(false);
-  });
-
-  it("stops after WARMUP_MAX_ROUNDS rounds even if the broker still gets faster", () => {
-    const halving = Array.from({ length: WARMUP_MAX_ROUNDS }, (_, i) => 64 / 2 ** i);
-    expect(needsAnotherWarmupRound(halving.slice(0, -1))).toBe(true);
-    expect(needsAnotherWarmupRound(halving)).toBe(false);
+describe("toWarmupRound", () => {
+  it("takes the drain's CPU per event and the compilers' share over the drain and the steady part", () => {
+    const drain = { postgres: 1.5, kafka: 2.2, kafkaJit: 0.8 };
+    const steady = { postgres: 2.0, kafka: 3.6, kafkaJit: 1.4 };
+    const round = toWarmupRound(drain, 110_000, steady);
+    expect(round.brokerMicrosPerEvent).toBeCloseTo(20, 6);
+    expect(round.jitShare).toBeCloseTo(2.2 / 5.8, 9);
+    expect(toWarmupRound(drain, 110_000, null).jitShare).toBeCloseTo(0.8 / 2.2, 9);
+    expect(toWarmupRound({ postgres: 0, kafka: 0, kafkaJit: 0 }, 110_000, null).jitShare).toBe(0);
   });
 });
 
-describe("describeWarmupRounds", () => {
-  it("gives the broker's CPU per event in each round's drain and why the rounds stopped", () => {
-    expect(describeWarmupRounds([10.4, 9.6])).toBe(
-      "warm-up: the broker's CPU per event in each round's drain: 10 µs, 10 µs (settled)",
+describe("needsAnotherWarmupRound", () => {
+  it("runs at least WARMUP_MIN_ROUNDS rounds", () => {
+    expect(needsAnotherWarmupRound([])).toBe(true);
+    const warm = Array.from({ length: WARMUP_MIN_ROUNDS }, () => ({ brokerMicrosPerEvent: 3, jitShare: 0 }));
+    expect(needsAnotherWarmupRound(warm.slice(0, -1))).toBe(true);
+    expect(needsAnotherWarmupRound(warm)).toBe(false);
+  });
+
+  it("runs again while the broker's CPU per event in the drain falls by more than WARMUP_SETTLED_DROP", () => {
+    const edge = 10 * (1 - WARMUP_SETTLED_DROP);
+    expect(needsAnotherWarmupRound(rounds([10, 0], [edge + 0.01, 0]))).toBe(false);
+    expect(needsAnotherWarmupRound(rounds([10, 0], [edge - 0.01, 0]))).toBe(true);
+    // Slower than the round before is flat too (a noisy machine, not a cold JIT).
+    expect(needsAnotherWarmupRound(rounds([3, 0.1], [4, 0.1]))).toBe(false);
+  });
+
+  it("runs again while the JIT compilers take WARMUP_JIT_SHARE of the broker's CPU or more, however flat", () => {
+    expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, WARMUP_JIT_SHARE]))).toBe(true);
+    expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, WARMUP_JIT_SHARE - 0.01]))).toBe(false);
+  });
+
+  it("follows the broker measured on 2026-12-05, round by round after its start", () => {
+    const seen = rounds([20, 0.38], [11, 0.41], [2, 0.14], [3, 0.35], [3, 0.19]);
+    expect(decisions(seen)).toEqual([true, true, true, true, false]);
+    expect(describeWarmupRounds(seen)).toMatch(
+      /: 20 µs \(JIT 38%\), 11 µs \(JIT 41%\), .*3 µs \(JIT 19%\) \(settled\)$/,
     );
-    const halving = Array.from({ length: WARMUP_MAX_ROUNDS }, (_, i) => 64 / 2 ** i);
+  });
+
+  it("stops after WARMUP_MAX_ROUNDS rounds even if the broker is still warming up", () => {
+    const halving = rounds(
+      ...Array.from({ length: WARMUP_MAX_ROUNDS }, (_, i): [number, number] => [64 / 2 ** i, 0.5]),
+    );
+    expect(needsAnotherWarmupRound(halving.slice(0, -1))).toBe(true);
+    expect(needsAnotherWarmupRound(halving)).toBe(false);
     expect(describeWarmupRounds(halving)).toMatch(
-      new RegExp(`: 64 µs, 32 µs, .* \\(still falling after ${WARMUP_MAX_ROUNDS} rounds\\)$`),
+      new RegExp(`: 64 µs \\(JIT 50%\\), 32 µs .* \\(still warming up after ${WARMUP_MAX_ROUNDS} rounds\\)$`),
     );
-    expect(describeWarmupRounds([12])).toMatch(/: 12 µs \(a drain failed\)$/);
+  });
+
+  it("says when a failed drain ended the warm-up", () => {
+    expect(describeWarmupRounds(rounds([12, 0.3]))).toMatch(/: 12 µs \(JIT 30%\) \(a drain failed\)$/);
     expect(describeWarmupRounds([])).toMatch(/: none \(a drain failed\)$/);
   });
 });
