@@ -66,9 +66,15 @@ describe("needsAnotherWarmupRound", () => {
     expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, WARMUP_JIT_SHARE - 0.01]))).toBe(false);
   });
 
-  it("follows the broker measured on 2026-12-05, round by round after its start", () => {
+  it("follows the brokers measured on 2026-12-05, round by round after their start", () => {
     const seen = rounds([20, 0.38], [11, 0.41], [2, 0.14], [3, 0.35], [3, 0.19]);
     expect(decisions(seen)).toEqual([true, true, true, true, false]);
+    // Flat and cold (the compilers busy), then falling, then flat and warm.
+    const another = rounds([10, 0.43], [12, 0.43], [6, 0.16], [3, 0.28], [3, 0.31]);
+    expect(decisions(another)).toEqual([true, true, true, true, false]);
+    expect(describeWarmupRounds(another)).toMatch(/\(settled\)$/);
+    // Its third round alone, repeated: flat and the compilers quiet, so warm.
+    expect(decisions(rounds([6, 0.16], [6, 0.28]))).toEqual([true, false]);
     expect(describeWarmupRounds(seen)).toMatch(
       /: 20 µs \(JIT 38%\), 11 µs \(JIT 41%\), .*3 µs \(JIT 19%\) \(settled\)$/,
     );
