@@ -53,31 +53,35 @@ describe("needsAnotherWarmupRound", () => {
     expect(needsAnotherWarmupRound(warm)).toBe(false);
   });
 
-  it("runs again while the broker's CPU per event in the drain falls by more than WARMUP_SETTLED_DROP", () => {
+  it("stops once three drains agree within WARMUP_SETTLED_DROP (or got slower) and the compilers are quiet", () => {
     const edge = 10 * (1 - WARMUP_SETTLED_DROP);
-    expect(needsAnotherWarmupRound(rounds([10, 0], [edge + 0.01, 0]))).toBe(false);
-    expect(needsAnotherWarmupRound(rounds([10, 0], [edge - 0.01, 0]))).toBe(true);
+    expect(needsAnotherWarmupRound(rounds([10, 0], [10, 0], [edge + 0.01, 0]))).toBe(false);
+    expect(needsAnotherWarmupRound(rounds([10, 0], [10, 0], [edge - 0.01, 0]))).toBe(true);
+    // The drain before the last one fell: the last two agreeing is not enough.
+    expect(needsAnotherWarmupRound(rounds([21, 0.36], [8, 0.41], [8, 0.16]))).toBe(true);
     // Slower than the round before is flat too (a noisy machine, not a cold JIT).
-    expect(needsAnotherWarmupRound(rounds([3, 0.1], [4, 0.1]))).toBe(false);
+    expect(needsAnotherWarmupRound(rounds([3, 0.1], [4, 0.1], [4, 0.1]))).toBe(false);
   });
 
   it("runs again while the JIT compilers take WARMUP_JIT_SHARE of the broker's CPU or more, however flat", () => {
-    expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, WARMUP_JIT_SHARE]))).toBe(true);
-    expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, WARMUP_JIT_SHARE - 0.01]))).toBe(false);
+    expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, 0.4], [18, WARMUP_JIT_SHARE]))).toBe(true);
+    expect(needsAnotherWarmupRound(rounds([18, 0.4], [18, 0.4], [18, WARMUP_JIT_SHARE - 0.01]))).toBe(false);
   });
 
   it("follows the brokers measured on 2026-12-05, round by round after their start", () => {
     const seen = rounds([20, 0.38], [11, 0.41], [2, 0.14], [3, 0.35], [3, 0.19]);
     expect(decisions(seen)).toEqual([true, true, true, true, false]);
-    // Flat and cold (the compilers busy), then falling, then flat and warm.
-    const another = rounds([10, 0.43], [12, 0.43], [6, 0.16], [3, 0.28], [3, 0.31]);
-    expect(decisions(another)).toEqual([true, true, true, true, false]);
-    expect(describeWarmupRounds(another)).toMatch(/\(settled\)$/);
-    // Its third round alone, repeated: flat and the compilers quiet, so warm.
-    expect(decisions(rounds([6, 0.16], [6, 0.28]))).toEqual([true, false]);
     expect(describeWarmupRounds(seen)).toMatch(
       /: 20 µs \(JIT 38%\), 11 µs \(JIT 41%\), .*3 µs \(JIT 19%\) \(settled\)$/,
     );
+    // Cold and flat (18, 18; 10, 12), falling, then warm: each start ran the five rounds.
+    const another = rounds([10, 0.43], [12, 0.43], [6, 0.16], [3, 0.28], [3, 0.31]);
+    expect(decisions(another)).toEqual([true, true, true, true, false]);
+    expect(describeWarmupRounds(another)).toMatch(
+      new RegExp(`\\(still warming up after ${WARMUP_MAX_ROUNDS} rounds\\)$`),
+    );
+    // A broker warm from the start: three rounds.
+    expect(decisions(rounds([3, 0.3], [3, 0.2], [3, 0.3]))).toEqual([true, true, false]);
   });
 
   it("stops after WARMUP_MAX_ROUNDS rounds even if the broker is still warming up", () => {

@@ -2,26 +2,29 @@ import type { ServerCpu } from "./process-usage";
 
 /**
  * When the full benchmark's warm-up stops (`--warmup=auto`, its default). A broker the benchmark has
- * just started runs its request paths interpreted until its JIT has compiled them, and one warm-up
- * round was not always enough. On 2026-12-05, after four starts of the broker, its CPU per event in the
+ * just started runs its request paths interpreted until its JIT has compiled them, and one warm-up round
+ * was not always enough. On 2026-12-05, after seven starts of the broker, its CPU per event in the
  * drains of consecutive rounds (a drain and 20 s at 2,000/s) read 8, 6, 3, 4, 3 µs; 18, 18, then 10
- * after the first 20 s at 2,000/s; 20, 11, 2, 3, 3 µs with its JIT compiler threads taking 38, 41, 14,
- * 35, 19% of its CPU in those rounds; and 10, 12, 6, 3, 3 µs with 43, 43, 16, 28, 31%. A flat figure
- * can still be a cold one (18, 18; 10, 12), and the compilers keep a share of up to a third in rounds
- * after the broker is warm (each run brings new topics and groups), so a round counts as settled when
- * the broker's CPU per event in the drain fell by less than WARMUP_SETTLED_DROP from the round
- * before's and its compilers took less than WARMUP_JIT_SHARE of its CPU in the round. A scored drain
- * on a half-warm broker paid it 6-15 µs an event more than on a warm one, up to a quarter of the CPU
- * the four processes spend on an event.
+ * after the first 20 s at 2,000/s; 13, 13, then 13 and 5; 20, 11, 2, 3, 3 with its JIT compiler threads
+ * taking 38, 41, 14, 35, 19% of its CPU in those rounds; 10, 12, 6, 3, 3 with 43, 43, 16, 28, 31%; 21,
+ * 8, 8 with 36, 41, 16%, then 3-6 µs in the drains after; and 11, 5, 4, 3, 3. Per thread, the broker's
+ * extra CPU while cold went to its C2 compiler and to its request threads running code not compiled yet,
+ * not to its collector. A flat figure can still be a cold one (18, 18; 8, 8), and the compilers keep a
+ * share of up to a third once the broker is warm (each run brings new topics and groups). So the warm-up
+ * stops when the last three drains agree (each within WARMUP_SETTLED_DROP below the one before, or above
+ * it) and the compilers took less than WARMUP_JIT_SHARE of the broker's CPU in the last round: after 3
+ * rounds on a broker that was warm already, after 5 (WARMUP_MAX_ROUNDS) on each of the starts above. A
+ * scored drain on a half-warm broker paid it 5-15 µs an event more than on a warm one, up to a quarter
+ * of the CPU the four processes spend on an event.
  */
 
 /** A drain whose broker CPU per event fell by less than this fraction from the previous round's: flat. */
 export const WARMUP_SETTLED_DROP = 0.15;
 /** Past this share of the broker's CPU in a round, its JIT compilers are still busy: warming up. */
 export const WARMUP_JIT_SHARE = 0.35;
-/** Two rounds at least: the first drain has nothing to be compared with. */
-export const WARMUP_MIN_ROUNDS = 2;
-/** About a minute each: the warm-up stops here even if the broker is still warming up. */
+/** Three rounds at least: three drains to agree. */
+export const WARMUP_MIN_ROUNDS = 3;
+/** Under a minute each here: the warm-up stops here even if the broker is still warming up. */
 export const WARMUP_MAX_ROUNDS = 5;
 
 /** What a warm-up round says about the broker. */
@@ -61,13 +64,15 @@ export function parseWarmupSetting(arg: string | undefined, isQuick: boolean): W
   return rounds;
 }
 
-/** Whether the last round leaves the broker warm (see above); false for the first round. */
+/** Whether drain `later`'s broker CPU per event fell by less than WARMUP_SETTLED_DROP from `earlier`'s. */
+const isFlat = (earlier: WarmupRound, later: WarmupRound) =>
+  later.brokerMicrosPerEvent >= earlier.brokerMicrosPerEvent * (1 - WARMUP_SETTLED_DROP);
+
+/** Whether the last rounds leave the broker warm (see above): false before the third round. */
 function isSettled(rounds: readonly WarmupRound[]): boolean {
-  const last = rounds[rounds.length - 1];
-  const previous = rounds[rounds.length - 2];
-  if (!last || !previous) return false;
-  const isFlat = last.brokerMicrosPerEvent >= previous.brokerMicrosPerEvent * (1 - WARMUP_SETTLED_DROP);
-  return isFlat && last.jitShare < WARMUP_JIT_SHARE;
+  const [first, second, last] = rounds.slice(-3);
+  if (!first || !second || !last) return false;
+  return isFlat(first, second) && isFlat(second, last) && last.jitShare < WARMUP_JIT_SHARE;
 }
 
 /** Whether the warm-up runs another round after `rounds` (in order). */
