@@ -239,8 +239,8 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     }
   };
   const warmupLabel = (plan: Plan, label: string): Plan => ({ id: `${label}, ${plan.id}`, run: plan.run });
-  /** What each warm-up round said about the broker, in order. */
-  const warmupRounds: WarmupRound[] = [];
+  /** What each warm-up round whose drain went through said about the broker, in order. */
+  const warmupRounds: (WarmupRound & { round: number })[] = [];
   try {
     // Rounds of a drain and 20 s at 2,000/s: `warmup` of them, or ("auto") until the broker settles.
     const isWarmupDue = (round: number) =>
@@ -251,9 +251,12 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
       if (!isDrained && warmup === "auto") break;
       const steady = await runPlan(warmupLabel(warmups.steady, `warm-up round ${round}`), true);
       if (isDrained)
-        warmupRounds.push(toWarmupRound(drained.servers, drained.events, steady?.servers ?? null));
+        warmupRounds.push({
+          round,
+          ...toWarmupRound(drained.servers, drained.events, steady?.servers ?? null),
+        });
     }
-    if (warmup === "auto") console.log(`\n${describeWarmupRounds(warmupRounds)}`);
+    if (warmup !== 0) console.log(`\n${describeWarmupRounds(warmupRounds, warmup)}`);
     for (const plan of plans) await runPlan(plan, false);
   } finally {
     for (const step of [...undo].reverse()) await step();

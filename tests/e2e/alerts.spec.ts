@@ -43,7 +43,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 test.describe("alerts", () => {
-  test("a rule created in the admin UI fires on the next produced bar, and every open page shows it within 3 s", async ({
+  test("a rule created in the admin UI fires on the next produced bar, and every open page shows it as a pushed toast", async ({
     page,
     browser,
     app,
@@ -96,8 +96,8 @@ test.describe("alerts", () => {
     const producedAt = Date.now();
     await app.produceBars(first, [bar(start + 25 * MINUTE, 111)]);
     // Only a push shows a toast (the page is not reloaded and polls no alerts), so arriving at all is
-    // the behaviour; how fast is a figure, printed here and measured by the benchmarks, not a bound
-    // that a loaded CI machine would break now and then.
+    // the behaviour; how fast is a figure, printed here as an annotation (the benchmarks time the
+    // pipeline's KPI pushes, not alerts), not a bound that a loaded CI machine would break now and then.
     const toast = viewer.toasts.filter({ hasText: first });
     await expect(toast).toBeVisible({ timeout: 20_000 });
     const latency = Date.now() - producedAt;

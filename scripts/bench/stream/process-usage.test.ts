@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
-
 import { readFileSync } from "node:fs";
 
-import { parseCpuSeconds, parseStatusMiB, readThreadsCpu } from "./process-usage";
+import { describe, expect, it } from "vitest";
+
+import { JIT_THREAD, parseCpuSeconds, parseStatusMiB, readThreadsCpu } from "./process-usage";
 
 describe("process usage from /proc", () => {
   it("adds utime and stime, reading past a process name with spaces and parentheses", () => {
@@ -29,5 +29,11 @@ describe("process usage from /proc", () => {
     expect(all).toBeLessThanOrEqual(total + 0.02);
     expect(all).toBeGreaterThan(total - 0.2);
     expect(readThreadsCpu(self, /^no thread is named this$/, ticks)).toBe(0);
+  });
+
+  it("takes HotSpot's compiler threads, as /proc names them, for the JIT's", () => {
+    for (const name of ["C2 CompilerThre", "C1 CompilerThre"]) expect(name).toMatch(JIT_THREAD);
+    for (const name of ["G1 Young RemSet", "VM Thread", "data-plane-kafk", "C2 Compiler", "xC2 CompilerThre"])
+      expect(name).not.toMatch(JIT_THREAD);
   });
 });

@@ -73,8 +73,13 @@ export function watchProcesses(intervalMs = 200) {
  */
 export type ServerCpu = { postgres: number; kafka: number; kafkaJit: number };
 
-/** HotSpot's compiler threads, as /proc names them (15 characters: "C2 CompilerThre"). */
-const JIT_THREAD = /^C[12] CompilerThre/;
+/**
+ * HotSpot's compiler threads, as /proc names them (15 characters: "C2 CompilerThre"). Only live threads
+ * count: on 2 cores HotSpot runs one C1 and one C2 thread for the JVM's life, but on a bigger machine it
+ * starts and stops extra ones as its queue grows and shrinks, and one that ended takes its CPU with it,
+ * so there the share reads low (a warm-up may then stop a round early, never late).
+ */
+export const JIT_THREAD = /^C[12] CompilerThre/;
 
 /**
  * Sums utime + stime of PostgreSQL's processes (named `postgres`: postmaster and backends; a backend

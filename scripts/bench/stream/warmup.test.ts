@@ -71,15 +71,17 @@ describe("needsAnotherWarmupRound", () => {
   it("follows the brokers measured on 2026-12-05, round by round after their start", () => {
     const seen = rounds([20, 0.38], [11, 0.41], [2, 0.14], [3, 0.35], [3, 0.19]);
     expect(decisions(seen)).toEqual([true, true, true, true, false]);
-    expect(describeWarmupRounds(seen)).toMatch(
+    expect(describeWarmupRounds(seen, "auto")).toMatch(
       /: 20 µs \(JIT 38%\), 11 µs \(JIT 41%\), .*3 µs \(JIT 19%\) \(settled\)$/,
     );
-    // Cold and flat (18, 18; 10, 12), falling, then warm: each start ran the five rounds.
+    // Cold and flat (10, 12), falling, then warm: each start measured in such rounds ran the five.
     const another = rounds([10, 0.43], [12, 0.43], [6, 0.16], [3, 0.28], [3, 0.31]);
     expect(decisions(another)).toEqual([true, true, true, true, false]);
-    expect(describeWarmupRounds(another)).toMatch(
+    expect(describeWarmupRounds(another, "auto")).toMatch(
       new RegExp(`\\(still warming up after ${WARMUP_MAX_ROUNDS} rounds\\)$`),
     );
+    // A broker warm already (09:23): 4, 3, 3, 3 µs, settled after four rounds.
+    expect(decisions(rounds([4, 0.34], [3, 0.1], [3, 0.12], [3, 0.04]))).toEqual([true, true, true, false]);
     // A broker warm from the start: three rounds.
     expect(decisions(rounds([3, 0.3], [3, 0.2], [3, 0.3]))).toEqual([true, true, false]);
   });
@@ -90,13 +92,21 @@ describe("needsAnotherWarmupRound", () => {
     );
     expect(needsAnotherWarmupRound(halving.slice(0, -1))).toBe(true);
     expect(needsAnotherWarmupRound(halving)).toBe(false);
-    expect(describeWarmupRounds(halving)).toMatch(
+    expect(describeWarmupRounds(halving, "auto")).toMatch(
       new RegExp(`: 64 µs \\(JIT 50%\\), 32 µs .* \\(still warming up after ${WARMUP_MAX_ROUNDS} rounds\\)$`),
     );
   });
 
   it("says when a failed drain ended the warm-up", () => {
-    expect(describeWarmupRounds(rounds([12, 0.3]))).toMatch(/: 12 µs \(JIT 30%\) \(a drain failed\)$/);
-    expect(describeWarmupRounds([])).toMatch(/: none \(a drain failed\)$/);
+    expect(describeWarmupRounds(rounds([12, 0.3]), "auto")).toMatch(
+      /: 12 µs \(JIT 30%\) \(a drain failed\)$/,
+    );
+    expect(describeWarmupRounds([], "auto")).toMatch(/: none \(a drain failed\)$/);
+  });
+
+  it("says how many rounds a fixed --warmup=N asked for and how many drained", () => {
+    expect(describeWarmupRounds(rounds([12, 0.3], [9, 0.2]), 3)).toMatch(
+      /: 12 µs \(JIT 30%\), 9 µs \(JIT 20%\) \(3 rounds asked for, 2 drained\)$/,
+    );
   });
 });
