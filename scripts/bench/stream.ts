@@ -16,7 +16,7 @@ import type { BenchBase } from "./stream/product";
 import { formatDrain, formatProfiles, formatSteady, formatTargets } from "./stream/report";
 import { runDrain } from "./stream/run-drain";
 import { runSteady } from "./stream/run-steady";
-import { checkTargets, type RunResult } from "./stream/targets";
+import { checkTargets, parseRepeats, type RunResult } from "./stream/targets";
 import {
   describeWarmupRounds,
   needsAnotherWarmupRound,
@@ -28,11 +28,17 @@ import {
 /** A fixed, past trading session for the backlog drains (bars of the past are accepted at any time). */
 const DRAIN_FIRST_TS = Date.parse("2026-03-16T13:30:00Z");
 
-type Plan = { id: string; run: (base: BenchBase, name: string) => Promise<RunResult> };
+type Plan = {
+  id: string;
+  /** Drains run `--repeat` times (the targets take their medians); steady runs once. */
+  kind: RunResult["kind"];
+  run: (base: BenchBase, name: string) => Promise<RunResult>;
+};
 
 function drain(id: string, label: string, symbols: number, minutes: number, workers: number): Plan {
   return {
     id,
+    kind: "drain",
     run: (base, name) =>
       runDrain(base, {
         name,
@@ -54,6 +60,7 @@ function steady(
 ): Plan {
   return {
     id,
+    kind: "steady",
     run: (base, name) =>
       runSteady(base, {
         name,
@@ -128,14 +135,16 @@ function describeMachine() {
 const formatLoad = (load: number[]) => load.map((x) => x.toFixed(2)).join(" ");
 
 /**
- * `npm run bench -- stream [--quick] [--only=id,id] [--warmup=N] [--out=file.json] [--cpu-prof]`: the real pipeline as
- * `npm start` runs it (built stream workers and web server, each a process of its own) on products
- * of its own: backlog drains beside Kafka's own consumer and a do-nothing kafkajs consumer on the same
- * topic, steady-rate runs with latency to PostgreSQL and to Socket.IO clients, a crowd of viewers; the
- * stored rows compared with the produced events after every run. Prints the figures and issue 14's
- * targets, and writes them all as JSON (.data/bench/stream-<time>.json unless --out). The measured runs
- * follow the warm-up (planWarmup: until the broker settles in the full run, one round in the quick run,
- * N rounds with --warmup=N), printed and kept but never scored. --cpu-prof runs
+ * `npm run bench -- stream [--quick] [--only=id,id] [--warmup=N|auto] [--repeat=N] [--out=file.json]
+ * [--cpu-prof]`: the real pipeline as `npm start` runs it (built stream workers and web server, each a
+ * process of its own) on products of its own: backlog drains beside Kafka's own consumer and a
+ * do-nothing kafkajs consumer on the same topic, steady-rate runs with latency to PostgreSQL and to
+ * Socket.IO clients, a crowd of viewers; the stored rows compared with the produced events after every
+ * run. Prints the figures and issue 14's targets, and writes them all as JSON
+ * (.data/bench/stream-<time>.json unless --out). The measured runs follow the warm-up (planWarmup: until
+ * the broker settles in the full run, one round in the quick run, N rounds with --warmup=N), printed and
+ * kept but never scored. Each drain runs --repeat times (3 in the full run, 1 in the quick one), each on
+ * a fresh topic and database, and the targets take the medians (./stream/targets.ts). --cpu-prof runs
  * the stream workers under node --cpu-prof and prints the functions with the most self time (the
  * profiler slows them a little: profile in a run of its own, not the one whose figures you keep).
  */
@@ -157,6 +166,10 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
     isQuick,
   );
   const warmups = planWarmup(isQuick);
+  const repeats = parseRepeats(
+    args.find((a) => a.startsWith("--repeat="))?.slice("--repeat=".length),
+    isQuick,
+  );
 
   loadEnvFiles();
   const env = getEnv();
@@ -210,21 +223,31 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
   const loads: { id: string; before: number[]; after: number[] }[] = [];
   let failed = false;
   /** Runs a plan, prints and keeps its figures; undefined if it failed (printed, and the command fails). */
-  const runPlan = async (plan: Plan, isWarmup: boolean): Promise<RunResult | undefined> => {
+  const runPlan = async (
+    plan: Plan,
+    isWarmup: boolean,
+    repetition: string | null = null,
+  ): Promise<RunResult | undefined> => {
     const before = os.loadavg();
     try {
-      const name = `${runId}_${plan.id.replace(/[^a-z0-9]+/gi, "_")}`;
+      // Its own database, topics and group: a repetition never meets its predecessor's.
+      const id = repetition ? `${plan.id}, ${repetition}` : plan.id;
+      const name = `${runId}_${id.replace(/[^a-z0-9]+/gi, "_")}`;
       // Warm-up rounds: printed and kept like any run (the first figures of a cold machine are
       // figures too), never profiled nor scored; one whose stored rows differ still fails the command.
       const run = await plan.run(isWarmup ? { ...base, profileDir: null } : base, name);
-      const result = isWarmup ? { ...run, label: `${plan.id}, not scored: ${run.label}` } : run;
+      const result = isWarmup
+        ? { ...run, label: `${plan.id}, not scored: ${run.label}` }
+        : repetition
+          ? { ...run, label: `${run.label} (${repetition})` }
+          : run;
       if (profileDir && !isWarmup)
         result.profiles = [
           ...summarizeProfilesIn(path.join(profileDir, name)),
           ...summarizeProfilesIn(path.join(profileDir, name, "web")),
         ];
       (isWarmup ? warmupResults : results).push(result);
-      loads.push({ id: plan.id, before, after: os.loadavg() });
+      loads.push({ id, before, after: os.loadavg() });
       console.log(result.kind === "drain" ? formatDrain(result) : formatSteady(result));
       if (result.profiles) console.log(formatProfiles(result.profiles));
       console.log(`  load average ${formatLoad(before)} before, ${formatLoad(os.loadavg())} after`);
@@ -238,7 +261,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
       return undefined;
     }
   };
-  const warmupLabel = (plan: Plan, label: string): Plan => ({ id: `${label}, ${plan.id}`, run: plan.run });
+  const warmupLabel = (plan: Plan, label: string): Plan => ({ ...plan, id: `${label}, ${plan.id}` });
   /** What each warm-up round whose drain went through said about the broker, in order. */
   const warmupRounds: (WarmupRound & { round: number })[] = [];
   try {
@@ -257,7 +280,12 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
         });
     }
     if (warmup !== 0) console.log(`\n${describeWarmupRounds(warmupRounds, warmup)}`);
-    for (const plan of plans) await runPlan(plan, false);
+    for (const plan of plans) {
+      const times = plan.kind === "drain" ? repeats : 1;
+      for (let i = 1; i <= times; i++) {
+        await runPlan(plan, false, times > 1 ? `repetition ${i} of ${times}` : null);
+      }
+    }
   } finally {
     for (const step of [...undo].reverse()) await step();
     process.off("SIGINT", onSignal);
@@ -277,6 +305,7 @@ export async function benchStream(args: readonly string[] = []): Promise<void> {
         machine: { ...machine, loadAverage: { before: loadBefore, after: os.loadavg(), byRun: loads } },
         targets,
         warmup: { setting: warmup, rounds: warmupRounds },
+        repeats,
         warmups: warmupResults,
         results,
       },

@@ -12,7 +12,8 @@ export type TargetCheck = { target: string; figure: string; pass: boolean | null
 export const BASELINE_CPU_MICROS_PER_EVENT = (13.2 * 1e6) / 110_000;
 
 const ms = (x: number | null) => (x === null ? "–" : `${Math.round(x)} ms`);
-const rate = (x: number) => `${Math.round(x).toLocaleString("en-US")} events/s`;
+const count = (x: number) => Math.round(x).toLocaleString("en-US");
+const rate = (x: number) => `${count(x)} events/s`;
 
 function steady(results: RunResult[], eventsPerSecond: number, extraClients = 0): SteadyResult[] {
   return results.filter(
@@ -23,6 +24,55 @@ function steady(results: RunResult[], eventsPerSecond: number, extraClients = 0)
 
 function check(target: string, figure: string | null, pass: boolean | null): TargetCheck {
   return { target, figure: figure ?? "not run", pass: figure === null ? null : pass };
+}
+
+/**
+ * How many times the full run repeats each drain unless told (`--repeat=N`). One drain's share of
+ * ConsumerPerformance swung from 21% to 32% on one build and one warm broker within an hour (2026-12-05),
+ * and so did ConsumerPerformance's own rate (134,000-189,000 events/s): the targets take the median of
+ * the repetitions, each against the ceiling read on its own topic just before it, and every repetition
+ * is printed and kept.
+ */
+export const DEFAULT_DRAIN_REPEATS = 3;
+
+/** Reads `--repeat=` (undefined: not given): the full run's default, or 1 for the quick run. */
+export function parseRepeats(arg: string | undefined, isQuick: boolean): number {
+  if (arg === undefined) return isQuick ? 1 : DEFAULT_DRAIN_REPEATS;
+  const repeats = Number(arg);
+  if (arg === "" || !Number.isInteger(repeats) || repeats < 1)
+    throw new Error(`--repeat takes how many times to run each drain (1 or more), not "${arg}"`);
+  return repeats;
+}
+
+/**
+ * The repetitions of each drain (`--repeat=N`: the same data set and worker count, each on a fresh
+ * topic and database), in the order first run.
+ */
+function groupRepetitions(drains: readonly DrainResult[]): DrainResult[][] {
+  const groups = new Map<string, DrainResult[]>();
+  for (const r of drains) {
+    const key = `${r.dataSet.symbols}x${r.dataSet.minutes}:${r.events}:${r.workers}`;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The middle value; of an even count, the lower of the two middle ones (a failed repetition never
+ * lifts a target). Throws on none.
+ */
+export function lowerMedian(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error("no value to take the median of");
+  return middle;
+}
+
+/** " (median of N: a, b, c)" over the repetitions, in the order run; nothing for one. */
+function ofRepetitions(values: readonly number[], format: (x: number) => string): string {
+  return values.length > 1 ? ` (median of ${values.length}: ${values.map(format).join(", ")})` : "";
 }
 
 /** The backlog issue 14's drain targets and CPU baseline were measured on (1,000 × 100 min + 10%). */
@@ -57,8 +107,10 @@ export function checkTargets(results: RunResult[]): TargetCheck[] {
       ),
     );
   }
-  const drains1k = results.filter((r): r is DrainResult => r.kind === "drain" && r.dataSet.symbols <= 1_000);
-  for (const r of drains1k) {
+  const drains = results.filter((r): r is DrainResult => r.kind === "drain");
+  for (const reps of groupRepetitions(drains.filter((r) => r.dataSet.symbols <= 1_000))) {
+    const [r] = reps;
+    if (!r) continue;
     const w = workersOf(r);
     if (r.events < ISSUE_DRAIN_EVENTS) {
       // A smoke run's small backlog: group joins and start-up dominate both the ceiling and the worker.
@@ -67,38 +119,65 @@ export function checkTargets(results: RunResult[]): TargetCheck[] {
       );
       continue;
     }
+    const rates = reps.map((x) => x.eventsPerSecond);
+    const medianRate = lowerMedian(rates);
     checks.push(
-      check(`drain, ${w}: ≥ 30,000 events/s`, rate(r.eventsPerSecond), r.eventsPerSecond >= 30_000),
+      check(
+        `drain, ${w}: ≥ 30,000 events/s`,
+        `${rate(medianRate)}${ofRepetitions(rates, count)}`,
+        medianRate >= 30_000,
+      ),
     );
-    const cp = "error" in r.consumerPerformance ? null : r.consumerPerformance.eventsPerSecond;
+    // Each repetition against the ceiling of its own topic, read just before it.
+    const measured = reps.flatMap((x) =>
+      "error" in x.consumerPerformance
+        ? []
+        : [
+            {
+              share: x.eventsPerSecond / x.consumerPerformance.eventsPerSecond,
+              ceiling: x.consumerPerformance.eventsPerSecond,
+            },
+          ],
+    );
+    const shares = measured.map((m) => m.share);
+    const medianShare = shares.length > 0 ? lowerMedian(shares) : null;
+    const ceilings = measured.map((m) => m.ceiling);
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     checks.push(
       check(
         `drain, ${w}: ≥ 25% of Kafka's ConsumerPerformance`,
-        cp === null ? "ceiling failed" : `${((100 * r.eventsPerSecond) / cp).toFixed(1)}% of ${rate(cp)}`,
-        cp !== null && r.eventsPerSecond >= 0.25 * cp,
+        medianShare === null
+          ? "ceiling failed"
+          : measured.length === 1
+            ? `${pct(medianShare)} of ${rate(ceilings[0]!)}`
+            : `${pct(medianShare)}${ofRepetitions(shares, pct)}, ConsumerPerformance ${count(Math.min(...ceilings))}–${rate(Math.max(...ceilings))}`,
+        medianShare !== null && medianShare >= 0.25,
       ),
     );
-    if (r.workers === 1)
+    if (r.workers === 1) {
+      const cpu = reps.map((x) => x.cpuMicrosPerEvent);
+      const medianCpu = lowerMedian(cpu);
       checks.push(
         check(
           `drain, ${w}: CPU per event ≤ before issue 14 (${Math.round(BASELINE_CPU_MICROS_PER_EVENT)} µs)`,
-          `${Math.round(r.cpuMicrosPerEvent)} µs`,
-          r.cpuMicrosPerEvent <= BASELINE_CPU_MICROS_PER_EVENT,
+          `${Math.round(medianCpu)} µs${ofRepetitions(cpu, (x) => String(Math.round(x)))}`,
+          medianCpu <= BASELINE_CPU_MICROS_PER_EVENT,
         ),
       );
+    }
   }
-  const drains10k = results.filter(
-    (r): r is DrainResult => r.kind === "drain" && r.dataSet.symbols >= 10_000,
-  );
-  for (const r of drains10k) {
-    const peak = Math.max(
-      0,
-      ...r.processes.filter((p) => p.name.startsWith("bench-stream")).map((p) => p.peakRssMiB),
+  for (const reps of groupRepetitions(drains.filter((r) => r.dataSet.symbols >= 10_000))) {
+    const [r] = reps;
+    if (!r) continue;
+    // A peak is a bound: the highest of the repetitions, not a median.
+    const peaks = reps.map((x) =>
+      Math.max(0, ...x.processes.filter((p) => p.name.startsWith("bench-stream")).map((p) => p.peakRssMiB)),
     );
+    const peak = Math.max(...peaks);
     checks.push(
       check(
         `10,000 symbols, ${workersOf(r)}: stream worker peak RSS < 512 MiB`,
-        `${Math.round(peak)} MiB`,
+        `${Math.round(peak)} MiB${reps.length > 1 ? ` (highest of ${reps.length}: ${peaks.map((x) => Math.round(x)).join(", ")})` : ""}`,
         peak < 512,
       ),
     );
