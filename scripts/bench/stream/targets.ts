@@ -27,11 +27,11 @@ function check(target: string, figure: string | null, pass: boolean | null): Tar
 }
 
 /**
- * How many times the full run repeats each drain unless told (`--repeat=N`). One drain's share of
- * ConsumerPerformance swung from 21% to 32% on one build and one warm broker within an hour (2026-12-05),
- * and so did ConsumerPerformance's own rate (134,000-189,000 events/s): the targets take the median of
- * the repetitions, each against the ceiling read on its own topic just before it, and every repetition
- * is printed and kept.
+ * How many times the full run repeats each drain unless told (`--repeat=N`). On 2026-12-05 eleven
+ * one-worker drains of one build on a warm broker read 21.9% to 32.2% of ConsumerPerformance (median
+ * 27.7%), whose own rate read 149,000-175,000 events/s: one drain is a draw from that spread. The
+ * targets take the median of the repetitions, each against the ceiling read on its own topic just
+ * before it, and every repetition is printed and kept.
  */
 export const DEFAULT_DRAIN_REPEATS = 3;
 
