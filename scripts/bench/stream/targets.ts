@@ -61,7 +61,8 @@ function groupRepetitions(drains: readonly DrainResult[]): DrainResult[][] {
 
 /**
  * The middle value; of an even count, the lower of the two middle ones (a failed repetition never
- * lifts a target). Throws on none.
+ * lifts a rate or a share; for the CPU per event, where lower is better, it is the kinder one). Throws
+ * on none.
  */
 export function lowerMedian(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
