@@ -12,6 +12,7 @@ import {
   getTestKafkaConnection,
   registerTestSymbols,
   runCleanup,
+  setUpStreamTest,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
@@ -92,5 +93,74 @@ describe("several stream workers in one group", () => {
     expect(await diffAgainstReference(db.db, all, WINDOWS)).toEqual([]);
     const { rows } = await db.db.$client.query<{ n: string }>("select count(*) as n from raw_ticks");
     expect(Number(rows[0]?.n)).toBe(all.length);
+  });
+});
+
+describe("a member that joins while the batches it takes over still commit", () => {
+  const workers: StreamWorker[] = [];
+  let database: TestDatabase | undefined;
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => runCleanup("stopping a stream worker", () => w.stop())));
+    await database?.drop();
+  });
+
+  it("starts after their commit (its partition claim waits for them): no batch is fetched and computed twice", async () => {
+    database = await createTestDatabase();
+    const db = database;
+    const { topics, groupId, send, stored, close } = await setUpStreamTest(db, SYMBOLS, 2);
+    const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
+    const [first, second, third] = [ticks.slice(0, 600), ticks.slice(600, 1_200), ticks.slice(1_200)];
+    const holder = await db.db.$client.connect();
+    try {
+      const start = () =>
+        startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
+      const old = await start();
+      workers.push(old);
+      await send(first);
+      await waitFor("the first events stored", async () => (await stored()) === first.length, 60_000);
+      expect(old.metrics().partitions).toEqual([0, 1]);
+
+      // Both partitions' offset rows locked: the old member's next batches are fetched, computed and
+      // handed over, and wait (for the lock, or for a pooled connection), as behind a slow PostgreSQL.
+      await holder.query("begin");
+      await holder.query("select next_offset from stream_offsets where consumer_group = $1 for update", [
+        groupId,
+      ]);
+      await send(second);
+      await waitFor(
+        "the old member's batches waiting for the lock",
+        async () =>
+          Number(
+            (
+              await db.db.$client.query<{ n: string }>(
+                "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+              )
+            ).rows[0]?.n,
+          ) > 0,
+        30_000,
+      );
+
+      const joining = await start(); // the rebalance hands it one of the two partitions
+      workers.push(joining);
+      await waitFor(
+        "the new member assigned a partition",
+        () => joining.metrics().partitions.length === 1,
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await holder.query("commit");
+      await send(third);
+
+      await waitFor("every bar stored", async () => (await stored()) === ticks.length, 60_000);
+      // Without the claim the new member reads the stored offset before the old member's batch commits,
+      // fetches that batch again, computes it and skips it in its transaction as already applied.
+      expect(old.metrics().skipped + joining.metrics().skipped).toBe(0);
+      expect(joining.metrics().applied).toBeGreaterThan(0);
+      expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);
+    } finally {
+      // Destroyed, not returned to the pool: a failure before the commit must not leave the lock held.
+      holder.release(true);
+      await close();
+    }
   });
 });

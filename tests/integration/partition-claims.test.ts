@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createPartitionClaims, type PartitionClaims } from "@/lib/db/partition-claims";
+
+import { createTestDatabase, type TestDatabase, uniqueId, waitFor } from "./helpers";
+
+let database: TestDatabase;
+const opened: PartitionClaims[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+
+afterAll(async () => {
+  await Promise.all(opened.map((c) => c.close()));
+  await database?.drop();
+});
+
+function claimsOf(consumerGroup: string, waitMs = 10_000): PartitionClaims {
+  const claims = createPartitionClaims({ db: database.db, consumerGroup, topic: "market.ticks", waitMs });
+  opened.push(claims);
+  return claims;
+}
+
+/** Whether `promise` is still pending after `ms`. */
+async function pendingAfter(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  const tick = Symbol("pending");
+  return (await Promise.race([promise, new Promise((r) => setTimeout(() => r(tick), ms))])) === tick;
+}
+
+describe("partition claims (session advisory locks)", () => {
+  it("hand a partition to another member only once its holder releases it, and keep the rest", async () => {
+    const group = uniqueId("group");
+    const first = claimsOf(group);
+    const second = claimsOf(group);
+    expect(await first.hold([0, 1, 2])).toMatchObject({ claimed: [0, 1, 2], unclaimed: [] });
+
+    const taking = second.hold([1, 2]);
+    expect(await pendingAfter(taking, 300)).toBe(true);
+    // The first member keeps 0 and releases 1 and 2 (as a rebalance's settle does).
+    expect(await first.hold([0])).toMatchObject({ claimed: [], unclaimed: [] });
+    const took = await taking;
+    expect(took).toMatchObject({ claimed: [1, 2], unclaimed: [] });
+    expect(took.waitedMs).toBeGreaterThanOrEqual(250);
+    expect([...first.held]).toEqual([0]);
+    expect([...second.held].sort()).toEqual([1, 2]);
+
+    // Holding what is already held claims nothing again and waits for no one.
+    const again = await second.hold([1, 2, 3]);
+    expect(again).toMatchObject({ claimed: [3], unclaimed: [] });
+  });
+
+  it("go on unclaimed when the holder keeps a partition past the wait; other groups are not held up", async () => {
+    const group = uniqueId("group");
+    const holder = claimsOf(group);
+    const impatient = claimsOf(group, 200);
+    await holder.hold([0]);
+    const result = await impatient.hold([0, 1]);
+    expect(result).toMatchObject({ claimed: [1], unclaimed: [0] });
+    expect(result.waitedMs).toBeGreaterThanOrEqual(150);
+    expect(result.waitedMs).toBeLessThan(5_000);
+    expect([...impatient.held]).toEqual([1]);
+
+    const otherGroup = claimsOf(uniqueId("group"), 200);
+    expect(await otherGroup.hold([0])).toMatchObject({ claimed: [0], unclaimed: [] });
+  });
+
+  it("lose their claims with their connection, and reconnect on the next hold", async () => {
+    const group = uniqueId("group");
+    const lost = claimsOf(group);
+    await lost.hold([0, 1]);
+    await database.db.$client.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'tickstream-claims'",
+    );
+    await waitFor("the claims' connection seen lost", () => lost.held.size === 0, 10_000);
+
+    // The server dropped the locks with the session: another member claims at once.
+    const other = claimsOf(group, 200);
+    expect(await other.hold([0, 1])).toMatchObject({ claimed: [0, 1], unclaimed: [] });
+    await other.close();
+    expect(await lost.hold([0])).toMatchObject({ claimed: [0], unclaimed: [] });
+  });
+
+  it("release every claim on close", async () => {
+    const group = uniqueId("group");
+    const closing = claimsOf(group);
+    await closing.hold([4]);
+    const waiting = claimsOf(group);
+    const taking = waiting.hold([4]);
+    expect(await pendingAfter(taking, 200)).toBe(true);
+    await closing.close();
+    expect(await taking).toMatchObject({ claimed: [4], unclaimed: [] });
+  });
+});
