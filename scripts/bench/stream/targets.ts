@@ -1,3 +1,4 @@
+import { parseCountFlag } from "./count-flag";
 import type { ProfileSummary } from "./cpu-profile";
 import type { DrainResult } from "./run-drain";
 import type { SteadyResult } from "./run-steady";
@@ -38,10 +39,7 @@ export const DEFAULT_DRAIN_REPEATS = 3;
 /** Reads `--repeat=` (undefined: not given): the full run's default, or 1 for the quick run. */
 export function parseRepeats(arg: string | undefined, isQuick: boolean): number {
   if (arg === undefined) return isQuick ? 1 : DEFAULT_DRAIN_REPEATS;
-  const repeats = Number(arg);
-  if (arg === "" || !Number.isInteger(repeats) || repeats < 1)
-    throw new Error(`--repeat takes how many times to run each drain (1 or more), not "${arg}"`);
-  return repeats;
+  return parseCountFlag("--repeat", arg, 1, "how many times to run each drain (1 or more)");
 }
 
 /**

@@ -1,3 +1,4 @@
+import { parseCountFlag } from "./count-flag";
 import type { ServerCpu } from "./process-usage";
 
 /**
@@ -59,10 +60,7 @@ export type WarmupSetting = number | "auto";
 export function parseWarmupSetting(arg: string | undefined, isQuick: boolean): WarmupSetting {
   if (arg === undefined) return isQuick ? 1 : "auto";
   if (arg === "auto") return "auto";
-  const rounds = Number(arg);
-  if (arg === "" || !Number.isInteger(rounds) || rounds < 0)
-    throw new Error(`--warmup takes a number of rounds (0 or more) or "auto", not "${arg}"`);
-  return rounds;
+  return parseCountFlag("--warmup", arg, 0, 'a number of rounds (0 or more) or "auto"');
 }
 
 /** Whether drain `later`'s broker CPU per event fell by at most WARMUP_SETTLED_DROP from `earlier`'s. */
