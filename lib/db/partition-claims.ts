@@ -39,13 +39,13 @@ export type PartitionClaims = {
  * Kafka's rebalance hands a partition to its new owner as soon as every member has rejoined, and the
  * stream worker rejoins without waiting for the batches it already took from Kafka (they commit in the
  * background, so that the next fetch overlaps them). Without a claim, the new owner reads the partition's
- * stored offset before those commits land, fetches the same events again, computes them and then skips
- * them as already applied: a whole batch of work done twice (about 0.7 s of CPU per partition with
- * batches of 12,000 events). With claims, a member releases a partition only after its batches of it
- * have settled, and the new owner claims it before it reads the stored offset: it starts where the old
- * owner's last commit left off. Correctness never rests on the claims (each batch's transaction checks
- * the stored offset); a claim not granted in time, or a connection lost, only brings the double work
- * back.
+ * stored offset before those commits land, fetches and parses the same events again, waits in its
+ * transaction for the old owner's, and then skips them as already applied, dropping the symbols' state it
+ * had loaded (the next batch loads it again from PostgreSQL). With claims, a member releases a partition
+ * only after its batches of it have settled, and the new owner claims it before it reads the stored
+ * offset: it starts where the old owner's last commit left off. Correctness never rests on the claims
+ * (each batch's transaction checks the stored offset); a claim not granted in time, or a connection
+ * lost, only brings the double work back.
  */
 export function createPartitionClaims(options: PartitionClaimsOptions): PartitionClaims {
   const key = `${options.consumerGroup}/${options.topic}`;

@@ -104,7 +104,7 @@ describe("a member that joins while the batches it takes over still commit", () 
     await database?.drop();
   });
 
-  it("starts after their commit (its partition claim waits for them): no batch is fetched and computed twice", async () => {
+  it("starts after their commit (its partition claim waits for them): no batch is fetched twice", async () => {
     database = await createTestDatabase();
     const db = database;
     const { topics, groupId, send, stored, close } = await setUpStreamTest(db, SYMBOLS, 2);
@@ -153,7 +153,7 @@ describe("a member that joins while the batches it takes over still commit", () 
 
       await waitFor("every bar stored", async () => (await stored()) === ticks.length, 60_000);
       // Without the claim the new member reads the stored offset before the old member's batch commits,
-      // fetches that batch again, computes it and skips it in its transaction as already applied.
+      // fetches and parses that batch again, and skips it in its transaction as already applied.
       expect(old.metrics().skipped + joining.metrics().skipped).toBe(0);
       expect(joining.metrics().applied).toBeGreaterThan(0);
       expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);

@@ -261,8 +261,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   // The partitions this member applies, claimed in PostgreSQL (lib/db/partition-claims.ts): released on
   // a rejoin only once their handed-over batches have settled, and claimed by a new owner before it reads
   // their stored offsets, so that it starts after the old owner's last commit instead of fetching and
-  // computing those batches again. A claim not granted in time, or no claims at all, costs that double
-  // work only.
+  // parsing those batches again only to skip them. A claim not granted in time, or no claims at all,
+  // costs that double work only.
   const claims = createPartitionClaims({
     db,
     consumerGroup: options.groupId,

@@ -49,6 +49,7 @@ export function formatDrain(r: DrainResult): string {
     r.drained
       ? `  stream worker: ${n(r.eventsPerSecond)} events/s, ${n(r.rowsPerSecond)} rows/s into PostgreSQL (${r.seconds.toFixed(1)} s from partition assignment; ${n(r.eventsPerSecondWithStartup)} events/s over ${r.secondsWithStartup.toFixed(1)} s from process start)`
       : `  stream worker: NOT DRAINED within the time limit (${n(r.eventsPerSecond)} events/s so far)`,
+    `  fetched twice: ${n(r.skippedEvents)} events fetched and parsed again, then skipped as already applied (rebalances)`,
     cp
       ? `  Kafka ConsumerPerformance: ${n(cp.eventsPerSecond)} events/s (${n(cp.fetchEventsPerSecond)} counting fetch time only), ${cp.cpuSeconds.toFixed(1)} CPU s, peak RSS ${Math.round(cp.peakRssMiB)} MiB → worker at ${pct(r.eventsPerSecond, cp.eventsPerSecond)} (${pct(r.eventsPerSecond, cp.fetchEventsPerSecond)} of fetch-only)`
       : `  Kafka ConsumerPerformance: failed: ${"error" in r.consumerPerformance ? r.consumerPerformance.error : ""}`,

@@ -38,6 +38,11 @@ export type DrainResult = {
   eventsPerSecond: number;
   eventsPerSecondWithStartup: number;
   rowsPerSecond: number;
+  /**
+   * Events the workers fetched and parsed a second time and then skipped as already applied (a
+   * rebalance that handed a partition over before its batches in flight had committed).
+   */
+  skippedEvents: number;
   cpuMicrosPerEvent: number;
   processes: ProcessFigures[];
   /** CPU seconds of PostgreSQL and the broker from the workers' start until drained. */
@@ -149,6 +154,7 @@ export async function runDrain(
         eventsPerSecond: committed / seconds,
         eventsPerSecondWithStartup: (committed * 1000) / (end - running.startedAt),
         rowsPerSecond: figures.rows / seconds,
+        skippedEvents: figures.skipped,
         cpuMicrosPerEvent: committed > 0 ? (workerCpu * 1e6) / committed : 0,
         processes,
         servers,

@@ -22,6 +22,7 @@ function drain(
     eventsPerSecond,
     eventsPerSecondWithStartup: eventsPerSecond / 2,
     rowsPerSecond: eventsPerSecond * 2,
+    skippedEvents: 0,
     cpuMicrosPerEvent,
     processes: [],
     servers: { postgres: 0, kafka: 0, kafkaJit: 0 },
