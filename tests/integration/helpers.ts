@@ -292,6 +292,45 @@ export async function countStoredBars(db: Db): Promise<number> {
 }
 
 /**
+ * Locks every `stream_offsets` row of `groupId` (`FOR UPDATE` in a transaction left open on a connection
+ * of its own), so that the group's next batch transactions wait, as behind a slow PostgreSQL. `commit()`
+ * lets them go on; `destroy()` (for a finally) closes the connection instead of pooling it, so that a
+ * failure before the commit never leaves the lock held.
+ */
+export async function lockStreamOffsetRows(db: Db, groupId: string) {
+  const holder = await db.$client.connect();
+  try {
+    await holder.query("begin");
+    await holder.query("select next_offset from stream_offsets where consumer_group = $1 for update", [
+      groupId,
+    ]);
+  } catch (error) {
+    holder.release(true);
+    throw error;
+  }
+  return {
+    commit: async () => void (await holder.query("commit")),
+    destroy: () => holder.release(true),
+  };
+}
+
+/** Waits until some session of the test database waits for a lock (a batch behind lockStreamOffsetRows). */
+export async function waitForLockWaiters(db: Db, what: string): Promise<void> {
+  await waitFor(
+    what,
+    async () =>
+      Number(
+        (
+          await db.$client.query<{ n: string }>(
+            "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+          )
+        ).rows[0]?.n,
+      ) > 0,
+    30_000,
+  );
+}
+
+/**
  * What a test of stream workers feeds and watches them with: `symbols` registered in `database`, topics
  * of `partitions` partitions, a group id for the workers, and a connected admin and idempotent
  * producer (`close` disconnects them). `send` produces ticks as the ingest worker does; `stored` counts

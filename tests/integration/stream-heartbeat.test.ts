@@ -4,11 +4,13 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 
 import {
   createTestDatabase,
+  lockStreamOffsetRows,
   runCleanup,
   setUpStreamTest,
   startTestStreamWorker,
   type TestDatabase,
   waitFor,
+  waitForLockWaiters,
 } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
@@ -31,7 +33,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
     const { topics, groupId, send, stored, group, close } = await setUpStreamTest(db, SYMBOLS, 1);
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
     const [first, second, third] = [ticks.slice(0, 200), ticks.slice(200, 400), ticks.slice(400)];
-    const holder = await db.db.$client.connect();
+    let lock: Awaited<ReturnType<typeof lockStreamOffsetRows>> | undefined;
     try {
       worker = await startTestStreamWorker(db, topics, { groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS });
       await send(first);
@@ -41,34 +43,19 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
 
       // The partition's offset row stays locked: the next batch's transaction waits for it, and the batch
       // fetched after that one waits in eachBatch for its predecessor, as behind a slow PostgreSQL.
-      await holder.query("begin");
-      await holder.query("select next_offset from stream_offsets where consumer_group = $1 for update", [
-        groupId,
-      ]);
+      lock = await lockStreamOffsetRows(db.db, groupId);
       await send(second);
-      await waitFor(
-        "the worker's batch waiting for the lock",
-        async () =>
-          Number(
-            (
-              await db.db.$client.query<{ n: string }>(
-                "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-              )
-            ).rows[0]?.n,
-          ) > 0,
-        30_000,
-      );
+      await waitForLockWaiters(db.db, "the worker's batch waiting for the lock");
       await send(third);
       await new Promise((resolve) => setTimeout(resolve, SESSION_TIMEOUT_MS * 1.5));
-      await holder.query("commit");
+      await lock.commit();
 
       await waitFor("every bar stored", async () => (await stored()) === ticks.length, 60_000);
       // Silent for longer than its session, the member would have been removed and rejoined as a new one.
       expect((await group()).ids).toEqual(membersBefore);
       expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);
     } finally {
-      // Destroyed, not returned to the pool: a failure before the commit must not leave the lock held.
-      holder.release(true);
+      lock?.destroy();
       await close();
     }
   });

@@ -12,12 +12,14 @@ import {
   getTestKafkaConnection,
   registerTestSymbols,
   runCleanup,
+  lockStreamOffsetRows,
   setUpStreamTest,
   startTestStreamWorker,
   type TestDatabase,
   testLogger,
   uniqueId,
   waitFor,
+  waitForLockWaiters,
 } from "./helpers";
 import { getRecordedTicks } from "./support/recorded-ticks";
 import { diffAgainstReference } from "./support/tables";
@@ -110,7 +112,7 @@ describe("a member that joins while the batches it takes over still commit", () 
     const { topics, groupId, send, stored, close } = await setUpStreamTest(db, SYMBOLS, 2);
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
     const [first, second, third] = [ticks.slice(0, 600), ticks.slice(600, 1_200), ticks.slice(1_200)];
-    const holder = await db.db.$client.connect();
+    let lock: Awaited<ReturnType<typeof lockStreamOffsetRows>> | undefined;
     try {
       const start = () =>
         startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
@@ -120,25 +122,11 @@ describe("a member that joins while the batches it takes over still commit", () 
       await waitFor("the first events stored", async () => (await stored()) === first.length, 60_000);
       expect(old.metrics().partitions).toEqual([0, 1]);
 
-      // Both partitions' offset rows locked: the old member's next batches are fetched, computed and
+      // Both partitions' offset rows locked: the old member's next batches are fetched, parsed and
       // handed over, and wait (for the lock, or for a pooled connection), as behind a slow PostgreSQL.
-      await holder.query("begin");
-      await holder.query("select next_offset from stream_offsets where consumer_group = $1 for update", [
-        groupId,
-      ]);
+      lock = await lockStreamOffsetRows(db.db, groupId);
       await send(second);
-      await waitFor(
-        "the old member's batches waiting for the lock",
-        async () =>
-          Number(
-            (
-              await db.db.$client.query<{ n: string }>(
-                "select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-              )
-            ).rows[0]?.n,
-          ) > 0,
-        30_000,
-      );
+      await waitForLockWaiters(db.db, "the old member's batches waiting for the lock");
 
       const joining = await start(); // the rebalance hands it one of the two partitions
       workers.push(joining);
@@ -148,7 +136,7 @@ describe("a member that joins while the batches it takes over still commit", () 
         60_000,
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
-      await holder.query("commit");
+      await lock.commit();
       await send(third);
 
       await waitFor("every bar stored", async () => (await stored()) === ticks.length, 60_000);
@@ -158,8 +146,7 @@ describe("a member that joins while the batches it takes over still commit", () 
       expect(joining.metrics().applied).toBeGreaterThan(0);
       expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);
     } finally {
-      // Destroyed, not returned to the pool: a failure before the commit must not leave the lock held.
-      holder.release(true);
+      lock?.destroy();
       await close();
     }
   });
