@@ -19,18 +19,22 @@ export type HoldResult = { claimed: number[]; unclaimed: number[]; waitedMs: num
 
 export type PartitionClaims = {
   /**
-   * Holds exactly `partitions`: releases the claims on the others first, then claims the new ones, each
-   * waiting up to `waitMs` for the session that holds it. Calls run one at a time, in call order. A
-   * broken connection loses every claim (the server drops them with the session); the next call opens
-   * a new one. Rejects only when no connection can be opened: the claims are an optimisation, the
-   * caller goes on without them.
+   * Holds exactly `partitions`: releases the claims on the others first, then claims the new ones,
+   * waiting up to `waitMs` in all for the sessions that hold them, and stops claiming once `isStale()`
+   * (a newer join has come) says so. Calls run one at a time, in call order. An error other than a lock
+   * not granted in time (a broken connection, a deadlock between two rebalances' claims) ends the
+   * session and every claim with it; the next call opens a new one. Rejects only when no connection can
+   * be opened: the claims are an optimisation, the caller goes on without them.
    */
-  hold(partitions: readonly number[]): Promise<HoldResult>;
+  hold(partitions: readonly number[], isStale?: () => boolean): Promise<HoldResult>;
   /** The partitions claimed now. */
   readonly held: ReadonlySet<number>;
-  /** Closes the connection: every claim goes with it. */
+  /** Closes the connection at once (a claim still waiting ends unclaimed): every claim goes with it. */
   close(): Promise<void>;
 };
+
+/** Beyond the server's lock_timeout, how long the client waits for an answer before it drops the connection. */
+const ANSWER_MARGIN_MS = 2_000;
 
 /**
  * A consumer group member's claims on the partitions it applies, as session-level advisory locks (one
@@ -46,21 +50,37 @@ export type PartitionClaims = {
  * offset: it starts where the old owner's last commit left off. Correctness never rests on the claims
  * (each batch's transaction checks the stored offset); a claim not granted in time, or a connection
  * lost, only brings the double work back.
+ *
+ * A process that dies takes its claims with it at once (its socket closes). A host that vanishes keeps
+ * its session until PostgreSQL's keepalive notices, and a new owner waits out `waitMs` meanwhile. A
+ * connection of the claimer's own that dies silently is noticed by TCP keepalive and by the client's own
+ * answer timeout, so that a hold never waits much past `waitMs`.
  */
 export function createPartitionClaims(options: PartitionClaimsOptions): PartitionClaims {
   const key = `${options.consumerGroup}/${options.topic}`;
   const held = new Set<number>();
   let client: pg.Client | null = null;
+  let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
 
   async function connect(): Promise<pg.Client> {
     if (client) return client;
-    const c = new pg.Client({ ...options.db.$client.options, application_name: "tickstream-claims" });
+    const c = new pg.Client({
+      ...options.db.$client.options,
+      application_name: "tickstream-claims",
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      query_timeout: options.waitMs + ANSWER_MARGIN_MS,
+    });
     // A connection that breaks while idle: its claims are gone with its session; the next call reconnects.
     c.on("error", () => dropConnection(c));
-    await c.connect();
-    await c.query(`set lock_timeout = ${Math.max(1, Math.round(options.waitMs))}`);
     client = c;
+    try {
+      await c.connect();
+    } catch (error) {
+      dropConnection(c);
+      throw error;
+    }
     return c;
   }
 
@@ -71,11 +91,13 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
     void c.end().catch(() => undefined);
   }
 
-  async function holdNow(partitions: readonly number[]): Promise<HoldResult> {
+  async function holdNow(partitions: readonly number[], isStale: () => boolean): Promise<HoldResult> {
     const wanted = new Set(partitions);
     const claimed: number[] = [];
     const unclaimed: number[] = [];
     const started = performance.now();
+    const waited = () => performance.now() - started;
+    if (closed) return { claimed, unclaimed: [...partitions], waitedMs: 0 };
     const c = await connect();
     try {
       for (const partition of [...held]) {
@@ -85,6 +107,13 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
       }
       for (const partition of partitions) {
         if (held.has(partition)) continue;
+        // One deadline for the whole hold: each lock waits only for what is left of it.
+        const leftMs = Math.round(options.waitMs - waited());
+        if (leftMs < 1 || isStale()) {
+          unclaimed.push(partition);
+          continue;
+        }
+        await c.query(`set lock_timeout = ${leftMs}`);
         try {
           await c.query("select pg_advisory_lock(hashtext($1), $2)", [key, partition]);
           held.add(partition);
@@ -95,27 +124,26 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
         }
       }
     } catch {
-      // The connection broke (or the server refused): every claim went with the session.
+      // Anything but a lock not granted in time (the connection broke or was closed, a deadlock between
+      // two rebalances' claims): the session ends, and every claim with it.
       dropConnection(c);
-      return { claimed: [], unclaimed: [...partitions], waitedMs: performance.now() - started };
+      return { claimed: [], unclaimed: [...partitions], waitedMs: waited() };
     }
-    return { claimed, unclaimed, waitedMs: performance.now() - started };
+    return { claimed, unclaimed, waitedMs: waited() };
   }
 
   return {
-    hold(partitions) {
-      const run = queue.then(() => holdNow(partitions));
+    hold(partitions, isStale = () => false) {
+      const run = queue.then(() => holdNow(partitions, isStale));
       queue = run.catch(() => undefined);
       return run;
     },
     held,
     async close() {
-      await queue;
+      closed = true;
       const c = client;
-      if (!c) return;
-      client = null;
-      held.clear();
-      await c.end().catch(() => undefined);
+      if (c) dropConnection(c);
+      await queue;
     },
   };
 }

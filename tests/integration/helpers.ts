@@ -291,13 +291,16 @@ export async function countStoredBars(db: Db): Promise<number> {
   return Number(rows[0]?.n);
 }
 
+/** What lockStreamOffsetRows holds: a transaction to commit, or a connection to destroy. */
+export type OffsetRowLock = { commit: () => Promise<void>; destroy: () => void };
+
 /**
  * Locks every `stream_offsets` row of `groupId` (`FOR UPDATE` in a transaction left open on a connection
  * of its own), so that the group's next batch transactions wait, as behind a slow PostgreSQL. `commit()`
  * lets them go on; `destroy()` (for a finally) closes the connection instead of pooling it, so that a
  * failure before the commit never leaves the lock held.
  */
-export async function lockStreamOffsetRows(db: Db, groupId: string) {
+export async function lockStreamOffsetRows(db: Db, groupId: string): Promise<OffsetRowLock> {
   const holder = await db.$client.connect();
   try {
     await holder.query("begin");

@@ -55,7 +55,8 @@ describe("partition claims (session advisory locks)", () => {
     const holder = claimsOf(group);
     const impatient = claimsOf(group, 200);
     await holder.hold([0]);
-    const result = await impatient.hold([0, 1]);
+    // Claimed in the order given: 1 at once, then 0 waits for what is left of the wait.
+    const result = await impatient.hold([1, 0]);
     expect(result).toMatchObject({ claimed: [1], unclaimed: [0] });
     expect(result.waitedMs).toBeGreaterThanOrEqual(150);
     expect(result.waitedMs).toBeLessThan(5_000);
@@ -79,6 +80,37 @@ describe("partition claims (session advisory locks)", () => {
     expect(await other.hold([0, 1])).toMatchObject({ claimed: [0, 1], unclaimed: [] });
     await other.close();
     expect(await lost.hold([0])).toMatchObject({ claimed: [0], unclaimed: [] });
+  });
+
+  it("wait for all their partitions together at most the wait, and stop claiming once stale", async () => {
+    const group = uniqueId("group");
+    const holder = claimsOf(group);
+    await holder.hold([0, 1, 2]);
+    const impatient = claimsOf(group, 300);
+    const result = await impatient.hold([0, 1, 2]);
+    expect(result).toMatchObject({ claimed: [], unclaimed: [0, 1, 2] });
+    // One deadline for the three, not 300 ms for each.
+    expect(result.waitedMs).toBeGreaterThanOrEqual(250);
+    expect(result.waitedMs).toBeLessThan(850);
+
+    // A newer join came: what it lost is still released, nothing more is claimed.
+    expect(await holder.hold([5], () => true)).toMatchObject({ claimed: [], unclaimed: [5] });
+    expect(holder.held.size).toBe(0);
+    expect(await impatient.hold([0, 1, 2])).toMatchObject({ claimed: [0, 1, 2], unclaimed: [] });
+  });
+
+  it("end a claim still waiting when closed, and claim nothing after", async () => {
+    const group = uniqueId("group");
+    const holder = claimsOf(group);
+    await holder.hold([7]);
+    const waiting = claimsOf(group);
+    const taking = waiting.hold([7]);
+    expect(await pendingAfter(taking, 200)).toBe(true);
+    const closedAt = performance.now();
+    await waiting.close();
+    expect(await taking).toMatchObject({ claimed: [], unclaimed: [7] });
+    expect(performance.now() - closedAt).toBeLessThan(2_000);
+    expect(await waiting.hold([8])).toMatchObject({ claimed: [], unclaimed: [8] });
   });
 
   it("release every claim on close", async () => {

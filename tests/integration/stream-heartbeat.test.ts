@@ -5,6 +5,7 @@ import { type StreamWorker } from "@/workers/stream/start-stream-worker";
 import {
   createTestDatabase,
   lockStreamOffsetRows,
+  type OffsetRowLock,
   runCleanup,
   setUpStreamTest,
   startTestStreamWorker,
@@ -33,7 +34,7 @@ describe("a stream worker whose batch waits longer than its session timeout", ()
     const { topics, groupId, send, stored, group, close } = await setUpStreamTest(db, SYMBOLS, 1);
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
     const [first, second, third] = [ticks.slice(0, 200), ticks.slice(200, 400), ticks.slice(400)];
-    let lock: Awaited<ReturnType<typeof lockStreamOffsetRows>> | undefined;
+    let lock: OffsetRowLock | undefined;
     try {
       worker = await startTestStreamWorker(db, topics, { groupId, sessionTimeoutMs: SESSION_TIMEOUT_MS });
       await send(first);

@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createKafkaClient, createProducer } from "@/lib/kafka/client";
@@ -10,9 +11,10 @@ import {
   createTestGroupId,
   createTestTopics,
   getTestKafkaConnection,
+  lockStreamOffsetRows,
+  type OffsetRowLock,
   registerTestSymbols,
   runCleanup,
-  lockStreamOffsetRows,
   setUpStreamTest,
   startTestStreamWorker,
   type TestDatabase,
@@ -112,10 +114,25 @@ describe("a member that joins while the batches it takes over still commit", () 
     const { topics, groupId, send, stored, close } = await setUpStreamTest(db, SYMBOLS, 2);
     const ticks = getRecordedTicks(SYMBOLS, ["2026-03-12"]);
     const [first, second, third] = [ticks.slice(0, 600), ticks.slice(600, 1_200), ticks.slice(1_200)];
-    let lock: Awaited<ReturnType<typeof lockStreamOffsetRows>> | undefined;
+    let lock: OffsetRowLock | undefined;
+    // The joining member's log, at debug: it says how long its claims waited.
+    type LogLine = { msg?: string; waitedMs?: number };
+    const logged: LogLine[] = [];
+    const joiningLogger = pino(
+      { level: "debug" },
+      { write: (line: string) => void logged.push(JSON.parse(line) as LogLine) },
+    );
     try {
-      const start = () =>
-        startTestStreamWorker(db, topics, { groupId, windows: WINDOWS, sessionTimeoutMs: 6_000 });
+      // A long claim wait: a slow machine must not turn into a claim given up, which would look like a
+      // regression of the claims.
+      const start = (logger = testLogger) =>
+        startTestStreamWorker(db, topics, {
+          groupId,
+          windows: WINDOWS,
+          sessionTimeoutMs: 6_000,
+          partitionClaimWaitMs: 30_000,
+          logger,
+        });
       const old = await start();
       workers.push(old);
       await send(first);
@@ -128,7 +145,7 @@ describe("a member that joins while the batches it takes over still commit", () 
       await send(second);
       await waitForLockWaiters(db.db, "the old member's batches waiting for the lock");
 
-      const joining = await start(); // the rebalance hands it one of the two partitions
+      const joining = await start(joiningLogger); // the rebalance hands it one of the two partitions
       workers.push(joining);
       await waitFor(
         "the new member assigned a partition",
@@ -144,6 +161,10 @@ describe("a member that joins while the batches it takes over still commit", () 
       // fetches and parses that batch again, and skips it in its transaction as already applied.
       expect(old.metrics().skipped + joining.metrics().skipped).toBe(0);
       expect(joining.metrics().applied).toBeGreaterThan(0);
+      // It did wait for the old member's commit (which came at least 500 ms after its assignment).
+      const waits = logged.filter((l) => l.msg === "waited for the previous owner's batches");
+      expect(waits.length).toBeGreaterThan(0);
+      expect(waits[0]!.waitedMs).toBeGreaterThanOrEqual(300);
       expect(await diffAgainstReference(db.db, ticks, WINDOWS)).toEqual([]);
     } finally {
       lock?.destroy();

@@ -2,6 +2,7 @@ import type { Registry } from "prom-client";
 
 import type { Db } from "@/lib/db/client";
 import { listenForNotifications } from "@/lib/db/listen";
+import { createPartitionClaims } from "@/lib/db/partition-claims";
 import { finalizeFactPricesUpTo } from "@/lib/db/queries/fact-prices";
 import { deleteDeadLettersPublishedBefore } from "@/lib/db/queries/dead-letters";
 import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
@@ -30,7 +31,6 @@ import {
 import { createTickBatchHandler } from "@/workers/handlers/tick-batch";
 import { startAlertRuntime } from "@/workers/stream/alert-runtime";
 import { createLagOffsets } from "@/workers/stream/lag-offsets";
-import { createPartitionClaims } from "@/lib/db/partition-claims";
 import { createLiveUpdatePublisher } from "@/workers/stream/live-update-publisher";
 import { createMoversPublisher } from "@/workers/stream/movers-publisher";
 import { createDeadLetterRelay, DEAD_LETTER_RETENTION_MS } from "@/workers/stream/dead-letter-relay";
@@ -49,10 +49,10 @@ import {
 const HEARTBEAT_INTERVAL_MS = 250;
 
 /**
- * How long a worker that was assigned a partition waits for its previous owner's claim: that owner's
- * handed-over batches commit first (about 0.7 s for a batch of 12,000 events here). Beyond it the worker
- * goes on and fetches from the offset stored so far (the batch check keeps exactly once), as a stopped or
- * hung previous owner would otherwise hold the partition up.
+ * How long a worker that was assigned partitions waits in all for their previous owners' claims: those
+ * owners' handed-over batches commit first (about 0.7 s for a batch of 12,000 events here). Beyond it the
+ * worker goes on and fetches from the offsets stored so far (the batch check keeps exactly once), as a
+ * hung previous owner would otherwise hold the partitions up.
  */
 const PARTITION_CLAIM_WAIT_MS = 3_000;
 
@@ -105,6 +105,8 @@ export type StreamWorkerOptions = {
    * 1 s unless set. Symbol updates are not held back by it.
    */
   moversIntervalMs?: number;
+  /** How long a join waits in all for the previous owners' claims; PARTITION_CLAIM_WAIT_MS unless set. */
+  partitionClaimWaitMs?: number;
   /** Where the worker's Prometheus series go (default: a registry of its own, see `registry`). */
   registry?: Registry;
 };
@@ -267,11 +269,11 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     db,
     consumerGroup: options.groupId,
     topic: topics.ticks,
-    waitMs: PARTITION_CLAIM_WAIT_MS,
+    waitMs: options.partitionClaimWaitMs ?? PARTITION_CLAIM_WAIT_MS,
   });
-  const claimPartitions = async (partitions: readonly number[]) => {
+  const claimPartitions = async (partitions: readonly number[], isStale: () => boolean) => {
     try {
-      const { unclaimed, waitedMs } = await claims.hold(partitions);
+      const { unclaimed, waitedMs } = await claims.hold(partitions, isStale);
       if (unclaimed.length > 0)
         logger.info(
           { partitions: unclaimed, waitedMs: Math.round(waitedMs) },
@@ -322,7 +324,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         );
         observed.assignedPartitions.set(partitions.length);
         metrics.partitions = partitions;
-        return claimPartitions(partitions);
+        return claimPartitions(partitions, () => join !== joins);
       })
       .then(() =>
         join !== joins ? new Map<number, number>() : listStreamOffsets(db, options.groupId, topics.ticks),
@@ -553,9 +555,10 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       // The batches handed over commit (nothing more is handed over), then the last offsets reach
       // Kafka's group while the consumer is still a member.
       await settleApplying();
+      // Nothing is applied after the settle: the claims go (and a join still waiting for one stops).
+      await claims.close();
       await lagOffsets.flush();
       await consumer.disconnect();
-      await claims.close();
       // The updates of the last committed batches go out before their producer disconnects.
       await publisher.flush();
       await movers.flush();

@@ -250,7 +250,7 @@ export function sumSeries(text: string, name: string, skip: readonly string[] = 
 export type WorkerFigures = {
   applied: number;
   /** Events fetched again after a rebalance and skipped as already applied by another member. */
-  skipped: number;
+  skippedEvents: number;
   rows: number;
   assigned: number;
   latency: HistogramBucket[][];
@@ -260,7 +260,7 @@ export async function readWorkerFigures(running: Running): Promise<WorkerFigures
   const texts = await Promise.all(running.workers.map(scrapeMetrics));
   return {
     applied: texts.reduce((n, t) => n + sumSeries(t, "tickstream_stream_events_applied_total"), 0),
-    skipped: texts.reduce((n, t) => n + sumSeries(t, "tickstream_stream_events_skipped_total"), 0),
+    skippedEvents: texts.reduce((n, t) => n + sumSeries(t, "tickstream_stream_events_skipped_total"), 0),
     rows: texts.reduce(
       (n, t) => n + sumSeries(t, "tickstream_stream_rows_written_total", ["stream_offsets"]),
       0,

@@ -154,7 +154,7 @@ export async function runDrain(
         eventsPerSecond: committed / seconds,
         eventsPerSecondWithStartup: (committed * 1000) / (end - running.startedAt),
         rowsPerSecond: figures.rows / seconds,
-        skippedEvents: figures.skipped,
+        skippedEvents: figures.skippedEvents,
         cpuMicrosPerEvent: committed > 0 ? (workerCpu * 1e6) / committed : 0,
         processes,
         servers,
