@@ -113,6 +113,24 @@ describe("partition claims (session advisory locks)", () => {
     expect(await waiting.hold([8])).toMatchObject({ claimed: [], unclaimed: [8] });
   });
 
+  it("end a wait whose connection is killed with nothing claimed, and claim on the next hold", async () => {
+    const group = uniqueId("group");
+    const holder = claimsOf(group);
+    await holder.hold([3, 9]);
+    const waiting = claimsOf(group);
+    await waiting.hold([4]);
+    const taking = waiting.hold([9]);
+    expect(await pendingAfter(taking, 200)).toBe(true);
+    await database.db.$client.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'tickstream-claims' and wait_event_type = 'Lock'",
+    );
+    expect(await taking).toMatchObject({ claimed: [], unclaimed: [9] });
+    // Its claim on 4 went with the session.
+    expect(waiting.held.size).toBe(0);
+    await holder.hold([3]);
+    expect(await waiting.hold([4, 9])).toMatchObject({ claimed: [4, 9], unclaimed: [] });
+  });
+
   it("release every claim on close", async () => {
     const group = uniqueId("group");
     const closing = claimsOf(group);

@@ -10,7 +10,7 @@ describe("parseCountFlag", () => {
   });
 
   it("refuses the rest with the flag and what it takes", () => {
-    for (const bad of ["", " ", "0", "-1", "1.5", "x", "2x"])
+    for (const bad of ["", " ", "0", "-1", "1.5", "x", "2x", "1e1", "0x10", " 2"])
       expect(() => parseCountFlag("--repeat", bad, 1, "a count (1 or more)")).toThrow(
         `--repeat takes a count (1 or more), not "${bad}"`,
       );

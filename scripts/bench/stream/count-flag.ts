@@ -4,7 +4,6 @@
  */
 export function parseCountFlag(flag: string, arg: string, min: number, takes: string): number {
   const count = Number(arg);
-  if (arg.trim() === "" || !Number.isInteger(count) || count < min)
-    throw new Error(`${flag} takes ${takes}, not "${arg}"`);
+  if (!/^\d+$/.test(arg) || count < min) throw new Error(`${flag} takes ${takes}, not "${arg}"`);
   return count;
 }
