@@ -36,6 +36,35 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   return drizzle(pool, { schema });
 }
 
+export type DedicatedClientOptions = {
+  applicationName: string;
+  /** How long the client waits for any answer before it drops the connection (none by default). */
+  queryTimeoutMs?: number;
+};
+
+/**
+ * A connection of its own outside any pool, for what must stay on one session (LISTEN, session advisory
+ * locks). Like the pool's, it times out quickly when the server is away; TCP keepalive notices a peer that
+ * vanished silently. The caller handles its 'error' event and reconnects.
+ */
+export function createDedicatedClient(url: string, options: DedicatedClientOptions): pg.Client {
+  return new pg.Client({
+    connectionString: url,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    ...(options.queryTimeoutMs === undefined ? {} : { query_timeout: options.queryTimeoutMs }),
+  });
+}
+
+/** The connection string a database handle's pool was created with. */
+export function databaseUrlOf(db: Db): string {
+  const url = db.$client.options.connectionString;
+  if (!url) throw new Error("the database handle's pool has no connection string");
+  return url;
+}
+
 export async function closeDb(db: Db): Promise<void> {
   await db.$client.end();
 }

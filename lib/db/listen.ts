@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { z } from "zod";
 
+import { createDedicatedClient } from "@/lib/db/client";
 import { parseJsonWith } from "@/lib/events/parse-json";
 import { describeError, type Logger } from "@/lib/log";
 import { retry } from "@/lib/retry";
@@ -74,12 +75,7 @@ export function listenForNotifications<T>(
   let everConnected = false;
 
   async function connectOnce(): Promise<void> {
-    const c = new pg.Client({
-      connectionString: url,
-      application_name: `tickstream-listen-${channel}`,
-      connectionTimeoutMillis: 5_000,
-      keepAlive: true,
-    });
+    const c = createDedicatedClient(url, { applicationName: `tickstream-listen-${channel}` });
     client = c;
     c.on("notification", (msg) => {
       if (msg.channel === channel) handleNotification(msg.payload ?? "");

@@ -1,6 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 
-import type { Db } from "@/lib/db/client";
+import { createDedicatedClient, databaseUrlOf, type Db } from "@/lib/db/client";
 
 /** PostgreSQL's SQLSTATE for a lock not granted within lock_timeout. */
 const LOCK_NOT_AVAILABLE = "55P03";
@@ -65,12 +65,9 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
 
   async function connect(): Promise<pg.Client> {
     if (client) return client;
-    const c = new pg.Client({
-      ...options.db.$client.options,
-      application_name: "tickstream-claims",
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      query_timeout: options.waitMs + ANSWER_MARGIN_MS,
+    const c = createDedicatedClient(databaseUrlOf(options.db), {
+      applicationName: "tickstream-claims",
+      queryTimeoutMs: options.waitMs + ANSWER_MARGIN_MS,
     });
     // A connection that breaks while idle: its claims are gone with its session; the next call reconnects.
     c.on("error", () => dropConnection(c));
