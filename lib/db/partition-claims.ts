@@ -33,6 +33,9 @@ export type PartitionClaims = {
   close(): Promise<void>;
 };
 
+/** The `application_name` of the claims' connection (how `pg_stat_activity` tells it from the pool's). */
+export const CLAIMS_APPLICATION_NAME = "tickstream-claims";
+
 /** Beyond the server's lock_timeout, how long the client waits for an answer before it drops the connection. */
 const ANSWER_MARGIN_MS = 2_000;
 
@@ -66,7 +69,7 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
   async function connect(): Promise<pg.Client> {
     if (client) return client;
     const c = createDedicatedClient(databaseUrlOf(options.db), {
-      applicationName: "tickstream-claims",
+      applicationName: CLAIMS_APPLICATION_NAME,
       queryTimeoutMs: options.waitMs + ANSWER_MARGIN_MS,
     });
     // A connection that breaks while idle: its claims are gone with its session; the next call reconnects.

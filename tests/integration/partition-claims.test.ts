@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createPartitionClaims, type PartitionClaims } from "@/lib/db/partition-claims";
+import {
+  CLAIMS_APPLICATION_NAME,
+  createPartitionClaims,
+  type PartitionClaims,
+} from "@/lib/db/partition-claims";
 
 import { createTestDatabase, type TestDatabase, uniqueId, waitFor } from "./helpers";
 
@@ -20,6 +24,15 @@ function claimsOf(consumerGroup: string, waitMs = 10_000): PartitionClaims {
   const claims = createPartitionClaims({ db: database.db, consumerGroup, topic: "market.ticks", waitMs });
   opened.push(claims);
   return claims;
+}
+
+/** Ends the claims' sessions of the test database (only those waiting for a lock when `waitingOnly`). */
+async function terminateClaimSessions({ waitingOnly = false } = {}): Promise<void> {
+  await database.db.$client.query(
+    `select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and application_name = $1 ${waitingOnly ? "and wait_event_type = 'Lock'" : ""}`,
+    [CLAIMS_APPLICATION_NAME],
+  );
 }
 
 /** Whether `promise` is still pending after `ms`. */
@@ -70,9 +83,7 @@ describe("partition claims (session advisory locks)", () => {
     const group = uniqueId("group");
     const lost = claimsOf(group);
     await lost.hold([0, 1]);
-    await database.db.$client.query(
-      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'tickstream-claims'",
-    );
+    await terminateClaimSessions();
     await waitFor("the claims' connection seen lost", () => lost.held.size === 0, 10_000);
 
     // The server dropped the locks with the session: another member claims at once.
@@ -121,9 +132,7 @@ describe("partition claims (session advisory locks)", () => {
     await waiting.hold([4]);
     const taking = waiting.hold([9]);
     expect(await pendingAfter(taking, 200)).toBe(true);
-    await database.db.$client.query(
-      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'tickstream-claims' and wait_event_type = 'Lock'",
-    );
+    await terminateClaimSessions({ waitingOnly: true });
     expect(await taking).toMatchObject({ claimed: [], unclaimed: [9] });
     // Its claim on 4 went with the session.
     expect(waiting.held.size).toBe(0);
