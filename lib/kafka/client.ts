@@ -124,6 +124,13 @@ export type CreateConsumerOptions = {
   heartbeatIntervalMs?: number;
   maxBytesPerPartition?: number;
   /**
+   * Longest time the broker holds a fetch that finds nothing new (it answers as soon as there is an
+   * event, so a shorter wait costs only more empty fetches while idle). kafkajs also sleeps this long
+   * before it looks again whenever every assigned partition is paused: a consumer that pauses on each
+   * join and resumes once ready fetches its first batch up to this long after resuming. 250 ms unless set.
+   */
+  fetchMaxWaitMs?: number;
+  /**
    * The member id of this group's consumer in a process known to be dead (its supervisor saw it exit):
    * the first join takes that member's place at once instead of waiting for its session to expire
    * (lib/kafka/member-handover.ts).
@@ -143,7 +150,7 @@ export function createConsumer(client: KafkaClient, options: CreateConsumerOptio
       options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor((options.sessionTimeoutMs ?? 30_000) / 6)),
     rebalanceTimeout: 60_000,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-    maxWaitTimeInMs: 250,
+    maxWaitTimeInMs: options.fetchMaxWaitMs ?? 250,
     allowAutoTopicCreation: false,
     retry: {
       initialRetryTime: 300,

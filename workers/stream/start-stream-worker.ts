@@ -49,6 +49,15 @@ import {
 const HEARTBEAT_INTERVAL_MS = 250;
 
 /**
+ * The stream worker's fetch wait (lib/kafka `fetchMaxWaitMs`). Every join pauses the partitions until
+ * their stored offsets are sought (GROUP_JOIN below), and kafkajs, finding everything paused, sleeps a
+ * whole fetch wait before it looks again: at 250 ms a new owner's first batch came 0.34 s after the
+ * assignment, at 50 ms 0.16 s. Events arrive as soon as there are some either way; idle, a worker sends
+ * 20 empty fetches a second.
+ */
+const STREAM_FETCH_MAX_WAIT_MS = 50;
+
+/**
  * How long a worker that was assigned partitions waits in all for their previous owners' claims: those
  * owners' handed-over batches commit first (about 0.7 s for a batch of 12,000 events here). Beyond it the
  * worker goes on and fetches from the offsets stored so far (the batch check keeps exactly once), as a
@@ -233,6 +242,7 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
     handedOverMemberId: options.handedOverMemberId,
     maxBytesPerPartition: options.fetchMaxBytes,
+    fetchMaxWaitMs: STREAM_FETCH_MAX_WAIT_MS,
     restartOnFailure: (error) => {
       // An expected broker condition was already logged as one line by the kafkajs log (lib/kafka/kafkajs-log).
       if (isTransientKafkaError(error)) logger.debug({ err: describeError(error) }, "consumer restarts");
