@@ -27,6 +27,12 @@ export type PartitionClaims = {
    * be opened: the claims are an optimisation, the caller goes on without them.
    */
   hold(partitions: readonly number[], isStale?: () => boolean): Promise<HoldResult>;
+  /**
+   * Opens the connection ahead of the first hold (at start-up), so that a join does not wait for a
+   * connection and its authentication before it reads the stored offsets. Queued like a hold; rejects
+   * when the connection cannot be opened, and the next hold tries again.
+   */
+  open(): Promise<void>;
   /** The partitions claimed now. */
   readonly held: ReadonlySet<number>;
   /** Closes the connection at once (a claim still waiting ends unclaimed): every claim goes with it. */
@@ -135,6 +141,13 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
   return {
     hold(partitions, isStale = () => false) {
       const run = queue.then(() => holdNow(partitions, isStale));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    open() {
+      const run = queue.then(async () => {
+        if (!closed) await connect();
+      });
       queue = run.catch(() => undefined);
       return run;
     },

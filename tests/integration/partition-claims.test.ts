@@ -41,7 +41,27 @@ async function pendingAfter(promise: Promise<unknown>, ms: number): Promise<bool
   return (await Promise.race([promise, new Promise((r) => setTimeout(() => r(tick), ms))])) === tick;
 }
 
+/** The claims' sessions on the test database. */
+async function countClaimSessions(): Promise<number> {
+  const { rows } = await database.db.$client.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = $1`,
+    [CLAIMS_APPLICATION_NAME],
+  );
+  return rows[0]!.n;
+}
+
 describe("partition claims (session advisory locks)", () => {
+  it("open their connection ahead of the first hold, and hold on it", async () => {
+    const claims = claimsOf(uniqueId("group"));
+    const before = await countClaimSessions();
+    await claims.open();
+    expect(await countClaimSessions()).toBe(before + 1);
+    // Opening again, and the holds after it, use the same session.
+    await claims.open();
+    expect(await claims.hold([0, 1])).toMatchObject({ claimed: [0, 1], unclaimed: [] });
+    expect(await countClaimSessions()).toBe(before + 1);
+  });
+
   it("hand a partition to another member only once its holder releases it, and keep the rest", async () => {
     const group = uniqueId("group");
     const first = claimsOf(group);

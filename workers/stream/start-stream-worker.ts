@@ -281,6 +281,15 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     topic: topics.ticks,
     waitMs: options.partitionClaimWaitMs ?? PARTITION_CLAIM_WAIT_MS,
   });
+  // Connected now rather than on the first join, which would wait for it before reading its offsets.
+  void claims
+    .open()
+    .catch((error: unknown) =>
+      logger.debug(
+        { err: describeError(error) },
+        "no connection for the claims yet; the first join tries again",
+      ),
+    );
   const claimPartitions = async (partitions: readonly number[], isStale: () => boolean) => {
     try {
       const { unclaimed, waitedMs } = await claims.hold(partitions, isStale);
