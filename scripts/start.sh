@@ -4,6 +4,8 @@
 set -euo pipefail
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT_DIR"
+# A stopped `npm start` stops its first run's installs too (scripts/lib/stoppable.sh).
+STOPPABLE_FOLLOW_PARENT=1
 # shellcheck source=lib/ensure-node.sh
 source scripts/lib/ensure-node.sh
 # shellcheck source=lib/ensure-deps.sh

@@ -4,6 +4,8 @@
 # once into .tools/node (no internet needed beyond the npm registry).
 NODE_MAJOR_REQUIRED=24
 ROOT_DIR=${ROOT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+# shellcheck source=stoppable.sh
+source "$(dirname "${BASH_SOURCE[0]}")/stoppable.sh"
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 
@@ -16,7 +18,7 @@ if [ "$(node_major)" -lt "$NODE_MAJOR_REQUIRED" ]; then
     fi
     echo "tickstream: installing Node.js $NODE_MAJOR_REQUIRED into .tools/node (the machine has $(node -v 2>/dev/null || echo none))" >&2
     mkdir -p "$local_node_dir"
-    npm install --prefix "$local_node_dir" --no-save --no-package-lock --no-audit --no-fund \
+    run_stoppable npm install --prefix "$local_node_dir" --no-save --no-package-lock --no-audit --no-fund \
       "node@$NODE_MAJOR_REQUIRED" >&2
   fi
   export PATH="$local_node_dir/node_modules/node/bin:$PATH"
