@@ -82,7 +82,13 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
     c.on("error", () => dropConnection(c));
     client = c;
     try {
-      await c.connect();
+      // A close() while the connection is being opened ends it, and pg then never settles connect():
+      // its end settles it instead.
+      const ended = new Promise<never>((_, reject) =>
+        c.once("end", () => reject(new Error("the claims' connection ended while it was being opened"))),
+      );
+      ended.catch(() => undefined);
+      await Promise.race([c.connect(), ended]);
     } catch (error) {
       dropConnection(c);
       throw error;

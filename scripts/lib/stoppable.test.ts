@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,8 +9,10 @@ const STOPPABLE = path.resolve(import.meta.dirname, "stoppable.sh");
 
 const dirs: string[] = [];
 const sleepers: number[] = [];
+const shells: ChildProcess[] = [];
 afterEach(() => {
-  // A failed test may leave its sleeper running.
+  // A failed test may leave its shell and its sleeper running.
+  for (const shell of shells.splice(0)) if (shell.exitCode === null) shell.kill("SIGKILL");
   for (const pid of sleepers.splice(0)) if (isAlive(pid)) process.kill(pid, "SIGKILL");
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -20,6 +22,7 @@ function runBash(script: string) {
   const child = spawn("bash", ["-c", `set -euo pipefail; source '${STOPPABLE}'; ${script}`], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  shells.push(child);
   let stdout = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }>(
@@ -28,10 +31,11 @@ function runBash(script: string) {
   return { child, done };
 }
 
+/** Whether `pid` runs: a zombie (exited, not yet reaped by PID 1 after its parent died) counts as gone. */
 function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
@@ -45,11 +49,15 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 10_000)
   }
 }
 
-/** A command for run_stoppable that writes its pid to a file, then sleeps as that pid. */
+/**
+ * A command for run_stoppable that starts a sleep of its own and waits for it, as npm waits for the
+ * nested npm install it starts: the sleep's pid goes to a file. Stopping the command alone would leave
+ * the sleep running.
+ */
 function sleeperIn(dir: string): { command: string; pidFile: string } {
   const pidFile = path.join(dir, "pid");
   return {
-    command: `bash -c 'echo $$ > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile} && exec sleep 60'`,
+    command: `bash -c 'sleep 60 & echo $! > ${pidFile}.tmp && mv ${pidFile}.tmp ${pidFile}; wait'`,
     pidFile,
   };
 }
@@ -60,7 +68,7 @@ describe("run_stoppable (scripts/lib/stoppable.sh)", () => {
     ["SIGINT", 130],
     ["SIGHUP", 129],
   ] as const) {
-    it(`stops the command it runs when the shell alone gets ${signal}, and exits ${code}`, async () => {
+    it(`stops the command it runs, and what that started, when the shell alone gets ${signal}; exits ${code}`, async () => {
       const dir = mkdtempSync(path.join(tmpdir(), "stoppable-"));
       dirs.push(dir);
       const sleeper = sleeperIn(dir);
@@ -76,7 +84,7 @@ describe("run_stoppable (scripts/lib/stoppable.sh)", () => {
       expect(result.code).toBe(code);
       expect(result.stdout).not.toContain("went on");
       await waitUntil("the command to be gone", () => !isAlive(pid));
-    });
+    }, 20_000);
   }
 
   for (const follow of [true, false]) {
@@ -95,6 +103,7 @@ describe("run_stoppable (scripts/lib/stoppable.sh)", () => {
           stdio: "ignore",
           env: { ...process.env, INNER: inner },
         });
+        shells.push(parent);
         await waitUntil("the command's pid", () => existsSync(sleeper.pidFile) && existsSync(innerPidFile));
         const pid = Number(readFileSync(sleeper.pidFile, "utf8"));
         const shell = Number(readFileSync(innerPidFile, "utf8"));
@@ -111,6 +120,8 @@ describe("run_stoppable (scripts/lib/stoppable.sh)", () => {
           expect(isAlive(shell)).toBe(true);
         }
       },
+      // Waits for the re-parented shell's next look (every 0.5 s) and for PID 1 to reap what exits.
+      20_000,
     );
   }
 

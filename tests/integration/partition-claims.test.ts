@@ -62,6 +62,27 @@ describe("partition claims (session advisory locks)", () => {
     expect(await countClaimSessions()).toBe(before + 1);
   });
 
+  it("settle an open that close() ends while the connection is being opened, and claim nothing after", async () => {
+    const claims = claimsOf(uniqueId("group"));
+    const opening = claims.open();
+    // Let the open start connecting, then close: the connection ends before PostgreSQL has answered.
+    await new Promise((r) => setImmediate(r));
+    const closing = claims.close();
+    const hung = Symbol("hung");
+    const timeout = new Promise((r) => setTimeout(() => r(hung), 5_000));
+    expect(await Promise.race([closing.then(() => "closed"), timeout])).toBe("closed");
+    expect(
+      await Promise.race([
+        opening.then(
+          () => "opened",
+          () => "failed",
+        ),
+        timeout,
+      ]),
+    ).not.toBe(hung);
+    expect(await claims.hold([0])).toMatchObject({ claimed: [], unclaimed: [0] });
+  });
+
   it("hand a partition to another member only once its holder releases it, and keep the rest", async () => {
     const group = uniqueId("group");
     const first = claimsOf(group);

@@ -281,15 +281,6 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     topic: topics.ticks,
     waitMs: options.partitionClaimWaitMs ?? PARTITION_CLAIM_WAIT_MS,
   });
-  // Connected now rather than on the first join, which would wait for it before reading its offsets.
-  void claims
-    .open()
-    .catch((error: unknown) =>
-      logger.debug(
-        { err: describeError(error) },
-        "no connection for the claims yet; the first join tries again",
-      ),
-    );
   const claimPartitions = async (partitions: readonly number[], isStale: () => boolean) => {
     try {
       const { unclaimed, waitedMs } = await claims.hold(partitions, isStale);
@@ -464,6 +455,16 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     movers.touch(result.changes, summarizeProducedAt(result.ticks).all);
   }
 
+  // Connected while the consumer joins its group rather than on the first join, which would wait for it
+  // before reading its offsets (after the connects above, so that a failed start leaves no connection).
+  void claims
+    .open()
+    .catch((error: unknown) =>
+      logger.debug(
+        { err: describeError(error) },
+        "no connection for the claims yet; the first join tries again",
+      ),
+    );
   await consumer.run({
     autoCommit: false,
     // Partitions are independent (own offsets row, own symbols): while one batch waits for PostgreSQL,
