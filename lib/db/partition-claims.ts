@@ -28,9 +28,9 @@ export type PartitionClaims = {
    */
   hold(partitions: readonly number[], isStale?: () => boolean): Promise<HoldResult>;
   /**
-   * Opens the connection ahead of the first hold (at start-up), so that a join does not wait for a
-   * connection and its authentication before it reads the stored offsets. Queued like a hold; rejects
-   * when the connection cannot be opened, and the next hold tries again.
+   * Opens the connection ahead of the first hold (as the member joins), so that a join does not wait
+   * for a connection and its authentication before it reads the stored offsets. Queued like a hold;
+   * rejects when the connection cannot be opened, and the next hold tries again.
    */
   open(): Promise<void>;
   /** The partitions claimed now. */
@@ -144,19 +144,19 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
     return { claimed, unclaimed, waitedMs: waited() };
   }
 
+  /** Runs `task` after every call before it (one at a time, in call order), whatever theirs did. */
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
   return {
-    hold(partitions, isStale = () => false) {
-      const run = queue.then(() => holdNow(partitions, isStale));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    open() {
-      const run = queue.then(async () => {
+    hold: (partitions, isStale = () => false) => enqueue(() => holdNow(partitions, isStale)),
+    open: () =>
+      enqueue(async () => {
         if (!closed) await connect();
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
+      }),
     held,
     async close() {
       closed = true;

@@ -5,6 +5,8 @@ import path from "node:path";
 
 import { afterEach, describe, expect, it } from "vitest";
 
+import { pollUntil } from "@/lib/retry";
+
 const STOPPABLE = path.resolve(import.meta.dirname, "stoppable.sh");
 
 const dirs: string[] = [];
@@ -41,13 +43,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function waitUntil(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits until `check` holds (lib/retry.ts pollUntil). */
+const waitUntil = (what: string, check: () => boolean) =>
+  pollUntil(check, { what, timeoutMs: 10_000, intervalMs: 20 });
 
 /**
  * A command for run_stoppable that starts a sleep of its own and waits for it, as npm waits for the
