@@ -133,6 +133,31 @@ describe("useLiveResource: REST answers and live events", () => {
     expect(http.pending("/api/counter")).toHaveLength(0);
   });
 
+  it("lets a read in flight land when reloadOn asks again, and reads once more after it", async () => {
+    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await completeJoin(client, releaseJoin);
+    answerAll(1);
+    await waitForIdle(client);
+
+    act(() => live.deliver("movers:updated", event(-1)));
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    const [first] = http.pending("/api/counter");
+    // Two more while it is in flight (a backlog): neither cancels it, and together they ask one read.
+    act(() => live.deliver("movers:updated", event(-2)));
+    act(() => live.deliver("movers:updated", event(-3)));
+    expect(first!.signal?.aborted).toBe(false);
+    expect(http.pending("/api/counter")).toEqual([first]);
+    first!.respond({ version: 5 });
+    await waitFor(() => expect(result.current.data).toEqual({ version: 5 }));
+    // The read that answered may predate the later events: the next one follows it.
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    answerAll(7);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 7 }));
+    await waitForIdle(client);
+    expect(http.requests.filter((r) => r.url.startsWith("/api/counter") && r.signal?.aborted)).toEqual([]);
+  });
+
   it("applies a live value that arrives after the REST answer", async () => {
     const { result, client, releaseJoin } = renderCounter();
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));

@@ -54,8 +54,16 @@ export type LiveResource<T> = {
 /** What the cache holds: the resource and when a live event last changed it. */
 type Entry<T> = { value: T; liveAt: number | null };
 
-/** The live events that arrived while REST reads were in flight, numbered in arrival order. */
-type Journal<E> = { seq: number; inFlight: number; events: { seq: number; event: E }[] };
+/**
+ * The live events that arrived while REST reads were in flight, numbered in arrival order, and whether
+ * an event asked for a reload while one was in flight (done once none is).
+ */
+type Journal<E> = {
+  seq: number;
+  inFlight: number;
+  events: { seq: number; event: E }[];
+  isReloadDue: boolean;
+};
 
 /**
  * Settles a REST answer against the live events received since its request started, by folding them in
@@ -82,7 +90,7 @@ export function useLiveResource<T, E extends LiveEventName>(
 ): LiveResource<T> {
   const { queryKey, event, isEnabled = true } = options;
   const queryClient = useQueryClient();
-  const journal = useRef<Journal<LiveEvent<E>>>({ seq: 0, inFlight: 0, events: [] });
+  const journal = useRef<Journal<LiveEvent<E>>>({ seq: 0, inFlight: 0, events: [], isReloadDue: false });
   // The socket listeners live as long as the key; they read the newest callbacks through this ref.
   const latest = useRef(options);
   useEffect(() => {
@@ -107,7 +115,14 @@ export function useLiveResource<T, E extends LiveEventName>(
         if (!merge || since.length === 0) return { value: answer, liveAt: previous?.liveAt ?? null };
         return { value: settleAnswer(answer, since, merge), liveAt: previous?.liveAt ?? Date.now() };
       } finally {
-        if (--j.inFlight === 0) j.events = [];
+        if (--j.inFlight === 0) {
+          j.events = [];
+          if (j.isReloadDue) {
+            j.isReloadDue = false;
+            // Once this read has settled in the cache (invalidating now would cancel it).
+            setTimeout(() => void queryClient.invalidateQueries({ queryKey, exact: true }), 0);
+          }
+        }
       }
     },
   });
@@ -120,8 +135,10 @@ export function useLiveResource<T, E extends LiveEventName>(
       const { merge, reloadOn } = latest.current;
       const held = queryClient.getQueryData<Entry<T>>(queryKey);
       if (!merge || (held && reloadOn?.(held.value, payload))) {
-        // Cancels a read in flight (it may predate the change) and reads again.
-        void reload();
+        // A read in flight may predate the change: another follows it. It is not cancelled, so that a
+        // steady stream of such events (a backlog's omitted bars) still lets every read land.
+        if (journal.current.inFlight > 0) journal.current.isReloadDue = true;
+        else void reload();
         return;
       }
       const j = journal.current;

@@ -58,7 +58,8 @@ async function loadSymbolView(symbol: string, range: TimeRange, signal: AbortSig
 
 /**
  * Bars and KPIs of one symbol, live: the REST backfill of the range plus `symbol:updated` events, merged
- * by useLiveResource (so nothing is missed or doubled across reconnects, whatever overlaps).
+ * by useLiveResource (so nothing is missed or doubled across reconnects, whatever overlaps). An update
+ * that left bars out (`omittedFrom`) reloads the range instead: merging the bars it has would leave a hole.
  */
 export function useLiveSymbol(
   symbol: string | null,
@@ -76,6 +77,8 @@ export function useLiveSymbol(
       if (symbol) leaveSymbolRoom(socket, symbol);
     },
     merge: (view, update) => (update.symbol === symbol ? applySymbolUpdate(view, update, range) : view),
+    // Bars the worker left out of the update (a backlog, lib/realtime/events.ts) are read back.
+    reloadOn: (_, update) => update.symbol === symbol && update.omittedFrom !== undefined,
   });
   const view = live.data ?? EMPTY;
   return {

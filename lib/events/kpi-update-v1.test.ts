@@ -120,7 +120,7 @@ describe("KPI update keys", () => {
       expect(parseKpiUpdateKey(key), key).toBeNull();
   });
 
-  it("route v2 symbols updates by their one key, which no symbol can take", () => {
+  it("route symbols messages by their one key, which no symbol can take", () => {
     expect(parseKpiUpdateKey(SYMBOLS_UPDATE_KEY)).toEqual({ type: "symbols" });
     expect(symbolSchema.safeParse(SYMBOLS_UPDATE_KEY).success).toBe(false);
     expect(symbolSchema.safeParse(SYMBOLS_UPDATE_KEY.toUpperCase()).success).toBe(true);

@@ -6,7 +6,7 @@ import type { DailyStat, FactBar, Mover, WindowKpi } from "@/lib/kpi/types";
 
 // Every object of this contract is strict (unknown keys are an error, not stripped). The producer
 // parses updates before sending (toSymbolsMessages: the first symbol update of each pass, which
-// goes out inside a v2 symbols message, lib/events/kpi-update-v2.ts; toKpiMessages: every movers
+// goes out inside a v3 symbols message, lib/events/kpi-update-v3.ts; toKpiMessages: every movers
 // update), so a field the stream worker computes but this contract lacks fails there and in the
 // tests instead of vanishing from every live update; tieSchema makes the same mismatch fail
 // typecheck first. The price for consumers of market.kpis: an update that carries a field their
@@ -118,9 +118,9 @@ export type MoversKpiUpdateV1 = z.infer<typeof moversKpiUpdateV1Schema>;
 const MOVERS_KEY_PREFIX = "movers:";
 
 /**
- * Key of every v2 symbols update (lib/events/kpi-update-v2.ts: the symbol updates of a pass, many to a
- * message). One key keeps them in one partition, so that a consumer reads them in the order they were
- * sent, as one key per symbol did for v1. No symbol can take it (SYMBOL_PATTERN has no lower case).
+ * Key of every symbols message (v3, lib/events/kpi-update-v3.ts, and v2 before it: the symbol updates
+ * of a pass, many to a message). One key keeps them in one partition, so that a consumer reads them in
+ * the order they were sent, as one key per symbol did for v1. No symbol can take it (SYMBOL_PATTERN has no lower case).
  */
 export const SYMBOLS_UPDATE_KEY = "symbols";
 
@@ -136,7 +136,7 @@ export type KpiUpdateRoute =
   | { type: "symbols" };
 
 /**
- * The inverse of {@link getKpiUpdateKey} (and {@link SYMBOLS_UPDATE_KEY} for v2): the update type
+ * The inverse of {@link getKpiUpdateKey} (and {@link SYMBOLS_UPDATE_KEY} for a symbols message): the update type
  * and symbol or window a key names, or null for a key no producer writes. A consumer routes by it
  * before decoding, so a value whose key is not {@link getKpiUpdateKey} of it breaks the contract
  * and is refused when decoded (lib/realtime/server.ts).

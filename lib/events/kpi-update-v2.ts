@@ -1,12 +1,13 @@
 import { z } from "zod";
 
-import { kpiUpdateV1Schema, symbolKpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import { symbolKpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 
 // Version 2 of the `market.kpis` event adds one type beside v1's: the symbol updates of one pass of
 // the stream worker, many to a message (key SYMBOLS_UPDATE_KEY). Each element is a v1 symbol update,
 // unchanged, and is what a browser gets in `symbol:updated`. Movers updates stay v1, one per window.
 // One message per symbol cost the worker, the broker and the web server about a third of a 2-core
-// machine at 2,000 events/s (README, "Twelfth step"); a message of many costs them one record.
+// machine at 2,000 events/s (README, "Twelfth step"); a message of many costs them one record. Stream
+// workers now send version 3 (lib/events/kpi-update-v3.ts); consumers still read v2 from older ones.
 
 /** The fields of a symbols update besides its updates. */
 const symbolsEnvelope = {
@@ -32,11 +33,3 @@ export const symbolsKpiEnvelopeV2Schema = z.strictObject({
 });
 
 export type SymbolsKpiUpdateV2 = z.infer<typeof symbolsKpiUpdateV2Schema>;
-
-/**
- * Any value on `market.kpis`: a v1 update (every movers update; a symbol update of an older stream
- * worker) or a v2 symbols update.
- */
-export const kpiMessageSchema = z.union([kpiUpdateV1Schema, symbolsKpiUpdateV2Schema]);
-
-export type KpiMessage = z.infer<typeof kpiMessageSchema>;

@@ -48,7 +48,7 @@ describe("producedAt ranges of KPI updates", () => {
     expect(toKpiHeaders(5, null)).toEqual({ [KPI_HEADERS.publishedAt]: "5" });
   });
 
-  it("carries a v2 message's number of updates, and reads a missing or malformed one as unknown", () => {
+  it("carries a symbols message's number of updates, and reads a missing or malformed one as unknown", () => {
     const headers = toKpiHeaders(5, null, 42);
     expect(headers).toEqual({ [KPI_HEADERS.publishedAt]: "5", [KPI_HEADERS.updates]: "42" });
     expect(readUpdateCountHeader(headers)).toBe(42);

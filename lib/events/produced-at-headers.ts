@@ -44,7 +44,7 @@ export function toProducedAtHeaders(range: ProducedRange): Record<string, string
 
 /**
  * The KPI_HEADERS of one `market.kpis` message: its update's `publishedAt`, the producedAt range of the
- * events behind it when known, and for a v2 symbols message the number of its updates.
+ * events behind it when known, and for a symbols message the number of its updates.
  */
 export function toKpiHeaders(
   publishedAt: number,
@@ -69,7 +69,7 @@ export function readPublishedAtHeader(headers: Readonly<Record<string, unknown>>
 }
 
 /**
- * The number of updates a v2 symbols message's headers give, decoded or as Kafka clients give them
+ * The number of updates a symbols message's headers give, decoded or as Kafka clients give them
  * (decodeHeaderValue), or null when absent or malformed (older workers).
  */
 export function readUpdateCountHeader(headers: Readonly<Record<string, unknown>> | undefined): number | null {

@@ -8,13 +8,13 @@ export const realtimeStatsSchema = z.object({
   connections: count,
   /**
    * Live updates received and passed to the rooms watching them (none, often) since the process
-   * started: each symbol update of a v2 message counts.
+   * started: each symbol update of a symbols message counts.
    */
   relayed: count,
   /**
    * `market.kpis` updates that failed their schema, or messages that are not one, dropped. Only the
    * updates a page wants are checked (lib/realtime/server.ts), so a bad update nobody watches is not
-   * counted: a v1 update it does not want is not even decoded, and of a v2 message of many symbols
+   * counted: a v1 update it does not want is not even decoded, and of a symbols message of many symbols
    * only the watched updates are checked.
    */
   invalid: count,

@@ -22,10 +22,10 @@ export const DLQ_HEADERS = {
 
 /**
  * Header names the stream worker sets on a `market.kpis` message: the oldest and newest `producedAt`
- * (epoch ms, decimal) of the tick events behind its updates (all the symbols of a v2 message), so that
+ * (epoch ms, decimal) of the tick events behind its updates (all the symbols of a symbols message), so that
  * the web process can measure the latency from the producer to the browsers without a field in the
  * update contract; the message's `publishedAt`, so that it can time a v1 update nobody watches
- * without decoding it; and on a v2 symbols message the number of its updates, so that it can count
+ * without decoding it; and on a symbols message (v2, v3) the number of its updates, so that it can count
  * them without decoding it while no page watches any symbol.
  */
 export const KPI_HEADERS = {

@@ -24,7 +24,7 @@ export function createLatencyTracker(windowMs: number) {
   return {
     windowMs,
     observe(update: { publishedAt: number; headers: Record<string, string>; receivedAt: number }): void {
-      // The oldest tick behind the message (all the symbols of a v2 message): the latency its slowest
+      // The oldest tick behind the message (all the symbols of a symbols message): the latency its slowest
       // event saw (headers absent from workers older than the headers: then only "published → relayed"
       // has figures).
       const produced = readProducedAtHeaders(update.headers)?.oldest ?? NaN;

@@ -55,7 +55,7 @@ describe("web metrics", () => {
       headers: toProducedAtHeaders({ oldest: 7_000, newest: 9_950 }),
       watched: false,
     });
-    // A v2 message of many symbols, three of them watched: three emits, one latency sample per bound.
+    // A symbols message of many symbols, three of them watched: three emits, one latency sample per bound.
     metrics.onEmitted({ event: "symbol:updated", emits: 3 });
     const latency = (suffix: string, update: string, bound: string, le?: number) =>
       readSample(registry, `tickstream_web_produced_to_emitted_seconds_${suffix}`, {

@@ -66,7 +66,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
   });
   const producedToEmitted = new Histogram({
     name: "tickstream_web_produced_to_emitted_seconds",
-    help: "End-to-end latency from the producedAt of the ticks behind a live-update message (a v2 message of many symbols is one) to its relay by this web process (emitted to the Socket.IO clients watching it, if any); bound = the oldest or newest of those ticks",
+    help: "End-to-end latency from the producedAt of the ticks behind a live-update message (a symbols message of many symbols is one) to its relay by this web process (emitted to the Socket.IO clients watching it, if any); bound = the oldest or newest of those ticks",
     labelNames: ["update", "bound"] as const,
     buckets: [...LATENCY_BUCKETS_SECONDS],
     registers,
@@ -98,7 +98,7 @@ export function createWebMetrics(registry: Registry, clock: () => number = Date.
       event: string;
       headers?: Record<string, string>;
       watched?: boolean;
-      /** Rooms it went to (a v2 message of many symbols: one per watched symbol). */
+      /** Rooms it went to (a symbols message of many symbols: one per watched symbol). */
       emits?: number;
     }): void => {
       if (watched) emits.inc({ event }, count);

@@ -6,6 +6,14 @@ import type { SymbolsDelta } from "@/lib/events/symbols-changed";
 
 export type { SymbolsDelta };
 
+/**
+ * A `symbol:updated` event: the v1 symbol update as the stream worker sent it and, when the worker left
+ * some of the symbol's changed bars out (a backlog: lib/events/kpi-update-v3.ts), `omittedFrom`, the
+ * start of the oldest of them: every bar from it up to the update's first bar changed too, and a page
+ * that shows them reads them back.
+ */
+export type SymbolUpdatedEvent = SymbolKpiUpdateV1 & { omittedFrom?: number };
+
 export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; error: string };
 
 /**
@@ -14,7 +22,7 @@ export type SubscribeAck = { ok: true; subscribed: string[] } | { ok: false; err
  * figures, the changed ones only, at most once a second).
  */
 export type ServerToClientEvents = {
-  "symbol:updated": (update: SymbolKpiUpdateV1) => void;
+  "symbol:updated": (update: SymbolUpdatedEvent) => void;
   "movers:updated": (update: MoversKpiUpdateV1) => void;
   /** Symbols added, changed or deleted, coalesced over a short interval (lib/realtime/symbols-relay.ts). */
   "symbols:changed": (delta: SymbolsDelta) => void;

@@ -13,6 +13,7 @@ import {
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
 import { symbolsKpiEnvelopeV2Schema } from "@/lib/events/kpi-update-v2";
+import { symbolsKpiEnvelopeV3Schema } from "@/lib/events/kpi-update-v3";
 import { readPublishedAtHeader, readUpdateCountHeader } from "@/lib/events/produced-at-headers";
 import { formatIssues } from "@/lib/events/format-issues";
 import { parseJsonWith } from "@/lib/events/parse-json";
@@ -61,10 +62,10 @@ export type RealtimeDeps = {
 };
 
 /**
- * One emit to the browsers, or one live-update message relayed (a v2 symbols message, with the updates
+ * One emit to the browsers, or one live-update message relayed (a symbols message, with the updates
  * of many symbols, is one). It also carries when the stream worker published it, when this process
  * received it, the headers of the Kafka message behind it (decoded once, here, for every reader of the
- * relay), and whether it was emitted to a room with clients (`emits`: to how many, when a v2 message
+ * relay), and whether it was emitted to a room with clients (`emits`: to how many, when a symbols message
  * went to several; one when absent): one nobody watched reached no browser (the watchlist's own event
  * is separate), but still times the pipeline up to this process.
  */
@@ -82,6 +83,12 @@ export type Emitted =
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
 
 const EVENT_OF = { symbol: "symbol:updated", movers: "movers:updated" } as const;
+
+/** A symbols message of either version (v2 from an older stream worker), its updates unchecked. */
+const symbolsEnvelopeSchema = z.discriminatedUnion("v", [
+  symbolsKpiEnvelopeV2Schema,
+  symbolsKpiEnvelopeV3Schema,
+]);
 
 /** The routes of v1 updates, one symbol or one movers window each. */
 type V1Route = Exclude<KpiUpdateRoute, { type: "symbols" }>;
@@ -181,7 +188,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   const fanout = createRoomFanout(io);
   const hasMembers = (room: string) => (io.sockets.adapter.rooms.get(room)?.size ?? 0) > 0;
   // Symbol rooms with a client, as the adapter creates and deletes them (on the first join and the last
-  // leave or disconnect): while there are none, a v2 message has no update a room wants.
+  // leave or disconnect): while there are none, a symbols message has no update a room wants.
   let symbolRoomsWatched = 0;
   io.sockets.adapter.on("create-room", (room: string) => {
     if (getRoomKind(room) === "symbol") symbolRoomsWatched++;
@@ -198,8 +205,9 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     (route.type === "symbol" && deps.onSymbolUpdated !== undefined && hasMembers(WATCHLIST_ROOM));
 
   /**
-   * A v2 symbols message (lib/events/kpi-update-v2.ts): each update a page wants, checked on its own
-   * (a bad one costs only itself), goes to its room as a v1 `symbol:updated` and to the watchlist. The
+   * A symbols message (v3, lib/events/kpi-update-v3.ts, or v2 from an older worker): each update a page
+   * wants, checked on its own (a bad one costs only itself), goes to its room as a v1 `symbol:updated`,
+   * with the start of the bars the worker left out of it (`omittedFrom`, v3), and to the watchlist. The
    * message is one relay for the metrics, watched when any of its updates reached a room. While no page
    * watches a symbol or the watchlist, it is not decoded (JSON of ≈ 100 KB, most of this process's work
    * in a backlog drain): it is timed and its updates counted from its headers (KPI_HEADERS), as a v1
@@ -223,11 +231,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
         return;
       }
     }
-    const message = parseJsonWith(symbolsKpiEnvelopeV2Schema, value?.toString("utf8") ?? "");
+    const message = parseJsonWith(symbolsEnvelopeSchema, value?.toString("utf8") ?? "");
     if (!message.ok) {
       stats.invalid++;
       return;
     }
+    const omitted = message.data.v === 3 ? message.data.omitted : {};
     let emits = 0;
     for (const raw of message.data.updates) {
       const symbol = (raw as { symbol?: unknown } | null)?.symbol;
@@ -241,7 +250,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           continue;
         }
         if (inRoom) {
-          fanout.emit(room, "symbol:updated", update.data);
+          const omittedFrom = omitted[update.data.symbol];
+          fanout.emit(
+            room,
+            "symbol:updated",
+            omittedFrom === undefined ? update.data : { ...update.data, omittedFrom },
+          );
           emits++;
         }
         if (toWatchlist) deps.onSymbolUpdated?.(update.data);

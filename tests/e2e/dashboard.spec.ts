@@ -90,6 +90,39 @@ test.describe("live dashboard", () => {
     await expect(dashboard.lastPrice).toHaveText("$62.00");
   });
 
+  test("a burst of more bars than one live update carries shows whole: the page reads back the bars left out", async ({
+    page,
+    app,
+  }) => {
+    const symbol = uniqueSymbol();
+    const start = Math.floor(Date.now() / MINUTE) * MINUTE - 200 * MINUTE;
+    await app.produceBars(
+      symbol,
+      Array.from({ length: 5 }, (_, i) => bar(start + i * MINUTE, 50 + i)),
+    );
+    await expect
+      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+        timeout: 20_000,
+      })
+      .toBe(5);
+    const dashboard = new DashboardPage(page);
+    await dashboard.open(symbol, "5d");
+    await expect(dashboard.chart).toHaveAttribute("data-bars", "5");
+    await expect(dashboard.connection).toHaveAttribute("data-state", "live");
+
+    // 150 bars in one produce request: one batch, whose update carries the newest 60
+    // (MAX_BARS_PER_UPDATE) and names where the 90 before them start.
+    await app.produceBars(
+      symbol,
+      Array.from({ length: 150 }, (_, i) => bar(start + (5 + i) * MINUTE, 60 + i / 10)),
+    );
+    await expect(dashboard.chart).toHaveAttribute("data-last-ts", String(start + 154 * MINUTE), {
+      timeout: 20_000,
+    });
+    await expect(dashboard.chart).toHaveAttribute("data-bars", "155", { timeout: 10_000 });
+    await expect(dashboard.lastPrice).toHaveText("$74.90");
+  });
+
   test("switching symbol and range loads that symbol's bars", async ({ page, app }) => {
     await expect
       .poll(

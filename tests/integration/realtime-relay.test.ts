@@ -8,6 +8,7 @@ import type { MoversKpiUpdateV1, SymbolKpiUpdateV1 } from "@/lib/events/kpi-upda
 import { KPI_HEADERS } from "@/lib/events/topics";
 import { createConsumer, createProducer, type Producer } from "@/lib/kafka/client";
 import { sendTextBatch, type OutMessage } from "@/lib/kafka/messages";
+import type { SymbolUpdatedEvent } from "@/lib/realtime/events";
 import { attachRealtime, type Emitted } from "@/lib/realtime/server";
 import { toKpiMessages, toSymbolsMessages } from "@/workers/handlers/kpi-updates";
 
@@ -23,7 +24,7 @@ let topic: string;
 const sockets: Socket[] = [];
 const emitted: Emitted[] = [];
 const gathered: SymbolKpiUpdateV1[] = [];
-const received: SymbolKpiUpdateV1[] = [];
+const received: SymbolUpdatedEvent[] = [];
 let nextPublishedAt = 1_700_000_000_000;
 
 function symbolUpdate(symbol: string): SymbolKpiUpdateV1 {
@@ -49,10 +50,16 @@ function asSent(...updates: (SymbolKpiUpdateV1 | MoversKpiUpdateV1)[]): OutMessa
   return toKpiMessages(updates).map((m) => ({ ...m, value: JSON.stringify(m.value) }));
 }
 
-/** The v2 messages the stream worker would send for the symbol updates of one pass (one publishedAt). */
-function asSentTogether(...updates: SymbolKpiUpdateV1[]): OutMessage<string>[] {
+/**
+ * The v3 messages the stream worker would send for the symbol updates of one pass (one publishedAt),
+ * with the bars it left out of them (`omitted`, per symbol).
+ */
+function asSentTogether(
+  updates: SymbolKpiUpdateV1[],
+  omitted: ReadonlyMap<string, number> = new Map(),
+): OutMessage<string>[] {
   const publishedAt = nextPublishedAt++;
-  return toSymbolsMessages(updates.map((u) => ({ ...u, publishedAt }))).map((m) => ({
+  return toSymbolsMessages({ updates: updates.map((u) => ({ ...u, publishedAt })), omitted }).map((m) => ({
     ...m,
     value: JSON.stringify(m.value),
   }));
@@ -90,7 +97,7 @@ beforeAll(async () => {
   const page = await connectPage(url, (s) =>
     s.emitWithAck("symbol:subscribe", ["AAPL"]).then((ack: { ok: boolean }) => ack.ok),
   );
-  page.on("symbol:updated", (u: SymbolKpiUpdateV1) => received.push(u));
+  page.on("symbol:updated", (u: SymbolUpdatedEvent) => received.push(u));
   producer = createProducer(createTestKafka());
   await producer.connect();
   // The relay reads from the newest offset once it has joined: send until the page gets one.
@@ -189,7 +196,7 @@ describe("the market.kpis relay", () => {
     expect(gathered.map((u) => u.publishedAt)).not.toContain(hidden.publishedAt);
   });
 
-  it("relays each watched update of a v2 message of many symbols to its page, and a bad one costs only itself", async () => {
+  it("relays each watched update of a message of many symbols to its page, and a bad one costs only itself", async () => {
     const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     const page = await connectPage(url, (s) =>
       s.emitWithAck("symbol:subscribe", ["MSFT"]).then((ack: { ok: boolean }) => ack.ok),
@@ -197,7 +204,7 @@ describe("the market.kpis relay", () => {
     const msftPage: SymbolKpiUpdateV1[] = [];
     page.on("symbol:updated", (u: SymbolKpiUpdateV1) => msftPage.push(u));
     const before = realtime.stats();
-    const [message] = asSentTogether(symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT"));
+    const [message] = asSentTogether([symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT")]);
     const value = JSON.parse(message!.value) as { updates: Record<string, unknown>[]; publishedAt: number };
     // The unwatched IBM update is bad but never checked; a second, bad AAPL update is refused alone.
     value.updates[1] = { ...value.updates[1], rsi14: 50 };
@@ -223,9 +230,41 @@ describe("the market.kpis relay", () => {
     ]);
   });
 
-  it("refuses a v2 message that is not one, and gives its updates to the watchlist as v1's", async () => {
+  it("tells a page where the bars a message left out of its symbol's update start, and still reads an older worker's v2", async () => {
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+    const page = await connectPage(url, (s) =>
+      s.emitWithAck("symbol:subscribe", ["ORCL"]).then((ack: { ok: boolean }) => ack.ok),
+    );
+    const orclPage: SymbolUpdatedEvent[] = [];
+    page.on("symbol:updated", (u: SymbolUpdatedEvent) => orclPage.push(u));
+    const [message] = asSentTogether(
+      [symbolUpdate("AAPL"), symbolUpdate("ORCL")],
+      new Map([["ORCL", 1_700_000_060_000]]),
+    );
+    await sendAndSettle([message!]);
+    await waitFor("the ORCL page to get its update", () => orclPage.length > 0);
+    const publishedAt = Number(message!.headers![KPI_HEADERS.publishedAt]);
+    expect(orclPage).toMatchObject([{ symbol: "ORCL", publishedAt, omittedFrom: 1_700_000_060_000 }]);
+    // AAPL lost no bar: its update is the v1 update as sent, with nothing added.
+    const aapl = received.filter((u) => u.publishedAt === publishedAt);
+    expect(aapl).toHaveLength(1);
+    expect(aapl[0]).not.toHaveProperty("omittedFrom");
+
+    const [v3] = asSentTogether([symbolUpdate("ORCL")]);
+    const { omitted, ...rest } = JSON.parse(v3!.value) as { omitted: unknown };
+    expect(omitted).toEqual({});
+    await sendAndSettle([{ ...v3!, value: JSON.stringify({ ...rest, v: 2 }) }]);
+    const olderAt = Number(v3!.headers![KPI_HEADERS.publishedAt]);
+    await waitFor("the ORCL page to get the v2 update", () =>
+      orclPage.some((u) => u.publishedAt === olderAt),
+    );
+    expect(orclPage.at(-1)).not.toHaveProperty("omittedFrom");
+    page.disconnect();
+  });
+
+  it("refuses a symbols message that is not one, and gives its updates to the watchlist as v1's", async () => {
     const before = realtime.stats().invalid;
-    const [message] = asSentTogether(symbolUpdate("AAPL"));
+    const [message] = asSentTogether([symbolUpdate("AAPL")]);
     await sendAndSettle([
       { ...message!, value: "not json" },
       { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), v: 1 }) },
@@ -238,7 +277,7 @@ describe("the market.kpis relay", () => {
       s.emitWithAck("watchlist:subscribe").then((ack: { ok: boolean }) => ack.ok),
     );
     const before2 = realtime.stats().invalid;
-    const [shown] = asSentTogether(symbolUpdate("IBM"), symbolUpdate("ORCL"), symbolUpdate("SAP"));
+    const [shown] = asSentTogether([symbolUpdate("IBM"), symbolUpdate("ORCL"), symbolUpdate("SAP")]);
     // A symbol the schema would trim was sent, and so routed, as another: refused.
     const sent = JSON.parse(shown!.value) as { updates: { symbol: string }[] };
     sent.updates[2]!.symbol = "IBM ";
@@ -252,7 +291,7 @@ describe("the market.kpis relay", () => {
     await watchlist.emitWithAck("watchlist:unsubscribe");
   });
 
-  it("counts and times a v2 message from its headers, undecoded, while no page watches a symbol or the watchlist", async () => {
+  it("counts and times a symbols message from its headers, undecoded, while no page watches a symbol or the watchlist", async () => {
     // The AAPL page leaves its room; every other page (MSFT, the watchlist) goes away.
     const [aaplPage, ...others] = sockets;
     await aaplPage!.emitWithAck("symbol:unsubscribe", ["AAPL"]);
@@ -260,8 +299,8 @@ describe("the market.kpis relay", () => {
     await waitFor("the other pages to be gone", () => realtime.stats().connections === 1);
     const before = realtime.stats();
     // Not JSON: decoded, either would be counted as invalid. The second lacks the count (an older worker).
-    const [counted] = asSentTogether(symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT"));
-    const [older] = asSentTogether(symbolUpdate("AAPL"));
+    const [counted] = asSentTogether([symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT")]);
+    const [older] = asSentTogether([symbolUpdate("AAPL")]);
     const { [KPI_HEADERS.updates]: count, ...olderHeaders } = older!.headers!;
     expect(count).toBe("1");
     await sendTextBatch(producer, topic, [
@@ -276,9 +315,9 @@ describe("the market.kpis relay", () => {
       { event: "symbol:updated", watched: false, emits: 0, headers: { [KPI_HEADERS.updates]: "3" } },
     ]);
 
-    // Back in its room, the page gets a v2 message's update again: decoded once a symbol is watched.
+    // Back in its room, the page gets a symbols message's update again: decoded once a symbol is watched.
     await aaplPage!.emitWithAck("symbol:subscribe", ["AAPL"]);
-    const [shown] = asSentTogether(symbolUpdate("IBM"), symbolUpdate("AAPL"));
+    const [shown] = asSentTogether([symbolUpdate("IBM"), symbolUpdate("AAPL")]);
     await sendAndSettle([shown!]);
     const shownAt = Number(shown!.headers![KPI_HEADERS.publishedAt]);
     expect(received.filter((u) => u.publishedAt === shownAt).map((u) => u.symbol)).toEqual(["AAPL"]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { kpiMessageSchema, type KpiMessage } from "@/lib/events/kpi-update-v2";
+import { kpiMessageSchema, type KpiMessage } from "@/lib/events/kpi-update-v3";
 import { createConsumer, createProducer } from "@/lib/kafka/client";
 import { tickV1Schema } from "@/lib/events/tick-v1";
 import { decodeHeaders } from "@/lib/events/header-value";
@@ -94,7 +94,7 @@ describe("stream worker metrics and the producedAt headers of market.kpis", () =
         expect(await read("partition_high_watermark", { partition })).toBe(offset);
       }
 
-      // The symbol updates go many to a message (v2), each message with the range of all its events.
+      // The symbol updates go many to a message (v3), each message with the range of all its events.
       const readSymbolMessages = () =>
         updates.flatMap(({ update, range }) =>
           update.type === "symbols" ? [{ symbols: update.updates.map((u) => u.symbol), range }] : [],

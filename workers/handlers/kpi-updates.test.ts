@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { SYMBOLS_UPDATE_KEY, type KpiUpdateV1, type SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
-import { symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
+import { symbolsKpiUpdateV3Schema } from "@/lib/events/kpi-update-v3";
 import {
   readProducedAtHeaders,
   readPublishedAtHeader,
@@ -12,12 +12,16 @@ import {
   addTouchedRankings,
   buildSymbolUpdates,
   createTouchedRankings,
+  MAX_BARS_PER_UPDATE,
   SYMBOLS_MESSAGE_WEIGHT,
   toKpiMessages,
   toSymbolsMessages,
 } from "@/workers/handlers/kpi-updates";
 
 const M = 60_000;
+
+/** A pass of symbol updates that left no bar out. */
+const whole = (updates: SymbolKpiUpdateV1[]) => ({ updates, omitted: new Map<string, number>() });
 const DAY1 = Date.parse("2026-03-12T13:30:00Z");
 const DAY2 = Date.parse("2026-03-13T13:30:00Z");
 
@@ -118,10 +122,10 @@ describe("toSymbolsMessages", () => {
     });
   }
 
-  it("puts the updates of a pass in order into v2 messages of about SYMBOLS_MESSAGE_WEIGHT rows, each under the one key", () => {
+  it("puts the updates of a pass in order into v3 messages of about SYMBOLS_MESSAGE_WEIGHT rows, each under the one key", () => {
     // Each update weighs its bars, its day, its two windows and one more: 104 three times passes 300.
     const updates = symbolUpdates([100, 100, 100, 1, 60, 0]);
-    const messages = toSymbolsMessages(updates);
+    const messages = toSymbolsMessages(whole(updates));
     expect(SYMBOLS_MESSAGE_WEIGHT).toBe(300);
     expect(messages.map((m) => m.key)).toEqual([SYMBOLS_UPDATE_KEY, SYMBOLS_UPDATE_KEY]);
     expect(messages.map((m) => m.value.updates.map((u) => u.symbol))).toEqual([
@@ -129,11 +133,11 @@ describe("toSymbolsMessages", () => {
       ["S3", "S4", "S5"],
     ]);
     for (const { value } of messages) {
-      expect(symbolsKpiUpdateV2Schema.parse(JSON.parse(JSON.stringify(value)))).toStrictEqual(value);
+      expect(symbolsKpiUpdateV3Schema.parse(JSON.parse(JSON.stringify(value)))).toStrictEqual(value);
       expect(value.publishedAt).toBe(updates[0]!.publishedAt);
     }
     expect(messages.flatMap((m) => m.value.updates)).toStrictEqual(updates);
-    expect(toSymbolsMessages([])).toEqual([]);
+    expect(toSymbolsMessages(whole([]))).toEqual([]);
   });
 
   it("heads each message with the publishedAt, how many updates it holds and the producedAt range over its own symbols' events", () => {
@@ -143,7 +147,7 @@ describe("toSymbolsMessages", () => {
       ["S1", { oldest: 10, newest: 45 }],
       ["S2", { oldest: 60, newest: 70 }],
     ]);
-    const messages = toSymbolsMessages(updates, (symbol) => ranges.get(symbol) ?? null);
+    const messages = toSymbolsMessages(whole(updates), (symbol) => ranges.get(symbol) ?? null);
     expect(messages.map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([
       { oldest: 10, newest: 50 },
       { oldest: 60, newest: 70 },
@@ -154,7 +158,7 @@ describe("toSymbolsMessages", () => {
     );
     expect(messages.map((m) => m.value.updates.length)).toEqual([2, 1]);
     // No range known: no range headers.
-    expect(toSymbolsMessages(updates).map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([
+    expect(toSymbolsMessages(whole(updates)).map((m) => readProducedAtHeaders(m.headers ?? {}))).toEqual([
       null,
       null,
     ]);
@@ -177,7 +181,7 @@ describe("toSymbolsMessages", () => {
         };
       });
     for (const bars of [1, 60]) {
-      const messages = toSymbolsMessages(pass(bars));
+      const messages = toSymbolsMessages(whole(pass(bars)));
       const sizes = messages.map((m) => JSON.stringify(m.value).length);
       expect(messages.flatMap((m) => m.value.updates)).toHaveLength(1_000);
       // 300 rows of at most about 450 bytes, and one update of 65 rows past them.
@@ -186,10 +190,28 @@ describe("toSymbolsMessages", () => {
     }
   });
 
+  it("gives each message the bars left out of its own updates, and no other's", () => {
+    // Each update of 60 bars weighs 64 rows: five fill a message.
+    const updates = symbolUpdates([60, 60, 60, 60, 60, 60, 3]);
+    const omitted = new Map([
+      ["S1", 1_000],
+      ["S5", 3_000],
+    ]);
+    const messages = toSymbolsMessages({ updates, omitted });
+    expect(messages.map((m) => m.value.updates.map((u) => u.symbol))).toEqual([
+      ["S0", "S1", "S2", "S3", "S4"],
+      ["S5", "S6"],
+    ]);
+    expect(messages.map((m) => m.value.omitted)).toEqual([{ S1: 1_000 }, { S5: 3_000 }]);
+    expect(toSymbolsMessages(whole(updates)).map((m) => m.value.omitted)).toEqual([{}, {}]);
+    for (const { value } of messages)
+      expect(symbolsKpiUpdateV3Schema.parse(JSON.parse(JSON.stringify(value)))).toStrictEqual(value);
+  });
+
   it("refuses a pass whose updates carry a field the contract lacks", () => {
     const [update] = symbolUpdates([3]);
     const withExtra = { ...update!, bars: update!.bars.map((b) => ({ ...b, rsi14: 50 })) };
-    expect(() => toSymbolsMessages([withExtra])).toThrow(/rsi14/);
+    expect(() => toSymbolsMessages(whole([withExtra]))).toThrow(/rsi14/);
   });
 });
 
@@ -202,7 +224,11 @@ describe("buildSymbolUpdates and addTouchedRankings", () => {
       ["AAPL", { bars: computed.bars, days: computed.day ? [computed.day] : [], windows }],
       ["IDLE", { bars: [], days: [], windows }],
     ]);
-    const [update, ...others] = buildSymbolUpdates(changes, DAY2 + 30 * M);
+    const {
+      updates: [update, ...others],
+      omitted,
+    } = buildSymbolUpdates(changes, DAY2 + 30 * M);
+    expect(omitted).toEqual(new Map());
     expect(others).toEqual([]);
     expect(update).toMatchObject({ type: "symbol", symbol: "AAPL", bars: computed.bars, day: computed.day });
     // The newest window of each length, as a live update carries them.
@@ -223,5 +249,42 @@ describe("buildSymbolUpdates and addTouchedRankings", () => {
     expect([...touched.windows.keys()]).toEqual(windows.map((w) => `${w.windowMinutes}:${w.windowStart}`));
     expect([...touched.tradeDates]).toEqual([computed.day!.tradeDate]);
     expect(touched.produced).toEqual({ oldest: 2, newest: 9 });
+  });
+});
+
+describe("buildSymbolUpdates", () => {
+  it("sends the newest MAX_BARS_PER_UPDATE bars of a symbol that changed more, and names the start of the oldest it left out", () => {
+    const state = createSeriesState(
+      { symbol: "AAPL", timeZone: "America/New_York", windows: [5], finalGraceMs: 30_000 },
+      [],
+      true,
+    );
+    const count = MAX_BARS_PER_UPDATE + 40;
+    const bars = Array.from({ length: count }, (_, i) => ({
+      ts: DAY2 + i * M,
+      open: 100,
+      high: 101 + (i % 7),
+      low: 99,
+      close: 100 + (i % 5),
+      volume: 10 + i,
+    }));
+    const changes = applyRevisions(state, bars, DAY2 + count * M);
+    expect(changes.bars).toHaveLength(count);
+    const few = { ...changes, bars: changes.bars.slice(0, MAX_BARS_PER_UPDATE) };
+    const { updates, omitted } = buildSymbolUpdates(
+      new Map([
+        ["AAPL", changes],
+        ["MSFT", few],
+      ]),
+      DAY2 + count * M,
+    );
+    expect(updates.map((u) => [u.symbol, u.bars.length])).toEqual([
+      ["AAPL", MAX_BARS_PER_UPDATE],
+      ["MSFT", MAX_BARS_PER_UPDATE],
+    ]);
+    expect(updates[0]!.bars).toEqual(changes.bars.slice(-MAX_BARS_PER_UPDATE));
+    expect(updates[1]!.bars).toEqual(few.bars);
+    // AAPL's 40 oldest bars were left out, from the first; MSFT lost none.
+    expect(omitted).toEqual(new Map([["AAPL", DAY2]]));
   });
 });

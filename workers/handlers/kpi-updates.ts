@@ -10,14 +10,18 @@ import {
   type KpiUpdateV1,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
-import { symbolsKpiEnvelopeV2Schema, type SymbolsKpiUpdateV2 } from "@/lib/events/kpi-update-v2";
+import { symbolsKpiEnvelopeV3Schema, type SymbolsKpiUpdateV3 } from "@/lib/events/kpi-update-v3";
 import type { OutMessage } from "@/lib/kafka/messages";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import type { SeriesChanges } from "@/lib/kpi/symbol-series";
 import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 
-/** Changed bars sent per symbol update; a late bar can change up to 19 later averages. */
-const MAX_BARS_PER_UPDATE = 60;
+/**
+ * Changed bars sent per symbol update, the newest; a late bar can change up to 19 later averages, so
+ * only a backlog (a pass of many batches, a backfill) changes more. Those it leaves out are named in the
+ * message (v3 `omitted`), and a page reads them back.
+ */
+export const MAX_BARS_PER_UPDATE = 60;
 
 /**
  * Rows a symbols message (v2) fills up to, counting each update's bars, day and windows and one more
@@ -66,28 +70,34 @@ export function addTouchedRankings(
   }
 }
 
+/** The symbol updates of a pass, and per symbol whose bars they cut the start of its oldest left out. */
+export type SymbolUpdates = {
+  updates: SymbolKpiUpdateV1[];
+  omitted: ReadonlyMap<string, number>;
+};
+
 /**
- * The `market.kpis` symbol events of committed changes: per symbol its changed bars (newest last), its
- * newest changed day and newest window of each length. No database read: they go out at once.
+ * The `market.kpis` symbol events of committed changes: per symbol its changed bars (newest last, at
+ * most MAX_BARS_PER_UPDATE: the start of the oldest left out goes to `omitted`), its newest changed day
+ * and newest window of each length. No database read: they go out at once.
  */
-export function buildSymbolUpdates(
-  changes: ReadonlyMap<string, SeriesChanges>,
-  now: number,
-): SymbolKpiUpdateV1[] {
+export function buildSymbolUpdates(changes: ReadonlyMap<string, SeriesChanges>, now: number): SymbolUpdates {
   const updates: SymbolKpiUpdateV1[] = [];
+  const omitted = new Map<string, number>();
   for (const [symbol, change] of changes) {
     if (change.bars.length === 0 && change.days.length === 0) continue;
+    if (change.bars.length > MAX_BARS_PER_UPDATE) omitted.set(symbol, change.bars[0]!.ts);
     updates.push({
       v: 1,
       type: "symbol",
       symbol,
-      bars: change.bars.slice(-MAX_BARS_PER_UPDATE),
+      bars: change.bars.length > MAX_BARS_PER_UPDATE ? change.bars.slice(-MAX_BARS_PER_UPDATE) : change.bars,
       day: change.days[change.days.length - 1] ?? null,
       windows: keepNewestWindowPerLength([], change.windows),
       publishedAt: now,
     });
   }
-  return updates;
+  return { updates, omitted };
 }
 
 /**
@@ -135,42 +145,46 @@ export function toKpiMessages(
 
 /**
  * The `market.kpis` messages of a pass's symbol updates ({@link buildSymbolUpdates}, one `publishedAt`):
- * v2 symbols updates (lib/events/kpi-update-v2.ts) under SYMBOLS_UPDATE_KEY, each filled up to
- * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with its KPI_HEADERS: the `publishedAt`, the
- * producedAt range over the events behind its updates (`producedOf` per symbol), and how many it holds.
- * The first update and the first message's envelope are checked against the contract, as
- * {@link toKpiMessages} does.
+ * v3 symbols updates (lib/events/kpi-update-v3.ts) under SYMBOLS_UPDATE_KEY, each filled up to
+ * {@link SYMBOLS_MESSAGE_WEIGHT}, in the updates' order, with the `omitted` bars of its own updates and
+ * its KPI_HEADERS: the `publishedAt`, the producedAt range over the events behind its updates
+ * (`producedOf` per symbol), and how many it holds. The first update and the first message's envelope
+ * are checked against the contract, as {@link toKpiMessages} does.
  * The values are the messages' objects: JSON.stringify encodes each as its produce request fills.
  */
 export function toSymbolsMessages(
-  updates: readonly SymbolKpiUpdateV1[],
+  { updates, omitted }: SymbolUpdates,
   producedOf: (symbol: string) => ProducedRange | null = () => null,
-): OutMessage<SymbolsKpiUpdateV2>[] {
+): OutMessage<SymbolsKpiUpdateV3>[] {
   const first = updates[0];
   if (!first) return [];
   symbolKpiUpdateV1Schema.parse(first);
-  const messages: OutMessage<SymbolsKpiUpdateV2>[] = [];
+  const messages: OutMessage<SymbolsKpiUpdateV3>[] = [];
   let part: SymbolKpiUpdateV1[] = [];
+  let partOmitted: Record<string, number> = {};
   let produced: ProducedRange | null = null;
   let weight = 0;
   const close = () => {
     messages.push({
       key: SYMBOLS_UPDATE_KEY,
-      value: { v: 2, type: "symbols", publishedAt: first.publishedAt, updates: part },
+      value: { v: 3, type: "symbols", publishedAt: first.publishedAt, omitted: partOmitted, updates: part },
       headers: toKpiHeaders(first.publishedAt, produced, part.length),
     });
     part = [];
+    partOmitted = {};
     produced = null;
     weight = 0;
   };
   for (const update of updates) {
     part.push(update);
+    const from = omitted.get(update.symbol);
+    if (from !== undefined) partOmitted[update.symbol] = from;
     produced = mergeProducedRanges(produced, producedOf(update.symbol));
     weight += weighUpdate(update);
     if (weight >= SYMBOLS_MESSAGE_WEIGHT) close();
   }
   if (part.length > 0) close();
   // The envelope too (its updates are not parsed again: the first was, above).
-  symbolsKpiEnvelopeV2Schema.parse(messages[0]!.value);
+  symbolsKpiEnvelopeV3Schema.parse(messages[0]!.value);
   return messages;
 }

@@ -9,7 +9,7 @@ import { deleteRawTicksBefore } from "@/lib/db/queries/raw-ticks";
 import { deleteFinishedWebhookDeliveriesBefore } from "@/lib/db/queries/webhook-deliveries";
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import type { KpiUpdateV1 } from "@/lib/events/kpi-update-v1";
-import type { SymbolsKpiUpdateV2 } from "@/lib/events/kpi-update-v2";
+import type { SymbolsKpiUpdateV3 } from "@/lib/events/kpi-update-v3";
 import type { SymbolPolicy } from "@/lib/events/symbol-policy";
 import type { StreamWorkerMetrics } from "@/lib/events/worker-metrics";
 import { SYMBOLS_CHANGED_CHANNEL, symbolsChangedSchema } from "@/lib/events/symbols-changed";
@@ -194,8 +194,8 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
         clock,
       })
     : null;
-  /** `count`: the updates the messages carry (a v2 symbols message carries many). */
-  const sendUpdates = async (messages: OutMessage<KpiUpdateV1 | SymbolsKpiUpdateV2>[], count: number) => {
+  /** `count`: the updates the messages carry (a v3 symbols message carries many). */
+  const sendUpdates = async (messages: OutMessage<KpiUpdateV1 | SymbolsKpiUpdateV3>[], count: number) => {
     // Checked against the contract by toKpiMessages and toSymbolsMessages; sent as JSON text, written
     // as each request fills.
     await sendTextBatch(liveProducer, topics.kpis, messages, (value) => JSON.stringify(value));
@@ -207,13 +207,13 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
   };
   const publisher = createLiveUpdatePublisher({
     publish: async ({ changes, ticks }) => {
-      const updates = buildSymbolUpdates(changes, clock());
-      if (updates.length === 0) return;
+      const pass = buildSymbolUpdates(changes, clock());
+      if (pass.updates.length === 0) return;
       // The ticks' producedAt travel as headers (KPI_HEADERS), outside the v1 update contract.
       const produced = summarizeProducedAt(ticks);
       await sendUpdates(
-        toSymbolsMessages(updates, (symbol) => produced.bySymbol.get(symbol) ?? null),
-        updates.length,
+        toSymbolsMessages(pass, (symbol) => produced.bySymbol.get(symbol) ?? null),
+        pass.updates.length,
       );
     },
     onError: onUpdateError,

@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+import { symbolSchema } from "@/lib/events/symbol";
+import { kpiUpdateV1Schema, symbolKpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import { symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
+
+// Version 3 of the `market.kpis` symbols message says which updates left bars out. A symbol update
+// carries at most MAX_BARS_PER_UPDATE changed bars (workers/handlers/kpi-updates.ts), the newest; in a
+// backlog a pass can change more (a backfill, a replay, a worker catching up), and a page that merged
+// only the bars sent kept a hole where the others were, until it was reloaded. v3 adds `omitted`: per
+// such symbol, the start of the oldest changed bar left out, so that a consumer knows the bars from it
+// up to the first bar sent changed as well and reads them back (REST). Everything else is v2's.
+
+/** The fields of a symbols update besides its updates (v2's, at version 3, and `omitted`). */
+const symbolsEnvelope = {
+  v: z.literal(3),
+  type: z.literal("symbols"),
+  /** When the stream worker sent it, as each update's own `publishedAt`. */
+  publishedAt: z.number().int(),
+  /**
+   * Per symbol of `updates` whose changed bars were more than it carries: the start (ts) of the oldest
+   * changed bar; every changed bar from it to the update's first bar was left out. Empty when none was.
+   */
+  omitted: z.record(symbolSchema, z.number().int()),
+};
+
+/** Symbol updates of one pass (at most one per symbol; a large pass takes several messages). */
+export const symbolsKpiUpdateV3Schema = z.strictObject({
+  ...symbolsEnvelope,
+  updates: z.array(symbolKpiUpdateV1Schema).min(1),
+});
+
+/**
+ * The same message with its updates left unchecked: a consumer checks only the updates it uses, each
+ * against symbolKpiUpdateV1Schema (lib/realtime/server.ts), so that one bad update costs only itself.
+ */
+export const symbolsKpiEnvelopeV3Schema = z.strictObject({
+  ...symbolsEnvelope,
+  updates: z.array(z.unknown()).min(1),
+});
+
+export type SymbolsKpiUpdateV3 = z.infer<typeof symbolsKpiUpdateV3Schema>;
+
+/**
+ * Any value on `market.kpis`: a v1 update (every movers update; a symbol update of an older stream
+ * worker), a v2 symbols update (an older stream worker) or a v3 symbols update.
+ */
+export const kpiMessageSchema = z.union([
+  kpiUpdateV1Schema,
+  symbolsKpiUpdateV2Schema,
+  symbolsKpiUpdateV3Schema,
+]);
+
+export type KpiMessage = z.infer<typeof kpiMessageSchema>;
