@@ -158,6 +158,19 @@ describe("useLiveResource: REST answers and live events", () => {
     expect(http.requests.filter((r) => r.url.startsWith("/api/counter") && r.signal?.aborted)).toEqual([]);
   });
 
+  it("reads again when an event its reloadOn refuses came during the first read, before there was data", async () => {
+    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await completeJoin(client, releaseJoin);
+    act(() => live.deliver("movers:updated", event(-1)));
+    answerAll(1);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
+    // The answer may predate the change the event stands for: it is read again, not merged.
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    answerAll(5);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 5 }));
+  });
+
   it("applies a live value that arrives after the REST answer", async () => {
     const { result, client, releaseJoin } = renderCounter();
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));

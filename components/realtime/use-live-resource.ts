@@ -33,7 +33,9 @@ export type LiveResourceOptions<T, E extends LiveEventName> = {
   merge?: (data: T, event: LiveEvent<E>) => T;
   /**
    * Whether an event cannot be merged into what the page holds (it says "many changed" rather than
-   * what): the resource reloads instead. Absent: every event is merged (or reloads, without `merge`).
+   * what, or leaves part of the change out): the resource reloads instead, once a read in flight has
+   * landed. An event that arrives before the first answer is judged against that answer. Absent: every
+   * event is merged (or reloads, without `merge`).
    */
   reloadOn?: (data: T, event: LiveEvent<E>) => boolean;
   /** Also reload on a timer, for figures that change without an event (ms). */
@@ -75,8 +77,21 @@ type Journal<E> = {
  * its way is applied when that event arrives. Hence an older REST answer never overwrites a newer live
  * value, whichever of the two arrives last.
  */
-function settleAnswer<T, E>(answer: T, eventsSinceStart: readonly E[], merge: (data: T, event: E) => T): T {
-  return eventsSinceStart.reduce(merge, answer);
+function settleAnswer<T, E>(
+  answer: T,
+  eventsSinceStart: readonly E[],
+  merge: (data: T, event: E) => T,
+  reloadOn?: (data: T, event: E) => boolean,
+): { value: T; isReloadNeeded: boolean } {
+  // An event that came before there was data to judge it by is judged here: one that cannot be merged
+  // is left out, and the resource is read again.
+  let isReloadNeeded = false;
+  const value = eventsSinceStart.reduce((data, event) => {
+    if (!reloadOn?.(data, event)) return merge(data, event);
+    isReloadNeeded = true;
+    return data;
+  }, answer);
+  return { value, isReloadNeeded };
 }
 
 /**
@@ -109,11 +124,13 @@ export function useLiveResource<T, E extends LiveEventName>(
       j.inFlight++;
       try {
         const answer = await latest.current.load(signal);
-        const { merge } = latest.current;
+        const { merge, reloadOn } = latest.current;
         const since = j.events.filter((e) => e.seq > from).map((e) => e.event);
         const previous = queryClient.getQueryData<Entry<T>>(queryKey);
         if (!merge || since.length === 0) return { value: answer, liveAt: previous?.liveAt ?? null };
-        return { value: settleAnswer(answer, since, merge), liveAt: previous?.liveAt ?? Date.now() };
+        const settled = settleAnswer(answer, since, merge, reloadOn);
+        if (settled.isReloadNeeded) j.isReloadDue = true;
+        return { value: settled.value, liveAt: previous?.liveAt ?? Date.now() };
       } finally {
         if (--j.inFlight === 0) {
           j.events = [];
