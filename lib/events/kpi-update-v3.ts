@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import { symbolSchema } from "@/lib/events/symbol";
-import { kpiUpdateV1Schema, symbolKpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
-import { symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
+import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
+import { symbolsKpiEnvelopeV2Schema, symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
 
 // Version 3 of the `market.kpis` symbols message says which updates left bars out. A symbol update
 // carries at most MAX_BARS_PER_UPDATE changed bars (workers/handlers/kpi-updates.ts), the newest; in a
@@ -11,12 +11,9 @@ import { symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
 // such symbol, the start of the oldest changed bar left out, so that a consumer knows the bars from it
 // up to the first bar sent changed as well and reads them back (REST). Everything else is v2's.
 
-/** The fields of a symbols update besides its updates (v2's, at version 3, and `omitted`). */
-const symbolsEnvelope = {
+/** v2's fields, at version 3, and `omitted`. */
+const v3Fields = {
   v: z.literal(3),
-  type: z.literal("symbols"),
-  /** When the stream worker sent it, as each update's own `publishedAt`. */
-  publishedAt: z.number().int(),
   /**
    * Per symbol of `updates` whose changed bars were more than it carries: the start (ts) of the oldest
    * changed bar; every changed bar from it to the update's first bar was left out. Empty when none was.
@@ -25,19 +22,13 @@ const symbolsEnvelope = {
 };
 
 /** Symbol updates of one pass (at most one per symbol; a large pass takes several messages). */
-export const symbolsKpiUpdateV3Schema = z.strictObject({
-  ...symbolsEnvelope,
-  updates: z.array(symbolKpiUpdateV1Schema).min(1),
-});
+export const symbolsKpiUpdateV3Schema = symbolsKpiUpdateV2Schema.extend(v3Fields);
 
 /**
  * The same message with its updates left unchecked: a consumer checks only the updates it uses, each
  * against symbolKpiUpdateV1Schema (lib/realtime/server.ts), so that one bad update costs only itself.
  */
-export const symbolsKpiEnvelopeV3Schema = z.strictObject({
-  ...symbolsEnvelope,
-  updates: z.array(z.unknown()).min(1),
-});
+export const symbolsKpiEnvelopeV3Schema = symbolsKpiEnvelopeV2Schema.extend(v3Fields);
 
 export type SymbolsKpiUpdateV3 = z.infer<typeof symbolsKpiUpdateV3Schema>;
 
