@@ -158,6 +158,33 @@ describe("useLiveResource: REST answers and live events", () => {
     expect(http.requests.filter((r) => r.url.startsWith("/api/counter") && r.signal?.aborted)).toEqual([]);
   });
 
+  it("cancels a read that looks stalled (10 s) when reloadOn asks again, and reads anew", async () => {
+    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await completeJoin(client, releaseJoin);
+    answerAll(1);
+    await waitForIdle(client);
+
+    act(() => live.deliver("movers:updated", event(-1)));
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    const [stalled] = http.pending("/api/counter");
+    const now = Date.now();
+    vi.spyOn(Date, "now").mockReturnValue(now + 9_000);
+    act(() => live.deliver("movers:updated", event(-2)));
+    expect(stalled!.signal?.aborted).toBe(false);
+    vi.spyOn(Date, "now").mockReturnValue(now + 11_000);
+    act(() => live.deliver("movers:updated", event(-3)));
+    await waitFor(() => expect(stalled!.signal?.aborted).toBe(true));
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    vi.restoreAllMocks();
+    answerAll(8);
+    await waitFor(() => expect(result.current.data).toEqual({ version: 8 }));
+    // That read started after every event: none is due after it.
+    await waitForIdle(client);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(http.pending("/api/counter")).toHaveLength(0);
+  });
+
   it("reads again when an event its reloadOn refuses came during the first read, before there was data", async () => {
     const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));

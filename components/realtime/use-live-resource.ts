@@ -34,8 +34,8 @@ export type LiveResourceOptions<T, E extends LiveEventName> = {
   /**
    * Whether an event cannot be merged into what the page holds (it says "many changed" rather than
    * what, or leaves part of the change out): the resource reloads instead, once a read in flight has
-   * landed. An event that arrives before the first answer is judged against that answer. Absent: every
-   * event is merged (or reloads, without `merge`).
+   * landed. An event that arrives while a read is in flight is judged against that read's answer when
+   * the resource had no data to judge it by. Absent: every event is merged (or reloads, without `merge`).
    */
   reloadOn?: (data: T, event: LiveEvent<E>) => boolean;
   /** Also reload on a timer, for figures that change without an event (ms). */
@@ -57,15 +57,23 @@ export type LiveResource<T> = {
 type Entry<T> = { value: T; liveAt: number | null };
 
 /**
- * The live events that arrived while REST reads were in flight, numbered in arrival order, and whether
- * an event asked for a reload while one was in flight (done once none is).
+ * The live events that arrived while REST reads were in flight, numbered in arrival order; when the
+ * newest read started; and the key whose events asked for a reload while reads were in flight (read
+ * once none is).
  */
 type Journal<E> = {
   seq: number;
   inFlight: number;
   events: { seq: number; event: E }[];
-  isReloadDue: boolean;
+  newestReadAt: number;
+  reloadDue: QueryKey | null;
 };
+
+/**
+ * How long a read in flight holds back the reload an event asks for; past it, the read is taken for
+ * stalled and cancelled, and the resource read again.
+ */
+const STALLED_READ_MS = 10_000;
 
 /**
  * Settles a REST answer against the live events received since its request started, by folding them in
@@ -105,7 +113,13 @@ export function useLiveResource<T, E extends LiveEventName>(
 ): LiveResource<T> {
   const { queryKey, event, isEnabled = true } = options;
   const queryClient = useQueryClient();
-  const journal = useRef<Journal<LiveEvent<E>>>({ seq: 0, inFlight: 0, events: [], isReloadDue: false });
+  const journal = useRef<Journal<LiveEvent<E>>>({
+    seq: 0,
+    inFlight: 0,
+    events: [],
+    newestReadAt: 0,
+    reloadDue: null,
+  });
   // The socket listeners live as long as the key; they read the newest callbacks through this ref.
   const latest = useRef(options);
   useEffect(() => {
@@ -122,6 +136,7 @@ export function useLiveResource<T, E extends LiveEventName>(
       const j = journal.current;
       const from = j.seq;
       j.inFlight++;
+      j.newestReadAt = Date.now();
       try {
         const answer = await latest.current.load(signal);
         const { merge, reloadOn } = latest.current;
@@ -129,15 +144,21 @@ export function useLiveResource<T, E extends LiveEventName>(
         const previous = queryClient.getQueryData<Entry<T>>(queryKey);
         if (!merge || since.length === 0) return { value: answer, liveAt: previous?.liveAt ?? null };
         const settled = settleAnswer(answer, since, merge, reloadOn);
-        if (settled.isReloadNeeded) j.isReloadDue = true;
+        if (settled.isReloadNeeded) j.reloadDue = queryKey;
         return { value: settled.value, liveAt: previous?.liveAt ?? Date.now() };
       } finally {
         if (--j.inFlight === 0) {
           j.events = [];
-          if (j.isReloadDue) {
-            j.isReloadDue = false;
-            // Once this read has settled in the cache (invalidating now would cancel it).
-            setTimeout(() => void queryClient.invalidateQueries({ queryKey, exact: true }), 0);
+          const due = j.reloadDue;
+          if (due) {
+            j.reloadDue = null;
+            // Once this read has settled in the cache (invalidating now would cancel it); a read started
+            // meanwhile started after the events, and is not cancelled either.
+            setTimeout(
+              () =>
+                void queryClient.invalidateQueries({ queryKey: due, exact: true }, { cancelRefetch: false }),
+              0,
+            );
           }
         }
       }
@@ -153,9 +174,16 @@ export function useLiveResource<T, E extends LiveEventName>(
       const held = queryClient.getQueryData<Entry<T>>(queryKey);
       if (!merge || (held && reloadOn?.(held.value, payload))) {
         // A read in flight may predate the change: another follows it. It is not cancelled, so that a
-        // steady stream of such events (a backlog's omitted bars) still lets every read land.
-        if (journal.current.inFlight > 0) journal.current.isReloadDue = true;
-        else void reload();
+        // steady stream of such events (a backlog's omitted bars) still lets every read land, unless it
+        // looks stalled.
+        const j = journal.current;
+        if (j.inFlight > 0 && Date.now() - j.newestReadAt < STALLED_READ_MS)
+          j.reloadDue = latest.current.queryKey;
+        else {
+          // The read it starts follows every event so far: no other is due.
+          j.reloadDue = null;
+          void reload();
+        }
         return;
       }
       const j = journal.current;

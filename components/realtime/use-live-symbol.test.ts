@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { SymbolView } from "@/components/realtime/symbol-view";
-import { applySymbolUpdate } from "@/components/realtime/use-live-symbol";
+import { applySymbolUpdate, isOmissionInView } from "@/components/realtime/use-live-symbol";
 import type { DailyStat, FactBar, WindowKpi } from "@/lib/kpi/types";
 import { makeSymbolUpdate } from "@/tests/support/symbol-update";
 
@@ -97,5 +97,36 @@ describe("applySymbolUpdate", () => {
   it("keeps only the range: a new trading day's first bar starts a new session", () => {
     const next = applySymbolUpdate(view, update({ bars: [bar(24 * 60, 110, "2026-03-14")] }), "session");
     expect(next.bars.map((b) => b.tradeDate)).toEqual(["2026-03-14"]);
+  });
+});
+
+describe("isOmissionInView", () => {
+  const today = (minute: number) => bar(minute, 100);
+  const yesterday = (minute: number) => bar(minute - 1_440, 90, "2026-03-12");
+  const sent = (bars: FactBar[], omittedFrom?: number) => ({ ...update({ bars }), omittedFrom });
+
+  it("is false for an update that left nothing out", () => {
+    expect(isOmissionInView(view, sent([today(2)]), "session")).toBe(false);
+  });
+
+  it("is true when the bars left out may fall in the range", () => {
+    // Today's bars from minute 3 on, the ones before minute 70 left out: inside today's session.
+    const bars = Array.from({ length: 60 }, (_, i) => today(70 + i));
+    expect(isOmissionInView(view, sent(bars, T0 + 3 * MINUTE), "session")).toBe(true);
+    // Yesterday's bars on a five-day chart that shows two days.
+    const old = Array.from({ length: 60 }, (_, i) => yesterday(100 + i));
+    expect(isOmissionInView(view, sent(old, T0 - 1_440 * MINUTE), "5d")).toBe(true);
+    // An update that carried only a day (no bars) cannot be placed: read back.
+    expect(isOmissionInView(view, sent([], T0), "session")).toBe(true);
+  });
+
+  it("is false when the range, with the update merged, leaves out bars as new as the update's first", () => {
+    // A backfill of yesterday on today's session chart: yesterday lies outside it, left out or not.
+    const old = Array.from({ length: 60 }, (_, i) => yesterday(100 + i));
+    expect(isOmissionInView(view, sent(old, T0 - 1_440 * MINUTE), "session")).toBe(false);
+    // The last hour: bars three hours older than the newest are outside it.
+    const hourView = { ...view, bars: Array.from({ length: 60 }, (_, i) => today(200 + i)) };
+    const early = Array.from({ length: 60 }, (_, i) => today(60 + i));
+    expect(isOmissionInView(hourView, sent(early, T0), "1h")).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { joinSymbolRoom, leaveSymbolRoom } from "@/components/realtime/socket";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { dailyResponseSchema, pricesResponseSchema, snapshotSchema } from "@/lib/events/api-market";
 import type { SymbolKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
+import type { SymbolUpdatedEvent } from "@/lib/realtime/events";
 import { clipToRange, type TimeRange } from "@/lib/kpi/time-range";
 import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 import type { DailyStat, WindowKpi } from "@/lib/kpi/types";
@@ -46,6 +47,21 @@ export function applySymbolUpdate(view: SymbolView, update: SymbolKpiUpdateV1, r
   };
 }
 
+/**
+ * Whether the bars an update left out (`omittedFrom` up to its first bar) may fall in the view's range,
+ * so that the view has to be read back rather than merged. They cannot when the range, once the
+ * update's bars are merged, leaves out a bar at least as new as the update's first bar: the range keeps
+ * whole trading days from the newest, so every older bar lies outside it as well.
+ */
+export function isOmissionInView(view: SymbolView, update: SymbolUpdatedEvent, range: TimeRange): boolean {
+  const firstSent = update.bars[0];
+  if (update.omittedFrom === undefined) return false;
+  if (!firstSent) return true;
+  const merged = mergeBars(view.bars, update.bars);
+  const dropped = merged.length - clipToRange(merged, range).length;
+  return dropped === 0 || merged[dropped - 1]!.ts < firstSent.ts;
+}
+
 async function loadSymbolView(symbol: string, range: TimeRange, signal: AbortSignal): Promise<SymbolView> {
   const q = encodeURIComponent(symbol);
   const [prices, snapshot, daily] = await Promise.all([
@@ -78,7 +94,7 @@ export function useLiveSymbol(
     },
     merge: (view, update) => (update.symbol === symbol ? applySymbolUpdate(view, update, range) : view),
     // Bars the worker left out of the update (a backlog, lib/realtime/events.ts) are read back.
-    reloadOn: (_, update) => update.symbol === symbol && update.omittedFrom !== undefined,
+    reloadOn: (view, update) => update.symbol === symbol && isOmissionInView(view, update, range),
   });
   const view = live.data ?? EMPTY;
   return {

@@ -4,7 +4,8 @@ import { symbolKpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 
 // Version 2 of the `market.kpis` event adds one type beside v1's: the symbol updates of one pass of
 // the stream worker, many to a message (key SYMBOLS_UPDATE_KEY). Each element is a v1 symbol update,
-// unchanged, and is what a browser gets in `symbol:updated`. Movers updates stay v1, one per window.
+// unchanged, and is what a browser gets in `symbol:updated` (with `omittedFrom` since v3). Movers
+// updates stay v1, one per window.
 // One message per symbol cost the worker, the broker and the web server about a third of a 2-core
 // machine at 2,000 events/s (README, "Twelfth step"); a message of many costs them one record. Stream
 // workers now send version 3 (lib/events/kpi-update-v3.ts); consumers still read v2 from older ones.

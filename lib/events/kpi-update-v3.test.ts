@@ -29,7 +29,15 @@ describe("market.kpis symbols message v3", () => {
   });
 
   it("names only symbols, each with a whole bar start", () => {
-    for (const omitted of [{ aapl: 1 }, { "": 1 }, { AAPL: 1.5 }, { AAPL: "1" }, { AAPL: null }])
+    for (const omitted of [
+      { aapl: 1 },
+      { "": 1 },
+      { " AAPL": 1 },
+      { "AAPL ": 1 },
+      { AAPL: 1.5 },
+      { AAPL: "1" },
+      { AAPL: null },
+    ])
       expect(
         symbolsKpiEnvelopeV3Schema.safeParse({ ...message, omitted }).success,
         JSON.stringify(omitted),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { symbolSchema } from "@/lib/events/symbol";
+import { SYMBOL_PATTERN } from "@/lib/events/symbol";
 import { kpiUpdateV1Schema } from "@/lib/events/kpi-update-v1";
 import { symbolsKpiEnvelopeV2Schema, symbolsKpiUpdateV2Schema } from "@/lib/events/kpi-update-v2";
 
@@ -18,7 +18,8 @@ const v3Fields = {
    * Per symbol of `updates` whose changed bars were more than it carries: the start (ts) of the oldest
    * changed bar; every changed bar from it to the update's first bar was left out. Empty when none was.
    */
-  omitted: z.record(symbolSchema, z.number().int()),
+  // Keys as sent: a key that symbolSchema would trim is refused, not rewritten (the contract is closed).
+  omitted: z.record(z.string().regex(SYMBOL_PATTERN), z.number().int()),
 };
 
 /** Symbol updates of one pass (at most one per symbol; a large pass takes several messages). */
@@ -33,13 +34,21 @@ export const symbolsKpiEnvelopeV3Schema = symbolsKpiEnvelopeV2Schema.extend(v3Fi
 export type SymbolsKpiUpdateV3 = z.infer<typeof symbolsKpiUpdateV3Schema>;
 
 /**
+ * A symbols message of any version a consumer reads (v2 from an older stream worker), its updates
+ * unchecked (lib/realtime/server.ts).
+ */
+export const symbolsKpiEnvelopeSchema = z.discriminatedUnion("v", [
+  symbolsKpiEnvelopeV2Schema,
+  symbolsKpiEnvelopeV3Schema,
+]);
+
+/**
  * Any value on `market.kpis`: a v1 update (every movers update; a symbol update of an older stream
  * worker), a v2 symbols update (an older stream worker) or a v3 symbols update.
  */
 export const kpiMessageSchema = z.union([
   kpiUpdateV1Schema,
-  symbolsKpiUpdateV2Schema,
-  symbolsKpiUpdateV3Schema,
+  z.discriminatedUnion("v", [symbolsKpiUpdateV2Schema, symbolsKpiUpdateV3Schema]),
 ]);
 
 export type KpiMessage = z.infer<typeof kpiMessageSchema>;

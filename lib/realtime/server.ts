@@ -12,8 +12,7 @@ import {
   type KpiUpdateRoute,
   type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
-import { symbolsKpiEnvelopeV2Schema } from "@/lib/events/kpi-update-v2";
-import { symbolsKpiEnvelopeV3Schema } from "@/lib/events/kpi-update-v3";
+import { symbolsKpiEnvelopeSchema } from "@/lib/events/kpi-update-v3";
 import { readPublishedAtHeader, readUpdateCountHeader } from "@/lib/events/produced-at-headers";
 import { formatIssues } from "@/lib/events/format-issues";
 import { parseJsonWith } from "@/lib/events/parse-json";
@@ -83,12 +82,6 @@ export type Emitted =
 const symbolListSchema = z.array(symbolSchema).max(MAX_SUBSCRIPTIONS_PER_SOCKET);
 
 const EVENT_OF = { symbol: "symbol:updated", movers: "movers:updated" } as const;
-
-/** A symbols message of either version (v2 from an older stream worker), its updates unchecked. */
-const symbolsEnvelopeSchema = z.discriminatedUnion("v", [
-  symbolsKpiEnvelopeV2Schema,
-  symbolsKpiEnvelopeV3Schema,
-]);
 
 /** The routes of v1 updates, one symbol or one movers window each. */
 type V1Route = Exclude<KpiUpdateRoute, { type: "symbols" }>;
@@ -231,7 +224,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
         return;
       }
     }
-    const message = parseJsonWith(symbolsEnvelopeSchema, value?.toString("utf8") ?? "");
+    const message = parseJsonWith(symbolsKpiEnvelopeSchema, value?.toString("utf8") ?? "");
     if (!message.ok) {
       stats.invalid++;
       return;

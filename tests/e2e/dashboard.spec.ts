@@ -111,7 +111,11 @@ test.describe("live dashboard", () => {
     await expect(dashboard.connection).toHaveAttribute("data-state", "live");
 
     // 150 bars in one produce request: one batch, whose update carries the newest 60
-    // (MAX_BARS_PER_UPDATE) and names where the 90 before them start.
+    // (MAX_BARS_PER_UPDATE) and names where the 90 before them start; the page reads its range again.
+    let pricesReads = 0;
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/prices") pricesReads++;
+    });
     await app.produceBars(
       symbol,
       Array.from({ length: 150 }, (_, i) => bar(start + (5 + i) * MINUTE, 60 + i / 10)),
@@ -121,6 +125,7 @@ test.describe("live dashboard", () => {
     });
     await expect(dashboard.chart).toHaveAttribute("data-bars", "155", { timeout: 10_000 });
     await expect(dashboard.lastPrice).toHaveText("$74.90");
+    expect(pricesReads).toBeGreaterThan(0);
   });
 
   test("switching symbol and range loads that symbol's bars", async ({ page, app }) => {

@@ -269,8 +269,11 @@ describe("the market.kpis relay", () => {
       { ...message!, value: "not json" },
       { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), v: 1 }) },
       { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), updates: [] }) },
+      // v3 without `omitted`, and v2 with it: each version is closed.
+      { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), omitted: undefined }) },
+      { ...message!, value: JSON.stringify({ ...JSON.parse(message!.value), v: 2 }) },
     ]);
-    expect(realtime.stats().invalid).toBe(before + 3);
+    expect(realtime.stats().invalid).toBe(before + 5);
 
     const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
     const watchlist = await connectPage(url, (s) =>

@@ -24,7 +24,7 @@ import { keepNewestWindowPerLength } from "@/lib/kpi/tumbling-window";
 export const MAX_BARS_PER_UPDATE = 60;
 
 /**
- * Rows a symbols message (v2) fills up to, counting each update's bars, day and windows and one more
+ * Rows a symbols message (v3) fills up to, counting each update's bars, day and windows and one more
  * for the rest of it: each row is 250 to 450 bytes of JSON (about 330 for a bar), so a message stays
  * near 100 KB, under a produce request's bound (768 KiB, lib/kafka/messages.ts) even with one update of
  * MAX_BARS_PER_UPDATE bars past it.
