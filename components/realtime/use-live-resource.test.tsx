@@ -75,6 +75,21 @@ describe("useLiveResource: REST answers and live events", () => {
   };
   /** Waits until no REST read is in flight, so every answer has landed in the cache. */
   const waitForIdle = (client: QueryClient) => waitFor(() => expect(client.isFetching()).toBe(0));
+  /**
+   * A counter whose negative versions stand for "many changed" (reloadOn refuses them), loaded at
+   * version 1, then sent version -1: returns it with the read that event started, still unanswered.
+   */
+  const renderReloading = async () => {
+    const rendered = renderCounter((_, e) => e.publishedAt < 0);
+    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+    await completeJoin(rendered.client, rendered.releaseJoin);
+    answerAll(1);
+    await waitForIdle(rendered.client);
+    await waitFor(() => expect(rendered.result.current.data).toEqual({ version: 1 }));
+    act(() => live.deliver("movers:updated", event(-1)));
+    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    return { ...rendered, read: http.pending("/api/counter")[0]! };
+  };
 
   beforeEach(() => {
     live = createFakeLiveSocket();
@@ -114,16 +129,7 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("reloads instead of merging an event its reloadOn refuses, and merges the others", async () => {
-    // A negative version stands for "many changed": it cannot be merged.
-    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
-    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await completeJoin(client, releaseJoin);
-    answerAll(1);
-    await waitForIdle(client);
-    await waitFor(() => expect(result.current.data).toEqual({ version: 1 }));
-
-    act(() => live.deliver("movers:updated", event(-1)));
-    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+    const { result } = await renderReloading();
     expect(result.current.data).toEqual({ version: 1 });
     answerAll(5);
     await waitFor(() => expect(result.current.data).toEqual({ version: 5 }));
@@ -134,21 +140,13 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("lets a read in flight land when reloadOn asks again, and reads once more after it", async () => {
-    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
-    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await completeJoin(client, releaseJoin);
-    answerAll(1);
-    await waitForIdle(client);
-
-    act(() => live.deliver("movers:updated", event(-1)));
-    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
-    const [first] = http.pending("/api/counter");
+    const { result, client, read: first } = await renderReloading();
     // Two more while it is in flight (a backlog): neither cancels it, and together they ask one read.
     act(() => live.deliver("movers:updated", event(-2)));
     act(() => live.deliver("movers:updated", event(-3)));
-    expect(first!.signal?.aborted).toBe(false);
+    expect(first.signal?.aborted).toBe(false);
     expect(http.pending("/api/counter")).toEqual([first]);
-    first!.respond({ version: 5 });
+    first.respond({ version: 5 });
     await waitFor(() => expect(result.current.data).toEqual({ version: 5 }));
     // The read that answered may predate the later events: the next one follows it.
     await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
@@ -159,22 +157,14 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("cancels a read that looks stalled (10 s) when reloadOn asks again, and reads anew", async () => {
-    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
-    await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-    await completeJoin(client, releaseJoin);
-    answerAll(1);
-    await waitForIdle(client);
-
-    act(() => live.deliver("movers:updated", event(-1)));
-    await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
-    const [stalled] = http.pending("/api/counter");
+    const { result, client, read: stalled } = await renderReloading();
     const now = Date.now();
     vi.spyOn(Date, "now").mockReturnValue(now + 9_000);
     act(() => live.deliver("movers:updated", event(-2)));
-    expect(stalled!.signal?.aborted).toBe(false);
+    expect(stalled.signal?.aborted).toBe(false);
     vi.spyOn(Date, "now").mockReturnValue(now + 11_000);
     act(() => live.deliver("movers:updated", event(-3)));
-    await waitFor(() => expect(stalled!.signal?.aborted).toBe(true));
+    await waitFor(() => expect(stalled.signal?.aborted).toBe(true));
     await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
     vi.restoreAllMocks();
     answerAll(8);
