@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 
 import type { App } from "./fixtures";
-import { expect, test } from "./fixtures";
+import { expect, expectStoredBars, test } from "./fixtures";
 import { AdminPage } from "./pages/admin-page";
 import { AlertsPage } from "./pages/alerts-page";
 
@@ -23,11 +23,7 @@ async function produceHistory(app: App, symbol: string, start: number): Promise<
     symbol,
     Array.from({ length: 25 }, (_, i) => bar(start + i * MINUTE, 100 + i / 10)),
   );
-  await expect
-    .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-      timeout: 20_000,
-    })
-    .toBe(25);
+  await expectStoredBars(app, symbol, 25);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -153,11 +149,7 @@ test.describe("alerts", () => {
     // The contract: a change is in force within 5 s (the worker's NOTIFY usually makes it immediate).
     await viewer.page.waitForTimeout(5_000);
     await app.produceBars(first, [bar(start + 26 * MINUTE, 105), bar(start + 27 * MINUTE, 115)]);
-    await expect
-      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [first])).length, {
-        timeout: 20_000,
-      })
-      .toBe(28);
+    await expectStoredBars(app, first, 28);
     const events = await app.query<{ n: number }>(
       "select count(*)::int as n from alert_events where symbol = $1",
       [first],

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 
 import type { Page } from "@playwright/test";
 
-import { expect, test, type App } from "./fixtures";
+import { expect, expectStoredBars, test, type App } from "./fixtures";
 import { DashboardPage } from "./pages/dashboard-page";
 
 const MINUTE = 60_000;
@@ -46,11 +46,7 @@ async function seedSymbol(app: App, symbol: string, base = 100): Promise<void> {
       };
     });
   await app.produceBars(symbol, [...day(DAY1, 0.1, 0), ...day(DAY2, -0.08, 1)]);
-  await expect
-    .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-      timeout: 20_000,
-    })
-    .toBe(2 * BARS_PER_DAY);
+  await expectStoredBars(app, symbol, 2 * BARS_PER_DAY);
 }
 
 async function listDbBars(app: App, symbol: string): Promise<DbBar[]> {

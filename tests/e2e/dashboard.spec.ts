@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 
-import { expect, test } from "./fixtures";
+import { expect, expectStoredBars, test } from "./fixtures";
 import { DashboardPage } from "./pages/dashboard-page";
 
 const MINUTE = 60_000;
@@ -25,11 +25,7 @@ test.describe("live dashboard", () => {
       symbol,
       Array.from({ length: 25 }, (_, i) => bar(start + i * MINUTE, 100 + i / 10)),
     );
-    await expect
-      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-        timeout: 20_000,
-      })
-      .toBe(25);
+    await expectStoredBars(app, symbol, 25);
 
     const dashboard = new DashboardPage(page);
     await dashboard.open(symbol);
@@ -56,11 +52,7 @@ test.describe("live dashboard", () => {
       symbol,
       Array.from({ length: 10 }, (_, i) => bar(start + i * MINUTE, 50 + i)),
     );
-    await expect
-      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-        timeout: 20_000,
-      })
-      .toBe(10);
+    await expectStoredBars(app, symbol, 10);
     const dashboard = new DashboardPage(page);
     // Five days, not the default session: the 13 bars start 40 minutes ago, so just after midnight in
     // New York they span two trading days.
@@ -74,11 +66,7 @@ test.describe("live dashboard", () => {
         bar(start + 11 * MINUTE, 61),
         bar(start + 12 * MINUTE, 62),
       ]);
-      await expect
-        .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-          timeout: 20_000,
-        })
-        .toBe(13);
+      await expectStoredBars(app, symbol, 13);
     });
 
     await expect(dashboard.connection).toHaveAttribute("data-state", "live", { timeout: 20_000 });
@@ -100,11 +88,7 @@ test.describe("live dashboard", () => {
       symbol,
       Array.from({ length: 5 }, (_, i) => bar(start + i * MINUTE, 50 + i)),
     );
-    await expect
-      .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-        timeout: 20_000,
-      })
-      .toBe(5);
+    await expectStoredBars(app, symbol, 5);
     const dashboard = new DashboardPage(page);
     await dashboard.open(symbol, "5d");
     await expect(dashboard.chart).toHaveAttribute("data-bars", "5");
@@ -316,11 +300,7 @@ test.describe("live dashboard", () => {
       const symbol = uniqueSymbol();
       const ts = Date.parse("2026-01-15T19:05:00Z");
       await app.produceBars(symbol, [bar(ts - MINUTE, 41), bar(ts, 42)]);
-      await expect
-        .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-          timeout: 20_000,
-        })
-        .toBe(2);
+      await expectStoredBars(app, symbol, 2);
 
       const consoleErrors: string[] = [];
       page.on("console", (message) => {

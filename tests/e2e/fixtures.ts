@@ -107,3 +107,12 @@ export const test = base.extend<{ app: App }, { appWorker: App }>({
 });
 
 export { expect };
+
+/** Waits (20 s at most) until PostgreSQL holds exactly `count` bars of `symbol`. */
+export async function expectStoredBars(app: App, symbol: string, count: number): Promise<void> {
+  await expect
+    .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
+      timeout: 20_000,
+    })
+    .toBe(count);
+}

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { formatPercent, formatPrice } from "@/lib/kpi/format";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
 
-import { expect, test, type App } from "./fixtures";
+import { expect, expectStoredBars, test, type App } from "./fixtures";
 import { WatchlistPage } from "./pages/watchlist-page";
 
 const MINUTE = 60_000;
@@ -56,11 +56,7 @@ async function seedSymbol(
     bar(start - 2 * DAY, 100),
     ...closes.map((c, i) => bar(start + i * MINUTE, c, 1_000 + i)),
   ]);
-  await expect
-    .poll(async () => (await app.query("select 1 from fact_prices where symbol = $1", [symbol])).length, {
-      timeout: 20_000,
-    })
-    .toBe(closes.length + 1);
+  await expectStoredBars(app, symbol, closes.length + 1);
   await expect
     .poll(async () => (await readNewestDay(app, symbol))?.close, { timeout: 20_000 })
     .toBe(closes.at(-1));
