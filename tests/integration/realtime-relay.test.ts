@@ -81,6 +81,17 @@ async function connectPage(url: string, subscribe: (socket: Socket) => Promise<b
   return socket;
 }
 
+/** A second page watching `symbol`, and the `symbol:updated` events it receives. */
+async function watchSymbol(symbol: string): Promise<{ page: Socket; events: SymbolUpdatedEvent[] }> {
+  const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
+  const page = await connectPage(url, (s) =>
+    s.emitWithAck("symbol:subscribe", [symbol]).then((ack: { ok: boolean }) => ack.ok),
+  );
+  const events: SymbolUpdatedEvent[] = [];
+  page.on("symbol:updated", (u: SymbolUpdatedEvent) => events.push(u));
+  return { page, events };
+}
+
 beforeAll(async () => {
   topic = (await createTestTopics(1)).kpis;
   web = createServer();
@@ -197,12 +208,7 @@ describe("the market.kpis relay", () => {
   });
 
   it("relays each watched update of a message of many symbols to its page, and a bad one costs only itself", async () => {
-    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-    const page = await connectPage(url, (s) =>
-      s.emitWithAck("symbol:subscribe", ["MSFT"]).then((ack: { ok: boolean }) => ack.ok),
-    );
-    const msftPage: SymbolKpiUpdateV1[] = [];
-    page.on("symbol:updated", (u: SymbolKpiUpdateV1) => msftPage.push(u));
+    const { events: msftPage } = await watchSymbol("MSFT");
     const before = realtime.stats();
     const [message] = asSentTogether([symbolUpdate("AAPL"), symbolUpdate("IBM"), symbolUpdate("MSFT")]);
     const value = JSON.parse(message!.value) as { updates: Record<string, unknown>[]; publishedAt: number };
@@ -231,12 +237,7 @@ describe("the market.kpis relay", () => {
   });
 
   it("tells a page where the bars a message left out of its symbol's update start, and still reads an older worker's v2", async () => {
-    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
-    const page = await connectPage(url, (s) =>
-      s.emitWithAck("symbol:subscribe", ["ORCL"]).then((ack: { ok: boolean }) => ack.ok),
-    );
-    const orclPage: SymbolUpdatedEvent[] = [];
-    page.on("symbol:updated", (u: SymbolUpdatedEvent) => orclPage.push(u));
+    const { page, events: orclPage } = await watchSymbol("ORCL");
     const [message] = asSentTogether(
       [symbolUpdate("AAPL"), symbolUpdate("ORCL")],
       new Map([["ORCL", 1_700_000_060_000]]),

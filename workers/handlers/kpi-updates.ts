@@ -86,12 +86,13 @@ export function buildSymbolUpdates(changes: ReadonlyMap<string, SeriesChanges>, 
   const omitted = new Map<string, number>();
   for (const [symbol, change] of changes) {
     if (change.bars.length === 0 && change.days.length === 0) continue;
-    if (change.bars.length > MAX_BARS_PER_UPDATE) omitted.set(symbol, change.bars[0]!.ts);
+    const isCut = change.bars.length > MAX_BARS_PER_UPDATE;
+    if (isCut) omitted.set(symbol, change.bars[0]!.ts);
     updates.push({
       v: 1,
       type: "symbol",
       symbol,
-      bars: change.bars.length > MAX_BARS_PER_UPDATE ? change.bars.slice(-MAX_BARS_PER_UPDATE) : change.bars,
+      bars: isCut ? change.bars.slice(-MAX_BARS_PER_UPDATE) : change.bars,
       day: change.days[change.days.length - 1] ?? null,
       windows: keepNewestWindowPerLength([], change.windows),
       publishedAt: now,
