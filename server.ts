@@ -107,7 +107,7 @@ void runWorker(
       },
       getExtraHeaders: (req) => prepareHeaders(req, trustedProxies),
       onSymbolUpdated: (update) => {
-        const tick = toWatchlistTick(update.bars, update.day);
+        const tick = toWatchlistTick(update.bars, update.day, update.omittedFrom);
         if (tick) watchlistRelay.add(tick);
       },
     });

@@ -101,6 +101,7 @@ export const watchlistTickSchema = tieSchema<WatchlistTick>()(
     dayHigh: finite,
     dayLow: finite,
     bars: z.array(sparkPointSchema),
+    omittedFrom: z.number().int().optional(),
   }),
 );
 

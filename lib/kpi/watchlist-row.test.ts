@@ -7,6 +7,7 @@ import {
   mergeSparkline,
   mergeWatchlistTick,
   mergeWatchlistTicks,
+  isSparklineCut,
   toWatchlistTick,
   type SparkPoint,
   type WatchlistRow,
@@ -168,6 +169,40 @@ describe("combineWatchlistTicks", () => {
     const a = tick({ tradeDate: "2026-12-01" });
     expect(combineWatchlistTicks(a, tick({ tradeDate: "2026-11-30" }))).toBe(a);
   });
+
+  it("keeps the older start of the bars either tick left out, whichever of the two left some out", () => {
+    expect(combineWatchlistTicks(tick({ omittedFrom: T0 }), tick()).omittedFrom).toBe(T0);
+    expect(combineWatchlistTicks(tick(), tick({ omittedFrom: T0 + MIN })).omittedFrom).toBe(T0 + MIN);
+    expect(
+      combineWatchlistTicks(tick({ omittedFrom: T0 + MIN }), tick({ omittedFrom: T0 })).omittedFrom,
+    ).toBe(T0);
+    expect(combineWatchlistTicks(tick(), tick())).not.toHaveProperty("omittedFrom");
+  });
+
+  it("drops what an older day's tick left out once a newer day's replaces it", () => {
+    const combined = combineWatchlistTicks(tick({ omittedFrom: T0 }), tick({ tradeDate: "2026-12-01" }));
+    expect(combined).not.toHaveProperty("omittedFrom");
+  });
+});
+
+describe("isSparklineCut", () => {
+  it("is true for a tick that left bars out of a row it merges into, of the row's day or a later one", () => {
+    expect(isSparklineCut([row()], [tick({ omittedFrom: T0 + 3 * MIN })])).toBe(true);
+    expect(isSparklineCut([row()], [tick({ tradeDate: "2026-12-01", omittedFrom: T0 })])).toBe(true);
+    // A row without a day yet: its first bars came cut.
+    expect(isSparklineCut([row({ tradeDate: null, spark: [] })], [tick({ omittedFrom: T0 })])).toBe(true);
+  });
+
+  it("is false without a cut, for a symbol the page does not hold, and for an older day's late tick", () => {
+    expect(isSparklineCut([row()], [tick()])).toBe(false);
+    expect(isSparklineCut([row()], [tick({ symbol: "MSFT", omittedFrom: T0 })])).toBe(false);
+    expect(isSparklineCut([row()], [tick({ tradeDate: "2026-11-27", omittedFrom: T0 })])).toBe(false);
+  });
+
+  it("looks at every tick of the batch", () => {
+    const rows = [row(), row({ symbol: "MSFT" })];
+    expect(isSparklineCut(rows, [tick(), tick({ symbol: "MSFT", omittedFrom: T0 })])).toBe(true);
+  });
 });
 
 describe("toWatchlistTick", () => {
@@ -212,5 +247,22 @@ describe("toWatchlistTick", () => {
 
   it("is null without a day", () => {
     expect(toWatchlistTick([], null)).toBeNull();
+  });
+
+  it("says where the bars left out of the update start when they may be of the day", () => {
+    const sent = [
+      { ts: T0 + 2 * MIN, close: 104, tradeDate: "2026-11-30" },
+      { ts: T0 + MIN, close: 103, tradeDate: "2026-11-30" },
+    ];
+    expect(toWatchlistTick(sent, day, T0)).toMatchObject({ omittedFrom: T0 });
+    expect(toWatchlistTick(sent, day)).not.toHaveProperty("omittedFrom");
+  });
+
+  it("drops it when the oldest bar sent is of an earlier day: those left out are older still", () => {
+    const sent = [
+      { ts: T0 + 2 * MIN, close: 104, tradeDate: "2026-11-30" },
+      { ts: T0 - 86_400_000, close: 1, tradeDate: "2026-11-27" },
+    ];
+    expect(toWatchlistTick(sent, day, T0 - 2 * 86_400_000)).not.toHaveProperty("omittedFrom");
   });
 });

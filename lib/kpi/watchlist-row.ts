@@ -43,6 +43,12 @@ export type WatchlistTick = {
   dayHigh: number;
   dayLow: number;
   bars: SparkPoint[];
+  /**
+   * Present when the stream worker left some of the day's changed bars out of the update (a backlog:
+   * lib/events/kpi-update-v3.ts): the start of the oldest of them. Every bar from it up to `bars` changed
+   * too, and a sparkline that merged only `bars` would skip them: the page reads the list again.
+   */
+  omittedFrom?: number;
 };
 
 /** The most points a live-extended sparkline keeps before neighbouring points are merged. */
@@ -131,15 +137,18 @@ export function mergeWatchlistTicks(
 }
 
 /**
- * A symbol update's tick: the day's figures and the closes of its changed bars of that day; null
- * without a day (nothing the watchlist shows changed).
+ * A symbol update's tick: the day's figures and the closes of its changed bars of that day, and where
+ * the bars the worker left out of the update start (`omittedFrom`, from `symbol:updated`) when some of
+ * them may be of that day: not when the oldest bar sent is of an earlier day, since those left out are
+ * older still. Null without a day (nothing the watchlist shows changed).
  */
 export function toWatchlistTick(
   bars: readonly Pick<FactBar, "ts" | "close" | "tradeDate">[],
   day: DailyStat | null,
+  omittedFrom?: number,
 ): WatchlistTick | null {
   if (!day) return null;
-  return {
+  const tick: WatchlistTick = {
     symbol: day.symbol,
     tradeDate: day.tradeDate,
     lastTs: day.lastTs,
@@ -150,16 +159,41 @@ export function toWatchlistTick(
     dayLow: day.low,
     bars: bars.filter((b) => b.tradeDate === day.tradeDate).map(toSparkPoint),
   };
+  if (omittedFrom === undefined) return tick;
+  const oldest = bars.reduce<(typeof bars)[number] | undefined>(
+    (o, b) => (o && o.ts <= b.ts ? o : b),
+    undefined,
+  );
+  return oldest && oldest.tradeDate < day.tradeDate ? tick : { ...tick, omittedFrom };
 }
 
 /**
  * Two ticks of one symbol as one, `b` the later: its figures win unless it is of an earlier day (a late
- * bar); the bars of both are kept (the later close of a minute wins), so the sparkline misses none.
+ * bar); the bars of both are kept (the later close of a minute wins), so the sparkline misses none, and
+ * so is the older start of the bars either left out.
  */
 export function combineWatchlistTicks(a: WatchlistTick, b: WatchlistTick): WatchlistTick {
   if (b.tradeDate < a.tradeDate) return a;
   if (b.tradeDate > a.tradeDate) return b;
   const closes = new Map(a.bars.map(([ts, close]) => [ts, close]));
   for (const [ts, close] of b.bars) closes.set(ts, close);
-  return { ...b, bars: [...closes].sort((x, y) => x[0] - y[0]) };
+  const combined: WatchlistTick = { ...b, bars: [...closes].sort((x, y) => x[0] - y[0]) };
+  const omittedFrom = Math.min(a.omittedFrom ?? Infinity, b.omittedFrom ?? Infinity);
+  if (omittedFrom !== Infinity) combined.omittedFrom = omittedFrom;
+  return combined;
+}
+
+/**
+ * Whether a batch of ticks left bars out of a sparkline the page shows: a tick with `omittedFrom` for a
+ * row it would be merged into (not of an earlier day than the row's). The page then reads the list
+ * again rather than draw a line across the bars it never got.
+ */
+export function isSparklineCut(rows: readonly WatchlistRow[], ticks: readonly WatchlistTick[]): boolean {
+  const cut = ticks.filter((t) => t.omittedFrom !== undefined);
+  if (cut.length === 0) return false;
+  const rowOf = new Map(rows.map((r) => [r.symbol, r]));
+  return cut.some((t) => {
+    const row = rowOf.get(t.symbol);
+    return row !== undefined && (row.tradeDate === null || t.tradeDate >= row.tradeDate);
+  });
 }

@@ -10,7 +10,6 @@ import {
   parseKpiUpdateKey,
   symbolKpiUpdateV1Schema,
   type KpiUpdateRoute,
-  type SymbolKpiUpdateV1,
 } from "@/lib/events/kpi-update-v1";
 import { symbolsKpiEnvelopeSchema } from "@/lib/events/kpi-update-v3";
 import { readPublishedAtHeader, readUpdateCountHeader } from "@/lib/events/produced-at-headers";
@@ -34,6 +33,7 @@ import {
   OPS_ROOM,
   symbolRoom,
   WATCHLIST_ROOM,
+  type SymbolUpdatedEvent,
 } from "@/lib/realtime/events";
 
 export type RealtimeDeps = {
@@ -50,9 +50,9 @@ export type RealtimeDeps = {
   onEmitted?: (emitted: Emitted) => void;
   /**
    * Told of each valid symbol update while a page shows the watchlist, after it was emitted to its room
-   * (the watchlist relay gathers them).
+   * (the watchlist relay gathers them), with `omittedFrom` as its room got it.
    */
-  onSymbolUpdated?: (update: SymbolKpiUpdateV1) => void;
+  onSymbolUpdated?: (update: SymbolUpdatedEvent) => void;
   /**
    * Headers added to each answer engine.io writes itself, the WebSocket upgrade (101) included, which
    * never passes through the server's "request" listeners (the security headers).
@@ -242,16 +242,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
           stats.invalid++;
           continue;
         }
+        const omittedFrom = omitted[update.data.symbol];
+        const event: SymbolUpdatedEvent =
+          omittedFrom === undefined ? update.data : { ...update.data, omittedFrom };
         if (inRoom) {
-          const omittedFrom = omitted[update.data.symbol];
-          fanout.emit(
-            room,
-            "symbol:updated",
-            omittedFrom === undefined ? update.data : { ...update.data, omittedFrom },
-          );
+          fanout.emit(room, "symbol:updated", event);
           emits++;
         }
-        if (toWatchlist) deps.onSymbolUpdated?.(update.data);
+        if (toWatchlist) deps.onSymbolUpdated?.(event);
       }
       stats.relayed++;
     }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from "node:fs";
 
+import { watchlistResponseSchema } from "@/lib/events/api-market";
 import { formatPercent, formatPrice } from "@/lib/kpi/format";
 import { computeTradingDate } from "@/lib/kpi/trading-day";
 
@@ -38,29 +39,33 @@ async function readNewestDay(app: App, symbol: string): Promise<DayRow | undefin
 /**
  * A symbol with a close on an earlier day (so its newest day has a change against it) and
  * `closes.length` bars ending two minutes ago, at `lastTs`; resolves once the stream worker stored them
- * all. Those bars and the minute after them (a test's live bar) share one trading day in New York: just
- * after midnight there they move back into the day before, whose row the watchlist then shows.
+ * all but the last `heldBack`, which it returns (`held`) for the test to produce. Those bars and the
+ * minute after them (a test's live bar) share one trading day in New York: just after midnight there
+ * they move back into the day before, whose row the watchlist then shows.
  */
 async function seedSymbol(
   app: App,
   closes: number[],
   prefix?: string,
-): Promise<{ symbol: string; lastTs: number }> {
+  heldBack = 0,
+): Promise<{ symbol: string; lastTs: number; held: ReturnType<typeof bar>[] }> {
   const symbol = uniqueSymbol(prefix);
   let end = Math.floor(Date.now() / MINUTE) * MINUTE - 2 * MINUTE;
   const firstOf = (last: number) => last - (closes.length - 1) * MINUTE;
   while (computeTradingDate(firstOf(end), ZONE) !== computeTradingDate(end + MINUTE, ZONE)) end -= MINUTE;
   const start = firstOf(end);
+  const bars = closes.map((c, i) => bar(start + i * MINUTE, c, 1_000 + i));
+  const stored = bars.length - heldBack;
   await app.produceBars(symbol, [
     // Two days back: one day back is the same date when the clocks go back (a 25-hour day).
     bar(start - 2 * DAY, 100),
-    ...closes.map((c, i) => bar(start + i * MINUTE, c, 1_000 + i)),
+    ...bars.slice(0, stored),
   ]);
-  await expectStoredBars(app, symbol, closes.length + 1);
+  await expectStoredBars(app, symbol, stored + 1);
   await expect
     .poll(async () => (await readNewestDay(app, symbol))?.close, { timeout: 20_000 })
-    .toBe(closes.at(-1));
-  return { symbol, lastTs: end };
+    .toBe(closes[stored - 1]);
+  return { symbol, lastTs: end, held: bars.slice(stored) };
 }
 
 test.describe("watchlist", () => {
@@ -117,6 +122,34 @@ test.describe("watchlist", () => {
     // 60.50 against the earlier day's close of 100.
     await expect(row.getByTestId("watchlist-change")).toHaveText(`▼ ${formatPercent(day.change_pct)}`);
     await expect(row.getByTestId("watchlist-sparkline")).toHaveAttribute("data-points", "4");
+  });
+
+  test("a burst of more bars than one live update carries redraws the sparkline whole: the list is read back", async ({
+    page,
+    app,
+  }) => {
+    // 155 closes of one day: 5 stored before the page opens, then 150 in one produce request, one batch,
+    // whose update carries the newest 60 (MAX_BARS_PER_UPDATE) and names where the 90 before them start.
+    const closes = Array.from({ length: 155 }, (_, i) => 50 + i / 10);
+    const { symbol, held } = await seedSymbol(app, closes, undefined, 150);
+    const watchlist = new WatchlistPage(page);
+    await watchlist.open(`?q=${symbol}`);
+    await expect(watchlist.connection).toHaveAttribute("data-state", "live");
+    const row = watchlist.row(symbol);
+    await expect(row.getByTestId("watchlist-sparkline")).toHaveAttribute("data-points", "5");
+
+    let watchlistReads = 0;
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/watchlist") watchlistReads++;
+    });
+    await app.produceBars(symbol, held);
+    await expect(row.getByTestId("watchlist-last")).toHaveText("$65.40", { timeout: 20_000 });
+    // The day's line as REST draws it (every bar, downsampled), not 5 points and the newest 60.
+    const answer = watchlistResponseSchema.parse(await (await page.request.get("/api/watchlist")).json());
+    const spark = answer.rows.find((r) => r.symbol === symbol)?.spark ?? [];
+    expect(spark.length).toBeGreaterThan(1);
+    await expect(row.getByTestId("watchlist-sparkline")).toHaveAttribute("data-points", String(spark.length));
+    expect(watchlistReads).toBeGreaterThan(0);
   });
 
   test("sorts by a column both ways, and the sort and filter survive a reload", async ({ page, app }) => {

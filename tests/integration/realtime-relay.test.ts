@@ -23,7 +23,7 @@ let producer: Producer;
 let topic: string;
 const sockets: Socket[] = [];
 const emitted: Emitted[] = [];
-const gathered: SymbolKpiUpdateV1[] = [];
+const gathered: SymbolUpdatedEvent[] = [];
 const received: SymbolUpdatedEvent[] = [];
 let nextPublishedAt = 1_700_000_000_000;
 
@@ -263,7 +263,7 @@ describe("the market.kpis relay", () => {
     page.disconnect();
   });
 
-  it("refuses a symbols message that is not one, and gives its updates to the watchlist as v1's", async () => {
+  it("refuses a symbols message that is not one, and gives its updates to the watchlist as v1's, with where the bars left out start", async () => {
     const before = realtime.stats().invalid;
     const [message] = asSentTogether([symbolUpdate("AAPL")]);
     await sendAndSettle([
@@ -292,6 +292,17 @@ describe("the market.kpis relay", () => {
       "ORCL",
     ]);
     expect(realtime.stats().invalid).toBe(before2 + 1);
+
+    // The watchlist's sparkline needs to know of a cut as much as the symbol's page does.
+    const [cut] = asSentTogether(
+      [symbolUpdate("IBM"), symbolUpdate("ORCL")],
+      new Map([["ORCL", 1_700_000_060_000]]),
+    );
+    await sendAndSettle([cut!]);
+    const cutAt = Number(cut!.headers![KPI_HEADERS.publishedAt]);
+    const ofCut = gathered.filter((u) => u.publishedAt === cutAt);
+    expect(ofCut).toMatchObject([{ symbol: "IBM" }, { symbol: "ORCL", omittedFrom: 1_700_000_060_000 }]);
+    expect(ofCut[0]).not.toHaveProperty("omittedFrom");
     await watchlist.emitWithAck("watchlist:unsubscribe");
   });
 

@@ -17,7 +17,7 @@ import {
   type WatchlistUpdate,
 } from "@/lib/events/api-market";
 import { downloadWatchlistCsv } from "@/app/(dashboard)/_components/watchlist-csv";
-import { mergeWatchlistTicks } from "@/lib/kpi/watchlist-row";
+import { isSparklineCut, mergeWatchlistTicks } from "@/lib/kpi/watchlist-row";
 import {
   filterWatchlistRows,
   getNextSortDirection,
@@ -50,7 +50,7 @@ function persistView(state: WatchlistViewState): void {
 /**
  * The landing view: every followed symbol's day, live. The server renders the first rows; the
  * `watchlist` room then sends the changed ones once a second, and a `symbols:changed` event (a symbol
- * added, paused or removed) reloads the list.
+ * added, paused or removed) reloads the list, as does an update that left bars out of a sparkline.
  */
 export function WatchlistView({
   initial,
@@ -73,6 +73,8 @@ export function WatchlistView({
     join: joinWatchlistRoom,
     leave: leaveWatchlistRoom,
     merge: mergeUpdate,
+    // A backlog's update leaves some bars out: those sparklines are read again rather than drawn across.
+    reloadOn: (held, update) => isSparklineCut(held.rows, update.ticks),
   });
 
   useEffect(() => {
