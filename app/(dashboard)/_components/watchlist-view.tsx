@@ -10,6 +10,7 @@ import { fetchJson } from "@/components/realtime/fetch-json";
 import { getLiveSocket, joinWatchlistRoom, leaveWatchlistRoom } from "@/components/realtime/socket";
 import { useConnectionState } from "@/components/realtime/use-connection-state";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
+import { useThrottledReload } from "@/components/realtime/use-throttled-reload";
 import { Card } from "@/components/ui/card";
 import {
   watchlistResponseSchema,
@@ -31,6 +32,14 @@ import {
 /** Where the last sort and search are kept for a visit without them in the URL. */
 const STORAGE_KEY = "tickstream-watchlist-view";
 
+/**
+ * Least time between two reads of the list that cut sparklines ask for (isSparklineCut): in a backlog
+ * nearly every update cuts some, and reading a whole day of 1,000 symbols costs PostgreSQL about a
+ * second, taken from the stream worker catching up. The first cut after a quiet spell is read at once,
+ * the rest of a backlog's once per interval, the last of them included.
+ */
+const CUT_REREAD_INTERVAL_MS = 15_000;
+
 function mergeUpdate(data: WatchlistResponse, update: WatchlistUpdate): WatchlistResponse {
   const rows = mergeWatchlistTicks(data.rows, update.ticks);
   return rows === data.rows ? data : { rows: [...rows] };
@@ -50,7 +59,7 @@ function persistView(state: WatchlistViewState): void {
 /**
  * The landing view: every followed symbol's day, live. The server renders the first rows; the
  * `watchlist` room then sends the changed ones once a second, and a `symbols:changed` event (a symbol
- * added, paused or removed) reloads the list, as does an update that left bars out of a sparkline.
+ * added, paused or removed) reloads the list, as do updates that left bars out of a sparkline.
  */
 export function WatchlistView({
   initial,
@@ -73,8 +82,14 @@ export function WatchlistView({
     join: joinWatchlistRoom,
     leave: leaveWatchlistRoom,
     merge: mergeUpdate,
-    // A backlog's update leaves some bars out: those sparklines are read again rather than drawn across.
-    reloadOn: (held, update) => isSparklineCut(held.rows, update.ticks),
+  });
+  // A backlog's update leaves some bars out: its figures are merged (they are the day's), and the list
+  // is read again rather than the sparklines drawn across the bars left out.
+  useThrottledReload({
+    event: "watchlist:updated",
+    isDue: (update) => isSparklineCut(data?.rows ?? initial.rows, update.ticks),
+    reload,
+    intervalMs: CUT_REREAD_INTERVAL_MS,
   });
 
   useEffect(() => {
