@@ -91,9 +91,9 @@ const boundary = (files, patterns, ignores = []) => ({
 const RUNS_ANYWHERE = [
   "lib/(kpi|events)/",
   "lib/realtime/events$",
-  "lib/(utils|retry|lru-cache|throttled-pass)$",
+  "lib/(utils|retry|lru-cache|throttled-pass|shared-read)$",
 ];
-const BASE_LIB = ["lib/(env|log|retry|lru-cache|throttled-pass)$", "lib/(events|kpi)/"];
+const BASE_LIB = ["lib/(env|log|retry|lru-cache|throttled-pass|shared-read)$", "lib/(events|kpi)/"];
 const SERVICE_LIB = [
   ...BASE_LIB,
   "lib/(db|kafka|ingest|admin|alerts|auth|health|metrics|api|http)/",
@@ -124,6 +124,7 @@ const TABLE_FILES = [
   "lib/retry.ts",
   "lib/lru-cache.ts",
   "lib/throttled-pass.ts",
+  "lib/shared-read.ts",
 ];
 
 const BOUNDARIES = [
@@ -206,7 +207,7 @@ const BOUNDARIES = [
     ],
   ),
   boundary(
-    ["lib/utils.ts", "lib/retry.ts", "lib/lru-cache.ts", "lib/throttled-pass.ts"],
+    ["lib/utils.ts", "lib/retry.ts", "lib/lru-cache.ts", "lib/throttled-pass.ts", "lib/shared-read.ts"],
     [only([], "runs-anywhere helpers import nothing else of the project"), NODE_OR_SERVER, NEXT, RELATIVE],
   ),
   // Any other module under lib/ (a new folder) gets the service row until the table names it.

@@ -3,14 +3,26 @@ import "server-only";
 import { listDownsampledCloses, listFollowedSymbolDays, type SparkRow } from "@/lib/db/queries/watchlist";
 import type { WatchlistResponse } from "@/lib/events/api-market";
 import { toSparkPoint, type WatchlistRow } from "@/lib/kpi/watchlist-row";
+import { createSharedRead } from "@/lib/shared-read";
 
 import { getDb } from "./server-context";
 
+const KEY = Symbol.for("tickstream.watchlistRead");
+
 /**
  * Every followed symbol's newest trading day, with its closes downsampled to `points` for the
- * sparkline: what GET /api/watchlist answers and the landing page renders first.
+ * sparkline: what GET /api/watchlist answers and the landing page renders first. A whole day of 1,000
+ * symbols takes PostgreSQL about a second to downsample, and many pages ask at once (they open together,
+ * and a backlog's cut sparklines send each of them back to read): the web process reads it once at a
+ * time and once more for everyone who asked meanwhile (lib/shared-read.ts), kept across dev reloads.
  */
-export async function getWatchlist(points: number): Promise<WatchlistResponse> {
+export function getWatchlist(points: number): Promise<WatchlistResponse> {
+  const store = globalThis as Record<symbol, ((points: number) => Promise<WatchlistResponse>) | undefined>;
+  store[KEY] ??= createSharedRead(readWatchlist);
+  return store[KEY](points);
+}
+
+async function readWatchlist(points: number): Promise<WatchlistResponse> {
   const db = getDb();
   const followed = await listFollowedSymbolDays(db);
   const closes = await listDownsampledCloses(
