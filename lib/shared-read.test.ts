@@ -16,7 +16,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe("createSharedRead", () => {
   it("reads at once when idle, and makes the callers that came during a read share the next one", async () => {
     const { read, calls } = controlledRead();
-    const get = createSharedRead(read);
+    const shared = createSharedRead<string, string>(60_000);
+    const get = (key: string) => shared(key, read);
     const first = get("a");
     const second = get("a");
     const third = get("a");
@@ -34,7 +35,8 @@ describe("createSharedRead", () => {
 
   it("never answers a caller with a read that started before it asked, however many come", async () => {
     const { read, calls } = controlledRead();
-    const get = createSharedRead(read);
+    const shared = createSharedRead<string, string>(60_000);
+    const get = (key: string) => shared(key, read);
     let settled = 0;
     /** Ends the oldest read still in flight with its number (read n is calls[n - 1]). */
     const endOldest = async () => {
@@ -57,7 +59,8 @@ describe("createSharedRead", () => {
 
   it("reads keys on their own", async () => {
     const { read, calls } = controlledRead();
-    const get = createSharedRead(read);
+    const shared = createSharedRead<string, string>(60_000);
+    const get = (key: string) => shared(key, read);
     const a = get("a");
     const b = get("b");
     expect(calls.map((c) => c.key)).toEqual(["a", "b"]);
@@ -69,7 +72,8 @@ describe("createSharedRead", () => {
 
   it("gives a failed read's error to its callers only, and the waiting read still runs", async () => {
     const { read, calls } = controlledRead();
-    const get = createSharedRead(read);
+    const shared = createSharedRead<string, string>(60_000);
+    const get = (key: string) => shared(key, read);
     const failing = get("a");
     const waiting = get("a");
     calls[0]!.reject(new Error("database went away"));
@@ -80,9 +84,29 @@ describe("createSharedRead", () => {
     await expect(waiting).resolves.toBe("read 2");
   });
 
+  it("stops waiting for a read that has run past the stall limit, and reads anew", async () => {
+    const { read, calls } = controlledRead();
+    const shared = createSharedRead<string, string>(50);
+    const hung = shared("a", read);
+    const waiting = shared("a", read);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(calls).toHaveLength(2);
+    calls[1]!.resolve("read 2");
+    await expect(waiting).resolves.toBe("read 2");
+    calls[0]!.resolve("read 1, late");
+    await expect(hung).resolves.toBe("read 1, late");
+  });
+
+  it("runs the read each call brings", async () => {
+    const shared = createSharedRead<string, string>(60_000);
+    await expect(shared("a", () => Promise.resolve("old code"))).resolves.toBe("old code");
+    await expect(shared("a", () => Promise.resolve("new code"))).resolves.toBe("new code");
+  });
+
   it("starts afresh once idle", async () => {
     const { read, calls } = controlledRead();
-    const get = createSharedRead(read);
+    const shared = createSharedRead<string, string>(60_000);
+    const get = (key: string) => shared(key, read);
     const first = get("a");
     calls[0]!.resolve("read 1");
     await first;

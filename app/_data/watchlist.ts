@@ -8,18 +8,25 @@ import { createSharedRead } from "@/lib/shared-read";
 import { getDb } from "./server-context";
 
 const KEY = Symbol.for("tickstream.watchlistRead");
+/** How long one read may hold up the requests that wait for the next. */
+const STALLED_READ_MS = 10_000;
 
 /**
  * Every followed symbol's newest trading day, with its closes downsampled to `points` for the
  * sparkline: what GET /api/watchlist answers and the landing page renders first. A whole day of 1,000
  * symbols takes PostgreSQL about a second to downsample, and many pages ask at once (they open together,
  * and a backlog's cut sparklines send each of them back to read): the web process reads it once at a
- * time and once more for everyone who asked meanwhile (lib/shared-read.ts), kept across dev reloads.
+ * time and once more for everyone who asked meanwhile (lib/shared-read.ts; the sharer kept across dev
+ * reloads).
  */
 export function getWatchlist(points: number): Promise<WatchlistResponse> {
-  const store = globalThis as Record<symbol, ((points: number) => Promise<WatchlistResponse>) | undefined>;
-  store[KEY] ??= createSharedRead(readWatchlist);
-  return store[KEY](points);
+  type Shared = (
+    points: number,
+    read: (points: number) => Promise<WatchlistResponse>,
+  ) => Promise<WatchlistResponse>;
+  const store = globalThis as Record<symbol, Shared | undefined>;
+  store[KEY] ??= createSharedRead<number, WatchlistResponse>(STALLED_READ_MS);
+  return store[KEY](points, readWatchlist);
 }
 
 async function readWatchlist(points: number): Promise<WatchlistResponse> {

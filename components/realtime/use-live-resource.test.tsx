@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 import { fetchJson } from "@/components/realtime/fetch-json";
-import { useLiveResource } from "@/components/realtime/use-live-resource";
+import { useLiveResource, type LiveResourceOptions } from "@/components/realtime/use-live-resource";
 import type { MoversKpiUpdateV1 } from "@/lib/events/kpi-update-v1";
 import {
   createControlledFetch,
@@ -36,8 +36,13 @@ const event = (n: number): MoversKpiUpdateV1 => ({
   publishedAt: n,
 });
 
+type CounterOptions = Pick<
+  LiveResourceOptions<Counter, "movers:updated">,
+  "reloadOn" | "rereadOn" | "rereadIntervalMs"
+>;
+
 /** The hook on a counter resource; its first join waits until the test calls `releaseJoin`. */
-function renderCounter(reloadOn?: (data: Counter, e: MoversKpiUpdateV1) => boolean) {
+function renderCounter(options: CounterOptions = {}) {
   const client = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={client}>{children}</QueryClientProvider>
@@ -53,7 +58,7 @@ function renderCounter(reloadOn?: (data: Counter, e: MoversKpiUpdateV1) => boole
         join: () => joining,
         // Replaces the value with the event's version: only the order of arrival decides.
         merge: (_: Counter, e) => ({ version: e.publishedAt }),
-        reloadOn,
+        ...options,
       }),
     { wrapper },
   );
@@ -80,7 +85,7 @@ describe("useLiveResource: REST answers and live events", () => {
    * version 1, then sent version -1: returns it with the read that event started, still unanswered.
    */
   const renderReloading = async () => {
-    const rendered = renderCounter((_, e) => e.publishedAt < 0);
+    const rendered = renderCounter({ reloadOn: (_, e) => e.publishedAt < 0 });
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
     await completeJoin(rendered.client, rendered.releaseJoin);
     answerAll(1);
@@ -176,7 +181,7 @@ describe("useLiveResource: REST answers and live events", () => {
   });
 
   it("reads again when an event its reloadOn refuses came during the first read, before there was data", async () => {
-    const { result, client, releaseJoin } = renderCounter((_, e) => e.publishedAt < 0);
+    const { result, client, releaseJoin } = renderCounter({ reloadOn: (_, e) => e.publishedAt < 0 });
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
     await completeJoin(client, releaseJoin);
     act(() => live.deliver("movers:updated", event(-1)));
@@ -186,6 +191,75 @@ describe("useLiveResource: REST answers and live events", () => {
     await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
     answerAll(5);
     await waitFor(() => expect(result.current.data).toEqual({ version: 5 }));
+  });
+
+  describe("rereadOn (merged, yet read again: at most once per interval)", () => {
+    const INTERVAL = 1_000;
+    /** A counter whose negative versions leave something out (rereadOn), loaded at version 1. */
+    const renderRereading = async () => {
+      const rendered = renderCounter({ rereadOn: (_, e) => e.publishedAt < 0, rereadIntervalMs: INTERVAL });
+      await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
+      await completeJoin(rendered.client, rendered.releaseJoin);
+      answerAll(1);
+      await waitForIdle(rendered.client);
+      await waitFor(() => expect(rendered.result.current.data).toEqual({ version: 1 }));
+      return rendered;
+    };
+    const counterReads = () => http.requests.filter((r) => r.url.startsWith("/api/counter")).length;
+
+    it("merges such an event and reads at once, then serves the next ones by one read an interval later", async () => {
+      const { result, client } = await renderRereading();
+      const before = counterReads();
+      act(() => live.deliver("movers:updated", event(-1)));
+      await waitFor(() => expect(result.current.data).toEqual({ version: -1 }));
+      await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+      // Two more while that read is in flight: merged, and one read an interval after it serves both.
+      act(() => live.deliver("movers:updated", event(-2)));
+      act(() => live.deliver("movers:updated", event(-3)));
+      await waitFor(() => expect(result.current.data).toEqual({ version: -3 }));
+      answerAll(5);
+      await waitForIdle(client);
+      expect(result.current.data).toEqual({ version: -3 });
+      expect(http.pending("/api/counter")).toHaveLength(0);
+      await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1), { timeout: 2 * INTERVAL });
+      answerAll(9);
+      await waitFor(() => expect(result.current.data).toEqual({ version: 9 }));
+      // Nothing flagged since that read started, and an event it does not flag reads nothing.
+      act(() => live.deliver("movers:updated", event(10)));
+      await new Promise((resolve) => setTimeout(resolve, 1.5 * INTERVAL));
+      expect(counterReads() - before).toBe(2);
+      expect(result.current.data).toEqual({ version: 10 });
+    });
+
+    it("lets a read in flight land, and reads once more after it", async () => {
+      const { result, client } = await renderRereading();
+      act(() => live.reconnect());
+      await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+      const inFlight = http.pending("/api/counter")[0]!;
+      act(() => live.deliver("movers:updated", event(-4)));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(inFlight.signal?.aborted).toBe(false);
+      expect(http.pending("/api/counter")).toEqual([inFlight]);
+      inFlight.respond({ version: 3 });
+      // That answer may predate the event: the next read follows it.
+      await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+      answerAll(6);
+      await waitFor(() => expect(result.current.data).toEqual({ version: 6 }));
+      await waitForIdle(client);
+    });
+
+    it("reads nothing once the page has gone", async () => {
+      const { unmount, client } = await renderRereading();
+      act(() => live.deliver("movers:updated", event(-1)));
+      await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
+      answerAll(2);
+      await waitForIdle(client);
+      const before = counterReads();
+      act(() => live.deliver("movers:updated", event(-2)));
+      unmount();
+      await new Promise((resolve) => setTimeout(resolve, 1.5 * INTERVAL));
+      expect(counterReads()).toBe(before);
+    });
   });
 
   it("applies a live value that arrives after the REST answer", async () => {

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef } from "react";
 
 import { getLiveSocket, type LiveSocket } from "@/components/realtime/socket";
 import type { ServerToClientEvents } from "@/lib/realtime/events";
+import { createThrottledPass } from "@/lib/throttled-pass";
 
 export type LiveEventName = keyof ServerToClientEvents;
 export type LiveEvent<E extends LiveEventName> = Parameters<ServerToClientEvents[E]>[0];
@@ -38,6 +39,15 @@ export type LiveResourceOptions<T, E extends LiveEventName> = {
    * the resource had no data to judge it by. Absent: every event is merged (or reloads, without `merge`).
    */
   reloadOn?: (data: T, event: LiveEvent<E>) => boolean;
+  /**
+   * Whether an event, merged, still leaves the resource short of part of the change (it left some out),
+   * where reading the resource again is too dear to do on every such event: the first after a quiet
+   * spell reads it again at once, the ones during the next `rereadIntervalMs` by one read after it (the
+   * last is never left unread), and a read in flight is not cancelled. Absent: never.
+   */
+  rereadOn?: (data: T, event: LiveEvent<E>) => boolean;
+  /** Least time between the starts of two reads `rereadOn` asks for (ms); 0 when absent. */
+  rereadIntervalMs?: number;
   /** Also reload on a timer, for figures that change without an event (ms). */
   refetchInterval?: number;
 };
@@ -169,22 +179,43 @@ export function useLiveResource<T, E extends LiveEventName>(
     if (!isEnabled) return;
     const socket = getLiveSocket();
     const reload = () => queryClient.invalidateQueries({ queryKey, exact: true });
+    /**
+     * Reads the resource again after the events so far. A read in flight may predate them: another
+     * follows it. It is not cancelled, so that a steady stream of such events (a backlog's omitted bars)
+     * still lets every read land, unless it looks stalled.
+     */
+    const readAfterEvents = async () => {
+      const j = journal.current;
+      if (j.inFlight > 0 && Date.now() - j.newestReadAt < STALLED_READ_MS) {
+        j.reloadDue = latest.current.queryKey;
+        return;
+      }
+      // The read it starts follows every event so far: no other is due.
+      j.reloadDue = null;
+      await reload();
+    };
+    let isRereadDue = false;
+    let isStopped = false;
+    const rereads = createThrottledPass({
+      intervalMs: latest.current.rereadIntervalMs ?? 0,
+      hasWork: () => isRereadDue && !isStopped,
+      pass: async () => {
+        isRereadDue = false;
+        if (!isStopped) await readAfterEvents();
+      },
+      onError: () => {}, // a failed read shows in `error`
+    });
     const onEvent = (payload: LiveEvent<E>) => {
-      const { merge, reloadOn } = latest.current;
+      const { merge, reloadOn, rereadOn } = latest.current;
       const held = queryClient.getQueryData<Entry<T>>(queryKey);
       if (!merge || (held && reloadOn?.(held.value, payload))) {
-        // A read in flight may predate the change: another follows it. It is not cancelled, so that a
-        // steady stream of such events (a backlog's omitted bars) still lets every read land, unless it
-        // looks stalled.
-        const j = journal.current;
-        if (j.inFlight > 0 && Date.now() - j.newestReadAt < STALLED_READ_MS)
-          j.reloadDue = latest.current.queryKey;
-        else {
-          // The read it starts follows every event so far: no other is due.
-          j.reloadDue = null;
-          void reload();
-        }
+        void readAfterEvents();
         return;
+      }
+      // Without data (the first answer on its way, whose read may predate the event) it is read again.
+      if (rereadOn && (!held || rereadOn(held.value, payload))) {
+        isRereadDue = true;
+        rereads.kick();
       }
       const j = journal.current;
       j.seq++;
@@ -211,6 +242,7 @@ export function useLiveResource<T, E extends LiveEventName>(
     socket.on("connect", onConnect);
     if (socket.connected) onConnect();
     return () => {
+      isStopped = true;
       socket.off(name, listener);
       socket.off("connect", onConnect);
       if (socket.connected) latest.current.leave?.(socket);

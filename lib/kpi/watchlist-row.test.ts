@@ -123,6 +123,19 @@ describe("mergeWatchlistTick", () => {
     expect(merged.spark).toEqual([[T0 + 86_400_000, 7]]);
   });
 
+  it("takes the figures of a tick that left bars out, and leaves the sparkline as it was rather than cross them", () => {
+    const r = row();
+    const merged = mergeWatchlistTick(r, tick({ last: 120, omittedFrom: T0 + 3 * MIN }));
+    expect(merged.last).toBe(120);
+    expect(merged.spark).toBe(r.spark);
+    // A later day's: the day's line is not known yet.
+    const newDay = mergeWatchlistTick(
+      r,
+      tick({ tradeDate: "2026-12-01", bars: [[T0 + 86_400_000, 7]], omittedFrom: T0 + 86_000_000 }),
+    );
+    expect(newDay).toMatchObject({ tradeDate: "2026-12-01", spark: [] });
+  });
+
   it("fills a row that had no bar yet", () => {
     const empty = row({ tradeDate: null, last: null, lastTs: null, spark: [] });
     expect(mergeWatchlistTick(empty, tick())).toMatchObject({ tradeDate: "2026-11-30", last: 103 });

@@ -46,7 +46,8 @@ export type WatchlistTick = {
   /**
    * Present when the stream worker left some of the day's changed bars out of the update (a backlog:
    * lib/events/kpi-update-v3.ts): the start of the oldest of them. Every bar from it up to `bars` changed
-   * too, and a sparkline that merged only `bars` would skip them: the page reads the list again.
+   * too: a sparkline that merged `bars` would be drawn straight across them, so none is merged and the
+   * page reads the list again.
    */
   omittedFrom?: number;
 };
@@ -90,12 +91,15 @@ export function toSparkPoint(bar: { ts: number; close: number }): SparkPoint {
 /**
  * One row with a tick of its symbol applied. A tick of an earlier trading day than the row's (a late
  * bar) leaves it as it is; one of a later day starts the day afresh (its sparkline too); one of the
- * same day replaces the figures. Returns `row` itself when nothing changes, so memoised rows skip.
+ * same day replaces the figures. A tick that left bars out (`omittedFrom`) adds none of its own to the
+ * sparkline, which would otherwise be drawn straight across those left out: the line stays as it was
+ * (empty on a new day) until the page reads the list again (isSparklineCut). Returns `row` itself when
+ * nothing changes, so memoised rows skip.
  */
 export function mergeWatchlistTick(row: WatchlistRow, tick: WatchlistTick): WatchlistRow {
   if (tick.symbol !== row.symbol) return row;
   if (row.tradeDate !== null && tick.tradeDate < row.tradeDate) return row;
-  const isNewDay = row.tradeDate !== tick.tradeDate;
+  const line = row.tradeDate === tick.tradeDate ? row.spark : [];
   return {
     ...row,
     tradeDate: tick.tradeDate,
@@ -105,7 +109,7 @@ export function mergeWatchlistTick(row: WatchlistRow, tick: WatchlistTick): Watc
     volume: tick.volume,
     dayHigh: tick.dayHigh,
     dayLow: tick.dayLow,
-    spark: mergeSparkline(isNewDay ? [] : row.spark, tick.bars),
+    spark: tick.omittedFrom === undefined ? mergeSparkline(line, tick.bars) : line,
   };
 }
 
@@ -184,9 +188,9 @@ export function combineWatchlistTicks(a: WatchlistTick, b: WatchlistTick): Watch
 }
 
 /**
- * Whether a batch of ticks left bars out of a sparkline the page shows: a tick with `omittedFrom` for a
- * row it would be merged into (not of an earlier day than the row's). The page then reads the list
- * again rather than draw a line across the bars it never got.
+ * Whether a batch of ticks left bars out of a sparkline of the list the page holds (shown or not): a
+ * tick with `omittedFrom` for a row it is merged into (not of an earlier day than the row's). The page
+ * then reads the list again, the line having been left as it was.
  */
 export function isSparklineCut(rows: readonly WatchlistRow[], ticks: readonly WatchlistTick[]): boolean {
   const cut = ticks.filter((t) => t.omittedFrom !== undefined);

@@ -133,14 +133,18 @@ test.describe("watchlist", () => {
     const closes = Array.from({ length: 155 }, (_, i) => 50 + i / 10);
     const { symbol, held } = await seedSymbol(app, closes, undefined, 150);
     const watchlist = new WatchlistPage(page);
+    const isWatchlistRead = (url: string) => new URL(url).pathname === "/api/watchlist";
+    // The read every page makes once its room is joined: the reads counted below come after it.
+    const joinRead = page.waitForResponse((response) => isWatchlistRead(response.url()));
     await watchlist.open(`?q=${symbol}`);
     await expect(watchlist.connection).toHaveAttribute("data-state", "live");
+    await joinRead;
     const row = watchlist.row(symbol);
     await expect(row.getByTestId("watchlist-sparkline")).toHaveAttribute("data-points", "5");
 
     let watchlistReads = 0;
     page.on("request", (request) => {
-      if (new URL(request.url()).pathname === "/api/watchlist") watchlistReads++;
+      if (isWatchlistRead(request.url())) watchlistReads++;
     });
     await app.produceBars(symbol, held);
     await expect(row.getByTestId("watchlist-last")).toHaveText("$65.40", { timeout: 20_000 });

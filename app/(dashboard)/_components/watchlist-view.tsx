@@ -10,7 +10,6 @@ import { fetchJson } from "@/components/realtime/fetch-json";
 import { getLiveSocket, joinWatchlistRoom, leaveWatchlistRoom } from "@/components/realtime/socket";
 import { useConnectionState } from "@/components/realtime/use-connection-state";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
-import { useThrottledReload } from "@/components/realtime/use-throttled-reload";
 import { Card } from "@/components/ui/card";
 import {
   watchlistResponseSchema,
@@ -82,14 +81,10 @@ export function WatchlistView({
     join: joinWatchlistRoom,
     leave: leaveWatchlistRoom,
     merge: mergeUpdate,
-  });
-  // A backlog's update leaves some bars out: its figures are merged (they are the day's), and the list
-  // is read again rather than the sparklines drawn across the bars left out.
-  useThrottledReload({
-    event: "watchlist:updated",
-    isDue: (update) => isSparklineCut(data?.rows ?? initial.rows, update.ticks),
-    reload,
-    intervalMs: CUT_REREAD_INTERVAL_MS,
+    // A backlog's update leaves some bars out: its figures are merged (they are the day's), its bars are
+    // not (the line would cross those left out), and the list is read again.
+    rereadOn: (held, update) => isSparklineCut(held.rows, update.ticks),
+    rereadIntervalMs: CUT_REREAD_INTERVAL_MS,
   });
 
   useEffect(() => {
