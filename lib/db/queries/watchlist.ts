@@ -64,17 +64,27 @@ export async function listDownsampledCloses(
   if (days.length === 0) return [];
   const names = days.map((d) => d.symbol);
   const dates = days.map((d) => d.tradeDate);
+  // One window (numbering and counting a symbol's bars in one pass, integer arithmetic only), and of
+  // each run only its first and last bars aggregated: half the time of two windows and an ordered
+  // array_agg over every bar (README, Benchmarks: a day of 1,000 symbols, 0.5 s against 0.7-0.9 s).
   const result = await db.execute<{ symbol: string; ts: Date; close: number }>(sql`
-    select symbol, min(ts) as ts, (array_agg(close order by ts desc))[1] as close
+    select symbol, min(ts) as ts, max(close) filter (where is_last) as close
     from (
-      select f.symbol, f.ts, f.close,
-        (row_number() over (partition by f.symbol order by f.ts) - 1)
-          / ceil(count(*) over (partition by f.symbol) / ${points}::numeric)::bigint as run
-      from ${factPrices} as f
-      where (f.symbol, f.trade_date) in (
-        select * from unnest(cast(${sql.param(names)} as text[]), cast(${sql.param(dates)} as date[]))
-      )
-    ) as numbered
+      select symbol, ts, close, rn / per_run as run, rn % per_run as at,
+        rn % per_run = per_run - 1 or rn = n - 1 as is_last
+      from (
+        select f.symbol, f.ts, f.close, row_number() over bars - 1 as rn, count(*) over bars as n,
+          (count(*) over bars + ${points}::int - 1) / ${points}::int as per_run
+        from ${factPrices} as f
+        where (f.symbol, f.trade_date) in (
+          select * from unnest(cast(${sql.param(names)} as text[]), cast(${sql.param(dates)} as date[]))
+        )
+        window bars as (
+          partition by f.symbol order by f.ts rows between unbounded preceding and unbounded following
+        )
+      ) as numbered
+    ) as marked
+    where at = 0 or is_last
     group by symbol, run`);
   return result.rows
     .map((r) => ({ symbol: r.symbol, ts: new Date(r.ts).getTime(), close: Number(r.close) }))
