@@ -14,7 +14,7 @@ const STALLED_READ_MS = 10_000;
 /**
  * Every followed symbol's newest trading day, with its closes downsampled to `points` for the
  * sparkline: what GET /api/watchlist answers and the landing page renders first. A whole day of 1,000
- * symbols takes PostgreSQL about a second to downsample, and many pages ask at once (they open together,
+ * symbols takes PostgreSQL more than half a second to downsample, and many pages ask at once (they open together,
  * and a backlog's cut sparklines send each of them back to read): the web process reads it once at a
  * time and once more for everyone who asked meanwhile (lib/shared-read.ts; the sharer kept across dev
  * reloads).
