@@ -4,6 +4,7 @@ import { API_ERRORS, ApiError } from "@/lib/api/errors";
 import type { ApiErrorBody } from "@/lib/events/api-error";
 import { formatIssues } from "@/lib/events/format-issues";
 import { createLogger, describeError } from "@/lib/log";
+import { createSharedRead } from "@/lib/shared-read";
 
 const logger = createLogger("web-api");
 
@@ -25,6 +26,29 @@ export function withApi<P = Record<string, string>>(
       return toErrorResponse(error, request);
     }
   };
+}
+
+/** How long one run of a shared handler may hold up the requests that wait for the next. */
+const SHARED_READ_STALLED_MS = 10_000;
+type SharedAnswer = { status: number; headers: [string, string][]; body: string };
+const sharedReads = createSharedRead<string, SharedAnswer>(SHARED_READ_STALLED_MS);
+
+/**
+ * withApi for a read whose answer depends on its URL alone (the market data every page may read):
+ * requests for the same URL at about the same time share one run of the handler (lib/shared-read.ts:
+ * never an answer read before the request came, which the pages' live merge relies on). A wave of pages
+ * reloading at once (a web server's restart reconnecting them all, a backlog sending each back for what
+ * its live update left out) then costs the database one read per URL rather than one per page.
+ */
+export function withSharedApi(handler: (request: Request) => Promise<Response>) {
+  return withApi(async (request) => {
+    const url = new URL(request.url);
+    const answer = await sharedReads(url.pathname + url.search, async () => {
+      const response = await handler(request);
+      return { status: response.status, headers: [...response.headers], body: await response.text() };
+    });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  });
 }
 
 /** The one writer of error bodies: their shape is apiErrorBodySchema, which the browser parses. */

@@ -2,12 +2,12 @@
 // bars with MA 5/20, EMA 20 and VWAP, oldest first.
 import { getPriceDays, getPriceRange, getSymbolOrThrow } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
-import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import { parseSearchParams, withSharedApi } from "@/lib/api/with-api";
 import type { PricesResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi(async (request) => {
+export const GET = withSharedApi(async (request) => {
   const query = parseSearchParams(request, (p) => pricesQuerySchema.parse(p));
   const symbol = await getSymbolOrThrow(query.symbol);
   const bars =

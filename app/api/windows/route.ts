@@ -1,12 +1,12 @@
 // GET /api/windows?symbol=AAPL&window=5&limit=100: tumbling-window KPIs of a symbol, oldest first.
 import { getWindowKpis } from "@/app/_data/market";
 import { windowsQuerySchema } from "@/lib/api/market-params";
-import { parseSearchParams, withApi } from "@/lib/api/with-api";
+import { parseSearchParams, withSharedApi } from "@/lib/api/with-api";
 import type { WindowsResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi(async (request) => {
+export const GET = withSharedApi(async (request) => {
   const { symbol, window, limit } = parseSearchParams(request, (p) => windowsQuerySchema.parse(p));
   return Response.json({
     symbol,
