@@ -16,7 +16,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe("createSharedRead", () => {
   it("reads at once when idle, and makes the callers that came during a read share the next one", async () => {
     const { read, calls } = controlledRead();
-    const shared = createSharedRead<string, string>(60_000);
+    const shared = createSharedRead<string, string>({ stalledAfterMs: 60_000 });
     const get = (key: string) => shared(key, read);
     const first = get("a");
     const second = get("a");
@@ -35,7 +35,7 @@ describe("createSharedRead", () => {
 
   it("never answers a caller with a read that started before it asked, however many come", async () => {
     const { read, calls } = controlledRead();
-    const shared = createSharedRead<string, string>(60_000);
+    const shared = createSharedRead<string, string>({ stalledAfterMs: 60_000 });
     const get = (key: string) => shared(key, read);
     let settled = 0;
     /** Ends the oldest read still in flight with its number (read n is calls[n - 1]). */
@@ -59,7 +59,7 @@ describe("createSharedRead", () => {
 
   it("reads keys on their own", async () => {
     const { read, calls } = controlledRead();
-    const shared = createSharedRead<string, string>(60_000);
+    const shared = createSharedRead<string, string>({ stalledAfterMs: 60_000 });
     const get = (key: string) => shared(key, read);
     const a = get("a");
     const b = get("b");
@@ -72,7 +72,7 @@ describe("createSharedRead", () => {
 
   it("gives a failed read's error to its callers only, and the waiting read still runs", async () => {
     const { read, calls } = controlledRead();
-    const shared = createSharedRead<string, string>(60_000);
+    const shared = createSharedRead<string, string>({ stalledAfterMs: 60_000 });
     const get = (key: string) => shared(key, read);
     const failing = get("a");
     const waiting = get("a");
@@ -86,11 +86,16 @@ describe("createSharedRead", () => {
 
   it("stops waiting for a read that has run past the stall limit, and reads anew", async () => {
     const { read, calls } = controlledRead();
-    const shared = createSharedRead<string, string>(50);
+    const stalls: string[] = [];
+    const shared = createSharedRead<string, string>({
+      stalledAfterMs: 50,
+      onStalled: (key) => stalls.push(key),
+    });
     const hung = shared("a", read);
     const waiting = shared("a", read);
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(calls).toHaveLength(2);
+    expect(stalls).toEqual(["a"]);
     calls[1]!.resolve("read 2");
     await expect(waiting).resolves.toBe("read 2");
     calls[0]!.resolve("read 1, late");
@@ -98,14 +103,14 @@ describe("createSharedRead", () => {
   });
 
   it("runs the read each call brings", async () => {
-    const shared = createSharedRead<string, string>(60_000);
+    const shared = createSharedRead<string, string>({ stalledAfterMs: 60_000 });
     await expect(shared("a", () => Promise.resolve("old code"))).resolves.toBe("old code");
     await expect(shared("a", () => Promise.resolve("new code"))).resolves.toBe("new code");
   });
 
   it("starts afresh once idle", async () => {
     const { read, calls } = controlledRead();
-    const shared = createSharedRead<string, string>(60_000);
+    const shared = createSharedRead<string, string>({ stalledAfterMs: 60_000 });
     const get = (key: string) => shared(key, read);
     const first = get("a");
     calls[0]!.resolve("read 1");

@@ -1,3 +1,13 @@
+export type SharedReadOptions<K> = {
+  /** How long a read may hold up the callers that wait for the next (ms). */
+  stalledAfterMs?: number;
+  /** Told when the waiting read starts beside one that ran past `stalledAfterMs` (for a log line). */
+  onStalled?: (key: K) => void;
+};
+
+/** The default of SharedReadOptions.stalledAfterMs. */
+export const SHARED_READ_STALLED_MS = 10_000;
+
 /**
  * Shares one read among the callers that ask for the same key at about the same time, without ever
  * answering a caller with a read that started before it asked (a live page settles a REST answer
@@ -10,7 +20,8 @@
  * The sharer keeps no code of its own: each call brings the read to run (the newest module's, across
  * dev reloads, when the sharer itself is kept on globalThis).
  */
-export function createSharedRead<K, T>(stalledAfterMs: number) {
+export function createSharedRead<K, T>(options: SharedReadOptions<K> = {}) {
+  const { stalledAfterMs = SHARED_READ_STALLED_MS, onStalled } = options;
   type Slot = { current: Promise<T> | null; startedAt: number; next: Promise<T> | null };
   const slots = new Map<K, Slot>();
 
@@ -39,13 +50,16 @@ export function createSharedRead<K, T>(stalledAfterMs: number) {
     const stalled = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, waiting.startedAt + stalledAfterMs - Date.now()));
     });
-    waiting.next = Promise.race([inFlight.then(ignore, ignore), stalled]).then(() => {
+    const ended = inFlight.then(
+      () => true,
+      () => true,
+    );
+    waiting.next = Promise.race([ended, stalled.then(() => false)]).then((hasEnded) => {
       clearTimeout(timer);
+      if (!hasEnded) onStalled?.(key);
       waiting.next = null;
       return start(key, waiting, read);
     });
     return waiting.next;
   };
 }
-
-function ignore(): void {}

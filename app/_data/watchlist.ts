@@ -3,29 +3,29 @@ import "server-only";
 import { listDownsampledCloses, listFollowedSymbolDays, type SparkRow } from "@/lib/db/queries/watchlist";
 import type { WatchlistResponse } from "@/lib/events/api-market";
 import { toSparkPoint, type WatchlistRow } from "@/lib/kpi/watchlist-row";
+import { createLogger } from "@/lib/log";
 import { createSharedRead } from "@/lib/shared-read";
 
 import { getDb } from "./server-context";
 
 const KEY = Symbol.for("tickstream.watchlistRead");
-/** How long one read may hold up the requests that wait for the next. */
-const STALLED_READ_MS = 10_000;
+const logger = createLogger("web-watchlist");
 
 /**
  * Every followed symbol's newest trading day, with its closes downsampled to `points` for the
  * sparkline: what GET /api/watchlist answers and the landing page renders first. A whole day of 1,000
- * symbols takes PostgreSQL more than half a second to downsample, and many pages ask at once (they open together,
- * and a backlog's cut sparklines send each of them back to read): the web process reads it once at a
- * time and once more for everyone who asked meanwhile (lib/shared-read.ts; the sharer kept across dev
- * reloads).
+ * symbols takes PostgreSQL more than half a second to downsample, and many pages ask at once (they
+ * open together, and a backlog's cut sparklines send each of them back to read): the web process reads
+ * it once at a time and once more for everyone who asked meanwhile (lib/shared-read.ts; the sharer
+ * kept across dev reloads).
  */
 export function getWatchlist(points: number): Promise<WatchlistResponse> {
-  type Shared = (
-    points: number,
-    read: (points: number) => Promise<WatchlistResponse>,
-  ) => Promise<WatchlistResponse>;
+  type Shared = ReturnType<typeof createSharedRead<number, WatchlistResponse>>;
   const store = globalThis as Record<symbol, Shared | undefined>;
-  store[KEY] ??= createSharedRead<number, WatchlistResponse>(STALLED_READ_MS);
+  store[KEY] ??= createSharedRead<number, WatchlistResponse>({
+    onStalled: (points) =>
+      logger.warn({ points }, "a watchlist read ran past its limit; reading again beside it"),
+  });
   return store[KEY](points, readWatchlist);
 }
 

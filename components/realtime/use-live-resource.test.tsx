@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { act, cleanup, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -248,8 +248,21 @@ describe("useLiveResource: REST answers and live events", () => {
       await waitForIdle(client);
     });
 
-    it("reads nothing once the page has gone", async () => {
+    it("reads nothing once its page has gone, though another part of the page still shows the resource", async () => {
       const { unmount, client } = await renderRereading();
+      // Another observer of the same query stays: an invalidation would still read.
+      renderHook(
+        () =>
+          useQuery({
+            queryKey: ["counter"],
+            queryFn: ({ signal }) => fetchJson("/api/counter", counterSchema, { signal }),
+          }),
+        {
+          wrapper: ({ children }: { children: ReactNode }) => (
+            <QueryClientProvider client={client}>{children}</QueryClientProvider>
+          ),
+        },
+      );
       act(() => live.deliver("movers:updated", event(-1)));
       await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
       answerAll(2);

@@ -46,7 +46,10 @@ export type LiveResourceOptions<T, E extends LiveEventName> = {
    * last is never left unread), and a read in flight is not cancelled. Absent: never.
    */
   rereadOn?: (data: T, event: LiveEvent<E>) => boolean;
-  /** Least time between the starts of two reads `rereadOn` asks for (ms); 0 when absent. */
+  /**
+   * Least time between two passes of `rereadOn` (ms; 0 when absent; read once per key). A pass that finds
+   * a read in flight asks for one after it, which may then start sooner after the previous pass's.
+   */
   rereadIntervalMs?: number;
   /** Also reload on a timer, for figures that change without an event (ms). */
   refetchInterval?: number;

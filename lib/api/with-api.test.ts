@@ -8,9 +8,9 @@ const ctx = { params: Promise.resolve({}) };
 /** A handler whose runs wait until the test ends them; `runs` lists the URLs they were started for. */
 function controlledHandler() {
   const runs: { url: string; end: (body: unknown) => void; fail: (error: Error) => void }[] = [];
-  const handler = (request: Request) =>
+  const handler = (url: URL) =>
     new Promise<Response>((resolve, reject) =>
-      runs.push({ url: request.url, end: (body) => resolve(Response.json(body)), fail: reject }),
+      runs.push({ url: url.href, end: (body) => resolve(Response.json(body)), fail: reject }),
     );
   return { handler, runs };
 }

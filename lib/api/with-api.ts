@@ -28,23 +28,24 @@ export function withApi<P = Record<string, string>>(
   };
 }
 
-/** How long one run of a shared handler may hold up the requests that wait for the next. */
-const SHARED_READ_STALLED_MS = 10_000;
 type SharedAnswer = { status: number; headers: [string, string][]; body: string };
-const sharedReads = createSharedRead<string, SharedAnswer>(SHARED_READ_STALLED_MS);
+const sharedReads = createSharedRead<string, SharedAnswer>({
+  onStalled: (key) => logger.warn({ url: key }, "a shared read ran past its limit; reading again beside it"),
+});
 
 /**
- * withApi for a read whose answer depends on its URL alone (the market data every page may read):
- * requests for the same URL at about the same time share one run of the handler (lib/shared-read.ts:
- * never an answer read before the request came, which the pages' live merge relies on). A wave of pages
- * reloading at once (a web server's restart reconnecting them all, a backlog sending each back for what
- * its live update left out) then costs the database one read per URL rather than one per page.
+ * withApi for a read whose answer depends on its URL alone (the market data every page may read; the
+ * handler gets the URL, not the request, so that it cannot depend on anything else): requests for the
+ * same URL at about the same time share one run of the handler (lib/shared-read.ts: never an answer read
+ * before the request came, which the pages' live merge relies on). A wave of pages reloading at once (a
+ * web server's restart reconnecting them all, a backlog sending each back for what its live update left
+ * out) then costs the database two reads per URL rather than one per page.
  */
-export function withSharedApi(handler: (request: Request) => Promise<Response>) {
+export function withSharedApi(handler: (url: URL) => Promise<Response>) {
   return withApi(async (request) => {
     const url = new URL(request.url);
     const answer = await sharedReads(url.pathname + url.search, async () => {
-      const response = await handler(request);
+      const response = await handler(url);
       return { status: response.status, headers: [...response.headers], body: await response.text() };
     });
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
@@ -81,6 +82,7 @@ export function toErrorResponse(error: unknown, request?: Request): Response {
 }
 
 /** Parses URL search params with a zod schema (400 on failure). */
-export function parseSearchParams<T>(request: Request, parse: (input: Record<string, string>) => T): T {
-  return parse(Object.fromEntries(new URL(request.url).searchParams));
+export function parseSearchParams<T>(from: Request | URL, parse: (input: Record<string, string>) => T): T {
+  const url = from instanceof URL ? from : new URL(from.url);
+  return parse(Object.fromEntries(url.searchParams));
 }

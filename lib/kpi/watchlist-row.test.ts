@@ -126,14 +126,28 @@ describe("mergeWatchlistTick", () => {
   it("takes the figures of a tick that left bars out, and leaves the sparkline as it was rather than cross them", () => {
     const r = row();
     const merged = mergeWatchlistTick(r, tick({ last: 120, omittedFrom: T0 + 3 * MIN }));
-    expect(merged.last).toBe(120);
+    expect(merged).toMatchObject({ last: 120, sparkCut: true });
     expect(merged.spark).toBe(r.spark);
+    // The ticks of the day after it neither: the line would still cross the bars left out.
+    const after = mergeWatchlistTick(
+      merged,
+      tick({ last: 121, lastTs: T0 + 9 * MIN, bars: [[T0 + 9 * MIN, 121]] }),
+    );
+    expect(after).toMatchObject({ last: 121, sparkCut: true });
+    expect(after.spark).toBe(r.spark);
     // A later day's: the day's line is not known yet.
     const newDay = mergeWatchlistTick(
       r,
       tick({ tradeDate: "2026-12-01", bars: [[T0 + 86_400_000, 7]], omittedFrom: T0 + 86_000_000 }),
     );
-    expect(newDay).toMatchObject({ tradeDate: "2026-12-01", spark: [] });
+    expect(newDay).toMatchObject({ tradeDate: "2026-12-01", spark: [], sparkCut: true });
+  });
+
+  it("starts a later day's line afresh after a cut of the day before", () => {
+    const cut = mergeWatchlistTick(row(), tick({ omittedFrom: T0 + 3 * MIN }));
+    const newDay = mergeWatchlistTick(cut, tick({ tradeDate: "2026-12-01", bars: [[T0 + 86_400_000, 7]] }));
+    expect(newDay.spark).toEqual([[T0 + 86_400_000, 7]]);
+    expect(newDay).not.toHaveProperty("sparkCut");
   });
 
   it("fills a row that had no bar yet", () => {

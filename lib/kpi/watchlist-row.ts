@@ -46,8 +46,8 @@ export type WatchlistTick = {
   /**
    * Present when the stream worker left some of the day's changed bars out of the update (a backlog:
    * lib/events/kpi-update-v3.ts): the start of the oldest of them. Every bar from it up to `bars` changed
-   * too: a sparkline that merged `bars` would be drawn straight across them, so none is merged and the
-   * page reads the list again.
+   * too: a sparkline that merged `bars` would be drawn straight across them, so none is merged (nor
+   * those of later ticks of the day: LiveWatchlistRow) and the page reads the list again.
    */
   omittedFrom?: number;
 };
@@ -89,19 +89,29 @@ export function toSparkPoint(bar: { ts: number; close: number }): SparkPoint {
 }
 
 /**
+ * A row as the page holds it: `sparkCut` once a live tick has left bars out of its line, which is then
+ * neither extended nor redrawn (it would be drawn straight across the bars left out) until the page
+ * reads the list again (isSparklineCut); the server never sends it.
+ */
+export type LiveWatchlistRow = WatchlistRow & { sparkCut?: true };
+
+/**
  * One row with a tick of its symbol applied. A tick of an earlier trading day than the row's (a late
  * bar) leaves it as it is; one of a later day starts the day afresh (its sparkline too); one of the
- * same day replaces the figures. A tick that left bars out (`omittedFrom`) adds none of its own to the
- * sparkline, which would otherwise be drawn straight across those left out: the line stays as it was
- * (empty on a new day) until the page reads the list again (isSparklineCut). Returns `row` itself when
- * nothing changes, so memoised rows skip.
+ * same day replaces the figures. A tick that left bars out (`omittedFrom`), and every tick of that day
+ * after it, add none of their bars to the sparkline: the line stays as it was (empty on a new day),
+ * marked `sparkCut`, until the list is read again. Returns `row` itself when nothing changes, so
+ * memoised rows skip.
  */
-export function mergeWatchlistTick(row: WatchlistRow, tick: WatchlistTick): WatchlistRow {
+export function mergeWatchlistTick(row: LiveWatchlistRow, tick: WatchlistTick): LiveWatchlistRow {
   if (tick.symbol !== row.symbol) return row;
   if (row.tradeDate !== null && tick.tradeDate < row.tradeDate) return row;
-  const line = row.tradeDate === tick.tradeDate ? row.spark : [];
-  return {
-    ...row,
+  const { sparkCut, ...held } = row;
+  const isSameDay = held.tradeDate === tick.tradeDate;
+  const line = isSameDay ? held.spark : [];
+  const isCut = tick.omittedFrom !== undefined || (isSameDay && sparkCut === true);
+  const merged: WatchlistRow = {
+    ...held,
     tradeDate: tick.tradeDate,
     lastTs: tick.lastTs,
     last: tick.last,
@@ -109,8 +119,9 @@ export function mergeWatchlistTick(row: WatchlistRow, tick: WatchlistTick): Watc
     volume: tick.volume,
     dayHigh: tick.dayHigh,
     dayLow: tick.dayLow,
-    spark: tick.omittedFrom === undefined ? mergeSparkline(line, tick.bars) : line,
+    spark: isCut ? line : mergeSparkline(line, tick.bars),
   };
+  return isCut ? { ...merged, sparkCut: true } : merged;
 }
 
 /**
@@ -119,9 +130,9 @@ export function mergeWatchlistTick(row: WatchlistRow, tick: WatchlistTick): Watc
  * that `symbols:changed` triggers). Returns `rows` itself when no row changed.
  */
 export function mergeWatchlistTicks(
-  rows: readonly WatchlistRow[],
+  rows: readonly LiveWatchlistRow[],
   ticks: readonly WatchlistTick[],
-): readonly WatchlistRow[] {
+): readonly LiveWatchlistRow[] {
   if (ticks.length === 0) return rows;
   const bySymbol = new Map<string, WatchlistTick[]>();
   for (const t of ticks) {

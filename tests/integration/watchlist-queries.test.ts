@@ -94,13 +94,16 @@ describe("watchlist queries", () => {
   });
 
   // The SQL repeats downsampleBars' rule for ts and close; the same bars must give the same points,
-  // at the limit, one over it, and for counts that the points do not divide.
+  // at the limit, one over it, for counts that the points do not divide (a last run of one bar), and
+  // for a single bar.
   it.each([
     [7, 7],
     [8, 7],
     [390, 32],
     [389, 48],
     [31, 2],
+    [10, 4],
+    [1, 32],
   ])("picks the points downsampleBars picks (%i bars to %i points)", async (count, points) => {
     const symbol = `DS${count}X${points}`;
     const day = "2026-11-25";

@@ -6,7 +6,7 @@ import type { DailyResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withSharedApi(async (request) => {
-  const { symbol, days } = parseSearchParams(request, (p) => dailyQuerySchema.parse(p));
+export const GET = withSharedApi(async (url) => {
+  const { symbol, days } = parseSearchParams(url, (p) => dailyQuerySchema.parse(p));
   return Response.json({ symbol, days: await getDailyStats(symbol, days) } satisfies DailyResponse);
 });

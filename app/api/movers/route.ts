@@ -6,7 +6,7 @@ import type { MoversView } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withSharedApi(async (request) => {
-  const { window, limit } = parseSearchParams(request, (p) => moversQuerySchema.parse(p));
+export const GET = withSharedApi(async (url) => {
+  const { window, limit } = parseSearchParams(url, (p) => moversQuerySchema.parse(p));
   return Response.json((await getLatestMovers(window, limit)) satisfies MoversView);
 });

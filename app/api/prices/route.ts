@@ -7,8 +7,8 @@ import type { PricesResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withSharedApi(async (request) => {
-  const query = parseSearchParams(request, (p) => pricesQuerySchema.parse(p));
+export const GET = withSharedApi(async (url) => {
+  const query = parseSearchParams(url, (p) => pricesQuerySchema.parse(p));
   const symbol = await getSymbolOrThrow(query.symbol);
   const bars =
     query.from !== undefined && query.to !== undefined

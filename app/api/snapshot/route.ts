@@ -6,7 +6,7 @@ import type { Snapshot } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withSharedApi(async (request) => {
-  const { symbol } = parseSearchParams(request, (p) => snapshotQuerySchema.parse(p));
+export const GET = withSharedApi(async (url) => {
+  const { symbol } = parseSearchParams(url, (p) => snapshotQuerySchema.parse(p));
   return Response.json((await getSnapshot(symbol)) satisfies Snapshot);
 });

@@ -6,8 +6,8 @@ import type { WindowsResponse } from "@/lib/events/api-market";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withSharedApi(async (request) => {
-  const { symbol, window, limit } = parseSearchParams(request, (p) => windowsQuerySchema.parse(p));
+export const GET = withSharedApi(async (url) => {
+  const { symbol, window, limit } = parseSearchParams(url, (p) => windowsQuerySchema.parse(p));
   return Response.json({
     symbol,
     windowMinutes: window,

@@ -79,6 +79,7 @@ export async function listDownsampledCloses(
         where (f.symbol, f.trade_date) in (
           select * from unnest(cast(${sql.param(names)} as text[]), cast(${sql.param(dates)} as date[]))
         )
+        -- The whole partition as the frame: count(*) is the day's bar count, not a running count.
         window bars as (
           partition by f.symbol order by f.ts rows between unbounded preceding and unbounded following
         )
