@@ -80,17 +80,22 @@ describe("useLiveResource: REST answers and live events", () => {
   };
   /** Waits until no REST read is in flight, so every answer has landed in the cache. */
   const waitForIdle = (client: QueryClient) => waitFor(() => expect(client.isFetching()).toBe(0));
-  /**
-   * A counter whose negative versions stand for "many changed" (reloadOn refuses them), loaded at
-   * version 1, then sent version -1: returns it with the read that event started, still unanswered.
-   */
-  const renderReloading = async () => {
-    const rendered = renderCounter({ reloadOn: (_, e) => e.publishedAt < 0 });
+  /** The hook on a counter with `options`, its first read answered at version 1. */
+  const renderLoaded = async (options: CounterOptions) => {
+    const rendered = renderCounter(options);
     await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
     await completeJoin(rendered.client, rendered.releaseJoin);
     answerAll(1);
     await waitForIdle(rendered.client);
     await waitFor(() => expect(rendered.result.current.data).toEqual({ version: 1 }));
+    return rendered;
+  };
+  /**
+   * A counter whose negative versions stand for "many changed" (reloadOn refuses them), loaded at
+   * version 1, then sent version -1: returns it with the read that event started, still unanswered.
+   */
+  const renderReloading = async () => {
+    const rendered = await renderLoaded({ reloadOn: (_, e) => e.publishedAt < 0 });
     act(() => live.deliver("movers:updated", event(-1)));
     await waitFor(() => expect(http.pending("/api/counter")).toHaveLength(1));
     return { ...rendered, read: http.pending("/api/counter")[0]! };
@@ -196,15 +201,8 @@ describe("useLiveResource: REST answers and live events", () => {
   describe("rereadOn (merged, yet read again: at most once per interval)", () => {
     const INTERVAL = 1_000;
     /** A counter whose negative versions leave something out (rereadOn), loaded at version 1. */
-    const renderRereading = async () => {
-      const rendered = renderCounter({ rereadOn: (_, e) => e.publishedAt < 0, rereadIntervalMs: INTERVAL });
-      await waitFor(() => expect(http.pending("/api/counter").length).toBeGreaterThan(0));
-      await completeJoin(rendered.client, rendered.releaseJoin);
-      answerAll(1);
-      await waitForIdle(rendered.client);
-      await waitFor(() => expect(rendered.result.current.data).toEqual({ version: 1 }));
-      return rendered;
-    };
+    const renderRereading = () =>
+      renderLoaded({ rereadOn: (_, e) => e.publishedAt < 0, rereadIntervalMs: INTERVAL });
     const counterReads = () => http.requests.filter((r) => r.url.startsWith("/api/counter")).length;
 
     it("merges such an event and reads at once, then serves the next ones by one read an interval later", async () => {

@@ -34,8 +34,8 @@ const STORAGE_KEY = "tickstream-watchlist-view";
 /**
  * Least time between two reads of the list that cut sparklines ask for (isSparklineCut): in a backlog
  * nearly every update cuts some, and reading a whole day of 1,000 symbols costs PostgreSQL more than
- * half a second, taken from the stream worker catching up. The first cut after a quiet spell is read at once,
- * the rest of a backlog's once per interval, the last of them included.
+ * half a second, taken from the stream worker catching up. The first cut after a quiet spell is read
+ * at once, the rest of a backlog's once per interval, the last of them included.
  */
 const CUT_REREAD_INTERVAL_MS = 15_000;
 
