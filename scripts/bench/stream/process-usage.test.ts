@@ -2,7 +2,15 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { JIT_THREAD, parseCpuSeconds, parseStatusMiB, readThreadsCpu } from "./process-usage";
+import {
+  busyShareBetween,
+  JIT_THREAD,
+  parseCpuSeconds,
+  parseMachineCpu,
+  parseStatusMiB,
+  readMachineCpu,
+  readThreadsCpu,
+} from "./process-usage";
 
 describe("process usage from /proc", () => {
   it("adds utime and stime, reading past a process name with spaces and parentheses", () => {
@@ -35,5 +43,35 @@ describe("process usage from /proc", () => {
     for (const name of ["C2 CompilerThre", "C1 CompilerThre"]) expect(name).toMatch(JIT_THREAD);
     for (const name of ["G1 Young RemSet", "VM Thread", "data-plane-kafk", "C2 Compiler", "xC2 CompilerThre"])
       expect(name).not.toMatch(JIT_THREAD);
+  });
+});
+
+describe("the machine's CPU from /proc/stat", () => {
+  it("counts user, nice, system, irq and softirq as busy, idle and iowait as not, steal as neither", () => {
+    const stat = "cpu  100 5 20 300 10 1 4 7 0 0\ncpu0 50 2 10 150 5 0 2 3 0 0\nintr 1\n";
+    expect(parseMachineCpu(stat)).toEqual({ busyTicks: 130, totalTicks: 440 });
+  });
+
+  it("refuses a text that is not /proc/stat", () => {
+    expect(() => parseMachineCpu("cpu0 1 2 3 4")).toThrow(/not the cpu line/);
+  });
+
+  it("reads a busy share between two readings", () => {
+    expect(busyShareBetween({ busyTicks: 100, totalTicks: 400 }, { busyTicks: 190, totalTicks: 500 })).toBe(
+      0.9,
+    );
+    expect(
+      busyShareBetween({ busyTicks: 100, totalTicks: 400 }, { busyTicks: 100, totalTicks: 400 }),
+    ).toBeNull();
+  });
+
+  it("sees this process's busy loop in the machine's busy time", () => {
+    const before = readMachineCpu();
+    const until = performance.now() + 300;
+    while (performance.now() < until);
+    const after = readMachineCpu();
+    // At least this thread's 0.3 s (30 ticks at 100 Hz; CLK_TCK is 100 on Linux) was busy.
+    expect(after.busyTicks - before.busyTicks).toBeGreaterThanOrEqual(25);
+    expect(busyShareBetween(before, after)).toBeGreaterThan(0);
   });
 });

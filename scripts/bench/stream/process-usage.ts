@@ -133,3 +133,33 @@ export function diffServerCpu(before: ServerCpu, after: ServerCpu): ServerCpu {
     kafkaJit: after.kafkaJit - before.kafkaJit,
   };
 }
+
+/** The machine's CPU time so far, from the first line of /proc/stat: busy and all, in clock ticks. */
+export type MachineCpu = { busyTicks: number; totalTicks: number };
+
+/**
+ * The `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal (guest time is already in
+ * user and nice). Idle and iowait are not busy; steal is time the hypervisor gave to someone else, so it
+ * counts as neither (the cores were not ours then).
+ */
+export function parseMachineCpu(procStat: string): MachineCpu {
+  const line = procStat.split("\n", 1)[0] ?? "";
+  if (!line.startsWith("cpu ")) throw new Error(`not the cpu line of /proc/stat: ${line.slice(0, 40)}`);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0] = line
+    .slice(4)
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  const busyTicks = user + nice + system + irq + softirq;
+  return { busyTicks, totalTicks: busyTicks + idle + iowait };
+}
+
+export function readMachineCpu(): MachineCpu {
+  return parseMachineCpu(readFileSync("/proc/stat", "utf8"));
+}
+
+/** The share of the machine's CPU time between two readings that was busy (0 to 1; null when none passed). */
+export function busyShareBetween(before: MachineCpu, after: MachineCpu): number | null {
+  const total = after.totalTicks - before.totalTicks;
+  return total > 0 ? (after.busyTicks - before.busyTicks) / total : null;
+}

@@ -21,7 +21,14 @@ import { E2E_DIR, spawnProductProcess, stopProcess } from "@/tests/e2e/stack";
 import { isAlive } from "@/scripts/stack/proc";
 
 import { parseHistogram, type HistogramBucket } from "./histogram";
-import { readServerCpu, watchProcesses, type ProcessUsage, type ServerCpu } from "./process-usage";
+import {
+  readMachineCpu,
+  readServerCpu,
+  watchProcesses,
+  type MachineCpu,
+  type ProcessUsage,
+  type ServerCpu,
+} from "./process-usage";
 import { STREAM_WORKER_NODE_FLAGS } from "@/workers/stream/node-flags";
 
 export const PARTITIONS = 3;
@@ -114,7 +121,7 @@ export type Running = {
   /** When the stream workers were spawned (the web server was up and answering by then). */
   startedAt: number;
   /** The web server's CPU seconds and the servers' (PostgreSQL, broker) just before the workers started. */
-  atWorkersStart: { webCpuSeconds: number; servers: ServerCpu };
+  atWorkersStart: { webCpuSeconds: number; servers: ServerCpu; machine: MachineCpu };
   usage: (process: ProductProcess) => ProcessUsage | null;
   stop: () => Promise<void>;
 };
@@ -198,7 +205,11 @@ export async function startProcesses(
     },
   );
   // The drain's CPU counts from here: the web server's start-up is not the workers' work.
-  const atWorkersStart = { webCpuSeconds: watcher.read(webPid)?.cpuSeconds ?? 0, servers: readServerCpu() };
+  const atWorkersStart = {
+    webCpuSeconds: watcher.read(webPid)?.cpuSeconds ?? 0,
+    servers: readServerCpu(),
+    machine: readMachineCpu(),
+  };
   const startedAt = Date.now();
   for (let i = 1; i <= workerCount; i++) {
     const port = await findFreePort();

@@ -1,3 +1,4 @@
+import type { CpuBudget } from "./cpu-budget";
 import type { ProfileSummary } from "./cpu-profile";
 import { formatLagSeries } from "./lag";
 import type { ServerCpu } from "./process-usage";
@@ -31,6 +32,16 @@ function formatServers(s: ServerCpu, events: number): string {
   return `servers: PostgreSQL ${s.postgres.toFixed(1)} CPU s (${per(s.postgres)}), Kafka broker ${s.kafka.toFixed(1)} CPU s (${per(s.kafka)}; its JIT compilers ${s.kafkaJit.toFixed(1)} s)`;
 }
 
+/** Each part's CPU an event, and the rates that CPU cost allows (./cpu-budget.ts). */
+export function formatCpuBudget(b: CpuBudget, workers: number): string {
+  const m = b.microsPerEvent;
+  const us = (x: number) => Math.round(x).toString();
+  const busy =
+    b.machineBusyShare === null ? "" : `; the machine was ${Math.round(100 * b.machineBusyShare)}% busy`;
+  const who = workers > 1 ? `the ${workers} workers on a core each` : "the worker on one core";
+  return `CPU budget: workers ${us(m.workers)} + web ${us(m.web)} + PostgreSQL ${us(m.postgres)} + broker ${us(m.kafka)} = ${us(m.total)} µs an event; at that cost ${b.cores} cores allow at most ${n(b.machineCeiling)} events/s, ${who} about ${n(b.workersCeiling)}${busy}`;
+}
+
 function formatDifferences(result: DrainResult | SteadyResult): string {
   const c = result.comparison;
   if (!c) return "rows not compared: the workers did not store every event in time";
@@ -58,6 +69,7 @@ export function formatDrain(r: DrainResult): string {
       : `  kafkajs, no work: failed: ${"error" in r.kafkajs ? r.kafkajs.error : ""}`,
     `  CPU and memory: ${formatProcesses(r.processes)}; stream workers ${Math.round(r.cpuMicrosPerEvent)} µs CPU per event`,
     `  ${formatServers(r.servers, r.events)}`,
+    ...(r.cpuBudget ? [`  ${formatCpuBudget(r.cpuBudget, r.workers)}`] : []),
     `  lag: ${formatLagSeries(r.lag)}`,
     `  ${formatDifferences(r)}`,
   ];

@@ -1,13 +1,23 @@
+import os from "node:os";
+
 import { createProducer } from "@/lib/kafka/client";
 import { describeError } from "@/lib/log";
 import { pollUntil, sleep } from "@/lib/retry";
 
 import type { BarComparison } from "./compare-rows";
 import { runConsumerPerformance, type ConsumerPerformanceResult } from "./consumer-performance";
+import { computeCpuBudget, type CpuBudget } from "./cpu-budget";
 import { countEvents, listSymbolNames, type DataSet } from "./data-set";
 import { runKafkajsCeiling, type KafkajsCeilingResult } from "./kafkajs-ceiling";
 import { sampleLag, type LagSample } from "./lag";
-import { diffServerCpu, readServerCpu, type ServerCpu } from "./process-usage";
+import {
+  busyShareBetween,
+  diffServerCpu,
+  readMachineCpu,
+  readServerCpu,
+  type MachineCpu,
+  type ServerCpu,
+} from "./process-usage";
 import { sendEvents } from "./produce";
 import {
   assertAllAlive,
@@ -47,6 +57,8 @@ export type DrainResult = {
   processes: ProcessFigures[];
   /** CPU seconds of PostgreSQL and the broker from the workers' start until drained. */
   servers: ServerCpu;
+  /** What the machine's CPU allows at the CPU each event cost (null when nothing was stored). */
+  cpuBudget: CpuBudget | null;
   consumerPerformance: ConsumerPerformanceResult | { error: string };
   kafkajs: KafkajsCeilingResult | { error: string };
   lag: LagSample[];
@@ -96,6 +108,7 @@ export async function runDrain(
       const lag = sampleLag(product, 250, running.startedAt);
       let assignedAt: number | null = null;
       let doneAt: number | null = null;
+      let machineAtDone: MachineCpu | null = null;
       await pollUntil(
         async () => {
           assertAllAlive(running);
@@ -104,7 +117,10 @@ export async function runDrain(
             if (figures && figures.assigned > 0) assignedAt = Date.now();
           }
           const { committed } = await readProgress(product);
-          if (committed >= events) doneAt = Date.now();
+          if (committed >= events) {
+            doneAt = Date.now();
+            machineAtDone = readMachineCpu();
+          }
           return doneAt !== null;
         },
         {
@@ -140,6 +156,14 @@ export async function runDrain(
         .reduce((n, p) => n + p.cpuSeconds, 0);
       const committed = doneAt === null ? (await readProgress(product)).committed : events;
       const seconds = (end - start) / 1000;
+      const webCpu = processes.find((p) => p.name === running.web.name)?.cpuSeconds ?? 0;
+      const cpuBudget = computeCpuBudget({
+        events: committed,
+        cores: os.availableParallelism(),
+        workerCount: options.workers,
+        machineBusyShare: busyShareBetween(running.atWorkersStart.machine, machineAtDone ?? readMachineCpu()),
+        cpuSeconds: { workers: workerCpu, web: webCpu, postgres: servers.postgres, kafka: servers.kafka },
+      });
       const comparison = doneAt === null ? null : await verifyStoredBars(product, dataSet, events);
       return {
         kind: "drain",
@@ -158,6 +182,7 @@ export async function runDrain(
         cpuMicrosPerEvent: committed > 0 ? (workerCpu * 1e6) / committed : 0,
         processes,
         servers,
+        cpuBudget,
         consumerPerformance,
         kafkajs,
         lag: samples,

@@ -26,6 +26,7 @@ function drain(
     cpuMicrosPerEvent,
     processes: [],
     servers: { postgres: 0, kafka: 0, kafkaJit: 0 },
+    cpuBudget: null,
     consumerPerformance: {
       messages: events,
       eventsPerSecond: ceiling,
@@ -48,6 +49,25 @@ describe("checkTargets, backlog drain", () => {
     const miss = checkTargets([drain(110_000, 29_999, 120_000, 121)]);
     expect(miss.map((c) => c.pass)).toEqual([false, false, false]);
     expect(miss[1]!.figure).toBe("25.0% of 120,000 events/s");
+  });
+
+  it("says next to the rate what the machine's CPU allowed at the drains' cost an event", () => {
+    const budget = (machineCeiling: number) => ({
+      cores: 2,
+      machineBusyShare: 0.9,
+      microsPerEvent: { workers: 46, web: 9, postgres: 28, kafka: 6, total: 89 },
+      machineCeiling,
+      workersCeiling: 21_739,
+    });
+    const checks = checkTargets([
+      { ...drain(110_000, 21_000, 90_000, 46), cpuBudget: budget(22_000) },
+      { ...drain(110_000, 22_000, 90_000, 46), cpuBudget: budget(23_000) },
+    ]);
+    expect(checks[0]).toEqual({
+      target: "drain, 1 worker: ≥ 30,000 events/s",
+      figure: "21,000 events/s (median of 2: 21,000, 22,000); the CPU allowed 22,000 events/s",
+      pass: false,
+    });
   });
 
   it("does not judge a smoke run's small backlog against the issue's figures", () => {
