@@ -7,7 +7,10 @@ export type CpuBudget = {
   cores: number;
   /** Share of the machine's CPU time that was busy, over every process (the benchmark's own included). */
   machineBusyShare: number | null;
-  /** Microseconds of CPU each event cost, per part of the pipeline and in all. */
+  /**
+   * Microseconds of CPU each event cost, per part of the pipeline and in all: the workers' from their
+   * first partition assignment (the rate's span), the others' from the workers' start.
+   */
   microsPerEvent: { workers: number; web: number; postgres: number; kafka: number; total: number };
   /** Events/s all the cores allow at that total cost an event. */
   machineCeiling: number;

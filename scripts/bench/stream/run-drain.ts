@@ -109,12 +109,19 @@ export async function runDrain(
       let assignedAt: number | null = null;
       let doneAt: number | null = null;
       let machineAtDone: MachineCpu | null = null;
+      // The workers' start-up (loading their modules, connecting, joining) is not the drain's work.
+      const sumWorkersCpu = () =>
+        running.workers.reduce((n, p) => n + (running.usage(p)?.cpuSeconds ?? 0), 0);
+      let workersCpuAtAssignment = 0;
       await pollUntil(
         async () => {
           assertAllAlive(running);
           if (assignedAt === null) {
             const figures = await readWorkerFigures(running).catch(() => null);
-            if (figures && figures.assigned > 0) assignedAt = Date.now();
+            if (figures && figures.assigned > 0) {
+              assignedAt = Date.now();
+              workersCpuAtAssignment = sumWorkersCpu();
+            }
           }
           const { committed } = await readProgress(product);
           if (committed >= events) {
@@ -162,7 +169,12 @@ export async function runDrain(
         cores: os.availableParallelism(),
         workerCount: options.workers,
         machineBusyShare: busyShareBetween(running.atWorkersStart.machine, machineAtDone ?? readMachineCpu()),
-        cpuSeconds: { workers: workerCpu, web: webCpu, postgres: servers.postgres, kafka: servers.kafka },
+        cpuSeconds: {
+          workers: workerCpu - workersCpuAtAssignment,
+          web: webCpu,
+          postgres: servers.postgres,
+          kafka: servers.kafka,
+        },
       });
       const comparison = doneAt === null ? null : await verifyStoredBars(product, dataSet, events);
       return {
