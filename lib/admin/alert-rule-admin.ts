@@ -7,6 +7,7 @@ import { insertAuditEntry } from "@/lib/db/queries/audit-log";
 import { alertRules } from "@/lib/db/schema";
 import type { AlertRule, AlertRuleInput, AlertRuleStatus } from "@/lib/events/alert-rule";
 import type { AuditAction, AuditAlertRule } from "@/lib/events/api-admin";
+import { requireFollowedSymbols } from "@/lib/admin/references";
 import type { AdminActor } from "@/lib/admin/symbol-admin";
 
 // Alert rule use cases of the admin: each change and its audit entry commit together; the
@@ -46,8 +47,20 @@ async function getRuleForUpdateOrThrow(tx: DbOrTx, id: number): Promise<AlertRul
   return toAlertRule(row);
 }
 
+/** A rule's listed symbols are followed ones; those it listed before may stay (lib/admin/references.ts). */
+async function requireScopeFollowed(
+  tx: DbOrTx,
+  input: AlertRuleInput,
+  before: AlertRule | null,
+): Promise<void> {
+  if (input.scope.kind !== "symbols") return;
+  const kept = before?.scope.kind === "symbols" ? before.scope.symbols : [];
+  await requireFollowedSymbols(tx, "scope.symbols", input.scope.symbols, kept);
+}
+
 export async function createAlertRule(db: Db, actor: AdminActor, input: AlertRuleInput): Promise<AlertRule> {
   return db.transaction(async (tx) => {
+    await requireScopeFollowed(tx, input, null);
     const rule = await insertAlertRule(tx, input);
     await audit(tx, actor, "alert_rule.create", null, rule);
     return rule;
@@ -63,6 +76,7 @@ export async function editAlertRule(
 ): Promise<{ rule: AlertRule; isChanged: boolean }> {
   return db.transaction(async (tx) => {
     const before = await getRuleForUpdateOrThrow(tx, id);
+    await requireScopeFollowed(tx, input, before);
     const after = (await updateAlertRule(tx, id, input))!;
     const isChanged = JSON.stringify(toAuditRule(before)) !== JSON.stringify(toAuditRule(after));
     if (isChanged) await audit(tx, actor, "alert_rule.update", before, after);

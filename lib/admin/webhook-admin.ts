@@ -1,3 +1,4 @@
+import { requireFollowedSymbols, requireLiveAlertRules } from "@/lib/admin/references";
 import { checkWebhookUrl, type WebhookHostPolicy } from "@/lib/alerts/webhook-url";
 import { createWebhookSecret } from "@/lib/alerts/webhook-signature";
 import { ApiError } from "@/lib/api/errors";
@@ -97,6 +98,8 @@ export async function createWebhookEndpoint(
   const url = requireAllowedUrl(body.url, deps.hostPolicy);
   const secret = createWebhookSecret();
   return deps.db.transaction(async (tx) => {
+    await requireFollowedSymbols(tx, "symbols", body.symbols);
+    await requireLiveAlertRules(tx, "ruleIds", body.ruleIds);
     const row = await insertWebhookEndpoint(tx, {
       url,
       description: body.description,
@@ -121,6 +124,8 @@ export async function changeWebhookEndpoint(
   return deps.db.transaction(async (tx) => {
     const before = await getWebhookEndpointForUpdate(tx, id);
     if (!before) return null;
+    if (patch.symbols) await requireFollowedSymbols(tx, "symbols", patch.symbols, before.symbols);
+    if (patch.ruleIds) await requireLiveAlertRules(tx, "ruleIds", patch.ruleIds, before.ruleIds);
     const row = await updateWebhookEndpoint(tx, id, {
       description: patch.description,
       isEnabled: patch.isEnabled,

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 
 import { createAlertRulesApi } from "@/lib/admin/alert-rules-api";
 import { insertAlertEvents } from "@/lib/db/queries/alert-events";
@@ -7,9 +7,12 @@ import { adminAuditLog, alertRules } from "@/lib/db/schema";
 import type { AlertRuleInput } from "@/lib/events/alert-rule";
 import type { AdminAlertRule } from "@/lib/events/api-alerts";
 
+import { registerTestSymbols } from "./helpers";
 import { messageOf, useAdminSymbolsTest } from "./support/admin-symbols";
 
 const t = useAdminSymbolsTest();
+// The symbols the rules below watch: a rule may list only followed symbols.
+beforeEach(() => registerTestSymbols(t.database.db, ["AAPL", "MSFT"]));
 const api = () => createAlertRulesApi(() => t.h.deps);
 
 const RULE: AlertRuleInput = {
@@ -95,6 +98,37 @@ describe("admin alert rules", () => {
     }
     expect(await t.database.db.select().from(alertRules)).toEqual([]);
     expect(await auditRows()).toEqual([]);
+  });
+
+  it("refuses a rule that lists a symbol the product does not follow, naming it, and stores nothing", async () => {
+    await t.database.db.$client.query("update symbols set status = 'removed' where symbol = 'MSFT'");
+    const refused = await create({ ...RULE, scope: { kind: "symbols", symbols: ["AAPL", "ZZZZ", "MSFT"] } });
+    expect(refused.status).toBe(400);
+    expect(messageOf(refused.body)).toBe(
+      "scope.symbols: ZZZZ, MSFT are not followed symbols (add them under Symbols first)",
+    );
+    expect(await t.database.db.select().from(alertRules)).toEqual([]);
+    expect(await auditRows()).toEqual([]);
+    // Every symbol, or followed ones only: stored.
+    expect((await create({ ...RULE, scope: { kind: "all" } })).status).toBe(201);
+    expect((await create()).status).toBe(201);
+  });
+
+  it("lets an edit keep a symbol removed since, but not add one", async () => {
+    const { id } = (
+      (await create({ ...RULE, scope: { kind: "symbols", symbols: ["AAPL", "MSFT"] } })).body as {
+        rule: AdminAlertRule;
+      }
+    ).rule;
+    await t.database.db.$client.query("update symbols set status = 'removed' where symbol = 'MSFT'");
+    const renamed = { ...RULE, name: "renamed", scope: { kind: "symbols", symbols: ["AAPL", "MSFT"] } };
+    expect((await t.h.call(api().update, { method: "PUT", body: renamed, ...item(id) })).status).toBe(200);
+    const widened = { ...renamed, scope: { kind: "symbols", symbols: ["AAPL", "MSFT", "QQQQ"] } };
+    const refused = await t.h.call(api().update, { method: "PUT", body: widened, ...item(id) });
+    expect(refused.status).toBe(400);
+    expect(messageOf(refused.body)).toBe(
+      "scope.symbols: QQQQ is not a followed symbol (add it under Symbols first)",
+    );
   });
 
   it("edits a rule (version bumped, before and after audited), pauses, resumes and retires it", async () => {

@@ -14,7 +14,7 @@ import {
 } from "@/lib/events/webhook";
 import { createAdminApiHarness, type AdminApiHarness } from "@/tests/support/admin/admin-api-harness";
 
-import { createTestDatabase, testLogger, type TestDatabase } from "./helpers";
+import { createTestDatabase, registerTestSymbols, testLogger, type TestDatabase } from "./helpers";
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -33,6 +33,8 @@ describe("admin API of webhook endpoints", () => {
       () => policy,
     );
     await h.signIn();
+    // The symbols the filters below name: a filter may name only followed symbols.
+    await registerTestSymbols(database.db, ["AAPL", "MSFT"]);
   });
   afterEach(async () => {
     await database.drop();
@@ -124,6 +126,52 @@ describe("admin API of webhook endpoints", () => {
     });
   });
 
+  it("refuses filters naming a symbol it does not follow or a rule that does not exist; an edit may keep them", async () => {
+    const rule = await insertAlertRule(database.db, {
+      name: "any",
+      condition: { type: "price_cross", direction: "up", level: 1 },
+      scope: { kind: "all" },
+      cooldownMinutes: 0,
+      status: "enabled",
+    });
+    const post = (body: unknown) =>
+      h.call(api.createEndpoint, { method: "POST", path: "/api/admin/webhooks", body });
+    const badSymbol = await post({ url: "https://example.com/x", symbols: ["AAPL", "ZZZZ"] });
+    expect(badSymbol.status).toBe(400);
+    expect((badSymbol.body as ErrorBody).error.message).toBe(
+      "symbols: ZZZZ is not a followed symbol (add it under Symbols first)",
+    );
+    const badRule = await post({ url: "https://example.com/x", ruleIds: [rule.id, 999] });
+    expect(badRule.status).toBe(400);
+    expect((badRule.body as ErrorBody).error.message).toBe(
+      "ruleIds: no alert rule 999 (see Alert rules for the ids)",
+    );
+    const endpoints = await h.call(api.listEndpoints, { path: "/api/admin/webhooks" });
+    expect(webhookEndpointsResponseSchema.parse(endpoints.body).endpoints).toEqual([]);
+
+    // Kept on an edit after the rule is retired and the symbol removed; a new unknown one is refused.
+    const { endpoint } = await create({
+      url: "https://example.com/x",
+      symbols: ["MSFT"],
+      ruleIds: [rule.id],
+    });
+    await database.db.$client.query("update alert_rules set deleted_at = now() where id = $1", [rule.id]);
+    await database.db.$client.query("update symbols set status = 'removed' where symbol = 'MSFT'");
+    const patch = (body: unknown) =>
+      h.call(api.updateEndpoint, {
+        method: "PATCH",
+        path: `/api/admin/webhooks/${endpoint.id}`,
+        params: { id: String(endpoint.id) },
+        body,
+      });
+    expect((await patch({ symbols: ["MSFT"], ruleIds: [rule.id], description: "kept" })).status).toBe(200);
+    const added = await patch({ ruleIds: [rule.id, 998] });
+    expect(added.status).toBe(400);
+    expect((added.body as ErrorBody).error.message).toBe(
+      "ruleIds: no alert rule 998 (see Alert rules for the ids)",
+    );
+  });
+
   it("disables and enables an endpoint, audited as such; 404 for an unknown id, 400 for a bad one or an empty change", async () => {
     const { endpoint } = await create({ url: "https://example.com/x" });
     const patch = (id: string, body: unknown) =>
@@ -136,7 +184,14 @@ describe("admin API of webhook endpoints", () => {
     const disabled = await patch(String(endpoint.id), { isEnabled: false });
     expect(disabled.status).toBe(200);
     expect((disabled.body as { endpoint: { isEnabled: boolean } }).endpoint.isEnabled).toBe(false);
-    expect((await patch(String(endpoint.id), { isEnabled: true, ruleIds: [7] })).status).toBe(200);
+    const rule = await insertAlertRule(database.db, {
+      name: "any",
+      condition: { type: "price_cross", direction: "up", level: 1 },
+      scope: { kind: "all" },
+      cooldownMinutes: 0,
+      status: "enabled",
+    });
+    expect((await patch(String(endpoint.id), { isEnabled: true, ruleIds: [rule.id] })).status).toBe(200);
     expect((await patch("999", { isEnabled: false })).status).toBe(404);
     expect((await patch("abc", { isEnabled: false })).status).toBe(400);
     expect((await patch(String(endpoint.id), {})).status).toBe(400);

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { alertRules, type AlertRuleRow, type NewAlertRuleRow } from "@/lib/db/schema";
@@ -55,6 +55,16 @@ export async function updateAlertRule(
     .where(and(eq(alertRules.id, id), isNull(alertRules.deletedAt)))
     .returning();
   return row ? toAlertRule(row) : null;
+}
+
+/** Which of `ids` are rules that are not deleted. */
+export async function listLiveAlertRuleIds(db: DbOrTx, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: alertRules.id })
+    .from(alertRules)
+    .where(and(inArray(alertRules.id, [...ids]), isNull(alertRules.deletedAt)));
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Retires a rule: it stops firing; its events keep referring to it. */

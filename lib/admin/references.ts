@@ -1,0 +1,53 @@
+import { ApiError } from "@/lib/api/errors";
+import type { DbOrTx } from "@/lib/db/client";
+import { listLiveAlertRuleIds } from "@/lib/db/queries/alert-rules";
+import { getSymbolStatuses } from "@/lib/db/queries/symbols";
+
+// What an alert rule's scope and a webhook's filters may name: symbols the product follows and rules
+// that exist. A typo would otherwise be stored as a rule or filter that never matches, silently.
+// Names already on the rule or endpoint (`kept`) pass: a symbol removed since, or a rule retired since,
+// must not block an unrelated edit (it still matches nothing, as before).
+
+const listed = (items: readonly (string | number)[]) =>
+  items.length <= 10 ? items.join(", ") : `${items.slice(0, 10).join(", ")} and ${items.length - 10} more`;
+
+/** 400 naming the symbols of `wanted` that have no row in `symbols`, or a removed one (not kept). */
+export async function requireFollowedSymbols(
+  tx: DbOrTx,
+  field: string,
+  wanted: readonly string[],
+  kept: readonly string[] = [],
+): Promise<void> {
+  const isKept = new Set(kept);
+  const toCheck = [...new Set(wanted)].filter((symbol) => !isKept.has(symbol));
+  if (toCheck.length === 0) return;
+  const statuses = await getSymbolStatuses(tx, toCheck);
+  const unknown = toCheck.filter((symbol) => {
+    const status = statuses.get(symbol)?.status;
+    return status === undefined || status === "removed";
+  });
+  if (unknown.length === 0) return;
+  throw new ApiError(
+    "bad_request",
+    `${field}: ${listed(unknown)} ${unknown.length === 1 ? "is not a followed symbol" : "are not followed symbols"} (add ${unknown.length === 1 ? "it" : "them"} under Symbols first)`,
+  );
+}
+
+/** 400 naming the ids of `wanted` that are not rules, or retired ones (not kept). */
+export async function requireLiveAlertRules(
+  tx: DbOrTx,
+  field: string,
+  wanted: readonly number[],
+  kept: readonly number[] = [],
+): Promise<void> {
+  const isKept = new Set(kept);
+  const toCheck = [...new Set(wanted)].filter((id) => !isKept.has(id));
+  if (toCheck.length === 0) return;
+  const live = await listLiveAlertRuleIds(tx, toCheck);
+  const unknown = toCheck.filter((id) => !live.has(id));
+  if (unknown.length === 0) return;
+  throw new ApiError(
+    "bad_request",
+    `${field}: no alert rule ${listed(unknown)} (see Alert rules for the ids)`,
+  );
+}
