@@ -70,6 +70,26 @@ test.describe("admin", () => {
     await expect(page.getByTestId("admin-user")).toHaveText(app.state.adminUsername);
   });
 
+  test("every admin page links to the others in one nav, the current page marked", async ({ page, app }) => {
+    await signIn(new AdminPage(page), app);
+    const nav = page.getByTestId("admin-nav");
+    const pages = [
+      { link: "Alert rules", url: /\/admin\/alerts$/, root: "alert-rules-page" },
+      { link: "Webhooks", url: /\/admin\/webhooks$/, root: "webhooks-page" },
+      { link: "Symbols", url: /\/admin$/, root: "admin-page" },
+    ];
+    for (const { link, url, root } of pages) {
+      await nav.getByRole("link", { name: link }).click();
+      await expect(page).toHaveURL(url);
+      await expect(page.getByTestId(root)).toBeVisible();
+      await expect(nav.getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
+      await expect(nav.locator('[aria-current="page"]')).toHaveCount(1);
+      // One main landmark: the layout's.
+      await expect(page.locator("main")).toHaveCount(1);
+    }
+    await expect(nav.getByRole("link", { name: "Alert history" })).toHaveAttribute("href", "/alerts");
+  });
+
   test("an admin adds NVDA, sees it active with bars arriving, pauses it and its bars stop, and reads the audit log", async ({
     page,
     app,

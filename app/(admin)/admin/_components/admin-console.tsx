@@ -1,10 +1,10 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { AddSymbolsForm } from "@/components/admin/add-symbols-form";
+import { AdminNav } from "@/components/admin/admin-nav";
 import { AdminButton } from "@/components/admin/admin-button";
 import { AuditLogTable } from "@/components/admin/audit-log-table";
 import { PurgeDialog } from "@/components/admin/purge-dialog";
@@ -176,9 +176,7 @@ export function AdminConsole({
     <div className="space-y-4" data-testid="admin-page">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-bold">Admin</h1>
-        <Link href="/admin/alerts" className="text-sm hover:underline" data-testid="admin-alerts-link">
-          Alert rules
-        </Link>
+        <AdminNav />
         <span
           className="rounded-full bg-slate-200 px-2.5 py-0.5 text-xs font-semibold text-slate-700 dark:bg-slate-800 dark:text-slate-300"
           data-testid="admin-source"

@@ -1,9 +1,9 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 
+import { AdminNav } from "@/components/admin/admin-nav";
 import { AdminButton } from "@/components/admin/admin-button";
 import { AlertRuleForm } from "@/components/admin/alert-rule-form";
 import { EMPTY_ALERT_RULE_FORM, toAlertRuleFormState } from "@/components/admin/alert-rule-form-state";
@@ -99,14 +99,7 @@ export function AlertRulesConsole({ username, csrfToken, initialRules }: Props) 
     <div className="space-y-4" data-testid="alert-rules-page">
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-bold">Alert rules</h1>
-        <nav aria-label="Admin" className="flex gap-3 text-sm">
-          <Link href="/admin" className="hover:underline">
-            Symbols
-          </Link>
-          <Link href="/alerts" className="hover:underline">
-            Alert history
-          </Link>
-        </nav>
+        <AdminNav />
         <span className="ml-auto text-sm text-slate-600 dark:text-slate-300">
           Signed in as <span className="font-semibold">{username}</span>
         </span>
@@ -119,8 +112,8 @@ export function AlertRulesConsole({ username, csrfToken, initialRules }: Props) 
           data-tone={notice.tone}
           className={
             notice.tone === "error"
-              ? "rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-900/30 dark:text-red-100"
-              : "rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:bg-emerald-900/30 dark:text-emerald-100"
+              ? "rounded-md bg-red-50 px-3 py-2 text-sm wrap-anywhere text-red-800 dark:bg-red-900/30 dark:text-red-100"
+              : "rounded-md bg-emerald-50 px-3 py-2 text-sm wrap-anywhere text-emerald-900 dark:bg-emerald-900/30 dark:text-emerald-100"
           }
         >
           {notice.text}

@@ -1,8 +1,8 @@
 "use client";
 
-import Link from "next/link";
 import { useMemo, useState, type FormEvent } from "react";
 
+import { AdminNav } from "@/components/admin/admin-nav";
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
@@ -101,12 +101,10 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
   }
 
   return (
-    <main className="mx-auto flex max-w-6xl flex-col gap-4 p-4" data-testid="webhooks-page">
-      <div className="flex items-center justify-between">
-        <h1 className="text-lg font-semibold">Webhooks</h1>
-        <Link href="/admin" className="text-sm underline">
-          Back to admin
-        </Link>
+    <div className="space-y-4" data-testid="webhooks-page">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <h1 className="text-2xl font-bold">Webhooks</h1>
+        <AdminNav />
       </div>
       {error && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-300" data-testid="webhooks-error">
@@ -259,6 +257,6 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
           </tbody>
         </table>
       </Card>
-    </main>
+    </div>
   );
 }
