@@ -68,7 +68,7 @@ export function AlertRulesTable({ rules, busy, onEdit, onPause, onResume, onDele
             return (
               <tr key={rule.id} data-testid="rule-row" data-rule-id={rule.id} data-status={rule.status}>
                 <td className="py-2 pr-3 align-top">
-                  <div className="font-medium" data-testid="rule-name">
+                  <div className="max-w-xs font-medium wrap-anywhere" data-testid="rule-name">
                     {rule.name}
                   </div>
                   <div className="text-xs text-slate-500 dark:text-slate-400">

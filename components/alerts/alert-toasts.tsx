@@ -78,7 +78,7 @@ export function AlertToasts() {
             data-alert-id={alert.id}
             data-retracted={isRetracted}
           >
-            <p className="font-semibold">
+            <p className="font-semibold wrap-anywhere">
               {isRetracted ? "Retracted · " : "Alert · "}
               {alert.symbol} · {alert.ruleName}
             </p>

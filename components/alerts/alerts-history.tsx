@@ -43,7 +43,9 @@ function AlertRow({ alert, isUnread, onAck }: { alert: AlertView; isUnread: bool
       </td>
       <td className="py-2 pr-3 align-top font-semibold">{alert.symbol}</td>
       <td className="py-2 pr-3 align-top">
-        <div className={cn(isRetracted && "line-through opacity-70")}>{alert.ruleName}</div>
+        <div className={cn("max-w-xs wrap-anywhere", isRetracted && "line-through opacity-70")}>
+          {alert.ruleName}
+        </div>
         <div className="text-xs text-slate-500 dark:text-slate-400">{ALERT_TYPE_LABELS[alert.ruleType]}</div>
       </td>
       <td className={cn("py-2 pr-3 align-top text-xs", isRetracted && "line-through opacity-70")}>
@@ -169,7 +171,7 @@ export function AlertsHistory({ initial }: { initial: AlertsPage }) {
         <label className="flex flex-col gap-1">
           <span className="font-medium">Rule</span>
           <select
-            className={control}
+            className={cn(control, "max-w-64")}
             value={ruleId ?? ""}
             onChange={(e) => setRuleId(e.target.value ? Number(e.target.value) : null)}
             data-testid="alerts-filter-rule"

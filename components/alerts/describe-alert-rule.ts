@@ -1,5 +1,6 @@
 import type { AlertScope } from "@/lib/events/alert-rule";
 import type { AlertCondition, AlertConditionType } from "@/lib/kpi/alert-rules";
+import { formatDecimal } from "@/lib/kpi/format";
 
 /** The words for each rule type, as the admin's type picker and the alerts panel name them. */
 export const ALERT_TYPE_LABELS: Record<AlertConditionType, string> = {
@@ -13,10 +14,8 @@ export const ALERT_TYPE_LABELS: Record<AlertConditionType, string> = {
   stale_data: "Stale data",
 };
 
-/** A number as an admin typed it: up to 6 decimals, no grouping surprises ("101.5", not "101.50"). */
-function formatNumber(value: number): string {
-  return String(Number(value.toFixed(6)));
-}
+/** A number as an admin typed it, grouped: up to 6 decimals ("101.5", not "101.50"; "1,000,000"). */
+const formatNumber = (value: number) => formatDecimal(value, 6);
 
 const pct = (value: number) => `${formatNumber(value)} %`;
 

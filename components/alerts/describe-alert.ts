@@ -1,4 +1,5 @@
 import type { AlertView } from "@/lib/events/api-alerts";
+import { formatDecimal, formatVolume } from "@/lib/kpi/format";
 
 /** The words of a stored value's key: "ma20" → "MA 20", "gainPct" → "gain %". */
 const VALUE_LABELS: Record<string, string> = {
@@ -28,9 +29,11 @@ const VALUE_LABELS: Record<string, string> = {
 /** Keys that are times (epoch ms), not shown as numbers. */
 const TIME_KEYS = new Set(["lastBarTs", "windowStart"]);
 
-function formatValue(value: number | null): string {
-  if (value === null) return "—";
-  return Math.abs(value) >= 1e6 ? value.toExponential(3) : String(Number(value.toFixed(4)));
+/** Keys that are share volumes, shown as the dashboard shows volumes ("5.21M"). */
+const VOLUME_KEYS = new Set(["volume", "meanVolume"]);
+
+function formatValue(key: string, value: number | null): string {
+  return VOLUME_KEYS.has(key) ? formatVolume(value, true) : formatDecimal(value);
 }
 
 /** Known keys in the order above, then any others: jsonb does not keep the order they were written in. */
@@ -42,7 +45,7 @@ export function describeAlertValues(values: AlertView["values"]): string {
   return Object.entries(values)
     .filter(([key]) => !TIME_KEYS.has(key))
     .sort(([a], [b]) => rank(a) - rank(b))
-    .map(([key, value]) => `${VALUE_LABELS[key] ?? key} ${formatValue(value)}`)
+    .map(([key, value]) => `${VALUE_LABELS[key] ?? key} ${formatValue(key, value)}`)
     .join(" · ");
 }
 

@@ -4,6 +4,7 @@ import {
   formatAgo,
   formatBarTime,
   formatCount,
+  formatDecimal,
   formatPercent,
   formatPrice,
   formatVolume,
@@ -144,5 +145,20 @@ describe("display zone choice", () => {
     expect(resolveDisplayTimeZone("exchange", zones)).toBe("America/New_York");
     expect(resolveDisplayTimeZone("local", zones)).toBe("Europe/Berlin");
     expect(resolveDisplayTimeZone("utc", zones)).toBe("UTC");
+  });
+});
+
+describe("formatDecimal", () => {
+  it("groups thousands and keeps up to the given decimals, without padding", () => {
+    expect(formatDecimal(1_000_000_000)).toBe("1,000,000,000");
+    expect(formatDecimal(101.5)).toBe("101.5");
+    expect(formatDecimal(101.234567)).toBe("101.2346");
+    expect(formatDecimal(0.1234567, 6)).toBe("0.123457");
+    expect(formatDecimal(-2.5)).toBe("-2.5");
+  });
+
+  it("renders a missing or non-finite value as an em dash", () => {
+    expect(formatDecimal(null)).toBe("—");
+    expect(formatDecimal(Number.NaN)).toBe("—");
   });
 });

@@ -42,6 +42,12 @@ export function formatVolume(value: number | null | undefined, compact = false):
   return compact ? compactFormat.format(value) : integerFormat.format(value);
 }
 
+/** A plain figure (a level, a factor, an average): 1000000 → "1,000,000", 101.23456 → "101.2346". */
+export function formatDecimal(value: number | null | undefined, maxFractionDigits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return getNumberFormat("en-US", { maximumFractionDigits: maxFractionDigits }).format(value);
+}
+
 /** A count of things (events, bars, batches): 1234567 → "1,234,567". */
 export function formatCount(value: number): string {
   return integerFormat.format(value);
