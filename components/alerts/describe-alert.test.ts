@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { describeAlertValues } from "./describe-alert";
+import { describeAlertValues } from "@/components/alerts/describe-alert";
 
 describe("describeAlertValues", () => {
   it("shows volumes as the dashboard does and other figures grouped, in the labels' order", () => {
