@@ -81,8 +81,15 @@ export function AddSymbolsForm({ source, bounds, onAdd }: Props) {
           Symbols
           <input
             value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder="e.g. NVDA, META or BRK-B ^GSPC"
+            onChange={(e) => {
+              setText(e.target.value);
+              // The outcome and error were about the text before this edit.
+              setOutcome(null);
+              setError(null);
+            }}
+            placeholder={
+              source === "replay" ? "a recorded symbol, e.g. NVDA" : "e.g. NVDA, META or BRK-B ^GSPC"
+            }
             aria-describedby="add-symbols-hint"
             data-testid="add-symbols-input"
             className={`${inputClassName} mt-1 block w-full font-mono uppercase placeholder:font-sans placeholder:normal-case`}
