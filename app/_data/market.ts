@@ -95,6 +95,12 @@ export async function getWindowKpis(
   windowMinutes: number,
   limit: number,
 ): Promise<WindowKpi[]> {
+  const { KPI_WINDOWS } = getEnv();
+  if (!KPI_WINDOWS.includes(windowMinutes))
+    throw new ApiError(
+      "bad_request",
+      `window: ${windowMinutes} is not a window length computed here; one of ${KPI_WINDOWS.join(", ")}`,
+    );
   await getSymbolOrThrow(symbol);
   return listWindowKpis(getDb(), symbol, windowMinutes, { limit });
 }
@@ -109,7 +115,7 @@ export async function getLatestMovers(window: MoversWindow, limit: number): Prom
   if (!isMoversWindow(window, KPI_WINDOWS))
     throw new ApiError(
       "bad_request",
-      `window must be one of ${listMoversWindows(KPI_WINDOWS).map(formatMoversWindowParam).join(", ")}`,
+      `window: ${formatMoversWindowParam(window)} is not ranked here; one of ${listMoversWindows(KPI_WINDOWS).map(formatMoversWindowParam).join(", ")}`,
     );
   const empty = { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
   if (isTradingDayWindow(window)) {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { moversQuerySchema, pricesQuerySchema } from "@/lib/api/market-params";
+import {
+  dailyQuerySchema,
+  moversQuerySchema,
+  pricesQuerySchema,
+  watchlistQuerySchema,
+  windowsQuerySchema,
+} from "@/lib/api/market-params";
 import { TRADING_DAY_WINDOW } from "@/lib/kpi/movers-window";
 
 describe("moversQuerySchema", () => {
@@ -17,6 +23,31 @@ describe("moversQuerySchema", () => {
   it("rejects a window that is neither the day nor whole minutes up to a day", () => {
     for (const window of ["week", "1441", "-5", "7.5"])
       expect(moversQuerySchema.safeParse({ window }).success, window).toBe(false);
+  });
+});
+
+describe("whole-number parameters", () => {
+  const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
+    result.error?.issues.map((i) => i.message) ?? [];
+
+  it("say the same words whether the value is no number, a fraction or out of range", () => {
+    for (const limit of ["0", "ten", "2.5", "51", ""])
+      expect(messages(moversQuerySchema.safeParse({ limit })), limit).toEqual([
+        "a whole number from 1 to 50",
+      ]);
+    expect(messages(dailyQuerySchema.safeParse({ symbol: "AAPL", days: "121" }))).toEqual([
+      "a whole number from 1 to 120",
+    ]);
+    expect(messages(watchlistQuerySchema.safeParse({ points: "1" }))).toEqual([
+      "a whole number from 2 to 120",
+    ]);
+    expect(messages(windowsQuerySchema.safeParse({ symbol: "AAPL", window: "1441" }))).toEqual([
+      "a whole number from 1 to 1440",
+    ]);
+  });
+
+  it("take their defaults when absent", () => {
+    expect(windowsQuerySchema.parse({ symbol: "AAPL" })).toEqual({ symbol: "AAPL", window: 5, limit: 100 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { normalizeSymbolInput, symbolSchema } from "@/lib/events/symbol";
+import { wholeNumberParam } from "@/lib/events/whole-number-param";
 import { MOVERS_LIMIT } from "@/lib/kpi/movers";
 import { MAX_WINDOW_MINUTES, parseMoversWindowParam, TRADING_DAY_PARAM } from "@/lib/kpi/movers-window";
 import { TIME_RANGES } from "@/lib/kpi/time-range";
@@ -61,13 +62,14 @@ export const snapshotQuerySchema = z.object({ symbol: symbolParam });
 
 export const dailyQuerySchema = z.object({
   symbol: symbolParam,
-  days: z.coerce.number().int().min(1).max(120).default(10),
+  days: wholeNumberParam(1, 120).default(10),
 });
 
 export const windowsQuerySchema = z.object({
   symbol: symbolParam,
-  window: z.coerce.number().int().min(1).max(1440).default(5),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  // Checked against the deployment's window lengths by the route (getWindowKpis).
+  window: wholeNumberParam(1, MAX_WINDOW_MINUTES).default(5),
+  limit: wholeNumberParam(1, 500).default(100),
 });
 
 /**
@@ -83,11 +85,11 @@ export const moversQuerySchema = z.object({
       if (window !== null) return window;
       ctx.addIssue({
         code: "custom",
-        message: `window must be ${TRADING_DAY_PARAM} or whole minutes from 1 to ${MAX_WINDOW_MINUTES}`,
+        message: `must be ${TRADING_DAY_PARAM} or a window length in whole minutes, e.g. 5`,
       });
       return z.NEVER;
     }),
-  limit: z.coerce.number().int().min(1).max(50).default(MOVERS_LIMIT),
+  limit: wholeNumberParam(1, 50).default(MOVERS_LIMIT),
 });
 
 /** Most sparkline points a watchlist row carries (the column is about 120 px wide). */
@@ -95,5 +97,5 @@ export const MAX_WATCHLIST_POINTS = 120;
 export const DEFAULT_WATCHLIST_POINTS = 32;
 
 export const watchlistQuerySchema = z.object({
-  points: z.coerce.number().int().min(2).max(MAX_WATCHLIST_POINTS).default(DEFAULT_WATCHLIST_POINTS),
+  points: wholeNumberParam(2, MAX_WATCHLIST_POINTS).default(DEFAULT_WATCHLIST_POINTS),
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { symbolSchema } from "@/lib/events/symbol";
 import type { SymbolMatchRank, SymbolSortKey } from "@/lib/kpi/symbol-search";
+import { wholeNumberParam } from "@/lib/events/whole-number-param";
 
 /**
  * The query of the paged symbol lists (GET /api/symbols, GET /api/admin/symbols). Matching and order
@@ -48,12 +49,7 @@ export const symbolsQuerySchema = z.object({
     .regex(/^[^\p{Cc}]*$/u, "a search cannot contain control characters")
     .optional()
     .transform(normalizeSymbolQuery),
-  limit: z.coerce
-    .number({ error: `a whole number from 1 to ${SYMBOLS_PAGE_MAX_LIMIT}` })
-    .int(`a whole number from 1 to ${SYMBOLS_PAGE_MAX_LIMIT}`)
-    .min(1, `a whole number from 1 to ${SYMBOLS_PAGE_MAX_LIMIT}`)
-    .max(SYMBOLS_PAGE_MAX_LIMIT, `at most ${SYMBOLS_PAGE_MAX_LIMIT}`)
-    .default(SYMBOLS_PAGE_DEFAULT_LIMIT),
+  limit: wholeNumberParam(1, SYMBOLS_PAGE_MAX_LIMIT).default(SYMBOLS_PAGE_DEFAULT_LIMIT),
   cursor: symbolCursorSchema.optional(),
 });
 

@@ -281,6 +281,32 @@ test.describe("live dashboard", () => {
     }
   });
 
+  test("the market APIs answer a bad parameter with 400 and the same words for the same fault", async ({
+    request,
+  }) => {
+    const messageOf = async (path: string) => {
+      const answer = await request.get(path);
+      expect(answer.status(), path).toBe(400);
+      return ((await answer.json()) as { error: { message: string } }).error.message;
+    };
+    for (const path of ["/api/movers?limit=0", "/api/movers?limit=ten", "/api/movers?limit=51"])
+      expect(await messageOf(path)).toBe("limit: a whole number from 1 to 50");
+    expect(await messageOf("/api/symbols?limit=501")).toBe("limit: a whole number from 1 to 500");
+    expect(await messageOf("/api/daily?symbol=AAPL&days=0")).toBe("days: a whole number from 1 to 120");
+    expect(await messageOf("/api/watchlist?points=1")).toBe("points: a whole number from 2 to 120");
+    // A window this deployment does not compute (KPI_WINDOWS 5, 15, 60) is refused, not answered empty.
+    expect(await messageOf("/api/movers?window=7")).toBe(
+      "window: 7 is not ranked here; one of 5, 15, 60, day",
+    );
+    expect(await messageOf("/api/movers?window=abc")).toBe(
+      "window: must be day or a window length in whole minutes, e.g. 5",
+    );
+    expect(await messageOf("/api/windows?symbol=AAPL&window=7")).toBe(
+      "window: 7 is not a window length computed here; one of 5, 15, 60",
+    );
+    expect((await request.get("/api/windows?symbol=AAPL&window=15")).status()).toBe(200);
+  });
+
   test("is keyboard-usable: the range can be chosen with Tab and Enter", async ({ page }) => {
     const dashboard = new DashboardPage(page);
     await dashboard.open("SPY", "session");

@@ -149,7 +149,7 @@ describe("paged symbol lists", () => {
 
   it.each([
     ["limit=0", /^limit: a whole number from 1 to 500$/],
-    ["limit=501", /^limit: at most 500$/],
+    ["limit=501", /^limit: a whole number from 1 to 500$/],
     ["limit=ten", /^limit: a whole number from 1 to 500$/],
     ["cursor=AAPL", /^cursor: not a cursor: pass the nextCursor of the previous page$/],
     [`cursor=${encodeURIComponent("0:AAPL'; drop table symbols;--")}`, /^cursor: not a cursor/],
