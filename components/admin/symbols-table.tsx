@@ -71,15 +71,15 @@ export function SymbolsTable({ symbols, emptyMessage, now, bounds, busy, ...acti
             <th scope="col" className="py-2 pr-3">
               Poll
             </th>
-            <th scope="col" className="py-2 pr-3">
-              Last tick
+            <th scope="col" className="py-2 pr-3" title="The start of the newest 1-minute bar stored">
+              Last bar
             </th>
             <th
               scope="col"
               className="py-2 pr-6 text-right"
               title="1-minute bars stored (fact_prices rows) on the symbol's latest trading day"
             >
-              Ticks today
+              Bars today
             </th>
             <th scope="col" className="py-2 pr-3">
               Last error
