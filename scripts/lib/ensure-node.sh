@@ -18,6 +18,9 @@ if [ "$(node_major)" -lt "$NODE_MAJOR_REQUIRED" ]; then
     fi
     echo "tickstream: installing Node.js $NODE_MAJOR_REQUIRED into .tools/node (the machine has $(node -v 2>/dev/null || echo none))" >&2
     mkdir -p "$local_node_dir"
+    # The `node` package fetches its binary in a preinstall script: allowed by name, as npm 11.16+ asks
+    # (npm 12 skips a dependency's install scripts that allowScripts does not list; older npm ignores it).
+    printf '{ "private": true, "allowScripts": { "node": true } }\n' >"$local_node_dir/package.json"
     run_stoppable npm install --prefix "$local_node_dir" --no-save --no-package-lock --no-audit --no-fund \
       "node@$NODE_MAJOR_REQUIRED" >&2
   fi
