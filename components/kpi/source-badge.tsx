@@ -15,7 +15,8 @@ const NOT_LIVE: Partial<Record<SymbolSource, { label: string; meaning: string }>
 
 /**
  * Marks a symbol whose bars are not live market data (replay, synthetic) wherever the symbol appears;
- * renders nothing for live sources. The tooltip says what the label means.
+ * renders nothing for live sources. The tooltip says what the label means; screen readers hear it only
+ * on the full-size badge (a symbol's own page), not on every row of a table.
  */
 export function SourceBadge({
   source,
@@ -43,7 +44,8 @@ export function SourceBadge({
       )}
     >
       {kind.label}
-      <span className="sr-only">: {kind.meaning}</span>
+      {/* Said once where the symbol is the page's subject; a table's rows keep it to the tooltip. */}
+      {size === "md" && <span className="sr-only"> ({kind.meaning})</span>}
     </span>
   );
 }
