@@ -1,6 +1,6 @@
 import type { AlertScope } from "@/lib/events/alert-rule";
 import type { AlertCondition, AlertConditionType } from "@/lib/kpi/alert-rules";
-import { formatDecimal } from "@/lib/kpi/format";
+import { formatDecimal, formatShortList } from "@/lib/kpi/format";
 
 /** The words for each rule type, as the admin's type picker and the alerts panel name them. */
 export const ALERT_TYPE_LABELS: Record<AlertConditionType, string> = {
@@ -49,9 +49,7 @@ export function describeAlertCondition(condition: AlertCondition): string {
 /** "all symbols", "AAPL", "AAPL, MSFT, NVDA and 4 more". */
 export function describeAlertScope(scope: AlertScope, shown = 3): string {
   if (scope.kind === "all") return "all symbols";
-  const { symbols } = scope;
-  if (symbols.length <= shown) return symbols.join(", ");
-  return `${symbols.slice(0, shown).join(", ")} and ${symbols.length - shown} more`;
+  return formatShortList(scope.symbols, shown);
 }
 
 /** "no cooldown", "5 min", "2 h", "1 d 6 h" (bar time). */

@@ -2,16 +2,17 @@ import { ApiError } from "@/lib/api/errors";
 import type { DbOrTx } from "@/lib/db/client";
 import { listLiveAlertRuleIds } from "@/lib/db/queries/alert-rules";
 import { getSymbolStatuses } from "@/lib/db/queries/symbols";
+import { isFollowedStatus } from "@/lib/events/symbol";
+import { formatShortList } from "@/lib/kpi/format";
 
 // What an alert rule's scope and a webhook's filters may name: symbols the product follows and rules
 // that exist. A typo would otherwise be stored as a rule or filter that never matches, silently.
 // Names already on the rule or endpoint (`kept`) pass: a symbol removed since, or a rule retired since,
 // must not block an unrelated edit (it still matches nothing, as before).
 
-const listed = (items: readonly (string | number)[]) =>
-  items.length <= 10 ? items.join(", ") : `${items.slice(0, 10).join(", ")} and ${items.length - 10} more`;
+const listed = (items: readonly (string | number)[]) => formatShortList(items, 10);
 
-/** 400 naming the symbols of `wanted` that have no row in `symbols`, or a removed one (not kept). */
+/** 400 naming the symbols of `wanted` (not kept) that are not followed: unknown, removed or invalid. */
 export async function requireFollowedSymbols(
   tx: DbOrTx,
   field: string,
@@ -24,7 +25,7 @@ export async function requireFollowedSymbols(
   const statuses = await getSymbolStatuses(tx, toCheck);
   const unknown = toCheck.filter((symbol) => {
     const status = statuses.get(symbol)?.status;
-    return status === undefined || status === "removed";
+    return status === undefined || !isFollowedStatus(status);
   });
   if (unknown.length === 0) return;
   throw new ApiError(

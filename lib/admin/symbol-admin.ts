@@ -17,7 +17,7 @@ import {
   type SymbolStatus,
 } from "@/lib/db/queries/symbols";
 import type { AuditAction, AuditPurge, AuditState } from "@/lib/events/api-admin";
-import { isPollingSource, normalizeSymbolInput } from "@/lib/events/symbol";
+import { isFollowedStatus, isPollingSource, normalizeSymbolInput } from "@/lib/events/symbol";
 
 /** Who makes a change, for the audit log. */
 export type AdminActor = { username: string; clientIp: string | null };
@@ -39,8 +39,6 @@ export type AddSymbolsResult = {
   /** Not found at the source, with the reason. */
   rejected: { symbol: string; reason: string }[];
 };
-
-const isFollowed = (status: SymbolStatus) => status === "active" || status === "paused";
 
 /**
  * Refuses a poll interval for symbols whose source does not poll: saving one would confirm and audit a
@@ -97,7 +95,7 @@ export async function addSymbols(
   const toCheck: string[] = [];
   for (const symbol of input.symbols) {
     const row = existing.get(symbol);
-    if (row && isFollowed(row.status)) result.alreadyFollowed.push({ symbol, status: row.status });
+    if (row && isFollowedStatus(row.status)) result.alreadyFollowed.push({ symbol, status: row.status });
     else toCheck.push(symbol);
   }
   // The source is asked outside the transaction: a Yahoo round trip must not hold row locks.
@@ -106,7 +104,7 @@ export async function addSymbols(
   await deps.db.transaction(async (tx) => {
     for (const found of check.found) {
       const row = await getSymbolForUpdate(tx, found.symbol);
-      if (row && isFollowed(row.status)) {
+      if (row && isFollowedStatus(row.status)) {
         result.alreadyFollowed.push({ symbol: row.symbol, status: row.status });
       } else if (row) {
         const updated = await updateSymbol(tx, row.symbol, {

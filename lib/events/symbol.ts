@@ -35,6 +35,16 @@ export function splitSymbolList(raw: string): string[] {
 export const symbolStatusSchema = z.enum(["active", "paused", "invalid", "removed"]);
 export type SymbolStatus = z.infer<typeof symbolStatusSchema>;
 
+/**
+ * The statuses of a symbol the product follows (an admin added it and neither removed it nor saw the
+ * source refuse it): the watchlist lists these, and alert rules and webhook filters may name only these.
+ */
+export const FOLLOWED_STATUSES = ["active", "paused"] as const satisfies readonly SymbolStatus[];
+
+export function isFollowedStatus(status: SymbolStatus): status is (typeof FOLLOWED_STATUSES)[number] {
+  return (FOLLOWED_STATUSES as readonly SymbolStatus[]).includes(status);
+}
+
 /** Where a symbol's bars come from; `external`: they arrive on the topic from elsewhere (not polled). */
 export const symbolSourceSchema = z.enum(["yahoo", "replay", "synthetic", "external"]);
 export type SymbolSource = z.infer<typeof symbolSourceSchema>;

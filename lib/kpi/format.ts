@@ -48,6 +48,12 @@ export function formatDecimal(value: number | null | undefined, maxFractionDigit
   return getNumberFormat("en-US", { maximumFractionDigits: maxFractionDigits }).format(value);
 }
 
+/** A list in words, the first `shown` items and a count of the rest: "AAPL, MSFT, NVDA and 4 more". */
+export function formatShortList(items: readonly (string | number)[], shown: number): string {
+  if (items.length <= shown) return items.join(", ");
+  return `${items.slice(0, shown).join(", ")} and ${items.length - shown} more`;
+}
+
 /** A count of things (events, bars, batches): 1234567 → "1,234,567". */
 export function formatCount(value: number): string {
   return integerFormat.format(value);

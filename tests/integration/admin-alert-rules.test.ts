@@ -101,17 +101,25 @@ describe("admin alert rules", () => {
   });
 
   it("refuses a rule that lists a symbol the product does not follow, naming it, and stores nothing", async () => {
+    // Unknown, removed, and refused by its source (invalid): none is followed. Paused is.
+    await registerTestSymbols(t.database.db, ["NVDA", "SPY"]);
     await t.database.db.$client.query("update symbols set status = 'removed' where symbol = 'MSFT'");
-    const refused = await create({ ...RULE, scope: { kind: "symbols", symbols: ["AAPL", "ZZZZ", "MSFT"] } });
+    await t.database.db.$client.query("update symbols set status = 'invalid' where symbol = 'NVDA'");
+    await t.database.db.$client.query("update symbols set status = 'paused' where symbol = 'SPY'");
+    const refused = await create({
+      ...RULE,
+      scope: { kind: "symbols", symbols: ["AAPL", "ZZZZ", "MSFT", "NVDA", "SPY"] },
+    });
     expect(refused.status).toBe(400);
     expect(messageOf(refused.body)).toBe(
-      "scope.symbols: ZZZZ, MSFT are not followed symbols (add them under Symbols first)",
+      "scope.symbols: ZZZZ, MSFT, NVDA are not followed symbols (add them under Symbols first)",
     );
     expect(await t.database.db.select().from(alertRules)).toEqual([]);
     expect(await auditRows()).toEqual([]);
     // Every symbol, or followed ones only: stored.
     expect((await create({ ...RULE, scope: { kind: "all" } })).status).toBe(201);
     expect((await create()).status).toBe(201);
+    expect((await create({ ...RULE, scope: { kind: "symbols", symbols: ["SPY"] } })).status).toBe(201);
   });
 
   it("lets an edit keep a symbol removed since, but not add one", async () => {

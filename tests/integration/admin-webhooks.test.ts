@@ -46,6 +46,19 @@ describe("admin API of webhook endpoints", () => {
     return webhookSecretResponseSchema.parse(res.body);
   }
 
+  /** A live rule a filter may name. */
+  const insertAnyRule = () =>
+    insertAlertRule(database.db, {
+      name: "any",
+      condition: { type: "price_cross", direction: "up", level: 1 },
+      scope: { kind: "all" },
+      cooldownMinutes: 0,
+      status: "enabled",
+    });
+
+  const patchEndpoint = (id: string, body: unknown) =>
+    h.call(api.updateEndpoint, { method: "PATCH", path: `/api/admin/webhooks/${id}`, params: { id }, body });
+
   async function secretsInDb(id: number) {
     const { rows } = await database.adminDb.$client.query<{ secret: string; previous_secret: string | null }>(
       "select secret, previous_secret from webhook_endpoints where id = $1",
@@ -127,13 +140,7 @@ describe("admin API of webhook endpoints", () => {
   });
 
   it("refuses filters naming a symbol it does not follow or a rule that does not exist; an edit may keep them", async () => {
-    const rule = await insertAlertRule(database.db, {
-      name: "any",
-      condition: { type: "price_cross", direction: "up", level: 1 },
-      scope: { kind: "all" },
-      cooldownMinutes: 0,
-      status: "enabled",
-    });
+    const rule = await insertAnyRule();
     const post = (body: unknown) =>
       h.call(api.createEndpoint, { method: "POST", path: "/api/admin/webhooks", body });
     const badSymbol = await post({ url: "https://example.com/x", symbols: ["AAPL", "ZZZZ"] });
@@ -157,13 +164,7 @@ describe("admin API of webhook endpoints", () => {
     });
     await database.db.$client.query("update alert_rules set deleted_at = now() where id = $1", [rule.id]);
     await database.db.$client.query("update symbols set status = 'removed' where symbol = 'MSFT'");
-    const patch = (body: unknown) =>
-      h.call(api.updateEndpoint, {
-        method: "PATCH",
-        path: `/api/admin/webhooks/${endpoint.id}`,
-        params: { id: String(endpoint.id) },
-        body,
-      });
+    const patch = (body: unknown) => patchEndpoint(String(endpoint.id), body);
     expect((await patch({ symbols: ["MSFT"], ruleIds: [rule.id], description: "kept" })).status).toBe(200);
     const added = await patch({ ruleIds: [rule.id, 998] });
     expect(added.status).toBe(400);
@@ -174,27 +175,16 @@ describe("admin API of webhook endpoints", () => {
 
   it("disables and enables an endpoint, audited as such; 404 for an unknown id, 400 for a bad one or an empty change", async () => {
     const { endpoint } = await create({ url: "https://example.com/x" });
-    const patch = (id: string, body: unknown) =>
-      h.call(api.updateEndpoint, {
-        method: "PATCH",
-        path: `/api/admin/webhooks/${id}`,
-        params: { id },
-        body,
-      });
-    const disabled = await patch(String(endpoint.id), { isEnabled: false });
+    const disabled = await patchEndpoint(String(endpoint.id), { isEnabled: false });
     expect(disabled.status).toBe(200);
     expect((disabled.body as { endpoint: { isEnabled: boolean } }).endpoint.isEnabled).toBe(false);
-    const rule = await insertAlertRule(database.db, {
-      name: "any",
-      condition: { type: "price_cross", direction: "up", level: 1 },
-      scope: { kind: "all" },
-      cooldownMinutes: 0,
-      status: "enabled",
-    });
-    expect((await patch(String(endpoint.id), { isEnabled: true, ruleIds: [rule.id] })).status).toBe(200);
-    expect((await patch("999", { isEnabled: false })).status).toBe(404);
-    expect((await patch("abc", { isEnabled: false })).status).toBe(400);
-    expect((await patch(String(endpoint.id), {})).status).toBe(400);
+    const rule = await insertAnyRule();
+    expect((await patchEndpoint(String(endpoint.id), { isEnabled: true, ruleIds: [rule.id] })).status).toBe(
+      200,
+    );
+    expect((await patchEndpoint("999", { isEnabled: false })).status).toBe(404);
+    expect((await patchEndpoint("abc", { isEnabled: false })).status).toBe(400);
+    expect((await patchEndpoint(String(endpoint.id), {})).status).toBe(400);
     const actions = (await listAuditEntries(database.db, { limit: 10 })).map((e) => e.action);
     expect(actions.slice(0, 3)).toEqual(["webhook.enable", "webhook.disable", "webhook.create"]);
   });

@@ -3,10 +3,11 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { dailyStats, factPrices, symbols } from "@/lib/db/schema";
 import { toDailyStat } from "@/lib/db/queries/daily-stats";
+import { FOLLOWED_STATUSES } from "@/lib/events/symbol";
 import type { DailyStat } from "@/lib/kpi/types";
 import type { WatchlistStatus } from "@/lib/kpi/watchlist-row";
 
-const FOLLOWED: WatchlistStatus[] = ["active", "paused"];
+const FOLLOWED = [...FOLLOWED_STATUSES];
 
 /** A followed symbol (active or paused) with its newest trading day; null before its first bar. */
 export type FollowedSymbolDay = {
