@@ -43,7 +43,11 @@ describe("computeCpuBudget", () => {
     expect(four!.workersCeiling).toBeCloseTo(2e6 / 60, 6);
   });
 
-  it("has no budget without events", () => {
+  it("has no budget without events, or without the workers' CPU", () => {
+    const idle = { workers: 0, web: 1, postgres: 1, kafka: 1 };
+    expect(
+      computeCpuBudget({ events: 10, cores: 2, workerCount: 1, machineBusyShare: null, cpuSeconds: idle }),
+    ).toBeNull();
     const cpuSeconds = { workers: 1, web: 1, postgres: 1, kafka: 1 };
     expect(
       computeCpuBudget({ events: 0, cores: 2, workerCount: 1, machineBusyShare: null, cpuSeconds }),

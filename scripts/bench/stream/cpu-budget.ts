@@ -5,11 +5,11 @@
  */
 export type CpuBudget = {
   cores: number;
-  /** Share of the machine's CPU time that was busy, over every process (the benchmark's own included). */
+  /** Share of the machine's CPU time that was busy over that span, every process's (the benchmark's too). */
   machineBusyShare: number | null;
   /**
-   * Microseconds of CPU each event cost, per part of the pipeline and in all: the workers' from their
-   * first partition assignment (the rate's span), the others' from the workers' start.
+   * Microseconds of CPU each event cost, per part of the pipeline and in all, over the rate's span (from
+   * the first partition assignment to the last commit).
    */
   microsPerEvent: { workers: number; web: number; postgres: number; kafka: number; total: number };
   /** Events/s all the cores allow at that total cost an event. */
@@ -29,16 +29,17 @@ export function computeCpuBudget(input: {
   cpuSeconds: { workers: number; web: number; postgres: number; kafka: number };
 }): CpuBudget | null {
   const { events, cores, workerCount, cpuSeconds } = input;
-  if (events <= 0 || cores <= 0) return null;
+  const spent = cpuSeconds.workers + cpuSeconds.web + cpuSeconds.postgres + cpuSeconds.kafka;
+  if (events <= 0 || cores <= 0 || spent <= 0 || cpuSeconds.workers <= 0) return null;
   const per = (seconds: number) => (seconds * 1e6) / events;
   const microsPerEvent = {
     workers: per(cpuSeconds.workers),
     web: per(cpuSeconds.web),
     postgres: per(cpuSeconds.postgres),
     kafka: per(cpuSeconds.kafka),
-    total: per(cpuSeconds.workers + cpuSeconds.web + cpuSeconds.postgres + cpuSeconds.kafka),
+    total: per(spent),
   };
-  const ceiling = (cpuCores: number, micros: number) => (micros > 0 ? (cpuCores * 1e6) / micros : Infinity);
+  const ceiling = (cpuCores: number, micros: number) => (cpuCores * 1e6) / micros;
   return {
     cores,
     machineBusyShare: input.machineBusyShare,

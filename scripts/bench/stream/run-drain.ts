@@ -33,6 +33,9 @@ import { verifyStoredBars } from "./verify";
 
 export type ProcessFigures = { name: string; cpuSeconds: number; peakRssMiB: number };
 
+/** CPU seconds so far of the workers (summed), the web server and the servers, and the machine's. */
+type CpuSnapshot = { workers: number; web: number; servers: ServerCpu; machine: MachineCpu };
+
 export type DrainResult = {
   kind: "drain";
   label: string;
@@ -108,11 +111,16 @@ export async function runDrain(
       const lag = sampleLag(product, 250, running.startedAt);
       let assignedAt: number | null = null;
       let doneAt: number | null = null;
-      let machineAtDone: MachineCpu | null = null;
-      // The workers' start-up (loading their modules, connecting, joining) is not the drain's work.
-      const sumWorkersCpu = () =>
-        running.workers.reduce((n, p) => n + (running.usage(p)?.cpuSeconds ?? 0), 0);
-      let workersCpuAtAssignment = 0;
+      // The CPU budget's span is the rate's, from the first assignment to the last commit: the workers'
+      // start-up (loading modules, connecting, joining) and the scrapes after the drain stay out of it.
+      const readCpu = (): CpuSnapshot => ({
+        workers: running.workers.reduce((n, p) => n + (running.usage(p)?.cpuSeconds ?? 0), 0),
+        web: running.usage(running.web)?.cpuSeconds ?? 0,
+        servers: readServerCpu(),
+        machine: readMachineCpu(),
+      });
+      let cpuAtAssignment: CpuSnapshot | null = null;
+      let cpuAtDone: CpuSnapshot | null = null;
       await pollUntil(
         async () => {
           assertAllAlive(running);
@@ -120,13 +128,13 @@ export async function runDrain(
             const figures = await readWorkerFigures(running).catch(() => null);
             if (figures && figures.assigned > 0) {
               assignedAt = Date.now();
-              workersCpuAtAssignment = sumWorkersCpu();
+              cpuAtAssignment = readCpu();
             }
           }
           const { committed } = await readProgress(product);
           if (committed >= events) {
             doneAt = Date.now();
-            machineAtDone = readMachineCpu();
+            cpuAtDone = readCpu();
           }
           return doneAt !== null;
         },
@@ -163,17 +171,24 @@ export async function runDrain(
         .reduce((n, p) => n + p.cpuSeconds, 0);
       const committed = doneAt === null ? (await readProgress(product)).committed : events;
       const seconds = (end - start) / 1000;
-      const webCpu = processes.find((p) => p.name === running.web.name)?.cpuSeconds ?? 0;
+      const from: CpuSnapshot = cpuAtAssignment ?? {
+        workers: 0,
+        web: running.atWorkersStart.webCpuSeconds,
+        servers: running.atWorkersStart.servers,
+        machine: running.atWorkersStart.machine,
+      };
+      const to = cpuAtDone ?? readCpu();
+      const serversInSpan = diffServerCpu(from.servers, to.servers);
       const cpuBudget = computeCpuBudget({
         events: committed,
         cores: os.availableParallelism(),
         workerCount: options.workers,
-        machineBusyShare: busyShareBetween(running.atWorkersStart.machine, machineAtDone ?? readMachineCpu()),
+        machineBusyShare: busyShareBetween(from.machine, to.machine),
         cpuSeconds: {
-          workers: workerCpu - workersCpuAtAssignment,
-          web: webCpu,
-          postgres: servers.postgres,
-          kafka: servers.kafka,
+          workers: to.workers - from.workers,
+          web: to.web - from.web,
+          postgres: serversInSpan.postgres,
+          kafka: serversInSpan.kafka,
         },
       });
       const comparison = doneAt === null ? null : await verifyStoredBars(product, dataSet, events);
