@@ -81,6 +81,8 @@ export function AddSymbolsForm({ source, bounds, onAdd }: Props) {
           Symbols
           <input
             value={text}
+            // Not edited while a request runs: its outcome is about this text.
+            disabled={isBusy}
             onChange={(e) => {
               setText(e.target.value);
               // The outcome and error were about the text before this edit.

@@ -71,7 +71,11 @@ export function SymbolsTable({ symbols, emptyMessage, now, bounds, busy, ...acti
             <th scope="col" className="py-2 pr-3">
               Poll
             </th>
-            <th scope="col" className="py-2 pr-3" title="The start of the newest 1-minute bar stored">
+            <th
+              scope="col"
+              className="py-2 pr-3"
+              title="The start of the symbol's newest 1-minute bar, published to Kafka or stored"
+            >
               Last bar
             </th>
             <th
