@@ -10,7 +10,8 @@ import { getLatestFactPrice, listFactPrices } from "@/lib/db/queries/fact-prices
 import { getLatestWindowStart, listTopMovers, listWindowKpis } from "@/lib/db/queries/kpi-snapshots";
 import { getSymbol, listSymbolPage, listSymbolsWithActivity, type SymbolRow } from "@/lib/db/queries/symbols";
 import {
-  formatMoversWindowParam,
+  describeWindowNotOffered,
+  isKpiWindow,
   isMoversWindow,
   isTradingDayWindow,
   listMoversWindows,
@@ -96,11 +97,8 @@ export async function getWindowKpis(
   limit: number,
 ): Promise<WindowKpi[]> {
   const { KPI_WINDOWS } = getEnv();
-  if (!KPI_WINDOWS.includes(windowMinutes))
-    throw new ApiError(
-      "bad_request",
-      `window: ${windowMinutes} is not a window length computed here; one of ${KPI_WINDOWS.join(", ")}`,
-    );
+  if (!isKpiWindow(windowMinutes, KPI_WINDOWS))
+    throw new ApiError("bad_request", describeWindowNotOffered(windowMinutes, KPI_WINDOWS));
   await getSymbolOrThrow(symbol);
   return listWindowKpis(getDb(), symbol, windowMinutes, { limit });
 }
@@ -113,10 +111,7 @@ export async function getLatestMovers(window: MoversWindow, limit: number): Prom
   const db = getDb();
   const { KPI_WINDOWS, EXCHANGE_TIMEZONE } = getEnv();
   if (!isMoversWindow(window, KPI_WINDOWS))
-    throw new ApiError(
-      "bad_request",
-      `window: ${formatMoversWindowParam(window)} is not ranked here; one of ${listMoversWindows(KPI_WINDOWS).map(formatMoversWindowParam).join(", ")}`,
-    );
+    throw new ApiError("bad_request", describeWindowNotOffered(window, listMoversWindows(KPI_WINDOWS)));
   const empty = { windowMinutes: window, windowStart: null, windowEnd: null, gainers: [], losers: [] };
   if (isTradingDayWindow(window)) {
     const date = await getLatestTradeDate(db);

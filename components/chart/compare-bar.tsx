@@ -36,6 +36,8 @@ export default function CompareBar({
     (s) => s.symbol !== symbol && !compare.includes(s.symbol),
   );
   const isFull = compare.length >= MAX_COMPARE;
+  // Said rather than only greying out Add: the search answered and nothing can be compared.
+  const hasNoMatch = q !== null && results.isSuccess && options.length === 0 && !isFull;
   const add = () => {
     const wanted = text.trim().toUpperCase();
     const match = options.find((o) => o.symbol === wanted) ?? (options.length === 1 ? options[0] : undefined);
@@ -107,6 +109,11 @@ export default function CompareBar({
       >
         Add
       </button>
+      {hasNoMatch && (
+        <span role="status" data-testid="compare-none" className="text-xs text-slate-500 dark:text-slate-400">
+          No other followed symbol matches {q}
+        </span>
+      )}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  describeWindowNotOffered,
   formatMoversWindowLabel,
   formatMoversWindowParam,
+  isKpiWindow,
   isMoversWindow,
   isTradingDayWindow,
   listMoversWindows,
@@ -59,5 +61,19 @@ describe("movers windows of a deployment", () => {
     expect(isMoversWindow(15, kpiWindows)).toBe(true);
     expect(isMoversWindow(60, kpiWindows)).toBe(false);
     expect(isMoversWindow(1, [])).toBe(false);
+  });
+});
+
+describe("windows a deployment does not have", () => {
+  it("are told apart from its KPI windows (the trading day is no KPI window) in one wording", () => {
+    expect(isKpiWindow(15, [5, 15, 60])).toBe(true);
+    expect(isKpiWindow(7, [5, 15, 60])).toBe(false);
+    expect(isKpiWindow(TRADING_DAY_WINDOW, [5, 15, 60])).toBe(false);
+    expect(describeWindowNotOffered(7, listMoversWindows([5, 15, 60]))).toBe(
+      "window: 7 is not a window of this deployment; one of 5, 15, 60, day",
+    );
+    expect(describeWindowNotOffered(TRADING_DAY_WINDOW, [5, 15])).toBe(
+      "window: day is not a window of this deployment; one of 5, 15",
+    );
   });
 });

@@ -53,3 +53,16 @@ export function listMoversWindows(kpiWindows: readonly number[]): MoversWindow[]
 export function isMoversWindow(window: MoversWindow, kpiWindows: readonly number[]): boolean {
   return listMoversWindows(kpiWindows).includes(window);
 }
+
+/** Whether a deployment with these tumbling window lengths (KPI_WINDOWS) computes windows of `minutes`. */
+export function isKpiWindow(minutes: number, kpiWindows: readonly number[]): boolean {
+  return kpiWindows.includes(minutes);
+}
+
+/**
+ * The words of a 400 for a well-formed window the deployment does not have, the same for the movers
+ * and the window KPIs: "window: 7 is not a window of this deployment; one of 5, 15, 60, day".
+ */
+export function describeWindowNotOffered(window: MoversWindow, offered: readonly MoversWindow[]): string {
+  return `window: ${formatMoversWindowParam(window)} is not a window of this deployment; one of ${offered.map(formatMoversWindowParam).join(", ")}`;
+}

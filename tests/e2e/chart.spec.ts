@@ -233,11 +233,16 @@ test.describe("symbol chart", () => {
     await seedSymbol(app, third, 20);
     const dbOther = await listDbBars(app, other);
     const dashboard = await openChart(page, symbol);
+    // A symbol nobody follows: said, not only a greyed-out Add.
+    await page.getByTestId("compare-input").fill("ZZZQX");
+    await expect(page.getByTestId("compare-none")).toHaveText("No other followed symbol matches ZZZQX");
+    await expect(page.getByTestId("compare-add")).toBeDisabled();
     for (const s of [other, third]) {
       await page.getByTestId("compare-input").fill(s);
       await expect(page.getByTestId("compare-add")).toBeEnabled();
       await page.getByTestId("compare-input").press("Enter");
       await expect(page.locator(`[data-testid="compare-chip"][data-symbol="${s}"]`)).toBeVisible();
+      await expect(page.getByTestId("compare-none")).toHaveCount(0);
     }
     await expect(dashboard.chart).toHaveAttribute("data-compare", `${other},${third}`);
     await expect(page).toHaveURL(new RegExp(`compare=${other}%2C${third}`));

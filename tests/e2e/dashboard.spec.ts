@@ -296,13 +296,13 @@ test.describe("live dashboard", () => {
     expect(await messageOf("/api/watchlist?points=1")).toBe("points: a whole number from 2 to 120");
     // A window this deployment does not compute (KPI_WINDOWS 5, 15, 60) is refused, not answered empty.
     expect(await messageOf("/api/movers?window=7")).toBe(
-      "window: 7 is not ranked here; one of 5, 15, 60, day",
+      "window: 7 is not a window of this deployment; one of 5, 15, 60, day",
     );
     expect(await messageOf("/api/movers?window=abc")).toBe(
       "window: must be day or a window length in whole minutes, e.g. 5",
     );
     expect(await messageOf("/api/windows?symbol=AAPL&window=7")).toBe(
-      "window: 7 is not a window length computed here; one of 5, 15, 60",
+      "window: 7 is not a window of this deployment; one of 5, 15, 60",
     );
     expect((await request.get("/api/windows?symbol=AAPL&window=15")).status()).toBe(200);
   });
@@ -310,6 +310,8 @@ test.describe("live dashboard", () => {
   test("is keyboard-usable: the range can be chosen with Tab and Enter", async ({ page }) => {
     const dashboard = new DashboardPage(page);
     await dashboard.open("SPY", "session");
+    // The tab names the symbol it shows.
+    await expect(page).toHaveTitle("SPY · Tickstream");
     await page.getByTestId("range-1h").focus();
     await page.keyboard.press("Enter");
     await expect(dashboard.root).toHaveAttribute("data-range", "1h");

@@ -1,3 +1,5 @@
+import type { Metadata } from "next";
+
 import { getSymbolPage, getSymbolSummary, getSymbolView } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
 import { getEnv } from "@/lib/env";
@@ -21,6 +23,13 @@ function parseCustomRange(params: Record<string, string | string[] | undefined>)
   return parsed.success && parsed.data.from && parsed.data.to
     ? { from: parsed.data.from, to: parsed.data.to }
     : null;
+}
+
+/** The tab says which symbol it shows: "AAPL · Tickstream" (the app's name alone when it falls back). */
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const requested = normalizeSymbolInput(decodeURIComponent((await params).symbol));
+  const summary = await getSymbolSummary(requested);
+  return { title: summary && summary.status !== "removed" ? `${summary.symbol} · Tickstream` : "Tickstream" };
 }
 
 /**
