@@ -17,15 +17,12 @@ const OUTCOME: AddSymbolsOutcome = {
   rejected: [],
 };
 
+const renderForm = (onAdd: () => Promise<AddSymbolsOutcome> = () => Promise.resolve(OUTCOME)) =>
+  render(<AddSymbolsForm source="replay" bounds={{ min: 15, max: 3_600 }} onAdd={onAdd} />);
+
 describe("AddSymbolsForm", () => {
   it("drops the last outcome once the text is edited, so that it never stands under a new message", async () => {
-    render(
-      <AddSymbolsForm
-        source="replay"
-        bounds={{ min: 15, max: 3_600 }}
-        onAdd={() => Promise.resolve(OUTCOME)}
-      />,
-    );
+    renderForm();
     const input = screen.getByTestId("add-symbols-input");
     fireEvent.change(input, { target: { value: "aapl, msft" } });
     await act(async () => {
@@ -40,14 +37,26 @@ describe("AddSymbolsForm", () => {
     expect(screen.getByTestId("add-symbols-malformed")).toBeTruthy();
   });
 
+  it("keeps the text as sent while its request runs, so that the outcome shown is about that text", async () => {
+    let answer!: (outcome: AddSymbolsOutcome) => void;
+    renderForm(() => new Promise<AddSymbolsOutcome>((resolve) => (answer = resolve)));
+    const input = screen.getByTestId<HTMLInputElement>("add-symbols-input");
+    fireEvent.change(input, { target: { value: "aapl" } });
+    await act(async () => {
+      fireEvent.submit(screen.getByTestId("add-symbols-form"));
+      await Promise.resolve();
+    });
+    expect(input.disabled).toBe(true);
+    await act(async () => {
+      answer(OUTCOME);
+      await Promise.resolve();
+    });
+    expect(input.disabled).toBe(false);
+    expect(screen.getByTestId("add-outcome")).toBeTruthy();
+  });
+
   it("suggests a recorded symbol where the source is the replay", () => {
-    render(
-      <AddSymbolsForm
-        source="replay"
-        bounds={{ min: 15, max: 3_600 }}
-        onAdd={() => Promise.resolve(OUTCOME)}
-      />,
-    );
+    renderForm();
     expect(screen.getByTestId("add-symbols-input").getAttribute("placeholder")).toBe(
       "a recorded symbol, e.g. NVDA",
     );
