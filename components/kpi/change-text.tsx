@@ -1,17 +1,23 @@
-import { formatPercent, getChangeDirection } from "@/lib/kpi/format";
+import { formatPercent, getChangeDirection, getSignificantPercentDigits } from "@/lib/kpi/format";
 import { cn } from "@/lib/utils";
 
-/** A signed percentage coloured by direction, with an arrow for colour-blind readers. */
+/**
+ * A signed percentage coloured by direction, with an arrow for colour-blind readers. `isRanked` (a
+ * gainer or loser, ranked by its sign) shows as many decimals as the sign needs, up to four.
+ */
 export function ChangeText({
   value,
   className,
   testId,
+  isRanked = false,
 }: {
   value: number | null | undefined;
   className?: string;
   testId?: string;
+  isRanked?: boolean;
 }) {
-  const direction = getChangeDirection(value);
+  const digits = isRanked ? getSignificantPercentDigits(value) : 2;
+  const direction = getChangeDirection(value, digits);
   return (
     <span
       data-testid={testId}
@@ -24,7 +30,7 @@ export function ChangeText({
       )}
     >
       {direction === "up" ? "▲ " : direction === "down" ? "▼ " : ""}
-      {formatPercent(value)}
+      {formatPercent(value, digits)}
     </span>
   );
 }

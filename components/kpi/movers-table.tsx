@@ -74,7 +74,7 @@ function List({
                 </td>
                 <td className="tabular py-1 pr-2 text-right">{formatPrice(m.lastClose)}</td>
                 <td className="py-1 text-right">
-                  <ChangeText value={m.gainPct} />
+                  <ChangeText value={m.gainPct} isRanked />
                 </td>
               </tr>
             ))}

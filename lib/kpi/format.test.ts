@@ -6,6 +6,7 @@ import {
   formatCount,
   formatDecimal,
   formatPercent,
+  getSignificantPercentDigits,
   formatPrice,
   formatVolume,
   formatZonedTime,
@@ -160,5 +161,19 @@ describe("formatDecimal", () => {
   it("renders a missing or non-finite value as an em dash", () => {
     expect(formatDecimal(null)).toBe("—");
     expect(formatDecimal(Number.NaN)).toBe("—");
+  });
+});
+
+describe("getSignificantPercentDigits", () => {
+  it("keeps two decimals unless they would hide a tiny change's sign, then up to four", () => {
+    expect(getSignificantPercentDigits(1.234)).toBe(2);
+    expect(getSignificantPercentDigits(-0.01)).toBe(2);
+    expect(getSignificantPercentDigits(-0.003)).toBe(3);
+    expect(getSignificantPercentDigits(0.0004)).toBe(4);
+    expect(getSignificantPercentDigits(0.00001)).toBe(4);
+    expect(getSignificantPercentDigits(0)).toBe(2);
+    expect(getSignificantPercentDigits(null)).toBe(2);
+    expect(formatPercent(-0.003, getSignificantPercentDigits(-0.003))).toBe("\u22120.003%");
+    expect(getChangeDirection(-0.003, getSignificantPercentDigits(-0.003))).toBe("down");
   });
 });

@@ -26,10 +26,20 @@ export function formatPercent(value: number | null | undefined, digits = 2): str
   return `${body}%`;
 }
 
-/** Direction of a change for colouring: up, down or flat (null counts as flat). */
-export function getChangeDirection(value: number | null | undefined): "up" | "down" | "flat" {
+/**
+ * The decimals a percentage needs for its sign to show: two, or up to four for a tiny change that two
+ * would round to 0.00% (a ranked loser of −0.003% must not read as no change).
+ */
+export function getSignificantPercentDigits(value: number | null | undefined): number {
+  if (value === null || value === undefined || !Number.isFinite(value) || value === 0) return 2;
+  for (let digits = 2; digits < 4; digits++) if (Number(Math.abs(value).toFixed(digits)) !== 0) return digits;
+  return 4;
+}
+
+/** Direction of a change for colouring: up, down or flat (null counts as flat), at the decimals shown. */
+export function getChangeDirection(value: number | null | undefined, digits = 2): "up" | "down" | "flat" {
   if (value === null || value === undefined || !Number.isFinite(value)) return "flat";
-  const rounded = Number(value.toFixed(2));
+  const rounded = Number(value.toFixed(digits));
   return rounded > 0 ? "up" : rounded < 0 ? "down" : "flat";
 }
 
