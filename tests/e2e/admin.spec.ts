@@ -90,6 +90,30 @@ test.describe("admin", () => {
     await expect(nav.getByRole("link", { name: "Alert history" })).toHaveAttribute("href", "/alerts");
   });
 
+  test("the webhooks form labels its fields, says what is wrong with a rule id, and shows the secret once", async ({
+    page,
+    app,
+  }) => {
+    await signIn(new AdminPage(page), app);
+    await page.goto("/admin/webhooks");
+    const form = page.getByTestId("webhook-form");
+    await form.getByLabel("URL").fill("https://hooks.example.com/e2e");
+    await form.getByLabel("Description").fill("e2e receiver");
+    await form.getByLabel("Symbols").fill("aapl");
+    await form.getByLabel("Rule ids").fill("abc");
+    await form.getByRole("button", { name: "Add" }).click();
+    await expect(page.getByTestId("webhooks-error")).toHaveText(
+      "Rule ids: abc is not a rule id (the # number under Alert rules)",
+    );
+    await form.getByLabel("Rule ids").fill("");
+    await form.getByRole("button", { name: "Add" }).click();
+    const secret = page.getByTestId("webhook-secret");
+    await expect(secret).toContainText("whsec_");
+    const row = page.getByTestId("webhook-endpoints").getByRole("row", { name: /hooks\.example\.com\/e2e/ });
+    await expect(row).toContainText("AAPL");
+    await app.query("delete from webhook_endpoints where url = $1", ["https://hooks.example.com/e2e"]);
+  });
+
   test("an admin adds NVDA, sees it active with bars arriving, pauses it and its bars stop, and reads the audit log", async ({
     page,
     app,

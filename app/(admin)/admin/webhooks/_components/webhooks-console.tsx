@@ -89,11 +89,16 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
   function onCreate(event: FormEvent) {
     event.preventDefault();
     void run(async () => {
+      const ruleIds = splitList(form.ruleIds);
+      const notIds = ruleIds.filter((id) => !/^[1-9]\d{0,15}$/.test(id));
+      // Said here: sent as numbers they would arrive as null, and the API would name an array index.
+      if (notIds.length > 0)
+        throw new Error(`Rule ids: ${notIds.join(", ")} is not a rule id (the # number under Alert rules)`);
       const created = await client.create({
         url: form.url,
         description: form.description,
         symbols: splitList(form.symbols).map((s) => s.toUpperCase()),
-        ruleIds: splitList(form.ruleIds).map(Number),
+        ruleIds: ruleIds.map(Number),
       });
       setSecret({ endpointId: created.endpoint.id, secret: created.secret });
       setForm({ url: "", description: "", symbols: "", ruleIds: "" });
@@ -126,35 +131,43 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
       )}
       <Card title="Add an endpoint">
         <form className="flex flex-wrap items-end gap-2" onSubmit={onCreate} data-testid="webhook-form">
-          <input
-            className={`${inputClassName} min-w-72 flex-1`}
-            placeholder="https://hooks.example.com/alerts"
-            value={form.url}
-            onChange={(e) => setForm({ ...form, url: e.target.value })}
-            aria-label="URL"
-            required
-          />
-          <input
-            className={inputClassName}
-            placeholder="Description"
-            value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
-            aria-label="Description"
-          />
-          <input
-            className={inputClassName}
-            placeholder="Symbols (all if empty)"
-            value={form.symbols}
-            onChange={(e) => setForm({ ...form, symbols: e.target.value })}
-            aria-label="Symbols"
-          />
-          <input
-            className={inputClassName}
-            placeholder="Rule ids (all if empty)"
-            value={form.ruleIds}
-            onChange={(e) => setForm({ ...form, ruleIds: e.target.value })}
-            aria-label="Rule ids"
-          />
+          <label className="flex min-w-72 flex-1 flex-col gap-1 text-sm font-medium">
+            URL
+            <input
+              className={`${inputClassName} w-full font-normal`}
+              placeholder="https://hooks.example.com/alerts"
+              value={form.url}
+              onChange={(e) => setForm({ ...form, url: e.target.value })}
+              required
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Description
+            <input
+              className={`${inputClassName} font-normal`}
+              placeholder="Who receives it"
+              value={form.description}
+              onChange={(e) => setForm({ ...form, description: e.target.value })}
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Symbols
+            <input
+              className={`${inputClassName} font-normal`}
+              placeholder="all if empty, e.g. AAPL MSFT"
+              value={form.symbols}
+              onChange={(e) => setForm({ ...form, symbols: e.target.value })}
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Rule ids
+            <input
+              className={`${inputClassName} font-normal`}
+              placeholder="all if empty, e.g. 3 7"
+              value={form.ruleIds}
+              onChange={(e) => setForm({ ...form, ruleIds: e.target.value })}
+            />
+          </label>
           <AdminButton type="submit" variant="primary" disabled={isBusy}>
             Add
           </AdminButton>
