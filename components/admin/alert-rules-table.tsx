@@ -11,6 +11,7 @@ import { Time } from "@/components/ui/time";
 import type { AdminAlertRule } from "@/lib/events/api-alerts";
 import { formatCount } from "@/lib/kpi/format";
 import { cn } from "@/lib/utils";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 type Props = {
   rules: AdminAlertRule[];
@@ -31,7 +32,7 @@ export function AlertRulesTable({ rules, busy, onEdit, onPause, onResume, onDele
       </p>
     );
   return (
-    <div className="overflow-x-auto">
+    <TableScroll>
       <table className="w-full text-left text-sm" data-testid="rules-table">
         <thead className="text-xs text-slate-500 uppercase dark:text-slate-400">
           <tr>
@@ -150,6 +151,6 @@ export function AlertRulesTable({ rules, busy, onEdit, onPause, onResume, onDele
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -2,6 +2,7 @@ import type { AuditEntry } from "@/lib/events/api-admin";
 import { describeAuditAction, describeAuditChange } from "@/components/admin/describe-audit-entry";
 import { Time } from "@/components/ui/time";
 import type { SymbolSource } from "@/lib/events/symbol";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 /**
  * Admin changes, newest first: when, who, what, which symbol, before → after, from where. Times are
@@ -18,7 +19,7 @@ export function AuditLogTable({
 }) {
   if (entries.length === 0) return <p className="py-4 text-sm text-slate-500">No changes recorded yet.</p>;
   return (
-    <div className="-mx-4 overflow-x-auto px-4">
+    <TableScroll className="-mx-4 px-4">
       <table className="w-full min-w-[48rem] text-sm" data-testid="audit-table">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase dark:border-slate-800 dark:text-slate-400">
@@ -67,6 +68,6 @@ export function AuditLogTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

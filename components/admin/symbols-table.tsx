@@ -10,6 +10,7 @@ import { Time } from "@/components/ui/time";
 import { isPollingSource } from "@/lib/events/symbol";
 import { formatAgo, formatCount } from "@/lib/kpi/format";
 import { cn } from "@/lib/utils";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 export type SymbolActions = {
   onPause: (symbol: string) => void;
@@ -55,7 +56,7 @@ export function SymbolsTable({ symbols, emptyMessage, now, bounds, busy, ...acti
     );
   }
   return (
-    <div className="-mx-4 overflow-x-auto px-4">
+    <TableScroll className="-mx-4 px-4">
       <table className="w-full min-w-[56rem] text-sm" data-testid="symbols-table">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase dark:border-slate-800 dark:text-slate-400">
@@ -248,6 +249,6 @@ export function SymbolsTable({ symbols, emptyMessage, now, bounds, busy, ...acti
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -15,6 +15,7 @@ import { useDebouncedValue } from "@/components/ui/use-debounced-value";
 import type { AlertsPage, AlertView } from "@/lib/events/api-alerts";
 import { normalizeSymbolInput, symbolSchema } from "@/lib/events/symbol";
 import { cn } from "@/lib/utils";
+import { TableScroll } from "@/components/ui/table-scroll";
 
 export const ALERTS_HISTORY_LIMIT = 50;
 
@@ -202,7 +203,7 @@ export function AlertsHistory({ initial }: { initial: AlertsPage }) {
           {resource.isLoading ? "Loading…" : "No alerts match."}
         </p>
       ) : (
-        <div className="overflow-x-auto">
+        <TableScroll>
           <table className="w-full text-left text-sm" data-testid="alerts-table">
             <thead className="text-xs text-slate-500 uppercase dark:text-slate-400">
               <tr>
@@ -237,7 +238,7 @@ export function AlertsHistory({ initial }: { initial: AlertsPage }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {nextBefore !== null && (
         <div className="mt-3 text-center">

@@ -90,6 +90,28 @@ test.describe("admin", () => {
     await expect(nav.getByRole("link", { name: "Alert history" })).toHaveAttribute("href", "/alerts");
   });
 
+  test("on a phone's width the admin pages and the alert history never scroll sideways as a whole", async ({
+    page,
+    app,
+  }) => {
+    await signIn(new AdminPage(page), app);
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const [path, root] of [
+      ["/admin", "admin-page"],
+      ["/admin/alerts", "alert-rules-page"],
+      ["/admin/webhooks", "webhooks-page"],
+      ["/alerts", "alerts-history"],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByTestId(root)).toBeVisible();
+      // Wide tables scroll inside their own box (TableScroll); the page keeps the window's width.
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+  });
+
   test("the webhooks form labels its fields, says what is wrong with a rule id, and shows the secret once", async ({
     page,
     app,

@@ -6,6 +6,7 @@ import { AdminNav } from "@/components/admin/admin-nav";
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
+import { TableScroll } from "@/components/ui/table-scroll";
 import { CSRF_HEADER } from "@/lib/events/api-admin-requests";
 import {
   webhookDeliveriesResponseSchema,
@@ -174,61 +175,63 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
         </form>
       </Card>
       <Card title="Endpoints">
-        <table className="w-full text-left text-sm" data-testid="webhook-endpoints">
-          <thead>
-            <tr>
-              <th>Id</th>
-              <th>URL</th>
-              <th>Description</th>
-              <th>Filter</th>
-              <th>State</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {endpoints.map((e) => (
-              <tr key={e.id} data-testid={`webhook-endpoint-${e.id}`}>
-                <td>{e.id}</td>
-                <td className="break-all">{e.url}</td>
-                <td>{e.description}</td>
-                <td>
-                  {e.ruleIds.length ? `rules ${e.ruleIds.join(", ")}` : "all rules"} ·{" "}
-                  {e.symbols.length ? e.symbols.join(", ") : "all symbols"}
-                </td>
-                <td>{e.isEnabled ? "enabled" : "disabled"}</td>
-                <td className="flex gap-1">
-                  <AdminButton
-                    size="sm"
-                    disabled={isBusy}
-                    onClick={() => void run(async () => void (await client.setEnabled(e.id, !e.isEnabled)))}
-                  >
-                    {e.isEnabled ? "Disable" : "Enable"}
-                  </AdminButton>
-                  <AdminButton
-                    size="sm"
-                    disabled={isBusy}
-                    onClick={() =>
-                      void run(async () => {
-                        const rotated = await client.rotate(e.id);
-                        setSecret({ endpointId: e.id, secret: rotated.secret });
-                      })
-                    }
-                  >
-                    Rotate secret
-                  </AdminButton>
-                  <AdminButton
-                    size="sm"
-                    variant="danger"
-                    disabled={isBusy}
-                    onClick={() => void run(async () => void (await client.remove(e.id)))}
-                  >
-                    Delete
-                  </AdminButton>
-                </td>
+        <TableScroll>
+          <table className="w-full text-left text-sm" data-testid="webhook-endpoints">
+            <thead>
+              <tr>
+                <th>Id</th>
+                <th>URL</th>
+                <th>Description</th>
+                <th>Filter</th>
+                <th>State</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {endpoints.map((e) => (
+                <tr key={e.id} data-testid={`webhook-endpoint-${e.id}`}>
+                  <td>{e.id}</td>
+                  <td className="break-all">{e.url}</td>
+                  <td>{e.description}</td>
+                  <td>
+                    {e.ruleIds.length ? `rules ${e.ruleIds.join(", ")}` : "all rules"} ·{" "}
+                    {e.symbols.length ? e.symbols.join(", ") : "all symbols"}
+                  </td>
+                  <td>{e.isEnabled ? "enabled" : "disabled"}</td>
+                  <td className="flex gap-1">
+                    <AdminButton
+                      size="sm"
+                      disabled={isBusy}
+                      onClick={() => void run(async () => void (await client.setEnabled(e.id, !e.isEnabled)))}
+                    >
+                      {e.isEnabled ? "Disable" : "Enable"}
+                    </AdminButton>
+                    <AdminButton
+                      size="sm"
+                      disabled={isBusy}
+                      onClick={() =>
+                        void run(async () => {
+                          const rotated = await client.rotate(e.id);
+                          setSecret({ endpointId: e.id, secret: rotated.secret });
+                        })
+                      }
+                    >
+                      Rotate secret
+                    </AdminButton>
+                    <AdminButton
+                      size="sm"
+                      variant="danger"
+                      disabled={isBusy}
+                      onClick={() => void run(async () => void (await client.remove(e.id)))}
+                    >
+                      Delete
+                    </AdminButton>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
         {endpoints.length === 0 && <p className="text-sm text-slate-500">No endpoint yet.</p>}
       </Card>
       <Card
@@ -239,36 +242,38 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
           </AdminButton>
         }
       >
-        <table className="w-full text-left text-sm" data-testid="webhook-deliveries">
-          <thead>
-            <tr>
-              <th>Queued</th>
-              <th>Endpoint</th>
-              <th>webhook-id</th>
-              <th>Type</th>
-              <th>Status</th>
-              <th>Attempts</th>
-              <th>Last HTTP</th>
-              <th>Last error</th>
-              <th>Next attempt</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.map((d) => (
-              <tr key={d.id}>
-                <td>{formatTs(d.createdAt)}</td>
-                <td>{d.endpointId}</td>
-                <td className="font-mono">{d.webhookId}</td>
-                <td>{d.eventType}</td>
-                <td>{d.status}</td>
-                <td>{d.attempts}</td>
-                <td>{d.lastHttpStatus ?? "–"}</td>
-                <td className="break-all">{d.lastError ?? "–"}</td>
-                <td>{formatTs(d.nextAttemptAt)}</td>
+        <TableScroll>
+          <table className="w-full text-left text-sm" data-testid="webhook-deliveries">
+            <thead>
+              <tr>
+                <th>Queued</th>
+                <th>Endpoint</th>
+                <th>webhook-id</th>
+                <th>Type</th>
+                <th>Status</th>
+                <th>Attempts</th>
+                <th>Last HTTP</th>
+                <th>Last error</th>
+                <th>Next attempt</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td>{formatTs(d.createdAt)}</td>
+                  <td>{d.endpointId}</td>
+                  <td className="font-mono">{d.webhookId}</td>
+                  <td>{d.eventType}</td>
+                  <td>{d.status}</td>
+                  <td>{d.attempts}</td>
+                  <td>{d.lastHttpStatus ?? "–"}</td>
+                  <td className="break-all">{d.lastError ?? "–"}</td>
+                  <td>{formatTs(d.nextAttemptAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </Card>
     </div>
   );
