@@ -13,6 +13,7 @@ import { THEME_SCRIPT, ThemeToggle } from "@/components/ui/theme-toggle";
 import { getEnv } from "@/lib/env";
 
 import "./globals.css";
+import { NavLinks } from "@/components/ui/nav-links";
 
 const NAV = [
   { href: "/", label: "Watchlist" },
@@ -54,11 +55,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/" className="text-lg font-bold tracking-tight text-brand">
                   Tickstream
                 </Link>
-                {NAV.map(({ href, label }) => (
-                  <Link key={href} href={href} className="text-sm hover:underline">
-                    {label}
-                  </Link>
-                ))}
+                <NavLinks links={NAV} match="section" linkClassName="text-sm" />
                 <div className="ml-auto flex flex-wrap items-center gap-2">
                   <AlertsBell />
                   <DisplayZoneSwitch />

@@ -1,7 +1,4 @@
-"use client";
-
-import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { NavLinks } from "@/components/ui/nav-links";
 
 /** The admin section's pages, in the order every admin page's nav lists them. */
 export const ADMIN_PAGES = [
@@ -13,22 +10,9 @@ export const ADMIN_PAGES = [
 
 /** The nav of every admin page: each page reachable from the others, the current one marked. */
 export function AdminNav() {
-  const pathname = usePathname();
   return (
     <nav aria-label="Admin" className="flex flex-wrap gap-3 text-sm" data-testid="admin-nav">
-      {ADMIN_PAGES.map(({ href, label }) => {
-        const isCurrent = pathname === href;
-        return (
-          <Link
-            key={href}
-            href={href}
-            aria-current={isCurrent ? "page" : undefined}
-            className={isCurrent ? "font-semibold" : "hover:underline"}
-          >
-            {label}
-          </Link>
-        );
-      })}
+      <NavLinks links={ADMIN_PAGES} match="exact" />
     </nav>
   );
 }

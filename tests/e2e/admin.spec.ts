@@ -84,8 +84,14 @@ test.describe("admin", () => {
       await expect(page.getByTestId(root)).toBeVisible();
       await expect(nav.getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
       await expect(nav.locator('[aria-current="page"]')).toHaveCount(1);
-      // One main landmark: the layout's.
+      // One main landmark: the layout's. The header marks the section.
       await expect(page.locator("main")).toHaveCount(1);
+      const header = page.getByRole("navigation", { name: "Main" });
+      await expect(header.getByRole("link", { name: "Admin", exact: true })).toHaveAttribute(
+        "aria-current",
+        "page",
+      );
+      await expect(header.locator('[aria-current="page"]')).toHaveCount(1);
     }
     await expect(nav.getByRole("link", { name: "Alert history" })).toHaveAttribute("href", "/alerts");
   });
