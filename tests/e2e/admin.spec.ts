@@ -81,6 +81,7 @@ test.describe("admin", () => {
     for (const { link, url, root } of pages) {
       await nav.getByRole("link", { name: link }).click();
       await expect(page).toHaveURL(url);
+      await expect(page).toHaveTitle(`${link} · Admin · Tickstream`);
       await expect(page.getByTestId(root)).toBeVisible();
       await expect(nav.getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
       await expect(nav.locator('[aria-current="page"]')).toHaveCount(1);

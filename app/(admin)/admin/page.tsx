@@ -12,7 +12,7 @@ import { ADMIN_SYMBOLS_PAGE_LIMIT } from "@/lib/events/symbol-page";
 import { AdminConsole } from "./_components/admin-console";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Admin · Tickstream" };
+export const metadata = { title: "Symbols · Admin · Tickstream" };
 
 const AUDIT_PAGE = 20;
 

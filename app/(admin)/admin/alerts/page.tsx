@@ -8,7 +8,7 @@ import { listAdminAlertRules } from "@/lib/db/queries/alert-views";
 import { AlertRulesConsole } from "./_components/alert-rules-console";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Alert rules · Tickstream admin" };
+export const metadata = { title: "Alert rules · Admin · Tickstream" };
 
 /** Alert rule management for a signed-in admin; anyone else is sent to the sign-in page. */
 export default async function AdminAlertsPage() {

@@ -8,7 +8,7 @@ import { isAdminEnabled } from "@/lib/admin/admin-deps";
 import { LoginView } from "../_components/login-view";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Sign in · Tickstream admin" };
+export const metadata = { title: "Sign in · Admin · Tickstream" };
 
 export default async function AdminLoginPage() {
   const deps = getAdminDeps();
