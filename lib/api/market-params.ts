@@ -33,7 +33,7 @@ const tradeDateParam = (name: string) =>
 export const pricesQuerySchema = z
   .object({
     symbol: symbolParam,
-    range: z.enum(TIME_RANGES).default("session"),
+    range: z.enum(TIME_RANGES, { error: `must be one of ${TIME_RANGES.join(", ")}` }).default("session"),
     from: tradeDateParam("from").optional(),
     to: tradeDateParam("to").optional(),
   })

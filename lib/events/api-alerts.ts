@@ -4,6 +4,7 @@ import { alertEventSchema } from "@/lib/events/alert-event";
 import { alertRuleSchema } from "@/lib/events/alert-rule";
 import { symbolParamSchema } from "@/lib/events/api-admin-requests";
 import { alertConditionTypeSchema } from "@/lib/events/alert-rule";
+import { wholeNumberParam } from "@/lib/events/whole-number-param";
 
 // The shapes of alerts as the dashboards see them: REST GET /api/alerts, the Socket.IO
 // `alerts:changed` event, and the admin's rule list (GET /api/admin/alert-rules).
@@ -25,12 +26,7 @@ export const ALERTS_PAGE_MAX = 200;
 
 /** GET /api/alerts?limit=&before=&symbol=&rule=: newest first (by id, i.e. the order they fired). */
 export const alertsQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be a whole number")
-    .min(1, `limit must be between 1 and ${ALERTS_PAGE_MAX}`)
-    .max(ALERTS_PAGE_MAX, `limit must be between 1 and ${ALERTS_PAGE_MAX}`)
-    .default(50),
+  limit: wholeNumberParam(1, ALERTS_PAGE_MAX).default(50),
   before: z.coerce.number({ error: "before must be an alert id" }).int().positive().optional(),
   symbol: symbolParamSchema.optional(),
   rule: z.coerce.number({ error: "rule must be a rule id" }).int().positive().optional(),

@@ -294,6 +294,10 @@ test.describe("live dashboard", () => {
     expect(await messageOf("/api/symbols?limit=501")).toBe("limit: a whole number from 1 to 500");
     expect(await messageOf("/api/daily?symbol=AAPL&days=0")).toBe("days: a whole number from 1 to 120");
     expect(await messageOf("/api/watchlist?points=1")).toBe("points: a whole number from 2 to 120");
+    expect(await messageOf("/api/alerts?limit=0")).toBe("limit: a whole number from 1 to 200");
+    expect(await messageOf("/api/prices?symbol=AAPL&range=xyz")).toMatch(
+      /^range: must be one of 1h, session, /,
+    );
     // A window this deployment does not compute (KPI_WINDOWS 5, 15, 60) is refused, not answered empty.
     expect(await messageOf("/api/movers?window=7")).toBe(
       "window: 7 is not a window of this deployment; one of 5, 15, 60, day",
