@@ -25,15 +25,15 @@ describe("alert rules in words", () => {
         direction: "below",
         thresholdPct: -2,
       }),
-    ).toBe("15-minute gain below -2 %");
+    ).toBe("15-minute gain below -2%");
     expect(describeAlertCondition({ type: "volume_spike", factor: 3, lookbackBars: 1 })).toBe(
       "volume above 3 × the mean of the previous 1 bar",
     );
     expect(describeAlertCondition({ type: "day_change", direction: "above", thresholdPct: 0.1 + 0.2 })).toBe(
-      "day change above 0.3 %",
+      "day change above 0.3%",
     );
     expect(describeAlertCondition({ type: "opening_gap", direction: "up", minGapPct: 1 })).toBe(
-      "opens more than 1 % above the previous close",
+      "opens more than 1% above the previous close",
     );
     expect(describeAlertCondition({ type: "stale_data", minutes: 1 })).toBe(
       "no bar for 1 minute while the market is open",

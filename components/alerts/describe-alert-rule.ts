@@ -17,7 +17,7 @@ export const ALERT_TYPE_LABELS: Record<AlertConditionType, string> = {
 /** A number as an admin typed it, grouped: up to 6 decimals ("101.5", not "101.50"; "1,000,000"). */
 const formatNumber = (value: number) => formatDecimal(value, 6);
 
-const pct = (value: number) => `${formatNumber(value)} %`;
+const pct = (value: number) => `${formatNumber(value)}%`;
 
 /**
  * A condition's parameters in words: "close crosses above 101.5", "MA 5 crosses above MA 20 (golden
