@@ -82,6 +82,9 @@ test.describe("admin", () => {
       await nav.getByRole("link", { name: link }).click();
       await expect(page).toHaveURL(url);
       await expect(page).toHaveTitle(`${link} · Admin · Tickstream`);
+      // Who is signed in, and the way out, on every admin page.
+      await expect(page.getByTestId("admin-user")).toHaveText(app.state.adminUsername);
+      await expect(page.getByTestId("sign-out")).toBeVisible();
       await expect(page.getByTestId(root)).toBeVisible();
       await expect(nav.getByRole("link", { name: link })).toHaveAttribute("aria-current", "page");
       await expect(nav.locator('[aria-current="page"]')).toHaveCount(1);

@@ -7,7 +7,6 @@ import {
   adminSymbolsResponseSchema,
   auditPageSchema,
   purgeResponseSchema,
-  signOutResponseSchema,
   symbolChangeResponseSchema,
 } from "@/lib/events/api-admin";
 import {
@@ -34,7 +33,6 @@ export function createAdminClient(csrfToken: string) {
   const item = (symbol: string) => `/api/admin/symbols/${encodeURIComponent(symbol)}`;
   const headers = { [CSRF_HEADER]: csrfToken };
   return {
-    signOut: () => fetchJson("/api/admin/session", signOutResponseSchema, { method: "DELETE", headers }),
     listSymbols: (query: { q: string | null; cursor: string | null; limit: number }, signal?: AbortSignal) =>
       fetchJson(`/api/admin/symbols${toSymbolsSearch(query)}`, adminSymbolsResponseSchema, { signal }),
     addSymbols: (request: AddSymbolsRequest) =>

@@ -5,12 +5,12 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { AddSymbolsForm } from "@/components/admin/add-symbols-form";
 import { AdminNav } from "@/components/admin/admin-nav";
+import { AdminSession, isSignedOut } from "@/components/admin/admin-session";
 import { AdminButton } from "@/components/admin/admin-button";
 import { AuditLogTable } from "@/components/admin/audit-log-table";
 import { PurgeDialog } from "@/components/admin/purge-dialog";
 import { SymbolsPager } from "@/components/admin/symbols-pager";
 import { SymbolsTable } from "@/components/admin/symbols-table";
-import { ApiResponseError } from "@/components/realtime/fetch-json";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { Card } from "@/components/ui/card";
 import { useNow } from "@/components/ui/use-now";
@@ -41,8 +41,6 @@ function mergeAudit(fresh: AuditEntry[], current: AuditEntry[]): AuditEntry[] {
   for (const e of fresh) byId.set(e.id, e);
   return [...byId.values()].sort((a, b) => b.id - a.id);
 }
-
-const isSignedOut = (error: unknown) => error instanceof ApiResponseError && error.status === 401;
 
 /** The signed-in admin page: add, pause, resume, re-time, remove and purge symbols; read the audit log. */
 export function AdminConsole({
@@ -142,21 +140,6 @@ export function AdminConsole({
     }
   };
 
-  const signOut = async () => {
-    try {
-      await client.signOut();
-    } catch (error) {
-      // A session that is already gone is signed out; any other failure may leave it valid, so the
-      // admin is told and stays here rather than being shown the sign-in page while still signed in.
-      if (!isSignedOut(error)) {
-        handleError(error);
-        return;
-      }
-    }
-    router.replace("/admin/login");
-    router.refresh();
-  };
-
   const loadOlder = async () => {
     if (nextBefore === null) return;
     try {
@@ -183,17 +166,7 @@ export function AdminConsole({
         >
           Source: {source}
         </span>
-        <div className="ml-auto flex items-center gap-3 text-sm">
-          <span className="text-slate-600 dark:text-slate-300">
-            Signed in as{" "}
-            <span className="font-semibold" data-testid="admin-user">
-              {username}
-            </span>
-          </span>
-          <AdminButton size="sm" onClick={() => void signOut()} data-testid="sign-out">
-            Sign out
-          </AdminButton>
-        </div>
+        <AdminSession username={username} csrfToken={csrfToken} />
       </div>
 
       {notice && (

@@ -25,6 +25,7 @@ export default async function WebhooksPage() {
   ]);
   return (
     <WebhooksConsole
+      username={session.username}
       csrfToken={session.csrfToken}
       initialEndpoints={endpoints.map(toWebhookEndpointView)}
       initialDeliveries={deliveries.map(toWebhookDeliveryView)}

@@ -4,11 +4,11 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 
 import { AdminNav } from "@/components/admin/admin-nav";
+import { AdminSession, isSignedOut } from "@/components/admin/admin-session";
 import { AdminButton } from "@/components/admin/admin-button";
 import { AlertRuleForm } from "@/components/admin/alert-rule-form";
 import { EMPTY_ALERT_RULE_FORM, toAlertRuleFormState } from "@/components/admin/alert-rule-form-state";
 import { AlertRulesTable } from "@/components/admin/alert-rules-table";
-import { ApiResponseError } from "@/components/realtime/fetch-json";
 import { useLiveResource } from "@/components/realtime/use-live-resource";
 import { Card } from "@/components/ui/card";
 import type { AlertRuleInput } from "@/lib/events/alert-rule";
@@ -22,8 +22,6 @@ type Notice = { tone: "ok" | "error"; text: string };
 
 /** Event counts change as alerts fire (alerts:changed reloads them) and when another admin edits. */
 const REFRESH_MS = 5_000;
-
-const isSignedOut = (error: unknown) => error instanceof ApiResponseError && error.status === 401;
 
 /** The signed-in admin's alert rules: create, edit, pause, resume and delete; every change is audited. */
 export function AlertRulesConsole({ username, csrfToken, initialRules }: Props) {
@@ -100,9 +98,7 @@ export function AlertRulesConsole({ username, csrfToken, initialRules }: Props) 
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-bold">Alert rules</h1>
         <AdminNav />
-        <span className="ml-auto text-sm text-slate-600 dark:text-slate-300">
-          Signed in as <span className="font-semibold">{username}</span>
-        </span>
+        <AdminSession username={username} csrfToken={csrfToken} />
       </div>
 
       {notice && (

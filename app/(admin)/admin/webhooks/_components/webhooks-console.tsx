@@ -3,6 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 
 import { AdminNav } from "@/components/admin/admin-nav";
+import { AdminSession } from "@/components/admin/admin-session";
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
@@ -22,6 +23,7 @@ import { z } from "zod";
 export const WEBHOOK_DELIVERIES_SHOWN = 50;
 
 type Props = {
+  username: string;
   csrfToken: string;
   initialEndpoints: WebhookEndpointView[];
   initialDeliveries: WebhookDeliveryView[];
@@ -63,7 +65,7 @@ function createWebhooksClient(csrfToken: string) {
 }
 
 /** Add, enable, disable, rotate and delete webhook endpoints; see how their deliveries went. */
-export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries }: Props) {
+export function WebhooksConsole({ username, csrfToken, initialEndpoints, initialDeliveries }: Props) {
   const client = useMemo(() => createWebhooksClient(csrfToken), [csrfToken]);
   const [endpoints, setEndpoints] = useState(initialEndpoints);
   const [deliveries, setDeliveries] = useState(initialDeliveries);
@@ -111,6 +113,7 @@ export function WebhooksConsole({ csrfToken, initialEndpoints, initialDeliveries
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
         <h1 className="text-2xl font-bold">Webhooks</h1>
         <AdminNav />
+        <AdminSession username={username} csrfToken={csrfToken} />
       </div>
       {error && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-300" data-testid="webhooks-error">
