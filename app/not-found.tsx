@@ -1,5 +1,7 @@
 import Link from "next/link";
 
+export const metadata = { title: "Page not found · Tickstream" };
+
 export default function NotFound() {
   return (
     <div className="mx-auto max-w-xl space-y-3 py-12">

@@ -128,6 +128,7 @@ test.describe("admin", () => {
   }) => {
     await signIn(new AdminPage(page), app);
     await page.goto("/admin/webhooks");
+    await expect(page.getByTestId("no-deliveries")).toBeVisible();
     const form = page.getByTestId("webhook-form");
     await form.getByLabel("URL").fill("https://hooks.example.com/e2e");
     await form.getByLabel("Description").fill("e2e receiver");

@@ -67,6 +67,7 @@ test.describe("security headers and edges", () => {
 
     const page404 = await send(app.baseURL, { path: "/no-such-page" });
     expect(page404.status).toBe(404);
+    expect(page404.body).toContain("<title>Page not found · Tickstream</title>");
     expectCommonHeaders(page404, "404 page");
     expect(nonceOf(page404.headers["content-security-policy"])).toBeTruthy();
 

@@ -191,6 +191,17 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
               </tr>
             </thead>
             <tbody>
+              {endpoints.length === 0 && (
+                <tr>
+                  <td
+                    colSpan={6}
+                    className="py-3 text-slate-500 dark:text-slate-400"
+                    data-testid="no-endpoints"
+                  >
+                    No endpoint yet: add one above.
+                  </td>
+                </tr>
+              )}
               {endpoints.map((e) => (
                 <tr key={e.id} data-testid={`webhook-endpoint-${e.id}`}>
                   <td>{e.id}</td>
@@ -251,7 +262,7 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
               <tr>
                 <th>Queued</th>
                 <th>Endpoint</th>
-                <th>webhook-id</th>
+                <th>Webhook id</th>
                 <th>Type</th>
                 <th>Status</th>
                 <th>Attempts</th>
@@ -261,6 +272,17 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
               </tr>
             </thead>
             <tbody>
+              {deliveries.length === 0 && (
+                <tr>
+                  <td
+                    colSpan={9}
+                    className="py-3 text-slate-500 dark:text-slate-400"
+                    data-testid="no-deliveries"
+                  >
+                    No delivery yet: an alert that matches an enabled endpoint's filter queues one.
+                  </td>
+                </tr>
+              )}
               {deliveries.map((d) => (
                 <tr key={d.id}>
                   <td>{formatTs(d.createdAt)}</td>
