@@ -10,3 +10,22 @@ import { cn } from "@/lib/utils";
 export function TableScroll({ children, className }: { children: ReactNode; className?: string }) {
   return <div className={cn("relative overflow-x-auto", className)}>{children}</div>;
 }
+
+/** The one row of a table with no rows yet, saying so (and what would fill it) across every column. */
+export function TableEmptyRow({
+  colSpan,
+  testId,
+  children,
+}: {
+  colSpan: number;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="py-3 text-slate-500 dark:text-slate-400" data-testid={testId}>
+        {children}
+      </td>
+    </tr>
+  );
+}

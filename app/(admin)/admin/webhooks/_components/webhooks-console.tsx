@@ -7,7 +7,7 @@ import { AdminSession } from "@/components/admin/admin-session";
 import { AdminButton, inputClassName } from "@/components/admin/admin-button";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
-import { TableScroll } from "@/components/ui/table-scroll";
+import { TableEmptyRow, TableScroll } from "@/components/ui/table-scroll";
 import { CSRF_HEADER } from "@/lib/events/api-admin-requests";
 import {
   webhookDeliveriesResponseSchema,
@@ -28,6 +28,16 @@ type Props = {
   initialEndpoints: WebhookEndpointView[];
   initialDeliveries: WebhookDeliveryView[];
 };
+
+type EndpointForm = { url: string; description: string; symbols: string; ruleIds: string };
+
+/** The new endpoint form's fields, each labelled, with an example as its placeholder. */
+const FORM_FIELDS: { key: keyof EndpointForm; label: string; placeholder: string; isWide?: boolean }[] = [
+  { key: "url", label: "URL", placeholder: "https://hooks.example.com/alerts", isWide: true },
+  { key: "description", label: "Description", placeholder: "Who receives it" },
+  { key: "symbols", label: "Symbols", placeholder: "all if empty, e.g. AAPL MSFT" },
+  { key: "ruleIds", label: "Rule ids", placeholder: "all if empty, e.g. 3 7" },
+];
 
 /** "AAPL, msft 7" → ["AAPL", "MSFT", "7"]: the filters are typed as comma or space separated lists. */
 const splitList = (text: string) =>
@@ -72,7 +82,7 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
   const [secret, setSecret] = useState<{ endpointId: number; secret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
-  const [form, setForm] = useState({ url: "", description: "", symbols: "", ruleIds: "" });
+  const [form, setForm] = useState<EndpointForm>({ url: "", description: "", symbols: "", ruleIds: "" });
 
   async function run(action: () => Promise<void>) {
     setBusy(true);
@@ -135,43 +145,21 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
       )}
       <Card title="Add an endpoint">
         <form className="flex flex-wrap items-end gap-2" onSubmit={onCreate} data-testid="webhook-form">
-          <label className="flex min-w-72 flex-1 flex-col gap-1 text-sm font-medium">
-            URL
-            <input
-              className={`${inputClassName} w-full font-normal`}
-              placeholder="https://hooks.example.com/alerts"
-              value={form.url}
-              onChange={(e) => setForm({ ...form, url: e.target.value })}
-              required
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Description
-            <input
-              className={`${inputClassName} font-normal`}
-              placeholder="Who receives it"
-              value={form.description}
-              onChange={(e) => setForm({ ...form, description: e.target.value })}
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Symbols
-            <input
-              className={`${inputClassName} font-normal`}
-              placeholder="all if empty, e.g. AAPL MSFT"
-              value={form.symbols}
-              onChange={(e) => setForm({ ...form, symbols: e.target.value })}
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Rule ids
-            <input
-              className={`${inputClassName} font-normal`}
-              placeholder="all if empty, e.g. 3 7"
-              value={form.ruleIds}
-              onChange={(e) => setForm({ ...form, ruleIds: e.target.value })}
-            />
-          </label>
+          {FORM_FIELDS.map(({ key, label, placeholder, isWide }) => (
+            <label
+              key={key}
+              className={`flex flex-col gap-1 text-sm font-medium ${isWide ? "min-w-72 flex-1" : ""}`}
+            >
+              {label}
+              <input
+                className={`${inputClassName} w-full font-normal`}
+                placeholder={placeholder}
+                value={form[key]}
+                onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+                required={key === "url"}
+              />
+            </label>
+          ))}
           <AdminButton type="submit" variant="primary" disabled={isBusy}>
             Add
           </AdminButton>
@@ -192,15 +180,9 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
             </thead>
             <tbody>
               {endpoints.length === 0 && (
-                <tr>
-                  <td
-                    colSpan={6}
-                    className="py-3 text-slate-500 dark:text-slate-400"
-                    data-testid="no-endpoints"
-                  >
-                    No endpoint yet: add one above.
-                  </td>
-                </tr>
+                <TableEmptyRow colSpan={6} testId="no-endpoints">
+                  No endpoint yet: add one above.
+                </TableEmptyRow>
               )}
               {endpoints.map((e) => (
                 <tr key={e.id} data-testid={`webhook-endpoint-${e.id}`}>
@@ -273,15 +255,9 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
             </thead>
             <tbody>
               {deliveries.length === 0 && (
-                <tr>
-                  <td
-                    colSpan={9}
-                    className="py-3 text-slate-500 dark:text-slate-400"
-                    data-testid="no-deliveries"
-                  >
-                    No delivery yet: an alert that matches an enabled endpoint's filter queues one.
-                  </td>
-                </tr>
+                <TableEmptyRow colSpan={9} testId="no-deliveries">
+                  No delivery yet: an alert that matches an enabled endpoint's filter queues one.
+                </TableEmptyRow>
               )}
               {deliveries.map((d) => (
                 <tr key={d.id}>
