@@ -129,6 +129,8 @@ test.describe("admin", () => {
     await signIn(new AdminPage(page), app);
     await page.goto("/admin/webhooks");
     await expect(page.getByTestId("no-deliveries")).toBeVisible();
+    // Said once, in the table.
+    await expect(page.getByText(/^No endpoint yet/)).toHaveCount(1);
     const form = page.getByTestId("webhook-form");
     await form.getByLabel("URL").fill("https://hooks.example.com/e2e");
     await form.getByLabel("Description").fill("e2e receiver");

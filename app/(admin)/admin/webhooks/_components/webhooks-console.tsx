@@ -228,7 +228,6 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
             </tbody>
           </table>
         </TableScroll>
-        {endpoints.length === 0 && <p className="text-sm text-slate-500">No endpoint yet.</p>}
       </Card>
       <Card
         title={`Newest ${WEBHOOK_DELIVERIES_SHOWN} deliveries`}
