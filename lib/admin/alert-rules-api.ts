@@ -11,7 +11,7 @@ import { withAdminApi, type SignedInRequest } from "@/lib/admin/with-admin-api";
 import { ApiError } from "@/lib/api/errors";
 import type { DbOrTx } from "@/lib/db/client";
 import { listAdminAlertRules } from "@/lib/db/queries/alert-views";
-import { alertRuleInputSchema } from "@/lib/events/alert-rule";
+import { alertRuleInputSchema, parseRuleIdText } from "@/lib/events/alert-rule";
 import {
   alertRuleStatusBodySchema,
   type AdminAlertRule,
@@ -30,8 +30,8 @@ function toActor(req: SignedInRequest<unknown>): AdminActor {
 
 /** The rule id of an `[id]` route: 400 for anything but a positive whole number. */
 function parseRuleId(params: RuleParams): number {
-  const id = /^[1-9]\d{0,15}$/.test(params.id) ? Number(params.id) : NaN;
-  if (!Number.isSafeInteger(id))
+  const id = parseRuleIdText(params.id);
+  if (id === null)
     throw new ApiError("bad_request", `${JSON.stringify(params.id.slice(0, 24))} is not an alert rule id`);
   return id;
 }

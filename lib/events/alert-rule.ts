@@ -92,6 +92,16 @@ export const alertConditionTypeSchema = z.enum([
   "stale_data",
 ]) satisfies z.ZodType<AlertConditionType>;
 
+/**
+ * A rule id as text (a URL segment, a typed filter) read as its number: a positive whole number of at
+ * most 16 digits, else null.
+ */
+export function parseRuleIdText(text: string): number | null {
+  if (!/^[1-9]\d{0,15}$/.test(text)) return null;
+  const id = Number(text);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
 /** Most symbols a rule may list; a rule for more uses scope `all`. */
 export const MAX_RULE_SYMBOLS = 500;
 

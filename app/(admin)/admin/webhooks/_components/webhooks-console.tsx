@@ -8,6 +8,7 @@ import { AdminButton, inputClassName } from "@/components/admin/admin-button";
 import { fetchJson } from "@/components/realtime/fetch-json";
 import { Card } from "@/components/ui/card";
 import { TableEmptyRow, TableScroll } from "@/components/ui/table-scroll";
+import { parseRuleIdText } from "@/lib/events/alert-rule";
 import { CSRF_HEADER } from "@/lib/events/api-admin-requests";
 import {
   webhookDeliveriesResponseSchema,
@@ -103,7 +104,7 @@ export function WebhooksConsole({ username, csrfToken, initialEndpoints, initial
     event.preventDefault();
     void run(async () => {
       const ruleIds = splitList(form.ruleIds);
-      const notIds = ruleIds.filter((id) => !/^[1-9]\d{0,15}$/.test(id));
+      const notIds = ruleIds.filter((id) => parseRuleIdText(id) === null);
       // Said here: sent as numbers they would arrive as null, and the API would name an array index.
       if (notIds.length > 0)
         throw new Error(`Rule ids: ${notIds.join(", ")} is not a rule id (the # number under Alert rules)`);
