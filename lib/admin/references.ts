@@ -12,6 +12,22 @@ import { formatShortList } from "@/lib/kpi/format";
 
 const listed = (items: readonly (string | number)[]) => formatShortList(items, 10);
 
+/**
+ * The items of `wanted` (each once, in order) that are neither kept nor known, asking `findKnown` about
+ * the ones not kept only.
+ */
+async function findUnknown<T>(
+  wanted: readonly T[],
+  kept: readonly T[],
+  findKnown: (items: T[]) => Promise<(item: T) => boolean>,
+): Promise<T[]> {
+  const isKept = new Set(kept);
+  const toCheck = [...new Set(wanted)].filter((item) => !isKept.has(item));
+  if (toCheck.length === 0) return [];
+  const isKnown = await findKnown(toCheck);
+  return toCheck.filter((item) => !isKnown(item));
+}
+
 /** 400 naming the symbols of `wanted` (not kept) that are not followed: unknown, removed or invalid. */
 export async function requireFollowedSymbols(
   tx: DbOrTx,
@@ -19,13 +35,12 @@ export async function requireFollowedSymbols(
   wanted: readonly string[],
   kept: readonly string[] = [],
 ): Promise<void> {
-  const isKept = new Set(kept);
-  const toCheck = [...new Set(wanted)].filter((symbol) => !isKept.has(symbol));
-  if (toCheck.length === 0) return;
-  const statuses = await getSymbolStatuses(tx, toCheck);
-  const unknown = toCheck.filter((symbol) => {
-    const status = statuses.get(symbol)?.status;
-    return status === undefined || !isFollowedStatus(status);
+  const unknown = await findUnknown(wanted, kept, async (symbols) => {
+    const statuses = await getSymbolStatuses(tx, symbols);
+    return (symbol) => {
+      const status = statuses.get(symbol)?.status;
+      return status !== undefined && isFollowedStatus(status);
+    };
   });
   if (unknown.length === 0) return;
   throw new ApiError(
@@ -41,11 +56,10 @@ export async function requireLiveAlertRules(
   wanted: readonly number[],
   kept: readonly number[] = [],
 ): Promise<void> {
-  const isKept = new Set(kept);
-  const toCheck = [...new Set(wanted)].filter((id) => !isKept.has(id));
-  if (toCheck.length === 0) return;
-  const live = await listLiveAlertRuleIds(tx, toCheck);
-  const unknown = toCheck.filter((id) => !live.has(id));
+  const unknown = await findUnknown(wanted, kept, async (ids) => {
+    const live = await listLiveAlertRuleIds(tx, ids);
+    return (id) => live.has(id);
+  });
   if (unknown.length === 0) return;
   throw new ApiError(
     "bad_request",

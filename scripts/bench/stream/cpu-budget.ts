@@ -30,7 +30,7 @@ export function computeCpuBudget(input: {
 }): CpuBudget | null {
   const { events, cores, workerCount, cpuSeconds } = input;
   const spent = cpuSeconds.workers + cpuSeconds.web + cpuSeconds.postgres + cpuSeconds.kafka;
-  if (events <= 0 || cores <= 0 || spent <= 0 || cpuSeconds.workers <= 0) return null;
+  if (events <= 0 || cores <= 0 || cpuSeconds.workers <= 0) return null;
   const per = (seconds: number) => (seconds * 1e6) / events;
   const microsPerEvent = {
     workers: per(cpuSeconds.workers),
