@@ -94,8 +94,8 @@ test.describe("live dashboard", () => {
     await expect(dashboard.chart).toHaveAttribute("data-bars", "5");
     await expect(dashboard.connection).toHaveAttribute("data-state", "live");
 
-    // 150 bars in one produce request: one batch, whose update carries the newest 60
-    // (MAX_BARS_PER_UPDATE) and names where the 90 before them start; the page reads its range again.
+    // 150 bars in one produce request: one batch, whose update carries the newest 20
+    // (MAX_BARS_PER_UPDATE) and names where the 130 before them start; the page reads its range again.
     let pricesReads = 0;
     page.on("request", (request) => {
       if (new URL(request.url()).pathname === "/api/prices") pricesReads++;

@@ -129,7 +129,7 @@ test.describe("watchlist", () => {
     app,
   }) => {
     // 155 closes of one day: 5 stored before the page opens, then 150 in one produce request, one batch,
-    // whose update carries the newest 60 (MAX_BARS_PER_UPDATE) and names where the 90 before them start.
+    // whose update carries the newest 20 (MAX_BARS_PER_UPDATE) and names where the 130 before them start.
     const closes = Array.from({ length: 155 }, (_, i) => 50 + i / 10);
     const { symbol, held } = await seedSymbol(app, closes, undefined, 150);
     const watchlist = new WatchlistPage(page);
@@ -148,7 +148,7 @@ test.describe("watchlist", () => {
     });
     await app.produceBars(symbol, held);
     await expect(row.getByTestId("watchlist-last")).toHaveText("$65.40", { timeout: 20_000 });
-    // The day's line as REST draws it (every bar, downsampled), not 5 points and the newest 60.
+    // The day's line as REST draws it (every bar, downsampled), not 5 points and the newest 20.
     const answer = watchlistResponseSchema.parse(await (await page.request.get("/api/watchlist")).json());
     const spark = answer.rows.find((r) => r.symbol === symbol)?.spark ?? [];
     expect(spark.length).toBeGreaterThan(1);

@@ -220,8 +220,10 @@ describe("buildSymbolUpdates and addTouchedRankings", () => {
     const [computed] = computeUpdates();
     if (computed?.type !== "symbol") throw new Error("expected a symbol update");
     const windows = computed.windows;
+    // As many bars as an update carries whole.
+    const bars = computed.bars.slice(-MAX_BARS_PER_UPDATE);
     const changes = new Map([
-      ["AAPL", { bars: computed.bars, days: computed.day ? [computed.day] : [], windows }],
+      ["AAPL", { bars, days: computed.day ? [computed.day] : [], windows }],
       ["IDLE", { bars: [], days: [], windows }],
     ]);
     const {
@@ -230,7 +232,7 @@ describe("buildSymbolUpdates and addTouchedRankings", () => {
     } = buildSymbolUpdates(changes, DAY2 + 30 * M);
     expect(omitted).toEqual(new Map());
     expect(others).toEqual([]);
-    expect(update).toMatchObject({ type: "symbol", symbol: "AAPL", bars: computed.bars, day: computed.day });
+    expect(update).toMatchObject({ type: "symbol", symbol: "AAPL", bars, day: computed.day });
     // The newest window of each length, as a live update carries them.
     const newest = [5, 15].map((length) =>
       windows
