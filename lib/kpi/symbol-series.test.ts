@@ -83,6 +83,31 @@ describe("applyRevisions: moving averages", () => {
     expect(changes.bars.map((b) => (b.ts - DAY1) / M)).toEqual([4, 5, 6]);
   });
 
+  it("names the bars it added to the state apart from those it revised or recomputed", () => {
+    // A state loaded with three stored bars (minutes 0 to 2).
+    const stored = fresh();
+    applyRevisions(
+      stored,
+      [0, 1, 2].map((m) => bar(DAY1 + m * M, 10)),
+      FAR_FUTURE,
+    );
+    const state = createSeriesState(CONFIG, readSeriesBars(stored), true);
+    const created = new Set<number>();
+    // A revision of minute 1 (minute 2's VWAP follows), a minute 4 after a gap and a minute 5.
+    const changes = applyRevisions(
+      state,
+      [bar(DAY1 + 1 * M, 12), bar(DAY1 + 4 * M, 11), bar(DAY1 + 5 * M, 11)],
+      FAR_FUTURE,
+      created,
+    );
+    expect(changes.bars.map((b) => (b.ts - DAY1) / M)).toEqual([1, 2, 4, 5]);
+    expect([...created].sort((a, b) => a - b)).toEqual([DAY1 + 4 * M, DAY1 + 5 * M]);
+    // An identical revision adds nothing.
+    created.clear();
+    applyRevisions(state, [bar(DAY1 + 5 * M, 11)], FAR_FUTURE, created);
+    expect(created.size).toBe(0);
+  });
+
   it("ignores a revision identical to the stored bar", () => {
     const state = fresh();
     applyRevisions(state, [bar(DAY1, 10)], FAR_FUTURE);

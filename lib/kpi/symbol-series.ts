@@ -145,9 +145,16 @@ export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
  * everything they affect: the bars' indicators from the earliest changed bar on, the finality of the
  * bar before it, the trading days and the windows from there to the newest bar. Results depend only
  * on the set of bars, never on arrival order. A revision equal to the stored bar changes nothing.
- * Mutates `state`; throws if the state lacks the history {@link canRecomputeFrom} requires.
+ * Mutates `state`; throws if the state lacks the history {@link canRecomputeFrom} requires. The ts of
+ * each bar the state did not hold before goes to `created` when given (the state holds every stored bar
+ * from its first on, so these are bars not stored yet).
  */
-export function applyRevisions(state: SeriesState, revisions: readonly Bar[], now: number): SeriesChanges {
+export function applyRevisions(
+  state: SeriesState,
+  revisions: readonly Bar[],
+  now: number,
+  created?: Set<number>,
+): SeriesChanges {
   const { bars, config } = state;
   let firstChanged = Infinity;
   const revised = new Set<number>();
@@ -163,6 +170,7 @@ export function applyRevisions(state: SeriesState, revisions: readonly Bar[], no
         );
       }
       insertBar(bars, i, createFactBar(config.symbol, rev, computeTradingDate(rev.ts, config.timeZone)));
+      created?.add(rev.ts);
     }
     firstChanged = Math.min(firstChanged, rev.ts);
     revised.add(rev.ts);

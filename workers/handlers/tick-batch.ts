@@ -1,7 +1,11 @@
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { executeAsOneStatement } from "@/lib/db/queries/one-statement";
 import { buildDailyStatsUpsert } from "@/lib/db/queries/daily-stats";
-import { buildFactPricesUpsert, loadSymbolHistories } from "@/lib/db/queries/fact-prices";
+import {
+  buildFactPricesInsert,
+  buildFactPricesUpsert,
+  loadSymbolHistories,
+} from "@/lib/db/queries/fact-prices";
 import { buildKpiSnapshotsUpsert } from "@/lib/db/queries/kpi-snapshots";
 import { landRawTicks } from "@/lib/db/queries/raw-ticks";
 import { buildStreamOffsetSave, lockStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
@@ -27,7 +31,7 @@ import {
 } from "@/lib/kpi/symbol-series";
 import { toBar } from "@/lib/kpi/bar";
 import { isFutureBar } from "@/lib/kpi/future-bar";
-import type { Bar } from "@/lib/kpi/types";
+import type { Bar, FactBar } from "@/lib/kpi/types";
 import type { SymbolStatus } from "@/lib/events/symbol";
 import { describeError, type Logger } from "@/lib/log";
 import { createLruCache } from "@/lib/lru-cache";
@@ -379,8 +383,17 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           })),
         );
         const changes = new Map<string, SeriesChanges>();
-        for (const [symbol, bars] of bySymbol)
-          changes.set(symbol, applyRevisions(states.get(symbol)!, [...bars.values()], now));
+        // The changed bars apart: those no state held before (not stored yet: a plain insert) and the
+        // others (an upsert, which checks each row's key first).
+        const newBars: FactBar[] = [];
+        const storedBars: FactBar[] = [];
+        const created = new Set<number>();
+        for (const [symbol, bars] of bySymbol) {
+          const change = applyRevisions(states.get(symbol)!, [...bars.values()], now, created);
+          changes.set(symbol, change);
+          for (const bar of change.bars) (created.has(bar.ts) ? newBars : storedBars).push(bar);
+          created.clear();
+        }
         const all = [...changes.values()];
         const nextOffset = last.offset + 1;
         // The rows and next offset go as one statement, a table each: one round trip where five took one
@@ -404,7 +417,8 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         await executeAsOneStatement(
           tx,
           [
-            buildFactPricesUpsert(all.flatMap((c) => c.bars)),
+            buildFactPricesInsert(newBars),
+            buildFactPricesUpsert(storedBars),
             buildDailyStatsUpsert(all.flatMap((c) => c.days)),
             buildKpiSnapshotsUpsert(all.flatMap((c) => c.windows)),
             landing,

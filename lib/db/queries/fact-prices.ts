@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 
 import type { DbOrTx } from "@/lib/db/client";
 import { factPrices, type FactPriceRow } from "@/lib/db/schema";
-import { buildBulkUpsert } from "@/lib/db/queries/bulk-upsert";
+import { buildBulkUpsert, type OnConflict } from "@/lib/db/queries/bulk-upsert";
 import type { WithKeysOf } from "@/lib/events/same-shape";
 import type { FactBar } from "@/lib/kpi/types";
 
@@ -26,9 +26,23 @@ export async function upsertFactPrices(db: DbOrTx, bars: readonly FactBar[]): Pr
 
 /** The statement of `upsertFactPrices`, to run with others; null without bars. */
 export function buildFactPricesUpsert(bars: readonly FactBar[]): SQL | null {
+  return buildFactPricesWrite(bars, "update");
+}
+
+/**
+ * A plain insert of bars the caller knows are not stored (the stream worker's new bars: its series state
+ * holds every stored bar from its first on), to run with others; null without bars. Should one be stored
+ * after all (written by another worker meanwhile), the statement fails with unique_violation and the
+ * batch rolls back, to be retried from what PostgreSQL holds.
+ */
+export function buildFactPricesInsert(bars: readonly FactBar[]): SQL | null {
+  return buildFactPricesWrite(bars, "fail");
+}
+
+function buildFactPricesWrite(bars: readonly FactBar[], onConflict: OnConflict): SQL | null {
   // No row object or Date per bar: a batch writes tens of thousands (the timestamps go as epoch ms).
   const rows: readonly WithKeysOf<FactBar, FactPriceColumns>[] = bars;
-  return buildBulkUpsert(factPrices, rows, ["symbol", "ts"]);
+  return buildBulkUpsert(factPrices, rows, ["symbol", "ts"], onConflict);
 }
 
 /**
