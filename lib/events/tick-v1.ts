@@ -138,7 +138,10 @@ function isPrice(value: unknown): value is number {
 function readValidTick(data: unknown): TickV1 | null {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return null;
   const d = data as Record<string, unknown>;
-  if (Object.keys(d).length !== TICK_KEYS.length) return null;
+  // Counted without Object.keys' array: one per event was 2% of what a draining worker allocated.
+  let keys = 0;
+  for (const key in d) if (Object.hasOwn(d, key)) keys++;
+  if (keys !== TICK_KEYS.length) return null;
   for (const key of TICK_KEYS) if (!Object.hasOwn(d, key)) return null;
   const { v, symbol, ts, open, high, low, close, volume, source, producedAt } = d;
   if (v !== 1) return null;
@@ -152,16 +155,6 @@ function readValidTick(data: unknown): TickV1 | null {
     return null;
   if (!TICK_SOURCES.has(source)) return null;
   if (!Number.isSafeInteger(producedAt) || (producedAt as number) < 0) return null;
-  return {
-    v,
-    symbol,
-    ts: ts as number,
-    open,
-    high,
-    low,
-    close,
-    volume: volume as number,
-    source: source as TickSource,
-    producedAt: producedAt as number,
-  };
+  // The parsed object itself: it holds exactly the tick's keys, each checked (no copy per event).
+  return d as TickV1;
 }

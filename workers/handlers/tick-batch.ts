@@ -137,6 +137,20 @@ function parse(message: InMessage, now: number, futureToleranceMs: number): Pars
   return { message, tick: result.tick };
 }
 
+/** The symbols of the valid events among `items` (a loop: a flatMap made an array per event). */
+function symbolsOf(items: readonly Parsed[]): Set<string> {
+  const symbols = new Set<string>();
+  for (const item of items) if ("tick" in item) symbols.add(item.tick.symbol);
+  return symbols;
+}
+
+/** The least of `values` (a symbol's bar starts in a batch; spread into Math.min they were copied first). */
+function earliestOf(values: Iterable<number>): number {
+  let least = Infinity;
+  for (const value of values) if (value < least) least = value;
+  return least;
+}
+
 /** A dead letter keeps the bytes it received, whatever they were (bounded: boundDeadLetterValue). */
 function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDeadLetter {
   return {
@@ -324,7 +338,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     const read: { answers: SymbolAnswers | null } = { answers: null };
     // Parsed before the transaction: the batch's symbols are claimed before any state is touched.
     const parsedAll = batch.messages.map((m) => parse(m, now, config.futureToleranceMs));
-    const claimed = new Set(parsedAll.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
+    const claimed = symbolsOf(parsedAll);
     const release = await claimSymbols(claimed);
     try {
       const result = await db.transaction(async (tx) => {
@@ -350,7 +364,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
             registered: 0,
           } as const;
 
-        const symbols = new Set(parsed.flatMap((p) => ("tick" in p ? [p.tick.symbol] : [])));
+        const symbols = symbolsOf(parsed);
         const answers = await admitSymbols(tx, [...symbols], now);
         read.answers = answers;
         const { refusals, registered, timeZones } = answers;
@@ -379,7 +393,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           [...bySymbol].map(([symbol, bars]) => ({
             symbol,
             timeZone: timeZones.get(symbol)!,
-            fromTs: Math.min(...bars.keys()),
+            fromTs: earliestOf(bars.keys()),
           })),
         );
         const changes = new Map<string, SeriesChanges>();
