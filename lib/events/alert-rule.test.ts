@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { alertRuleInputSchema } from "@/lib/events/alert-rule";
+import { alertRuleInputSchema, alertRuleSchema } from "@/lib/events/alert-rule";
+import { MAX_PRICE } from "@/lib/events/tick-v1";
 
 const base = {
   name: "AAPL over 200",
@@ -31,6 +32,7 @@ describe("alertRuleInputSchema", () => {
     ["a volume factor below 1", { type: "volume_spike", factor: 0.5, lookbackBars: 20 }],
     ["a look-back of 0 bars", { type: "volume_spike", factor: 2, lookbackBars: 0 }],
     ["a zero price level", { type: "price_cross", direction: "up", level: 0 }],
+    ["a price level no tick may reach", { type: "price_cross", direction: "up", level: 10_000_001 }],
     ["a negative gap", { type: "opening_gap", direction: "up", minGapPct: -1 }],
     ["an unknown parameter", { type: "ma_cross", kind: "golden", extra: 1 }],
     ["an unknown type", { type: "rsi", level: 70 }],
@@ -49,5 +51,17 @@ describe("alertRuleInputSchema", () => {
         .success,
     ).toBe(false);
     expect(alertRuleInputSchema.safeParse({ ...base, condition, scope: { kind: "all" } }).success).toBe(true);
+  });
+
+  it("takes a price level up to the highest price a tick may carry, and words the refusal of one beyond", () => {
+    const at = (level: number) => ({ ...base, condition: { type: "price_cross", direction: "up", level } });
+    expect(alertRuleInputSchema.safeParse(at(MAX_PRICE)).success).toBe(true);
+    const refused = alertRuleInputSchema.safeParse(at(MAX_PRICE + 0.5));
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.path)).toEqual([["condition", "level"]]);
+    expect(refused.error?.issues[0]?.message).toMatch(/at most 10,000,000/);
+    // A rule stored before the bound still loads, so that an admin can see and change it.
+    const stored = { ...at(MAX_PRICE * 2), id: 1, version: 1, createdAt: 0, updatedAt: 0 };
+    expect(alertRuleSchema.parse(stored)).toStrictEqual(stored);
   });
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { tieSchema } from "@/lib/events/same-shape";
 import { symbolSchema } from "@/lib/events/symbol";
+import { MAX_PRICE } from "@/lib/events/tick-v1";
 import type { AlertCondition, AlertConditionType } from "@/lib/kpi/alert-rules";
 
 // The one definition of an alert rule's shape. Each condition variant is tied to its type in
@@ -121,18 +122,38 @@ export type AlertRuleStatus = z.infer<typeof alertRuleStatusSchema>;
 /** Longest cooldown: a week of bar time. */
 export const MAX_COOLDOWN_MINUTES = 7 * 24 * 60;
 
-/** What an admin writes: a rule without its identity and bookkeeping (create and edit bodies). */
-export const alertRuleInputSchema = z.strictObject({
+/** A rule's own fields, as stored. */
+const alertRuleFields = {
   name: z.string().trim().min(1).max(120),
   condition: alertConditionSchema,
   scope: alertScopeSchema,
   cooldownMinutes: z.number().int().min(0).max(MAX_COOLDOWN_MINUTES),
   status: alertRuleStatusSchema,
+};
+
+/**
+ * A condition an admin may write now: a price level beyond any price a tick may carry (MAX_PRICE) could
+ * never be crossed, so it is refused. Rules stored before this check keep loading (alertRuleSchema), and
+ * an edit must bring the level down.
+ */
+const writableConditionSchema = alertConditionSchema.refine(
+  (condition) => condition.type !== "price_cross" || condition.level <= MAX_PRICE,
+  {
+    message: `a price level must be at most ${MAX_PRICE.toLocaleString("en-US")}, the highest price a tick may carry`,
+    path: ["level"],
+  },
+);
+
+/** What an admin writes: a rule without its identity and bookkeeping (create and edit bodies). */
+export const alertRuleInputSchema = z.strictObject({
+  ...alertRuleFields,
+  condition: writableConditionSchema,
 });
 export type AlertRuleInput = z.infer<typeof alertRuleInputSchema>;
 
 /** A stored rule. `version` is bumped by the database when the condition, scope or cooldown changes. */
-export const alertRuleSchema = alertRuleInputSchema.extend({
+export const alertRuleSchema = z.strictObject({
+  ...alertRuleFields,
   id: z.number().int().positive(),
   version: z.number().int().positive(),
   createdAt: z.number(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { alertRuleInputSchema } from "@/lib/events/alert-rule";
+import { alertRuleSchema } from "@/lib/events/alert-rule";
 import { symbolSummarySchema } from "@/lib/events/api-market";
 import { symbolSchema, symbolSourceSchema, symbolStatusSchema } from "@/lib/events/symbol";
 import { symbolPageFieldsSchema } from "@/lib/events/symbol-page";
@@ -44,11 +44,11 @@ export const auditActionSchema = z.enum([
   "alert_rule.delete",
 ]);
 
-/** What an alert rule's audit entry records before and after a change: its parameters, id and version. */
-export const auditAlertRuleSchema = alertRuleInputSchema.extend({
-  id: z.number().int().positive(),
-  version: z.number().int().positive(),
-});
+/**
+ * What an alert rule's audit entry records before and after a change: its parameters, id and version,
+ * read as stored rules are (an entry may predate a bound on what an admin may write now).
+ */
+export const auditAlertRuleSchema = alertRuleSchema.omit({ createdAt: true, updatedAt: true });
 export type AuditAlertRule = z.infer<typeof auditAlertRuleSchema>;
 
 /** The fields of a symbol an audit entry records before and after a change (`source` null: the default). */

@@ -78,6 +78,8 @@ describe("admin alert rules", () => {
   it("refuses an invalid rule with the failing field named, and stores nothing", async () => {
     const cases: [unknown, string][] = [
       [{ ...RULE, condition: { ...RULE.condition, level: -5 } }, "condition.level"],
+      // Beyond any price a tick may carry: a rule that could never fire.
+      [{ ...RULE, condition: { ...RULE.condition, level: 20_000_000 } }, "condition.level"],
       [{ ...RULE, condition: { type: "price_jump", level: 1 } }, "condition.type"],
       [
         { ...RULE, condition: { type: "volume_spike", factor: 3, lookbackBars: 0 } },
