@@ -321,6 +321,17 @@ test.describe("live dashboard", () => {
     await expect(dashboard.root).toHaveAttribute("data-range", "1h");
   });
 
+  test("says in its tab and in a notice that a symbol is not followed, and shows a followed one", async ({
+    page,
+  }) => {
+    await page.goto("/symbol/ZZZZ");
+    await expect(page).toHaveTitle("ZZZZ not followed · Tickstream");
+    await expect(page.getByText("ZZZZ is not a followed symbol; showing")).toBeVisible();
+    // An address that could not be a symbol is not echoed into the tab.
+    await page.goto(`/symbol/${encodeURIComponent("no such <symbol>")}`);
+    await expect(page).toHaveTitle("Symbol not followed · Tickstream");
+  });
+
   test.describe("in a browser whose zone is Berlin", () => {
     test.use({ timezoneId: "Europe/Berlin" });
 

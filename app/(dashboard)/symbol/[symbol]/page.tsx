@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { getSymbolPage, getSymbolSummary, getSymbolView } from "@/app/_data/market";
 import { pricesQuerySchema } from "@/lib/api/market-params";
 import { getEnv } from "@/lib/env";
-import { normalizeSymbolInput } from "@/lib/events/symbol";
+import { normalizeSymbolInput, symbolSchema } from "@/lib/events/symbol";
 import { SYMBOL_PICKER_LIMIT } from "@/lib/events/symbol-page";
 import { listMoversWindows } from "@/lib/kpi/movers-window";
 
@@ -25,11 +25,18 @@ function parseCustomRange(params: Record<string, string | string[] | undefined>)
     : null;
 }
 
-/** The tab says which symbol it shows: "AAPL · Tickstream" (the app's name alone when it falls back). */
+/**
+ * The tab says which symbol it shows: "AAPL · Tickstream"; for one the product does not follow, which the
+ * page answers with another symbol and a notice, "ZZZZ not followed · Tickstream" (the app's name alone
+ * when the address names nothing).
+ */
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const requested = normalizeSymbolInput(decodeURIComponent((await params).symbol));
   const summary = await getSymbolSummary(requested);
-  return { title: summary && summary.status !== "removed" ? `${summary.symbol} · Tickstream` : "Tickstream" };
+  if (summary && summary.status !== "removed") return { title: `${summary.symbol} · Tickstream` };
+  // Named only when it could be a symbol: the address is anyone's text.
+  const named = symbolSchema.safeParse(requested).success ? requested : "Symbol";
+  return { title: requested ? `${named} not followed · Tickstream` : "Tickstream" };
 }
 
 /**
