@@ -146,8 +146,7 @@ export function canRecomputeFrom(state: SeriesState, fromTs: number): boolean {
  * bar before it, the trading days and the windows from there to the newest bar. Results depend only
  * on the set of bars, never on arrival order. A revision equal to the stored bar changes nothing.
  * Mutates `state`; throws if the state lacks the history {@link canRecomputeFrom} requires. The ts of
- * each bar the state did not hold before goes to `created` when given (the state holds every stored bar
- * from its first on, so these are bars not stored yet).
+ * each bar the state did not hold before goes to `created` when given.
  */
 export function applyRevisions(
   state: SeriesState,

@@ -22,7 +22,7 @@ describe("bars new to a series state are inserted plainly", () => {
     await database?.drop();
   });
 
-  it("a bar another worker stored meanwhile fails the batch once; the retry reads it back and the rows are exact", async () => {
+  it("a bar another writer stored meanwhile fails the batch once; the retry reads it back, later bars of that symbol go by upsert, the rows are exact", async () => {
     database = await createTestDatabase();
     const ticks = getRecordedTicks(["AAPL"], ["2026-03-17"]).slice(0, 30);
     expect(ticks).toHaveLength(30);
@@ -47,5 +47,10 @@ describe("bars new to a series state are inserted plainly", () => {
     // ...and the retry, from a memory rebuilt from PostgreSQL, upserts them and inserts the rest.
     expect(await first.handleBatch(resent)).toMatchObject({ kind: "applied", applied: 10 });
     expect(await diffAgainstReference(database.db, ticks.slice(0, 20), WINDOWS)).toEqual([]);
+    // From then on the first writes AAPL's bars by upsert: bars the second stores ahead of it no longer
+    // fail its batches.
+    expect(await second.handleBatch(batch(1, 20, 23, 5))).toMatchObject({ kind: "applied", applied: 3 });
+    expect(await first.handleBatch(batch(0, 20, 30, 20))).toMatchObject({ kind: "applied", applied: 10 });
+    expect(await diffAgainstReference(database.db, ticks, WINDOWS)).toEqual([]);
   });
 });

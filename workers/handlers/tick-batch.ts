@@ -137,6 +137,12 @@ function parse(message: InMessage, now: number, futureToleranceMs: number): Pars
   return { message, tick: result.tick };
 }
 
+/** Whether PostgreSQL refused a write as a duplicate key (unique_violation), as pg or drizzle reports it. */
+function isUniqueViolation(error: unknown): boolean {
+  const of = (e: unknown) => (e as { code?: unknown } | null)?.code;
+  return of(error) === "23505" || of((error as { cause?: unknown } | null)?.cause) === "23505";
+}
+
 /** The symbols of the valid events among `items` (a loop: a flatMap made an array per event). */
 function symbolsOf(items: readonly Parsed[]): Set<string> {
   const symbols = new Set<string>();
@@ -192,6 +198,10 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     config.maxCachedSymbols,
   );
   let evictedSymbols = 0;
+  // Symbols a plain insert found stored by another writer (a second consumer group landing the same
+  // topic into this database, or events without a key applied by other workers): no state of ours can
+  // tell which of their bars exist, so their bars go by the upsert from then on. Empty with one writer.
+  const storedElsewhere = createLruCache<string, true>(config.maxCachedSymbols);
   // Symbol → the batch in flight that holds its state. Batches of different partitions run at once
   // (partitionsConsumedConcurrently); a symbol is normally keyed to one partition, but events without
   // a key can bring it to another, and two batches must never apply revisions to one state together.
@@ -397,15 +407,17 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           })),
         );
         const changes = new Map<string, SeriesChanges>();
-        // The changed bars apart: those no state held before (not stored yet: a plain insert) and the
-        // others (an upsert, which checks each row's key first).
+        // The changed bars apart: those no state held before (not stored yet, as a state holds every
+        // stored bar from its first on: a plain insert) and the others (an upsert, which checks each
+        // row's key first). Should another writer have stored one, the statement fails (storedElsewhere).
         const newBars: FactBar[] = [];
         const storedBars: FactBar[] = [];
         const created = new Set<number>();
         for (const [symbol, bars] of bySymbol) {
           const change = applyRevisions(states.get(symbol)!, [...bars.values()], now, created);
           changes.set(symbol, change);
-          for (const bar of change.bars) (created.has(bar.ts) ? newBars : storedBars).push(bar);
+          const isOurs = !storedElsewhere.has(symbol);
+          for (const bar of change.bars) (isOurs && created.has(bar.ts) ? newBars : storedBars).push(bar);
           created.clear();
         }
         const all = [...changes.values()];
@@ -488,6 +500,14 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.
       series.clear();
+      if (isUniqueViolation(error)) {
+        for (const symbol of claimed) storedElsewhere.set(symbol, true);
+        storedElsewhere.trim();
+        logger.warn(
+          { partition: batch.partition, symbols: claimed.size },
+          "bars of this batch were already stored by another writer (a second consumer group on this database, or events without a key on other workers): its symbols' bars go by upsert from now on",
+        );
+      }
       throw error;
     } finally {
       // Only this batch's states: another batch in flight may be about to apply revisions to its own.

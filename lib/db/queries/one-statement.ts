@@ -37,8 +37,9 @@ function isPreparedStatementMismatch(error: unknown): boolean {
 /**
  * Runs writes as one statement, `with w1 as (…), w2 as (…) <the last>`: one round trip to PostgreSQL
  * instead of one each. Each write runs exactly once and to completion, in the caller's transaction.
- * They all see the snapshot from before the statement and none sees another's changes, so each must
- * write a table of its own (two touching one row would fail or be undefined). Nulls (nothing to write)
+ * They all see the snapshot from before the statement and none sees another's changes, so no two may
+ * touch one row (that would fail or be undefined): a table of their own, or disjoint rows of one (the
+ * stream worker's new bars and its changed ones). Nulls (nothing to write)
  * are left out. The stream worker writes each batch with it (workers/handlers/tick-batch.ts).
  *
  * In a transaction the statement goes as a named prepared statement of its connection: a batch's text
