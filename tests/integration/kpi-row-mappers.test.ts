@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   finalizeFactPricesUpTo,
   listFactPrices,
+  loadSymbolHistories,
   loadSymbolHistory,
   upsertFactPrices,
 } from "@/lib/db/queries/fact-prices";
@@ -84,8 +85,10 @@ describe("row mappers round-trip every field of the KPI shapes through PostgreSQ
     await upsertFactPrices(database.db, [FACT]);
     const [listed] = await listFactPrices(database.db, "AAPL", TS, TS, 10);
     const history = await loadSymbolHistory(database.db, "AAPL", TS, 20);
+    const histories = await loadSymbolHistories(database.db, [{ symbol: "AAPL", from: TS }], 20);
     expect(listed).toStrictEqual(FACT);
     expect(history.bars).toStrictEqual([FACT]);
+    expect(histories.get("AAPL")?.bars).toStrictEqual([FACT]);
     expect(Object.keys(listed!).sort()).toEqual(schemaKeys(factBarSchema));
   });
 

@@ -13,16 +13,17 @@ function buildBars(symbol: string, count: number): FactBar[] {
     symbol,
     ts: TS + i * M,
     tradeDate: "2026-03-12",
-    open: 10 + i,
+    open: 10 + i / 7,
     high: 11 + i,
     low: 9 + i,
-    close: 10.5 + i,
-    volume: 100 + i,
-    ma5: null,
-    ma20: null,
-    ema20: null,
-    vwap: null,
-    isFinal: false,
+    close: 10.5 + i / 3,
+    // Past 2^32, as a whole day's volume of a busy symbol can be.
+    volume: 5_000_000_000 + i,
+    ma5: i >= 4 ? 10.1 + i / 9 : null,
+    ma20: i >= 19 ? 10.2 + i / 11 : null,
+    ema20: i >= 19 ? 10.3 + i / 13 : null,
+    vwap: 10.4 + i / 17,
+    isFinal: i % 2 === 0,
   }));
 }
 
@@ -50,6 +51,8 @@ describe("loadSymbolHistories", () => {
     for (const { symbol, from } of requests)
       expect(histories.get(symbol)).toStrictEqual(await loadSymbolHistory(database.db, symbol, from, 20));
     expect(histories.get("AAA")!.bars).toHaveLength(30);
+    // The 20 bars before AAA's `from`, then the rest, oldest first, with every value as written.
+    expect(histories.get("AAA")!.bars).toStrictEqual(buildBars("AAA", 40).slice(10));
     expect(histories.get("AAA")!.hasAllHistory).toBe(false);
     expect(histories.get("BBB")!.bars).toHaveLength(8);
     expect(histories.get("BBB")!.hasAllHistory).toBe(true);

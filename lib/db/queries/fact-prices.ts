@@ -73,7 +73,11 @@ export type SymbolHistory = { bars: FactBar[]; hasAllHistory: boolean };
 
 /**
  * {@link loadSymbolHistory} of many symbols in one round trip (each with its own `from`): what a batch
- * of symbols seen for the first time needs, which would otherwise cost two queries per symbol.
+ * of symbols seen for the first time needs, which would otherwise cost two queries per symbol. After a
+ * rebalance or a restart it reads every stored bar of the day of a partition's symbols, so each branch
+ * reads its rows straight from the primary key index: selecting only keys there and the rows by those
+ * keys afterwards (`where (symbol, ts) in (…)`) probed the index a second time per row, and sorting the
+ * result in PostgreSQL spilled to disk (271 ms against 15 ms for 333 symbols × 85 bars).
  */
 export async function loadSymbolHistories(
   db: DbOrTx,
@@ -84,34 +88,68 @@ export async function loadSymbolHistories(
   if (requests.length === 0) return histories;
   const symbols = requests.map((r) => r.symbol);
   const froms = requests.map((r) => new Date(r.from).toISOString());
-  // The keys of each symbol's bars from its `from` on and of the `contextBars` before it (the primary
-  // key index answers both per symbol); the outer select maps the rows as drizzle does.
-  const rows = await db
-    .select()
-    .from(factPrices)
-    .where(
-      sql`(${factPrices.symbol}, ${factPrices.ts}) in (
-        select k.symbol, k.ts
-        from unnest(cast(${sql.param(symbols)} as text[]), cast(${sql.param(froms)} as timestamptz[])) as r(symbol, from_ts)
-        cross join lateral (
-          (select p.symbol, p.ts from fact_prices p where p.symbol = r.symbol and p.ts >= r.from_ts)
-          union all
-          (select p.symbol, p.ts from fact_prices p where p.symbol = r.symbol and p.ts < r.from_ts
-            order by p.ts desc limit ${contextBars})
-        ) k
-      )`,
-    )
-    .orderBy(asc(factPrices.symbol), asc(factPrices.ts));
+  const columns = sql.raw(
+    `p.symbol, (extract(epoch from p.ts) * 1000)::float8 as ts, p.trade_date::text as trade_date,
+     p.open, p.high, p.low, p.close, p.volume::float8 as volume, p.ma_5, p.ma_20, p.ema_20, p.vwap,
+     p.is_final`,
+  );
+  const result = await db.execute<FactPriceRecord>(sql`select k.*
+    from unnest(cast(${sql.param(symbols)} as text[]), cast(${sql.param(froms)} as timestamptz[])) as r(symbol, from_ts)
+    cross join lateral (
+      (select ${columns} from fact_prices p where p.symbol = r.symbol and p.ts < r.from_ts
+        order by p.ts desc limit ${contextBars})
+      union all
+      (select ${columns} from fact_prices p where p.symbol = r.symbol and p.ts >= r.from_ts)
+    ) k`);
   const from = new Map(requests.map((r) => [r.symbol, r.from]));
   const before = new Map<string, number>();
   for (const symbol of symbols) histories.set(symbol, { bars: [], hasAllHistory: true });
-  for (const row of rows) {
-    const bar = toFactBar(row);
+  for (const row of result.rows) {
+    const bar = fromFactPriceRecord(row);
     histories.get(bar.symbol)?.bars.push(bar);
     if (bar.ts < from.get(bar.symbol)!) before.set(bar.symbol, (before.get(bar.symbol) ?? 0) + 1);
   }
-  for (const [symbol, history] of histories) history.hasAllHistory = (before.get(symbol) ?? 0) < contextBars;
+  for (const [symbol, history] of histories) {
+    // The context bars come newest first; a sort of nearly sorted bars costs about one pass.
+    history.bars.sort((a, b) => a.ts - b.ts);
+    history.hasAllHistory = (before.get(symbol) ?? 0) < contextBars;
+  }
   return histories;
+}
+
+/** A fact_prices row as {@link loadSymbolHistories} selects it: every value already as a FactBar has it. */
+type FactPriceRecord = {
+  symbol: string;
+  ts: number;
+  trade_date: string;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  ma_5: number | null;
+  ma_20: number | null;
+  ema_20: number | null;
+  vwap: number | null;
+  is_final: boolean;
+};
+
+function fromFactPriceRecord(row: FactPriceRecord): FactBar {
+  return {
+    symbol: row.symbol,
+    ts: row.ts,
+    tradeDate: row.trade_date,
+    open: row.open,
+    high: row.high,
+    low: row.low,
+    close: row.close,
+    volume: row.volume,
+    ma5: row.ma_5,
+    ma20: row.ma_20,
+    ema20: row.ema_20,
+    vwap: row.vwap,
+    isFinal: row.is_final,
+  };
 }
 
 /** Bars of one symbol in [from, to], oldest first, at most `limit` (the newest ones when cut). */
