@@ -1,9 +1,7 @@
 import type pg from "pg";
 
 import { createDedicatedClient, databaseUrlOf, type Db } from "@/lib/db/client";
-
-/** PostgreSQL's SQLSTATE for a lock not granted within lock_timeout. */
-const LOCK_NOT_AVAILABLE = "55P03";
+import { hasSqlState, SQL_STATE } from "@/lib/db/sql-state";
 
 export type PartitionClaimsOptions = {
   /** The pool whose server and role the claims' own connection uses. */
@@ -131,7 +129,8 @@ export function createPartitionClaims(options: PartitionClaimsOptions): Partitio
           held.add(partition);
           claimed.push(partition);
         } catch (error) {
-          if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw error;
+          // A lock not granted within lock_timeout.
+          if (!hasSqlState(error, SQL_STATE.lockNotAvailable)) throw error;
           unclaimed.push(partition);
         }
       }

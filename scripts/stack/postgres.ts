@@ -14,6 +14,7 @@ import path from "node:path";
 
 import pg from "pg";
 
+import { hasSqlState, SQL_STATE } from "@/lib/db/sql-state";
 import { pollUntil, PollTimeoutError } from "@/lib/retry";
 
 import { CHECKOUT_ID, DATA_DIR, ROOT_DIR } from "./paths";
@@ -48,7 +49,7 @@ async function probe(target: PostgresTarget, database = target.database): Promis
     return { state: "ok" };
   } catch (error) {
     const e = error as NodeJS.ErrnoException & { code?: string };
-    if (e.code === "3D000") return { state: "no-database" };
+    if (hasSqlState(e, SQL_STATE.invalidCatalogName)) return { state: "no-database" };
     if (
       e.code === "ECONNREFUSED" ||
       e.code === "ENOTFOUND" ||
@@ -57,7 +58,8 @@ async function probe(target: PostgresTarget, database = target.database): Promis
     ) {
       return { state: "unreachable", detail: e.message };
     }
-    if (e.code === "57P03") return { state: "unreachable", detail: "the server is starting up" };
+    if (hasSqlState(e, SQL_STATE.cannotConnectNow))
+      return { state: "unreachable", detail: "the server is starting up" };
     return { state: "rejected", code: e.code, detail: `${e.code ?? ""} ${e.message}`.trim() };
   } finally {
     // The probe's state is decided above; a connection that never opened cannot be closed cleanly.
@@ -71,7 +73,7 @@ async function createDatabase(target: PostgresTarget): Promise<void> {
   try {
     await client.query(`create database ${pg.escapeIdentifier(target.database)}`);
   } catch (error) {
-    if ((error as { code?: string }).code !== "42P04") throw error; // created concurrently
+    if (!hasSqlState(error, SQL_STATE.duplicateDatabase)) throw error; // created concurrently
   } finally {
     await client.end();
   }
@@ -196,7 +198,8 @@ export class ClusterRefusedError extends StackError {
   }
 }
 
-const isAuthenticationFailure = (code: string | undefined) => code === "28P01" || code === "28000";
+const isAuthenticationFailure = (code: string | undefined) =>
+  code === SQL_STATE.invalidPassword || code === SQL_STATE.invalidAuthorization;
 
 /** Whether the private cluster's pid file says it runs on `port` (its fourth line). */
 function isPrivateClusterOnPort(port: number): boolean {

@@ -1,5 +1,6 @@
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { executeAsOneStatement } from "@/lib/db/queries/one-statement";
+import { hasSqlState, SQL_STATE } from "@/lib/db/sql-state";
 import { buildDailyStatsUpsert } from "@/lib/db/queries/daily-stats";
 import {
   buildFactPricesInsert,
@@ -135,12 +136,6 @@ function parse(message: InMessage, now: number, futureToleranceMs: number): Pars
     };
   }
   return { message, tick: result.tick };
-}
-
-/** Whether PostgreSQL refused a write as a duplicate key (unique_violation), as pg or drizzle reports it. */
-function isUniqueViolation(error: unknown): boolean {
-  const of = (e: unknown) => (e as { code?: unknown } | null)?.code;
-  return of(error) === "23505" || of((error as { cause?: unknown } | null)?.cause) === "23505";
 }
 
 /** The symbols of the valid events among `items` (a loop: a flatMap made an array per event). */
@@ -500,7 +495,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.
       series.clear();
-      if (isUniqueViolation(error)) {
+      if (hasSqlState(error, SQL_STATE.uniqueViolation)) {
         for (const symbol of claimed) storedElsewhere.set(symbol, true);
         storedElsewhere.trim();
         logger.warn(

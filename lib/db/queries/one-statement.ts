@@ -4,6 +4,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { PgDialect, PgTransaction } from "drizzle-orm/pg-core";
 
 import { getTransactionClient, type DbOrTx } from "@/lib/db/client";
+import { hasSqlState, SQL_STATE } from "@/lib/db/sql-state";
 
 const dialect = new PgDialect();
 
@@ -30,8 +31,7 @@ function nameOf(text: string): string | undefined {
  * statement on the server but still records it as parsed).
  */
 function isPreparedStatementMismatch(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "26000" || code === "42P05";
+  return hasSqlState(error, SQL_STATE.invalidStatementName, SQL_STATE.duplicatePreparedStatement);
 }
 
 /**
