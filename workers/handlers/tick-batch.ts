@@ -11,14 +11,8 @@ import { buildKpiSnapshotsUpsert } from "@/lib/db/queries/kpi-snapshots";
 import { landRawTicks } from "@/lib/db/queries/raw-ticks";
 import { buildStreamOffsetSave, lockStreamOffset, type OffsetKey } from "@/lib/db/queries/stream-offsets";
 import { insertDeadLetters, type RecordedDeadLetter } from "@/lib/db/queries/dead-letters";
-import { getSymbolStatuses, registerExternalSymbolsUpTo } from "@/lib/db/queries/symbols";
-import {
-  boundDeadLetterValue,
-  type DeadLetterReasonClass,
-  type DeadLetterRejection,
-} from "@/lib/events/dead-letter";
-import { decideSymbolAdmission, describeSymbolLimit, type SymbolPolicy } from "@/lib/events/symbol-policy";
-import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
+import type { DeadLetterReasonClass } from "@/lib/events/dead-letter";
+import type { TickV1 } from "@/lib/events/tick-v1";
 import type { InMessage } from "@/lib/kafka/messages";
 import {
   applyRevisions,
@@ -31,29 +25,29 @@ import {
   type SeriesState,
 } from "@/lib/kpi/symbol-series";
 import { toBar } from "@/lib/kpi/bar";
-import { isFutureBar } from "@/lib/kpi/future-bar";
 import type { Bar, FactBar } from "@/lib/kpi/types";
-import type { SymbolStatus } from "@/lib/events/symbol";
 import { describeError, type Logger } from "@/lib/log";
 import { createLruCache } from "@/lib/lru-cache";
+import {
+  createSymbolAdmission,
+  type SymbolAdmissionConfig,
+  type SymbolAnswers,
+} from "@/workers/handlers/symbol-admission";
+import {
+  earliestOf,
+  parse,
+  symbolsOf,
+  toDeadLetter,
+  type Accepted,
+  type Rejected,
+} from "@/workers/handlers/tick-parse";
 
-export type TickBatchConfig = {
+export type TickBatchConfig = SymbolAdmissionConfig & {
   groupId: string;
   windows: readonly number[];
   finalGraceMs: number;
-  /** Time zone of the symbols that register mode registers. */
-  defaultTimeZone: string;
-  /** What happens to events of symbols that are not registered (lib/events/symbol-policy.ts). */
-  symbolPolicy: SymbolPolicy;
-  /**
-   * Symbols whose state stays in memory between batches; after each batch the least recently used
-   * beyond this are evicted (a batch with more symbols holds them all until it ends).
-   */
-  maxCachedSymbols: number;
   /** Bars over all cached states beyond which the least recently used symbols are evicted too. */
   maxCachedBars: number;
-  /** How long a refused symbol is refused from memory before `symbols` is read again. */
-  refusalTtlMs: number;
   /** Land accepted events in raw_ticks. */
   landRawTicks: boolean;
   /** A bar starting more than this after the clock is dead-lettered (`isFutureBar`). */
@@ -103,69 +97,6 @@ export type TickBatchResult =
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
 
-type Rejected = { message: InMessage } & DeadLetterRejection;
-
-/** What a batch knows about its symbols (lib/events/symbol-policy.ts decides). */
-type SymbolAnswers = {
-  /** Accepted symbols with their exchange time zone. */
-  timeZones: Map<string, string>;
-  refusals: Map<string, DeadLetterRejection>;
-  /** The symbols answered from PostgreSQL (not from memory) by this batch. */
-  read: Set<string>;
-  /** Registered by this batch (register mode). */
-  registered: string[];
-};
-type Accepted = { message: InMessage; tick: TickV1 };
-type Parsed = Accepted | Rejected;
-
-function parse(message: InMessage, now: number, futureToleranceMs: number): Parsed {
-  const result = parseTickMessage(message.value);
-  if (!result.ok) return { message, reasonClass: result.reasonClass, reason: result.reason };
-  if (isFutureBar(result.tick.ts, now, futureToleranceMs)) {
-    return {
-      message,
-      reasonClass: "future_bar",
-      reason: `bar starts in the future: ts ${new Date(result.tick.ts).toISOString()} is more than ${futureToleranceMs / 1000} s after the clock (${new Date(now).toISOString()})`,
-    };
-  }
-  if (message.key !== null && message.key !== result.tick.symbol) {
-    return {
-      message,
-      reasonClass: "key_mismatch",
-      reason: `message key ${JSON.stringify(message.key)} does not match symbol ${result.tick.symbol}`,
-    };
-  }
-  return { message, tick: result.tick };
-}
-
-/** The symbols of the valid events among `items` (a loop: a flatMap made an array per event). */
-function symbolsOf(items: readonly Parsed[]): Set<string> {
-  const symbols = new Set<string>();
-  for (const item of items) if ("tick" in item) symbols.add(item.tick.symbol);
-  return symbols;
-}
-
-/** The least of `values` (a symbol's bar starts in a batch; spread into Math.min they were copied first). */
-function earliestOf(values: Iterable<number>): number {
-  let least = Infinity;
-  for (const value of values) if (value < least) least = value;
-  return least;
-}
-
-/** A dead letter keeps the bytes it received, whatever they were (bounded: boundDeadLetterValue). */
-function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDeadLetter {
-  return {
-    sourceTopic: batch.topic,
-    sourcePartition: batch.partition,
-    sourceOffset: item.message.offset,
-    messageKey: item.message.key,
-    ...boundDeadLetterValue(item.message.value),
-    reasonClass: item.reasonClass,
-    reason: item.reason.slice(0, 1000),
-    failedAt: new Date(now),
-  };
-}
-
 /**
  * The stream worker's core: one Kafka batch of `market.ticks` (one partition) becomes one PostgreSQL
  * transaction holding the KPI rows it changes and the partition's next offset. Per-symbol state lives
@@ -175,7 +106,6 @@ function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDe
  */
 export function createTickBatchHandler(deps: TickBatchDeps) {
   const { db, logger, config } = deps;
-  const { symbolPolicy } = config;
   /** Said once per process, when executeAsOneStatement turns prepared write statements off. */
   const warnNamingOff = (error: unknown) =>
     logger.warn(
@@ -186,12 +116,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     maxWeight: config.maxCachedBars,
     weigh: (state) => state.bars.length,
   });
-  // Accepted symbols with their exchange time zone, and refused ones with their rejection. A refusal
-  // expires (an admin may add the symbol, or make room under the limit); forget() drops it at once.
-  const admitted = createLruCache<string, string>(config.maxCachedSymbols);
-  const refused = createLruCache<string, { rejection: DeadLetterRejection; until: number }>(
-    config.maxCachedSymbols,
-  );
+  const admission = createSymbolAdmission(config, logger);
   let evictedSymbols = 0;
   // Symbols a plain insert found stored by another writer (a second consumer group landing the same
   // topic into this database, or events without a key applied by other workers): no state of ours can
@@ -237,77 +162,6 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     return states;
   }
 
-  /**
-   * Applies the symbol policy to the batch's symbols, from memory where it can and from `symbols`
-   * otherwise. Register mode registers new symbols in the batch's transaction, so a rolled-back batch
-   * registers nothing. The answers read here reach memory only after the commit (`remember`).
-   */
-  async function admitSymbols(tx: DbOrTx, list: readonly string[], now: number): Promise<SymbolAnswers> {
-    const answers: SymbolAnswers = {
-      timeZones: new Map(),
-      refusals: new Map(),
-      read: new Set(),
-      registered: [],
-    };
-    const toRead: string[] = [];
-    for (const symbol of list) {
-      const timeZone = admitted.get(symbol);
-      const cached = timeZone === undefined ? refused.get(symbol) : undefined;
-      if (timeZone !== undefined) answers.timeZones.set(symbol, timeZone);
-      else if (cached && cached.until > now) answers.refusals.set(symbol, cached.rejection);
-      else toRead.push(symbol);
-    }
-    if (toRead.length === 0) return answers;
-    const decide = (symbol: string, row: { status: SymbolStatus; timeZone: string } | undefined) => {
-      const decision = decideSymbolAdmission(symbol, row?.status ?? null, symbolPolicy.unknownSymbols);
-      if (decision.kind === "accepted") answers.timeZones.set(symbol, row!.timeZone);
-      else if (decision.kind === "rejected") answers.refusals.set(symbol, decision);
-      answers.read.add(symbol);
-      return decision.kind;
-    };
-    const rows = await getSymbolStatuses(tx, toRead);
-    const toRegister = toRead.filter((symbol) => decide(symbol, rows.get(symbol)) === "register");
-    if (toRegister.length === 0) return answers;
-
-    answers.registered = await registerExternalSymbolsUpTo(
-      tx,
-      toRegister,
-      config.defaultTimeZone,
-      symbolPolicy.maxRegisteredSymbols,
-    );
-    if (answers.registered.length > 0)
-      logger.info({ symbols: answers.registered }, "registered symbols first seen on the topic as external");
-    for (const symbol of answers.registered) answers.timeZones.set(symbol, config.defaultTimeZone);
-    // Not inserted: over the limit, or an admin added it since our read (then its row decides).
-    const isRegistered = new Set(answers.registered);
-    const left = toRegister.filter((symbol) => !isRegistered.has(symbol));
-    const late = await getSymbolStatuses(tx, left);
-    for (const symbol of left) {
-      const row = late.get(symbol);
-      if (row) decide(symbol, row);
-      else answers.refusals.set(symbol, describeSymbolLimit(symbol, symbolPolicy.maxRegisteredSymbols));
-    }
-    return answers;
-  }
-
-  /**
-   * Keeps what a committed batch read about its symbols. Skipped when a symbol was forgotten while the
-   * batch ran: its answer may predate the change that the notification announced.
-   */
-  function remember(answers: SymbolAnswers, now: number): void {
-    for (const symbol of answers.read) {
-      const timeZone = answers.timeZones.get(symbol);
-      const rejection = answers.refusals.get(symbol);
-      if (timeZone !== undefined) {
-        refused.delete(symbol);
-        admitted.set(symbol, timeZone);
-      } else if (rejection) {
-        admitted.delete(symbol);
-        refused.set(symbol, { rejection, until: now + config.refusalTtlMs });
-      }
-    }
-  }
-
   /** Waits until no batch in flight holds any of `symbols`, then holds them until `release()`. */
   async function claimSymbols(symbols: ReadonlySet<string>): Promise<() => void> {
     for (;;) {
@@ -328,8 +182,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
   function forgetAll(): void {
     forgets++;
     series.clear();
-    admitted.clear();
-    refused.clear();
+    admission.clear();
   }
 
   async function handleBatch(batch: TickBatch): Promise<TickBatchResult> {
@@ -370,7 +223,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           } as const;
 
         const symbols = symbolsOf(parsed);
-        const answers = await admitSymbols(tx, [...symbols], now);
+        const answers = await admission.admit(tx, [...symbols], now);
         read.answers = answers;
         const { refusals, registered, timeZones } = answers;
         const dead: Rejected[] = [];
@@ -490,7 +343,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           registered: registered.length,
         } as const;
       });
-      if (read.answers && forgets === forgetsBefore) remember(read.answers, now);
+      if (read.answers && forgets === forgetsBefore) admission.remember(read.answers, now);
       return result;
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.
@@ -513,8 +366,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
       release();
       // Evicted only now, after the commit: within the batch every symbol's state stayed in memory.
       evictedSymbols += series.trim();
-      admitted.trim();
-      refused.trim();
+      admission.trim();
     }
   }
 
@@ -526,8 +378,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     forget(symbol: string): void {
       forgets++;
       series.delete(symbol);
-      admitted.delete(symbol);
-      refused.delete(symbol);
+      admission.forget(symbol);
     },
     /** Symbols whose series state is in memory (within `maxCachedSymbols` and `maxCachedBars` between batches). */
     get cachedSymbols(): number {
