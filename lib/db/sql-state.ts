@@ -1,7 +1,8 @@
 /**
  * PostgreSQL's error codes (SQLSTATE) this project acts on, and the one way it reads them from an error:
- * pg puts the code on the error it throws, drizzle wraps that error in one of its own (the code then on
- * its `cause`), and a system error's code ("ECONNRESET") is not a SQLSTATE.
+ * pg puts the code on the error it throws for the server's answer (a DatabaseError, which also carries
+ * the answer's `severity`), drizzle wraps that error in one of its own (the code then on its `cause`),
+ * and a system error's code ("ECONNRESET", "EPIPE") is not a SQLSTATE however it looks.
  */
 export const SQL_STATE = {
   uniqueViolation: "23505",
@@ -20,8 +21,10 @@ export type SqlState = (typeof SQL_STATE)[keyof typeof SQL_STATE];
 const SQLSTATE_SHAPE = /^[0-9A-Z]{5}$/;
 
 function ownSqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
-  return typeof code === "string" && SQLSTATE_SHAPE.test(code) ? code : undefined;
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return typeof severity === "string" && typeof code === "string" && SQLSTATE_SHAPE.test(code)
+    ? code
+    : undefined;
 }
 
 /** The SQLSTATE of a PostgreSQL error, as pg or drizzle reports it; undefined for any other error. */

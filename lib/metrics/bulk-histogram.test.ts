@@ -75,6 +75,12 @@ describe("BulkHistogram", () => {
       new BulkHistogram({ name: "u", help: "u", labelName: "l", buckets, registers: [registry] });
     expect(make([0.1, 0.1])).toThrow(/distinct finite/);
     expect(make([0.1, Infinity])).toThrow(/distinct finite/);
+    expect(
+      () => new BulkHistogram({ name: "v", help: "v", labelName: "le", buckets: [1], registers: [] }),
+    ).toThrow(/not a label name/);
+    expect(
+      () => new BulkHistogram({ name: "v-1", help: "v", labelName: "l", buckets: [1], registers: [] }),
+    ).toThrow(/not a metric name/);
     make([0.1])();
     expect(make([0.2])).toThrow(/already been registered/);
   });

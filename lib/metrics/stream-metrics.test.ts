@@ -48,6 +48,32 @@ describe("recordAppliedBatch", () => {
     expect(await read("count", { source: "yahoo" })).toBe(0);
   });
 
+  it("observes each event under its own source when a batch mixes sources, and nothing for an empty one", async () => {
+    const registry = createMetricsRegistry("stream", { withProcessMetrics: false });
+    const metrics = createStreamMetrics(registry);
+    recordAppliedBatch(metrics, {
+      ...batch,
+      ticks: [
+        { source: "replay", ts: 1_773_322_200_000, producedAt: 1_000 },
+        { source: "yahoo", ts: 1_773_322_200_000, producedAt: 1_980 },
+        { source: "replay", ts: 1_773_322_320_000, producedAt: 1_900 },
+        { source: "synthetic", ts: 1_773_322_260_000, producedAt: 1_700 },
+      ],
+    });
+    recordAppliedBatch(metrics, { ...batch, ticks: [] });
+    const read = (suffix: string, labels: Record<string, string | number>) =>
+      readSample(registry, `tickstream_stream_produced_to_committed_seconds_${suffix}`, labels);
+    expect(await read("count", { source: "replay" })).toBe(2);
+    expect(await read("bucket", { source: "replay", le: 0.1 })).toBe(1);
+    expect(await read("sum", { source: "replay" })).toBeCloseTo(1.1);
+    expect(await read("count", { source: "yahoo" })).toBe(1);
+    expect(await read("bucket", { source: "yahoo", le: 0.02 })).toBe(1);
+    expect(await read("bucket", { source: "synthetic", le: 0.25 })).toBe(0);
+    expect(await read("bucket", { source: "synthetic", le: 0.3 })).toBe(1);
+    expect(await read("count", { source: "synthetic" })).toBe(1);
+    expect(await readSample(registry, "tickstream_stream_newest_bar_timestamp_seconds")).toBe(1_773_322_320);
+  });
+
   it("never moves the newest bar back for a late bar, and forgets partitions moved away", async () => {
     const registry = createMetricsRegistry("stream", { withProcessMetrics: false });
     const metrics = createStreamMetrics(registry);

@@ -33,14 +33,7 @@ import {
   type SymbolAdmissionConfig,
   type SymbolAnswers,
 } from "@/workers/handlers/symbol-admission";
-import {
-  earliestOf,
-  parse,
-  symbolsOf,
-  toDeadLetter,
-  type Accepted,
-  type Rejected,
-} from "@/workers/handlers/tick-parse";
+import { parse, symbolsOf, toDeadLetter, type Accepted, type Rejected } from "@/workers/handlers/tick-parse";
 
 export type TickBatchConfig = SymbolAdmissionConfig & {
   groupId: string;
@@ -96,6 +89,13 @@ export type TickBatchResult =
     }
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
+
+/** The least of `values` (a symbol's bar starts in a batch; spread into Math.min they were copied first). */
+function earliestOf(values: Iterable<number>): number {
+  let least = Infinity;
+  for (const value of values) if (value < least) least = value;
+  return least;
+}
 
 /**
  * The stream worker's core: one Kafka batch of `market.ticks` (one partition) becomes one PostgreSQL

@@ -5,7 +5,6 @@ import { boundDeadLetterValue, type DeadLetterRejection } from "@/lib/events/dea
 import { parseTickMessage, type TickV1 } from "@/lib/events/tick-v1";
 import type { InMessage } from "@/lib/kafka/messages";
 import { isFutureBar } from "@/lib/kpi/future-bar";
-import type { TickBatch } from "@/workers/handlers/tick-batch";
 
 export type Rejected = { message: InMessage } & DeadLetterRejection;
 
@@ -40,15 +39,12 @@ export function symbolsOf(items: readonly Parsed[]): Set<string> {
   return symbols;
 }
 
-/** The least of `values` (a symbol's bar starts in a batch; spread into Math.min they were copied first). */
-export function earliestOf(values: Iterable<number>): number {
-  let least = Infinity;
-  for (const value of values) if (value < least) least = value;
-  return least;
-}
-
 /** A dead letter keeps the bytes it received, whatever they were (bounded: boundDeadLetterValue). */
-export function toDeadLetter(batch: TickBatch, item: Rejected, now: number): RecordedDeadLetter {
+export function toDeadLetter(
+  batch: { topic: string; partition: number },
+  item: Rejected,
+  now: number,
+): RecordedDeadLetter {
   return {
     sourceTopic: batch.topic,
     sourcePartition: batch.partition,

@@ -72,12 +72,38 @@ export async function loadSymbolHistory(db: DbOrTx, symbol: string, from: number
 export type SymbolHistory = { bars: FactBar[]; hasAllHistory: boolean };
 
 /**
+ * A whole bar as a select list: each FactBar field (the keys of `FactPriceColumns`, checked here) as its
+ * column, cast to what a FactBar holds (epoch ms, the date as text, volume as a number), so that the
+ * rows PostgreSQL returns are bars as they are.
+ */
+const FACT_BAR_COLUMNS = {
+  symbol: sql`${factPrices.symbol}`,
+  ts: sql`(extract(epoch from ${factPrices.ts}) * 1000)::float8`,
+  tradeDate: sql`${factPrices.tradeDate}::text`,
+  open: sql`${factPrices.open}`,
+  high: sql`${factPrices.high}`,
+  low: sql`${factPrices.low}`,
+  close: sql`${factPrices.close}`,
+  volume: sql`${factPrices.volume}::float8`,
+  ma5: sql`${factPrices.ma5}`,
+  ma20: sql`${factPrices.ma20}`,
+  ema20: sql`${factPrices.ema20}`,
+  vwap: sql`${factPrices.vwap}`,
+  isFinal: sql`${factPrices.isFinal}`,
+} satisfies Record<keyof FactPriceColumns, SQL>;
+const FACT_BAR_SELECT = sql.join(
+  Object.entries(FACT_BAR_COLUMNS).map(([field, value]) => sql`${value} as ${sql.identifier(field)}`),
+  sql`, `,
+);
+
+/**
  * {@link loadSymbolHistory} of many symbols in one round trip (each with its own `from`): what a batch
  * of symbols seen for the first time needs, which would otherwise cost two queries per symbol. After a
  * rebalance or a restart it reads every stored bar of the day of a partition's symbols, so each branch
  * reads its rows straight from the primary key index: selecting only keys there and the rows by those
  * keys afterwards (`where (symbol, ts) in (…)`) probed the index a second time per row, and sorting the
- * result in PostgreSQL spilled to disk (271 ms against 15 ms for 333 symbols × 85 bars).
+ * result in PostgreSQL spilled to disk (271 ms against 15 ms for 333 symbols × 85 bars). The requests'
+ * symbols are distinct (a symbol asked for twice would have its bars twice).
  */
 export async function loadSymbolHistories(
   db: DbOrTx,
@@ -88,24 +114,20 @@ export async function loadSymbolHistories(
   if (requests.length === 0) return histories;
   const symbols = requests.map((r) => r.symbol);
   const froms = requests.map((r) => new Date(r.from).toISOString());
-  const columns = sql.raw(
-    `p.symbol, (extract(epoch from p.ts) * 1000)::float8 as ts, p.trade_date::text as trade_date,
-     p.open, p.high, p.low, p.close, p.volume::float8 as volume, p.ma_5, p.ma_20, p.ema_20, p.vwap,
-     p.is_final`,
-  );
-  const result = await db.execute<FactPriceRecord>(sql`select k.*
+  const result = await db.execute<FactBar>(sql`select k.*
     from unnest(cast(${sql.param(symbols)} as text[]), cast(${sql.param(froms)} as timestamptz[])) as r(symbol, from_ts)
     cross join lateral (
-      (select ${columns} from fact_prices p where p.symbol = r.symbol and p.ts < r.from_ts
-        order by p.ts desc limit ${contextBars})
+      (select ${FACT_BAR_SELECT} from ${factPrices}
+        where ${factPrices.symbol} = r.symbol and ${factPrices.ts} < r.from_ts
+        order by ${factPrices.ts} desc limit ${contextBars})
       union all
-      (select ${columns} from fact_prices p where p.symbol = r.symbol and p.ts >= r.from_ts)
+      (select ${FACT_BAR_SELECT} from ${factPrices}
+        where ${factPrices.symbol} = r.symbol and ${factPrices.ts} >= r.from_ts)
     ) k`);
   const from = new Map(requests.map((r) => [r.symbol, r.from]));
   const before = new Map<string, number>();
   for (const symbol of symbols) histories.set(symbol, { bars: [], hasAllHistory: true });
-  for (const row of result.rows) {
-    const bar = fromFactPriceRecord(row);
+  for (const bar of result.rows) {
     histories.get(bar.symbol)?.bars.push(bar);
     if (bar.ts < from.get(bar.symbol)!) before.set(bar.symbol, (before.get(bar.symbol) ?? 0) + 1);
   }
@@ -115,41 +137,6 @@ export async function loadSymbolHistories(
     history.hasAllHistory = (before.get(symbol) ?? 0) < contextBars;
   }
   return histories;
-}
-
-/** A fact_prices row as {@link loadSymbolHistories} selects it: every value already as a FactBar has it. */
-type FactPriceRecord = {
-  symbol: string;
-  ts: number;
-  trade_date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  ma_5: number | null;
-  ma_20: number | null;
-  ema_20: number | null;
-  vwap: number | null;
-  is_final: boolean;
-};
-
-function fromFactPriceRecord(row: FactPriceRecord): FactBar {
-  return {
-    symbol: row.symbol,
-    ts: row.ts,
-    tradeDate: row.trade_date,
-    open: row.open,
-    high: row.high,
-    low: row.low,
-    close: row.close,
-    volume: row.volume,
-    ma5: row.ma_5,
-    ma20: row.ma_20,
-    ema20: row.ema_20,
-    vwap: row.vwap,
-    isFinal: row.is_final,
-  };
 }
 
 /** Bars of one symbol in [from, to], oldest first, at most `limit` (the newest ones when cut). */
