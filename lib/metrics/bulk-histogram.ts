@@ -62,16 +62,16 @@ export class BulkHistogram {
   }
 
   /**
-   * Observes `count` values, the i-th being `valueAt(i)`, in the series of `labelValue`. A value that
-   * is not a finite number is refused before any of them is counted.
+   * Observes `valueOf(item)` of each of `items` in the series of `labelValue`. A value that is not a
+   * finite number is refused before any of them is counted.
    */
-  observeAll(labelValue: string, count: number, valueAt: (i: number) => number): void {
-    if (count <= 0) return;
+  observeAll<T>(labelValue: string, items: readonly T[], valueOf: (item: T) => number): void {
+    if (items.length === 0) return;
     const { bounds } = this;
     const buckets = new Array<number>(bounds.length + 1).fill(0);
     let sum = 0;
-    for (let i = 0; i < count; i++) {
-      const value = valueAt(i);
+    for (const item of items) {
+      const value = valueOf(item);
       if (!Number.isFinite(value)) throw new TypeError(`${this.name}: not a finite number: ${value}`);
       let b = 0;
       while (b < bounds.length && value > bounds[b]!) b++;
@@ -81,7 +81,7 @@ export class BulkHistogram {
     const series = this.seriesOf(labelValue);
     for (let b = 0; b < bounds.length; b++) series.counts[b]! += buckets[b]!;
     series.sum += sum;
-    series.count += count;
+    series.count += items.length;
   }
 
   /** What prom-client's registry reads to expose the metric as text: the series' label kept apart, after the defaults. */

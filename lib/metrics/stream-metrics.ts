@@ -201,25 +201,21 @@ export function recordAppliedBatch(metrics: StreamMetrics, batch: AppliedBatch):
   metrics.lastCommit.set(batch.committedAt / 1000);
   const { ticks, committedAt } = batch;
   if (ticks.length === 0) return;
+  // One call per source (a batch nearly always has one).
+  const bySource = new Map<string, (typeof ticks)[number][]>();
   let newest = -Infinity;
-  let mixed = false;
   for (const tick of ticks) {
     if (tick.ts > newest) newest = tick.ts;
-    if (tick.source !== ticks[0]!.source) mixed = true;
+    const list = bySource.get(tick.source);
+    if (list) list.push(tick);
+    else bySource.set(tick.source, [tick]);
   }
-  const latency = (tick: AppliedBatch["ticks"][number]) => Math.max(0, committedAt - tick.producedAt) / 1000;
-  if (!mixed) {
-    metrics.producedToCommitted.observeAll(ticks[0]!.source, ticks.length, (i) => latency(ticks[i]!));
-  } else {
-    const bySource = new Map<string, AppliedBatch["ticks"][number][]>();
-    for (const tick of ticks) {
-      const list = bySource.get(tick.source);
-      if (list) list.push(tick);
-      else bySource.set(tick.source, [tick]);
-    }
-    for (const [source, list] of bySource)
-      metrics.producedToCommitted.observeAll(source, list.length, (i) => latency(list[i]!));
-  }
+  for (const [source, list] of bySource)
+    metrics.producedToCommitted.observeAll(
+      source,
+      list,
+      (tick) => Math.max(0, committedAt - tick.producedAt) / 1000,
+    );
   metrics.raiseNewestBar(newest);
 }
 
