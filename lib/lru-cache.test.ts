@@ -25,6 +25,15 @@ describe("createLruCache", () => {
     expect(cache.has("b")).toBe(false);
   });
 
+  it("lists its keys least recently used first", () => {
+    const cache = createLruCache<string, number>(3);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    cache.set("c", 3);
+    cache.get("a");
+    expect([...cache.keys()]).toEqual(["b", "c", "a"]);
+  });
+
   it("counts re-setting an existing key as a use, without a second entry", () => {
     const cache = createLruCache<string, number>(2);
     cache.set("a", 1);

@@ -23,6 +23,8 @@ export type LruCache<K, V> = {
   set(key: K, value: V): void;
   delete(key: K): boolean;
   clear(): void;
+  /** The keys, least recently used first. */
+  keys(): IterableIterator<K>;
   values(): IterableIterator<V>;
   /**
    * Evicts the least recently used entries until at most `capacity` remain and, when weighed, their
@@ -66,6 +68,7 @@ export function createLruCache<K, V>(capacity: number, weight?: LruWeight<V>): L
       entries.clear();
       lastWeight = 0;
     },
+    keys: () => entries.keys(),
     values: () => entries.values(),
     trim() {
       let evicted = 0;

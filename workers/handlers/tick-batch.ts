@@ -90,6 +90,9 @@ export type TickBatchResult =
   /** The stored offset is ahead of this batch's start: the partition must be re-read from `seekTo`. */
   | { kind: "gap"; seekTo: number };
 
+/** The home (keepPartitions) of a symbol whose batches came from more than one partition. */
+const MIXED = -1;
+
 /** The least of `values` (a symbol's bar starts in a batch; spread into Math.min they were copied first). */
 function earliestOf(values: Iterable<number>): number {
   let least = Infinity;
@@ -126,8 +129,13 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
   // (partitionsConsumedConcurrently); a symbol is normally keyed to one partition, but events without
   // a key can bring it to another, and two batches must never apply revisions to one state together.
   const claims = new Map<string, Promise<void>>();
-  // Counts forget() and reset() calls, so that a batch can tell whether one happened while it ran.
+  // Counts forget(), reset() and keepPartitions() calls, so that a batch can tell whether one happened
+  // while it ran.
   let forgets = 0;
+  // What a rebalance may keep (keepPartitions): the partition each cached symbol's batches came from
+  // (MIXED once they came from several), and the next offset this handler committed on each partition.
+  const homes = new Map<string, number>();
+  const committedNext = new Map<number, number>();
 
   /**
    * The series states of the batch's symbols, each able to recompute from its earliest revision: from
@@ -183,6 +191,37 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     forgets++;
     series.clear();
     admission.clear();
+    homes.clear();
+    committedNext.clear();
+  }
+
+  /**
+   * After a rebalance, once the batches handed over before it have settled: keeps the states of the
+   * symbols whose batches all came from one of `partitions` (the new assignment) on which nobody has
+   * committed since this handler did (`stored`, the offsets read after the join, equal to the ones it
+   * committed), and forgets every other state and every symbol policy answer. A partition that stayed
+   * with this member then costs no reload of its symbols' bars; one that moved, or that another member
+   * applied meanwhile, is rebuilt from PostgreSQL as after reset(). Returns how many states were kept.
+   */
+  function keepPartitions(partitions: readonly number[], stored: ReadonlyMap<number, number>): number {
+    forgets++;
+    admission.clear();
+    const kept = new Set(
+      partitions.filter((p) => committedNext.has(p) && committedNext.get(p) === stored.get(p)),
+    );
+    for (const partition of [...committedNext.keys()])
+      if (!kept.has(partition)) committedNext.delete(partition);
+    for (const symbol of [...series.keys()]) {
+      const home = homes.get(symbol);
+      if (home === undefined || !kept.has(home)) series.delete(symbol);
+    }
+    pruneHomes();
+    return series.size;
+  }
+
+  /** Forgets the homes of symbols no longer cached (evicted or forgotten). */
+  function pruneHomes(): void {
+    for (const symbol of [...homes.keys()]) if (!series.has(symbol)) homes.delete(symbol);
   }
 
   async function handleBatch(batch: TickBatch): Promise<TickBatchResult> {
@@ -207,6 +246,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         if (skipped > 0) {
           // Another member applied these already (a rebalance or a zombie): our memory may be behind.
           series.clear();
+          homes.clear();
           logger.info({ partition: batch.partition, skipped, stored }, "skipping offsets already applied");
         }
         if (parsed.length === 0)
@@ -343,11 +383,26 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
           registered: registered.length,
         } as const;
       });
-      if (read.answers && forgets === forgetsBefore) admission.remember(read.answers, now);
+      if (forgets === forgetsBefore) {
+        if (read.answers) admission.remember(read.answers, now);
+        if (result.kind === "applied") {
+          committedNext.set(batch.partition, result.nextOffset);
+          for (const symbol of claimed) {
+            if (!series.has(symbol)) continue; // refused, or its state was evicted
+            const home = homes.get(symbol);
+            homes.set(symbol, home === undefined || home === batch.partition ? batch.partition : MIXED);
+          }
+        }
+      } else {
+        // A reset, forget or keep came meanwhile: this batch tells nothing that keepPartitions may trust.
+        committedNext.delete(batch.partition);
+        for (const symbol of claimed) if (series.has(symbol)) homes.set(symbol, MIXED);
+      }
       return result;
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.
       series.clear();
+      homes.clear();
       if (hasSqlState(error, SQL_STATE.uniqueViolation)) {
         for (const symbol of claimed) storedElsewhere.set(symbol, true);
         storedElsewhere.trim();
@@ -367,13 +422,15 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
       // Evicted only now, after the commit: within the batch every symbol's state stayed in memory.
       evictedSymbols += series.trim();
       admission.trim();
+      if (homes.size > 2 * series.size) pruneHomes();
     }
   }
 
   return {
     handleBatch,
-    /** Forgets all in-memory state (after a rebalance); it is rebuilt from PostgreSQL on demand. */
+    /** Forgets all in-memory state; it is rebuilt from PostgreSQL on demand. */
     reset: forgetAll,
+    keepPartitions,
     /** Forgets one symbol (an admin changed, added or purged it): read again from PostgreSQL on its next bar. */
     forget(symbol: string): void {
       forgets++;

@@ -299,12 +299,12 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     }
   };
 
-  // On every (re)assignment: forget in-memory state (another member may have moved the partitions on)
-  // and seek to the offsets stored with the rows. Batches re-check the stored offset in their
-  // transaction, so a fetch that raced ahead of this seek is still applied exactly once.
+  // On every (re)assignment: keep the in-memory state only of partitions that stayed with this member
+  // and that nobody else applied meanwhile (handler.keepPartitions), and seek to the offsets stored
+  // with the rows. Batches re-check the stored offset in their transaction, so a fetch that raced ahead
+  // of this seek is still applied exactly once.
   let joins = 0;
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    handler.reset();
     const partitions = event.payload.memberAssignment[topics.ticks] ?? [];
     logger.info({ partitions }, "partitions assigned");
     // Paused here, synchronously, before the fetch loop of this generation starts: nothing is fetched
@@ -319,14 +319,14 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
     // about to leave the group, so this generation stays paused and nothing is sought.
     if (stopping) return;
     // kafkajs rejoined without waiting for the batches handed over before: their commits come first, so
-    // that the offsets read below include them, and the state they leave in memory is forgotten again.
-    // Then the claims: the revoked partitions are released, the assigned ones claimed (waiting for their
-    // previous owners' commits), and only then are their stored offsets read.
+    // that the offsets read below include them. Then the claims: the revoked partitions are released,
+    // the assigned ones claimed (waiting for their previous owners' commits), and only then are their
+    // stored offsets read, which tell what in memory may be kept: nothing runs meanwhile, as every
+    // partition stays paused until it is sought.
     void settleApplying()
       .then(() => {
         if (join !== joins) return;
         failures.clear();
-        handler.reset();
         // After the settle: a revoked partition's last batch records its lag series before they go.
         forgetPartitions(
           observed,
@@ -341,17 +341,21 @@ export async function startStreamWorker(options: StreamWorkerOptions) {
       )
       .then((stored) => {
         if (join !== joins) return;
+        const kept = handler.keepPartitions(partitions, stored);
+        logger.debug({ partitions, keptSymbols: kept }, "symbol states kept through the join");
         for (const partition of partitions) {
           const offset = stored.get(partition);
           if (offset !== undefined) consumer.seek({ topic: topics.ticks, partition, offset: String(offset) });
         }
       })
-      .catch((error: unknown) =>
+      .catch((error: unknown) => {
+        // Nothing tells whether memory is current: all of it goes.
+        handler.reset();
         logger.warn(
           { err: describeError(error) },
           "could not read stored offsets; the batch check still applies",
-        ),
-      )
+        );
+      })
       .finally(() => {
         if (join !== joins) return;
         try {
