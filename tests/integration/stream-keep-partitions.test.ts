@@ -2,6 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { listStreamOffsets } from "@/lib/db/queries/stream-offsets";
 import type { TickV1 } from "@/lib/events/tick-v1";
+import { createRandom } from "@/lib/ingest/synthetic/walk";
+import { shuffle } from "@/scripts/faults/events";
 
 import {
   createTestDatabase,
@@ -37,18 +39,6 @@ async function feed(
     expect(result).toMatchObject({ kind: "applied", deadLettered: 0 });
   }
   return offset + events.length;
-}
-
-/** A deterministic shuffle, so that bars arrive late and the kept states must recompute from earlier ones. */
-function shuffled<T>(items: readonly T[]): T[] {
-  const out = [...items];
-  let seed = 7;
-  for (let i = out.length - 1; i > 0; i--) {
-    seed = (seed * 16_807) % 2_147_483_647;
-    const j = seed % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 describe("a rebalance keeps the state of the partitions that stayed (keepPartitions)", () => {
@@ -88,9 +78,11 @@ describe("a rebalance keeps the state of the partitions that stayed (keepPartiti
     expect(member.keepPartitions([0, 1], stored)).toBe(2);
     expect(member.cachedSymbols).toBe(2);
 
-    // The rest, bars in shuffled order: the kept states recompute from the bars they hold.
-    await feed(member, 0, shuffled(halves[0]![1]!), next0);
-    await feed(member, 1, shuffled(rest), next1);
+    // The rest, bars in shuffled order (so that bars arrive late): the kept states recompute from the
+    // bars they hold.
+    const random = createRandom(7);
+    await feed(member, 0, shuffle(halves[0]![1]!, random), next0);
+    await feed(member, 1, shuffle(rest, random), next1);
     expect(await diffAgainstReference(database.db, ticks, WINDOWS)).toEqual([]);
   });
 

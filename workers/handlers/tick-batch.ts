@@ -186,12 +186,17 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
     };
   }
 
-  /** Drops every symbol's state and answer: the next batches rebuild them from PostgreSQL. */
+  /** Drops every symbol's state (and where it came from): the next batches rebuild them from PostgreSQL. */
+  function clearSeries(): void {
+    series.clear();
+    homes.clear();
+  }
+
+  /** Drops every symbol's state and answer, and what a rebalance could keep of them. */
   function forgetAll(): void {
     forgets++;
-    series.clear();
+    clearSeries();
     admission.clear();
-    homes.clear();
     committedNext.clear();
   }
 
@@ -245,8 +250,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
         const skipped = batch.messages.length - parsed.length;
         if (skipped > 0) {
           // Another member applied these already (a rebalance or a zombie): our memory may be behind.
-          series.clear();
-          homes.clear();
+          clearSeries();
           logger.info({ partition: batch.partition, skipped, stored }, "skipping offsets already applied");
         }
         if (parsed.length === 0)
@@ -401,8 +405,7 @@ export function createTickBatchHandler(deps: TickBatchDeps) {
       return result;
     } catch (error) {
       // The transaction rolled back but the in-memory series may hold its changes: forget them all.
-      series.clear();
-      homes.clear();
+      clearSeries();
       if (hasSqlState(error, SQL_STATE.uniqueViolation)) {
         for (const symbol of claimed) storedElsewhere.set(symbol, true);
         storedElsewhere.trim();
